@@ -1,0 +1,34 @@
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**', 'web/dist/**', '.kafka*/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // The domain stays pure: no framework, database or broker in libs/domain (STYLE.md, rule 1).
+    files: ['libs/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@nestjs/*', 'pg', '@electric-sql/*', 'kafkajs', 'class-validator', 'class-transformer', 'node:*', 'fs', 'http'], message: 'libs/domain is pure: no framework or I/O imports.' },
+            { group: ['#*'], message: 'libs/domain depends on no other lib.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Configuration is read in one place (STYLE.md, rule 9).
+    files: ['apps/**/*.ts', 'libs/**/*.ts'],
+    ignores: ['libs/config/**'],
+    rules: {
+      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through #config.' }],
+    },
+  },
+);

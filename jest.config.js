@@ -1,0 +1,18 @@
+// Jest runs in ESM mode because NestJS 12 is ESM-only (see ../shared/TOOLCHAIN.md).
+// Type checking is done once by `tsc --noEmit` in `npm test`; ts-jest only transpiles.
+const libs = ['domain', 'event-store', 'projections', 'alerting', 'messaging', 'config'];
+
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', transpilation: true }],
+  },
+  moduleNameMapper: {
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+    ...Object.fromEntries(libs.map((l) => [`^#${l}$`, `<rootDir>/libs/${l}/src/index.ts`])),
+  },
+  testMatch: ['<rootDir>/{apps,libs,test}/**/*.spec.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  testTimeout: 30000,
+};

@@ -1,0 +1,36 @@
+import type { ExpectedRevision } from './event-store.port.js';
+
+/** Optimistic concurrency failed: nothing was written (HTTP 409). */
+export class ConcurrencyError extends Error {
+  readonly code = 'concurrency-conflict';
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedRevision,
+    /** The stream's actual last revision, -1 when it does not exist. */
+    readonly actual: number,
+  ) {
+    super(
+      `Stream ${streamId} is at revision ${actual < 0 ? '(none: it does not exist)' : actual}, ` +
+        `but the request expected ${typeof expected === 'number' ? `revision ${expected}` : expected}. ` +
+        'Someone else recorded a change first: reload and try again.',
+    );
+    this.name = 'ConcurrencyError';
+  }
+}
+
+/** The same Idempotency-Key was sent with a different request (HTTP 422). */
+export class IdempotencyKeyReusedError extends Error {
+  readonly code = 'idempotency-key-reused';
+  constructor(readonly key: string) {
+    super(`Idempotency-Key ${key} was already used for a different request.`);
+    this.name = 'IdempotencyKeyReusedError';
+  }
+}
+
+export class InvalidPositionError extends Error {
+  readonly code = 'invalid-position';
+  constructor(readonly text: string) {
+    super(`"${text}" is not a position in the event log.`);
+    this.name = 'InvalidPositionError';
+  }
+}
