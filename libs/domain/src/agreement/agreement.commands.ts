@@ -1,0 +1,91 @@
+import type { BodyRef } from '../bodies/body.js';
+import type { Command } from '../shared/decider.js';
+
+export const LEGAL_BASES = ['s22A', 's23A', 'mou', 'national', 'other'] as const;
+/** Police Act 1996 s22A (police force collaboration), s23A (PCCs' joint support services), or neither. */
+export type LegalBasis = (typeof LEGAL_BASES)[number];
+
+export const DELIVERY_MODELS = ['host-force', 'joint-unit', 'virtual', 'national'] as const;
+export type DeliveryModel = (typeof DELIVERY_MODELS)[number];
+
+export const SAVINGS_KINDS = ['forecast', 'realised'] as const;
+export type SavingsKind = (typeof SAVINGS_KINDS)[number];
+
+/** Every date-time below is an ISO 8601 date-time; every `…Due`/`…On` date is `YYYY-MM-DD`. */
+
+export type DraftAgreement = Command<
+  'DraftAgreement',
+  {
+    agreementId: string;
+    title: string;
+    legalBasis: LegalBasis;
+    businessArea: string;
+    deliveryModel: DeliveryModel;
+    /** Resolved by the handler from the ids the officer gave. */
+    parties: BodyRef[];
+    hostForce?: string | null;
+    /** The umbrella agreement, e.g. Zephyr for its functional units; `exists` is checked by the handler. */
+    parent?: { agreementId: string; exists: boolean } | null;
+    reviewDue?: string | null;
+    occurredAt: string;
+  }
+>;
+
+export type SignAgreement = Command<
+  'SignAgreement',
+  { agreementId: string; party: string; signedBy: string; occurredAt: string }
+>;
+
+export type GivePccApproval = Command<'GivePccApproval', { agreementId: string; party: string; occurredAt: string }>;
+
+export type BringIntoForce = Command<'BringIntoForce', { agreementId: string; occurredAt: string }>;
+
+export type VaryAgreement = Command<'VaryAgreement', { agreementId: string; summary: string; occurredAt: string }>;
+
+export type ChangeHostForce = Command<
+  'ChangeHostForce',
+  { agreementId: string; hostForce: string; occurredAt: string }
+>;
+
+/** Adds a party to a draft, or records a body joining an agreement in force. */
+export type AddParty = Command<'AddParty', { agreementId: string; party: BodyRef; occurredAt: string }>;
+
+export type GiveWithdrawalNotice = Command<
+  'GiveWithdrawalNotice',
+  { agreementId: string; party: string; effectiveOn: string; occurredAt: string }
+>;
+
+export type WithdrawParty = Command<
+  'WithdrawParty',
+  { agreementId: string; party: string; occurredAt: string; reason?: string | null }
+>;
+
+export type ReviewAgreement = Command<
+  'ReviewAgreement',
+  { agreementId: string; outcome: string; nextReviewDue?: string | null; occurredAt: string }
+>;
+
+export type TerminateAgreement = Command<
+  'TerminateAgreement',
+  { agreementId: string; reason: string; occurredAt: string }
+>;
+
+/** Recorded at the server's time: a savings figure is a statement about a financial year, not a dated fact. */
+export type RecordSavings = Command<
+  'RecordSavings',
+  { agreementId: string; financialYear: string; kind: SavingsKind; amountPence: number }
+>;
+
+export type AgreementCommand =
+  | DraftAgreement
+  | SignAgreement
+  | GivePccApproval
+  | BringIntoForce
+  | VaryAgreement
+  | ChangeHostForce
+  | AddParty
+  | GiveWithdrawalNotice
+  | WithdrawParty
+  | ReviewAgreement
+  | TerminateAgreement
+  | RecordSavings;

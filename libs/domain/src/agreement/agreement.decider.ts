@@ -1,0 +1,545 @@
+import { isPoliceForce } from '../bodies/body.js';
+import type { Decider } from '../shared/decider.js';
+import { parseFinancialYear, toCalendarDate } from '../shared/dates.js';
+import { NotFoundError, AlreadyExistsError, RuleBrokenError, ValidationError } from '../shared/errors.js';
+import {
+  optionalText,
+  requireCalendarDate,
+  requireEntityId,
+  requireOccurredAt,
+  requireOneOf,
+  requireText,
+} from '../shared/validation.js';
+import {
+  DELIVERY_MODELS,
+  LEGAL_BASES,
+  SAVINGS_KINDS,
+  type AddParty,
+  type AgreementCommand,
+  type BringIntoForce,
+  type ChangeHostForce,
+  type DraftAgreement,
+  type GivePccApproval,
+  type GiveWithdrawalNotice,
+  type RecordSavings,
+  type ReviewAgreement,
+  type SignAgreement,
+  type TerminateAgreement,
+  type VaryAgreement,
+  type WithdrawParty,
+} from './agreement.commands.js';
+import type { AgreementEvent } from './agreement.events.js';
+import {
+  evolveAgreement,
+  findMember,
+  initialAgreementState,
+  type AgreementState,
+  type Member,
+} from './agreement.state.js';
+
+const listNames = (names: readonly string[]): string =>
+  names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+
+const requireExisting = (state: AgreementState, agreementId: string): void => {
+  if (state.status === 'none') {
+    throw new NotFoundError(
+      'agreement-not-found',
+      `There is no agreement "${agreementId}": draft it first.`,
+      'agreementId',
+    );
+  }
+  if (state.status === 'terminated') {
+    throw new RuleBrokenError(
+      'agreement-terminated',
+      `"${state.title}" was terminated on ${state.terminatedOn}: nothing more can be recorded against it.`,
+    );
+  }
+};
+
+const requireInForce = (state: AgreementState, agreementId: string, refused: string): void => {
+  requireExisting(state, agreementId);
+  if (state.status !== 'in-force') {
+    throw new RuleBrokenError('not-in-force', `"${state.title}" has not come into force, so ${refused}.`);
+  }
+};
+
+const requireMember = (state: AgreementState, partyId: string, field = 'party'): Member => {
+  const member = findMember(state, partyId);
+  if (member) return member;
+  const former = state.formerMembers.findLast((f) => f.body.id === partyId);
+  throw new RuleBrokenError(
+    'not-a-party',
+    former
+      ? `${former.body.name} withdrew from "${state.title}" on ${former.leftOn} and is no longer a party to it.`
+      : `"${partyId}" is not a party to "${state.title}".`,
+    field,
+  );
+};
+
+/** Facts about a party cannot predate its membership, nor facts of an agreement in force its commencement. */
+const requireNotBefore = (on: string, earliest: string | null, fact: string, since: string, field = 'occurredAt') => {
+  if (earliest !== null && on < earliest) {
+    throw new ValidationError(
+      'date-out-of-order',
+      `${fact} cannot be dated ${on}, before ${since} (${earliest}).`,
+      field,
+    );
+  }
+};
+
+const requireNotBeforeMembership = (state: AgreementState, member: Member, on: string, fact: string): void => {
+  const joinedWhenDrafted = member.joinedOn === state.draftedOn;
+  requireNotBefore(
+    on,
+    member.joinedOn,
+    fact,
+    joinedWhenDrafted ? 'the agreement was drafted' : `${member.body.name} joined`,
+  );
+};
+
+const requireHostable = (state: AgreementState, hostForce: string): Member => {
+  const host = findMember(state, hostForce);
+  if (!host) {
+    throw new ValidationError(
+      'host-not-a-party',
+      `"${hostForce}" cannot host "${state.title}": the host force must be one of its current parties.`,
+      'hostForce',
+    );
+  }
+  if (!isPoliceForce(host.body)) {
+    throw new ValidationError(
+      'host-not-a-police-force',
+      `${host.body.name} cannot host "${state.title}": only a police force can be the host force.`,
+      'hostForce',
+    );
+  }
+  return host;
+};
+
+const draftAgreement = ({ data, metadata }: DraftAgreement, state: AgreementState): AgreementEvent[] => {
+  if (state.status !== 'none') {
+    throw new AlreadyExistsError(
+      'agreement-already-exists',
+      `Agreement "${data.agreementId}" already exists ("${state.title}", drafted on ${state.draftedOn}).`,
+      'agreementId',
+    );
+  }
+  const agreementId = requireEntityId(data.agreementId, 'agreementId', 'agreement');
+  const occurredAt = requireOccurredAt(data.occurredAt, metadata.now);
+  const on = toCalendarDate(occurredAt);
+  const title = requireText(data.title, 'title', 'title-required', 'Give the agreement a title.');
+  const businessArea = requireText(
+    data.businessArea,
+    'businessArea',
+    'business-area-required',
+    'Say which business area the agreement covers (e.g. "serious and organised crime").',
+  );
+  const legalBasis = requireOneOf(data.legalBasis, LEGAL_BASES, 'legalBasis', 'invalid-legal-basis', 'legal basis');
+  const deliveryModel = requireOneOf(
+    data.deliveryModel,
+    DELIVERY_MODELS,
+    'deliveryModel',
+    'invalid-delivery-model',
+    'delivery model',
+  );
+
+  const parties = data.parties ?? [];
+  const seen = new Set<string>();
+  for (const party of parties) {
+    if (seen.has(party.id)) {
+      throw new ValidationError('duplicate-party', `${party.name} is listed more than once as a party.`, 'parties');
+    }
+    seen.add(party.id);
+  }
+  if (parties.length < 2) {
+    throw new ValidationError(
+      'too-few-parties',
+      `A collaboration agreement needs at least two parties; ${parties.length === 0 ? 'none was' : `only ${parties[0].name} was`} given.`,
+      'parties',
+    );
+  }
+
+  const hostForce = optionalText(data.hostForce);
+  if (hostForce !== null) {
+    const host = parties.find((party) => party.id === hostForce);
+    if (!host) {
+      throw new ValidationError(
+        'host-not-a-party',
+        `"${hostForce}" cannot host "${title}": the host force must be one of its parties (${listNames(parties.map((p) => p.name))}).`,
+        'hostForce',
+      );
+    }
+    if (!isPoliceForce(host)) {
+      throw new ValidationError(
+        'host-not-a-police-force',
+        `${host.name} cannot host "${title}": only a police force can be the host force.`,
+        'hostForce',
+      );
+    }
+  } else if (deliveryModel === 'host-force') {
+    throw new ValidationError(
+      'host-force-required',
+      'A host-force agreement needs a host force: say which party hosts it.',
+      'hostForce',
+    );
+  }
+
+  const parent = data.parent ?? null;
+  if (parent !== null) {
+    if (parent.agreementId === agreementId) {
+      throw new ValidationError('parent-is-self', 'An agreement cannot be its own parent agreement.', 'parentId');
+    }
+    if (!parent.exists) {
+      throw new NotFoundError(
+        'parent-agreement-not-found',
+        `The parent agreement "${parent.agreementId}" does not exist: record it first.`,
+        'parentId',
+      );
+    }
+  }
+
+  let reviewDue: string | null = null;
+  if (data.reviewDue !== undefined && data.reviewDue !== null) {
+    reviewDue = requireCalendarDate(data.reviewDue, 'reviewDue', 'the review');
+    if (reviewDue <= on) {
+      throw new ValidationError(
+        'date-out-of-order',
+        `The first review (${reviewDue}) must fall after the agreement was drafted (${on}).`,
+        'reviewDue',
+      );
+    }
+  }
+
+  return [
+    {
+      type: 'AgreementDrafted',
+      occurredAt,
+      data: {
+        agreementId,
+        title,
+        legalBasis,
+        businessArea,
+        deliveryModel,
+        parties,
+        hostForce,
+        parentAgreementId: parent?.agreementId ?? null,
+        reviewDue,
+      },
+    },
+  ];
+};
+
+const signAgreement = ({ data, metadata }: SignAgreement, state: AgreementState): AgreementEvent[] => {
+  requireExisting(state, data.agreementId);
+  const occurredAt = requireOccurredAt(data.occurredAt, metadata.now);
+  const member = requireMember(state, data.party);
+  const signedBy = requireText(data.signedBy, 'signedBy', 'signed-by-required', 'Say who signed for the party.');
+  if (member.signature) {
+    throw new RuleBrokenError(
+      'party-already-signed',
+      `${member.body.name} has already signed this agreement (on ${member.signature.signedOn}).`,
+      'party',
+    );
+  }
+  requireNotBeforeMembership(state, member, toCalendarDate(occurredAt), `${member.body.name}'s signature`);
+  return [
+    { type: 'AgreementSigned', occurredAt, data: { agreementId: state.agreementId, party: member.body.id, signedBy } },
+  ];
+};
+
+// Police Act 1996 s22A: a chief officer may make a collaboration agreement only with the approval of
+// the force's local policing body (PCC, mayor or police authority).
+const givePccApproval = ({ data, metadata }: GivePccApproval, state: AgreementState): AgreementEvent[] => {
+  requireExisting(state, data.agreementId);
+  const occurredAt = requireOccurredAt(data.occurredAt, metadata.now);
+  const member = requireMember(state, data.party);
+  const policingBody = member.body.policingBody;
+  if (!policingBody) {
+    throw new RuleBrokenError(
+      'no-policing-body',
+      `${member.body.name} has no local policing body, so there is no PCC approval to record for it.`,
+      'party',
+    );
+  }
+  if (member.approval) {
+    throw new RuleBrokenError(
+      'approval-already-given',
+      `${member.approval.policingBody.name} has already approved this agreement for ${member.body.name} (on ${member.approval.approvedOn}).`,
+      'party',
+    );
+  }
+  requireNotBeforeMembership(state, member, toCalendarDate(occurredAt), `The approval by ${policingBody.name}`);
+  return [
+    {
+      type: 'PccApprovalGiven',
+      occurredAt,
+      data: { agreementId: state.agreementId, party: member.body.id, policingBody },
+    },
+  ];
+};
+
+const bringIntoForce = ({ data, metadata }: BringIntoForce, state: AgreementState): AgreementEvent[] => {
+  requireExisting(state, data.agreementId);
+  if (state.status === 'in-force') {
+    throw new RuleBrokenError('already-in-force', `"${state.title}" has been in force since ${state.inForceFrom}.`);
+  }
+  const occurredAt = requireOccurredAt(data.occurredAt, metadata.now);
+  const unsigned = state.members.filter((member) => !member.signature).map((member) => member.body.name);
+  if (unsigned.length > 0) {
+    throw new RuleBrokenError(
+      'signatures-missing',
+      `"${state.title}" cannot come into force until every party has signed: ${listNames(unsigned)} ${unsigned.length === 1 ? 'has' : 'have'} not signed yet.`,
+    );
+  }
+  const unapproved = state.members
+    .filter((member) => member.body.policingBody && !member.approval)
+    .map((member) => `${member.body.policingBody?.name} (for ${member.body.name})`);
+  if (unapproved.length > 0) {
+    throw new RuleBrokenError(
+      'approvals-missing',
+      `"${state.title}" cannot come into force until every party's policing body has approved it: still waiting for ${listNames(unapproved)}.`,
+    );
+  }
+  requireNotBefore(
+    toCalendarDate(occurredAt),
+    state.latestFactOn,
+    'Commencement',
+    'the latest signature, approval or change recorded on the draft',
+  );
+  return [
+    {
+      type: 'AgreementCameIntoForce',
+      occurredAt,
+      data: { agreementId: state.agreementId, parties: state.members.map((member) => member.body.id) },
+    },
+  ];
+};
+
+const varyAgreement = ({ data, metadata }: VaryAgreement, state: AgreementState): AgreementEvent[] => {
+  requireInForce(state, data.agreementId, 'it cannot be varied: change the draft instead');
+  const occurredAt = requireOccurredAt(data.occurredAt, metadata.now);
+  const summary = requireText(data.summary, 'summary', 'summary-required', 'Summarise what the variation changes.');
+  requireNotBefore(toCalendarDate(occurredAt), state.inForceFrom, 'A variation', 'the agreement came into force');
+  return [{ type: 'AgreementVaried', occurredAt, data: { agreementId: state.agreementId, summary } }];
+};
+
+const changeHostForce = ({ data, metadata }: ChangeHostForce, state: AgreementState): AgreementEvent[] => {
+  requireExisting(state, data.agreementId);
+  const occurredAt = requireOccurredAt(data.occurredAt, metadata.now);
+  const host = requireHostable(state, data.hostForce);
+  if (host.body.id === state.hostForce) {
+    throw new RuleBrokenError('host-unchanged', `${host.body.name} already hosts "${state.title}".`, 'hostForce');
+  }
+  const on = toCalendarDate(occurredAt);
+  requireNotBefore(on, state.inForceFrom, 'A change of host', 'the agreement came into force');
+  requireNotBeforeMembership(state, host, on, 'A change of host');
+  return [
+    {
+      type: 'HostForceChanged',
+      occurredAt,
+      data: { agreementId: state.agreementId, from: state.hostForce, to: host.body.id },
+    },
+  ];
+};
+
+const addParty = ({ data, metadata }: AddParty, state: AgreementState): AgreementEvent[] => {
+  requireExisting(state, data.agreementId);
+  const occurredAt = requireOccurredAt(data.occurredAt, metadata.now);
+  const { party } = data;
+  const existing = findMember(state, party.id);
+  if (existing) {
+    throw new RuleBrokenError(
+      'already-a-party',
+      `${existing.body.name} is already a party to "${state.title}" (since ${existing.joinedOn}).`,
+      'party',
+    );
+  }
+  const on = toCalendarDate(occurredAt);
+  if (state.status === 'drafted') {
+    requireNotBefore(on, state.draftedOn, `Adding ${party.name}`, 'the agreement was drafted');
+    return [{ type: 'PartyAdded', occurredAt, data: { agreementId: state.agreementId, party } }];
+  }
+  requireNotBefore(on, state.inForceFrom, `${party.name} joining`, 'the agreement came into force');
+  const left = state.formerMembers.findLast((former) => former.body.id === party.id);
+  requireNotBefore(on, left?.leftOn ?? null, `${party.name} rejoining`, `it withdrew`);
+  return [{ type: 'PartyJoined', occurredAt, data: { agreementId: state.agreementId, party } }];
+};
+
+const giveWithdrawalNotice = ({ data, metadata }: GiveWithdrawalNotice, state: AgreementState): AgreementEvent[] => {
+  requireInForce(state, data.agreementId, 'a party cannot give notice to withdraw from it');
+  const occurredAt = requireOccurredAt(data.occurredAt, metadata.now);
+  const member = requireMember(state, data.party);
+  if (member.notice) {
+    throw new RuleBrokenError(
+      'notice-already-given',
+      `${member.body.name} already gave notice on ${member.notice.givenOn}, taking effect on ${member.notice.effectiveOn}.`,
+      'party',
+    );
+  }
+  const effectiveOn = requireCalendarDate(data.effectiveOn, 'effectiveOn', 'the withdrawal to take effect');
+  const on = toCalendarDate(occurredAt);
+  if (effectiveOn <= on) {
+    throw new ValidationError(
+      'effective-before-notice',
+      `Notice given on ${on} must take effect after that date, and ${effectiveOn} does not.`,
+      'effectiveOn',
+    );
+  }
+  requireNotBefore(on, state.inForceFrom, 'Notice of withdrawal', 'the agreement came into force');
+  requireNotBeforeMembership(state, member, on, 'Notice of withdrawal');
+  return [
+    {
+      type: 'WithdrawalNoticeGiven',
+      occurredAt,
+      data: { agreementId: state.agreementId, party: member.body.id, effectiveOn },
+    },
+  ];
+};
+
+const withdrawParty = ({ data, metadata }: WithdrawParty, state: AgreementState): AgreementEvent[] => {
+  requireInForce(state, data.agreementId, 'no party can withdraw from it');
+  const occurredAt = requireOccurredAt(data.occurredAt, metadata.now);
+  const member = requireMember(state, data.party);
+  if (member.body.id === state.hostForce) {
+    throw new RuleBrokenError(
+      'host-cannot-withdraw',
+      `${member.body.name} hosts "${state.title}" and cannot withdraw until another party becomes the host force.`,
+      'party',
+    );
+  }
+  if (state.members.length <= 2) {
+    throw new RuleBrokenError(
+      'last-parties-must-terminate',
+      `Only ${listNames(state.members.map((m) => m.body.name))} remain in "${state.title}": an agreement in force keeps at least two parties, so record its termination instead.`,
+      'party',
+    );
+  }
+  const on = toCalendarDate(occurredAt);
+  if (member.notice && on < member.notice.givenOn) {
+    throw new ValidationError(
+      'withdrawal-before-notice',
+      `${member.body.name} gave notice on ${member.notice.givenOn}, so it cannot have withdrawn on ${on}.`,
+      'occurredAt',
+    );
+  }
+  requireNotBefore(on, state.inForceFrom, `${member.body.name}'s withdrawal`, 'the agreement came into force');
+  requireNotBeforeMembership(state, member, on, `${member.body.name}'s withdrawal`);
+  return [
+    {
+      type: 'ForceWithdrew',
+      occurredAt,
+      data: { agreementId: state.agreementId, party: member.body.id, reason: optionalText(data.reason) },
+    },
+  ];
+};
+
+const reviewAgreement = ({ data, metadata }: ReviewAgreement, state: AgreementState): AgreementEvent[] => {
+  requireInForce(state, data.agreementId, 'it cannot be reviewed yet');
+  const occurredAt = requireOccurredAt(data.occurredAt, metadata.now);
+  const outcome = requireText(data.outcome, 'outcome', 'outcome-required', 'Say what the review concluded.');
+  const on = toCalendarDate(occurredAt);
+  let nextReviewDue: string | null = null;
+  if (data.nextReviewDue !== undefined && data.nextReviewDue !== null) {
+    nextReviewDue = requireCalendarDate(data.nextReviewDue, 'nextReviewDue', 'the next review');
+    if (nextReviewDue <= on) {
+      throw new ValidationError(
+        'date-out-of-order',
+        `The next review (${nextReviewDue}) must fall after this review (${on}).`,
+        'nextReviewDue',
+      );
+    }
+  }
+  requireNotBefore(on, state.inForceFrom, 'A review', 'the agreement came into force');
+  return [{ type: 'AgreementReviewed', occurredAt, data: { agreementId: state.agreementId, outcome, nextReviewDue } }];
+};
+
+// A draft that is abandoned is terminated too, so that it leaves the register and its alerts.
+const terminateAgreement = ({ data, metadata }: TerminateAgreement, state: AgreementState): AgreementEvent[] => {
+  requireExisting(state, data.agreementId);
+  const occurredAt = requireOccurredAt(data.occurredAt, metadata.now);
+  const reason = requireText(data.reason, 'reason', 'reason-required', 'Say why the agreement is terminated.');
+  requireNotBefore(
+    toCalendarDate(occurredAt),
+    state.latestFactOn,
+    'Termination',
+    'the latest fact recorded about the agreement',
+  );
+  return [{ type: 'AgreementTerminated', occurredAt, data: { agreementId: state.agreementId, reason } }];
+};
+
+const recordSavings = ({ data, metadata }: RecordSavings, state: AgreementState): AgreementEvent[] => {
+  requireExisting(state, data.agreementId);
+  const span = parseFinancialYear(data.financialYear);
+  if (!span) {
+    throw new ValidationError(
+      'invalid-financial-year',
+      `"${String(data.financialYear)}" is not a financial year: write it as 2015-16 (1 April 2015 to 31 March 2016).`,
+      'financialYear',
+    );
+  }
+  const kind = requireOneOf(data.kind, SAVINGS_KINDS, 'kind', 'invalid-savings-kind', 'kind of savings');
+  if (!Number.isSafeInteger(data.amountPence) || data.amountPence < 0) {
+    throw new ValidationError(
+      'invalid-amount',
+      `${String(data.amountPence)} is not an amount of savings: give a whole number of pence, zero or more.`,
+      'amountPence',
+    );
+  }
+  const { financialYear, amountPence } = data;
+  const event = { occurredAt: metadata.now, data: { agreementId: state.agreementId, financialYear, amountPence } };
+  if (kind === 'forecast') return [{ type: 'SavingsForecast', ...event }];
+
+  if (state.status !== 'in-force') {
+    throw new RuleBrokenError(
+      'not-in-force',
+      `"${state.title}" has not come into force, so it cannot have realised savings.`,
+    );
+  }
+  if (span.start > toCalendarDate(metadata.now)) {
+    throw new ValidationError(
+      'financial-year-not-started',
+      `Savings for ${financialYear} cannot be realised yet: that financial year starts on ${span.start}.`,
+      'financialYear',
+    );
+  }
+  return [{ type: 'SavingsRealised', ...event }];
+};
+
+export const decideAgreement = (command: AgreementCommand, state: AgreementState): AgreementEvent[] => {
+  switch (command.type) {
+    case 'DraftAgreement':
+      return draftAgreement(command, state);
+    case 'SignAgreement':
+      return signAgreement(command, state);
+    case 'GivePccApproval':
+      return givePccApproval(command, state);
+    case 'BringIntoForce':
+      return bringIntoForce(command, state);
+    case 'VaryAgreement':
+      return varyAgreement(command, state);
+    case 'ChangeHostForce':
+      return changeHostForce(command, state);
+    case 'AddParty':
+      return addParty(command, state);
+    case 'GiveWithdrawalNotice':
+      return giveWithdrawalNotice(command, state);
+    case 'WithdrawParty':
+      return withdrawParty(command, state);
+    case 'ReviewAgreement':
+      return reviewAgreement(command, state);
+    case 'TerminateAgreement':
+      return terminateAgreement(command, state);
+    case 'RecordSavings':
+      return recordSavings(command, state);
+    default: {
+      const _exhaustive: never = command;
+      throw new Error(`Unknown agreement command ${JSON.stringify(_exhaustive)}`);
+    }
+  }
+};
+
+export const agreementDecider: Decider<AgreementCommand, AgreementEvent, AgreementState> = {
+  decide: decideAgreement,
+  evolve: evolveAgreement,
+  initialState: initialAgreementState,
+};

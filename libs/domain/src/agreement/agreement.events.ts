@@ -1,0 +1,107 @@
+import type { BodyRef, PolicingBody } from '../bodies/body.js';
+import type { DomainEvent } from '../shared/decider.js';
+import type { DeliveryModel, LegalBasis } from './agreement.commands.js';
+
+export const agreementStreamId = (agreementId: string): string => `agreement-${agreementId}`;
+
+export type AgreementDrafted = DomainEvent<
+  'AgreementDrafted',
+  {
+    agreementId: string;
+    title: string;
+    legalBasis: LegalBasis;
+    businessArea: string;
+    deliveryModel: DeliveryModel;
+    parties: BodyRef[];
+    hostForce: string | null;
+    parentAgreementId: string | null;
+    reviewDue: string | null;
+  }
+>;
+
+/** A party added while the agreement is still a draft. */
+export type PartyAdded = DomainEvent<'PartyAdded', { agreementId: string; party: BodyRef }>;
+
+export type AgreementSigned = DomainEvent<'AgreementSigned', { agreementId: string; party: string; signedBy: string }>;
+
+/** The party's local policing body approved the agreement (for s22A, the chief officer needs it). */
+export type PccApprovalGiven = DomainEvent<
+  'PccApprovalGiven',
+  { agreementId: string; party: string; policingBody: PolicingBody }
+>;
+
+export type AgreementCameIntoForce = DomainEvent<'AgreementCameIntoForce', { agreementId: string; parties: string[] }>;
+
+export type AgreementVaried = DomainEvent<'AgreementVaried', { agreementId: string; summary: string }>;
+
+export type HostForceChanged = DomainEvent<
+  'HostForceChanged',
+  { agreementId: string; from: string | null; to: string }
+>;
+
+/** A body joining an agreement already in force. */
+export type PartyJoined = DomainEvent<'PartyJoined', { agreementId: string; party: BodyRef }>;
+
+export type WithdrawalNoticeGiven = DomainEvent<
+  'WithdrawalNoticeGiven',
+  { agreementId: string; party: string; effectiveOn: string }
+>;
+
+export type ForceWithdrew = DomainEvent<'ForceWithdrew', { agreementId: string; party: string; reason: string | null }>;
+
+export type AgreementReviewed = DomainEvent<
+  'AgreementReviewed',
+  { agreementId: string; outcome: string; nextReviewDue: string | null }
+>;
+
+export type AgreementTerminated = DomainEvent<'AgreementTerminated', { agreementId: string; reason: string }>;
+
+/** A later figure for the same financial year replaces the earlier one. */
+export type SavingsForecast = DomainEvent<
+  'SavingsForecast',
+  { agreementId: string; financialYear: string; amountPence: number }
+>;
+
+export type SavingsRealised = DomainEvent<
+  'SavingsRealised',
+  { agreementId: string; financialYear: string; amountPence: number }
+>;
+
+export type AgreementEvent =
+  | AgreementDrafted
+  | PartyAdded
+  | AgreementSigned
+  | PccApprovalGiven
+  | AgreementCameIntoForce
+  | AgreementVaried
+  | HostForceChanged
+  | PartyJoined
+  | WithdrawalNoticeGiven
+  | ForceWithdrew
+  | AgreementReviewed
+  | AgreementTerminated
+  | SavingsForecast
+  | SavingsRealised;
+
+const agreementEventTypes = {
+  AgreementDrafted: true,
+  PartyAdded: true,
+  AgreementSigned: true,
+  PccApprovalGiven: true,
+  AgreementCameIntoForce: true,
+  AgreementVaried: true,
+  HostForceChanged: true,
+  PartyJoined: true,
+  WithdrawalNoticeGiven: true,
+  ForceWithdrew: true,
+  AgreementReviewed: true,
+  AgreementTerminated: true,
+  SavingsForecast: true,
+  SavingsRealised: true,
+} satisfies Record<AgreementEvent['type'], true>;
+
+/** Every agreement event type, for projections and subscriptions (the `satisfies` keeps it complete). */
+export const AGREEMENT_EVENT_TYPES = Object.keys(agreementEventTypes) as AgreementEvent['type'][];
+
+export const isAgreementEvent = (event: { type: string }): event is AgreementEvent =>
+  Object.hasOwn(agreementEventTypes, event.type);

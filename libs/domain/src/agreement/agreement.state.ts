@@ -1,0 +1,183 @@
+import type { BodyRef, PolicingBody } from '../bodies/body.js';
+import { toCalendarDate } from '../shared/dates.js';
+import type { DeliveryModel, LegalBasis } from './agreement.commands.js';
+import type { AgreementEvent } from './agreement.events.js';
+
+export type AgreementStatus = 'none' | 'drafted' | 'in-force' | 'terminated';
+
+/** A current party. Dates in the state are calendar dates: ordering rules compare days, not instants. */
+export interface Member {
+  body: BodyRef;
+  joinedOn: string;
+  signature: { signedOn: string; signedBy: string } | null;
+  approval: { approvedOn: string; policingBody: PolicingBody } | null;
+  notice: { givenOn: string; effectiveOn: string } | null;
+}
+
+export interface FormerMember {
+  body: BodyRef;
+  joinedOn: string;
+  leftOn: string;
+  reason: string | null;
+}
+
+export interface SavingsFigures {
+  forecastPence: number | null;
+  realisedPence: number | null;
+}
+
+export interface AgreementState {
+  status: AgreementStatus;
+  agreementId: string;
+  title: string;
+  legalBasis: LegalBasis | null;
+  businessArea: string;
+  deliveryModel: DeliveryModel | null;
+  parentAgreementId: string | null;
+  members: readonly Member[];
+  formerMembers: readonly FormerMember[];
+  hostForce: string | null;
+  draftedOn: string | null;
+  inForceFrom: string | null;
+  terminatedOn: string | null;
+  reviewDue: string | null;
+  lastReviewedOn: string | null;
+  /** The latest valid date of any fact about the agreement (savings figures aside). */
+  latestFactOn: string | null;
+  savings: Readonly<Record<string, SavingsFigures>>;
+}
+
+export const initialAgreementState = (): AgreementState => ({
+  status: 'none',
+  agreementId: '',
+  title: '',
+  legalBasis: null,
+  businessArea: '',
+  deliveryModel: null,
+  parentAgreementId: null,
+  members: [],
+  formerMembers: [],
+  hostForce: null,
+  draftedOn: null,
+  inForceFrom: null,
+  terminatedOn: null,
+  reviewDue: null,
+  lastReviewedOn: null,
+  latestFactOn: null,
+  savings: {},
+});
+
+export const findMember = (state: AgreementState, partyId: string): Member | undefined =>
+  state.members.find((member) => member.body.id === partyId);
+
+const newMember = (body: BodyRef, joinedOn: string): Member => ({
+  body,
+  joinedOn,
+  signature: null,
+  approval: null,
+  notice: null,
+});
+
+const updateMember = (state: AgreementState, partyId: string, change: (member: Member) => Member): readonly Member[] =>
+  state.members.map((member) => (member.body.id === partyId ? change(member) : member));
+
+const later = (a: string | null, b: string): string => (a !== null && a > b ? a : b);
+
+const recordSavings = (
+  state: AgreementState,
+  financialYear: string,
+  figure: Partial<SavingsFigures>,
+): AgreementState['savings'] => ({
+  ...state.savings,
+  [financialYear]: { ...(state.savings[financialYear] ?? { forecastPence: null, realisedPence: null }), ...figure },
+});
+
+export const evolveAgreement = (state: AgreementState, event: AgreementEvent): AgreementState => {
+  const on = toCalendarDate(event.occurredAt);
+  const dated = (next: AgreementState): AgreementState => ({ ...next, latestFactOn: later(state.latestFactOn, on) });
+
+  switch (event.type) {
+    case 'AgreementDrafted': {
+      const { data } = event;
+      return dated({
+        ...state,
+        status: 'drafted',
+        agreementId: data.agreementId,
+        title: data.title,
+        legalBasis: data.legalBasis,
+        businessArea: data.businessArea,
+        deliveryModel: data.deliveryModel,
+        parentAgreementId: data.parentAgreementId,
+        members: data.parties.map((party) => newMember(party, on)),
+        hostForce: data.hostForce,
+        draftedOn: on,
+        reviewDue: data.reviewDue,
+      });
+    }
+    case 'PartyAdded':
+    case 'PartyJoined':
+      return dated({ ...state, members: [...state.members, newMember(event.data.party, on)] });
+    case 'AgreementSigned':
+      return dated({
+        ...state,
+        members: updateMember(state, event.data.party, (member) => ({
+          ...member,
+          signature: { signedOn: on, signedBy: event.data.signedBy },
+        })),
+      });
+    case 'PccApprovalGiven':
+      return dated({
+        ...state,
+        members: updateMember(state, event.data.party, (member) => ({
+          ...member,
+          approval: { approvedOn: on, policingBody: event.data.policingBody },
+        })),
+      });
+    case 'AgreementCameIntoForce':
+      return dated({ ...state, status: 'in-force', inForceFrom: on });
+    case 'AgreementVaried':
+      return dated(state);
+    case 'HostForceChanged':
+      return dated({ ...state, hostForce: event.data.to });
+    case 'WithdrawalNoticeGiven':
+      return dated({
+        ...state,
+        members: updateMember(state, event.data.party, (member) => ({
+          ...member,
+          notice: { givenOn: on, effectiveOn: event.data.effectiveOn },
+        })),
+      });
+    case 'ForceWithdrew': {
+      const leaving = findMember(state, event.data.party);
+      return dated({
+        ...state,
+        members: state.members.filter((member) => member.body.id !== event.data.party),
+        formerMembers: leaving
+          ? [
+              ...state.formerMembers,
+              { body: leaving.body, joinedOn: leaving.joinedOn, leftOn: on, reason: event.data.reason },
+            ]
+          : state.formerMembers,
+      });
+    }
+    case 'AgreementReviewed':
+      return dated({ ...state, lastReviewedOn: on, reviewDue: event.data.nextReviewDue });
+    case 'AgreementTerminated':
+      return dated({ ...state, status: 'terminated', terminatedOn: on });
+    // Savings are recorded at the server's time, so they take no part in ordering the agreement's facts.
+    case 'SavingsForecast':
+      return {
+        ...state,
+        savings: recordSavings(state, event.data.financialYear, { forecastPence: event.data.amountPence }),
+      };
+    case 'SavingsRealised':
+      return {
+        ...state,
+        savings: recordSavings(state, event.data.financialYear, { realisedPence: event.data.amountPence }),
+      };
+    default: {
+      const _exhaustive: never = event;
+      return state;
+    }
+  }
+};

@@ -1,0 +1,332 @@
+import { isBodySlug } from '../bodies/body.js';
+import type { Decider } from '../shared/decider.js';
+import { toCalendarDate } from '../shared/dates.js';
+import { AlreadyExistsError, NotFoundError, RuleBrokenError, ValidationError } from '../shared/errors.js';
+import {
+  optionalText,
+  requireCalendarDate,
+  requireEntityId,
+  requireInteger,
+  requireOccurredAt,
+  requireText,
+} from '../shared/validation.js';
+import {
+  DEFAULT_REARRANGE_WITHIN_DAYS,
+  type Attendee,
+  type BoardCommand,
+  type CancelMeeting,
+  type ChangeBoardTerms,
+  type EstablishBoard,
+  type HoldMeeting,
+  type RearrangeMeeting,
+  type ScheduleMeeting,
+} from './board.commands.js';
+import type { BoardEvent, BoardTerms } from './board.events.js';
+import { evolveBoard, initialBoardState, type BoardState, type Meeting } from './board.state.js';
+
+/** Two years: the longest gap a board's terms could sensibly allow between meetings. */
+const MAX_DAYS_BETWEEN_MEETINGS = 731;
+const MAX_REARRANGE_WITHIN_DAYS = 365;
+
+const maxDaysBetweenMeetingsOf = (value: unknown): number =>
+  requireInteger(
+    value,
+    { min: 1, max: MAX_DAYS_BETWEEN_MEETINGS },
+    'maxDaysBetweenMeetings',
+    'invalid-max-days-between-meetings',
+    'maximum number of days between meetings',
+  );
+
+const quorumOf = (value: unknown): number =>
+  requireInteger(value, { min: 1 }, 'quorum', 'invalid-quorum', 'quorum (the number of bodies that must attend)');
+
+const rearrangeWithinDaysOf = (value: unknown): number =>
+  requireInteger(
+    value,
+    { min: 1, max: MAX_REARRANGE_WITHIN_DAYS },
+    'rearrangeWithinDays',
+    'invalid-rearrange-within-days',
+    'number of days within which a cancelled meeting must be rearranged',
+  );
+
+const chairOf = (value: unknown): string =>
+  requireText(value, 'chair', 'chair-required', 'Say who chairs the board (a name or a role).');
+
+const requireBoard = (state: BoardState, boardId: string): void => {
+  if (state.status === 'none') {
+    throw new NotFoundError(
+      'board-not-found',
+      `There is no governance board "${boardId}": establish it first.`,
+      'boardId',
+    );
+  }
+};
+
+const requireMeeting = (state: BoardState, meetingId: string): Meeting => {
+  const meeting = state.meetings[meetingId];
+  if (!meeting) {
+    throw new NotFoundError(
+      'meeting-not-found',
+      `The ${state.name} has no meeting "${meetingId}": schedule it first.`,
+      'meetingId',
+    );
+  }
+  return meeting;
+};
+
+const refuseIfHeld = (state: BoardState, meeting: Meeting, refused: string): void => {
+  if (meeting.status === 'held') {
+    throw new RuleBrokenError(
+      'meeting-already-held',
+      `The ${state.name} meeting "${meeting.meetingId}" was held on ${meeting.heldOn}, so it ${refused}.`,
+      'meetingId',
+    );
+  }
+};
+
+const establishBoard = ({ data, metadata }: EstablishBoard, state: BoardState): BoardEvent[] => {
+  if (state.status !== 'none') {
+    throw new AlreadyExistsError(
+      'board-already-exists',
+      `Board "${data.boardId}" already exists (the ${state.name}, established on ${state.establishedOn}).`,
+      'boardId',
+    );
+  }
+  const boardId = requireEntityId(data.boardId, 'boardId', 'board');
+  const occurredAt = requireOccurredAt(data.occurredAt, metadata.now);
+  const name = requireText(data.name, 'name', 'name-required', 'Give the board a name.');
+  const agreements = data.agreements ?? [];
+  if (agreements.length === 0) {
+    throw new ValidationError('agreements-required', `Say which agreements the ${name} oversees.`, 'agreements');
+  }
+  const agreementIds: string[] = [];
+  for (const { agreementId, exists } of agreements) {
+    if (agreementIds.includes(agreementId)) {
+      throw new ValidationError(
+        'duplicate-agreement',
+        `Agreement "${agreementId}" is listed more than once.`,
+        'agreements',
+      );
+    }
+    if (!exists) {
+      throw new NotFoundError(
+        'agreement-not-found',
+        `There is no agreement "${agreementId}" for the ${name} to oversee: record the agreement first.`,
+        'agreements',
+      );
+    }
+    agreementIds.push(agreementId);
+  }
+  const terms: BoardTerms = {
+    chair: chairOf(data.chair),
+    maxDaysBetweenMeetings: maxDaysBetweenMeetingsOf(data.maxDaysBetweenMeetings),
+    quorum: quorumOf(data.quorum),
+    rearrangeWithinDays: rearrangeWithinDaysOf(data.rearrangeWithinDays ?? DEFAULT_REARRANGE_WITHIN_DAYS),
+  };
+  return [{ type: 'GovernanceBoardEstablished', occurredAt, data: { boardId, name, agreementIds, ...terms } }];
+};
+
+const changeBoardTerms = ({ data, metadata }: ChangeBoardTerms, state: BoardState): BoardEvent[] => {
+  requireBoard(state, data.boardId);
+  const occurredAt = requireOccurredAt(data.occurredAt, metadata.now);
+  const given = <T>(value: T | null | undefined): value is T => value !== undefined && value !== null;
+  const proposed: BoardTerms = {
+    chair: given(data.chair) ? chairOf(data.chair) : state.terms.chair,
+    maxDaysBetweenMeetings: given(data.maxDaysBetweenMeetings)
+      ? maxDaysBetweenMeetingsOf(data.maxDaysBetweenMeetings)
+      : state.terms.maxDaysBetweenMeetings,
+    quorum: given(data.quorum) ? quorumOf(data.quorum) : state.terms.quorum,
+    rearrangeWithinDays: given(data.rearrangeWithinDays)
+      ? rearrangeWithinDaysOf(data.rearrangeWithinDays)
+      : state.terms.rearrangeWithinDays,
+  };
+  const changed = (Object.keys(proposed) as (keyof BoardTerms)[]).filter((key) => proposed[key] !== state.terms[key]);
+  if (changed.length === 0) {
+    throw new ValidationError(
+      'no-change',
+      `Nothing to change: give at least one term of reference of the ${state.name} that differs from the current one.`,
+    );
+  }
+  const on = toCalendarDate(occurredAt);
+  if (state.establishedOn !== null && on < state.establishedOn) {
+    throw new ValidationError(
+      'date-out-of-order',
+      `The terms of the ${state.name} cannot change on ${on}, before it was established (${state.establishedOn}).`,
+      'occurredAt',
+    );
+  }
+  return [{ type: 'BoardTermsChanged', occurredAt, data: { boardId: state.boardId, changed, ...proposed } }];
+};
+
+const scheduleMeeting = ({ data, metadata }: ScheduleMeeting, state: BoardState): BoardEvent[] => {
+  requireBoard(state, data.boardId);
+  const meetingId = requireEntityId(data.meetingId, 'meetingId', 'meeting');
+  const existing = state.meetings[meetingId];
+  if (existing) {
+    throw new AlreadyExistsError(
+      'meeting-already-scheduled',
+      `The ${state.name} already has a meeting "${meetingId}" (for ${existing.scheduledFor}).`,
+      'meetingId',
+    );
+  }
+  const scheduledFor = requireCalendarDate(data.scheduledFor, 'scheduledFor', 'the meeting');
+  return [
+    {
+      type: 'BoardMeetingScheduled',
+      occurredAt: metadata.now,
+      data: { boardId: state.boardId, meetingId, scheduledFor },
+    },
+  ];
+};
+
+const attendeesOf = (value: unknown): Attendee[] => {
+  if (!Array.isArray(value) || value.length === 0) {
+    throw new ValidationError(
+      'attendees-required',
+      'Say who attended the meeting (name and body of each attendee).',
+      'attendees',
+    );
+  }
+  const attendees: Attendee[] = [];
+  for (const attendee of value as Partial<Attendee>[]) {
+    const name = optionalText(attendee?.name);
+    const body = attendee?.body;
+    if (name === null || !isBodySlug(body)) {
+      throw new ValidationError(
+        'invalid-attendee',
+        `Each attendee needs a name and the id of the body they represent (e.g. "thames-valley"); got ${JSON.stringify(attendee)}.`,
+        'attendees',
+      );
+    }
+    if (attendees.some((a) => a.name === name && a.body === body)) {
+      throw new ValidationError('duplicate-attendee', `${name} (${body}) is listed more than once.`, 'attendees');
+    }
+    attendees.push({ name, body });
+  }
+  return attendees;
+};
+
+const holdMeeting = ({ data, metadata }: HoldMeeting, state: BoardState): BoardEvent[] => {
+  requireBoard(state, data.boardId);
+  const meeting = requireMeeting(state, data.meetingId);
+  refuseIfHeld(state, meeting, 'cannot be recorded as held again');
+  if (meeting.status === 'cancelled') {
+    throw new RuleBrokenError(
+      'meeting-cancelled',
+      `The ${state.name} meeting "${meeting.meetingId}" was cancelled on ${meeting.cancelledOn}: record its rearrangement before recording it as held.`,
+      'meetingId',
+    );
+  }
+  const occurredAt = requireOccurredAt(data.occurredAt, metadata.now);
+  const attendees = attendeesOf(data.attendees);
+  const { quorum } = state.terms;
+  const bodiesPresent = new Set(attendees.map((attendee) => attendee.body)).size;
+  return [
+    {
+      type: 'BoardMeetingHeld',
+      occurredAt,
+      data: {
+        boardId: state.boardId,
+        meetingId: meeting.meetingId,
+        heldOn: toCalendarDate(occurredAt),
+        scheduledFor: meeting.scheduledFor,
+        attendees,
+        quorate: bodiesPresent >= quorum,
+        quorum,
+      },
+    },
+  ];
+};
+
+const cancelMeeting = ({ data, metadata }: CancelMeeting, state: BoardState): BoardEvent[] => {
+  requireBoard(state, data.boardId);
+  const meeting = requireMeeting(state, data.meetingId);
+  refuseIfHeld(state, meeting, 'cannot be cancelled');
+  if (meeting.status === 'cancelled') {
+    throw new RuleBrokenError(
+      'meeting-already-cancelled',
+      `The ${state.name} meeting "${meeting.meetingId}" was already cancelled on ${meeting.cancelledOn}.`,
+      'meetingId',
+    );
+  }
+  const occurredAt = requireOccurredAt(data.occurredAt, metadata.now);
+  const reason = requireText(data.reason, 'reason', 'reason-required', 'Say why the meeting was cancelled.');
+  return [
+    {
+      type: 'BoardMeetingCancelled',
+      occurredAt,
+      data: { boardId: state.boardId, meetingId: meeting.meetingId, reason, scheduledFor: meeting.scheduledFor },
+    },
+  ];
+};
+
+const rearrangeMeeting = ({ data, metadata }: RearrangeMeeting, state: BoardState): BoardEvent[] => {
+  requireBoard(state, data.boardId);
+  const meeting = requireMeeting(state, data.meetingId);
+  refuseIfHeld(state, meeting, 'cannot be rearranged');
+  const occurredAt = requireOccurredAt(data.occurredAt, metadata.now);
+  const newDate = requireCalendarDate(data.newDate, 'newDate', 'the rearranged meeting');
+  const on = toCalendarDate(occurredAt);
+  if (newDate < on) {
+    throw new ValidationError(
+      'date-out-of-order',
+      `A meeting rearranged on ${on} cannot be moved to an earlier date (${newDate}).`,
+      'newDate',
+    );
+  }
+  const wasCancelled = meeting.status === 'cancelled';
+  if (wasCancelled && meeting.cancelledOn !== null && on < meeting.cancelledOn) {
+    throw new ValidationError(
+      'date-out-of-order',
+      `The meeting "${meeting.meetingId}" was cancelled on ${meeting.cancelledOn}, so it cannot have been rearranged on ${on}.`,
+      'occurredAt',
+    );
+  }
+  if (!wasCancelled && newDate === meeting.scheduledFor) {
+    throw new ValidationError(
+      'date-unchanged',
+      `The meeting "${meeting.meetingId}" is already scheduled for ${newDate}.`,
+      'newDate',
+    );
+  }
+  return [
+    {
+      type: 'BoardMeetingRearranged',
+      occurredAt,
+      data: {
+        boardId: state.boardId,
+        meetingId: meeting.meetingId,
+        previousDate: meeting.scheduledFor,
+        newDate,
+        wasCancelled,
+      },
+    },
+  ];
+};
+
+export const decideBoard = (command: BoardCommand, state: BoardState): BoardEvent[] => {
+  switch (command.type) {
+    case 'EstablishBoard':
+      return establishBoard(command, state);
+    case 'ChangeBoardTerms':
+      return changeBoardTerms(command, state);
+    case 'ScheduleMeeting':
+      return scheduleMeeting(command, state);
+    case 'HoldMeeting':
+      return holdMeeting(command, state);
+    case 'CancelMeeting':
+      return cancelMeeting(command, state);
+    case 'RearrangeMeeting':
+      return rearrangeMeeting(command, state);
+    default: {
+      const _exhaustive: never = command;
+      throw new Error(`Unknown board command ${JSON.stringify(_exhaustive)}`);
+    }
+  }
+};
+
+export const boardDecider: Decider<BoardCommand, BoardEvent, BoardState> = {
+  decide: decideBoard,
+  evolve: evolveBoard,
+  initialState: initialBoardState,
+};

@@ -1,0 +1,111 @@
+import { toCalendarDate } from '../shared/dates.js';
+import type { BoardEvent, BoardTerms } from './board.events.js';
+
+export type MeetingStatus = 'scheduled' | 'held' | 'cancelled';
+
+export interface MeetingHistoryEntry {
+  what: 'scheduled' | 'held' | 'cancelled' | 'rearranged';
+  /** Calendar date the fact happened (for `scheduled`, the day it was recorded). */
+  on: string;
+  /** The meeting's date after this fact. */
+  scheduledFor: string;
+}
+
+export interface Meeting {
+  meetingId: string;
+  status: MeetingStatus;
+  scheduledFor: string;
+  heldOn: string | null;
+  quorate: boolean | null;
+  cancelledOn: string | null;
+  history: readonly MeetingHistoryEntry[];
+}
+
+export interface BoardState {
+  status: 'none' | 'established';
+  boardId: string;
+  name: string;
+  agreementIds: readonly string[];
+  terms: BoardTerms;
+  establishedOn: string | null;
+  meetings: Readonly<Record<string, Meeting>>;
+}
+
+export const initialBoardState = (): BoardState => ({
+  status: 'none',
+  boardId: '',
+  name: '',
+  agreementIds: [],
+  terms: { chair: '', maxDaysBetweenMeetings: 0, quorum: 0, rearrangeWithinDays: 0 },
+  establishedOn: null,
+  meetings: {},
+});
+
+const withMeeting = (state: BoardState, meetingId: string, change: (meeting: Meeting) => Meeting): BoardState => {
+  const meeting = state.meetings[meetingId];
+  return meeting ? { ...state, meetings: { ...state.meetings, [meetingId]: change(meeting) } } : state;
+};
+
+const termsOf = ({ chair, maxDaysBetweenMeetings, quorum, rearrangeWithinDays }: BoardTerms): BoardTerms => ({
+  chair,
+  maxDaysBetweenMeetings,
+  quorum,
+  rearrangeWithinDays,
+});
+
+export const evolveBoard = (state: BoardState, event: BoardEvent): BoardState => {
+  const on = toCalendarDate(event.occurredAt);
+  switch (event.type) {
+    case 'GovernanceBoardEstablished':
+      return {
+        ...state,
+        status: 'established',
+        boardId: event.data.boardId,
+        name: event.data.name,
+        agreementIds: event.data.agreementIds,
+        terms: termsOf(event.data),
+        establishedOn: on,
+      };
+    case 'BoardTermsChanged':
+      return { ...state, terms: termsOf(event.data) };
+    case 'BoardMeetingScheduled': {
+      const { meetingId, scheduledFor } = event.data;
+      const meeting: Meeting = {
+        meetingId,
+        status: 'scheduled',
+        scheduledFor,
+        heldOn: null,
+        quorate: null,
+        cancelledOn: null,
+        history: [{ what: 'scheduled', on, scheduledFor }],
+      };
+      return { ...state, meetings: { ...state.meetings, [meetingId]: meeting } };
+    }
+    case 'BoardMeetingHeld':
+      return withMeeting(state, event.data.meetingId, (meeting) => ({
+        ...meeting,
+        status: 'held',
+        heldOn: event.data.heldOn,
+        quorate: event.data.quorate,
+        history: [...meeting.history, { what: 'held', on, scheduledFor: meeting.scheduledFor }],
+      }));
+    case 'BoardMeetingCancelled':
+      return withMeeting(state, event.data.meetingId, (meeting) => ({
+        ...meeting,
+        status: 'cancelled',
+        cancelledOn: on,
+        history: [...meeting.history, { what: 'cancelled', on, scheduledFor: meeting.scheduledFor }],
+      }));
+    case 'BoardMeetingRearranged':
+      return withMeeting(state, event.data.meetingId, (meeting) => ({
+        ...meeting,
+        status: 'scheduled',
+        scheduledFor: event.data.newDate,
+        history: [...meeting.history, { what: 'rearranged', on, scheduledFor: event.data.newDate }],
+      }));
+    default: {
+      const _exhaustive: never = event;
+      return state;
+    }
+  }
+};

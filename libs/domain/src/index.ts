@@ -1,0 +1,31 @@
+// The domain's public surface, imported by the API and workers as '#domain'.
+// shared/testing.ts is left out on purpose: it imports Jest.
+
+export * from './shared/decider.js';
+export * from './shared/errors.js';
+export * from './shared/dates.js';
+export * from './shared/validation.js';
+export * from './shared/money.js';
+
+export * from './bodies/body.js';
+export * from './bodies/reference-bodies.js';
+export * from './bodies/resolve-body.js';
+export * from './bodies/body-registry.commands.js';
+export * from './bodies/body-registry.events.js';
+export * from './bodies/body-registry.state.js';
+export * from './bodies/body-registry.decider.js';
+
+export * from './agreement/agreement.commands.js';
+export * from './agreement/agreement.events.js';
+export * from './agreement/agreement.state.js';
+export * from './agreement/agreement.decider.js';
+
+export * from './board/board.commands.js';
+export * from './board/board.events.js';
+export * from './board/board.state.js';
+export * from './board/board.decider.js';
+
+export * from './decision/decision.commands.js';
+export * from './decision/decision.events.js';
+export * from './decision/decision.state.js';
+export * from './decision/decision.decider.js';

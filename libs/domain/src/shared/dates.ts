@@ -1,0 +1,97 @@
+/**
+ * Dates the domain works with, as strings so events stay plain JSON:
+ * - a calendar date is `YYYY-MM-DD` (a meeting's date, a review due date);
+ * - a date-time is ISO 8601 with a zone (`2015-06-01T00:00:00.000Z`), the valid time of a fact.
+ * Arithmetic is done in UTC so that a date never shifts by a day with British Summer Time.
+ */
+
+const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATE_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-](\d{2}):(\d{2}))$/;
+const FINANCIAL_YEAR = /^(\d{4})-(\d{2})$/;
+const MS_PER_DAY = 86_400_000;
+
+const isLeapYear = (year: number): boolean => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+
+const daysInMonth = (year: number, month: number): number =>
+  month === 2 ? (isLeapYear(year) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+
+/** True for a real `YYYY-MM-DD` date: `2016-02-29` is one, `2015-02-29` and `2015-02-30` are not. (Not a type guard: false does not mean "not a string".) */
+export const isCalendarDate = (value: unknown): boolean => {
+  if (typeof value !== 'string') return false;
+  const match = CALENDAR_DATE.exec(value);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+};
+
+/** True for an ISO 8601 date-time with a real date, a real time and an explicit zone (`Z` or `±hh:mm`). */
+export const isIsoDateTime = (value: unknown): value is string => {
+  if (typeof value !== 'string') return false;
+  const match = DATE_TIME.exec(value);
+  if (!match || !isCalendarDate(match[1])) return false;
+  const [hour, minute, second] = [Number(match[2]), Number(match[3]), Number(match[4] ?? 0)];
+  if (hour > 23 || minute > 59 || second > 59) return false;
+  if (match[6] !== undefined && (Number(match[6]) > 23 || Number(match[7]) > 59)) return false;
+  return !Number.isNaN(Date.parse(value));
+};
+
+/** The canonical UTC form of a date-time: `2015-06-01T01:00+01:00` → `2015-06-01T00:00:00.000Z`. */
+export const normaliseDateTime = (dateTime: string): string => new Date(dateTime).toISOString();
+
+const toUtcMillis = (date: string): number => {
+  const [year, month, day] = date.split('-').map(Number);
+  const at = new Date(0);
+  at.setUTCFullYear(year, month - 1, day);
+  return at.getTime();
+};
+
+const fromUtcMillis = (millis: number): string => {
+  const at = new Date(millis);
+  const year = String(at.getUTCFullYear()).padStart(4, '0');
+  const month = String(at.getUTCMonth() + 1).padStart(2, '0');
+  const day = String(at.getUTCDate()).padStart(2, '0');
+  return `${year}-${month}-${day}`;
+};
+
+/** The UTC calendar date of a date-time; a calendar date is returned as it is. */
+export const toCalendarDate = (dateOrDateTime: string): string =>
+  isCalendarDate(dateOrDateTime) ? dateOrDateTime : fromUtcMillis(Date.parse(dateOrDateTime));
+
+/** The calendar date `days` after `date` (before it when negative). */
+export const addDays = (date: string, days: number): string =>
+  fromUtcMillis(toUtcMillis(toCalendarDate(date)) + days * MS_PER_DAY);
+
+/** Whole days from `from` to `to`: positive when `to` is later, `daysBetween('2015-03-31', '2015-04-01') === 1`. */
+export const daysBetween = (from: string, to: string): number =>
+  Math.round((toUtcMillis(toCalendarDate(to)) - toUtcMillis(toCalendarDate(from))) / MS_PER_DAY);
+
+/** True when instant `a` is strictly later than instant `b` (date-times in any zone). */
+export const isLaterThan = (a: string, b: string): boolean => Date.parse(a) > Date.parse(b);
+
+export interface FinancialYearSpan {
+  /** 1 April. */
+  start: string;
+  /** 31 March of the following year. */
+  end: string;
+}
+
+/** The UK public-sector financial year (1 April – 31 March) a date falls in, e.g. `2015-16`. */
+export const financialYearOf = (dateOrDateTime: string): string => {
+  const date = toCalendarDate(dateOrDateTime);
+  const [year, month] = date.split('-').map(Number);
+  const startYear = month >= 4 ? year : year - 1;
+  return `${String(startYear).padStart(4, '0')}-${String((startYear + 1) % 100).padStart(2, '0')}`;
+};
+
+/** `2015-16` → 1 April 2015 to 31 March 2016; null when malformed (`2015-17`, `2015/16`, `15-16`). */
+export const parseFinancialYear = (financialYear: unknown): FinancialYearSpan | null => {
+  if (typeof financialYear !== 'string') return null;
+  const match = FINANCIAL_YEAR.exec(financialYear);
+  if (!match) return null;
+  const startYear = Number(match[1]);
+  if (Number(match[2]) !== (startYear + 1) % 100) return null;
+  return {
+    start: `${match[1]}-04-01`,
+    end: `${String(startYear + 1).padStart(4, '0')}-03-31`,
+  };
+};
