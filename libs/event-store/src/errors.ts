@@ -34,3 +34,24 @@ export class InvalidPositionError extends Error {
     this.name = 'InvalidPositionError';
   }
 }
+
+/**
+ * The append request itself is malformed (an empty stream id, an occurredAt that is not a date,
+ * data that cannot be stored as JSON). Checked before anything reaches the database (HTTP 422).
+ */
+export class InvalidAppendError extends Error {
+  readonly code = 'invalid-append';
+  constructor(readonly problems: string[]) {
+    super(`The events cannot be recorded: ${problems.join('; ')}.`);
+    this.name = 'InvalidAppendError';
+  }
+}
+
+/** An event with this eventId is already stored: nothing was written (HTTP 409). */
+export class DuplicateEventIdError extends Error {
+  readonly code = 'duplicate-event-id';
+  constructor(readonly eventIds: string[]) {
+    super(`Event ${eventIds.join(', ')} is already recorded.`);
+    this.name = 'DuplicateEventIdError';
+  }
+}

@@ -1,0 +1,43 @@
+import { migrateEventStore } from './migrations.js';
+import { PgDatabase } from './pg-database.js';
+import { PgliteDatabase } from './pglite-database.js';
+import type { SqlDatabase } from './sql-database.port.js';
+import { SqlEventStore, type SqlEventStoreOptions } from './sql-event-store.adapter.js';
+
+export interface CreateEventStoreOptions extends SqlEventStoreOptions {
+  /** PostgreSQL server (the configuration's DATABASE_URL). Absent: embedded PGlite. */
+  databaseUrl?: string | null;
+  /** PGlite data directory, created when missing. Absent (and no databaseUrl): in memory. */
+  dataDir?: string | null;
+}
+
+export interface EventStoreHandle {
+  /** Shared with the read models, so a projection writes rows and checkpoint in one transaction. */
+  db: SqlDatabase;
+  store: SqlEventStore;
+  /** Closes the store, then the database. */
+  close(): Promise<void>;
+}
+
+/** Opens the database the configuration names, applies the event store's migrations and returns the store. */
+export async function createEventStore(options: CreateEventStoreOptions = {}): Promise<EventStoreHandle> {
+  const { databaseUrl, dataDir, ...storeOptions } = options;
+  const db: SqlDatabase = databaseUrl
+    ? new PgDatabase({ connectionString: databaseUrl })
+    : await PgliteDatabase.open({ dataDir });
+  try {
+    await migrateEventStore(db);
+  } catch (error) {
+    await db.close().catch(() => undefined);
+    throw error;
+  }
+  const store = new SqlEventStore(db, storeOptions);
+  return {
+    db,
+    store,
+    async close() {
+      await store.close();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,20 @@
+export * from './event-store.port.js';
+export * from './errors.js';
+export * from './sql-database.port.js';
+export { PgDatabase, type PgDatabaseOptions } from './pg-database.js';
+export { PgliteDatabase, type PgliteDatabaseOptions } from './pglite-database.js';
+export {
+  runMigrations,
+  migrateEventStore,
+  eventStoreMigrations,
+  MigrationChangedError,
+  MIGRATION_LOCK_KEY,
+  type Migration,
+} from './migrations.js';
+export {
+  SqlEventStore,
+  APPEND_LOCK_KEY,
+  EVENTS_APPENDED_CHANNEL,
+  type SqlEventStoreOptions,
+} from './sql-event-store.adapter.js';
+export { createEventStore, type CreateEventStoreOptions, type EventStoreHandle } from './create-event-store.js';

@@ -1,0 +1,554 @@
+import { randomUUID } from 'node:crypto';
+import {
+  EventStore,
+  type AppendOptions,
+  type AppendResult,
+  type ExpectedRevision,
+  type NewEvent,
+  type Position,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type StoredEvent,
+  type SubscribeOptions,
+  type Subscription,
+  type SubscriptionHandler,
+} from './event-store.port.js';
+import {
+  ConcurrencyError,
+  DuplicateEventIdError,
+  IdempotencyKeyReusedError,
+  InvalidAppendError,
+  InvalidPositionError,
+} from './errors.js';
+import { PollingSubscription } from './polling-subscription.js';
+import type { SqlDatabase, SqlExecutor } from './sql-database.port.js';
+
+/** Channel NOTIFYed (payload: the last position) by every transaction that appends events. */
+export const EVENTS_APPENDED_CHANNEL = 'events_appended';
+
+/**
+ * Transaction-scoped advisory lock every appender holds while it draws positions and commits.
+ *
+ * Why: a sequence hands out positions at INSERT time, but transactions commit in any order, so
+ * without the lock position 11 can become visible while 10 is still uncommitted, and a reader
+ * that has moved past 11 never goes back for 10 (the sequence-gap problem).
+ * PostgreSQL makes a commit visible before it releases the committing transaction's locks, so
+ * with every appender serialised on this lock, positions become visible in position order and a
+ * reader may page by `position > last` without ever skipping a late commit. Anything that
+ * inserts into `events` must take this lock first. Group commit (below) keeps throughput up.
+ */
+export const APPEND_LOCK_KEY = 4_711_020_002;
+
+export interface SqlEventStoreOptions {
+  /** Transaction time for `recordedAt`; read once per append call. Default: the system clock. */
+  clock?: () => Date;
+  /** Longest wait of a live subscription when no wake-up arrives (default 500 ms). */
+  pollIntervalMs?: number;
+  /** Limits of one group-commit transaction (defaults 500 appends, 5000 events). */
+  maxBatchAppends?: number;
+  maxBatchEvents?: number;
+}
+
+interface PreparedEvent {
+  eventId: string;
+  /** Given by the caller rather than generated here, so it may already be stored. */
+  supplied: boolean;
+  type: string;
+  schemaVersion: number;
+  occurredAt: string;
+  dataJson: string;
+}
+
+interface PendingAppend {
+  streamId: string;
+  expected: ExpectedRevision;
+  events: PreparedEvent[];
+  recordedAt: string;
+  actor: string;
+  correlationId: string;
+  causationId: string | null;
+  idempotency: { key: string; fingerprint: string } | null;
+  resolve(result: AppendResult): void;
+  reject(error: unknown): void;
+}
+
+interface EventRow {
+  position: string;
+  event_id: string;
+  stream_id: string;
+  revision: number;
+  type: string;
+  schema_version: number;
+  occurred_at: string;
+  recorded_at: string;
+  actor: string;
+  correlation_id: string;
+  causation_id: string | null;
+  data: unknown;
+}
+
+interface IdempotencyRow {
+  key: string;
+  fingerprint: string;
+  stream_id: string;
+  next_expected_revision: number;
+  first_position: string | null;
+  last_position: string | null;
+}
+
+const EVENT_COLUMNS =
+  'position, event_id, stream_id, revision, type, schema_version, occurred_at, recorded_at, actor, correlation_id, causation_id, data';
+const MAX_POSITION = 2n ** 63n - 1n;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+// jsonb cannot hold \u0000 and text columns cannot hold NUL: refuse them before they fail a whole batch.
+const JSON_NUL = /(?<!\\)(?:\\\\)*\\u0000/;
+
+function toStoredEvent(row: EventRow): StoredEvent {
+  return {
+    eventId: row.event_id,
+    type: row.type,
+    streamId: row.stream_id,
+    revision: Number(row.revision),
+    position: String(row.position) as Position,
+    schemaVersion: Number(row.schema_version),
+    occurredAt: row.occurred_at,
+    recordedAt: row.recorded_at,
+    actor: row.actor,
+    correlationId: row.correlation_id,
+    causationId: row.causation_id,
+    data: row.data,
+  };
+}
+
+function toAppendResult(row: IdempotencyRow, replayed: boolean): AppendResult {
+  return {
+    streamId: row.stream_id,
+    nextExpectedRevision: Number(row.next_expected_revision),
+    firstPosition: row.first_position === null ? null : (String(row.first_position) as Position),
+    lastPosition: row.last_position === null ? null : (String(row.last_position) as Position),
+    replayed,
+  };
+}
+
+function isRealDate(year: string, month: string, day: string): boolean {
+  const d = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
+  return d.getUTCFullYear() === Number(year) && d.getUTCMonth() === Number(month) - 1 && d.getUTCDate() === Number(day);
+}
+
+/** A date (`2016-03-03`, midnight UTC) or a datetime (no offset: UTC) as an ISO UTC instant. */
+function toInstant(text: unknown): string | null {
+  if (typeof text !== 'string') return null;
+  const date = DATE_ONLY.exec(text);
+  if (date) return isRealDate(date[1], date[2], date[3]) ? `${text}T00:00:00.000Z` : null;
+  const dateTime = DATE_TIME.exec(text);
+  if (!dateTime || !isRealDate(dateTime[1], dateTime[2], dateTime[3])) return null;
+  const instant = new Date(dateTime[4] ? text : `${text}Z`);
+  return Number.isNaN(instant.getTime()) ? null : instant.toISOString();
+}
+
+const hasNul = (text: string): boolean => text.includes('\u0000');
+const isRevision = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+
+function expectationHolds(expected: ExpectedRevision, actual: number): boolean {
+  if (expected === 'any') return true;
+  if (expected === 'no-stream') return actual === -1;
+  return expected === actual;
+}
+
+/**
+ * The event store over PostgreSQL or PGlite (same SQL). Appends from concurrent callers are
+ * group-committed: one flusher writes every queued append in one transaction under the append
+ * lock, judging each append's expected revision on its own.
+ */
+export class SqlEventStore extends EventStore {
+  private readonly clock: () => Date;
+  private readonly pollIntervalMs: number;
+  private readonly maxBatchAppends: number;
+  private readonly maxBatchEvents: number;
+  private readonly queue: PendingAppend[] = [];
+  private flushing: Promise<void> | null = null;
+  private readonly subscriptions = new Set<PollingSubscription>();
+  private unlisten: Promise<(() => Promise<void>) | null> | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly db: SqlDatabase,
+    options: SqlEventStoreOptions = {},
+  ) {
+    super();
+    this.clock = options.clock ?? (() => new Date());
+    this.pollIntervalMs = options.pollIntervalMs ?? 500;
+    this.maxBatchAppends = options.maxBatchAppends ?? 500;
+    this.maxBatchEvents = options.maxBatchEvents ?? 5000;
+  }
+
+  async append(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    if (this.closed) throw new Error('The event store is closed.');
+    const pending = this.prepare(streamId, events, options);
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.queue.push({ ...pending, resolve, reject });
+      this.flushing ??= this.flushQueue();
+    });
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    const fromRevision = options.fromRevision ?? 0;
+    if (!isRevision(fromRevision))
+      throw new RangeError(`fromRevision must be a whole number ≥ 0, not ${fromRevision}.`);
+    const maxCount = options.maxCount ?? null;
+    if (maxCount !== null && !isRevision(maxCount))
+      throw new RangeError(`maxCount must be a whole number ≥ 0, not ${maxCount}.`);
+    const { rows } = await this.db.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND revision >= $2 ORDER BY revision LIMIT $3`,
+      [streamId, fromRevision, maxCount],
+    );
+    return rows.map(toStoredEvent);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
+    const from = options.fromPosition === undefined ? '0' : this.parsePosition(options.fromPosition);
+    const maxCount = options.maxCount ?? 1000;
+    if (!isRevision(maxCount)) throw new RangeError(`maxCount must be a whole number ≥ 0, not ${maxCount}.`);
+    const { rows } = await this.db.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE position >= $1 ORDER BY position LIMIT $2`,
+      [from, maxCount],
+    );
+    return rows.map(toStoredEvent);
+  }
+
+  subscribe(handler: SubscriptionHandler, options: SubscribeOptions = {}): Subscription {
+    if (this.closed) throw new Error('The event store is closed.');
+    const after = options.after == null ? null : this.parsePosition(options.after);
+    const batchSize = options.batchSize ?? 500;
+    if (!Number.isSafeInteger(batchSize) || batchSize < 1)
+      throw new RangeError(`batchSize must be a whole number ≥ 1, not ${batchSize}.`);
+    const subscription = new PollingSubscription(
+      {
+        readAfter: async (position, limit) => {
+          const { rows } = await this.db.query<EventRow>(
+            `SELECT ${EVENT_COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2`,
+            [position ?? '0', limit],
+          );
+          return rows.map(toStoredEvent);
+        },
+        compare: (a, b) => this.comparePositions(a, b),
+      },
+      handler,
+      { after, batchSize, pollIntervalMs: this.pollIntervalMs },
+    );
+    this.subscriptions.add(subscription);
+    void subscription.done.catch(() => undefined).finally(() => this.subscriptions.delete(subscription));
+    this.unlisten ??= this.db.listen(EVENTS_APPENDED_CHANNEL, () => this.wakeSubscribers()).catch(() => null);
+    return subscription;
+  }
+
+  async headPosition(): Promise<Position | null> {
+    const { rows } = await this.db.query<{ head: string | null }>('SELECT max(position) AS head FROM events');
+    const head = rows[0]?.head ?? null;
+    return head === null ? null : (String(head) as Position);
+  }
+
+  comparePositions(a: Position, b: Position): number {
+    const x = BigInt(a);
+    const y = BigInt(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+
+  parsePosition(text: string): Position {
+    if (typeof text !== 'string' || !/^\d{1,19}$/.test(text) || BigInt(text) > MAX_POSITION) {
+      throw new InvalidPositionError(String(text));
+    }
+    return BigInt(text).toString() as Position;
+  }
+
+  async findIdempotentResult(key: string): Promise<(AppendResult & { fingerprint: string }) | null> {
+    const { rows } = await this.db.query<IdempotencyRow>(
+      'SELECT key, fingerprint, stream_id, next_expected_revision, first_position, last_position FROM idempotency_keys WHERE key = $1',
+      [key],
+    );
+    return rows[0] ? { ...toAppendResult(rows[0], true), fingerprint: rows[0].fingerprint } : null;
+  }
+
+  /** Stops the subscriptions and waits for queued appends. The database stays open: its owner closes it. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    while (this.flushing) await this.flushing;
+    const unlisten = await this.unlisten;
+    this.unlisten = null;
+    await unlisten?.().catch(() => undefined);
+  }
+
+  private wakeSubscribers(): void {
+    for (const subscription of this.subscriptions) subscription.wake();
+  }
+
+  /** Validates and normalises before queueing, so one bad request cannot fail a whole batch. */
+  private prepare(
+    streamId: string,
+    events: NewEvent[],
+    options: AppendOptions,
+  ): Omit<PendingAppend, 'resolve' | 'reject'> {
+    const problems: string[] = [];
+    if (typeof streamId !== 'string' || streamId === '' || hasNul(streamId))
+      problems.push('streamId must be a non-empty string');
+    if (!Array.isArray(events)) problems.push('events must be an array');
+    const expected = options?.expectedRevision;
+    if (!(
+      expected === 'any' ||
+      expected === 'no-stream' ||
+      (Number.isSafeInteger(expected) && (expected as number) >= -1)
+    )) {
+      problems.push(`expectedRevision must be a revision, "no-stream" or "any", not ${JSON.stringify(expected)}`);
+    }
+    if (typeof options?.actor !== 'string' || options.actor === '' || hasNul(options.actor))
+      problems.push('actor must be a non-empty string');
+    for (const [name, value] of [
+      ['correlationId', options?.correlationId],
+      ['causationId', options?.causationId],
+    ] as const) {
+      if (value !== undefined && value !== null && (typeof value !== 'string' || hasNul(value)))
+        problems.push(`${name} must be a string`);
+    }
+    const idempotency = options?.idempotency ?? null;
+    if (
+      idempotency &&
+      (typeof idempotency.key !== 'string' || idempotency.key === '' || typeof idempotency.fingerprint !== 'string')
+    ) {
+      problems.push('idempotency needs a non-empty key and a fingerprint');
+    }
+    const prepared: PreparedEvent[] = [];
+    for (const [i, event] of (Array.isArray(events) ? events : []).entries()) {
+      const at = `events[${i}]`;
+      const eventId = event.eventId === undefined ? randomUUID() : event.eventId;
+      if (typeof eventId !== 'string' || !UUID.test(eventId)) problems.push(`${at}.eventId must be a UUID`);
+      if (typeof event.type !== 'string' || event.type === '' || hasNul(event.type))
+        problems.push(`${at}.type must be a non-empty string`);
+      const schemaVersion = event.schemaVersion ?? 1;
+      if (!Number.isSafeInteger(schemaVersion) || schemaVersion < 1 || schemaVersion > 2 ** 31 - 1) {
+        problems.push(`${at}.schemaVersion must be a whole number ≥ 1`);
+      }
+      const occurredAt = toInstant(event.occurredAt);
+      if (occurredAt === null)
+        problems.push(`${at}.occurredAt must be an ISO 8601 date or datetime, not ${JSON.stringify(event.occurredAt)}`);
+      let dataJson: string | undefined;
+      try {
+        dataJson = JSON.stringify(event.data) ?? 'null';
+      } catch {
+        problems.push(`${at}.data cannot be serialised as JSON`);
+      }
+      if (dataJson !== undefined && JSON_NUL.test(dataJson))
+        problems.push(`${at}.data must not contain the NUL character`);
+      prepared.push({
+        eventId: String(eventId).toLowerCase(),
+        supplied: event.eventId !== undefined,
+        type: event.type,
+        schemaVersion,
+        occurredAt: occurredAt ?? '',
+        dataJson: dataJson ?? 'null',
+      });
+    }
+    const ids = prepared.map((e) => e.eventId);
+    if (new Set(ids).size !== ids.length) problems.push('events must not repeat an eventId');
+    if (problems.length > 0) throw new InvalidAppendError(problems);
+    return {
+      streamId,
+      expected: expected === -1 ? 'no-stream' : expected,
+      events: prepared,
+      recordedAt: this.clock().toISOString(),
+      actor: options.actor,
+      correlationId: options.correlationId ?? randomUUID(),
+      causationId: options.causationId ?? null,
+      idempotency: idempotency ? { key: idempotency.key, fingerprint: idempotency.fingerprint } : null,
+    };
+  }
+
+  /** One flusher at a time: appends that arrive while a batch commits form the next batch. */
+  private async flushQueue(): Promise<void> {
+    try {
+      // Let the callers of this tick enqueue first (e.g. a Promise.all of appends).
+      await Promise.resolve();
+      while (this.queue.length > 0) {
+        const batch = this.takeBatch();
+        let outcomes: Outcome[];
+        try {
+          outcomes = await this.db.transaction((tx) => this.writeBatch(tx, batch));
+        } catch (error) {
+          for (const append of batch) append.reject(error);
+          continue;
+        }
+        outcomes.forEach((outcome, i) =>
+          outcome.ok ? batch[i].resolve(outcome.result()) : batch[i].reject(outcome.error),
+        );
+        if (outcomes.some((o) => o.ok && o.wrote)) this.wakeSubscribers();
+      }
+    } finally {
+      // In the same synchronous step as the empty-queue check: an append queued from here on
+      // sees no flusher and starts one.
+      this.flushing = null;
+    }
+  }
+
+  private takeBatch(): PendingAppend[] {
+    let events = 0;
+    let count = 0;
+    while (count < this.queue.length && count < this.maxBatchAppends) {
+      const size = this.queue[count].events.length;
+      if (count > 0 && events + size > this.maxBatchEvents) break;
+      events += size;
+      count++;
+    }
+    return this.queue.splice(0, count);
+  }
+
+  private async writeBatch(tx: SqlExecutor, batch: PendingAppend[]): Promise<Outcome[]> {
+    // READ COMMITTED is what makes the statements after the lock see every earlier holder's commit
+    // (a fresh snapshot per statement); it is set explicitly in case the server's default differs.
+    // The lock must be its own statement for the same reason.
+    await tx.query(`SET TRANSACTION ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(${APPEND_LOCK_KEY})`);
+
+    const keys = [...new Set(batch.flatMap((a) => (a.idempotency ? [a.idempotency.key] : [])))];
+    const storedKeys = new Map<string, IdempotencyRow>();
+    if (keys.length > 0) {
+      const { rows } = await tx.query<IdempotencyRow>(
+        'SELECT key, fingerprint, stream_id, next_expected_revision, first_position, last_position FROM idempotency_keys WHERE key = ANY($1::text[])',
+        [keys],
+      );
+      for (const row of rows) storedKeys.set(row.key, row);
+    }
+
+    const streamIds = [...new Set(batch.map((a) => a.streamId))];
+    // One index probe per stream (max() with GROUP BY would scan every row of the streams).
+    const { rows: heads } = await tx.query<{ stream_id: string; revision: number | null }>(
+      `SELECT s.stream_id, (SELECT e.revision FROM events e WHERE e.stream_id = s.stream_id ORDER BY e.revision DESC LIMIT 1) AS revision
+         FROM unnest($1::text[]) AS s(stream_id)`,
+      [streamIds],
+    );
+    const revisions = new Map(heads.map((h) => [h.stream_id, h.revision === null ? -1 : Number(h.revision)]));
+
+    // Callers rarely supply eventIds; when they do, a duplicate must fail only its own append.
+    const suppliedIds = batch.flatMap((a) => a.events.filter((e) => e.supplied).map((e) => e.eventId));
+    const takenIds = new Set<string>();
+    if (suppliedIds.length > 0) {
+      const { rows } = await tx.query<{ event_id: string }>(
+        'SELECT event_id FROM events WHERE event_id = ANY($1::uuid[])',
+        [suppliedIds],
+      );
+      for (const row of rows) takenIds.add(row.event_id);
+    }
+
+    const outcomes: Outcome[] = [];
+    const accepted: Accepted[] = [];
+    const keysInBatch = new Map<string, Accepted>();
+    for (const append of batch) {
+      const key = append.idempotency?.key;
+      if (key !== undefined) {
+        const stored = storedKeys.get(key);
+        const earlier = keysInBatch.get(key);
+        const fingerprint = stored?.fingerprint ?? earlier?.append.idempotency?.fingerprint;
+        if (fingerprint !== undefined) {
+          if (fingerprint !== append.idempotency?.fingerprint) {
+            outcomes.push({ ok: false, error: new IdempotencyKeyReusedError(key) });
+          } else if (stored) {
+            outcomes.push({ ok: true, wrote: false, result: () => toAppendResult(stored, true) });
+          } else {
+            outcomes.push({ ok: true, wrote: false, result: () => ({ ...earlier!.result(), replayed: true }) });
+          }
+          continue;
+        }
+      }
+      const actual = revisions.get(append.streamId) ?? -1;
+      if (!expectationHolds(append.expected, actual)) {
+        outcomes.push({ ok: false, error: new ConcurrencyError(append.streamId, append.expected, actual) });
+        continue;
+      }
+      const duplicates = append.events.map((e) => e.eventId).filter((id) => takenIds.has(id));
+      if (duplicates.length > 0) {
+        outcomes.push({ ok: false, error: new DuplicateEventIdError(duplicates) });
+        continue;
+      }
+      for (const event of append.events) takenIds.add(event.eventId);
+      revisions.set(append.streamId, actual + append.events.length);
+      const entry: Accepted = {
+        append,
+        firstRevision: actual + 1,
+        positions: [],
+        result: () => ({
+          streamId: append.streamId,
+          nextExpectedRevision: actual + append.events.length,
+          firstPosition: entry.positions[0] ?? null,
+          lastPosition: entry.positions.at(-1) ?? null,
+          replayed: false,
+        }),
+      };
+      accepted.push(entry);
+      if (key !== undefined) keysInBatch.set(key, entry);
+      outcomes.push({ ok: true, wrote: append.events.length > 0, result: entry.result });
+    }
+
+    await this.insertEvents(tx, accepted);
+
+    const keyed = accepted.filter((a) => a.append.idempotency);
+    if (keyed.length > 0) {
+      const results = keyed.map((a) => a.result());
+      await tx.query(
+        `INSERT INTO idempotency_keys (key, fingerprint, stream_id, next_expected_revision, first_position, last_position, created_at)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::bigint[], $6::bigint[], $7::timestamptz[])`,
+        [
+          keyed.map((a) => a.append.idempotency!.key),
+          keyed.map((a) => a.append.idempotency!.fingerprint),
+          results.map((r) => r.streamId),
+          results.map((r) => r.nextExpectedRevision),
+          results.map((r) => r.firstPosition),
+          results.map((r) => r.lastPosition),
+          keyed.map((a) => a.append.recordedAt),
+        ],
+      );
+    }
+    return outcomes;
+  }
+
+  private async insertEvents(tx: SqlExecutor, accepted: Accepted[]): Promise<void> {
+    const rows = accepted.flatMap((a) =>
+      a.append.events.map((event, i) => ({ a, event, revision: a.firstRevision + i })),
+    );
+    if (rows.length === 0) return;
+    // ORDER BY ord: identity values are drawn in this order, so within a stream a higher
+    // revision always gets a higher position.
+    const { rows: inserted } = await tx.query<{ stream_id: string; revision: number; position: string }>(
+      `INSERT INTO events (event_id, stream_id, revision, type, schema_version, occurred_at, recorded_at, actor, correlation_id, causation_id, data)
+       SELECT event_id, stream_id, revision, type, schema_version, occurred_at, recorded_at, actor, correlation_id, causation_id, data::jsonb
+         FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::timestamptz[], $7::timestamptz[], $8::text[], $9::text[], $10::text[], $11::text[])
+              WITH ORDINALITY AS t(event_id, stream_id, revision, type, schema_version, occurred_at, recorded_at, actor, correlation_id, causation_id, data, ord)
+        ORDER BY ord
+       RETURNING stream_id, revision, position`,
+      [
+        rows.map((r) => r.event.eventId),
+        rows.map((r) => r.a.append.streamId),
+        rows.map((r) => r.revision),
+        rows.map((r) => r.event.type),
+        rows.map((r) => r.event.schemaVersion),
+        rows.map((r) => r.event.occurredAt),
+        rows.map((r) => r.a.append.recordedAt),
+        rows.map((r) => r.a.append.actor),
+        rows.map((r) => r.a.append.correlationId),
+        rows.map((r) => r.a.append.causationId),
+        rows.map((r) => r.event.dataJson),
+      ],
+    );
+    const positions = new Map(inserted.map((r) => [`${r.revision}:${r.stream_id}`, String(r.position) as Position]));
+    for (const r of rows) r.a.positions.push(positions.get(`${r.revision}:${r.a.append.streamId}`)!);
+    await tx.query('SELECT pg_notify($1, $2)', [EVENTS_APPENDED_CHANNEL, accepted.flatMap((a) => a.positions).at(-1)]);
+  }
+}
+
+interface Accepted {
+  append: PendingAppend;
+  firstRevision: number;
+  positions: Position[];
+  result(): AppendResult;
+}
+
+type Outcome = { ok: true; wrote: boolean; result: () => AppendResult } | { ok: false; error: Error };

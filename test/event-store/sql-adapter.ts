@@ -1,0 +1,273 @@
+/**
+ * Tests of the SQL adapter beyond the port contract: drivers, migrations, the append lock,
+ * group commit. Run against each driver by its spec file.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import {
+  APPEND_LOCK_KEY,
+  MigrationChangedError,
+  SqlDatabase,
+  SqlEventStore,
+  migrateEventStore,
+  runMigrations,
+  type SqlExecutor,
+  type StoredEvent,
+} from '#event-store';
+import type { TestDatabase, TestDriver } from '../support/db.js';
+
+const ACTOR = 'clerk@hampshire.pnn.police.uk';
+const event = (data: unknown = {}) => ({ type: 'BoardMeetingHeld', occurredAt: '2016-03-03', data });
+
+/** Counts transactions and can make the next one fail: observes group commit from outside. */
+class ObservedDatabase extends SqlDatabase {
+  transactions = 0;
+  failNext: Error | null = null;
+  constructor(private readonly inner: SqlDatabase) {
+    super();
+  }
+  get kind() {
+    return this.inner.kind;
+  }
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]) {
+    return this.inner.query<Row>(sql, params);
+  }
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    this.transactions++;
+    const failure = this.failNext;
+    this.failNext = null;
+    return this.inner.transaction(async (tx) => {
+      const result = await work(tx);
+      if (failure) throw failure;
+      return result;
+    });
+  }
+  listen(channel: string, onNotify: (payload: string) => void) {
+    return this.inner.listen(channel, onNotify);
+  }
+  async close(): Promise<void> {}
+}
+
+export function sqlAdapterSuite(driver: TestDriver): void {
+  driver.describe(`SQL event store on ${driver.name}`, () => {
+    let database: TestDatabase;
+    let db: SqlDatabase;
+
+    beforeAll(async () => {
+      database = await driver.create();
+      db = database.db;
+      await migrateEventStore(db);
+    });
+    afterAll(async () => {
+      await database?.dispose();
+    });
+
+    describe('driver', () => {
+      test('reads int8 and numeric as strings, dates as YYYY-MM-DD, timestamps as ISO UTC with milliseconds, jsonb parsed', async () => {
+        const { rows } = await db.query(
+          `SELECT 9007199254740993::int8 AS big, 12.50::numeric AS amount, '2016-03-31'::date AS day,
+                  '2016-03-03 10:00:00.123456+01'::timestamptz AS at, '2016-03-03 10:00:00'::timestamptz AS whole,
+                  '2016-03-03 10:00:00.5'::timestamp AS local, '{"a":[1,{"b":null}]}'::jsonb AS doc,
+                  ARRAY['2016-03-03 10:00:00+00'::timestamptz] AS ats, ARRAY[1::int8, 2] AS bigs,
+                  current_setting('TimeZone') AS zone, 1::int4 AS small, $1::text AS param`,
+          ['p'],
+        );
+        expect(rows[0]).toEqual({
+          big: '9007199254740993',
+          amount: '12.50',
+          day: '2016-03-31',
+          at: '2016-03-03T09:00:00.123Z',
+          whole: '2016-03-03T10:00:00.000Z',
+          local: '2016-03-03T10:00:00.500Z',
+          doc: { a: [1, { b: null }] },
+          ats: ['2016-03-03T10:00:00.000Z'],
+          bigs: ['1', '2'],
+          zone: 'UTC',
+          small: 1,
+          param: 'p',
+        });
+      });
+
+      test('a query without parameters may be a script; its result is the last statement', async () => {
+        const { rows } = await db.query('SELECT 1 AS a; SELECT 2 AS b');
+        expect(rows).toEqual([{ b: 2 }]);
+      });
+
+      test('a transaction commits when work resolves and rolls back when it throws', async () => {
+        await db.query('CREATE TABLE IF NOT EXISTS tx_probe (id text PRIMARY KEY)');
+        await db.transaction((tx) => tx.query('INSERT INTO tx_probe VALUES ($1)', ['kept']));
+        await expect(
+          db.transaction(async (tx) => {
+            await tx.query('INSERT INTO tx_probe VALUES ($1)', ['dropped']);
+            throw new Error('abort');
+          }),
+        ).rejects.toThrow('abort');
+        const { rows } = await db.query<{ id: string }>('SELECT id FROM tx_probe ORDER BY id');
+        expect(rows.map((r) => r.id)).toEqual(['kept']);
+        const { rowCount } = await db.query('UPDATE tx_probe SET id = id');
+        expect(rowCount).toBe(1);
+      });
+
+      test('a NOTIFY from another connection reaches a listener', async () => {
+        const other = await database.connect();
+        const payloads: string[] = [];
+        const unlisten = await db.listen('probe_channel', (p) => payloads.push(p));
+        await other.query(`SELECT pg_notify('probe_channel', 'hello')`);
+        await waitFor(() => payloads.includes('hello'));
+        await unlisten();
+        await other.query(`SELECT pg_notify('probe_channel', 'after')`);
+        await new Promise((r) => setTimeout(r, 200));
+        expect(payloads).not.toContain('after');
+      });
+    });
+
+    describe('migrations', () => {
+      test('running them again, or from several connections at once, applies nothing twice', async () => {
+        await expect(migrateEventStore(db)).resolves.toEqual([]);
+        const others = await Promise.all([1, 2, 3].map(() => database.connect()));
+        const extra = [
+          {
+            id: `test/${randomUUID()}`,
+            sql: 'CREATE TABLE IF NOT EXISTS migration_probe (n int); INSERT INTO migration_probe VALUES (1);',
+          },
+        ];
+        const applied = await Promise.all(others.map((o) => runMigrations(o, extra)));
+        expect(applied.flat()).toEqual([extra[0].id]);
+        const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM migration_probe');
+        expect(rows[0].n).toBe('1');
+      });
+
+      test('a migration whose script changed after it was applied stops the start', async () => {
+        const id = `test/${randomUUID()}`;
+        await runMigrations(db, [{ id, sql: 'SELECT 1' }]);
+        await expect(runMigrations(db, [{ id, sql: '  SELECT\n 1 ' }])).resolves.toEqual([]);
+        await expect(runMigrations(db, [{ id, sql: 'SELECT 2' }])).rejects.toBeInstanceOf(MigrationChangedError);
+      });
+
+      test('a failing migration applies none of the pending steps', async () => {
+        const ok = { id: `test/${randomUUID()}`, sql: 'CREATE TABLE half_applied (n int)' };
+        const bad = { id: `test/${randomUUID()}`, sql: 'SELECT no_such_column FROM half_applied' };
+        await expect(runMigrations(db, [ok, bad])).rejects.toThrow();
+        const { rows } = await db.query(`SELECT to_regclass('half_applied') AS t`);
+        expect(rows[0].t).toBeNull();
+      });
+    });
+
+    describe('appends', () => {
+      test('recordedAt comes from the injected clock, stored and read back identically', async () => {
+        const store = new SqlEventStore(db, { clock: () => new Date('2016-03-10T12:00:00.042Z') });
+        const streamId = `board-${randomUUID()}`;
+        await store.append(streamId, [event()], { expectedRevision: 'no-stream', actor: ACTOR });
+        const [stored] = await store.readStream(streamId);
+        expect(stored.recordedAt).toBe('2016-03-10T12:00:00.042Z');
+        const { rows } = await db.query<{ recorded_at: string }>(
+          'SELECT recorded_at FROM events WHERE stream_id = $1',
+          [streamId],
+        );
+        expect(rows[0].recorded_at).toBe('2016-03-10T12:00:00.042Z');
+        await store.close();
+      });
+
+      test('concurrent appends are group-committed: fewer transactions than appends', async () => {
+        const observed = new ObservedDatabase(db);
+        const store = new SqlEventStore(observed);
+        const results = await Promise.all(
+          Array.from({ length: 200 }, (_, i) =>
+            store.append(`board-${randomUUID()}`, [event({ i })], { expectedRevision: 'no-stream', actor: ACTOR }),
+          ),
+        );
+        expect(results.every((r) => r.nextExpectedRevision === 0)).toBe(true);
+        expect(observed.transactions).toBeLessThan(20);
+        await store.close();
+      });
+
+      test('a batch transaction that fails rejects every append in it and stores none', async () => {
+        const observed = new ObservedDatabase(db);
+        const store = new SqlEventStore(observed);
+        const streams = Array.from({ length: 5 }, () => `board-${randomUUID()}`);
+        observed.failNext = new Error('connection lost');
+        const outcomes = await Promise.allSettled(
+          streams.map((s) => store.append(s, [event()], { expectedRevision: 'any', actor: ACTOR })),
+        );
+        expect(outcomes.map((o) => o.status === 'rejected' && (o.reason as Error).message)).toEqual(
+          streams.map(() => 'connection lost'),
+        );
+        for (const s of streams) await expect(store.readStream(s)).resolves.toEqual([]);
+        await expect(
+          store.append(streams[0], [event()], { expectedRevision: 'no-stream', actor: ACTOR }),
+        ).resolves.toMatchObject({ nextExpectedRevision: 0 });
+        await store.close();
+      });
+
+      test('a batch splits at its event cap and keeps revisions and positions in order', async () => {
+        const store = new SqlEventStore(db, { maxBatchEvents: 10, maxBatchAppends: 4 });
+        const streamId = `board-${randomUUID()}`;
+        const results = await Promise.all(
+          Array.from({ length: 12 }, (_, i) =>
+            store.append(streamId, [event({ i }), event({ i })], { expectedRevision: 'any', actor: ACTOR }),
+          ),
+        );
+        const stored = await store.readStream(streamId);
+        expect(stored.map((e) => e.revision)).toEqual(Array.from({ length: 24 }, (_, i) => i));
+        expect(stored.map((e) => (e.data as { i: number }).i)).toEqual(
+          Array.from({ length: 24 }, (_, i) => Math.floor(i / 2)),
+        );
+        expect(results.map((r) => r.nextExpectedRevision)).toEqual(Array.from({ length: 12 }, (_, i) => 2 * i + 1));
+        await store.close();
+      });
+
+      test('a late-committing append is never passed over: positions become visible in commit order', async () => {
+        const store = new SqlEventStore(db, { pollIntervalMs: 50 });
+        const head = await store.headPosition();
+        const received: StoredEvent[] = [];
+        const subscription = store.subscribe(async (events) => void received.push(...events), { after: head });
+
+        // A slow writer (another process) holds the append lock with its positions drawn but not committed.
+        const slow = await database.connect();
+        let commit!: () => void;
+        const committing = new Promise<void>((resolve) => (commit = resolve));
+        let inserted!: () => void;
+        const insertedSignal = new Promise<void>((resolve) => (inserted = resolve));
+        const slowWriter = slow.transaction(async (tx) => {
+          await tx.query(`SELECT pg_advisory_xact_lock(${APPEND_LOCK_KEY})`);
+          await tx.query(
+            `INSERT INTO events (event_id, stream_id, revision, type, schema_version, occurred_at, recorded_at, actor, correlation_id, data)
+             VALUES ($1, $2, 0, 'BoardMeetingHeld', 1, now(), now(), $3, $4, '{}')`,
+            [randomUUID(), `board-slow-${randomUUID()}`, ACTOR, randomUUID()],
+          );
+          inserted();
+          await committing;
+        });
+        try {
+          await insertedSignal;
+          const fastAppend = store.append(`board-fast-${randomUUID()}`, [event()], {
+            expectedRevision: 'no-stream',
+            actor: ACTOR,
+          });
+          await new Promise((r) => setTimeout(r, 300));
+          expect(received).toEqual([]);
+          commit();
+          await slowWriter;
+          const fast = await fastAppend;
+          await waitFor(() => received.length === 2);
+          expect(received[0].streamId).toMatch(/^board-slow-/);
+          expect(received[1].position).toBe(fast.lastPosition);
+          expect(store.comparePositions(received[0].position, received[1].position)).toBe(-1);
+        } finally {
+          commit();
+          await slowWriter.catch(() => undefined);
+          await subscription.stop();
+          await store.close();
+        }
+      });
+    });
+  });
+}
+
+export async function waitFor(predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
