@@ -11,6 +11,9 @@ describe('configuration', () => {
       host: '0.0.0.0',
       complianceTickMs: 3_600_000,
       logLevel: 'info',
+      workers: 'on',
+      alertWebhookUrls: [],
+      importOnStart: null,
     });
   });
 
@@ -30,12 +33,12 @@ describe('configuration', () => {
 
   test('names every bad variable at once', () => {
     try {
-      loadConfig({ PORT: 'eighty', COMPLIANCE_TICK: 'hourly', DATABASE_URL: 'mysql://x', KAFKA_BROKERS: 'nohost' });
+      loadConfig({ PORT: 'eighty', COMPLIANCE_TICK: 'hourly', DATABASE_URL: 'mysql://x', KAFKA_BROKERS: 'nohost', WORKERS: 'maybe', ALERT_WEBHOOK_URLS: 'ftp://x' });
       throw new Error('expected a ConfigurationError');
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigurationError);
       const message = (error as Error).message;
-      for (const name of ['PORT', 'COMPLIANCE_TICK', 'DATABASE_URL', 'KAFKA_BROKERS']) expect(message).toContain(name);
+      for (const name of ['PORT', 'COMPLIANCE_TICK', 'DATABASE_URL', 'KAFKA_BROKERS', 'WORKERS', 'ALERT_WEBHOOK_URLS']) expect(message).toContain(name);
     }
   });
 

@@ -14,6 +14,15 @@ export interface AppConfig {
   /** Interval of the compliance clock tick, in milliseconds. */
   complianceTickMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /**
+   * `on`: this process also runs the background workers (projections, compliance evaluator, Kafka
+   * relay) — the embedded default. `off`: the API only, beside a separate `apps/worker` process.
+   */
+  workers: 'on' | 'off';
+  /** Webhooks the alert notifier (apps/worker) delivers new alerts to; empty → notifier off. */
+  alertWebhookUrls: string[];
+  /** A seed file imported (idempotently) on start; null → none. */
+  importOnStart: string | null;
 }
 
 export class ConfigurationError extends Error {
@@ -35,6 +44,15 @@ export function parseDuration(text: string): number | null {
 }
 
 type Env = Record<string, string | undefined>;
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
 
 export function loadConfig(env: Env): AppConfig {
   const problems: string[] = [];
@@ -74,6 +92,17 @@ export function loadConfig(env: Env): AppConfig {
     problems.push(`LOG_LEVEL must be one of debug, info, warn, error, not "${logLevel}".`);
   }
 
+  const workers = value('WORKERS') ?? 'on';
+  if (workers !== 'on' && workers !== 'off') problems.push(`WORKERS must be on or off, not "${workers}".`);
+
+  const alertWebhookUrls = (value('ALERT_WEBHOOK_URLS') ?? '')
+    .split(',')
+    .map((u) => u.trim())
+    .filter((u) => u !== '');
+  for (const url of alertWebhookUrls) {
+    if (!isHttpUrl(url)) problems.push(`ALERT_WEBHOOK_URLS must be a comma-separated list of http(s) URLs, and "${url}" is not.`);
+  }
+
   if (problems.length > 0) throw new ConfigurationError(problems);
   return {
     databaseUrl,
@@ -83,6 +112,9 @@ export function loadConfig(env: Env): AppConfig {
     host: value('HOST') ?? '0.0.0.0',
     complianceTickMs: complianceTickMs as number,
     logLevel: logLevel as AppConfig['logLevel'],
+    workers: workers as AppConfig['workers'],
+    alertWebhookUrls,
+    importOnStart: value('IMPORT_ON_START') ?? null,
   };
 }
 

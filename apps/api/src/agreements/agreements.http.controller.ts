@@ -1,0 +1,174 @@
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { gbpToPence, type AgreementCommand } from '#domain';
+import { ExecuteAgreementCommand } from '../commands/aggregate-commands.js';
+import type { CommandContext, WriteResult } from '../commands/command-runner.js';
+import { ReferenceData, EntityIdParam } from '../commands/reference-data.js';
+import { Context } from '../commands/request-context.js';
+import { stamp } from '../commands/validators.js';
+import { WriteResultDto } from '../commands/write-result.dto.js';
+import { Clock } from '../infrastructure/clock.js';
+import {
+  CommencementRequest,
+  DraftAgreementRequest,
+  HostChangeRequest,
+  PartyRequest,
+  PccApprovalRequest,
+  ReviewRequest,
+  SavingsRequest,
+  SignAgreementRequest,
+  TerminationRequest,
+  VariationRequest,
+  WithdrawalNoticeRequest,
+  WithdrawalRequest,
+} from './agreement-requests.dto.js';
+
+const Id = () => Param('id', new EntityIdParam('id'));
+
+@ApiTags('agreements')
+@ApiSecurity('actor')
+@ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retried request with the same key appends nothing and gets the first answer.' })
+@ApiCreatedResponse({ type: WriteResultDto })
+@ApiConflictResponse({ description: 'A rule of the agreement is broken, or the record changed since expectedRevision (problem+json).' })
+@Controller('agreements')
+export class AgreementsController {
+  constructor(
+    private readonly bus: CommandBus,
+    private readonly references: ReferenceData,
+    private readonly clock: Clock,
+  ) {}
+
+  private execute(command: AgreementCommand, context: CommandContext): Promise<WriteResult> {
+    return this.bus.execute(new ExecuteAgreementCommand(command, context));
+  }
+
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Draft a collaboration agreement with its parties.' })
+  async draft(@Body() body: DraftAgreementRequest, @Context() context: CommandContext): Promise<WriteResult> {
+    const parties = await this.references.bodies(body.parties, 'parties');
+    const parent = body.parentId === undefined ? undefined : await this.references.agreement(body.parentId);
+    return this.execute(
+      stamp('DraftAgreement', {
+          agreementId: body.id,
+          title: body.title,
+          legalBasis: body.legalBasis,
+          businessArea: body.businessArea,
+          deliveryModel: body.deliveryModel,
+          parties,
+          hostForce: body.hostForce,
+          parent,
+          reviewDue: body.reviewDue,
+          occurredAt: body.occurredAt,
+        }, this.clock),
+      context,
+    );
+  }
+
+  @Post(':id/signatures')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Record that a party signed the agreement.' })
+  sign(@Id() id: string, @Body() body: SignAgreementRequest, @Context() context: CommandContext): Promise<WriteResult> {
+    return this.execute(
+      stamp('SignAgreement', { agreementId: id, party: body.party, signedBy: body.signedBy, occurredAt: body.occurredAt }, this.clock),
+      context,
+    );
+  }
+
+  @Post(':id/pcc-approvals')
+  @HttpCode(201)
+  @ApiOperation({ summary: "Record that a police party's local policing body (PCC, PFCC, mayor) approved the agreement." })
+  approve(@Id() id: string, @Body() body: PccApprovalRequest, @Context() context: CommandContext): Promise<WriteResult> {
+    return this.execute(
+      stamp('GivePccApproval', { agreementId: id, party: body.party, occurredAt: body.occurredAt }, this.clock),
+      context,
+    );
+  }
+
+  @Post(':id/commencement')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Bring the agreement into force (needs every signature and PCC approval).' })
+  commence(@Id() id: string, @Body() body: CommencementRequest, @Context() context: CommandContext): Promise<WriteResult> {
+    return this.execute(stamp('BringIntoForce', { agreementId: id, occurredAt: body.occurredAt }, this.clock), context);
+  }
+
+  @Post(':id/variations')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Record a variation of an agreement in force.' })
+  vary(@Id() id: string, @Body() body: VariationRequest, @Context() context: CommandContext): Promise<WriteResult> {
+    return this.execute(
+      stamp('VaryAgreement', { agreementId: id, summary: body.summary, occurredAt: body.occurredAt }, this.clock),
+      context,
+    );
+  }
+
+  @Post(':id/host')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Change the host force.' })
+  changeHost(@Id() id: string, @Body() body: HostChangeRequest, @Context() context: CommandContext): Promise<WriteResult> {
+    return this.execute(
+      stamp('ChangeHostForce', { agreementId: id, hostForce: body.hostForce, occurredAt: body.occurredAt }, this.clock),
+      context,
+    );
+  }
+
+  @Post(':id/parties')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Add a party (while drafted) or record a party joining (in force).' })
+  async join(@Id() id: string, @Body() body: PartyRequest, @Context() context: CommandContext): Promise<WriteResult> {
+    const party = await this.references.body(body.party, 'party');
+    return this.execute(stamp('AddParty', { agreementId: id, party, occurredAt: body.occurredAt }, this.clock), context);
+  }
+
+  @Post(':id/withdrawal-notices')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Record that a party gave notice of withdrawal, effective on a date.' })
+  notice(@Id() id: string, @Body() body: WithdrawalNoticeRequest, @Context() context: CommandContext): Promise<WriteResult> {
+    return this.execute(
+      stamp('GiveWithdrawalNotice', { agreementId: id, party: body.party, effectiveOn: body.effectiveOn, occurredAt: body.occurredAt }, this.clock),
+      context,
+    );
+  }
+
+  @Post(':id/withdrawals')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Record that a party withdrew.' })
+  withdraw(@Id() id: string, @Body() body: WithdrawalRequest, @Context() context: CommandContext): Promise<WriteResult> {
+    return this.execute(
+      stamp('WithdrawParty', { agreementId: id, party: body.party, reason: body.reason, occurredAt: body.occurredAt }, this.clock),
+      context,
+    );
+  }
+
+  @Post(':id/reviews')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Record a review of the agreement and when the next one is due.' })
+  review(@Id() id: string, @Body() body: ReviewRequest, @Context() context: CommandContext): Promise<WriteResult> {
+    return this.execute(
+      stamp('ReviewAgreement', { agreementId: id, outcome: body.outcome, nextReviewDue: body.nextReviewDue, occurredAt: body.occurredAt }, this.clock),
+      context,
+    );
+  }
+
+  @Post(':id/termination')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Terminate the agreement. Nothing can be recorded against it afterwards.' })
+  terminate(@Id() id: string, @Body() body: TerminationRequest, @Context() context: CommandContext): Promise<WriteResult> {
+    return this.execute(
+      stamp('TerminateAgreement', { agreementId: id, reason: body.reason, occurredAt: body.occurredAt }, this.clock),
+      context,
+    );
+  }
+
+  @Post(':id/savings')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Record savings forecast or realised for a financial year.' })
+  savings(@Id() id: string, @Body() body: SavingsRequest, @Context() context: CommandContext): Promise<WriteResult> {
+    return this.execute(
+      stamp('RecordSavings', { agreementId: id, financialYear: body.financialYear, kind: body.kind, amountPence: gbpToPence(body.amountGbp) }, this.clock),
+      context,
+    );
+  }
+}

@@ -1,0 +1,30 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import type { AppConfig } from '#config';
+import { AuditTrailController } from './audit/audit-trail.http.controller.js';
+import type { Clock } from './infrastructure/clock.js';
+import { ConfigModule } from './infrastructure/config.module.js';
+import { PersistenceModule } from './infrastructure/persistence.module.js';
+import { HealthModule } from './health/health.module.js';
+import { WriteModule } from './write.module.js';
+import { ReadModule } from './read.module.js';
+import { BackgroundModule } from './background.module.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, clock?: Clock): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config, clock),
+        PersistenceModule,
+        HealthModule,
+        CqrsModule.forRoot(),
+        BackgroundModule.forRoot(config, { run: config.workers === 'on' }),
+        WriteModule,
+        ReadModule,
+      ],
+      controllers: [AuditTrailController],
+    };
+  }
+}

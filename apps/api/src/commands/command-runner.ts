@@ -1,0 +1,97 @@
+import { Injectable } from '@nestjs/common';
+import { fold, type Decider, type DomainEvent } from '#domain';
+import { ConcurrencyError, EventStore, IdempotencyKeyReusedError, type AppendResult } from '#event-store';
+
+/** Who is recording, and how the request asked to be handled. */
+export interface CommandContext {
+  actor: string;
+  correlationId: string;
+  causationId?: string;
+  /** The stream revision the client read (optimistic concurrency; -1: it must not exist yet); absent → the revision loaded now. */
+  expectedRevision?: number;
+  idempotency?: { key: string; fingerprint: string };
+}
+
+export interface WriteResult {
+  streamId: string;
+  /** The stream's revision after the write: send it back as `expectedRevision` next time. */
+  revision: number;
+  /** Global position of the last event written: pass it as `minPosition` to read your write. */
+  position: string | null;
+  firstPosition: string | null;
+  /** True when an Idempotency-Key matched an earlier request: nothing new was written. */
+  replayed: boolean;
+}
+
+const toWriteResult = (result: AppendResult, replayed = result.replayed): WriteResult => ({
+  streamId: result.streamId,
+  revision: result.nextExpectedRevision,
+  position: result.lastPosition,
+  firstPosition: result.firstPosition,
+  replayed,
+});
+
+/** Without a client-given expected revision, a lost race is retried on fresh state this many times. */
+const MAX_ATTEMPTS = 5;
+
+/**
+ * The one way a command reaches the event store (STYLE.md rule 3): load the stream, fold it,
+ * decide, append with the expected revision. Idempotency keys are checked before deciding, so a
+ * retried command answers as the first time did even if deciding again would now be refused.
+ */
+@Injectable()
+export class CommandRunner {
+  constructor(private readonly store: EventStore) {}
+
+  async run<C, E extends DomainEvent, S>(
+    streamId: string,
+    decider: Decider<C, E, S>,
+    command: C,
+    context: CommandContext,
+  ): Promise<WriteResult> {
+    const earlier = await this.replay(context);
+    if (earlier) return earlier;
+
+    for (let attempt = 1; ; attempt++) {
+      const history = await this.store.readStream(streamId);
+      const state = fold(decider, history.map((e) => e as unknown as E));
+      const loadedRevision = history.length - 1;
+      let events: E[];
+      try {
+        events = decider.decide(command, state);
+      } catch (error) {
+        // A concurrent twin of this request may have won while we decided: answer as it did.
+        const twin = await this.replay(context);
+        if (twin) return twin;
+        throw error;
+      }
+      const wanted = context.expectedRevision ?? loadedRevision;
+      const expectedRevision = wanted < 0 ? 'no-stream' : wanted;
+      try {
+        const result = await this.store.append(
+          streamId,
+          events.map((e) => ({ type: e.type, occurredAt: e.occurredAt, data: e.data })),
+          {
+            expectedRevision,
+            actor: context.actor,
+            correlationId: context.correlationId,
+            causationId: context.causationId,
+            idempotency: context.idempotency,
+          },
+        );
+        return toWriteResult(result);
+      } catch (error) {
+        const retry = error instanceof ConcurrencyError && context.expectedRevision === undefined && attempt < MAX_ATTEMPTS;
+        if (!retry) throw error;
+      }
+    }
+  }
+
+  private async replay(context: CommandContext): Promise<WriteResult | null> {
+    if (!context.idempotency) return null;
+    const earlier = await this.store.findIdempotentResult(context.idempotency.key);
+    if (!earlier) return null;
+    if (earlier.fingerprint !== context.idempotency.fingerprint) throw new IdempotencyKeyReusedError(context.idempotency.key);
+    return toWriteResult(earlier, true);
+  }
+}

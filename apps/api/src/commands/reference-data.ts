@@ -1,0 +1,65 @@
+import { Injectable, type PipeTransform } from '@nestjs/common';
+import {
+  BODY_REGISTRY_STREAM_ID,
+  agreementStreamId,
+  bodyRegistryDecider,
+  boardDecider,
+  boardStreamId,
+  fold,
+  isEntityId,
+  requireBody,
+  resolveBody,
+  NotFoundError,
+  type BodyRef,
+} from '#domain';
+import { EventStore } from '#event-store';
+import { RequestValidationError } from '../infrastructure/problem.js';
+import { ENTITY_ID_MESSAGE } from './validators.js';
+
+/**
+ * Resolves the references a command names (bodies, agreements, boards) into the data the
+ * deciders need, so the domain never looks anything up (STYLE.md rule 2).
+ */
+@Injectable()
+export class ReferenceData {
+  constructor(private readonly store: EventStore) {}
+
+  async body(id: string, field: string): Promise<BodyRef> {
+    const registry = fold(bodyRegistryDecider, (await this.store.readStream(BODY_REGISTRY_STREAM_ID)) as never[]);
+    return requireBody(id, registry, field);
+  }
+
+  /** The body, or a 404 problem when no body has that slug. */
+  async bodyOrNotFound(id: string): Promise<BodyRef> {
+    const registry = fold(bodyRegistryDecider, (await this.store.readStream(BODY_REGISTRY_STREAM_ID)) as never[]);
+    const body = resolveBody(id, registry);
+    if (!body) throw new NotFoundError('body-not-found', `No body is known as "${id}".`);
+    return body;
+  }
+
+  async bodies(ids: readonly string[], field: string): Promise<BodyRef[]> {
+    return Promise.all(ids.map((id, i) => this.body(id, `${field}[${i}]`)));
+  }
+
+  async agreement(agreementId: string): Promise<{ agreementId: string; exists: boolean }> {
+    const events = await this.store.readStream(agreementStreamId(agreementId), { maxCount: 1 });
+    return { agreementId, exists: events.length > 0 };
+  }
+
+  async board(boardId: string): Promise<{ boardId: string; exists: boolean; meetingIds: string[] }> {
+    const events = await this.store.readStream(boardStreamId(boardId));
+    const state = fold(boardDecider, events as never[]);
+    return { boardId, exists: events.length > 0, meetingIds: Object.keys(state.meetings) };
+  }
+}
+
+/** Validates an id in the path (`:id`, `:mid`), answering 400 naming the parameter. */
+export class EntityIdParam implements PipeTransform<string, string> {
+  constructor(private readonly name: string) {}
+  transform(value: string): string {
+    if (!isEntityId(value)) {
+      throw new RequestValidationError([{ field: this.name, rule: 'isEntityId', message: `${this.name} ${ENTITY_ID_MESSAGE}` }], 'path');
+    }
+    return value;
+  }
+}

@@ -1,0 +1,53 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { createHash, randomUUID } from 'node:crypto';
+import type { Request } from 'express';
+import { RequestValidationError } from '../infrastructure/problem.js';
+import type { CommandContext } from './command-runner.js';
+
+const ACTOR = /^[^\p{Cc}]{1,200}$/u;
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+function header(request: Request, name: string): string | undefined {
+  const value = request.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * The part of a command's context that comes from the request: who records it (X-Actor, until
+ * authentication replaces it), the correlation id, and the Idempotency-Key with a fingerprint of
+ * the request so the same key cannot be replayed against a different request.
+ */
+export function commandContextOf(request: Request, expectedRevision?: number): CommandContext {
+  const problems = [];
+  const actor = header(request, 'X-Actor')?.trim();
+  if (!actor) problems.push({ field: 'X-Actor', rule: 'required', message: 'X-Actor header is required on writes: it names who is recording the fact.' });
+  else if (!ACTOR.test(actor)) problems.push({ field: 'X-Actor', rule: 'format', message: 'X-Actor must be 1 to 200 characters without control characters.' });
+
+  const key = header(request, 'Idempotency-Key');
+  if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+    problems.push({ field: 'Idempotency-Key', rule: 'format', message: 'Idempotency-Key must be 1 to 200 visible ASCII characters.' });
+  }
+  const correlation = header(request, 'X-Correlation-Id');
+  if (correlation !== undefined && !CORRELATION_ID.test(correlation)) {
+    problems.push({ field: 'X-Correlation-Id', rule: 'format', message: 'X-Correlation-Id must be 1 to 100 letters, digits or . _ : -' });
+  }
+  if (problems.length > 0) throw new RequestValidationError(problems, 'header');
+
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify([request.method, request.originalUrl.split('?')[0], actor, request.body ?? null]))
+    .digest('hex');
+  return {
+    actor: actor as string,
+    correlationId: correlation ?? randomUUID(),
+    expectedRevision,
+    idempotency: key === undefined ? undefined : { key, fingerprint },
+  };
+}
+
+/** Parameter decorator: `@Context() ctx: CommandContext` (expectedRevision is taken from the body). */
+export const Context = createParamDecorator((_data: unknown, host: ExecutionContext): CommandContext => {
+  const request = host.switchToHttp().getRequest<Request>();
+  const expected = (request.body as { expectedRevision?: unknown } | undefined)?.expectedRevision;
+  return commandContextOf(request, typeof expected === 'number' ? expected : undefined);
+});

@@ -1,0 +1,10 @@
+/** The server's clock, injected so tests can move time instead of waiting (DESIGN.md "Compliance rules"). */
+export abstract class Clock {
+  abstract now(): Date;
+}
+
+export class SystemClock extends Clock {
+  now(): Date {
+    return new Date();
+  }
+}

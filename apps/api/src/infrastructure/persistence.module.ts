@@ -1,0 +1,50 @@
+import { Global, Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { createEventStore, EventStore, SqlDatabase } from '#event-store';
+import type { AppConfig } from '#config';
+import { APP_CONFIG } from './config.module.js';
+import { Clock } from './clock.js';
+
+const PERSISTENCE = Symbol('persistence');
+type Persistence = Awaited<ReturnType<typeof createEventStore>>;
+
+@Injectable()
+class PersistenceLifecycle implements OnApplicationShutdown {
+  private readonly logger = new Logger('Persistence');
+  constructor(@Inject(PERSISTENCE) private readonly persistence: Persistence) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.persistence.store.close();
+    await this.persistence.db.close();
+    this.logger.log('event store closed');
+  }
+}
+
+/**
+ * The database (PostgreSQL when DATABASE_URL is set, embedded PGlite otherwise), its migrations
+ * and the event store over it. Read models live in the same database (DESIGN.md "Architecture").
+ */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: PERSISTENCE,
+      inject: [APP_CONFIG, Clock],
+      useFactory: async (config: AppConfig, clock: Clock): Promise<Persistence> => {
+        const persistence = await createEventStore({
+          databaseUrl: config.databaseUrl ?? undefined,
+          dataDir: config.dataDir,
+          clock: () => clock.now(),
+        });
+        new Logger('Persistence').log(
+          config.databaseUrl ? 'event store on PostgreSQL' : `event store on embedded PGlite in ${config.dataDir}`,
+        );
+        return persistence;
+      },
+    },
+    { provide: SqlDatabase, inject: [PERSISTENCE], useFactory: (p: Persistence) => p.db },
+    { provide: EventStore, inject: [PERSISTENCE], useFactory: (p: Persistence) => p.store },
+    PersistenceLifecycle,
+  ],
+  exports: [SqlDatabase, EventStore],
+})
+export class PersistenceModule {}

@@ -1,0 +1,142 @@
+import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
+import type { Response } from 'express';
+import { DomainError } from '#domain';
+import { ConcurrencyError, IdempotencyKeyReusedError, InvalidPositionError } from '#event-store';
+import { ProjectionLagError } from '#projections';
+import { problemType, RequestValidationError, type Problem } from './problem.js';
+
+const DOMAIN_STATUS = {
+  validation: HttpStatus.UNPROCESSABLE_ENTITY,
+  'not-found': HttpStatus.NOT_FOUND,
+  'rule-broken': HttpStatus.CONFLICT,
+  conflict: HttpStatus.CONFLICT,
+} as const;
+
+const TITLES: Record<number, string> = {
+  400: 'Bad request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not found',
+  405: 'Method not allowed',
+  409: 'Conflict',
+  413: 'Request too large',
+  415: 'Unsupported media type',
+  422: 'Unprocessable request',
+  429: 'Too many requests',
+  500: 'Internal server error',
+  503: 'Service unavailable',
+};
+
+/** Maps every error to RFC 9457 problem+json, in this one place (STYLE.md rule 6). */
+export function toProblem(error: unknown): Problem {
+  if (error instanceof RequestValidationError) {
+    return {
+      type: problemType('validation-failed'),
+      title: 'The request is not valid',
+      status: 400,
+      detail: error.errors.map((e) => e.message).join(' '),
+      code: 'validation-failed',
+      errors: error.errors,
+    };
+  }
+  if (error instanceof DomainError) {
+    const status = DOMAIN_STATUS[error.kind];
+    return {
+      type: problemType(error.code),
+      title: TITLES[status] as string,
+      status,
+      detail: error.message,
+      code: error.code,
+      ...(error.field ? { errors: [{ field: error.field, rule: error.code, message: error.message }] } : {}),
+    };
+  }
+  if (error instanceof ConcurrencyError) {
+    return {
+      type: problemType(error.code),
+      title: 'The record changed since you read it',
+      status: 409,
+      detail: error.message,
+      code: error.code,
+      errors: [{ field: 'expectedRevision', rule: error.code, message: error.message }],
+      currentRevision: error.actual,
+    };
+  }
+  if (error instanceof IdempotencyKeyReusedError) {
+    return {
+      type: problemType(error.code),
+      title: TITLES[422] as string,
+      status: 422,
+      detail: error.message,
+      code: error.code,
+      errors: [{ field: 'Idempotency-Key', rule: error.code, message: error.message }],
+    };
+  }
+  if (error instanceof InvalidPositionError) {
+    return {
+      type: problemType(error.code),
+      title: TITLES[400] as string,
+      status: 400,
+      detail: error.message,
+      code: error.code,
+    };
+  }
+  if (error instanceof ProjectionLagError) {
+    return {
+      type: problemType(error.code),
+      title: 'The read model has not caught up yet',
+      status: 503,
+      detail: error.message,
+      code: error.code,
+      position: error.position,
+      lag: error.lagging,
+    };
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const body = error.getResponse();
+    const detail =
+      typeof body === 'string'
+        ? body
+        : typeof (body as { message?: unknown }).message === 'string'
+          ? (body as { message: string }).message
+          : error.message;
+    const code = status === 404 ? 'not-found' : `http-${status}`;
+    return { type: problemType(code), title: TITLES[status] ?? 'Error', status, detail, code };
+  }
+  // Errors thrown by Express' body parser carry an HTTP status and a machine type.
+  const parserError = error as { status?: number; type?: string; message?: string };
+  if (typeof parserError.status === 'number' && typeof parserError.type === 'string') {
+    const status = parserError.status;
+    const detail =
+      parserError.type === 'entity.parse.failed'
+        ? 'The request body is not valid JSON.'
+        : parserError.type === 'entity.too.large'
+          ? 'The request body is larger than this service accepts.'
+          : 'The request body could not be read.';
+    return { type: problemType(parserError.type.replace(/\./g, '-')), title: TITLES[status] ?? 'Error', status, detail, code: parserError.type.replace(/\./g, '-') };
+  }
+  return {
+    type: problemType('internal-error'),
+    title: TITLES[500] as string,
+    status: 500,
+    detail: 'Something went wrong on our side. Nothing was recorded; the error was logged.',
+    code: 'internal-error',
+  };
+}
+
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Problem');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const problem = toProblem(error);
+    if (problem.status >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    const response = host.switchToHttp().getResponse<Response>();
+    if (problem.status === 503) response.setHeader('Retry-After', '1');
+    sendProblem(response, problem);
+  }
+}
+
+export function sendProblem(response: Response, problem: Problem): void {
+  response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+}
