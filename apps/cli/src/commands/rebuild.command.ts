@@ -1,0 +1,55 @@
+import { createEventStore } from '#event-store';
+import { ensureProjectionSchema, rebuildProjection, type SqlProjection } from '#projections';
+import { ProgressBar } from '../progress-bar.js';
+import { UsageError, type CliCommand } from './cli-command.js';
+
+const numericTotal = (position: string | null): number | null => (position !== null && /^\d+$/.test(position) ? Number(position) : null);
+
+/**
+ * Rebuilds read models from the log into new tables and swaps them in; the live tables keep serving
+ * until the swap. With PostgreSQL the API and workers keep running meanwhile. Embedded PGlite
+ * belongs to one process: stop the API before rebuilding its data directory.
+ */
+export const rebuildCommand: CliCommand = {
+  name: 'rebuild',
+  usage: '[projection ...]',
+  summary: 'Rebuild read models from the event log (all of them when none is named), then swap them in.',
+  async run(args, io) {
+    const known = new Map(io.projections.map((p) => [p.name, p]));
+    const unknown = args.filter((name) => !known.has(name));
+    if (unknown.length > 0) {
+      throw new UsageError(`Unknown projection ${unknown.map((n) => `"${n}"`).join(', ')}: choose from ${[...known.keys()].join(', ')}.`);
+    }
+    const chosen: SqlProjection[] = args.length > 0 ? [...new Set(args)].map((name) => known.get(name) as SqlProjection) : [...io.projections];
+
+    const { db, store, close } = await createEventStore({ databaseUrl: io.config.databaseUrl, dataDir: io.config.dataDir });
+    try {
+      await ensureProjectionSchema(db, chosen);
+      let totalRead = 0;
+      for (const projection of chosen) {
+        const bar = new ProgressBar(io.stderr, projection.name.padEnd(Math.max(...chosen.map((p) => p.name.length))));
+        let total: number | null = null;
+        const result = await rebuildProjection(db, store, projection, {
+          onProgress: (p) => {
+            total = numericTotal(p.target);
+            bar.update(p.eventsRead, total);
+          },
+        });
+        bar.finish(result.eventsRead, total);
+        totalRead += result.eventsRead;
+        const seconds = (result.durationMs / 1000).toFixed(1);
+        io.stdout.write(
+          `rebuilt ${projection.name} (version ${result.version}): ${result.eventsRead} events read, ${result.eventsApplied} applied, ` +
+            `${result.parked} parked, checkpoint ${result.position ?? 'none'}, in ${seconds} s\n`,
+        );
+        if (result.parked > 0) {
+          io.stderr.write(`${projection.name}: ${result.parked} event(s) could not be applied and were parked; see projection_parked.\n`);
+        }
+      }
+      io.stdout.write(`${chosen.length} read model${chosen.length === 1 ? '' : 's'} rebuilt from ${totalRead} events.\n`);
+      return 0;
+    } finally {
+      await close();
+    }
+  },
+};

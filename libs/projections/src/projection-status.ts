@@ -1,0 +1,183 @@
+import { runMigrations, type EventStore, type Position, type SqlDatabase } from '#event-store';
+import { CHECKPOINT_CHANNEL, PROJECTION_MIGRATIONS, readCheckpoints } from './checkpoint-store.js';
+import { ProjectionLagError, type LaggingProjection } from './projection-lag.error.js';
+import type { ProjectionRunner, RunnerState } from './projection-runner.js';
+import type { SqlProjection } from './sql-projection.js';
+
+const POLL_MS = 100;
+
+export interface ProjectionReport {
+  name: string;
+  /** The version this code runs. */
+  version: number;
+  /** The version the live tables were built by (null before the first start). */
+  storedVersion: number | null;
+  /** Last event applied or passed over; null when nothing yet. */
+  position: Position | null;
+  headPosition: Position | null;
+  /** Positions between the checkpoint and the head (≈ events still to apply; null when positions are not numeric). */
+  lag: number | null;
+  /** From the database, so an API sees what a separate worker is doing: 'running', 'rebuilding', or 'not-started'. */
+  status: 'running' | 'rebuilding' | 'not-started';
+  /** What this process's runner is doing with it, null when this process does not run projections. */
+  runner: RunnerState | null;
+  /** Events that kept failing and were parked; the read model lacks their effect until a rebuild. */
+  parked: number;
+  lastError: { message: string; at: string | null } | null;
+  updatedAt: string | null;
+}
+
+export interface ProjectionHealth {
+  healthy: boolean;
+  /** Sentences for the health endpoint and the log. */
+  problems: string[];
+  projections: ProjectionReport[];
+}
+
+export interface WaitForPositionOptions {
+  /** Default 5 s. */
+  timeoutMs?: number;
+  /** Only these projections must have reached the position (default: all of them). */
+  projections?: readonly string[];
+}
+
+const numeric = /^\d+$/;
+const distance = (from: Position | null, to: Position | null): number | null => {
+  if (to === null) return 0;
+  if (!numeric.test(to) || (from !== null && !numeric.test(from))) return null;
+  const gap = BigInt(to) - BigInt(from ?? '0');
+  return gap > 0n ? Number(gap) : 0;
+};
+
+/**
+ * What the projections have reached, read from the database (so it holds in the API whether the
+ * runner is embedded or in apps/worker), and the read-your-writes wait.
+ */
+export class ProjectionStatus {
+  private readonly waiters = new Set<() => void>();
+  private unlisten: Promise<(() => Promise<void>) | null> | null = null;
+  private readonly detachRunner: (() => void) | null;
+  private ready: Promise<unknown> | null = null;
+
+  constructor(
+    private readonly db: SqlDatabase,
+    private readonly store: EventStore,
+    readonly projections: readonly SqlProjection[],
+    private readonly runner: ProjectionRunner | null = null,
+  ) {
+    this.detachRunner = runner?.onCheckpoint(() => this.wakeWaiters()) ?? null;
+  }
+
+  async report(): Promise<ProjectionReport[]> {
+    await this.bookkeeping();
+    const [checkpoints, head, parked] = await Promise.all([
+      readCheckpoints(this.db),
+      this.store.headPosition(),
+      this.db.query<{ name: string; count: string }>('SELECT name, count(*)::text AS count FROM projection_parked GROUP BY name'),
+    ]);
+    const states = this.runner?.states() ?? {};
+    return this.projections.map((projection) => {
+      const checkpoint = checkpoints.find((c) => c.name === projection.name);
+      const parkedCount = Number(parked.rows.find((row) => row.name === projection.name)?.count ?? 0);
+      return {
+        name: projection.name,
+        version: projection.version,
+        storedVersion: checkpoint?.version ?? null,
+        position: checkpoint?.position ?? null,
+        headPosition: head,
+        lag: distance(checkpoint?.position ?? null, head),
+        status: checkpoint?.status ?? 'not-started',
+        runner: states[projection.name] ?? null,
+        parked: parkedCount,
+        lastError: checkpoint?.lastError ? { message: checkpoint.lastError, at: checkpoint.lastErrorAt } : null,
+        updatedAt: checkpoint?.updatedAt ?? null,
+      };
+    });
+  }
+
+  /** Unhealthy when an event is parked, a runner here has failed, or a projection lags more than `maxLag` positions. */
+  async health({ maxLag = 1000 }: { maxLag?: number } = {}): Promise<ProjectionHealth> {
+    const projections = await this.report();
+    const problems: string[] = [];
+    for (const p of projections) {
+      if (p.parked > 0) {
+        problems.push(`${p.name} has ${p.parked} parked event${p.parked === 1 ? '' : 's'} it could not apply (last error: ${p.lastError?.message ?? 'unknown'}).`);
+      }
+      if (p.runner === 'failed') problems.push(`${p.name}'s runner has failed and is restarting (${p.lastError?.message ?? 'no error recorded'}).`);
+      if (p.lag !== null && p.lag > maxLag) problems.push(`${p.name} is ${p.lag} positions behind the head of the log.`);
+    }
+    return { healthy: problems.length === 0, problems, projections };
+  }
+
+  /**
+   * Resolves once every projection (or the named ones) has reached `position`; otherwise throws a
+   * ProjectionLagError after `timeoutMs`. A query that received `?minPosition=` calls this first.
+   */
+  async waitForPosition(position: Position, options: WaitForPositionOptions = {}): Promise<void> {
+    const timeoutMs = options.timeoutMs ?? 5000;
+    const names = options.projections ?? this.projections.map((p) => p.name);
+    for (const name of names) {
+      if (!this.projections.some((p) => p.name === name)) throw new Error(`Unknown projection "${name}".`);
+    }
+    const deadline = Date.now() + timeoutMs;
+    await this.bookkeeping();
+    this.ensureListening();
+    for (;;) {
+      const lagging = await this.lagging(position, names);
+      if (lagging.length === 0) return;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new ProjectionLagError(position, timeoutMs, lagging);
+      await this.nextSignal(Math.min(left, POLL_MS));
+    }
+  }
+
+  async close(): Promise<void> {
+    this.detachRunner?.();
+    const unlisten = await this.unlisten;
+    this.unlisten = null;
+    await unlisten?.().catch(() => {});
+    this.wakeWaiters();
+  }
+
+  private async lagging(position: Position, names: readonly string[]): Promise<LaggingProjection[]> {
+    const { rows } = await this.db.query<{ name: string; position: string | null }>(
+      'SELECT name, position::text AS position FROM projection_checkpoints WHERE name = ANY($1::text[])',
+      [names],
+    );
+    return names
+      .map((name) => {
+        const at = (rows.find((row) => row.name === name)?.position ?? null) as Position | null;
+        return { name, position: at, behind: at !== null && this.store.comparePositions(at, position) >= 0 ? 0 : distance(at, position) };
+      })
+      .filter((p) => p.position === null || this.store.comparePositions(p.position, position) < 0);
+  }
+
+  /** The checkpoint tables, for a process that reads before any runner has started. */
+  private async bookkeeping(): Promise<void> {
+    this.ready ??= runMigrations(this.db, [...PROJECTION_MIGRATIONS]).catch((error: unknown) => {
+      this.ready = null;
+      throw error;
+    });
+    await this.ready;
+  }
+
+  private ensureListening(): void {
+    this.unlisten ??= this.db.listen(CHECKPOINT_CHANNEL, () => this.wakeWaiters()).catch(() => null);
+  }
+
+  private nextSignal(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        this.waiters.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.waiters.add(wake);
+    });
+  }
+
+  private wakeWaiters(): void {
+    for (const wake of [...this.waiters]) wake();
+  }
+}

@@ -1,0 +1,235 @@
+import type {
+  AgreementDrafted,
+  AgreementReviewed,
+  AgreementSigned,
+  AgreementTerminated,
+  AgreementVaried,
+  BodyKind,
+  ForceWithdrew,
+  HostForceChanged,
+  PartyAdded,
+  PartyJoined,
+  PccApprovalGiven,
+  PolicingBody,
+  SavingsForecast,
+  SavingsRealised,
+  WithdrawalNoticeGiven,
+} from '#domain';
+import type { StoredEvent } from '#event-store';
+import type { SqlProjection } from '../../sql-projection.js';
+import { dataOf, dayOf } from '../shared.js';
+import type { RegisterStatus } from '../agreement-register/agreement-register.projection.js';
+
+/** Every body that has been a party, with the dates of its membership. Dates are `YYYY-MM-DD`. */
+export interface PartyDetail {
+  id: string;
+  name: string;
+  kind: BodyKind;
+  policingBody: PolicingBody | null;
+  /** Party to the draft (`original`) or joined the agreement in force (`joined`). */
+  how: 'original' | 'joined';
+  /** Added to the draft or joined. */
+  addedOn: string;
+  signedOn: string | null;
+  signedBy: string | null;
+  approvedOn: string | null;
+  noticeGivenOn: string | null;
+  noticeEffectiveOn: string | null;
+  withdrewOn: string | null;
+  withdrawalReason: string | null;
+  current: boolean;
+}
+
+export interface HostForcePeriod {
+  hostForce: string;
+  from: string;
+  /** The day another force took over; null while it hosts. */
+  until: string | null;
+}
+
+export interface AgreementDetail {
+  agreementId: string;
+  title: string;
+  legalBasis: string;
+  businessArea: string;
+  deliveryModel: string;
+  status: RegisterStatus;
+  parentId: string | null;
+  reviewDue: string | null;
+  draftedOn: string;
+  inForceFrom: string | null;
+  terminatedOn: string | null;
+  terminationReason: string | null;
+  parties: PartyDetail[];
+  hostForce: string | null;
+  hostForceHistory: HostForcePeriod[];
+  signatures: { party: string; signedBy: string; signedOn: string }[];
+  approvals: { party: string; policingBody: PolicingBody; approvedOn: string }[];
+  variations: { summary: string; variedOn: string; recordedBy: string }[];
+  reviews: { outcome: string; reviewedOn: string; nextReviewDue: string | null }[];
+  /** Per financial year (`2015-16`), in pence; a later figure replaces an earlier one. */
+  savings: { financialYear: string; forecastPence: number | null; realisedPence: number | null }[];
+}
+
+export const AGREEMENT_DETAIL_EVENTS = [
+  'AgreementDrafted',
+  'PartyAdded',
+  'AgreementSigned',
+  'PccApprovalGiven',
+  'AgreementCameIntoForce',
+  'AgreementVaried',
+  'HostForceChanged',
+  'PartyJoined',
+  'WithdrawalNoticeGiven',
+  'ForceWithdrew',
+  'AgreementReviewed',
+  'AgreementTerminated',
+  'SavingsForecast',
+  'SavingsRealised',
+] as const;
+
+const newParty = (body: PartyAdded['data']['party'], how: PartyDetail['how'], on: string): PartyDetail => ({
+  id: body.id,
+  name: body.name,
+  kind: body.kind,
+  policingBody: body.policingBody,
+  how,
+  addedOn: on,
+  signedOn: null,
+  signedBy: null,
+  approvedOn: null,
+  noticeGivenOn: null,
+  noticeEffectiveOn: null,
+  withdrewOn: null,
+  withdrawalReason: null,
+  current: true,
+});
+
+/** Changes the current party `id` (the latest entry, should a body have left and joined again). */
+const withParty = (detail: AgreementDetail, id: string, change: (p: PartyDetail) => PartyDetail): PartyDetail[] => {
+  const index = detail.parties.findLastIndex((p) => p.id === id && p.current);
+  return index < 0 ? detail.parties : detail.parties.map((p, i) => (i === index ? change(p) : p));
+};
+
+const withSavings = (detail: AgreementDetail, financialYear: string, figure: Partial<AgreementDetail['savings'][number]>) => {
+  const existing = detail.savings.find((s) => s.financialYear === financialYear) ?? { financialYear, forecastPence: null, realisedPence: null };
+  return [...detail.savings.filter((s) => s.financialYear !== financialYear), { ...existing, ...figure }].sort((a, b) =>
+    a.financialYear.localeCompare(b.financialYear),
+  );
+};
+
+/** The detail document after one event: pure, so it is tested without a database. */
+export function evolveAgreementDetail(detail: AgreementDetail | null, event: StoredEvent): AgreementDetail | null {
+  const on = dayOf(event);
+  if (event.type === 'AgreementDrafted') {
+    const data = dataOf<AgreementDrafted>(event);
+    return {
+      agreementId: data.agreementId,
+      title: data.title,
+      legalBasis: data.legalBasis,
+      businessArea: data.businessArea,
+      deliveryModel: data.deliveryModel,
+      status: 'drafted',
+      parentId: data.parentAgreementId,
+      reviewDue: data.reviewDue,
+      draftedOn: on,
+      inForceFrom: null,
+      terminatedOn: null,
+      terminationReason: null,
+      parties: data.parties.map((party) => newParty(party, 'original', on)),
+      hostForce: data.hostForce,
+      hostForceHistory: data.hostForce ? [{ hostForce: data.hostForce, from: on, until: null }] : [],
+      signatures: [],
+      approvals: [],
+      variations: [],
+      reviews: [],
+      savings: [],
+    };
+  }
+  if (detail === null) return null;
+  switch (event.type) {
+    case 'PartyAdded':
+      return { ...detail, parties: [...detail.parties, newParty(dataOf<PartyAdded>(event).party, 'original', on)] };
+    case 'PartyJoined':
+      return { ...detail, parties: [...detail.parties, newParty(dataOf<PartyJoined>(event).party, 'joined', on)] };
+    case 'AgreementSigned': {
+      const { party, signedBy } = dataOf<AgreementSigned>(event);
+      return {
+        ...detail,
+        parties: withParty(detail, party, (p) => ({ ...p, signedOn: on, signedBy })),
+        signatures: [...detail.signatures, { party, signedBy, signedOn: on }],
+      };
+    }
+    case 'PccApprovalGiven': {
+      const { party, policingBody } = dataOf<PccApprovalGiven>(event);
+      return {
+        ...detail,
+        parties: withParty(detail, party, (p) => ({ ...p, approvedOn: on })),
+        approvals: [...detail.approvals, { party, policingBody, approvedOn: on }],
+      };
+    }
+    case 'AgreementCameIntoForce':
+      return { ...detail, status: 'in-force', inForceFrom: on };
+    case 'AgreementVaried':
+      return { ...detail, variations: [...detail.variations, { summary: dataOf<AgreementVaried>(event).summary, variedOn: on, recordedBy: event.actor }] };
+    case 'HostForceChanged': {
+      const { to } = dataOf<HostForceChanged>(event);
+      const closed = detail.hostForceHistory.map((period) => (period.until === null ? { ...period, until: on } : period));
+      return { ...detail, hostForce: to, hostForceHistory: [...closed, { hostForce: to, from: on, until: null }] };
+    }
+    case 'WithdrawalNoticeGiven': {
+      const { party, effectiveOn } = dataOf<WithdrawalNoticeGiven>(event);
+      return { ...detail, parties: withParty(detail, party, (p) => ({ ...p, noticeGivenOn: on, noticeEffectiveOn: effectiveOn })) };
+    }
+    case 'ForceWithdrew': {
+      const { party, reason } = dataOf<ForceWithdrew>(event);
+      return { ...detail, parties: withParty(detail, party, (p) => ({ ...p, withdrewOn: on, withdrawalReason: reason, current: false })) };
+    }
+    case 'AgreementReviewed': {
+      const { outcome, nextReviewDue } = dataOf<AgreementReviewed>(event);
+      return { ...detail, reviewDue: nextReviewDue, reviews: [...detail.reviews, { outcome, reviewedOn: on, nextReviewDue }] };
+    }
+    case 'AgreementTerminated':
+      return { ...detail, status: 'terminated', terminatedOn: on, terminationReason: dataOf<AgreementTerminated>(event).reason };
+    case 'SavingsForecast': {
+      const { financialYear, amountPence } = dataOf<SavingsForecast>(event);
+      return { ...detail, savings: withSavings(detail, financialYear, { forecastPence: amountPence }) };
+    }
+    case 'SavingsRealised': {
+      const { financialYear, amountPence } = dataOf<SavingsRealised>(event);
+      return { ...detail, savings: withSavings(detail, financialYear, { realisedPence: amountPence }) };
+    }
+    default:
+      return detail;
+  }
+}
+
+/** One document per agreement (GET /agreements/:id without asOf/knownAt). */
+export const agreementDetailProjection: SqlProjection = {
+  name: 'agreement-detail',
+  version: 1,
+  handles: AGREEMENT_DETAIL_EVENTS,
+  tables: ['agreement_detail'],
+  schema: (t) => `
+    CREATE TABLE IF NOT EXISTS ${t('agreement_detail')} (
+      agreement_id text PRIMARY KEY,
+      detail jsonb NOT NULL
+    );
+  `,
+  async apply({ tx, t }, event) {
+    const agreementId = (event.data as { agreementId: string }).agreementId;
+    const table = t('agreement_detail');
+    let before: AgreementDetail | null = null;
+    if (event.type !== 'AgreementDrafted') {
+      const { rows } = await tx.query<{ detail: AgreementDetail }>(`SELECT detail FROM ${table} WHERE agreement_id = $1`, [agreementId]);
+      before = rows[0]?.detail ?? null;
+    }
+    const after = evolveAgreementDetail(before, event);
+    if (after === null || after === before) return;
+    await tx.query(
+      `INSERT INTO ${table} (agreement_id, detail) VALUES ($1, $2::jsonb)
+       ON CONFLICT (agreement_id) DO UPDATE SET detail = EXCLUDED.detail`,
+      [agreementId, JSON.stringify(after)],
+    );
+  },
+};

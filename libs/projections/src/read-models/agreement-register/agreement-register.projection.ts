@@ -1,0 +1,195 @@
+import type {
+  AgreementDrafted,
+  AgreementReviewed,
+  ForceWithdrew,
+  HostForceChanged,
+  PartyAdded,
+  PartyJoined,
+} from '#domain';
+import type { SqlExecutor, StoredEvent } from '#event-store';
+import type { SqlProjection } from '../../sql-projection.js';
+import { dataOf } from '../shared.js';
+
+export type RegisterStatus = 'drafted' | 'in-force' | 'terminated';
+
+export interface RegisterParty {
+  id: string;
+  name: string;
+}
+
+/** One line of the agreement register: the agreement as it stands now. */
+export interface RegisterRow {
+  agreementId: string;
+  title: string;
+  legalBasis: string;
+  businessArea: string;
+  deliveryModel: string;
+  status: RegisterStatus;
+  hostForce: string | null;
+  parentId: string | null;
+  reviewDue: string | null;
+  /** Current parties (withdrawn ones leave the list). */
+  parties: RegisterParty[];
+  draftedAt: string;
+  inForceAt: string | null;
+  terminatedAt: string | null;
+}
+
+export const AGREEMENT_REGISTER_EVENTS = [
+  'AgreementDrafted',
+  'PartyAdded',
+  'PartyJoined',
+  'ForceWithdrew',
+  'AgreementCameIntoForce',
+  'HostForceChanged',
+  'AgreementReviewed',
+  'AgreementTerminated',
+] as const;
+
+/** The register row after one event: the projection's whole logic, pure. */
+export function evolveRegisterRow(row: RegisterRow | null, event: StoredEvent): RegisterRow | null {
+  if (event.type === 'AgreementDrafted') {
+    const data = dataOf<AgreementDrafted>(event);
+    return {
+      agreementId: data.agreementId,
+      title: data.title,
+      legalBasis: data.legalBasis,
+      businessArea: data.businessArea,
+      deliveryModel: data.deliveryModel,
+      status: 'drafted',
+      hostForce: data.hostForce,
+      parentId: data.parentAgreementId,
+      reviewDue: data.reviewDue,
+      parties: data.parties.map(({ id, name }) => ({ id, name })),
+      draftedAt: event.occurredAt,
+      inForceAt: null,
+      terminatedAt: null,
+    };
+  }
+  if (row === null) return null;
+  switch (event.type) {
+    case 'PartyAdded':
+    case 'PartyJoined': {
+      const { party } = dataOf<PartyAdded | PartyJoined>(event);
+      return row.parties.some((p) => p.id === party.id) ? row : { ...row, parties: [...row.parties, { id: party.id, name: party.name }] };
+    }
+    case 'ForceWithdrew': {
+      const { party } = dataOf<ForceWithdrew>(event);
+      return { ...row, parties: row.parties.filter((p) => p.id !== party) };
+    }
+    case 'AgreementCameIntoForce':
+      return { ...row, status: 'in-force', inForceAt: event.occurredAt };
+    case 'HostForceChanged':
+      return { ...row, hostForce: dataOf<HostForceChanged>(event).to };
+    case 'AgreementReviewed':
+      return { ...row, reviewDue: dataOf<AgreementReviewed>(event).nextReviewDue };
+    case 'AgreementTerminated':
+      return { ...row, status: 'terminated', terminatedAt: event.occurredAt };
+    default:
+      return row;
+  }
+}
+
+interface RegisterDbRow {
+  agreement_id: string;
+  title: string;
+  legal_basis: string;
+  business_area: string;
+  delivery_model: string;
+  status: RegisterStatus;
+  host_force: string | null;
+  parent_id: string | null;
+  review_due: string | null;
+  parties: RegisterParty[];
+  drafted_at: string;
+  in_force_at: string | null;
+  terminated_at: string | null;
+}
+
+export const REGISTER_COLUMNS =
+  'agreement_id, title, legal_basis, business_area, delivery_model, status, host_force, parent_id, review_due, parties, drafted_at, in_force_at, terminated_at';
+
+export const toRegisterRow = (r: RegisterDbRow): RegisterRow => ({
+  agreementId: r.agreement_id,
+  title: r.title,
+  legalBasis: r.legal_basis,
+  businessArea: r.business_area,
+  deliveryModel: r.delivery_model,
+  status: r.status,
+  hostForce: r.host_force,
+  parentId: r.parent_id,
+  reviewDue: r.review_due,
+  parties: r.parties,
+  draftedAt: r.drafted_at,
+  inForceAt: r.in_force_at,
+  terminatedAt: r.terminated_at,
+});
+
+async function load(tx: SqlExecutor, table: string, agreementId: string): Promise<RegisterRow | null> {
+  const { rows } = await tx.query<RegisterDbRow>(`SELECT ${REGISTER_COLUMNS} FROM ${table} WHERE agreement_id = $1`, [agreementId]);
+  return rows[0] ? toRegisterRow(rows[0]) : null;
+}
+
+async function save(tx: SqlExecutor, table: string, row: RegisterRow): Promise<void> {
+  await tx.query(
+    `INSERT INTO ${table} (${REGISTER_COLUMNS}, party_ids)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::date, $10::jsonb, $11::timestamptz, $12::timestamptz, $13::timestamptz, $14::text[])
+     ON CONFLICT (agreement_id) DO UPDATE SET
+       title = EXCLUDED.title, legal_basis = EXCLUDED.legal_basis, business_area = EXCLUDED.business_area,
+       delivery_model = EXCLUDED.delivery_model, status = EXCLUDED.status, host_force = EXCLUDED.host_force,
+       parent_id = EXCLUDED.parent_id, review_due = EXCLUDED.review_due, parties = EXCLUDED.parties,
+       drafted_at = EXCLUDED.drafted_at, in_force_at = EXCLUDED.in_force_at, terminated_at = EXCLUDED.terminated_at,
+       party_ids = EXCLUDED.party_ids`,
+    [
+      row.agreementId,
+      row.title,
+      row.legalBasis,
+      row.businessArea,
+      row.deliveryModel,
+      row.status,
+      row.hostForce,
+      row.parentId,
+      row.reviewDue,
+      JSON.stringify(row.parties),
+      row.draftedAt,
+      row.inForceAt,
+      row.terminatedAt,
+      row.parties.map((p) => p.id),
+    ],
+  );
+}
+
+/** The register of agreements (GET /agreements): one row per agreement as it stands now. */
+export const agreementRegisterProjection: SqlProjection = {
+  name: 'agreement-register',
+  version: 1,
+  handles: AGREEMENT_REGISTER_EVENTS,
+  tables: ['agreement_register'],
+  schema: (t) => `
+    CREATE TABLE IF NOT EXISTS ${t('agreement_register')} (
+      agreement_id text PRIMARY KEY,
+      title text NOT NULL,
+      legal_basis text NOT NULL,
+      business_area text NOT NULL,
+      delivery_model text NOT NULL,
+      status text NOT NULL,
+      host_force text,
+      parent_id text,
+      review_due date,
+      parties jsonb NOT NULL,
+      party_ids text[] NOT NULL,
+      drafted_at timestamptz NOT NULL,
+      in_force_at timestamptz,
+      terminated_at timestamptz
+    );
+    CREATE INDEX IF NOT EXISTS ${t('agreement_register')}_party_ids_idx ON ${t('agreement_register')} USING gin (party_ids);
+    CREATE INDEX IF NOT EXISTS ${t('agreement_register')}_status_idx ON ${t('agreement_register')} (status);
+  `,
+  async apply({ tx, t }, event) {
+    const agreementId = (event.data as { agreementId: string }).agreementId;
+    const table = t('agreement_register');
+    const before = event.type === 'AgreementDrafted' ? null : await load(tx, table, agreementId);
+    const after = evolveRegisterRow(before, event);
+    if (after !== null && after !== before) await save(tx, table, after);
+  },
+};

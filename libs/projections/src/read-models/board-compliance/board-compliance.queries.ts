@@ -1,0 +1,141 @@
+import type { SqlExecutor } from '#event-store';
+import {
+  assessBoardCompliance,
+  type BoardCompliance,
+  type BoardRecord,
+  type BoardTermsRecord,
+  type MeetingFact,
+} from './assess-board-compliance.js';
+
+export interface BoardSummary extends BoardRecord {
+  terms: Omit<BoardTermsRecord, 'effectiveOn'>;
+}
+
+export interface BoardMeeting {
+  boardId: string;
+  meetingId: string;
+  scheduledFor: string;
+  status: 'scheduled' | 'held' | 'cancelled';
+  heldOn: string | null;
+  quorate: boolean | null;
+  attendees: { name: string; body: string }[] | null;
+  cancelledOn: string | null;
+  cancellationReason: string | null;
+  rearrangedTo: string | null;
+}
+
+interface BoardDbRow {
+  board_id: string;
+  name: string;
+  agreement_ids: string[];
+  established_on: string;
+  chair: string;
+  max_days_between_meetings: number;
+  quorum: number;
+  rearrange_within_days: number;
+}
+
+const toBoard = (r: BoardDbRow): BoardSummary => ({
+  boardId: r.board_id,
+  name: r.name,
+  agreementIds: r.agreement_ids,
+  establishedOn: r.established_on,
+  terms: { chair: r.chair, maxDaysBetweenMeetings: Number(r.max_days_between_meetings), quorum: Number(r.quorum), rearrangeWithinDays: Number(r.rearrange_within_days) },
+});
+
+const BOARD_COLUMNS = 'board_id, name, agreement_ids, established_on, chair, max_days_between_meetings, quorum, rearrange_within_days';
+
+export async function listBoards(db: SqlExecutor, filter: { agreementId?: string } = {}): Promise<BoardSummary[]> {
+  const { rows } = await db.query<BoardDbRow>(
+    `SELECT ${BOARD_COLUMNS} FROM boards WHERE $1::text IS NULL OR $1 = ANY (agreement_ids) ORDER BY lower(name), board_id`,
+    [filter.agreementId ?? null],
+  );
+  return rows.map(toBoard);
+}
+
+export async function getBoard(db: SqlExecutor, boardId: string): Promise<BoardSummary | null> {
+  const { rows } = await db.query<BoardDbRow>(`SELECT ${BOARD_COLUMNS} FROM boards WHERE board_id = $1`, [boardId]);
+  return rows[0] ? toBoard(rows[0]) : null;
+}
+
+/** The board's meetings as they stand, by date. */
+export async function listBoardMeetings(db: SqlExecutor, boardId: string): Promise<BoardMeeting[]> {
+  const { rows } = await db.query<{
+    board_id: string;
+    meeting_id: string;
+    scheduled_for: string;
+    status: BoardMeeting['status'];
+    held_on: string | null;
+    quorate: boolean | null;
+    attendees: BoardMeeting['attendees'];
+    cancelled_on: string | null;
+    cancellation_reason: string | null;
+    rearranged_to: string | null;
+  }>(
+    `SELECT board_id, meeting_id, scheduled_for, status, held_on, quorate, attendees, cancelled_on, cancellation_reason, rearranged_to
+       FROM board_meetings WHERE board_id = $1 ORDER BY scheduled_for, meeting_id`,
+    [boardId],
+  );
+  return rows.map((r) => ({
+    boardId: r.board_id,
+    meetingId: r.meeting_id,
+    scheduledFor: r.scheduled_for,
+    status: r.status,
+    heldOn: r.held_on,
+    quorate: r.quorate,
+    attendees: r.attendees,
+    cancelledOn: r.cancelled_on,
+    cancellationReason: r.cancellation_reason,
+    rearrangedTo: r.rearranged_to,
+  }));
+}
+
+/**
+ * Compliance of one board for a financial year (`2015-16`) as of a date (`YYYY-MM-DD`: facts that
+ * happened later are left out); null when there is no such board. An invalid year is a ValidationError.
+ */
+export async function getBoardCompliance(
+  db: SqlExecutor,
+  boardId: string,
+  options: { financialYear: string; asOf: string },
+): Promise<BoardCompliance | null> {
+  const board = await getBoard(db, boardId);
+  if (!board) return null;
+  const terms = await db.query<{
+    effective_on: string;
+    chair: string;
+    max_days_between_meetings: number;
+    quorum: number;
+    rearrange_within_days: number;
+  }>(
+    'SELECT effective_on, chair, max_days_between_meetings, quorum, rearrange_within_days FROM board_terms WHERE board_id = $1 ORDER BY position',
+    [boardId],
+  );
+  const facts = await db.query<{
+    meeting_id: string;
+    what: MeetingFact['what'];
+    occurred_on: string;
+    scheduled_for: string;
+    quorate: boolean | null;
+    reason: string | null;
+  }>('SELECT meeting_id, what, occurred_on, scheduled_for, quorate, reason FROM board_meeting_facts WHERE board_id = $1 ORDER BY position', [boardId]);
+  return assessBoardCompliance(
+    board,
+    terms.rows.map((t) => ({
+      effectiveOn: t.effective_on,
+      chair: t.chair,
+      maxDaysBetweenMeetings: Number(t.max_days_between_meetings),
+      quorum: Number(t.quorum),
+      rearrangeWithinDays: Number(t.rearrange_within_days),
+    })),
+    facts.rows.map((f) => ({
+      meetingId: f.meeting_id,
+      what: f.what,
+      occurredOn: f.occurred_on,
+      scheduledFor: f.scheduled_for,
+      quorate: f.quorate,
+      reason: f.reason,
+    })),
+    options,
+  );
+}

@@ -1,0 +1,34 @@
+import type { DecisionRecorded } from '#domain';
+import type { SqlProjection } from '../../sql-projection.js';
+import { dataOf, dayOf } from '../shared.js';
+
+/** The decisions log: what each board decided, at which meeting, about which agreement. */
+export const decisionsProjection: SqlProjection = {
+  name: 'decisions',
+  version: 1,
+  handles: ['DecisionRecorded'],
+  tables: ['decisions'],
+  schema: (t) => `
+    CREATE TABLE IF NOT EXISTS ${t('decisions')} (
+      decision_id text PRIMARY KEY,
+      summary text NOT NULL,
+      board_id text,
+      meeting_id text,
+      agreement_id text,
+      decided_on date NOT NULL,
+      recorded_at timestamptz NOT NULL,
+      recorded_by text NOT NULL,
+      position bigint NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS ${t('decisions')}_board_idx ON ${t('decisions')} (board_id, meeting_id);
+    CREATE INDEX IF NOT EXISTS ${t('decisions')}_agreement_idx ON ${t('decisions')} (agreement_id);
+  `,
+  async apply({ tx, t }, event) {
+    const { decisionId, summary, boardId, meetingId, agreementId } = dataOf<DecisionRecorded>(event);
+    await tx.query(
+      `INSERT INTO ${t('decisions')} (decision_id, summary, board_id, meeting_id, agreement_id, decided_on, recorded_at, recorded_by, position)
+       VALUES ($1, $2, $3, $4, $5, $6::date, $7::timestamptz, $8, $9::bigint) ON CONFLICT (decision_id) DO NOTHING`,
+      [decisionId, summary, boardId, meetingId, agreementId, dayOf(event), event.recordedAt, event.actor, event.position],
+    );
+  },
+};

@@ -1,0 +1,44 @@
+import type { SqlExecutor } from '#event-store';
+
+export interface DecisionEntry {
+  decisionId: string;
+  summary: string;
+  boardId: string | null;
+  meetingId: string | null;
+  agreementId: string | null;
+  decidedOn: string;
+  recordedAt: string;
+  recordedBy: string;
+}
+
+/** Decisions, oldest first, narrowed by board, meeting and/or agreement. */
+export async function listDecisions(
+  db: SqlExecutor,
+  filter: { boardId?: string; meetingId?: string; agreementId?: string } = {},
+): Promise<DecisionEntry[]> {
+  const { rows } = await db.query<{
+    decision_id: string;
+    summary: string;
+    board_id: string | null;
+    meeting_id: string | null;
+    agreement_id: string | null;
+    decided_on: string;
+    recorded_at: string;
+    recorded_by: string;
+  }>(
+    `SELECT decision_id, summary, board_id, meeting_id, agreement_id, decided_on, recorded_at, recorded_by FROM decisions
+      WHERE ($1::text IS NULL OR board_id = $1) AND ($2::text IS NULL OR meeting_id = $2) AND ($3::text IS NULL OR agreement_id = $3)
+      ORDER BY decided_on, position`,
+    [filter.boardId ?? null, filter.meetingId ?? null, filter.agreementId ?? null],
+  );
+  return rows.map((r) => ({
+    decisionId: r.decision_id,
+    summary: r.summary,
+    boardId: r.board_id,
+    meetingId: r.meeting_id,
+    agreementId: r.agreement_id,
+    decidedOn: r.decided_on,
+    recordedAt: r.recorded_at,
+    recordedBy: r.recorded_by,
+  }));
+}

@@ -1,0 +1,53 @@
+import type { SqlExecutor } from '#event-store';
+
+export interface Collaboration {
+  agreementId: string;
+  title: string;
+  legalBasis: string;
+  businessArea: string;
+  /** The interval of membership that covers the date asked about. */
+  memberFrom: string;
+  memberUntil: string | null;
+}
+
+/** The agreements a body belonged to on `asOf` (`YYYY-MM-DD`), answered from membership intervals. */
+export async function collaborationsOf(db: SqlExecutor, bodyId: string, { asOf }: { asOf: string }): Promise<Collaboration[]> {
+  const { rows } = await db.query<{
+    agreement_id: string;
+    title: string | null;
+    legal_basis: string | null;
+    business_area: string | null;
+    valid_from: string;
+    valid_to: string | null;
+  }>(
+    `SELECT i.agreement_id, a.title, a.legal_basis, a.business_area, i.valid_from, i.valid_to
+       FROM membership_intervals i LEFT JOIN membership_agreements a ON a.agreement_id = i.agreement_id
+      WHERE i.body_id = $1 AND i.valid_from <= $2::date AND (i.valid_to IS NULL OR i.valid_to > $2::date)
+      ORDER BY lower(coalesce(a.title, i.agreement_id)), i.agreement_id`,
+    [bodyId, asOf],
+  );
+  return rows.map((r) => ({
+    agreementId: r.agreement_id,
+    title: r.title ?? r.agreement_id,
+    legalBasis: r.legal_basis ?? 'other',
+    businessArea: r.business_area ?? '',
+    memberFrom: r.valid_from,
+    memberUntil: r.valid_to,
+  }));
+}
+
+export interface MembershipInterval {
+  bodyId: string;
+  agreementId: string;
+  validFrom: string;
+  validTo: string | null;
+}
+
+/** Every membership interval of an agreement (its membership history), oldest first. */
+export async function membershipOf(db: SqlExecutor, agreementId: string): Promise<MembershipInterval[]> {
+  const { rows } = await db.query<{ body_id: string; agreement_id: string; valid_from: string; valid_to: string | null }>(
+    `SELECT body_id, agreement_id, valid_from, valid_to FROM membership_intervals WHERE agreement_id = $1 ORDER BY valid_from, body_id`,
+    [agreementId],
+  );
+  return rows.map((r) => ({ bodyId: r.body_id, agreementId: r.agreement_id, validFrom: r.valid_from, validTo: r.valid_to }));
+}

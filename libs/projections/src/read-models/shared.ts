@@ -1,0 +1,26 @@
+import { isCalendarDate, isIsoDateTime, normaliseDateTime, toCalendarDate } from '#domain';
+import type { StoredEvent } from '#event-store';
+
+/** The calendar day (UTC) a fact happened on. */
+export const dayOf = (event: Pick<StoredEvent, 'occurredAt'>): string => toCalendarDate(event.occurredAt);
+
+/** A date or a date-time as the last instant it covers: `2016-03-31` → `2016-03-31T23:59:59.999Z`. */
+export function endOf(dateOrDateTime: string): string {
+  if (isCalendarDate(dateOrDateTime)) return `${dateOrDateTime}T23:59:59.999Z`;
+  if (isIsoDateTime(dateOrDateTime)) return normaliseDateTime(dateOrDateTime);
+  throw new RangeError(`"${dateOrDateTime}" is neither a date (YYYY-MM-DD) nor an ISO 8601 date-time.`);
+}
+
+/** A LIKE pattern matching `text` anywhere, with its own % and _ taken literally. */
+export const containsPattern = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** `2015-10-14` → `14 October 2015`, for sentences people read. */
+export const longDate = (date: string): string => {
+  const [year, month, day] = date.split('-').map(Number);
+  return `${day} ${MONTHS[month - 1]} ${year}`;
+};
+
+/** The event's data, typed as the domain declares it for that event type. */
+export const dataOf = <E extends { data: unknown }>(event: StoredEvent): E['data'] => event.data as E['data'];

@@ -1,0 +1,178 @@
+import {
+  findReferenceBody,
+  type AgreementEvent,
+  type BoardEvent,
+  type BodyRef,
+  type DecisionRecorded,
+} from '#domain';
+import type { Position, SqlEventStore } from '#event-store';
+
+type StoryEvent = AgreementEvent | BoardEvent | DecisionRecorded;
+
+export const body = (id: string): BodyRef => {
+  const reference = findReferenceBody(id);
+  if (!reference) throw new Error(`no reference body ${id}`);
+  return { id, name: reference.name, kind: reference.kind, policingBody: reference.policingBody };
+};
+
+export const hampshireFire: BodyRef = {
+  id: 'hampshire-fire',
+  name: 'Hampshire and Isle of Wight Fire and Rescue Authority',
+  kind: 'fire-and-rescue',
+  policingBody: null,
+};
+
+/** Appends domain events as the command handlers would, each typed by the domain's own event types. */
+export class Story {
+  /** The server clock the store stamps `recordedAt` with. */
+  now = new Date('2016-04-20T09:00:00Z');
+  last: Position | null = null;
+
+  private store: SqlEventStore | null = null;
+
+  /** The store to append to (created with `clock`, so the story sets its recording times). */
+  attach(store: SqlEventStore): this {
+    this.store = store;
+    return this;
+  }
+
+  readonly clock = (): Date => this.now;
+
+  async record<T extends StoryEvent['type']>(
+    streamId: string,
+    type: T,
+    occurredAt: string,
+    data: Extract<StoryEvent, { type: T }>['data'],
+  ): Promise<Position> {
+    if (!this.store) throw new Error('attach a store first');
+    const result = await this.store.append(streamId, [{ type, occurredAt: `${occurredAt}T10:00:00.000Z`, data }], {
+      expectedRevision: 'any',
+      actor: 'officer@hampshire',
+    });
+    this.last = result.lastPosition as Position;
+    return this.last;
+  }
+
+  agreement(agreementId: string) {
+    const stream = `agreement-${agreementId}`;
+    const record = <T extends AgreementEvent['type']>(type: T, on: string, data: Omit<Extract<AgreementEvent, { type: T }>['data'], 'agreementId'>) =>
+      this.record(stream, type, on, { agreementId, ...data } as never);
+    return { record };
+  }
+
+  board(boardId: string) {
+    const stream = `board-${boardId}`;
+    const record = <T extends BoardEvent['type']>(type: T, on: string, data: Omit<Extract<BoardEvent, { type: T }>['data'], 'boardId'>) =>
+      this.record(stream, type, on, { boardId, ...data } as never);
+    return { record };
+  }
+
+  /** The South East serious and organised crime collaboration and two smaller ones, 2014–2016. */
+  async agreements(): Promise<void> {
+    const sem = this.agreement('se-rocu');
+    await sem.record('AgreementDrafted', '2014-01-10', {
+      title: 'South East Regional Organised Crime Unit',
+      legalBasis: 's22A',
+      businessArea: 'Serious and Organised Crime',
+      deliveryModel: 'host-force',
+      parties: [body('hampshire'), body('thames-valley'), body('surrey')],
+      hostForce: 'thames-valley',
+      parentAgreementId: null,
+      reviewDue: '2016-04-01',
+    });
+    await sem.record('PartyAdded', '2014-02-01', { party: body('sussex') });
+    for (const party of ['hampshire', 'thames-valley', 'surrey', 'sussex']) {
+      await sem.record('AgreementSigned', '2014-03-03', { party, signedBy: `Chief Constable of ${party}` });
+      await sem.record('PccApprovalGiven', '2014-03-10', { party, policingBody: body(party).policingBody! });
+    }
+    await sem.record('AgreementCameIntoForce', '2014-04-01', { parties: ['hampshire', 'thames-valley', 'surrey', 'sussex'] });
+    await sem.record('AgreementVaried', '2014-09-01', { summary: 'Cyber crime unit added' });
+    await sem.record('HostForceChanged', '2015-01-05', { from: 'thames-valley', to: 'hampshire' });
+    await sem.record('PartyJoined', '2015-06-01', { party: body('kent') });
+    await sem.record('WithdrawalNoticeGiven', '2015-07-01', { party: 'surrey', effectiveOn: '2015-12-31' });
+    await sem.record('ForceWithdrew', '2015-12-31', { party: 'surrey', reason: 'Joined the Surrey and Sussex partnership' });
+    await sem.record('AgreementReviewed', '2016-03-15', { outcome: 'Continue', nextReviewDue: '2017-03-31' });
+    await sem.record('SavingsForecast', '2016-04-20', { financialYear: '2015-16', amountPence: 1_000_000_00 });
+    await sem.record('SavingsRealised', '2016-04-20', { financialYear: '2015-16', amountPence: 800_000_00 });
+    await sem.record('SavingsForecast', '2016-04-20', { financialYear: '2016-17', amountPence: 1_200_000_00 });
+    await sem.record('SavingsForecast', '2016-04-20', { financialYear: '2015-16', amountPence: 900_000_00 });
+
+    const ict = this.agreement('hants-tvp-ict');
+    await ict.record('AgreementDrafted', '2015-05-01', {
+      title: 'Hampshire and Thames Valley ICT',
+      legalBasis: 'mou',
+      businessArea: 'ICT',
+      deliveryModel: 'joint-unit',
+      parties: [body('hampshire'), body('thames-valley')],
+      hostForce: null,
+      parentAgreementId: null,
+      reviewDue: null,
+    });
+
+    const fire = this.agreement('hants-fire-estates');
+    await fire.record('AgreementDrafted', '2014-11-01', {
+      title: 'Shared Estates with Fire',
+      legalBasis: 'other',
+      businessArea: 'Estates',
+      deliveryModel: 'virtual',
+      parties: [body('hampshire'), hampshireFire],
+      hostForce: null,
+      parentAgreementId: null,
+      reviewDue: null,
+    });
+    await fire.record('AgreementCameIntoForce', '2015-01-01', { parties: ['hampshire', 'hampshire-fire'] });
+    await fire.record('SavingsRealised', '2016-04-20', { financialYear: '2015-16', amountPence: 50_000_00 });
+    await fire.record('AgreementTerminated', '2016-01-31', { reason: 'Estates merged' });
+  }
+
+  /** The Hampshire/TVP bilateral board of seeds/003: two meetings cancelled and not rearranged in 2015/16. */
+  async board2015(): Promise<void> {
+    const b = this.board('hants-tvp');
+    await b.record('GovernanceBoardEstablished', '2015-03-01', {
+      name: 'Hampshire/TVP Bi-lateral Collaboration Governance Board',
+      agreementIds: ['hants-tvp-ict'],
+      chair: 'Deputy Chief Constable, Hampshire',
+      maxDaysBetweenMeetings: 92,
+      quorum: 2,
+      rearrangeWithinDays: 28,
+    });
+    const attendees = [
+      { name: 'A. Chief', body: 'hampshire' },
+      { name: 'B. Chief', body: 'thames-valley' },
+    ];
+    const meeting = async (meetingId: string, scheduledFor: string) => b.record('BoardMeetingScheduled', '2016-04-20', { meetingId, scheduledFor });
+    await meeting('2015-q1', '2015-04-15');
+    await b.record('BoardMeetingHeld', '2015-04-15', { meetingId: '2015-q1', heldOn: '2015-04-15', scheduledFor: '2015-04-15', attendees, quorate: true, quorum: 2 });
+    await meeting('2015-q2', '2015-07-15');
+    await b.record('BoardMeetingCancelled', '2015-07-10', { meetingId: '2015-q2', reason: 'Operational demands', scheduledFor: '2015-07-15' });
+    await meeting('2015-q3', '2015-10-14');
+    await b.record('BoardMeetingCancelled', '2015-10-01', { meetingId: '2015-q3', reason: 'Chair unavailable', scheduledFor: '2015-10-14' });
+    await meeting('2015-extra', '2015-11-20');
+    await b.record('BoardMeetingCancelled', '2015-11-10', { meetingId: '2015-extra', reason: 'Room unavailable', scheduledFor: '2015-11-20' });
+    await b.record('BoardMeetingRearranged', '2015-11-25', { meetingId: '2015-extra', previousDate: '2015-11-20', newDate: '2015-12-01', wasCancelled: true });
+    await b.record('BoardMeetingHeld', '2015-12-01', { meetingId: '2015-extra', heldOn: '2015-12-01', scheduledFor: '2015-12-01', attendees, quorate: true, quorum: 2 });
+    await meeting('2016-q4', '2016-01-13');
+    await b.record('BoardMeetingHeld', '2016-01-13', {
+      meetingId: '2016-q4',
+      heldOn: '2016-01-13',
+      scheduledFor: '2016-01-13',
+      attendees: [attendees[0]],
+      quorate: false,
+      quorum: 2,
+    });
+    await this.record('decision-d1', 'DecisionRecorded', '2016-01-13', {
+      decisionId: 'd1',
+      summary: 'Extend the ICT memorandum for a year',
+      boardId: 'hants-tvp',
+      meetingId: '2016-q4',
+      agreementId: 'hants-tvp-ict',
+    });
+    await this.record('decision-d2', 'DecisionRecorded', '2015-12-01', {
+      decisionId: 'd2',
+      summary: 'Approve the estates strategy',
+      boardId: 'hants-tvp',
+      meetingId: '2015-extra',
+      agreementId: null,
+    });
+  }
+}
