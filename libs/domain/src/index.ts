@@ -29,3 +29,9 @@ export * from './decision/decision.commands.js';
 export * from './decision/decision.events.js';
 export * from './decision/decision.state.js';
 export * from './decision/decision.decider.js';
+
+export * from './alert/alert.commands.js';
+export * from './alert/alert.events.js';
+export * from './alert/alert.state.js';
+export * from './alert/alert.decider.js';
+export * from './alert/alert-id.js';

@@ -32,7 +32,9 @@ export const normaliseAlertSubject = (subject: AlertSubject): StoredAlertSubject
  */
 export const alertIdFor = (rule: AlertRule, subject: AlertSubject): string => {
   const { boardId, meetingId, agreementId, party } = normaliseAlertSubject(subject);
-  const slug = [rule, boardId, meetingId, agreementId, party].filter((part): part is string => part !== null).join(SEPARATOR);
+  const slug = [rule, boardId, meetingId, agreementId, party]
+    .filter((part): part is string => part !== null)
+    .join(SEPARATOR);
   if (slug.length <= MAX_ALERT_ID) return slug;
   const hash = fnv1a(slug);
   return `${slug.slice(0, MAX_ALERT_ID - hash.length - 1).replace(/[-._]+$/, '')}-${hash}`;

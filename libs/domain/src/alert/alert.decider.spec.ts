@@ -18,15 +18,35 @@ const DETECTED = '2015-09-30T06:00:00.000Z';
 
 const raise = (data: Partial<RaiseAlert['data']> = {}, now = DETECTED): RaiseAlert => ({
   type: 'RaiseAlert',
-  data: { alertId: ALERT_ID, rule: RULE, severity: 'red', subject: SUBJECT, reason: REASON, detectedAt: now, breachedOn: '2015-09-30', ...data },
+  data: {
+    alertId: ALERT_ID,
+    rule: RULE,
+    severity: 'red',
+    subject: SUBJECT,
+    reason: REASON,
+    detectedAt: now,
+    breachedOn: '2015-09-30',
+    ...data,
+  },
   metadata: { now },
 });
 const raised = (occurrence = 1, at = DETECTED): AlertRaised => ({
   type: 'AlertRaised',
   occurredAt: at,
-  data: { alertId: ALERT_ID, rule: RULE, severity: 'red', subject: STORED_SUBJECT, reason: REASON, breachedOn: '2015-09-30', occurrence },
+  data: {
+    alertId: ALERT_ID,
+    rule: RULE,
+    severity: 'red',
+    subject: STORED_SUBJECT,
+    reason: REASON,
+    breachedOn: '2015-09-30',
+    occurrence,
+  },
 });
-const acknowledge = (data: Partial<AcknowledgeAlert['data']> = {}, now = '2015-10-02T09:00:00.000Z'): AcknowledgeAlert => ({
+const acknowledge = (
+  data: Partial<AcknowledgeAlert['data']> = {},
+  now = '2015-10-02T09:00:00.000Z',
+): AcknowledgeAlert => ({
   type: 'AcknowledgeAlert',
   data: { alertId: ALERT_ID, acknowledgedBy: 'officer:jane.smith', note: 'Chief of staff asked to rearrange', ...data },
   metadata: { now },
@@ -34,7 +54,12 @@ const acknowledge = (data: Partial<AcknowledgeAlert['data']> = {}, now = '2015-1
 const acknowledged = (at = '2015-10-02T09:00:00.000Z'): AlertAcknowledged => ({
   type: 'AlertAcknowledged',
   occurredAt: at,
-  data: { alertId: ALERT_ID, rule: RULE, acknowledgedBy: 'officer:jane.smith', note: 'Chief of staff asked to rearrange' },
+  data: {
+    alertId: ALERT_ID,
+    rule: RULE,
+    acknowledgedBy: 'officer:jane.smith',
+    note: 'Chief of staff asked to rearrange',
+  },
 });
 const resolve = (now = '2015-10-05T06:00:00.000Z'): ResolveAlert => ({
   type: 'ResolveAlert',
@@ -51,8 +76,12 @@ describe('alertIdFor', () => {
   test('is the rule and its subject, so the same breach always has the same id', () => {
     expect(alertIdFor(RULE, SUBJECT)).toBe(ALERT_ID);
     expect(alertIdFor(RULE, { meetingId: '2015-q3', boardId: 'hampshire-tvp', party: null })).toBe(ALERT_ID);
-    expect(alertIdFor('review-overdue', { agreementId: 'hampshire-tvp-bilateral' })).toBe('review-overdue--hampshire-tvp-bilateral');
-    expect(alertIdFor('withdrawal-imminent', { agreementId: 'se-rocu', party: 'kent' })).toBe('withdrawal-imminent--se-rocu--kent');
+    expect(alertIdFor('review-overdue', { agreementId: 'hampshire-tvp-bilateral' })).toBe(
+      'review-overdue--hampshire-tvp-bilateral',
+    );
+    expect(alertIdFor('withdrawal-imminent', { agreementId: 'se-rocu', party: 'kent' })).toBe(
+      'withdrawal-imminent--se-rocu--kent',
+    );
   });
 
   test('tells apart different subjects and different rules', () => {
@@ -76,7 +105,9 @@ describe('RaiseAlert', () => {
   });
 
   test('records nothing when the alert is already open (re-evaluation never raises it twice)', () => {
-    given(alertDecider, [raised()]).when(raise({ reason: 'Still not rearranged.' }, '2015-10-01T06:00:00.000Z')).then([]);
+    given(alertDecider, [raised()])
+      .when(raise({ reason: 'Still not rearranged.' }, '2015-10-01T06:00:00.000Z'))
+      .then([]);
   });
 
   test('records nothing when the alert is acknowledged but its condition still holds', () => {
@@ -91,7 +122,9 @@ describe('RaiseAlert', () => {
   });
 
   test('rejects an id that is not the one of its rule and subject', () => {
-    given(alertDecider).when(raise({ alertId: 'some-other-id' })).thenThrows(ValidationError, 'alert-id-mismatch');
+    given(alertDecider)
+      .when(raise({ alertId: 'some-other-id' }))
+      .thenThrows(ValidationError, 'alert-id-mismatch');
   });
 
   test('rejects an unknown rule or severity', () => {
@@ -110,7 +143,9 @@ describe('RaiseAlert', () => {
   });
 
   test('rejects an alert without a reason', () => {
-    given(alertDecider).when(raise({ reason: ' ' })).thenThrows(ValidationError, 'reason-required');
+    given(alertDecider)
+      .when(raise({ reason: ' ' }))
+      .thenThrows(ValidationError, 'reason-required');
   });
 
   test('rejects a detection time later than the clock', () => {
@@ -123,7 +158,11 @@ describe('RaiseAlert', () => {
 describe('AcknowledgeAlert', () => {
   test('records who acknowledged an open alert and their note', () => {
     const state = given(alertDecider, [raised()]).when(acknowledge()).then([acknowledged()]);
-    expect(state).toMatchObject({ status: 'acknowledged', acknowledgedBy: 'officer:jane.smith', note: 'Chief of staff asked to rearrange' });
+    expect(state).toMatchObject({
+      status: 'acknowledged',
+      acknowledgedBy: 'officer:jane.smith',
+      note: 'Chief of staff asked to rearrange',
+    });
   });
 
   test('accepts an acknowledgement without a note', () => {
@@ -133,11 +172,15 @@ describe('AcknowledgeAlert', () => {
   });
 
   test('rejects acknowledging an alert twice', () => {
-    given(alertDecider, [raised(), acknowledged()]).when(acknowledge()).thenThrows(RuleBrokenError, 'alert-already-acknowledged');
+    given(alertDecider, [raised(), acknowledged()])
+      .when(acknowledge())
+      .thenThrows(RuleBrokenError, 'alert-already-acknowledged');
   });
 
   test('rejects acknowledging a resolved alert', () => {
-    given(alertDecider, [raised(), resolved()]).when(acknowledge()).thenThrows(RuleBrokenError, 'alert-already-resolved');
+    given(alertDecider, [raised(), resolved()])
+      .when(acknowledge())
+      .thenThrows(RuleBrokenError, 'alert-already-resolved');
   });
 
   test('rejects acknowledging an alert that was never raised', () => {
@@ -145,7 +188,9 @@ describe('AcknowledgeAlert', () => {
   });
 
   test('rejects an acknowledgement that does not say who', () => {
-    given(alertDecider, [raised()]).when(acknowledge({ acknowledgedBy: '' })).thenThrows(ValidationError, 'acknowledged-by-required');
+    given(alertDecider, [raised()])
+      .when(acknowledge({ acknowledgedBy: '' }))
+      .thenThrows(ValidationError, 'acknowledged-by-required');
   });
 });
 

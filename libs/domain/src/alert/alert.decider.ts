@@ -31,7 +31,11 @@ const raiseAlert = ({ data, metadata }: RaiseAlert, state: AlertState): AlertEve
   const severity = requireOneOf(data.severity, ALERT_SEVERITIES, 'severity', 'invalid-alert-severity', 'severity');
   const subject = normaliseAlertSubject(data.subject ?? {});
   if (Object.values(subject).every((value) => value === null)) {
-    throw new ValidationError('alert-subject-required', 'Say what the alert is about (a board, meeting, agreement or party).', 'subject');
+    throw new ValidationError(
+      'alert-subject-required',
+      'Say what the alert is about (a board, meeting, agreement or party).',
+      'subject',
+    );
   }
   const expectedId = alertIdFor(rule, subject);
   if (alertId !== expectedId) {
@@ -44,7 +48,9 @@ const raiseAlert = ({ data, metadata }: RaiseAlert, state: AlertState): AlertEve
   const reason = requireText(data.reason, 'reason', 'reason-required', 'Say in a sentence why the alert is raised.');
   const detectedAt = requireOccurredAt(data.detectedAt, metadata.now);
   const breachedOn =
-    data.breachedOn === undefined || data.breachedOn === null ? null : requireCalendarDate(data.breachedOn, 'breachedOn', 'the breach');
+    data.breachedOn === undefined || data.breachedOn === null
+      ? null
+      : requireCalendarDate(data.breachedOn, 'breachedOn', 'the breach');
   return [
     {
       type: 'AlertRaised',
@@ -72,7 +78,12 @@ const acknowledgeAlert = ({ data, metadata }: AcknowledgeAlert, state: AlertStat
       'alertId',
     );
   }
-  const acknowledgedBy = requireText(data.acknowledgedBy, 'acknowledgedBy', 'acknowledged-by-required', 'Say who acknowledges the alert.');
+  const acknowledgedBy = requireText(
+    data.acknowledgedBy,
+    'acknowledgedBy',
+    'acknowledged-by-required',
+    'Say who acknowledges the alert.',
+  );
   return [
     {
       type: 'AlertAcknowledged',
@@ -86,7 +97,9 @@ const acknowledgeAlert = ({ data, metadata }: AcknowledgeAlert, state: AlertStat
 const resolveAlert = ({ data, metadata }: ResolveAlert, state: AlertState): AlertEvent[] => {
   if (!isAlertActive(state) || state.rule === null) return [];
   const reason = requireText(data.reason, 'reason', 'reason-required', 'Say in a sentence why the alert is resolved.');
-  return [{ type: 'AlertResolved', occurredAt: metadata.now, data: { alertId: state.alertId, rule: state.rule, reason } }];
+  return [
+    { type: 'AlertResolved', occurredAt: metadata.now, data: { alertId: state.alertId, rule: state.rule, reason } },
+  ];
 };
 
 export const decideAlert = (command: AlertCommand, state: AlertState): AlertEvent[] => {

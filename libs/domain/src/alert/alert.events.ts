@@ -43,4 +43,5 @@ const alertEventTypes = {
 
 export const ALERT_EVENT_TYPES = Object.keys(alertEventTypes) as AlertEvent['type'][];
 
-export const isAlertEvent = (event: { type: string }): event is AlertEvent => Object.hasOwn(alertEventTypes, event.type);
+export const isAlertEvent = (event: { type: string }): event is AlertEvent =>
+  Object.hasOwn(alertEventTypes, event.type);

@@ -1,0 +1,285 @@
+import { randomUUID } from 'node:crypto';
+import {
+  agreementDecider,
+  agreementStreamId,
+  boardDecider,
+  boardStreamId,
+  fold,
+  isAgreementEvent,
+  isBoardEvent,
+  type AgreementEvent,
+  type AgreementState,
+  type BoardEvent,
+  type BoardState,
+} from '#domain';
+import type { EventStore, StoredEvent } from '#event-store';
+import { COMPLIANCE_ACTOR, executeAlertCommand, loadAlert } from './alert-commands.js';
+import type { AlertRule } from '#domain';
+import type { ComplianceSubjects, SubjectKind } from './compliance-subjects.js';
+import { KeyedMutex } from './keyed-mutex.js';
+import { resolutionReason } from './resolution-reason.js';
+import {
+  AGREEMENT_RULE_NAMES,
+  BOARD_RULE_NAMES,
+  evaluateAgreementRules,
+  evaluateBoardRules,
+  isGoverning,
+  todayOf,
+  type Condition,
+} from './rules/index.js';
+
+/** The clock the evaluator reads; tests move it instead of waiting. */
+export interface ComplianceClock {
+  now(): Date;
+}
+
+export interface EvaluatorLogger {
+  log(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface ComplianceEvaluatorOptions {
+  /** Default `system:compliance`. */
+  actor?: string;
+  logger?: EvaluatorLogger;
+  /** Re-evaluations when the facts changed while an evaluation was writing. Default 5. */
+  maxPasses?: number;
+}
+
+export interface EvaluationResult {
+  kind: SubjectKind;
+  id: string;
+  /** The conditions that hold now. */
+  conditions: Condition[];
+  /** Alert ids raised (a new occurrence) by this evaluation. */
+  raised: string[];
+  /** Alert ids resolved by this evaluation. */
+  resolved: string[];
+}
+
+export interface EvaluateAllResult {
+  at: string;
+  boards: number;
+  agreements: number;
+  raised: string[];
+  resolved: string[];
+  /** Subjects whose evaluation failed (each logged); the others were still evaluated. */
+  failures: { kind: SubjectKind; id: string; error: string }[];
+}
+
+export interface EvaluatorStats {
+  evaluations: number;
+  raised: number;
+  resolved: number;
+  failures: number;
+  lastEvaluationAt: string | null;
+  lastError: { message: string; at: string } | null;
+}
+
+/** What the rules saw, and the revision of each stream it came from (to notice a change under us). */
+interface LoadedFacts {
+  conditions: Condition[];
+  revisions: Map<string, number>;
+  board?: BoardState;
+  agreement?: AgreementState;
+  governing?: boolean;
+}
+
+const silent: EvaluatorLogger = { log: () => {}, warn: () => {}, error: () => {} };
+const describe = (error: unknown): string =>
+  error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+
+/**
+ * Compares what the rules find now with the alerts on record for a board or an agreement, and
+ * records the difference through the alert decider: AlertRaised for a condition without an active
+ * alert, AlertResolved for an active alert whose condition has cleared.
+ *
+ * Safe to run concurrently, in one process or several:
+ * - the alert id is derived from rule and subject, appends carry the alert stream's expected
+ *   revision, a conflict reloads and decides again, and raising an active alert decides nothing,
+ *   so the same alert is never raised twice;
+ * - evaluations of one subject in this process run one at a time;
+ * - an evaluation that wrote something re-checks, afterwards, that the board and agreement streams
+ *   it judged have not moved; if they have, it evaluates again, so a slower evaluation working on
+ *   older facts cannot have the last word over a newer one.
+ */
+export class ComplianceEvaluator {
+  private readonly mutex = new KeyedMutex();
+  private readonly actor: string;
+  private readonly logger: EvaluatorLogger;
+  private readonly maxPasses: number;
+  private readonly counters: EvaluatorStats = {
+    evaluations: 0,
+    raised: 0,
+    resolved: 0,
+    failures: 0,
+    lastEvaluationAt: null,
+    lastError: null,
+  };
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly subjects: ComplianceSubjects,
+    private readonly clock: ComplianceClock,
+    options: ComplianceEvaluatorOptions = {},
+  ) {
+    this.actor = options.actor ?? COMPLIANCE_ACTOR;
+    this.logger = options.logger ?? silent;
+    this.maxPasses = options.maxPasses ?? 5;
+  }
+
+  stats(): EvaluatorStats {
+    return { ...this.counters, lastError: this.counters.lastError && { ...this.counters.lastError } };
+  }
+
+  /** Board rules for one board. `cause`: the event that prompted it (stored as causationId). */
+  evaluateBoard(boardId: string, cause?: StoredEvent): Promise<EvaluationResult> {
+    return this.evaluate('board', boardId, cause);
+  }
+
+  /** Agreement rules for one agreement, then the board rules of every board overseeing it (their rules read its status). */
+  async evaluateAgreement(agreementId: string, cause?: StoredEvent): Promise<EvaluationResult[]> {
+    const results = [await this.evaluate('agreement', agreementId, cause)];
+    for (const boardId of await this.subjects.boardsOverseeing(agreementId)) {
+      results.push(await this.evaluate('board', boardId, cause));
+    }
+    return results;
+  }
+
+  /** Every board and agreement on record (the clock tick). One failing subject does not stop the others. */
+  async evaluateAll(): Promise<EvaluateAllResult> {
+    const at = this.clock.now().toISOString();
+    const result: EvaluateAllResult = { at, boards: 0, agreements: 0, raised: [], resolved: [], failures: [] };
+    const work: [SubjectKind, string[]][] = [
+      ['agreement', await this.subjects.agreementIds()],
+      ['board', await this.subjects.boardIds()],
+    ];
+    for (const [kind, ids] of work) {
+      for (const id of ids) {
+        try {
+          const evaluation = await this.evaluate(kind, id);
+          result.raised.push(...evaluation.raised);
+          result.resolved.push(...evaluation.resolved);
+          if (kind === 'board') result.boards++;
+          else result.agreements++;
+        } catch (error) {
+          result.failures.push({ kind, id, error: describe(error) });
+        }
+      }
+    }
+    return result;
+  }
+
+  private evaluate(kind: SubjectKind, id: string, cause?: StoredEvent): Promise<EvaluationResult> {
+    return this.mutex.run(`${kind}:${id}`, async () => {
+      try {
+        const result = await this.evaluateNow(kind, id, cause);
+        this.counters.evaluations++;
+        this.counters.raised += result.raised.length;
+        this.counters.resolved += result.resolved.length;
+        this.counters.lastEvaluationAt = this.clock.now().toISOString();
+        for (const alertId of result.raised) this.logger.log(`raised ${alertId}`);
+        for (const alertId of result.resolved) this.logger.log(`resolved ${alertId}`);
+        return result;
+      } catch (error) {
+        this.counters.failures++;
+        this.counters.lastError = { message: `${kind} ${id}: ${describe(error)}`, at: new Date().toISOString() };
+        this.logger.error(`evaluating ${kind} ${id} failed: ${describe(error)}`);
+        throw error;
+      }
+    });
+  }
+
+  private async evaluateNow(kind: SubjectKind, id: string, cause?: StoredEvent): Promise<EvaluationResult> {
+    const rules: readonly AlertRule[] = kind === 'board' ? BOARD_RULE_NAMES : AGREEMENT_RULE_NAMES;
+    const correlationId = cause?.correlationId ?? randomUUID();
+    const raised = new Set<string>();
+    const resolved = new Set<string>();
+    let conditions: Condition[] = [];
+    for (let pass = 1; pass <= this.maxPasses; pass++) {
+      const now = this.clock.now();
+      const facts = kind === 'board' ? await this.loadBoard(id, now) : await this.loadAgreement(id, now);
+      conditions = facts.conditions;
+      const context = { actor: this.actor, correlationId, causationId: cause?.eventId };
+      let wrote = false;
+
+      for (const found of conditions) {
+        const { append } = await executeAlertCommand(
+          this.store,
+          {
+            type: 'RaiseAlert',
+            data: { ...found, detectedAt: now.toISOString() },
+            metadata: { now: now.toISOString() },
+          },
+          context,
+        );
+        if (append) {
+          wrote = true;
+          raised.add(found.alertId);
+          resolved.delete(found.alertId);
+        }
+      }
+
+      const holding = new Set(conditions.map((found) => found.alertId));
+      for (const alertId of await this.subjects.unresolvedAlertIds(kind, id, rules)) {
+        if (holding.has(alertId)) continue;
+        const { state } = await loadAlert(this.store, alertId);
+        if (state.subject === null || state.rule === null) continue;
+        const reason = resolutionReason(state.rule, state.subject, facts, todayOf(now));
+        const { append } = await executeAlertCommand(
+          this.store,
+          { type: 'ResolveAlert', data: { alertId, reason }, metadata: { now: now.toISOString() } },
+          context,
+        );
+        if (append) {
+          wrote = true;
+          resolved.add(alertId);
+          raised.delete(alertId);
+        }
+      }
+
+      if (!wrote || !(await this.movedSince(facts.revisions))) break;
+      if (pass === this.maxPasses)
+        this.logger.warn(`${kind} ${id} kept changing during ${pass} evaluations; the next will catch up.`);
+    }
+    return { kind, id, conditions, raised: [...raised], resolved: [...resolved] };
+  }
+
+  private async loadBoard(boardId: string, now: Date): Promise<LoadedFacts> {
+    const revisions = new Map<string, number>();
+    const boardEvents = await this.read(boardStreamId(boardId), revisions);
+    const board = fold(boardDecider, boardEvents.filter(isBoardEvent) as unknown as BoardEvent[]);
+    const agreements: AgreementState[] = [];
+    for (const agreementId of board.agreementIds) {
+      const events = await this.read(agreementStreamId(agreementId), revisions);
+      const agreement = fold(agreementDecider, events.filter(isAgreementEvent) as unknown as AgreementEvent[]);
+      if (agreement.status !== 'none') agreements.push(agreement);
+    }
+    const facts = { board, agreements };
+    const conditions = board.status === 'established' ? evaluateBoardRules(facts, now) : [];
+    return { conditions, revisions, board, governing: isGoverning(facts) };
+  }
+
+  private async loadAgreement(agreementId: string, now: Date): Promise<LoadedFacts> {
+    const revisions = new Map<string, number>();
+    const events = await this.read(agreementStreamId(agreementId), revisions);
+    const agreement = fold(agreementDecider, events.filter(isAgreementEvent) as unknown as AgreementEvent[]);
+    const conditions = agreement.status === 'none' ? [] : evaluateAgreementRules({ agreement }, now);
+    return { conditions, revisions, agreement };
+  }
+
+  private async read(streamId: string, revisions: Map<string, number>): Promise<StoredEvent[]> {
+    const events = await this.store.readStream(streamId);
+    revisions.set(streamId, events.length - 1);
+    return events;
+  }
+
+  private async movedSince(revisions: Map<string, number>): Promise<boolean> {
+    for (const [streamId, revision] of revisions) {
+      const newer = await this.store.readStream(streamId, { fromRevision: revision + 1, maxCount: 1 });
+      if (newer.length > 0) return true;
+    }
+    return false;
+  }
+}

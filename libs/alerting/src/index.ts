@@ -1,0 +1,11 @@
+export * from './rules/index.js';
+export * from './compliance-subjects.js';
+export * from './compliance-evaluator.js';
+export * from './compliance-trigger.js';
+export * from './compliance-tick.js';
+export * from './alert-commands.js';
+export * from './alerting-status.js';
+export * from './alerting.module.js';
+export * from './read-model/alerts.projection.js';
+export * from './read-model/alerts.queries.js';
+export { resolutionReason } from './resolution-reason.js';

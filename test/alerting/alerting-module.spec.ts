@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { Global, Logger, Module } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { EventStore, SqlDatabase, type SqlEventStore } from '#event-store';
+import { AlertingModule, AlertingStatus, COMPLIANCE_TICK_INTERVAL, ComplianceEvaluator } from '#alerting';
+import { alertIdFor, alertStreamId } from '#domain';
+import { pgliteDriver, type TestDatabase } from '../support/db.js';
+import { MovableClock, openStore, Recorder, until } from './support.js';
+
+Logger.overrideLogger(['error']);
+
+let database: TestDatabase;
+let store: SqlEventStore;
+let app: TestingModule;
+const clock = new MovableClock('2015-01-01');
+
+beforeAll(async () => {
+  database = await pgliteDriver.create();
+  store = await openStore(database.db);
+
+  @Global()
+  @Module({
+    providers: [
+      { provide: EventStore, useValue: store },
+      { provide: SqlDatabase, useValue: database.db },
+      { provide: MovableClock, useValue: clock },
+    ],
+    exports: [EventStore, SqlDatabase, MovableClock],
+  })
+  class TestPersistenceModule {}
+
+  app = await Test.createTestingModule({
+    imports: [TestPersistenceModule, AlertingModule.forRoot({ complianceTickMs: 50, clock: MovableClock })],
+  }).compile();
+  await app.init();
+});
+
+afterAll(async () => {
+  await app?.close();
+  await store?.close();
+  await database?.dispose();
+});
+
+test('the tick evaluates on its interval, reading the injected clock: time passing alone raises the alert', async () => {
+  const officer = new Recorder(store, clock);
+  await officer.bilateralAgreementInForce('tick-agreement', '2015-03-01');
+  await officer.establishBoard('tick-board', 'tick-agreement', '2015-04-01');
+  await officer.schedule('tick-board', '2015-q2', '2015-09-10');
+  await officer.cancel('tick-board', '2015-q2', '2015-09-01');
+  const alertId = alertIdFor('meeting-cancelled-not-rearranged', { boardId: 'tick-board', meetingId: '2015-q2' });
+  const raised = async () => (await store.readStream(alertStreamId(alertId))).length > 0;
+
+  // Two ticks at least, with the clock within the 28 days: nothing.
+  const ticks = () => app.get(AlertingStatus).report().tick?.ticks ?? 0;
+  const start = ticks();
+  await until(() => ticks() >= start + 2, 5000, 'two ticks');
+  expect(await raised()).toBe(false);
+
+  // No new event: only the clock moves.
+  clock.set('2015-09-30');
+  await until(raised, 5000, 'the alert from the tick');
+  expect((await store.readStream(alertStreamId(alertId)))[0].occurredAt).toBe('2015-09-30T12:00:00.000Z');
+});
+
+test('exports the evaluator and a healthy status, with the tick registered in the SchedulerRegistry', async () => {
+  expect(app.get(ComplianceEvaluator)).toBeInstanceOf(ComplianceEvaluator);
+  expect(app.get(SchedulerRegistry).doesExist('interval', COMPLIANCE_TICK_INTERVAL)).toBe(true);
+  const health = app.get(AlertingStatus).health();
+  expect(health).toMatchObject({ healthy: true, problems: [] });
+  expect(health.report).toMatchObject({
+    running: true,
+    tick: { intervalMs: 50, scheduled: true },
+    trigger: { state: 'running' },
+  });
+});
+
+test('stops the tick and the trigger on shutdown', async () => {
+  const registry = app.get(SchedulerRegistry);
+  const status = app.get(AlertingStatus);
+  await app.close();
+  expect(registry.doesExist('interval', COMPLIANCE_TICK_INTERVAL)).toBe(false);
+  expect(status.report().trigger?.state).toBe('stopped');
+  app = undefined as unknown as TestingModule;
+});
