@@ -1,0 +1,45 @@
+import { Injectable, Module, type DynamicModule } from '@nestjs/common';
+import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+import type { AppConfig } from '#config';
+import { BackgroundModule } from '../../api/src/background.module.js';
+import { HealthContributor, HealthContributors } from '../../api/src/health/health.http.controller.js';
+import { HealthModule } from '../../api/src/health/health.module.js';
+import type { Clock } from '../../api/src/infrastructure/clock.js';
+import { ConfigModule } from '../../api/src/infrastructure/config.module.js';
+import { PersistenceModule } from '../../api/src/infrastructure/persistence.module.js';
+import { AlertNotifierHealthIndicator, AlertNotifierModule, alertNotifierOptionsFromConfig } from './notifier/alert-notifier.module.js';
+
+@Injectable()
+class NotifierHealth extends HealthContributor {
+  constructor(
+    private readonly notifier: AlertNotifierHealthIndicator,
+    contributors: HealthContributors,
+  ) {
+    super();
+    contributors.register(this);
+  }
+  check(indicators: HealthIndicatorService): Promise<HealthIndicatorResult> {
+    return this.notifier.check(indicators);
+  }
+}
+
+/**
+ * The worker of a split deployment: projections, the compliance evaluator, the Kafka relay and
+ * the alert notifier, without the API (which then runs with WORKERS=off). It serves /health only.
+ */
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig, clock?: Clock): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [
+        ConfigModule.forRoot(config, clock),
+        PersistenceModule,
+        HealthModule,
+        BackgroundModule.forRoot(config, { run: true }),
+        AlertNotifierModule.forRoot(alertNotifierOptionsFromConfig(config)),
+      ],
+      providers: [NotifierHealth],
+    };
+  }
+}

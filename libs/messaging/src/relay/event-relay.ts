@@ -1,0 +1,277 @@
+import { Logger } from '@nestjs/common';
+import type { EventStore, Position, SqlExecutor, StoredEvent, Subscription } from '#event-store';
+import { backoffDelay, sleep, type BackoffOptions } from '../backoff.js';
+import { EventPublisher, type OutgoingMessage, type TopicSpec } from '../event-publisher.port.js';
+import { DEFAULT_TOPICS, toMessages, type GovernanceTopics } from '../governance-topics.js';
+import { RelayCheckpoints } from './relay-checkpoints.js';
+
+export interface RelayOptions {
+  /** Name of the checkpoint row; default `kafka-relay`. */
+  name?: string;
+  topics?: GovernanceTopics;
+  /** Partitions of the topics created at start; default events 6, alerts 3. */
+  partitions?: { events: number; alerts: number };
+  /** Default 1 (one broker); 3 on a real cluster. */
+  replicationFactor?: number;
+  /** Most events per broker round trip (and per checkpoint write); default 500. */
+  batchSize?: number;
+  /** Most bytes of message values per broker round trip; default 900 000 (under Kafka's 1 MB default). */
+  maxBatchBytes?: number;
+  /** Retry delays after a failure; default 500 ms doubling up to 30 s. */
+  backoff?: BackoffOptions;
+  /** While idle, how often to check that the broker still answers; default 15 s, 0 = never. */
+  probeIntervalMs?: number;
+}
+
+export type RelayState = 'running' | 'retrying' | 'stopped';
+
+export interface RelayStatus {
+  name: string;
+  state: RelayState;
+  /** The last position the broker acknowledged (the checkpoint); null before the first. */
+  position: string | null;
+  /** The last position in the log; null when the log is empty. */
+  headPosition: string | null;
+  /**
+   * How far the relay is behind the head, in positions (an upper bound on the events still to
+   * publish); null when the store's positions are not numbers.
+   */
+  lag: number | null;
+  /** Events published (and checkpointed) since this process started the relay. */
+  published: number;
+  /** Failures in a row since the last success; 0 when healthy. */
+  consecutiveFailures: number;
+  /** The latest failure, kept after recovery for diagnosis. */
+  lastError: { message: string; at: string } | null;
+  topics: GovernanceTopics;
+}
+
+class RelayStopping extends Error {
+  constructor() {
+    super('the relay is stopping');
+    this.name = 'RelayStopping';
+  }
+}
+
+/**
+ * The Kafka relay (DESIGN.md "Kafka"): the event log is the outbox. It follows the global log from
+ * its checkpoint and publishes every event, in position order, through the EventPublisher port; the
+ * checkpoint moves only after the broker acknowledged a batch. A crash between the two republishes
+ * that batch (at-least-once; consumers drop duplicates by eventId), never loses one. On any failure
+ * it stops the subscription, backs off and resumes from the checkpoint, so a batch is never
+ * skipped and no later batch overtakes an unacknowledged one: the order per key holds.
+ */
+export class EventRelay {
+  private readonly logger = new Logger('KafkaRelay');
+  private readonly checkpoints: RelayCheckpoints;
+  readonly name: string;
+  private readonly topics: GovernanceTopics;
+  private readonly topicSpecs: TopicSpec[];
+  private readonly batchSize: number;
+  private readonly maxBatchBytes: number;
+  private readonly backoff: BackoffOptions;
+  private readonly probeIntervalMs: number;
+
+  private loop: Promise<void> | null = null;
+  private abort = new AbortController();
+  private subscription: Subscription | null = null;
+  private topicsReady = false;
+  private position: string | null = null;
+  private published = 0;
+  /** Set while the loop is failing: cleared by the next acknowledged batch (or when nothing is pending). */
+  private failure: { message: string; at: string } | null = null;
+  /** Set when the idle probe cannot reach the broker. */
+  private probeFailure: { message: string; at: string } | null = null;
+  private consecutiveFailures = 0;
+  private lastError: { message: string; at: string } | null = null;
+  private lastSuccessAt = 0;
+  private publishing = false;
+  private probing = false;
+  private probeTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly store: EventStore,
+    db: SqlExecutor,
+    private readonly publisher: EventPublisher,
+    options: RelayOptions = {},
+  ) {
+    this.checkpoints = new RelayCheckpoints(db);
+    this.name = options.name ?? 'kafka-relay';
+    this.topics = options.topics ?? DEFAULT_TOPICS;
+    const partitions = options.partitions ?? { events: 6, alerts: 3 };
+    const replicationFactor = options.replicationFactor ?? 1;
+    this.topicSpecs = [
+      { topic: this.topics.events, partitions: partitions.events, replicationFactor },
+      { topic: this.topics.alerts, partitions: partitions.alerts, replicationFactor },
+    ];
+    this.batchSize = options.batchSize ?? 500;
+    this.maxBatchBytes = options.maxBatchBytes ?? 900_000;
+    this.backoff = options.backoff ?? { initialMs: 500, maxMs: 30_000 };
+    this.probeIntervalMs = options.probeIntervalMs ?? 15_000;
+  }
+
+  /** Starts relaying in the background; failures (broker down at start too) are retried, never thrown. */
+  start(): void {
+    if (this.loop) return;
+    this.abort = new AbortController();
+    this.loop = this.run();
+    if (this.probeIntervalMs > 0) {
+      this.probeTimer = setInterval(() => void this.probeWhileIdle(), this.probeIntervalMs);
+      this.probeTimer.unref();
+    }
+    this.logger.log(`relaying the event log to ${this.topics.events} and ${this.topics.alerts}`);
+  }
+
+  /** Stops after the batch in hand was acknowledged and checkpointed (or failed). */
+  async stop(): Promise<void> {
+    if (!this.loop) return;
+    this.abort.abort();
+    if (this.probeTimer) clearInterval(this.probeTimer);
+    this.probeTimer = null;
+    await this.subscription?.stop().catch(() => undefined);
+    await this.loop;
+    this.loop = null;
+    this.logger.log(`stopped at position ${this.position ?? '(none)'}`);
+  }
+
+  /** The relay's state for /health, with its lag behind the head of the log. */
+  async status(): Promise<RelayStatus> {
+    const head = await this.store.headPosition();
+    return { ...this.snapshot(), headPosition: head, lag: lagBetween(this.position, head) };
+  }
+
+  /** The relay's state without asking the database (no head, no lag). */
+  snapshot(): RelayStatus {
+    const state: RelayState = !this.loop ? 'stopped' : this.failure || this.probeFailure ? 'retrying' : 'running';
+    return {
+      name: this.name,
+      state,
+      position: this.position,
+      headPosition: null,
+      lag: null,
+      published: this.published,
+      consecutiveFailures: this.consecutiveFailures,
+      lastError: this.lastError,
+      topics: this.topics,
+    };
+  }
+
+  private async run(): Promise<void> {
+    const signal = this.abort.signal;
+    while (!signal.aborted) {
+      try {
+        if (!this.topicsReady || this.failure) {
+          // At start, and after a failure as a probe that the broker is back.
+          await this.publisher.ensureTopics(this.topicSpecs);
+          this.topicsReady = true;
+          this.probeFailure = null;
+        }
+        const after = await this.checkpoints.load(this.name);
+        this.position = after;
+        if (this.failure && (await this.nothingPending(after))) this.recovered();
+        if (signal.aborted) break;
+        this.subscription = this.store.subscribe((events) => this.relay(events, signal), {
+          after: after === null ? null : this.store.parsePosition(after),
+          batchSize: this.batchSize,
+        });
+        // Resolves only when stopped; rejects when a batch failed.
+        await this.subscription.done;
+      } catch (error) {
+        if (signal.aborted || error instanceof RelayStopping) break;
+        const delay = this.failed(error);
+        await sleep(delay, signal);
+      } finally {
+        this.subscription = null;
+      }
+    }
+  }
+
+  /** Publishes a batch handed over by the subscription, chunk by chunk, checkpointing each chunk. */
+  private async relay(events: StoredEvent[], signal: AbortSignal): Promise<void> {
+    for (const chunk of this.chunks(events)) {
+      if (signal.aborted) throw new RelayStopping();
+      this.publishing = true;
+      try {
+        await this.publisher.publish(chunk.messages);
+        // Only now has the broker acknowledged every message of the chunk.
+        const last = chunk.events[chunk.events.length - 1].position;
+        await this.checkpoints.save(this.name, last);
+        this.position = last;
+        this.published += chunk.events.length;
+        this.lastSuccessAt = Date.now();
+        this.probeFailure = null;
+        if (this.failure) this.recovered();
+      } finally {
+        this.publishing = false;
+      }
+    }
+  }
+
+  private *chunks(events: StoredEvent[]): Generator<{ events: StoredEvent[]; messages: OutgoingMessage[] }> {
+    let chunk: { events: StoredEvent[]; messages: OutgoingMessage[] } = { events: [], messages: [] };
+    let bytes = 0;
+    for (const event of events) {
+      const messages = toMessages(event, this.topics);
+      const size = messages.reduce((sum, m) => sum + Buffer.byteLength(m.value), 0);
+      if (chunk.events.length > 0 && (chunk.events.length >= this.batchSize || bytes + size > this.maxBatchBytes)) {
+        yield chunk;
+        chunk = { events: [], messages: [] };
+        bytes = 0;
+      }
+      chunk.events.push(event);
+      chunk.messages.push(...messages);
+      bytes += size;
+    }
+    if (chunk.events.length > 0) yield chunk;
+  }
+
+  private async nothingPending(after: string | null): Promise<boolean> {
+    const head = await this.store.headPosition();
+    if (head === null) return true;
+    return after !== null && this.store.comparePositions(this.store.parsePosition(after), head) >= 0;
+  }
+
+  private failed(error: unknown): number {
+    this.consecutiveFailures += 1;
+    const message = error instanceof Error ? error.message : String(error);
+    this.failure = this.lastError = { message, at: new Date().toISOString() };
+    const delay = backoffDelay(this.consecutiveFailures, this.backoff);
+    this.logger.warn(
+      `cannot publish (failure ${this.consecutiveFailures} in a row): ${message}; ` +
+        `retrying from position ${this.position ?? '(start)'} in ${delay} ms`,
+    );
+    return delay;
+  }
+
+  private recovered(): void {
+    this.logger.log(
+      `publishing again after ${this.consecutiveFailures} failure(s), from position ${this.position ?? '(start)'}`,
+    );
+    this.failure = null;
+    this.probeFailure = null;
+    this.consecutiveFailures = 0;
+  }
+
+  /** Notices an outage while no events flow (a publish would notice it otherwise). */
+  private async probeWhileIdle(): Promise<void> {
+    if (this.probing || this.publishing || this.failure || Date.now() - this.lastSuccessAt < this.probeIntervalMs)
+      return;
+    this.probing = true;
+    try {
+      await this.publisher.probe();
+      this.probeFailure = null;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.probeFailure = this.lastError = { message: `broker unreachable: ${message}`, at: new Date().toISOString() };
+    } finally {
+      this.probing = false;
+    }
+  }
+}
+
+function lagBetween(position: string | null, head: Position | null): number | null {
+  if (head === null) return 0;
+  if (!/^\d+$/.test(head) || (position !== null && !/^\d+$/.test(position))) return null;
+  const lag = BigInt(head) - BigInt(position ?? '0');
+  return lag > 0n ? Number(lag) : 0;
+}

@@ -1,0 +1,46 @@
+import type { Migration, SqlExecutor } from '#event-store';
+
+/**
+ * Tables of libs/messaging, registered with the event store's runMigrations: they live in the same
+ * database as the events.
+ */
+export const MESSAGING_MIGRATIONS: readonly Migration[] = [
+  {
+    id: 'messaging/0001-relay-checkpoints',
+    sql: `CREATE TABLE IF NOT EXISTS relay_checkpoints (
+  name       text PRIMARY KEY,
+  position   bigint NOT NULL,
+  updated_at timestamptz NOT NULL DEFAULT now()
+)`,
+  },
+];
+
+/**
+ * Where each relay has got to in the global log: the position of the last event the broker
+ * acknowledged. Positions are the SQL adapter's decimal bigints.
+ */
+export class RelayCheckpoints {
+  constructor(private readonly db: SqlExecutor) {}
+
+  /** The last acknowledged position, or null when the relay has published nothing yet. */
+  async load(name: string): Promise<string | null> {
+    const { rows } = await this.db.query<{ position: string }>(
+      'SELECT position::text AS position FROM relay_checkpoints WHERE name = $1',
+      [name],
+    );
+    return rows[0]?.position ?? null;
+  }
+
+  /**
+   * Moves the checkpoint forward, never back: a second relay instance that lags behind (during a
+   * deployment, say) cannot rewind it and cause a mass republish.
+   */
+  async save(name: string, position: string): Promise<void> {
+    await this.db.query(
+      `INSERT INTO relay_checkpoints (name, position, updated_at) VALUES ($1, $2::bigint, now())
+       ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, updated_at = EXCLUDED.updated_at
+       WHERE relay_checkpoints.position < EXCLUDED.position`,
+      [name, position],
+    );
+  }
+}

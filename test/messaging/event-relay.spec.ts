@@ -1,0 +1,232 @@
+// The relay's guarantees against an in-memory publisher, on both SQL drivers: order, batching,
+// checkpoint only after the ack, retry with backoff, status. The same relay against a real broker
+// is in kafka-relay.spec.ts and kafka-relay-outage.spec.ts.
+import { afterEach, beforeEach, expect, test } from '@jest/globals';
+import { Logger } from '@nestjs/common';
+import type { SqlDatabase, SqlEventStore } from '#event-store';
+import { EventRelay, RelayCheckpoints, type RelayOptions } from '#messaging';
+import { testDrivers, type TestDatabase } from '../support/db.js';
+import {
+  appendInterleaved,
+  checkpointOf,
+  firstOccurrencesPerKey,
+  openStore,
+  RecordingPublisher,
+  streamsOf,
+  until,
+} from './support.js';
+
+Logger.overrideLogger(['error']);
+
+const topics = { events: 'events', alerts: 'alerts' };
+const fast: RelayOptions = { topics, backoff: { initialMs: 10, maxMs: 100 }, probeIntervalMs: 0 };
+
+for (const driver of testDrivers) {
+  driver.describe(`event relay on ${driver.name}`, () => {
+    let database: TestDatabase;
+    let db: SqlDatabase;
+    let store: SqlEventStore;
+    const relays: EventRelay[] = [];
+
+    const relay = (publisher: RecordingPublisher, options: RelayOptions = {}): EventRelay => {
+      const r = new EventRelay(store, db, publisher, { ...fast, ...options });
+      relays.push(r);
+      return r;
+    };
+    const caughtUp = async (r: EventRelay): Promise<boolean> => {
+      const status = await r.status();
+      return status.headPosition !== null && status.position === status.headPosition;
+    };
+
+    beforeEach(async () => {
+      database = await driver.create();
+      db = database.db;
+      store = await openStore(db);
+    });
+
+    afterEach(async () => {
+      for (const r of relays.splice(0)) await r.stop();
+      await store.close();
+      await database.dispose();
+    });
+
+    test('publishes every event in log order, alert events also to the alerts topic, with key and headers', async () => {
+      await appendInterleaved(store, 60, { streams: 4, alertEvery: 10 });
+      const publisher = new RecordingPublisher();
+      const r = relay(publisher);
+      r.start();
+      await until(() => caughtUp(r), 'relay caught up');
+
+      const all = await store.readAll({ maxCount: 1000 });
+      const events = publisher.messages('events');
+      expect(events.map((m) => JSON.parse(m.value).eventId)).toEqual(all.map((e) => e.eventId));
+      expect(events.map((m) => m.key)).toEqual(all.map((e) => e.streamId));
+      expect(events[0].headers).toEqual({
+        eventId: all[0].eventId,
+        type: all[0].type,
+        schemaVersion: String(all[0].schemaVersion),
+        correlationId: all[0].correlationId,
+      });
+      expect(JSON.parse(events[0].value)).toEqual(all[0]);
+      const alerts = publisher.messages('alerts');
+      expect(alerts.map((m) => JSON.parse(m.value).eventId)).toEqual(
+        all.filter((e) => e.type === 'AlertRaised').map((e) => e.eventId),
+      );
+      expect(alerts).toHaveLength(6);
+      expect(publisher.ensured[0]).toEqual([
+        { topic: 'events', partitions: 6, replicationFactor: 1 },
+        { topic: 'alerts', partitions: 3, replicationFactor: 1 },
+      ]);
+      expect((await r.status()).published).toBe(60);
+    });
+
+    test('batches many events per round trip and checkpoints after each acknowledged batch', async () => {
+      await appendInterleaved(store, 250);
+      const publisher = new RecordingPublisher();
+      const checkpointsAtPublish: (string | null)[] = [];
+      publisher.failAfterPublish = async () => {
+        checkpointsAtPublish.push(await checkpointOf(db, 'kafka-relay'));
+        return null;
+      };
+      const r = relay(publisher, { batchSize: 100 });
+      r.start();
+      await until(() => caughtUp(r), 'relay caught up');
+
+      expect(publisher.batches.map((b) => b.length)).toEqual([100, 100, 50]);
+      // When a batch is acknowledged, the checkpoint is still at the end of the previous one.
+      const all = await store.readAll();
+      expect(checkpointsAtPublish).toEqual([null, all[99].position, all[199].position]);
+      const head = await store.headPosition();
+      expect(await checkpointOf(db, 'kafka-relay')).toBe(head);
+    });
+
+    test('splits a batch that would exceed the byte limit', async () => {
+      await appendInterleaved(store, 20);
+      const publisher = new RecordingPublisher();
+      const oneMessage = (await store.readAll({ maxCount: 1 }))[0];
+      const r = relay(publisher, { maxBatchBytes: JSON.stringify(oneMessage).length * 5 });
+      r.start();
+      await until(() => caughtUp(r), 'relay caught up');
+      expect(publisher.batches.length).toBeGreaterThanOrEqual(4);
+      expect(publisher.messages().length).toBe(20);
+    });
+
+    test('follows events appended after it caught up', async () => {
+      await appendInterleaved(store, 5, { prefix: 'x' });
+      const publisher = new RecordingPublisher();
+      const r = relay(publisher);
+      r.start();
+      await until(() => caughtUp(r), 'first events published');
+      await appendInterleaved(store, 7, { prefix: 'y' });
+      await until(() => publisher.messages().length === 12, 'live events published');
+      expect(publisher.messages().map((m) => JSON.parse(m.value).eventId)).toEqual(
+        (await store.readAll()).map((e) => e.eventId),
+      );
+    });
+
+    test('while the broker is down it keeps the checkpoint, reports retrying with the error, and resumes in order', async () => {
+      await appendInterleaved(store, 30, { streams: 3 });
+      const publisher = new RecordingPublisher();
+      publisher.down = new Error('Connection error: ECONNREFUSED 127.0.0.1:9092');
+      const r = relay(publisher, { batchSize: 10 });
+      r.start();
+
+      await until(async () => (await r.status()).consecutiveFailures >= 3, 'three failures');
+      const down = await r.status();
+      expect(down.state).toBe('retrying');
+      expect(down.lastError?.message).toContain('ECONNREFUSED');
+      expect(down.position).toBeNull();
+      expect(down.lag).toBeGreaterThanOrEqual(30);
+      expect(await checkpointOf(db, 'kafka-relay')).toBeNull();
+
+      await appendInterleaved(store, 15, { prefix: 'during', streams: 3 });
+      publisher.down = null;
+      await until(() => caughtUp(r), 'relay caught up after the outage');
+
+      const up = await r.status();
+      expect(up).toMatchObject({ state: 'running', consecutiveFailures: 0, lag: 0, published: 45 });
+      expect(up.lastError?.message).toContain('ECONNREFUSED');
+      const received = publisher.messages('events').map((m) => ({ key: m.key, eventId: JSON.parse(m.value).eventId }));
+      expect(received).toHaveLength(45);
+      expect(firstOccurrencesPerKey(received)).toEqual(await streamsOf(store));
+    });
+
+    test('recovers to running after an outage even when nothing is waiting to be published', async () => {
+      const publisher = new RecordingPublisher();
+      publisher.down = new Error('broker down');
+      const r = relay(publisher);
+      r.start();
+      await until(async () => (await r.status()).state === 'retrying', 'retrying');
+      publisher.down = null;
+      await until(async () => (await r.status()).state === 'running', 'running again');
+    });
+
+    test('notices an outage while idle through the probe', async () => {
+      const publisher = new RecordingPublisher();
+      const r = relay(publisher, { probeIntervalMs: 20 });
+      r.start();
+      await until(() => publisher.ensured.length > 0, 'started');
+      publisher.down = new Error('broker unreachable');
+      await until(async () => (await r.status()).state === 'retrying', 'retrying while idle');
+      publisher.down = null;
+      await until(async () => (await r.status()).state === 'running', 'running again');
+    });
+
+    test('a crash after the ack and before the checkpoint republishes the batch: duplicates, no loss, order kept', async () => {
+      await appendInterleaved(store, 40, { streams: 4 });
+      const publisher = new RecordingPublisher();
+      let crashes = 0;
+      publisher.failAfterPublish = () => {
+        if (publisher.batches.length !== 2 || crashes++ > 0) return null;
+        // The process dies here: the second batch is on the broker, its checkpoint is not written,
+        // and this relay publishes nothing more.
+        publisher.down = new Error('process killed');
+        return publisher.down;
+      };
+      const first = relay(publisher, { batchSize: 10 });
+      first.start();
+      await until(() => crashes > 0, 'crashed after the second batch');
+      await first.stop();
+      publisher.down = null;
+      expect(await checkpointOf(db, 'kafka-relay')).toBe((await store.readAll({ maxCount: 10 }))[9].position);
+
+      const second = relay(publisher, { batchSize: 10 });
+      second.start();
+      await until(() => caughtUp(second), 'second relay caught up');
+
+      const received = publisher.messages('events').map((m) => ({ key: m.key, eventId: JSON.parse(m.value).eventId }));
+      expect(received).toHaveLength(50);
+      expect(new Set(received.map((m) => m.eventId)).size).toBe(40);
+      expect(firstOccurrencesPerKey(received)).toEqual(await streamsOf(store));
+    });
+
+    test('stop waits for the batch in hand and a restart continues from the checkpoint', async () => {
+      await appendInterleaved(store, 30);
+      const publisher = new RecordingPublisher();
+      const first = relay(publisher, { batchSize: 5 });
+      first.start();
+      await until(() => publisher.batches.length >= 2, 'two batches');
+      await first.stop();
+      expect((await first.status()).state).toBe('stopped');
+      const published = publisher.messages().length;
+      const checkpoint = await checkpointOf(db, 'kafka-relay');
+      const all = await store.readAll();
+      expect(checkpoint).toBe(all[published - 1].position);
+
+      const second = relay(publisher, { batchSize: 5 });
+      second.start();
+      await until(() => caughtUp(second), 'caught up');
+      expect(publisher.messages().map((m) => JSON.parse(m.value).eventId)).toEqual(all.map((e) => e.eventId));
+    });
+
+    test('the checkpoint never moves back', async () => {
+      const checkpoints = new RelayCheckpoints(db);
+      await checkpoints.save('r', '10');
+      await checkpoints.save('r', '7');
+      expect(await checkpoints.load('r')).toBe('10');
+      await checkpoints.save('r', '12');
+      expect(await checkpoints.load('r')).toBe('12');
+      expect(await checkpoints.load('other')).toBeNull();
+    });
+  });
+}
