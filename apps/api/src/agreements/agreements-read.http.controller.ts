@@ -1,0 +1,72 @@
+import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { LEGAL_BASES } from '#domain';
+import { SqlDatabase, EventStore } from '#event-store';
+import { agreementAsOf, countAgreementsByStatus, getAgreementDetail, listAgreements, membershipOf, type RegisterStatus } from '#projections';
+import { EntityIdParam } from '../commands/reference-data.js';
+import { IsOccurredAt, IsSlug } from '../commands/validators.js';
+import { ConsistentQuery, ReadYourWrites } from '../queries/read-your-writes.js';
+
+const STATUSES: RegisterStatus[] = ['drafted', 'in-force', 'terminated'];
+
+export class RegisterQuery extends ConsistentQuery {
+  @ApiPropertyOptional({ example: 'dorset', description: 'A current party.' }) @IsOptional() @IsSlug() party?: string;
+  @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: RegisterStatus;
+  @ApiPropertyOptional({ example: 'organised crime', description: 'Part of the business area, any case.' }) @IsOptional() @IsString() @Length(1, 100) area?: string;
+  @ApiPropertyOptional({ enum: LEGAL_BASES }) @IsOptional() @IsIn(LEGAL_BASES) legalBasis?: string;
+  @ApiPropertyOptional({ example: 'avon-somerset' }) @IsOptional() @IsSlug() hostForce?: string;
+}
+
+export class AgreementQuery extends ConsistentQuery {
+  @ApiPropertyOptional({ example: '2016-03-31', description: 'Valid time: the agreement as it was in the world on this date (facts ordered by when they happened).' })
+  @IsOptional()
+  @IsOccurredAt()
+  asOf?: string;
+
+  @ApiPropertyOptional({ example: '2016-03-31', description: 'Transaction time: only what the record said by this date (facts recorded later are left out).' })
+  @IsOptional()
+  @IsOccurredAt()
+  knownAt?: string;
+}
+
+@ApiTags('agreements')
+@ApiServiceUnavailableResponse({ description: 'minPosition was not reached within 5 s (problem+json with the lag).' })
+@Controller('agreements')
+export class AgreementsReadController {
+  constructor(
+    private readonly db: SqlDatabase,
+    private readonly store: EventStore,
+    private readonly consistency: ReadYourWrites,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'The register of agreements, filtered, with counts by status.' })
+  @ApiOkResponse({ description: '{ agreements: [...], counts: { drafted, in-force, terminated, total } }' })
+  async register(@Query() query: RegisterQuery) {
+    await this.consistency.waitFor(query, ['agreement-register']);
+    const { party, status, area, legalBasis, hostForce } = query;
+    const [agreements, counts] = await Promise.all([
+      listAgreements(this.db, { party, status, area, legalBasis, hostForce }),
+      countAgreementsByStatus(this.db),
+    ]);
+    return { agreements, counts };
+  }
+
+  @Get(':id')
+  @ApiOperation({
+    summary: 'One agreement in full: parties and membership periods, host history, signatures, approvals, variations, reviews, savings.',
+    description: 'With asOf and/or knownAt, the agreement is replayed from its own events for that valid time / transaction time (bitemporal).',
+  })
+  async one(@Param('id', new EntityIdParam('id')) id: string, @Query() query: AgreementQuery) {
+    if (query.asOf !== undefined || query.knownAt !== undefined) {
+      const view = await agreementAsOf(this.store, id, { asOf: query.asOf, knownAt: query.knownAt });
+      if (!view) throw new NotFoundException(`There is no agreement ${id} ${query.knownAt ? `known at ${query.knownAt}` : ''}${query.asOf ? ` as of ${query.asOf}` : ''}.`.replace(/ +\./, '.'));
+      return view;
+    }
+    await this.consistency.waitFor(query, ['agreement-detail', 'membership']);
+    const [detail, membership] = await Promise.all([getAgreementDetail(this.db, id), membershipOf(this.db, id)]);
+    if (!detail) throw new NotFoundException(`There is no agreement ${id}.`);
+    return { ...detail, membership };
+  }
+}

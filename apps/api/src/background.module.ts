@@ -1,0 +1,81 @@
+import { Injectable, Module, type DynamicModule } from '@nestjs/common';
+import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+import { AlertingModule, AlertingStatus, alertsProjection } from '#alerting';
+import type { AppConfig } from '#config';
+import { MessagingModule, messagingOptionsFromConfig, RelayHealthIndicator } from '#messaging';
+import { ProjectionsModule, ProjectionStatus, READ_MODEL_PROJECTIONS } from '#projections';
+import { HealthContributor, HealthContributors } from './health/health.http.controller.js';
+import { Clock } from './infrastructure/clock.js';
+
+/** Every read model, including the alerts the compliance evaluator raises. */
+export const ALL_PROJECTIONS = [...READ_MODEL_PROJECTIONS, alertsProjection];
+
+@Injectable()
+class ProjectionsHealth extends HealthContributor {
+  constructor(
+    private readonly status: ProjectionStatus,
+    contributors: HealthContributors,
+  ) {
+    super();
+    contributors.register(this);
+  }
+  async check(indicators: HealthIndicatorService): Promise<HealthIndicatorResult> {
+    const health = await this.status.health();
+    const indicator = indicators.check('projections');
+    const details = { problems: health.problems, projections: health.projections };
+    return health.healthy ? indicator.up(details) : indicator.down(details);
+  }
+}
+
+@Injectable()
+class AlertingHealth extends HealthContributor {
+  constructor(
+    private readonly status: AlertingStatus,
+    contributors: HealthContributors,
+  ) {
+    super();
+    contributors.register(this);
+  }
+  async check(indicators: HealthIndicatorService): Promise<HealthIndicatorResult> {
+    const health = this.status.health();
+    const indicator = indicators.check('compliance');
+    const details = { problems: health.problems, report: health.report };
+    return health.healthy ? indicator.up(details) : indicator.down(details);
+  }
+}
+
+@Injectable()
+class KafkaHealth extends HealthContributor {
+  constructor(
+    private readonly relay: RelayHealthIndicator,
+    contributors: HealthContributors,
+  ) {
+    super();
+    contributors.register(this);
+  }
+  check(indicators: HealthIndicatorService): Promise<HealthIndicatorResult> {
+    return this.relay.check(indicators);
+  }
+}
+
+/**
+ * The background work over the event log: projections into read models, the compliance evaluator
+ * (clock tick + event trigger) and the Kafka relay. With `run: false` (WORKERS=off, beside a
+ * separate apps/worker) this process still provides their status and queries but runs none of them.
+ */
+@Module({})
+export class BackgroundModule {
+  static forRoot(config: AppConfig, { run }: { run: boolean }): DynamicModule {
+    return {
+      module: BackgroundModule,
+      global: true,
+      imports: [
+        ProjectionsModule.forRoot({ projections: ALL_PROJECTIONS, run }),
+        AlertingModule.forRoot({ complianceTickMs: config.complianceTickMs, run, clock: Clock }),
+        MessagingModule.forRoot({ ...messagingOptionsFromConfig(config), ...(run ? {} : { brokers: [] }) }),
+      ],
+      providers: [ProjectionsHealth, AlertingHealth, KafkaHealth],
+      exports: [ProjectionsModule, AlertingModule],
+    };
+  }
+}

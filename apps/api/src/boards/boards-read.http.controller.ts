@@ -1,0 +1,59 @@
+import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
+import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsOptional } from 'class-validator';
+import { financialYearOf } from '#domain';
+import { SqlDatabase } from '#event-store';
+import { getBoard, getBoardCompliance, listBoardMeetings, listBoards } from '#projections';
+import { EntityIdParam } from '../commands/reference-data.js';
+import { IsCalendarDate, IsEntityId } from '../commands/validators.js';
+import { Clock } from '../infrastructure/clock.js';
+import { IsFinancialYear } from '../queries/query-validators.js';
+import { ConsistentQuery, ReadYourWrites } from '../queries/read-your-writes.js';
+
+export class ComplianceQuery extends ConsistentQuery {
+  @ApiPropertyOptional({ example: '2016-03-31', description: 'Judge the year as it stood on this date (default: today).' }) @IsOptional() @IsCalendarDate() asOf?: string;
+  @ApiPropertyOptional({ example: '2015-16', description: 'April–March financial year (default: the one containing asOf).' }) @IsOptional() @IsFinancialYear() financialYear?: string;
+}
+
+export class BoardsQuery extends ConsistentQuery {
+  @ApiPropertyOptional({ description: 'Boards overseeing this agreement.' }) @IsOptional() @IsEntityId() agreementId?: string;
+}
+
+@ApiTags('boards')
+@Controller('boards')
+export class BoardsReadController {
+  constructor(
+    private readonly db: SqlDatabase,
+    private readonly clock: Clock,
+    private readonly consistency: ReadYourWrites,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Governance boards, optionally those overseeing one agreement.' })
+  async list(@Query() query: BoardsQuery) {
+    await this.consistency.waitFor(query, ['board-compliance']);
+    return { boards: await listBoards(this.db, { agreementId: query.agreementId }) };
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A board with its terms of reference and every meeting (scheduled, held, cancelled, rearranged).' })
+  async one(@Param('id', new EntityIdParam('id')) id: string, @Query() query: ConsistentQuery) {
+    await this.consistency.waitFor(query, ['board-compliance']);
+    const board = await getBoard(this.db, id);
+    if (!board) throw new NotFoundException(`There is no board ${id}.`);
+    return { ...board, meetings: await listBoardMeetings(this.db, id) };
+  }
+
+  @Get(':id/compliance')
+  @ApiOperation({
+    summary: 'Compliance for a financial year: meetings scheduled, held, quorate, cancelled, cancelled and not rearranged; longest gap; RAG with reasons.',
+  })
+  async compliance(@Param('id', new EntityIdParam('id')) id: string, @Query() query: ComplianceQuery) {
+    await this.consistency.waitFor(query, ['board-compliance']);
+    const asOf = query.asOf ?? this.clock.now().toISOString().slice(0, 10);
+    const financialYear = query.financialYear ?? financialYearOf(asOf);
+    const compliance = await getBoardCompliance(this.db, id, { financialYear, asOf });
+    if (!compliance) throw new NotFoundException(`There is no board ${id}.`);
+    return compliance;
+  }
+}

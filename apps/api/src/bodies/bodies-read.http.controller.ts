@@ -1,0 +1,34 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsOptional } from 'class-validator';
+import { SqlDatabase } from '#event-store';
+import { collaborationsOf } from '#projections';
+import { ReferenceData } from '../commands/reference-data.js';
+import { IsCalendarDate } from '../commands/validators.js';
+import { Clock } from '../infrastructure/clock.js';
+import { ConsistentQuery, ReadYourWrites } from '../queries/read-your-writes.js';
+import { BodySlugParam } from './body-slug.param.js';
+
+export class CollaborationsQuery extends ConsistentQuery {
+  @ApiPropertyOptional({ example: '2016-03-31', description: 'The date to ask about (default: today).' }) @IsOptional() @IsCalendarDate() asOf?: string;
+}
+
+@ApiTags('bodies')
+@Controller('bodies')
+export class BodiesReadController {
+  constructor(
+    private readonly db: SqlDatabase,
+    private readonly references: ReferenceData,
+    private readonly clock: Clock,
+    private readonly consistency: ReadYourWrites,
+  ) {}
+
+  @Get(':id/collaborations')
+  @ApiOperation({ summary: 'The collaborations a body belonged to on a date, from membership validity intervals.' })
+  async collaborations(@Param('id', BodySlugParam) id: string, @Query() query: CollaborationsQuery) {
+    const body = await this.references.bodyOrNotFound(id);
+    await this.consistency.waitFor(query, ['membership']);
+    const asOf = query.asOf ?? this.clock.now().toISOString().slice(0, 10);
+    return { body, asOf, collaborations: await collaborationsOf(this.db, id, { asOf }) };
+  }
+}

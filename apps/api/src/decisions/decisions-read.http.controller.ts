@@ -1,0 +1,60 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
+import { SqlDatabase } from '#event-store';
+import { listDecisions, savingsByAgreement, savingsByRegion, savingsByYear } from '#projections';
+import { IsEntityId } from '../commands/validators.js';
+import { IsFinancialYear } from '../queries/query-validators.js';
+import { ConsistentQuery, ReadYourWrites } from '../queries/read-your-writes.js';
+
+export class DecisionsQuery extends ConsistentQuery {
+  @ApiPropertyOptional() @IsOptional() @IsEntityId() boardId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsEntityId() meetingId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsEntityId() agreementId?: string;
+}
+
+const SAVINGS_VIEWS = ['agreement', 'region', 'year'] as const;
+
+export class SavingsQuery extends ConsistentQuery {
+  @ApiPropertyOptional({ enum: SAVINGS_VIEWS, description: 'Group by agreement (default), region of the parties, or financial year.' })
+  @IsOptional()
+  @IsIn(SAVINGS_VIEWS)
+  by?: (typeof SAVINGS_VIEWS)[number];
+  @ApiPropertyOptional() @IsOptional() @IsEntityId() agreementId?: string;
+  @ApiPropertyOptional({ example: '2015-16' }) @IsOptional() @IsFinancialYear() financialYear?: string;
+}
+
+@ApiTags('decisions and savings')
+@Controller()
+export class DecisionsReadController {
+  constructor(
+    private readonly db: SqlDatabase,
+    private readonly consistency: ReadYourWrites,
+  ) {}
+
+  @Get('decisions')
+  @ApiOperation({ summary: 'The decisions log, by board, meeting or agreement.' })
+  async decisions(@Query() query: DecisionsQuery) {
+    await this.consistency.waitFor(query, ['decisions']);
+    const { boardId, meetingId, agreementId } = query;
+    return { decisions: await listDecisions(this.db, { boardId, meetingId, agreementId }) };
+  }
+
+  @Get('savings')
+  @ApiOperation({
+    summary: 'Savings forecast against realised (in pence), by agreement, by region of the parties, or by financial year.',
+    description: 'By region, an agreement counts in full in every region of its parties, so regional totals overlap.',
+  })
+  async savings(@Query() query: SavingsQuery) {
+    await this.consistency.waitFor(query, ['savings']);
+    const { agreementId, financialYear } = query;
+    switch (query.by ?? 'agreement') {
+      case 'region':
+        return { by: 'region', savings: await savingsByRegion(this.db, { financialYear }) };
+      case 'year':
+        return { by: 'year', savings: await savingsByYear(this.db) };
+      default:
+        return { by: 'agreement', savings: await savingsByAgreement(this.db, { agreementId, financialYear }) };
+    }
+  }
+}

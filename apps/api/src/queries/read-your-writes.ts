@@ -1,0 +1,29 @@
+import { Injectable } from '@nestjs/common';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, Matches } from 'class-validator';
+import { EventStore } from '#event-store';
+import { ProjectionStatus } from '#projections';
+
+/** Every query accepts the position a write answered with, and waits until its read model has it. */
+export class ConsistentQuery {
+  @ApiPropertyOptional({
+    description: 'The `position` a write answered with: the query waits (up to 5 s, then 503) until its read model includes it.',
+  })
+  @IsOptional()
+  @Matches(/^\d{1,19}$/, { message: 'minPosition must be a position from a write answer (a whole number).' })
+  minPosition?: string;
+}
+
+/** Read-your-writes: a bounded wait for named projections to reach a position (503 problem+json on timeout). */
+@Injectable()
+export class ReadYourWrites {
+  constructor(
+    private readonly status: ProjectionStatus,
+    private readonly store: EventStore,
+  ) {}
+
+  async waitFor(query: ConsistentQuery, projections: readonly string[]): Promise<void> {
+    if (query.minPosition === undefined) return;
+    await this.status.waitForPosition(this.store.parsePosition(query.minPosition), { timeoutMs: 5000, projections: [...projections] });
+  }
+}

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { AgreementsReadController } from './agreements/agreements-read.http.controller.js';
+import { AlertsController } from './alerts/alerts.http.controller.js';
+import { BoardsReadController } from './boards/boards-read.http.controller.js';
+import { BodiesReadController } from './bodies/bodies-read.http.controller.js';
+import { CommandRunner } from './commands/command-runner.js';
+import { ReferenceData } from './commands/reference-data.js';
+import { DecisionsReadController } from './decisions/decisions-read.http.controller.js';
+import { ReadYourWrites } from './queries/read-your-writes.js';
+
+/** Every read endpoint over the read models, with read-your-writes through `minPosition`. */
+@Module({
+  controllers: [AgreementsReadController, BodiesReadController, BoardsReadController, DecisionsReadController, AlertsController],
+  providers: [ReadYourWrites, ReferenceData, CommandRunner],
+})
+export class ReadModule {}

@@ -1,0 +1,175 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { ACTOR, startApi, type ApiHarness } from './api-harness.js';
+
+/*
+ * The read endpoints through real HTTP: register, one agreement (and its bitemporal views),
+ * collaborations on a date, board compliance, decisions, savings and alerts — read-your-writes
+ * through minPosition instead of sleeping.
+ */
+
+let api: ApiHarness;
+let last = '0';
+
+async function post(path: string, body: object): Promise<void> {
+  const res = await api.http.post(path).set('X-Actor', ACTOR).send(body);
+  if (res.status !== 201) throw new Error(`${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
+  last = res.body.position;
+}
+
+const get = (path: string) => api.http.get(path + (path.includes('?') ? '&' : '?') + `minPosition=${last}`);
+
+/** Polls a condition the background evaluator brings about (bounded; no timing is asserted). */
+async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
+  let value = await read();
+  for (let i = 0; i < 100 && !ok(value); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    value = await read();
+  }
+  return value;
+}
+
+async function agreementInForce(id: string, parties: string[], dates: { drafted: string; inForce: string }, extra: object = {}) {
+  await post('/agreements', { id, title: `Agreement ${id}`, legalBasis: 's22A', businessArea: 'serious and organised crime', deliveryModel: 'joint-unit', parties, occurredAt: dates.drafted, ...extra });
+  for (const party of parties) {
+    await post(`/agreements/${id}/signatures`, { party, signedBy: 'Chief Constable', occurredAt: dates.drafted });
+    await post(`/agreements/${id}/pcc-approvals`, { party, occurredAt: dates.drafted });
+  }
+  await post(`/agreements/${id}/commencement`, { occurredAt: dates.inForce });
+}
+
+beforeAll(async () => {
+  api = await startApi();
+  api.clock.set('2016-04-20T09:00:00.000Z');
+  await agreementInForce('zephyr', ['avon-somerset', 'devon-cornwall', 'dorset', 'gloucestershire', 'wiltshire'], { drafted: '2014-01-10', inForce: '2014-04-01' });
+  await agreementInForce('tarian', ['dyfed-powys', 'south-wales', 'gwent'], { drafted: '2010-01-10', inForce: '2010-04-01' });
+  await agreementInForce('hampshire-tvp-bilateral', ['hampshire', 'thames-valley'], { drafted: '2012-01-10', inForce: '2012-04-01' });
+});
+
+afterAll(async () => {
+  await api?.close();
+});
+
+describe('register and agreements', () => {
+  test('filters the register by party and counts by status', async () => {
+    const res = await get('/agreements?party=dorset');
+    expect(res.status).toBe(200);
+    expect(res.body.agreements.map((a: { agreementId: string }) => a.agreementId)).toEqual(['zephyr']);
+    expect(res.body.counts).toMatchObject({ 'in-force': 3, total: 3 });
+    const area = await get('/agreements?area=ORGANISED');
+    expect(area.body.agreements).toHaveLength(3);
+  });
+
+  test('one agreement in full, and 404 for an unknown one', async () => {
+    const res = await get('/agreements/tarian');
+    expect(res.status).toBe(200);
+    expect(JSON.stringify(res.body)).toContain('gwent');
+    const missing = await get('/agreements/nope');
+    expect(missing.status).toBe(404);
+    expect(missing.headers['content-type']).toMatch(/problem\+json/);
+  });
+
+  test('bad query parameters are 400 problems naming them', async () => {
+    const res = await api.http.get('/agreements?status=maybe&party=Not%20A%20Slug');
+    expect(res.status).toBe(400);
+    const fields = res.body.errors.map((e: { field: string }) => e.field);
+    expect(fields).toEqual(expect.arrayContaining(['status', 'party']));
+    expect((await api.http.get('/agreements/zephyr?asOf=2015-02-30')).status).toBe(400);
+    expect((await api.http.get('/agreements?minPosition=soon')).status).toBe(400);
+  });
+
+  test('a late entry changes asOf answers for the past but not knownAt answers from before it was recorded', async () => {
+    await post('/agreements/zephyr/withdrawal-notices', { party: 'dorset', effectiveOn: '2015-12-31', occurredAt: '2015-06-30' });
+    const recordedBefore = api.clock.now().toISOString();
+    api.clock.set('2016-05-10T09:00:00.000Z');
+    // Logged in May 2016, it happened on 31 December 2015.
+    await post('/agreements/zephyr/withdrawals', { party: 'dorset', occurredAt: '2015-12-31' });
+
+    const asOfAfter = await api.http.get('/agreements/zephyr?asOf=2016-01-15');
+    expect(asOfAfter.status).toBe(200);
+    const partiesOf = (body: { agreement: { parties: { id: string }[] } }) => body.agreement.parties.map((p) => p.id);
+    expect(partiesOf(asOfAfter.body)).not.toContain('dorset');
+    expect(asOfAfter.body.agreement.formerParties).toContainEqual(expect.objectContaining({ id: 'dorset', leftOn: '2015-12-31' }));
+    const asOfBefore = await api.http.get('/agreements/zephyr?asOf=2015-11-30');
+    expect(partiesOf(asOfBefore.body)).toContain('dorset');
+    const knownEarlier = await api.http.get(`/agreements/zephyr?asOf=2016-01-15&knownAt=${encodeURIComponent(recordedBefore)}`);
+    expect(knownEarlier.status).toBe(200);
+    expect(partiesOf(knownEarlier.body)).toContain('dorset');
+    expect(knownEarlier.body.knownAt).toBe(recordedBefore);
+  });
+
+  test("a body's collaborations on a date come from membership intervals", async () => {
+    const before = await get('/bodies/dorset/collaborations?asOf=2015-06-01');
+    expect(before.status).toBe(200);
+    expect(before.body.collaborations.map((c: { agreementId: string }) => c.agreementId)).toEqual(['zephyr']);
+    const after = await get('/bodies/dorset/collaborations?asOf=2016-02-01');
+    expect(after.body.collaborations).toEqual([]);
+    expect((await get('/bodies/gwent/collaborations?asOf=2009-01-01')).body.collaborations).toEqual([]);
+    expect((await get('/bodies/no-such-force/collaborations')).status).toBe(404);
+  });
+});
+
+describe('boards, compliance and alerts', () => {
+  test('a board with two meetings cancelled and never rearranged in 2015-16 is red, and alerts are raised then resolved', async () => {
+    api.clock.set('2016-05-10T09:00:00.000Z');
+    await post('/boards', {
+      id: 'hampshire-tvp',
+      name: 'Hampshire/TVP Bi-lateral Collaboration Governance Board',
+      agreements: ['hampshire-tvp-bilateral'],
+      chair: 'Police and Crime Commissioner for Thames Valley',
+      maxDaysBetweenMeetings: 92,
+      quorum: 2,
+      occurredAt: '2015-04-01',
+    });
+    const quarters: [string, string][] = [['q1', '2015-06-15'], ['q2', '2015-09-15'], ['q3', '2015-12-15'], ['q4', '2016-03-15']];
+    for (const [id, date] of quarters) await post('/boards/hampshire-tvp/meetings', { meetingId: `2015-${id}`, scheduledFor: date });
+    const attendees = [{ name: 'PCC', body: 'thames-valley' }, { name: 'PCC', body: 'hampshire' }];
+    await post('/boards/hampshire-tvp/meetings/2015-q1/held', { occurredAt: '2015-06-15', attendees });
+    await post('/boards/hampshire-tvp/meetings/2015-q2/cancellation', { reason: 'Chair unavailable', occurredAt: '2015-09-10' });
+    await post('/boards/hampshire-tvp/meetings/2015-q3/cancellation', { reason: 'Operational demands', occurredAt: '2015-12-10' });
+    await post('/boards/hampshire-tvp/meetings/2015-q4/held', { occurredAt: '2016-03-15', attendees });
+    await post('/decisions', { id: 'contact-centres', summary: 'Joint contact centres', boardId: 'hampshire-tvp', meetingId: '2015-q1', occurredAt: '2015-06-15' });
+
+    const compliance = await get('/boards/hampshire-tvp/compliance?financialYear=2015-16&asOf=2016-04-30');
+    expect(compliance.status).toBe(200);
+    expect(compliance.body.status).toBe('red');
+    expect(compliance.body.counts).toEqual({ scheduled: 4, held: 2, quorate: 2, cancelled: 2, cancelledNotRearranged: 2 });
+    expect(compliance.body.reasons.join(' ')).toMatch(/cancel/i);
+
+    const open = await eventually(
+      () => api.http.get('/alerts?status=open&rule=meeting-cancelled-not-rearranged'),
+      (res) => res.body.alerts?.length === 2,
+    );
+    expect(open.body.alerts).toHaveLength(2);
+
+    const q2 = open.body.alerts.find((a: { alertId: string }) => a.alertId.includes('2015-q2'));
+    const ack = await api.http.post(`/alerts/${q2.alertId}/acknowledgement`).set('X-Actor', 'auditor.brown').send({ note: 'Raised with the chair' });
+    expect(ack.status).toBe(201);
+    const trail = await api.http.get(`/streams/alert-${q2.alertId}/events`);
+    expect(trail.body.events.map((e: { type: string }) => e.type)).toEqual(['AlertRaised', 'AlertAcknowledged']);
+    expect(trail.body.events[1].actor).toBe('auditor.brown');
+
+    await post('/boards/hampshire-tvp/meetings/2015-q2/rearrangement', { newDate: '2016-05-20', occurredAt: '2016-05-10' });
+    const remaining = await eventually(
+      () => api.http.get('/alerts?status=open&rule=meeting-cancelled-not-rearranged'),
+      (res) => res.body.alerts?.length === 1,
+    );
+    expect(remaining.body.alerts.map((a: { alertId: string }) => a.alertId)).toEqual([expect.stringContaining('2015-q3')]);
+    const resolved = await api.http.get('/alerts?status=resolved');
+    expect(resolved.body.alerts.map((a: { alertId: string }) => a.alertId)).toContain(q2.alertId);
+  });
+
+  test('board detail, decisions log, savings, and 404s', async () => {
+    const board = await get('/boards/hampshire-tvp');
+    expect(board.status).toBe(200);
+    expect(board.body.meetings).toHaveLength(4);
+    const decisions = await get('/decisions?boardId=hampshire-tvp');
+    expect(decisions.body.decisions).toHaveLength(1);
+    await post('/agreements/zephyr/savings', { financialYear: '2015-16', kind: 'realised', amountGbp: 8500000 });
+    const savings = await get('/savings?agreementId=zephyr');
+    expect(JSON.stringify(savings.body)).toContain('850000000');
+    expect((await get('/boards/nope/compliance')).status).toBe(404);
+    expect((await get('/boards/hampshire-tvp/compliance?financialYear=2015-17')).status).toBe(400);
+    expect((await get('/alerts/nope')).status).toBe(404);
+    expect((await api.http.post('/alerts/nope/acknowledgement').set('X-Actor', ACTOR).send({})).status).toBe(404);
+  });
+});
