@@ -55,6 +55,12 @@ export class PgDatabase extends SqlDatabase {
   async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
+    // A checked-out client has no pool listener: without this, a connection the server ends
+    // mid-transaction (failover, pg_terminate_backend) raises an unhandled 'error' and kills the process.
+    const onError = (error: Error) => {
+      broken = error;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await work({ query: (sql, params) => run(client, sql, params) });
@@ -68,6 +74,7 @@ export class PgDatabase extends SqlDatabase {
       }
       throw error;
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   }

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import { DomainError } from '#domain';
-import { ConcurrencyError, IdempotencyKeyReusedError, InvalidPositionError } from '#event-store';
+import { ConcurrencyError, DuplicateEventIdError, IdempotencyKeyReusedError, InvalidAppendError, InvalidPositionError } from '#event-store';
 import { ProjectionLagError } from '#projections';
 import { problemType, RequestValidationError, type Problem } from './problem.js';
 
@@ -70,6 +70,10 @@ export function toProblem(error: unknown): Problem {
       code: error.code,
       errors: [{ field: 'Idempotency-Key', rule: error.code, message: error.message }],
     };
+  }
+  if (error instanceof InvalidAppendError || error instanceof DuplicateEventIdError) {
+    const status = error instanceof InvalidAppendError ? 422 : 409;
+    return { type: problemType(error.code), title: TITLES[status] as string, status, detail: error.message, code: error.code };
   }
   if (error instanceof InvalidPositionError) {
     return {
