@@ -8,6 +8,7 @@
 #   bash infra/kafka/kafka.sh status   running|stopped, then KAFKA_BROKERS=... (exit 0 running, 3 stopped)
 #   bash infra/kafka/kafka.sh run      start in the foreground, follow the log, stop on Ctrl-C
 #   bash infra/kafka/kafka.sh reset    stop and delete the state dir (topics and offsets are lost)
+#   bash infra/kafka/kafka.sh watch T  print topic T from the beginning (key, headers, value) until Ctrl-C
 #
 # Environment: KAFKA_VERSION (3.9.1), KAFKA_CACHE_DIR (~/.cache/governance-tracker/kafka-<version>),
 # KAFKA_STATE_DIR (<repo>/.kafka), KAFKA_PORT (first start: a free port; then the port kept in the state dir),
@@ -348,6 +349,14 @@ cmd_reset() {
   log "deleted the broker state in $STATE_DIR"
 }
 
+# ---------------------------------------------------------------------------------------------- watch
+cmd_watch() {
+  local topic="${1:-governance.events}"
+  read_ports
+  [[ -n "$PORT" ]] && broker_pid >/dev/null || die "no broker is running from $STATE_DIR: start one with 'npm run kafka' first"
+  exec node "$SCRIPT_DIR/watch.mjs" "127.0.0.1:$PORT" "$topic"
+}
+
 case "${1:-}" in
 fetch) cmd_fetch ;;
 start) cmd_start ;;
@@ -355,8 +364,9 @@ stop) cmd_stop ;;
 status) cmd_status ;;
 run) cmd_run ;;
 reset) cmd_reset ;;
+watch) cmd_watch "${2:-}" ;;
 *)
-  echo "usage: $0 fetch|start|stop|status|run|reset" >&2
+  echo "usage: $0 fetch|start|stop|status|run|reset|watch [topic]" >&2
   exit 2
   ;;
 esac
