@@ -9,6 +9,7 @@ import { HealthModule } from './health/health.module.js';
 import { WriteModule } from './write.module.js';
 import { ReadModule } from './read.module.js';
 import { BackgroundModule } from './background.module.js';
+import { SeedOnStartModule } from './seeding/seed-on-start.module.js';
 
 @Module({})
 export class AppModule {
@@ -23,6 +24,7 @@ export class AppModule {
         BackgroundModule.forRoot(config, { run: config.workers === 'on' }),
         WriteModule,
         ReadModule,
+        SeedOnStartModule.forRoot(config.importOnStart),
       ],
       controllers: [AuditTrailController],
     };

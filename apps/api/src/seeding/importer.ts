@@ -1,0 +1,314 @@
+import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
+import type { CommandBus } from '@nestjs/cqrs';
+import {
+  DomainError,
+  type AgreementCommand,
+  type BodyKind,
+  type BodyRef,
+  type DeliveryModel,
+  type LegalBasis,
+} from '#domain';
+import { IdempotencyKeyReusedError } from '#event-store';
+import { ExecuteAgreementCommand, ExecuteBodyRegistryCommand } from '../commands/aggregate-commands.js';
+import type { CommandContext, WriteResult } from '../commands/command-runner.js';
+import type { ReferenceData } from '../commands/reference-data.js';
+import { stamp } from '../commands/validators.js';
+import type { Clock } from '../infrastructure/clock.js';
+import type { SeedAgreement, SeedBody, SeedFile } from './seed-file.js';
+
+/*
+ * Imports a seed file through the command bus, exactly as the HTTP API records facts: the same
+ * @nestjs/cqrs handlers, deciders and reference data. Every command carries an idempotency key
+ * made of the record id and the step, and a fingerprint of what the file says for that step, so
+ * a second run is answered from the keys and appends nothing. Nothing is read to decide whether
+ * a step is needed: the keys are the only way a step is skipped.
+ */
+
+export interface ImportDependencies {
+  bus: CommandBus;
+  references: ReferenceData;
+  clock: Clock;
+}
+
+export type RecordOutcome = 'imported' | 'unchanged' | 'refused' | 'not-imported';
+
+export interface ImportProgress {
+  done: number;
+  total: number;
+  recordId: string;
+  outcome: RecordOutcome;
+  eventsAppended: number;
+}
+
+export interface ImportOptions {
+  /** The seed file's path or name; the actor is `system:import (<file name>)`. */
+  source: string;
+  onProgress?(progress: ImportProgress): void;
+}
+
+export interface ImportFailure {
+  /** An agreement id, or `body:<id>`. */
+  recordId: string;
+  /** The step the domain refused (`draft`, `sign:dorset`, `register`, ...). */
+  step: string;
+  /** The domain error's stable code, or `changed-since-import`. */
+  code: string;
+  message: string;
+}
+
+export interface ImportReport {
+  source: string;
+  actor: string;
+  agreements: { total: number; imported: number; unchanged: number; refused: number; notImported: number };
+  bodies: { total: number; registered: number; unchanged: number; alreadyRegistered: number; refused: number };
+  /** Each import step's decider emits exactly one event, so steps appended = events appended. */
+  eventsAppended: number;
+  /** Steps answered from their idempotency key: done by an earlier run. */
+  eventsReplayed: number;
+  failures: ImportFailure[];
+  /** Bodies the domain says someone registered before (not through this import); kept as registered. */
+  preregisteredBodies: { bodyId: string; message: string }[];
+  notImported: { recordId: string; reason: string }[];
+  assumptions: { recordId: string | null; text: string }[];
+}
+
+export const importActor = (source: string): string => `system:import (${basename(source)})`;
+
+const fingerprint = (step: string, input: unknown): string =>
+  createHash('sha256')
+    .update(JSON.stringify([step, input]))
+    .digest('hex');
+
+/** The file's order, except that a parent in the same file comes before its units. */
+export function parentsFirst(agreements: readonly SeedAgreement[]): SeedAgreement[] {
+  const byId = new Map(agreements.map((a) => [a.id, a]));
+  const placed = new Set<string>();
+  const ordered: SeedAgreement[] = [];
+  const place = (a: SeedAgreement, visiting: Set<string>): void => {
+    if (placed.has(a.id)) return;
+    const parent = a.parentId === null ? undefined : byId.get(a.parentId);
+    // A cycle is sent as it is: the domain refuses what cannot be recorded.
+    if (parent && !visiting.has(parent.id)) place(parent, new Set(visiting).add(a.id));
+    placed.add(a.id);
+    ordered.push(a);
+  };
+  for (const a of agreements) place(a, new Set([a.id]));
+  return ordered;
+}
+
+class StepCounter {
+  appended = 0;
+  replayed = 0;
+  count(result: WriteResult): void {
+    if (result.replayed) this.replayed++;
+    else this.appended++;
+  }
+}
+
+class RecordRefused extends Error {
+  constructor(readonly failure: ImportFailure) {
+    super(failure.message);
+  }
+}
+
+/**
+ * Runs one step: a domain refusal or a key already used for different content ends the record
+ * (what the file says changed since it was imported, and the import does not rewrite history);
+ * anything else (the database is down) ends the import.
+ */
+async function step(
+  recordId: string,
+  stepName: string,
+  counter: StepCounter,
+  send: () => Promise<WriteResult>,
+): Promise<void> {
+  try {
+    counter.count(await send());
+  } catch (error) {
+    if (error instanceof DomainError) {
+      throw new RecordRefused({ recordId, step: stepName, code: error.code, message: error.message });
+    }
+    if (error instanceof IdempotencyKeyReusedError) {
+      throw new RecordRefused({
+        recordId,
+        step: stepName,
+        code: 'changed-since-import',
+        message:
+          `The file's "${recordId}" (${stepName}) differs from what an earlier import recorded. ` +
+          'An import never rewrites recorded facts: record the change through the API (a variation, a party joining, ...) instead.',
+      });
+    }
+    throw error;
+  }
+}
+
+export async function importSeed(
+  deps: ImportDependencies,
+  seed: SeedFile,
+  options: ImportOptions,
+): Promise<ImportReport> {
+  const { bus, references, clock } = deps;
+  const actor = importActor(options.source);
+  const context = (recordId: string, key: string, stepName: string, input: unknown): CommandContext => ({
+    actor,
+    correlationId: `import:${recordId}`,
+    idempotency: { key, fingerprint: fingerprint(stepName, input) },
+  });
+
+  const report: ImportReport = {
+    source: options.source,
+    actor,
+    agreements: { total: seed.agreements.length, imported: 0, unchanged: 0, refused: 0, notImported: 0 },
+    bodies: { total: seed.bodies.length, registered: 0, unchanged: 0, alreadyRegistered: 0, refused: 0 },
+    eventsAppended: 0,
+    eventsReplayed: 0,
+    failures: [],
+    preregisteredBodies: [],
+    notImported: [],
+    assumptions: [
+      ...seed.assumptions.map((text) => ({ recordId: null, text })),
+      ...seed.agreements.flatMap((a) => a.assumptions.map((text) => ({ recordId: a.id, text }))),
+    ],
+  };
+
+  const registerBody = async (body: SeedBody): Promise<void> => {
+    const counter = new StepCounter();
+    const input = { bodyId: body.id, name: body.name, kind: body.kind };
+    try {
+      await step(`body:${body.id}`, 'register', counter, () =>
+        bus.execute(
+          new ExecuteBodyRegistryCommand(
+            stamp('RegisterBody', { ...input, kind: body.kind as BodyKind }, clock),
+            context(`body:${body.id}`, `import:bodies/${body.id}`, 'RegisterBody', input),
+          ),
+        ),
+      );
+      if (counter.appended > 0) report.bodies.registered++;
+      else report.bodies.unchanged++;
+    } catch (error) {
+      if (!(error instanceof RecordRefused)) throw error;
+      // The body exists, registered by someone else: the agreements that name it can still use it.
+      if (error.failure.code === 'body-already-registered') {
+        report.bodies.alreadyRegistered++;
+        report.preregisteredBodies.push({ bodyId: body.id, message: error.failure.message });
+      } else {
+        report.bodies.refused++;
+        report.failures.push(error.failure);
+      }
+    }
+    report.eventsAppended += counter.appended;
+    report.eventsReplayed += counter.replayed;
+  };
+
+  const importAgreement = async (a: SeedAgreement, counter: StepCounter): Promise<void> => {
+    const agreementId = a.id;
+    /** `input` is what the file says for the step: its fingerprint, so resolved reference data may change without breaking replays. */
+    const send = (key: string, input: unknown, command: AgreementCommand) =>
+      step(agreementId, key, counter, () =>
+        bus.execute(
+          new ExecuteAgreementCommand(
+            command,
+            context(agreementId, `import:${agreementId}:${key}`, command.type, input),
+          ),
+        ),
+      );
+
+    let parties: BodyRef[];
+    let parent: { agreementId: string; exists: boolean } | null;
+    try {
+      // The same resolution as POST /agreements: reference data and the body registry, through the store.
+      parties = await references.bodies(a.parties, 'parties');
+      parent = a.parentId === null ? null : await references.agreement(a.parentId);
+    } catch (error) {
+      if (error instanceof DomainError)
+        throw new RecordRefused({ recordId: agreementId, step: 'draft', code: error.code, message: error.message });
+      throw error;
+    }
+
+    const draft = {
+      agreementId,
+      title: a.title,
+      legalBasis: a.legalBasis,
+      businessArea: a.businessArea,
+      deliveryModel: a.deliveryModel,
+      parties: a.parties,
+      hostForce: a.hostForce,
+      parentId: a.parentId,
+      reviewDue: a.reviewDue,
+      occurredAt: a.draftedOn,
+    };
+    await send(
+      'draft',
+      draft,
+      stamp(
+        'DraftAgreement',
+        {
+          agreementId,
+          title: a.title,
+          // Checked by the decider, as for any client.
+          legalBasis: a.legalBasis as LegalBasis,
+          businessArea: a.businessArea,
+          deliveryModel: a.deliveryModel as DeliveryModel,
+          parties,
+          hostForce: a.hostForce,
+          parent,
+          reviewDue: a.reviewDue,
+          occurredAt: a.draftedOn,
+        },
+        clock,
+      ),
+    );
+
+    for (const party of parties) {
+      const signature = { agreementId, party: party.id, signedBy: seed.signatory, occurredAt: a.signedOn };
+      await send(`sign:${party.id}`, signature, stamp('SignAgreement', signature, clock));
+      // Police Act 1996 s22A: only a party with a local policing body has an approval to give.
+      if (party.policingBody) {
+        const approval = { agreementId, party: party.id, occurredAt: a.approvedOn };
+        await send(`approve:${party.id}`, approval, stamp('GivePccApproval', approval, clock));
+      }
+    }
+
+    const commencement = { agreementId, occurredAt: a.inForceFrom };
+    await send('in-force', commencement, stamp('BringIntoForce', commencement, clock));
+  };
+
+  for (const body of seed.bodies) await registerBody(body);
+
+  const ordered = parentsFirst(seed.agreements);
+  let done = 0;
+  for (const a of ordered) {
+    const counter = new StepCounter();
+    let outcome: RecordOutcome;
+    if (a.skip !== null) {
+      outcome = 'not-imported';
+      report.agreements.notImported++;
+      report.notImported.push({ recordId: a.id, reason: a.skip });
+    } else {
+      try {
+        await importAgreement(a, counter);
+        outcome = counter.appended > 0 ? 'imported' : 'unchanged';
+        report.agreements[outcome]++;
+      } catch (error) {
+        if (!(error instanceof RecordRefused)) throw error;
+        outcome = 'refused';
+        report.agreements.refused++;
+        report.failures.push(error.failure);
+      }
+    }
+    report.eventsAppended += counter.appended;
+    report.eventsReplayed += counter.replayed;
+    options.onProgress?.({
+      done: ++done,
+      total: ordered.length,
+      recordId: a.id,
+      outcome,
+      eventsAppended: counter.appended,
+    });
+  }
+  return report;
+}
+
+/** True when the domain refused nothing (records marked "skip" are not failures). */
+export const importSucceeded = (report: ImportReport): boolean => report.failures.length === 0;

@@ -1,0 +1,213 @@
+import { readFile } from 'node:fs/promises';
+import { isCalendarDate } from '#domain';
+
+/*
+ * The seed file (seeds/collaborations.json): collaboration agreements taken from public documents,
+ * each citing its source and saying what was inferred or assumed. This module only checks the
+ * file's shape; whether a record makes sense (known bodies, enough parties, a host among the
+ * parties, dates in order) is for the domain to say when the import sends its commands.
+ */
+
+export interface SeedSource {
+  id: string;
+  file: string;
+  title: string;
+  /** The date the document speaks as of, if it has (or is given) one. */
+  date: string | null;
+  dateNote: string | null;
+}
+
+/** A body that is not in the reference data, registered before the agreements that name it. */
+export interface SeedBody {
+  id: string;
+  name: string;
+  kind: string;
+  sources: string[];
+  note: string | null;
+}
+
+export interface SeedAgreement {
+  id: string;
+  title: string;
+  /** The document's own words. */
+  summary: string | null;
+  sources: string[];
+  legalBasis: string;
+  businessArea: string;
+  deliveryModel: string;
+  /** Body ids: reference forces or bodies of `bodies`. */
+  parties: string[];
+  hostForce: string | null;
+  /** The umbrella agreement (Zephyr for its functional units). */
+  parentId: string | null;
+  reviewDue: string | null;
+  /** Bodies the document says take part without being parties (HMRC staff in a ROCU). */
+  agencies: string[];
+  /** YYYY-MM-DD; draftedOn, signedOn and approvedOn default to inForceFrom. */
+  draftedOn: string;
+  signedOn: string;
+  approvedOn: string;
+  inForceFrom: string;
+  /** Which fields are inferred rather than stated by the source. */
+  inferred: string[];
+  assumptions: string[];
+  notes: string[];
+  /** Why the record is kept in the file but not imported; null → imported. */
+  skip: string | null;
+}
+
+export interface SeedFile {
+  sources: SeedSource[];
+  /** Who signed, when the documents do not say. */
+  signatory: string;
+  /** Assumptions that hold for every record. */
+  assumptions: string[];
+  bodies: SeedBody[];
+  agreements: SeedAgreement[];
+}
+
+/** The file cannot be read as a seed file: each problem names the place in the file. */
+export class SeedFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`${file} is not a valid seed file:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'SeedFileError';
+  }
+}
+
+type Json = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+class Reader {
+  readonly problems: string[] = [];
+
+  text(object: Json, key: string, at: string): string {
+    const value = object[key];
+    if (typeof value === 'string' && value.trim() !== '') return value;
+    this.problems.push(`${at}.${key} must be a non-empty string.`);
+    return '';
+  }
+
+  optionalText(object: Json, key: string, at: string): string | null {
+    const value = object[key];
+    if (value === undefined || value === null) return null;
+    if (typeof value === 'string') return value;
+    this.problems.push(`${at}.${key} must be a string or null.`);
+    return null;
+  }
+
+  texts(object: Json, key: string, at: string, { required = false } = {}): string[] {
+    const value = object[key];
+    if (value === undefined && !required) return [];
+    if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value as string[];
+    this.problems.push(`${at}.${key} must be a list of strings.`);
+    return [];
+  }
+
+  date(object: Json, key: string, at: string): string | null {
+    const value = object[key];
+    if (value === undefined || value === null) return null;
+    if (isCalendarDate(value)) return value as string;
+    this.problems.push(`${at}.${key} must be a real date written YYYY-MM-DD, not ${JSON.stringify(value)}.`);
+    return null;
+  }
+
+  list(object: Json, key: string, at: string): Json[] {
+    const value = object[key];
+    if (value === undefined) return [];
+    if (Array.isArray(value) && value.every(isObject)) return value;
+    this.problems.push(`${at}.${key} must be a list of objects.`);
+    return [];
+  }
+}
+
+function agreementOf(r: Reader, a: Json, at: string): SeedAgreement {
+  const inForceFrom = r.date(a, 'inForceFrom', at);
+  if (inForceFrom === null && !r.problems.some((p) => p.startsWith(`${at}.inForceFrom`))) {
+    r.problems.push(
+      `${at}.inForceFrom is required: the date the agreement came into force (say in "assumptions" how it was chosen if the source gives none).`,
+    );
+  }
+  const on = inForceFrom ?? '';
+  return {
+    id: r.text(a, 'id', at),
+    title: r.text(a, 'title', at),
+    summary: r.optionalText(a, 'summary', at),
+    sources: r.texts(a, 'sources', at, { required: true }),
+    legalBasis: r.text(a, 'legalBasis', at),
+    businessArea: r.text(a, 'businessArea', at),
+    deliveryModel: r.text(a, 'deliveryModel', at),
+    parties: r.texts(a, 'parties', at, { required: true }),
+    hostForce: r.optionalText(a, 'hostForce', at),
+    parentId: r.optionalText(a, 'parentId', at),
+    reviewDue: r.date(a, 'reviewDue', at),
+    agencies: r.texts(a, 'agencies', at),
+    draftedOn: r.date(a, 'draftedOn', at) ?? on,
+    signedOn: r.date(a, 'signedOn', at) ?? on,
+    approvedOn: r.date(a, 'approvedOn', at) ?? on,
+    inForceFrom: on,
+    inferred: r.texts(a, 'inferred', at),
+    assumptions: r.texts(a, 'assumptions', at),
+    notes: r.texts(a, 'notes', at),
+    skip: r.optionalText(a, 'skip', at),
+  };
+}
+
+/** Checks the shape of a parsed seed file; `file` names it in the error. */
+export function parseSeedFile(json: unknown, file: string): SeedFile {
+  const r = new Reader();
+  if (!isObject(json))
+    throw new SeedFileError(file, ['The file must hold a JSON object with "bodies" and "agreements".']);
+  if (!Array.isArray(json.agreements)) r.problems.push('"agreements" must be a list.');
+
+  const seed: SeedFile = {
+    sources: r.list(json, 'sources', '').map((s, i) => ({
+      id: r.text(s, 'id', `sources[${i}]`),
+      file: r.text(s, 'file', `sources[${i}]`),
+      title: r.text(s, 'title', `sources[${i}]`),
+      date: r.date(s, 'date', `sources[${i}]`),
+      dateNote: r.optionalText(s, 'dateNote', `sources[${i}]`),
+    })),
+    signatory: r.optionalText(json, 'signatory', '') ?? 'signatory not named in the source',
+    assumptions: r.texts(json, 'assumptions', ''),
+    bodies: r.list(json, 'bodies', '').map((b, i) => ({
+      id: r.text(b, 'id', `bodies[${i}]`),
+      name: r.text(b, 'name', `bodies[${i}]`),
+      kind: r.text(b, 'kind', `bodies[${i}]`),
+      sources: r.texts(b, 'sources', `bodies[${i}]`),
+      note: r.optionalText(b, 'note', `bodies[${i}]`),
+    })),
+    agreements: r.list(json, 'agreements', '').map((a, i) => agreementOf(r, a, `agreements[${i}]`)),
+  };
+
+  const sourceIds = new Set(seed.sources.map((s) => s.id));
+  const duplicates = (ids: string[]) => ids.filter((id, i) => id !== '' && ids.indexOf(id) !== i);
+  for (const id of duplicates(seed.agreements.map((a) => a.id)))
+    r.problems.push(`Agreement "${id}" appears more than once.`);
+  for (const id of duplicates(seed.bodies.map((b) => b.id))) r.problems.push(`Body "${id}" appears more than once.`);
+  seed.agreements.forEach((a, i) => {
+    for (const source of a.sources) {
+      if (!sourceIds.has(source))
+        r.problems.push(`agreements[${i}] ("${a.id}") cites source "${source}", which "sources" does not list.`);
+    }
+  });
+
+  if (r.problems.length > 0) throw new SeedFileError(file, r.problems);
+  return seed;
+}
+
+/** Reads and checks a seed file; a missing file rejects with the filesystem's ENOENT error. */
+export async function readSeedFile(path: string): Promise<SeedFile> {
+  const text = await readFile(path, 'utf8');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new SeedFileError(path, [`It is not JSON: ${(error as Error).message}`]);
+  }
+  return parseSeedFile(json, path);
+}

@@ -1,0 +1,53 @@
+import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ReferenceData } from '../commands/reference-data.js';
+import { Clock } from '../infrastructure/clock.js';
+import { formatAssumptions, formatFailures, formatSummary } from './import-report.js';
+import { importSeed } from './importer.js';
+import { readSeedFile } from './seed-file.js';
+
+const SEED_FILE = Symbol('SEED_FILE');
+
+/**
+ * Imports the seed file when the application starts. The import is idempotent, so every start
+ * may run it: the first appends the file's facts, the next ones are answered from their keys.
+ * It runs in onApplicationBootstrap, after CqrsModule (global, so bootstrapped first) has
+ * registered the command handlers, and before the application listens.
+ */
+@Injectable()
+class SeedOnStart implements OnApplicationBootstrap {
+  private readonly logger = new Logger('SeedOnStart');
+
+  constructor(
+    @Inject(SEED_FILE) private readonly path: string,
+    private readonly bus: CommandBus,
+    private readonly references: ReferenceData,
+    private readonly clock: Clock,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    // An unreadable or malformed file stops the start, as invalid configuration does.
+    const seed = await readSeedFile(this.path);
+    const report = await importSeed({ bus: this.bus, references: this.references, clock: this.clock }, seed, {
+      source: this.path,
+    });
+    for (const line of formatSummary(report)) this.logger.log(line);
+    for (const line of formatFailures(report)) this.logger.warn(line);
+    // The assumptions are said once, when the facts they qualify are recorded.
+    if (report.eventsAppended > 0) {
+      for (const line of formatAssumptions(report)) this.logger.log(line);
+    }
+  }
+}
+
+@Module({})
+export class SeedOnStartModule {
+  /** `path` null (IMPORT_ON_START unset): nothing is imported. */
+  static forRoot(path: string | null): DynamicModule {
+    if (path === null) return { module: SeedOnStartModule };
+    return {
+      module: SeedOnStartModule,
+      providers: [{ provide: SEED_FILE, useValue: path }, ReferenceData, SeedOnStart],
+    };
+  }
+}

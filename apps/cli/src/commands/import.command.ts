@@ -1,0 +1,41 @@
+import { SeedFileError } from '../../../api/src/seeding/seed-file.js';
+import { DEFAULT_SEED_FILE, importSeedFile } from '../../../api/src/seeding/import-seed-file.js';
+import { formatProgress, formatReport } from '../../../api/src/seeding/import-report.js';
+import { importSucceeded } from '../../../api/src/seeding/importer.js';
+import { UsageError, type CliCommand } from './cli-command.js';
+
+const isMissingFile = (error: unknown, file: string): boolean => {
+  const e = error as NodeJS.ErrnoException | null;
+  return e?.code === 'ENOENT' && e.path === file;
+};
+
+/**
+ * Imports a seed file of collaborations through the command bus (the same handlers and deciders
+ * as the HTTP API). Idempotent: a second run appends nothing. Embedded PGlite belongs to one
+ * process: stop the API before importing into its data directory (or use IMPORT_ON_START).
+ */
+export const importCommand: CliCommand = {
+  name: 'import',
+  usage: `[file]`,
+  summary: `Import collaborations from a seed file (default ${DEFAULT_SEED_FILE}) through the domain; running it again changes nothing.`,
+  async run(args, io) {
+    if (args.length > 1) throw new UsageError(`Give one seed file, not ${args.length}.`);
+    const file = args[0] ?? DEFAULT_SEED_FILE;
+    let report;
+    try {
+      report = await importSeedFile(file, {
+        config: io.config,
+        onProgress: (p) => io.stderr.write(`${formatProgress(p)}\n`),
+      });
+    } catch (error) {
+      if (isMissingFile(error, file)) throw new UsageError(`There is no seed file at ${file}.`);
+      if (error instanceof SeedFileError) {
+        io.stderr.write(`${error.message}\n`);
+        return 1;
+      }
+      throw error;
+    }
+    io.stdout.write(formatReport(report));
+    return importSucceeded(report) ? 0 : 1;
+  },
+};

@@ -1,0 +1,173 @@
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { readFile } from 'node:fs/promises';
+import type { SqlEventStore, StoredEvent } from '#event-store';
+import {
+  READ_MODEL_PROJECTIONS,
+  collaborationsOf,
+  ensureProjectionSchema,
+  listAgreements,
+  rebuildProjection,
+  silentLogger,
+} from '#projections';
+import type { ImportReport } from '../../apps/api/src/seeding/importer.js';
+import { testDrivers, type TestDatabase } from '../support/db.js';
+import {
+  GLOUCESTERSHIRE_REGISTER,
+  NOT_IMPORTED,
+  SEED_FILE,
+  ZEPHYR_UNITS,
+  agreementState,
+  importInto,
+  openStore,
+  wholeLog,
+} from './support.js';
+
+/*
+ * The seed file of seeds/000 (Gloucestershire register) and seeds/004 (Gwent's Welsh
+ * collaborations) imported through the command bus into a fresh database, then imported again.
+ */
+
+interface SeedRecord {
+  id: string;
+  parties: string[];
+  skip?: string;
+}
+const seed = JSON.parse(await readFile(SEED_FILE, 'utf8')) as { agreements: SeedRecord[]; bodies: { id: string }[] };
+const imported = seed.agreements.filter((a) => !a.skip).map((a) => a.id);
+const ids = (rows: { agreementId: string }[]) => rows.map((r) => r.agreementId).sort();
+
+for (const driver of testDrivers) {
+  driver.describe(`import of seeds/collaborations.json on ${driver.name}`, () => {
+    let database: TestDatabase;
+    let store: SqlEventStore;
+    let first: ImportReport;
+    let logAfterFirst: StoredEvent[];
+
+    beforeAll(async () => {
+      database = await driver.create();
+      store = await openStore(database.db);
+      first = await importInto(store);
+      logAfterFirst = await wholeLog(store);
+    }, 120_000);
+    afterAll(async () => {
+      await store?.close();
+      await database?.dispose();
+    });
+
+    test('imports every record but the one whose members the register does not name, and every body', () => {
+      expect(first.failures).toEqual([]);
+      expect(first.agreements).toEqual({
+        total: seed.agreements.length,
+        imported: imported.length,
+        unchanged: 0,
+        refused: 0,
+        notImported: 1,
+      });
+      expect(first.notImported.map((n) => n.recordId)).toEqual(NOT_IMPORTED);
+      expect(first.bodies).toMatchObject({ total: seed.bodies.length, registered: seed.bodies.length, refused: 0 });
+      expect(first.eventsReplayed).toBe(0);
+    });
+
+    test('appends one event per step, every one recorded by the import as its actor', () => {
+      expect(logAfterFirst).toHaveLength(first.eventsAppended);
+      expect(new Set(logAfterFirst.map((e) => e.actor))).toEqual(new Set(['system:import (collaborations.json)']));
+    });
+
+    test('says what it assumed where the documents give no date', () => {
+      const texts = first.assumptions.map((a) => `${a.recordId}: ${a.text}`);
+      expect(texts).toContainEqual(expect.stringMatching(/^zephyr: No date in the register: .*24 August 2017/));
+      expect(texts).toContainEqual(expect.stringMatching(/^surveillance-operations-service: Dates: "January 2023"/));
+      expect(texts).toContainEqual(expect.stringMatching(/^tarian: Dates: "in operation for over 10 years"/));
+    });
+
+    test('a second import changes nothing: same head, same events', async () => {
+      const head = await store.headPosition();
+      const second = await importInto(store);
+      expect(second.failures).toEqual([]);
+      expect(second.eventsAppended).toBe(0);
+      expect(second.eventsReplayed).toBe(first.eventsAppended);
+      expect(second.agreements).toMatchObject({ imported: 0, unchanged: imported.length });
+      expect(second.bodies).toMatchObject({ registered: 0, unchanged: seed.bodies.length });
+      expect(await store.headPosition()).toBe(head);
+      expect(await wholeLog(store)).toEqual(logAfterFirst);
+    }, 120_000);
+
+    test('every imported row of the Gloucestershire register is in force with Gloucestershire among its parties', async () => {
+      const rows = GLOUCESTERSHIRE_REGISTER.filter((id) => !NOT_IMPORTED.includes(id));
+      expect(rows).toHaveLength(19);
+      for (const id of rows) {
+        const state = await agreementState(store, id);
+        expect({ id, status: state.status }).toEqual({ id, status: 'in-force' });
+        expect(state.members.map((m) => m.body.id)).toContain('gloucestershire');
+        expect(
+          state.members.every((m) => m.signature !== null && (m.approval !== null || m.body.policingBody === null)),
+        ).toBe(true);
+      }
+      expect((await agreementState(store, 'vehicle-procurement-consortium')).status).toBe('none');
+    });
+
+    test("Zephyr's functional units have it as their parent; CTIUSW has none", async () => {
+      for (const unit of ZEPHYR_UNITS) expect((await agreementState(store, unit)).parentAgreementId).toBe('zephyr');
+      expect((await agreementState(store, 'ctiusw')).parentAgreementId).toBeNull();
+      expect((await agreementState(store, 'zephyr')).parentAgreementId).toBeNull();
+    });
+
+    test('registers the non-police parties and gives PCC approvals only to parties with a policing body', async () => {
+      const npcc = await agreementState(store, 'npcc');
+      expect(npcc.members).toHaveLength(56);
+      const scotland = npcc.members.find((m) => m.body.id === 'police-scotland');
+      expect(scotland).toMatchObject({ body: { kind: 'national-police-force', policingBody: null }, approval: null });
+      expect(npcc.members.find((m) => m.body.id === 'dorset')?.approval?.policingBody.name).toBe(
+        'Dorset Police and Crime Commissioner',
+      );
+      const srs = await agreementState(store, 'shared-resource-service');
+      expect(srs.members.map((m) => [m.body.id, m.body.kind])).toEqual([
+        ['gwent', 'territorial-police-force'],
+        ['torfaen-county-borough-council', 'local-authority'],
+        ['monmouthshire-county-council', 'local-authority'],
+      ]);
+      expect((await agreementState(store, 'surveillance-operations-service')).members).toHaveLength(18);
+    });
+
+    test('the read models list the register for Gloucestershire and the South West agreements for Dorset', async () => {
+      await ensureProjectionSchema(database.db, READ_MODEL_PROJECTIONS);
+      for (const projection of READ_MODEL_PROJECTIONS) {
+        await rebuildProjection(database.db, store, projection, { logger: silentLogger });
+      }
+      const gloucestershire = await collaborationsOf(database.db, 'gloucestershire', { asOf: '2017-08-24' });
+      expect(ids(gloucestershire)).toEqual(GLOUCESTERSHIRE_REGISTER.filter((id) => !NOT_IMPORTED.includes(id)).sort());
+      // The register's page date is the assumed commencement of most rows: the day before, only NPAS (July 2013).
+      expect(ids(await collaborationsOf(database.db, 'gloucestershire', { asOf: '2017-08-23' }))).toEqual(['npas']);
+
+      const dorset = await listAgreements(database.db, { party: 'dorset' });
+      expect(ids(dorset)).toEqual(
+        [
+          'zephyr',
+          ...ZEPHYR_UNITS,
+          'ctiusw',
+          'npas',
+          'south-west-home-office-grants',
+          'forensic-analytical-services-procurement',
+          'south-west-regional-governance',
+          'swppd',
+          'south-west-ripa-authorisation',
+          'op-temperer',
+          'nabis',
+          'npcc',
+          'npocc',
+        ].sort(),
+      );
+      expect(dorset.every((row) => row.status === 'in-force')).toBe(true);
+      expect(ids(await listAgreements(database.db, { party: 'dorset' }))).toEqual(
+        ids(seed.agreements.filter((a) => !a.skip && a.parties.includes('dorset')).map((a) => ({ agreementId: a.id }))),
+      );
+
+      const gwent2010 = await collaborationsOf(database.db, 'gwent', { asOf: '2010-01-01' });
+      expect(ids(gwent2010)).toEqual(['ctp-wales', 'gwent-south-wales-joint-legal-services']);
+      const gwent2023 = await collaborationsOf(database.db, 'gwent', { asOf: '2023-01-01' });
+      expect(ids(gwent2023)).toEqual(
+        expect.arrayContaining(['tarian', 'shared-resource-service', 'surveillance-operations-service', 'npas']),
+      );
+    }, 120_000);
+  });
+}
