@@ -35,10 +35,10 @@ export interface ApiHarness {
 }
 
 /** Starts the real application on a fresh embedded PGlite directory (or the given DATABASE_URL). */
-export async function startApi(env: Record<string, string> = {}): Promise<ApiHarness> {
+export async function startApi(env: Record<string, string> = {}, options: { now?: string } = {}): Promise<ApiHarness> {
   const dataDir = await mkdtemp(join(tmpdir(), 'governance-api-'));
   const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'error', ...env });
-  const clock = new TestClock();
+  const clock = new TestClock(options.now === undefined ? undefined : new Date(options.now));
   const boot = async () => {
     const app = await createApp(config, { clock, logger: false });
     await app.init();
