@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
-import { loadConfig, type AppConfig } from '#config';
+import { loadConfig, type AppConfig, type AuthRole } from '#config';
+import { issueToken } from '../../apps/api/src/auth/token-issuer.js';
 import { createApp } from '../../apps/api/src/create-app.js';
 import { Clock } from '../../apps/api/src/infrastructure/clock.js';
 
@@ -23,9 +24,29 @@ export class TestClock extends Clock {
   }
 }
 
+export interface TokenClaims {
+  sub?: string;
+  roles?: AuthRole[];
+  force?: string | null;
+  expiresIn?: string;
+}
+
+/** Requests that carry one bearer token. */
+export interface Client {
+  get(path: string): request.Test;
+  post(path: string): request.Test;
+}
+
 export interface ApiHarness {
   app: NestExpressApplication;
+  /** Requests without a token (only /health and /docs answer them). */
   http: ReturnType<typeof request>;
+  /** A token the service accepts (signed with the secret generated in its DATA_DIR): admin by default. */
+  token(claims?: TokenClaims): Promise<string>;
+  /** Requests that send this token. */
+  client(token: string): Client;
+  /** Requests as ADMIN_SUB, an administrator. */
+  admin: Client;
   clock: TestClock;
   dataDir: string;
   config: AppConfig;
@@ -37,16 +58,29 @@ export interface ApiHarness {
 /** Starts the real application on a fresh embedded PGlite directory (or the given DATABASE_URL). */
 export async function startApi(env: Record<string, string> = {}, options: { now?: string } = {}): Promise<ApiHarness> {
   const dataDir = await mkdtemp(join(tmpdir(), 'governance-api-'));
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'error', ...env });
+  // Tests write far faster than a person: the rate limit has its own test (test/security).
+  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'error', RATE_LIMIT_WRITES: '1000000/1m', ...env });
   const clock = new TestClock(options.now === undefined ? undefined : new Date(options.now));
   const boot = async () => {
     const app = await createApp(config, { clock, logger: false });
     await app.init();
     return app;
   };
+  const app = await boot();
+  const token = (claims: TokenClaims = {}) =>
+    issueToken(config.auth, { sub: claims.sub ?? ADMIN_SUB, roles: claims.roles ?? ['admin'], force: claims.force ?? null, expiresIn: claims.expiresIn });
+  // With AUTH_JWKS_URL only the identity provider issues tokens: the test brings its own.
+  const adminToken = config.auth.mode === 'jwks' ? 'none-with-jwks' : await token();
+  const client = (bearer: string): Client => ({
+    get: (path) => harness.http.get(path).set('Authorization', `Bearer ${bearer}`),
+    post: (path) => harness.http.post(path).set('Authorization', `Bearer ${bearer}`),
+  });
   const harness: ApiHarness = {
-    app: await boot(),
+    app,
     http: undefined as never,
+    token,
+    client,
+    admin: client(adminToken),
     clock,
     dataDir,
     config,
@@ -64,4 +98,6 @@ export async function startApi(env: Record<string, string> = {}, options: { now?
   return harness;
 }
 
-export const ACTOR = 'officer.jones@thamesvalley.pnn.police.uk';
+export const ADMIN_SUB = 'admin.jones@thamesvalley.pnn.police.uk';
+/** The envelope's actor of what ADMIN_SUB records. */
+export const ADMIN_ACTOR = `admin:${ADMIN_SUB}`;

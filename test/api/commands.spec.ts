@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { ACTOR, startApi, type ApiHarness } from './api-harness.js';
+import { ADMIN_ACTOR, startApi, type ApiHarness } from './api-harness.js';
 
 /*
  * The command API through real HTTP on the real application over embedded PGlite: every write
@@ -10,10 +10,10 @@ import { ACTOR, startApi, type ApiHarness } from './api-harness.js';
 let api: ApiHarness;
 
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  api.http.post(path).set('X-Actor', ACTOR).set(headers).send(body as object);
+  api.admin.post(path).set(headers).send(body as object);
 
 const head = async (): Promise<string | null> => {
-  const res = await api.http.get('/events?limit=1000');
+  const res = await api.admin.get('/events?limit=1000');
   const events = res.body.events as { position: string }[];
   return events.length ? (events[events.length - 1] as { position: string }).position : null;
 };
@@ -53,14 +53,14 @@ describe('recording an agreement through its life', () => {
     expect(commenced.status).toBe(201);
     expect(commenced.body.revision).toBe(11);
 
-    const trail = await api.http.get('/streams/agreement-zephyr/events');
+    const trail = await api.admin.get('/streams/agreement-zephyr/events');
     expect(trail.status).toBe(200);
     const types = (trail.body.events as { type: string }[]).map((e) => e.type);
     expect(types[0]).toBe('AgreementDrafted');
     expect(types.at(-1)).toBe('AgreementCameIntoForce');
     expect(types.filter((t) => t === 'AgreementSigned')).toHaveLength(5);
     const first = trail.body.events[0];
-    expect(first).toMatchObject({ streamId: 'agreement-zephyr', revision: 0, schemaVersion: 1, actor: ACTOR, occurredAt: '2014-01-10T00:00:00.000Z', causationId: null });
+    expect(first).toMatchObject({ streamId: 'agreement-zephyr', revision: 0, schemaVersion: 1, actor: ADMIN_ACTOR, occurredAt: '2014-01-10T00:00:00.000Z', causationId: null });
     for (const field of ['eventId', 'position', 'recordedAt', 'correlationId']) expect(first[field]).toEqual(expect.any(String));
   });
 
@@ -79,7 +79,7 @@ describe('recording an agreement through its life', () => {
       const res = await post(path, body);
       expect({ path, status: res.status, body: res.body }).toMatchObject({ path, status: 201 });
     }
-    const trail = await api.http.get('/streams/agreement-zephyr/events?fromRevision=12');
+    const trail = await api.admin.get('/streams/agreement-zephyr/events?fromRevision=12');
     const savings = (trail.body.events as { type: string; data: { amountPence?: number } }[]).filter((e) => e.type === 'SavingsRealised');
     expect(savings[0]?.data.amountPence).toBe(850000050);
 
@@ -131,7 +131,7 @@ describe('boards, bodies and decisions', () => {
       const res = await post(path, body);
       expect({ path, status: res.status, body: res.body }).toMatchObject({ path, status: 201 });
     }
-    const held = (await api.http.get('/streams/board-hampshire-tvp/events')).body.events.find((e: { type: string }) => e.type === 'BoardMeetingHeld');
+    const held = (await api.admin.get('/streams/board-hampshire-tvp/events')).body.events.find((e: { type: string }) => e.type === 'BoardMeetingHeld');
     expect(held.data.quorate).toBe(true);
   });
 });
@@ -201,14 +201,17 @@ describe('validation: problem+json naming each bad field, nothing written', () =
     expect(await head()).toBe(before);
   });
 
-  test('writes need X-Actor', async () => {
-    const res = await api.http.post('/agreements/zephyr/variations').send({ summary: 'x', occurredAt: '2016-01-01' });
-    expect(res.status).toBe(400);
-    expect(res.body.errors).toContainEqual(expect.objectContaining({ field: 'X-Actor', rule: 'required' }));
+  test('writes need a bearer token; an X-Actor header names nobody', async () => {
+    const before = await head();
+    const res = await api.http.post('/agreements/zephyr/variations').set('X-Actor', 'someone').send({ summary: 'x', occurredAt: '2016-01-01' });
+    expect(res.status).toBe(401);
+    expect(res.headers['www-authenticate']).toMatch(/^Bearer /);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(await head()).toBe(before);
   });
 
   test('malformed JSON is a 400 problem', async () => {
-    const res = await api.http.post('/agreements').set('X-Actor', ACTOR).set('content-type', 'application/json').send('{"id": ');
+    const res = await api.admin.post('/agreements').set('content-type', 'application/json').send('{"id": ');
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
   });
@@ -263,7 +266,7 @@ describe('domain rules: 409 with a message a person understands, nothing written
 
 describe('optimistic concurrency and idempotency', () => {
   test('a stale expectedRevision is refused with 409 and the current revision', async () => {
-    const trail = await api.http.get('/streams/agreement-zephyr/events?limit=1000');
+    const trail = await api.admin.get('/streams/agreement-zephyr/events?limit=1000');
     const current = trail.body.events.length - 1;
     const before = await head();
     const res = await post('/agreements/zephyr/variations', { summary: 'Stale edit', occurredAt: '2016-05-01', expectedRevision: current - 1 });
@@ -304,18 +307,18 @@ describe('optimistic concurrency and idempotency', () => {
 
 describe('audit trail reads', () => {
   test('pages the global log in position order', async () => {
-    const page1 = await api.http.get('/events?limit=5');
+    const page1 = await api.admin.get('/events?limit=5');
     expect(page1.status).toBe(200);
     expect(page1.body.events).toHaveLength(5);
-    const page2 = await api.http.get(`/events?fromPosition=${page1.body.next}&limit=5`);
+    const page2 = await api.admin.get(`/events?fromPosition=${page1.body.next}&limit=5`);
     const positions = [...page1.body.events, ...page2.body.events].map((e: { position: string }) => BigInt(e.position));
     for (let i = 1; i < positions.length; i++) expect(positions[i]! > positions[i - 1]!).toBe(true);
   });
 
   test('an unknown stream is a 404 problem; bad paging is a 400 problem', async () => {
-    expect((await api.http.get('/streams/agreement-nope/events')).status).toBe(404);
-    expect((await api.http.get('/events?limit=0')).status).toBe(400);
-    expect((await api.http.get('/events?fromPosition=-1')).status).toBe(400);
+    expect((await api.admin.get('/streams/agreement-nope/events')).status).toBe(404);
+    expect((await api.admin.get('/events?limit=0')).status).toBe(400);
+    expect((await api.admin.get('/events?fromPosition=-1')).status).toBe(400);
   });
 
   test('the OpenAPI document describes every write endpoint', async () => {
@@ -329,9 +332,9 @@ describe('audit trail reads', () => {
 
 describe('durability', () => {
   test('a restart on the same data directory keeps every event', async () => {
-    const before = (await api.http.get('/events?limit=1000')).body.events;
+    const before = (await api.admin.get('/events?limit=1000')).body.events;
     await api.restart();
-    const after = (await api.http.get('/events?limit=1000')).body.events;
+    const after = (await api.admin.get('/events?limit=1000')).body.events;
     expect(after).toEqual(before);
     expect((await post('/agreements/zephyr/variations', { summary: 'After restart', occurredAt: '2016-08-01' })).status).toBe(201);
   });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { ACTOR, startApi, type ApiHarness } from './api-harness.js';
+import { startApi, type ApiHarness } from './api-harness.js';
 
 /*
  * The read endpoints through real HTTP: register, one agreement (and its bitemporal views),
@@ -11,12 +11,12 @@ let api: ApiHarness;
 let last = '0';
 
 async function post(path: string, body: object): Promise<void> {
-  const res = await api.http.post(path).set('X-Actor', ACTOR).send(body);
+  const res = await api.admin.post(path).send(body);
   if (res.status !== 201) throw new Error(`${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
   last = res.body.position;
 }
 
-const get = (path: string) => api.http.get(path + (path.includes('?') ? '&' : '?') + `minPosition=${last}`);
+const get = (path: string) => api.admin.get(path + (path.includes('?') ? '&' : '?') + `minPosition=${last}`);
 
 /** Polls a condition the background evaluator brings about (bounded; no timing is asserted). */
 async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
@@ -69,12 +69,12 @@ describe('register and agreements', () => {
   });
 
   test('bad query parameters are 400 problems naming them', async () => {
-    const res = await api.http.get('/agreements?status=maybe&party=Not%20A%20Slug');
+    const res = await api.admin.get('/agreements?status=maybe&party=Not%20A%20Slug');
     expect(res.status).toBe(400);
     const fields = res.body.errors.map((e: { field: string }) => e.field);
     expect(fields).toEqual(expect.arrayContaining(['status', 'party']));
-    expect((await api.http.get('/agreements/zephyr?asOf=2015-02-30')).status).toBe(400);
-    expect((await api.http.get('/agreements?minPosition=soon')).status).toBe(400);
+    expect((await api.admin.get('/agreements/zephyr?asOf=2015-02-30')).status).toBe(400);
+    expect((await api.admin.get('/agreements?minPosition=soon')).status).toBe(400);
   });
 
   test('a late entry changes asOf answers for the past but not knownAt answers from before it was recorded', async () => {
@@ -84,14 +84,14 @@ describe('register and agreements', () => {
     // Logged in May 2016, it happened on 31 December 2015.
     await post('/agreements/zephyr/withdrawals', { party: 'dorset', occurredAt: '2015-12-31' });
 
-    const asOfAfter = await api.http.get('/agreements/zephyr?asOf=2016-01-15');
+    const asOfAfter = await api.admin.get('/agreements/zephyr?asOf=2016-01-15');
     expect(asOfAfter.status).toBe(200);
     const partiesOf = (body: { agreement: { parties: { id: string }[] } }) => body.agreement.parties.map((p) => p.id);
     expect(partiesOf(asOfAfter.body)).not.toContain('dorset');
     expect(asOfAfter.body.agreement.formerParties).toContainEqual(expect.objectContaining({ id: 'dorset', leftOn: '2015-12-31' }));
-    const asOfBefore = await api.http.get('/agreements/zephyr?asOf=2015-11-30');
+    const asOfBefore = await api.admin.get('/agreements/zephyr?asOf=2015-11-30');
     expect(partiesOf(asOfBefore.body)).toContain('dorset');
-    const knownEarlier = await api.http.get(`/agreements/zephyr?asOf=2016-01-15&knownAt=${encodeURIComponent(recordedBefore)}`);
+    const knownEarlier = await api.admin.get(`/agreements/zephyr?asOf=2016-01-15&knownAt=${encodeURIComponent(recordedBefore)}`);
     expect(knownEarlier.status).toBe(200);
     expect(partiesOf(knownEarlier.body)).toContain('dorset');
     expect(knownEarlier.body.knownAt).toBe(recordedBefore);
@@ -136,25 +136,26 @@ describe('boards, compliance and alerts', () => {
     expect(compliance.body.reasons.join(' ')).toMatch(/cancel/i);
 
     const open = await eventually(
-      () => api.http.get('/alerts?status=open&rule=meeting-cancelled-not-rearranged'),
+      () => api.admin.get('/alerts?status=open&rule=meeting-cancelled-not-rearranged'),
       (res) => res.body.alerts?.length === 2,
     );
     expect(open.body.alerts).toHaveLength(2);
 
     const q2 = open.body.alerts.find((a: { alertId: string }) => a.alertId.includes('2015-q2'));
-    const ack = await api.http.post(`/alerts/${q2.alertId}/acknowledgement`).set('X-Actor', 'auditor.brown').send({ note: 'Raised with the chair' });
+    const officer = api.client(await api.token({ sub: 'officer.brown', roles: ['officer'], force: 'thames-valley' }));
+    const ack = await officer.post(`/alerts/${q2.alertId}/acknowledgement`).send({ note: 'Raised with the chair' });
     expect(ack.status).toBe(201);
-    const trail = await api.http.get(`/streams/alert-${q2.alertId}/events`);
+    const trail = await api.admin.get(`/streams/alert-${q2.alertId}/events`);
     expect(trail.body.events.map((e: { type: string }) => e.type)).toEqual(['AlertRaised', 'AlertAcknowledged']);
-    expect(trail.body.events[1].actor).toBe('auditor.brown');
+    expect(trail.body.events[1].actor).toBe('officer:officer.brown (thames-valley)');
 
     await post('/boards/hampshire-tvp/meetings/2015-q2/rearrangement', { newDate: '2016-05-20', occurredAt: '2016-05-10' });
     const remaining = await eventually(
-      () => api.http.get('/alerts?status=open&rule=meeting-cancelled-not-rearranged'),
+      () => api.admin.get('/alerts?status=open&rule=meeting-cancelled-not-rearranged'),
       (res) => res.body.alerts?.length === 1,
     );
     expect(remaining.body.alerts.map((a: { alertId: string }) => a.alertId)).toEqual([expect.stringContaining('2015-q3')]);
-    const resolved = await api.http.get('/alerts?status=resolved');
+    const resolved = await api.admin.get('/alerts?status=resolved');
     expect(resolved.body.alerts.map((a: { alertId: string }) => a.alertId)).toContain(q2.alertId);
   });
 
@@ -170,6 +171,6 @@ describe('boards, compliance and alerts', () => {
     expect((await get('/boards/nope/compliance')).status).toBe(404);
     expect((await get('/boards/hampshire-tvp/compliance?financialYear=2015-17')).status).toBe(400);
     expect((await get('/alerts/nope')).status).toBe(404);
-    expect((await api.http.post('/alerts/nope/acknowledgement').set('X-Actor', ACTOR).send({})).status).toBe(404);
+    expect((await api.admin.post('/alerts/nope/acknowledgement').send({})).status).toBe(404);
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import kafkajs from 'kafkajs';
-import { ACTOR, startApi, type ApiHarness } from '../api/api-harness.js';
+import { startApi, type ApiHarness } from '../api/api-harness.js';
 import { ensureKafka } from '../support/kafka.js';
 
 /*
@@ -17,7 +17,7 @@ const kafkaTest = kafka ? test : test.skip;
 let api: ApiHarness;
 
 async function post(path: string, body: object): Promise<void> {
-  const res = await api.http.post(path).set('X-Actor', ACTOR).send(body);
+  const res = await api.admin.post(path).send(body);
   if (res.status !== 201) throw new Error(`${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
 }
 
@@ -76,7 +76,7 @@ describe('Hampshire/Thames Valley bilateral board, 2015-16', () => {
     await post('/boards/hampshire-tvp/meetings/2015-q4/held', { occurredAt: '2016-03-15', attendees });
 
     const open = await eventually(
-      () => api.http.get('/alerts?status=open&rule=meeting-cancelled-not-rearranged'),
+      () => api.admin.get('/alerts?status=open&rule=meeting-cancelled-not-rearranged'),
       (res) => res.body.alerts?.length === 2,
     );
     const alertIds: string[] = open.body.alerts.map((a: { alertId: string }) => a.alertId).sort();
@@ -84,7 +84,7 @@ describe('Hampshire/Thames Valley bilateral board, 2015-16', () => {
 
     await post('/boards/hampshire-tvp/meetings/2015-q2/rearrangement', { newDate: '2016-05-20', occurredAt: '2016-04-20' });
     const stillOpen = await eventually(
-      () => api.http.get('/alerts?status=open&rule=meeting-cancelled-not-rearranged'),
+      () => api.admin.get('/alerts?status=open&rule=meeting-cancelled-not-rearranged'),
       (res) => res.body.alerts?.length === 1,
     );
     expect(stillOpen.body.alerts[0].alertId).toContain('2015-q3');
@@ -92,7 +92,7 @@ describe('Hampshire/Thames Valley bilateral board, 2015-16', () => {
     // The events of this run's alert streams, as the audit trail has them…
     const expected = new Map<string, string>();
     for (const id of alertIds) {
-      const trail = await api.http.get(`/streams/alert-${id}/events`);
+      const trail = await api.admin.get(`/streams/alert-${id}/events`);
       for (const e of trail.body.events as { eventId: string; type: string }[]) expected.set(e.eventId, e.type);
     }
     expect([...expected.values()].sort()).toEqual(['AlertRaised', 'AlertRaised', 'AlertResolved']);

@@ -12,7 +12,7 @@ let head: string;
 beforeAll(async () => {
   // The seed documents speak as of 2017 (Gloucestershire) and 2023 (Gwent): facts cannot be in the future.
   api = await startApi({ IMPORT_ON_START: 'seeds/collaborations.json' }, { now: '2024-01-01T09:00:00.000Z' });
-  head = (await api.http.get('/health')).body.info.database.headPosition;
+  head = (await api.admin.get('/health')).body.info.database.headPosition;
 }, 120_000);
 
 afterAll(async () => {
@@ -21,7 +21,7 @@ afterAll(async () => {
 
 describe('the seed collaborations, imported on start', () => {
   test('Gloucestershire belongs to the collaborations of its register', async () => {
-    const res = await api.http.get(`/bodies/gloucestershire/collaborations?asOf=2018-01-01&minPosition=${head}`);
+    const res = await api.admin.get(`/bodies/gloucestershire/collaborations?asOf=2018-01-01&minPosition=${head}`);
     expect(res.status).toBe(200);
     const ids = res.body.collaborations.map((c: { agreementId: string }) => c.agreementId);
     expect(ids.length).toBeGreaterThanOrEqual(19);
@@ -29,7 +29,7 @@ describe('the seed collaborations, imported on start', () => {
   });
 
   test('Dorset is a party to the South West collaborations', async () => {
-    const res = await api.http.get(`/agreements?party=dorset&minPosition=${head}`);
+    const res = await api.admin.get(`/agreements?party=dorset&minPosition=${head}`);
     expect(res.status).toBe(200);
     const titles = res.body.agreements.map((a: { title: string }) => a.title).join(' | ');
     expect(titles).toMatch(/Zephyr/);
@@ -38,6 +38,6 @@ describe('the seed collaborations, imported on start', () => {
 
   test('starting again on the same data imports nothing twice', async () => {
     await api.restart();
-    expect((await api.http.get('/health')).body.info.database.headPosition).toBe(head);
+    expect((await api.admin.get('/health')).body.info.database.headPosition).toBe(head);
   });
 });

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { AppConfig } from '#config';
+import { AuthModule } from './auth/auth.module.js';
 import { AuditTrailController } from './audit/audit-trail.http.controller.js';
 import type { Clock } from './infrastructure/clock.js';
 import { ConfigModule } from './infrastructure/config.module.js';
@@ -19,6 +20,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config, clock),
         PersistenceModule,
+        AuthModule,
         HealthModule,
         CqrsModule.forRoot(),
         BackgroundModule.forRoot(config, { run: config.workers === 'on' }),

@@ -14,6 +14,9 @@ describe('configuration', () => {
       workers: 'on',
       alertWebhookUrls: [],
       importOnStart: null,
+      auth: { mode: 'generated', secretFile: 'data/auth-secret', issuer: 'governance-tracker', audience: 'governance-tracker-api' },
+      writeRateLimit: { limit: 120, windowMs: 60_000 },
+      corsOrigins: [],
     });
   });
 
@@ -40,6 +43,48 @@ describe('configuration', () => {
       const message = (error as Error).message;
       for (const name of ['PORT', 'COMPLIANCE_TICK', 'DATABASE_URL', 'KAFKA_BROKERS', 'WORKERS', 'ALERT_WEBHOOK_URLS']) expect(message).toContain(name);
     }
+  });
+
+  describe('authentication', () => {
+    const secret = 'x'.repeat(32);
+
+    test('a shared secret, with issuer and audience', () => {
+      expect(loadConfig({ AUTH_JWT_SECRET: secret, AUTH_ISSUER: 'https://idp.example', AUTH_AUDIENCE: 'tracker' }).auth).toEqual({
+        mode: 'secret',
+        secret,
+        issuer: 'https://idp.example',
+        audience: 'tracker',
+      });
+    });
+
+    test('a JWKS URL, https unless on localhost', () => {
+      expect(loadConfig({ AUTH_JWKS_URL: 'https://idp.example/jwks' }).auth).toMatchObject({ mode: 'jwks', jwksUrl: 'https://idp.example/jwks' });
+      expect(loadConfig({ AUTH_JWKS_URL: 'http://127.0.0.1:9000/jwks' }).auth.mode).toBe('jwks');
+      expect(() => loadConfig({ AUTH_JWKS_URL: 'http://idp.example/jwks' })).toThrow(/https/);
+    });
+
+    test('refuses a short secret, and both ways at once', () => {
+      expect(() => loadConfig({ AUTH_JWT_SECRET: 'short' })).toThrow(/at least 32 bytes/);
+      expect(() => loadConfig({ AUTH_JWT_SECRET: secret, AUTH_JWKS_URL: 'https://idp.example/jwks' })).toThrow(/not both/);
+    });
+
+    test('PostgreSQL without auth settings is unconfigured (the API refuses to start) unless a dev secret file is chosen', () => {
+      const config = loadConfig({ DATABASE_URL: 'postgres://u@db/gov' });
+      expect(config.auth.mode).toBe('unconfigured');
+      expect(config.auth.mode === 'unconfigured' && config.auth.reason).toMatch(/AUTH_JWT_SECRET/);
+      expect(loadConfig({ DATABASE_URL: 'postgres://u@db/gov', AUTH_DEV_SECRET_FILE: '/run/secret' }).auth).toMatchObject({
+        mode: 'generated',
+        secretFile: '/run/secret',
+      });
+    });
+  });
+
+  test('write rate limit and CORS origins', () => {
+    const config = loadConfig({ RATE_LIMIT_WRITES: '10/30s', CORS_ORIGINS: 'https://a.example, http://localhost:5173' });
+    expect(config.writeRateLimit).toEqual({ limit: 10, windowMs: 30_000 });
+    expect(config.corsOrigins).toEqual(['https://a.example', 'http://localhost:5173']);
+    expect(() => loadConfig({ RATE_LIMIT_WRITES: 'lots' })).toThrow(/RATE_LIMIT_WRITES/);
+    expect(() => loadConfig({ CORS_ORIGINS: 'https://a.example/path' })).toThrow(/CORS_ORIGINS/);
   });
 
   test.each([

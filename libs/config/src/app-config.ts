@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+
 /**
  * The one typed, validated configuration of the service (STYLE.md rule 9). Nothing else reads
  * `process.env`. Every variable has a default that just works on a laptop: no DATABASE_URL means
@@ -23,7 +25,34 @@ export interface AppConfig {
   alertWebhookUrls: string[];
   /** A seed file imported (idempotently) on start; null → none. */
   importOnStart: string | null;
+  /** How bearer tokens are verified (see AuthConfig). */
+  auth: AuthConfig;
+  /** Writes one principal may make per window (`RATE_LIMIT_WRITES`, e.g. `120/1m`). */
+  writeRateLimit: { limit: number; windowMs: number };
+  /** Origins a browser may call the API from (`CORS_ORIGINS`); empty → CORS closed. */
+  corsOrigins: string[];
 }
+
+export const AUTH_ROLES = ['officer', 'auditor', 'admin'] as const;
+export type AuthRole = (typeof AUTH_ROLES)[number];
+
+/**
+ * Bearer-token verification. `secret`: HS256 with AUTH_JWT_SECRET. `jwks`: RS256/ES256 against the
+ * keys at AUTH_JWKS_URL (an identity provider). `generated`: HS256 with a secret the service
+ * generates in a file (DATA_DIR/auth-secret) so a laptop needs no setup; the CLI's `token`
+ * command signs with the same file. `unconfigured`: a PostgreSQL deployment without auth
+ * settings; the API refuses to start (a production service must not run on a generated secret
+ * by accident) while the worker and the CLI's other commands, which verify no tokens, still run.
+ */
+export type AuthConfig = { issuer: string; audience: string } & (
+  | { mode: 'secret'; secret: string }
+  | { mode: 'jwks'; jwksUrl: string }
+  | { mode: 'generated'; secretFile: string }
+  | { mode: 'unconfigured'; reason: string }
+);
+
+export const DEFAULT_AUTH_ISSUER = 'governance-tracker';
+export const DEFAULT_AUTH_AUDIENCE = 'governance-tracker-api';
 
 export class ConfigurationError extends Error {
   constructor(readonly problems: string[]) {
@@ -103,10 +132,29 @@ export function loadConfig(env: Env): AppConfig {
     if (!isHttpUrl(url)) problems.push(`ALERT_WEBHOOK_URLS must be a comma-separated list of http(s) URLs, and "${url}" is not.`);
   }
 
+  const dataDir = value('DATA_DIR') ?? './data';
+  const auth = authConfig(value, databaseUrl, dataDir, problems);
+
+  const rate = value('RATE_LIMIT_WRITES') ?? '120/1m';
+  const writeRateLimit = parseRate(rate);
+  if (writeRateLimit === null) {
+    problems.push(`RATE_LIMIT_WRITES must be a count per duration such as 120/1m, not "${rate}".`);
+  }
+
+  const corsOrigins = (value('CORS_ORIGINS') ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o !== '');
+  for (const origin of corsOrigins) {
+    if (!isHttpUrl(origin) || new URL(origin).origin !== origin) {
+      problems.push(`CORS_ORIGINS must be a comma-separated list of origins such as https://governance.example.org, and "${origin}" is not.`);
+    }
+  }
+
   if (problems.length > 0) throw new ConfigurationError(problems);
   return {
     databaseUrl,
-    dataDir: value('DATA_DIR') ?? './data',
+    dataDir,
     kafkaBrokers,
     port,
     host: value('HOST') ?? '0.0.0.0',
@@ -115,7 +163,61 @@ export function loadConfig(env: Env): AppConfig {
     workers: workers as AppConfig['workers'],
     alertWebhookUrls,
     importOnStart: value('IMPORT_ON_START') ?? null,
+    auth,
+    writeRateLimit: writeRateLimit as AppConfig['writeRateLimit'],
+    corsOrigins,
   };
+}
+
+/** `120/1m` → 120 requests per minute; null when malformed. */
+export function parseRate(text: string): { limit: number; windowMs: number } | null {
+  const [count, window, ...rest] = text.split('/');
+  if (rest.length > 0 || count === undefined || window === undefined || !/^\d{1,9}$/.test(count.trim())) return null;
+  const limit = Number(count.trim());
+  const windowMs = parseDuration(window);
+  return limit > 0 && windowMs !== null ? { limit, windowMs } : null;
+}
+
+/** 256 bits: the least an HS256 key should carry (RFC 7518 §3.2). */
+const MIN_SECRET_BYTES = 32;
+
+function authConfig(value: (name: string) => string | undefined, databaseUrl: string | null, dataDir: string, problems: string[]): AuthConfig {
+  const issuer = value('AUTH_ISSUER') ?? DEFAULT_AUTH_ISSUER;
+  const audience = value('AUTH_AUDIENCE') ?? DEFAULT_AUTH_AUDIENCE;
+  const secret = value('AUTH_JWT_SECRET');
+  const jwksUrl = value('AUTH_JWKS_URL');
+  const devSecretFile = value('AUTH_DEV_SECRET_FILE');
+  if (secret !== undefined && jwksUrl !== undefined) {
+    problems.push('Set AUTH_JWT_SECRET or AUTH_JWKS_URL, not both: tokens are verified one way.');
+  }
+  if (secret !== undefined) {
+    if (Buffer.byteLength(secret, 'utf8') < MIN_SECRET_BYTES) {
+      problems.push(`AUTH_JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes (256 bits), e.g. the output of \`openssl rand -base64 32\`.`);
+    }
+    return { issuer, audience, mode: 'secret', secret };
+  }
+  if (jwksUrl !== undefined) {
+    if (!isHttpUrl(jwksUrl)) {
+      problems.push(`AUTH_JWKS_URL must be an http(s) URL, not "${jwksUrl}".`);
+    } else {
+      const url = new URL(jwksUrl);
+      const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+      if (url.protocol !== 'https:' && !local) problems.push('AUTH_JWKS_URL must use https (plain http is accepted for localhost only).');
+    }
+    return { issuer, audience, mode: 'jwks', jwksUrl };
+  }
+  if (devSecretFile !== undefined) return { issuer, audience, mode: 'generated', secretFile: devSecretFile };
+  if (databaseUrl !== null) {
+    return {
+      issuer,
+      audience,
+      mode: 'unconfigured',
+      reason:
+        'With DATABASE_URL set, configure how tokens are verified: AUTH_JWT_SECRET (HS256, at least 32 bytes) or AUTH_JWKS_URL ' +
+        "(your identity provider's keys). To use a secret generated on this machine instead, set AUTH_DEV_SECRET_FILE to its path.",
+    };
+  }
+  return { issuer, audience, mode: 'generated', secretFile: join(dataDir, 'auth-secret') };
 }
 
 /** The configuration of this process, from its environment. */

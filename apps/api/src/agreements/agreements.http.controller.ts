@@ -1,7 +1,8 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { gbpToPence, type AgreementCommand } from '#domain';
+import { Writes, WritesAgreement } from '../auth/access.decorators.js';
 import { ExecuteAgreementCommand } from '../commands/aggregate-commands.js';
 import type { CommandContext, WriteResult } from '../commands/command-runner.js';
 import { ReferenceData, EntityIdParam } from '../commands/reference-data.js';
@@ -27,7 +28,6 @@ import {
 const Id = () => Param('id', new EntityIdParam('id'));
 
 @ApiTags('agreements')
-@ApiSecurity('actor')
 @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retried request with the same key appends nothing and gets the first answer.' })
 @ApiCreatedResponse({ type: WriteResultDto })
 @ApiConflictResponse({ description: 'A rule of the agreement is broken, or the record changed since expectedRevision (problem+json).' })
@@ -43,9 +43,9 @@ export class AgreementsController {
     return this.bus.execute(new ExecuteAgreementCommand(command, context));
   }
 
-
   @Post()
   @HttpCode(201)
+  @Writes({ kind: 'new-agreement' })
   @ApiOperation({ summary: 'Draft a collaboration agreement with its parties.' })
   async draft(@Body() body: DraftAgreementRequest, @Context() context: CommandContext): Promise<WriteResult> {
     const parties = await this.references.bodies(body.parties, 'parties');
@@ -69,6 +69,7 @@ export class AgreementsController {
 
   @Post(':id/signatures')
   @HttpCode(201)
+  @WritesAgreement()
   @ApiOperation({ summary: 'Record that a party signed the agreement.' })
   sign(@Id() id: string, @Body() body: SignAgreementRequest, @Context() context: CommandContext): Promise<WriteResult> {
     return this.execute(
@@ -79,6 +80,7 @@ export class AgreementsController {
 
   @Post(':id/pcc-approvals')
   @HttpCode(201)
+  @WritesAgreement()
   @ApiOperation({ summary: "Record that a police party's local policing body (PCC, PFCC, mayor) approved the agreement." })
   approve(@Id() id: string, @Body() body: PccApprovalRequest, @Context() context: CommandContext): Promise<WriteResult> {
     return this.execute(
@@ -89,6 +91,7 @@ export class AgreementsController {
 
   @Post(':id/commencement')
   @HttpCode(201)
+  @WritesAgreement()
   @ApiOperation({ summary: 'Bring the agreement into force (needs every signature and PCC approval).' })
   commence(@Id() id: string, @Body() body: CommencementRequest, @Context() context: CommandContext): Promise<WriteResult> {
     return this.execute(stamp('BringIntoForce', { agreementId: id, occurredAt: body.occurredAt }, this.clock), context);
@@ -96,6 +99,7 @@ export class AgreementsController {
 
   @Post(':id/variations')
   @HttpCode(201)
+  @WritesAgreement()
   @ApiOperation({ summary: 'Record a variation of an agreement in force.' })
   vary(@Id() id: string, @Body() body: VariationRequest, @Context() context: CommandContext): Promise<WriteResult> {
     return this.execute(
@@ -106,6 +110,7 @@ export class AgreementsController {
 
   @Post(':id/host')
   @HttpCode(201)
+  @WritesAgreement()
   @ApiOperation({ summary: 'Change the host force.' })
   changeHost(@Id() id: string, @Body() body: HostChangeRequest, @Context() context: CommandContext): Promise<WriteResult> {
     return this.execute(
@@ -116,6 +121,7 @@ export class AgreementsController {
 
   @Post(':id/parties')
   @HttpCode(201)
+  @WritesAgreement()
   @ApiOperation({ summary: 'Add a party (while drafted) or record a party joining (in force).' })
   async join(@Id() id: string, @Body() body: PartyRequest, @Context() context: CommandContext): Promise<WriteResult> {
     const party = await this.references.body(body.party, 'party');
@@ -124,6 +130,7 @@ export class AgreementsController {
 
   @Post(':id/withdrawal-notices')
   @HttpCode(201)
+  @WritesAgreement()
   @ApiOperation({ summary: 'Record that a party gave notice of withdrawal, effective on a date.' })
   notice(@Id() id: string, @Body() body: WithdrawalNoticeRequest, @Context() context: CommandContext): Promise<WriteResult> {
     return this.execute(
@@ -134,6 +141,7 @@ export class AgreementsController {
 
   @Post(':id/withdrawals')
   @HttpCode(201)
+  @WritesAgreement()
   @ApiOperation({ summary: 'Record that a party withdrew.' })
   withdraw(@Id() id: string, @Body() body: WithdrawalRequest, @Context() context: CommandContext): Promise<WriteResult> {
     return this.execute(
@@ -144,6 +152,7 @@ export class AgreementsController {
 
   @Post(':id/reviews')
   @HttpCode(201)
+  @WritesAgreement()
   @ApiOperation({ summary: 'Record a review of the agreement and when the next one is due.' })
   review(@Id() id: string, @Body() body: ReviewRequest, @Context() context: CommandContext): Promise<WriteResult> {
     return this.execute(
@@ -154,6 +163,7 @@ export class AgreementsController {
 
   @Post(':id/termination')
   @HttpCode(201)
+  @WritesAgreement()
   @ApiOperation({ summary: 'Terminate the agreement. Nothing can be recorded against it afterwards.' })
   terminate(@Id() id: string, @Body() body: TerminationRequest, @Context() context: CommandContext): Promise<WriteResult> {
     return this.execute(
@@ -164,6 +174,7 @@ export class AgreementsController {
 
   @Post(':id/savings')
   @HttpCode(201)
+  @WritesAgreement()
   @ApiOperation({ summary: 'Record savings forecast or realised for a financial year.' })
   savings(@Id() id: string, @Body() body: SavingsRequest, @Context() context: CommandContext): Promise<WriteResult> {
     return this.execute(

@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOperation, ApiPropertyOptional, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiHeader, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { ALERT_VIEW_STATUSES, getAlert, listAlerts, type AlertViewStatus } from '#alerting';
 import { ALERT_RULES, ALERT_SEVERITIES, alertDecider, alertStreamId, type AlertRule, type AlertSeverity } from '#domain';
 import { SqlDatabase } from '#event-store';
+import { Writes } from '../auth/access.decorators.js';
 import { CommandRunner, type CommandContext, type WriteResult } from '../commands/command-runner.js';
 import { EntityIdParam } from '../commands/reference-data.js';
 import { Context } from '../commands/request-context.js';
@@ -58,7 +59,7 @@ export class AlertsController {
 
   @Post(':id/acknowledgement')
   @HttpCode(201)
-  @ApiSecurity('actor')
+  @Writes({ kind: 'alert', param: 'id' })
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiOperation({ summary: 'Acknowledge an open alert, with a note; the alert stays until its condition clears.' })
   @ApiCreatedResponse({ type: WriteResultDto })

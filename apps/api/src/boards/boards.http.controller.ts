@@ -1,7 +1,8 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { BoardCommand } from '#domain';
+import { AdminOnly, WritesBoard } from '../auth/access.decorators.js';
 import { ExecuteBoardCommand } from '../commands/aggregate-commands.js';
 import type { CommandContext, WriteResult } from '../commands/command-runner.js';
 import { ReferenceData, EntityIdParam } from '../commands/reference-data.js';
@@ -22,7 +23,6 @@ const Id = () => Param('id', new EntityIdParam('id'));
 const MeetingId = () => Param('mid', new EntityIdParam('mid'));
 
 @ApiTags('boards')
-@ApiSecurity('actor')
 @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retried request with the same key appends nothing and gets the first answer.' })
 @ApiCreatedResponse({ type: WriteResultDto })
 @ApiConflictResponse({ description: 'A rule of the board is broken, or the record changed since expectedRevision (problem+json).' })
@@ -40,6 +40,7 @@ export class BoardsController {
 
   @Post()
   @HttpCode(201)
+  @AdminOnly('establish governance boards')
   @ApiOperation({ summary: 'Establish a governance board over one or more agreements, with its terms of reference.' })
   async establish(@Body() body: EstablishBoardRequest, @Context() context: CommandContext): Promise<WriteResult> {
     const agreements = await Promise.all(body.agreements.map((id) => this.references.agreement(id)));
@@ -64,6 +65,7 @@ export class BoardsController {
 
   @Post(':id/terms')
   @HttpCode(201)
+  @WritesBoard()
   @ApiOperation({ summary: "Change the board's chair or terms of reference." })
   changeTerms(@Id() id: string, @Body() body: ChangeBoardTermsRequest, @Context() context: CommandContext): Promise<WriteResult> {
     const { chair, maxDaysBetweenMeetings, quorum, rearrangeWithinDays, occurredAt } = body;
@@ -75,6 +77,7 @@ export class BoardsController {
 
   @Post(':id/meetings')
   @HttpCode(201)
+  @WritesBoard()
   @ApiOperation({ summary: 'Schedule a board meeting.' })
   schedule(@Id() id: string, @Body() body: ScheduleMeetingRequest, @Context() context: CommandContext): Promise<WriteResult> {
     return this.execute(stamp('ScheduleMeeting', { boardId: id, meetingId: body.meetingId, scheduledFor: body.scheduledFor }, this.clock), context);
@@ -82,6 +85,7 @@ export class BoardsController {
 
   @Post(':id/meetings/:mid/held')
   @HttpCode(201)
+  @WritesBoard()
   @ApiOperation({ summary: 'Record that a meeting was held and who attended; quorum is computed from the attendees.' })
   async held(@Id() id: string, @MeetingId() mid: string, @Body() body: HoldMeetingRequest, @Context() context: CommandContext): Promise<WriteResult> {
     await Promise.all(body.attendees.map((a, i) => this.references.body(a.body, `attendees[${i}].body`)));
@@ -91,6 +95,7 @@ export class BoardsController {
 
   @Post(':id/meetings/:mid/cancellation')
   @HttpCode(201)
+  @WritesBoard()
   @ApiOperation({ summary: 'Record that a meeting was cancelled.' })
   cancel(@Id() id: string, @MeetingId() mid: string, @Body() body: CancelMeetingRequest, @Context() context: CommandContext): Promise<WriteResult> {
     return this.execute(stamp('CancelMeeting', { boardId: id, meetingId: mid, reason: body.reason, occurredAt: body.occurredAt }, this.clock), context);
@@ -98,6 +103,7 @@ export class BoardsController {
 
   @Post(':id/meetings/:mid/rearrangement')
   @HttpCode(201)
+  @WritesBoard()
   @ApiOperation({ summary: 'Rearrange a meeting (a cancelled one is back on at the new date).' })
   rearrange(@Id() id: string, @MeetingId() mid: string, @Body() body: RearrangeMeetingRequest, @Context() context: CommandContext): Promise<WriteResult> {
     return this.execute(stamp('RearrangeMeeting', { boardId: id, meetingId: mid, newDate: body.newDate, occurredAt: body.occurredAt }, this.clock), context);

@@ -1,8 +1,9 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiConflictResponse, ApiCreatedResponse, ApiOperation, ApiProperty, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiCreatedResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsString, Length } from 'class-validator';
 import { BODY_KINDS, type BodyKind } from '#domain';
+import { AdminOnly } from '../auth/access.decorators.js';
 import { ExecuteBodyRegistryCommand } from '../commands/aggregate-commands.js';
 import type { CommandContext, WriteResult } from '../commands/command-runner.js';
 import { Context } from '../commands/request-context.js';
@@ -17,7 +18,6 @@ export class RegisterBodyRequest extends WriteRequest {
 }
 
 @ApiTags('bodies')
-@ApiSecurity('actor')
 @Controller('bodies')
 export class BodiesController {
   constructor(
@@ -27,6 +27,7 @@ export class BodiesController {
 
   @Post()
   @HttpCode(201)
+  @AdminOnly('register bodies')
   @ApiOperation({ summary: 'Register a body that is not a police force (HMRC, CPS, a fire and rescue authority, a council).' })
   @ApiCreatedResponse({ type: WriteResultDto })
   @ApiConflictResponse({ description: 'The slug is taken (problem+json).' })

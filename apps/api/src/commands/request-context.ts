@@ -1,10 +1,11 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Request } from 'express';
+import { AuthenticationError } from '../auth/auth-errors.js';
+import { actorOf, principalOf } from '../auth/principal.js';
 import { RequestValidationError } from '../infrastructure/problem.js';
 import type { CommandContext } from './command-runner.js';
 
-const ACTOR = /^[^\p{Cc}]{1,200}$/u;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
@@ -14,15 +15,16 @@ function header(request: Request, name: string): string | undefined {
 }
 
 /**
- * The part of a command's context that comes from the request: who records it (X-Actor, until
- * authentication replaces it), the correlation id, and the Idempotency-Key with a fingerprint of
- * the request so the same key cannot be replayed against a different request.
+ * The part of a command's context that comes from the request: who records it (the principal the
+ * AuthGuard verified, never the body or a header), the correlation id, and the Idempotency-Key with
+ * a fingerprint of the request so the same key cannot be replayed against a different request.
  */
 export function commandContextOf(request: Request, expectedRevision?: number): CommandContext {
+  const principal = principalOf(request);
+  // The AuthGuard runs before every write; without a principal the route was wrongly made public.
+  if (!principal) throw new AuthenticationError('Sign in: send a bearer token in the Authorization header.', null);
+  const actor = actorOf(principal);
   const problems = [];
-  const actor = header(request, 'X-Actor')?.trim();
-  if (!actor) problems.push({ field: 'X-Actor', rule: 'required', message: 'X-Actor header is required on writes: it names who is recording the fact.' });
-  else if (!ACTOR.test(actor)) problems.push({ field: 'X-Actor', rule: 'format', message: 'X-Actor must be 1 to 200 characters without control characters.' });
 
   const key = header(request, 'Idempotency-Key');
   if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
@@ -38,7 +40,7 @@ export function commandContextOf(request: Request, expectedRevision?: number): C
     .update(JSON.stringify([request.method, request.originalUrl.split('?')[0], actor, request.body ?? null]))
     .digest('hex');
   return {
-    actor: actor as string,
+    actor,
     correlationId: correlation ?? randomUUID(),
     expectedRevision,
     idempotency: key === undefined ? undefined : { key, fingerprint },

@@ -1,7 +1,8 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiConflictResponse, ApiCreatedResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiCreatedResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, Length } from 'class-validator';
+import { Writes } from '../auth/access.decorators.js';
 import { ExecuteDecisionCommand } from '../commands/aggregate-commands.js';
 import type { CommandContext, WriteResult } from '../commands/command-runner.js';
 import { ReferenceData } from '../commands/reference-data.js';
@@ -20,7 +21,6 @@ export class RecordDecisionRequest extends WriteRequest {
 }
 
 @ApiTags('decisions')
-@ApiSecurity('actor')
 @Controller('decisions')
 export class DecisionsController {
   constructor(
@@ -31,6 +31,7 @@ export class DecisionsController {
 
   @Post()
   @HttpCode(201)
+  @Writes({ kind: 'decision' })
   @ApiOperation({ summary: 'Record a decision taken by a board (at a meeting) and/or about an agreement.' })
   @ApiCreatedResponse({ type: WriteResultDto })
   @ApiConflictResponse({ description: 'The decision id is taken (problem+json).' })

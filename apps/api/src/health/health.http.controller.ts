@@ -2,6 +2,7 @@ import { Controller, Get, Injectable } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { EventStore, SqlDatabase } from '#event-store';
+import { Public } from '../auth/access.decorators.js';
 
 /** Health indicators the other modules contribute to (projections lag, Kafka relay, ...). */
 export abstract class HealthContributor {
@@ -40,6 +41,7 @@ export class DatabaseHealth extends HealthContributor {
 }
 
 @ApiTags('operations')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { DomainError } from '#domain';
 import { ConcurrencyError, DuplicateEventIdError, IdempotencyKeyReusedError, InvalidAppendError, InvalidPositionError } from '#event-store';
 import { ProjectionLagError } from '#projections';
+import { AccessDeniedError, AuthenticationError, TokenVerificationUnavailableError } from '../auth/auth-errors.js';
 import { problemType, RequestValidationError, type Problem } from './problem.js';
 
 const DOMAIN_STATUS = {
@@ -38,6 +39,15 @@ export function toProblem(error: unknown): Problem {
       code: 'validation-failed',
       errors: error.errors,
     };
+  }
+  if (error instanceof AuthenticationError) {
+    return { type: problemType(error.code), title: TITLES[401] as string, status: 401, detail: error.message, code: error.code };
+  }
+  if (error instanceof AccessDeniedError) {
+    return { type: problemType(error.code), title: TITLES[403] as string, status: 403, detail: error.message, code: error.code };
+  }
+  if (error instanceof TokenVerificationUnavailableError) {
+    return { type: problemType(error.code), title: TITLES[503] as string, status: 503, detail: error.message, code: error.code };
   }
   if (error instanceof DomainError) {
     const status = DOMAIN_STATUS[error.kind];
@@ -137,8 +147,17 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (problem.status >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     const response = host.switchToHttp().getResponse<Response>();
     if (problem.status === 503) response.setHeader('Retry-After', '1');
+    if (error instanceof AuthenticationError) response.setHeader('WWW-Authenticate', bearerChallenge(error));
     sendProblem(response, problem);
   }
+}
+
+/** RFC 6750 §3: the challenge, with the error and a description when a token was refused. */
+function bearerChallenge(error: AuthenticationError): string {
+  const realm = 'Bearer realm="governance-tracker"';
+  if (error.bearerError === null) return realm;
+  const description = error.message.replace(/["\\]/g, "'");
+  return `${realm}, error="${error.bearerError}", error_description="${description}"`;
 }
 
 export function sendProblem(response: Response, problem: Problem): void {

@@ -1,0 +1,26 @@
+import { SetMetadata } from '@nestjs/common';
+
+export const PUBLIC_ROUTE = Symbol('public-route');
+export const WRITE_TARGET = Symbol('write-target');
+
+/** What a write touches, as the request names it; WriteAccess looks it up in the event store. */
+export type WriteTargetSpec =
+  | { kind: 'admin-only'; action: string }
+  | { kind: 'new-agreement' }
+  | { kind: 'agreement'; param: string }
+  | { kind: 'board'; param: string }
+  | { kind: 'decision' }
+  | { kind: 'alert'; param: string };
+
+/** No token needed (health, for load balancers and orchestrators). */
+export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
+
+/**
+ * Declares what a write endpoint touches, for the write policy. A write endpoint without it is
+ * refused to everyone (the AuthGuard fails closed), so a new endpoint cannot be open by omission.
+ */
+export const Writes = (target: WriteTargetSpec) => SetMetadata(WRITE_TARGET, target);
+
+export const WritesAgreement = (param = 'id') => Writes({ kind: 'agreement', param });
+export const WritesBoard = (param = 'id') => Writes({ kind: 'board', param });
+export const AdminOnly = (action: string) => Writes({ kind: 'admin-only', action });

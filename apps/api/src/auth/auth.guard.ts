@@ -1,0 +1,62 @@
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import { PUBLIC_ROUTE, WRITE_TARGET, type WriteTargetSpec } from './access.decorators.js';
+import { AccessDeniedError, AuthenticationError } from './auth-errors.js';
+import { setPrincipal } from './principal.js';
+import { TokenVerifier } from './token-verifier.js';
+import { WriteAccess } from './write-access.js';
+import { decideRead, decideWrite } from './write-policy.js';
+
+const READS = new Set(['GET', 'HEAD']);
+/** RFC 6750 §2.1: `Bearer` then the token (base64url parts separated by dots). */
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
+/** Far above any real token, far below what would cost anything to refuse. */
+const MAX_TOKEN_LENGTH = 8192;
+
+/**
+ * Every route but the @Public ones needs a verified bearer token (401 otherwise). Reads are open to
+ * every role; a write is allowed or refused (403) by the write policy on what its @Writes target is
+ * now. A write route that declares no target is refused to everyone: closed unless opened.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly verifier: TokenVerifier,
+    private readonly access: WriteAccess,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()])) return true;
+    const request = context.switchToHttp().getRequest<Request>();
+
+    const header = request.headers.authorization;
+    if (header === undefined || header === '') {
+      throw new AuthenticationError('Sign in: send a bearer token in the Authorization header (Authorization: Bearer <token>).', null);
+    }
+    const match = header.length <= MAX_TOKEN_LENGTH ? BEARER.exec(header) : null;
+    if (!match) throw new AuthenticationError('The Authorization header must be "Bearer <token>".', 'invalid_request');
+    const principal = await this.verifier.verify(match[1] as string);
+    setPrincipal(request, principal);
+
+    if (READS.has(request.method)) {
+      const read = decideRead(principal);
+      if (!read.allowed) throw new AccessDeniedError(read.reason);
+      return true;
+    }
+    const spec = this.reflector.get<WriteTargetSpec | undefined>(WRITE_TARGET, context.getHandler());
+    if (!spec) throw new AccessDeniedError('This operation is not open to any role.');
+    const target = await this.access.resolve(spec, request);
+    const nameOf = principal.force === null ? (s: string) => s : await this.forceNamer(principal.force);
+    const write = decideWrite(principal, target, nameOf);
+    if (!write.allowed) throw new AccessDeniedError(write.reason);
+    return true;
+  }
+
+  private async forceNamer(force: string): Promise<(slug: string) => string> {
+    const name = await this.access.bodyName(force);
+    return (slug) => (slug === force ? name : slug);
+  }
+}

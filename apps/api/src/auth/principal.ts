@@ -1,0 +1,39 @@
+import type { Request } from 'express';
+import { AUTH_ROLES, type AuthRole } from '#config';
+
+/** Who is calling, as their verified bearer token says. */
+export interface Principal {
+  /** The person (`sub`). */
+  sub: string;
+  /** The roles of this service the token grants; unknown role names are left out. */
+  roles: readonly AuthRole[];
+  /** Slug of the body an officer acts for (`force`); null when the token names none. */
+  force: string | null;
+}
+
+export { AUTH_ROLES, type AuthRole };
+
+export const hasRole = (principal: Principal, role: AuthRole): boolean => principal.roles.includes(role);
+
+/**
+ * The `actor` stored in the envelope of every event a principal records: the role the write was
+ * allowed under, the person, and the body they act for, e.g. `officer:jane.doe (thames-valley)`
+ * or `admin:ops.lead`. The same shape as the service's own actors (`system:compliance`,
+ * `system:import (collaborations.json)`), so the audit trail reads alike for people and machines.
+ */
+export function actorOf(principal: Principal): string {
+  const role: AuthRole = hasRole(principal, 'admin') ? 'admin' : hasRole(principal, 'officer') ? 'officer' : 'auditor';
+  return `${role}:${principal.sub}${principal.force === null ? '' : ` (${principal.force})`}`;
+}
+
+const PRINCIPAL = Symbol('principal');
+type WithPrincipal = Request & { [PRINCIPAL]?: Principal };
+
+export function setPrincipal(request: Request, principal: Principal): void {
+  (request as WithPrincipal)[PRINCIPAL] = principal;
+}
+
+/** The principal the AuthGuard verified for this request; undefined only on public routes. */
+export function principalOf(request: Request): Principal | undefined {
+  return (request as WithPrincipal)[PRINCIPAL];
+}
