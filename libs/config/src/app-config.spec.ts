@@ -14,6 +14,8 @@ describe('configuration', () => {
       workers: 'on',
       alertWebhookUrls: [],
       importOnStart: null,
+      eventStore: 'sql',
+      kurrentDbUrl: null,
       auth: { mode: 'generated', secretFile: 'data/auth-secret', issuer: 'governance-tracker', audience: 'governance-tracker-api' },
       writeRateLimit: { limit: 120, windowMs: 60_000 },
       corsOrigins: [],

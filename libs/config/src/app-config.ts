@@ -25,6 +25,13 @@ export interface AppConfig {
   alertWebhookUrls: string[];
   /** A seed file imported (idempotently) on start; null → none. */
   importOnStart: string | null;
+  /**
+   * Where the events live: `sql` (DATABASE_URL, or embedded PGlite) or `kurrentdb` (KURRENTDB_URL).
+   * The read models and their checkpoints stay in the SQL database either way.
+   */
+  eventStore: 'sql' | 'kurrentdb';
+  /** KurrentDB connection string (`kurrentdb://host:2113?tls=false`); null → not configured. */
+  kurrentDbUrl: string | null;
   /** How bearer tokens are verified (see AuthConfig). */
   auth: AuthConfig;
   /** Writes one principal may make per window (`RATE_LIMIT_WRITES`, e.g. `120/1m`). */
@@ -151,6 +158,18 @@ export function loadConfig(env: Env): AppConfig {
     }
   }
 
+  const eventStore = value('EVENT_STORE') ?? 'sql';
+  if (eventStore !== 'sql' && eventStore !== 'kurrentdb') {
+    problems.push(`EVENT_STORE must be sql or kurrentdb, not "${eventStore}".`);
+  }
+  const kurrentDbUrl = value('KURRENTDB_URL') ?? null;
+  if (kurrentDbUrl !== null && !/^(kurrentdb|kurrent|kdb|esdb)(\+discover)?:\/\/./.test(kurrentDbUrl)) {
+    problems.push('KURRENTDB_URL must be a kurrentdb:// (or kurrentdb+discover://) connection string.');
+  }
+  if (eventStore === 'kurrentdb' && kurrentDbUrl === null) {
+    problems.push('KURRENTDB_URL must be set when EVENT_STORE=kurrentdb (e.g. kurrentdb://127.0.0.1:2113?tls=false).');
+  }
+
   if (problems.length > 0) throw new ConfigurationError(problems);
   return {
     databaseUrl,
@@ -163,6 +182,8 @@ export function loadConfig(env: Env): AppConfig {
     workers: workers as AppConfig['workers'],
     alertWebhookUrls,
     importOnStart: value('IMPORT_ON_START') ?? null,
+    eventStore: eventStore as AppConfig['eventStore'],
+    kurrentDbUrl,
     auth,
     writeRateLimit: writeRateLimit as AppConfig['writeRateLimit'],
     corsOrigins,

@@ -1,3 +1,5 @@
+import type { EventStore } from './event-store.port.js';
+import { KurrentDbEventStore } from './kurrentdb/index.js';
 import { migrateEventStore } from './migrations.js';
 import { PgDatabase } from './pg-database.js';
 import { PgliteDatabase } from './pglite-database.js';
@@ -9,19 +11,27 @@ export interface CreateEventStoreOptions extends SqlEventStoreOptions {
   databaseUrl?: string | null;
   /** PGlite data directory, created when missing. Absent (and no databaseUrl): in memory. */
   dataDir?: string | null;
+  /**
+   * Where the events live (EVENT_STORE): `sql`, the database above (default), or `kurrentdb`.
+   * The read models and their checkpoints stay in the database above either way.
+   */
+  eventStore?: 'sql' | 'kurrentdb';
+  /** KurrentDB connection string (KURRENTDB_URL); required when eventStore is `kurrentdb`. */
+  kurrentDbUrl?: string | null;
 }
 
 export interface EventStoreHandle {
   /** Shared with the read models, so a projection writes rows and checkpoint in one transaction. */
   db: SqlDatabase;
-  store: SqlEventStore;
+  store: EventStore;
   /** Closes the store, then the database. */
   close(): Promise<void>;
 }
 
 /** Opens the database the configuration names, applies the event store's migrations and returns the store. */
 export async function createEventStore(options: CreateEventStoreOptions = {}): Promise<EventStoreHandle> {
-  const { databaseUrl, dataDir, ...storeOptions } = options;
+  const { databaseUrl, dataDir, eventStore = 'sql', kurrentDbUrl, ...storeOptions } = options;
+  if (eventStore === 'kurrentdb' && !kurrentDbUrl) throw new Error('EVENT_STORE=kurrentdb needs KURRENTDB_URL.');
   const db: SqlDatabase = databaseUrl
     ? new PgDatabase({ connectionString: databaseUrl })
     : await PgliteDatabase.open({ dataDir });
@@ -31,7 +41,10 @@ export async function createEventStore(options: CreateEventStoreOptions = {}): P
     await db.close().catch(() => undefined);
     throw error;
   }
-  const store = new SqlEventStore(db, storeOptions);
+  const store: EventStore =
+    eventStore === 'kurrentdb'
+      ? KurrentDbEventStore.connect(kurrentDbUrl!, { clock: storeOptions.clock, pollIntervalMs: storeOptions.pollIntervalMs })
+      : new SqlEventStore(db, storeOptions);
   return {
     db,
     store,

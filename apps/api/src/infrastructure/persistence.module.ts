@@ -33,6 +33,8 @@ class PersistenceLifecycle implements OnApplicationShutdown {
         const persistence = await createEventStore({
           databaseUrl: config.databaseUrl ?? undefined,
           dataDir: config.dataDir,
+          eventStore: config.eventStore,
+          kurrentDbUrl: config.kurrentDbUrl,
           clock: () => clock.now(),
         });
         new Logger('Persistence').log(

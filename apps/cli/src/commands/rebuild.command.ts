@@ -22,7 +22,12 @@ export const rebuildCommand: CliCommand = {
     }
     const chosen: SqlProjection[] = args.length > 0 ? [...new Set(args)].map((name) => known.get(name) as SqlProjection) : [...io.projections];
 
-    const { db, store, close } = await createEventStore({ databaseUrl: io.config.databaseUrl, dataDir: io.config.dataDir });
+    const { db, store, close } = await createEventStore({
+      databaseUrl: io.config.databaseUrl,
+      dataDir: io.config.dataDir,
+      eventStore: io.config.eventStore,
+      kurrentDbUrl: io.config.kurrentDbUrl,
+    });
     try {
       await ensureProjectionSchema(db, chosen);
       let totalRead = 0;
