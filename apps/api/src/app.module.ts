@@ -11,6 +11,7 @@ import { WriteModule } from './write.module.js';
 import { ReadModule } from './read.module.js';
 import { BackgroundModule } from './background.module.js';
 import { SeedOnStartModule } from './seeding/seed-on-start.module.js';
+import { IntegrityModule } from './integrity/integrity.module.js';
 
 @Module({})
 export class AppModule {
@@ -26,6 +27,7 @@ export class AppModule {
         BackgroundModule.forRoot(config, { run: config.workers === 'on' }),
         WriteModule,
         ReadModule,
+        IntegrityModule,
         SeedOnStartModule.forRoot(config.importOnStart),
       ],
       controllers: [AuditTrailController],

@@ -1,10 +1,13 @@
 import { READ_MODEL_PROJECTIONS } from '#projections';
 import { UsageError, type CliCommand, type CliIo } from './commands/cli-command.js';
+import { exportCommand } from './commands/export.command.js';
 import { importCommand } from './commands/import.command.js';
 import { rebuildCommand } from './commands/rebuild.command.js';
+import { tokenCommand } from './commands/token.command.js';
+import { verifyCommand } from './commands/verify.command.js';
 
 /** Every subcommand; add new ones (import, verify, token, ...) here. */
-export const COMMANDS: readonly CliCommand[] = [rebuildCommand, importCommand];
+export const COMMANDS: readonly CliCommand[] = [rebuildCommand, importCommand, tokenCommand, verifyCommand, exportCommand];
 
 export function helpText(commands: readonly CliCommand[] = COMMANDS): string {
   const width = Math.max(...commands.map((c) => `${c.name} ${c.usage}`.length));

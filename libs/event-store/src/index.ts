@@ -18,3 +18,5 @@ export {
   type SqlEventStoreOptions,
 } from './sql-event-store.adapter.js';
 export { createEventStore, type CreateEventStoreOptions, type EventStoreHandle } from './create-event-store.js';
+export * from './integrity/index.js';
+export { KurrentDbEventStore, type KurrentDbEventStoreOptions } from './kurrentdb/index.js';

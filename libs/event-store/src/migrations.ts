@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { SqlDatabase } from './sql-database.port.js';
+import { backfillEventHashes } from './integrity/backfill-hashes.js';
+import type { SqlDatabase, SqlExecutor } from './sql-database.port.js';
 
 /**
  * One versioned schema step. Ids are global across libs, so prefix them with the lib
@@ -9,6 +10,11 @@ import type { SqlDatabase } from './sql-database.port.js';
 export interface Migration {
   id: string;
   sql: string;
+  /**
+   * A data step that SQL cannot express, run after `sql` in the same transaction. Only `sql`
+   * is checksummed: name the step in a comment of `sql`, and never change what a shipped one does.
+   */
+  run?: (tx: SqlExecutor) => Promise<unknown>;
 }
 
 /** Advisory lock key held while migrating; distinct from the append lock. */
@@ -19,7 +25,7 @@ export const eventStoreMigrations: readonly Migration[] = [
     id: 'event-store/0001-events',
     // CACHE 1 (the default) is required: with a per-session cache, sessions would draw positions
     // from interleaved ranges and a commit could expose a position lower than one already read.
-    // A per-event hash column for tamper evidence can be added later by its own migration.
+    // The per-event hash columns for tamper evidence came later, in 0002.
     sql: `
       CREATE TABLE events (
         position bigint GENERATED ALWAYS AS IDENTITY (CACHE 1) PRIMARY KEY,
@@ -48,6 +54,16 @@ export const eventStoreMigrations: readonly Migration[] = [
         created_at timestamptz NOT NULL
       );
     `,
+  },
+  {
+    id: 'event-store/0002-event-hashes',
+    // Tamper evidence (integrity/event-hash.ts): each event's SHA-256 over its envelope and the
+    // previous event's hash. Nullable: a row written around the store has none, and verify names it.
+    sql: `
+      ALTER TABLE events ADD COLUMN hash text, ADD COLUMN prev_hash text;
+      -- then backfillEventHashes (integrity/backfill-hashes.ts) chains the rows already stored
+    `,
+    run: backfillEventHashes,
   },
 ];
 
@@ -95,6 +111,7 @@ export async function runMigrations(db: SqlDatabase, migrations: readonly Migrat
         continue;
       }
       await tx.query(migration.sql);
+      await migration.run?.(tx);
       await tx.query('INSERT INTO schema_migrations (id, checksum) VALUES ($1, $2)', [migration.id, sum]);
       appliedNow.push(migration.id);
     }

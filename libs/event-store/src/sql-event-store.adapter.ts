@@ -20,6 +20,8 @@ import {
   InvalidAppendError,
   InvalidPositionError,
 } from './errors.js';
+import { canonicalJson } from './integrity/canonical-json.js';
+import { GENESIS_HASH, hashPrepared, prepareEventHash, type PreparedEventHash } from './integrity/event-hash.js';
 import { PollingSubscription } from './polling-subscription.js';
 import type { SqlDatabase, SqlExecutor } from './sql-database.port.js';
 
@@ -57,6 +59,8 @@ interface PreparedEvent {
   schemaVersion: number;
   occurredAt: string;
   dataJson: string;
+  /** The hash's canonical text, made before queueing: only position, revision and link wait for the lock. */
+  hash: PreparedEventHash;
 }
 
 interface PendingAppend {
@@ -319,7 +323,7 @@ export class SqlEventStore extends EventStore {
     ) {
       problems.push('idempotency needs a non-empty key and a fingerprint');
     }
-    const prepared: PreparedEvent[] = [];
+    const prepared: Omit<PreparedEvent, 'hash'>[] = [];
     for (const [i, event] of (Array.isArray(events) ? events : []).entries()) {
       const at = `events[${i}]`;
       const eventId = event.eventId === undefined ? randomUUID() : event.eventId;
@@ -353,14 +357,21 @@ export class SqlEventStore extends EventStore {
     const ids = prepared.map((e) => e.eventId);
     if (new Set(ids).size !== ids.length) problems.push('events must not repeat an eventId');
     if (problems.length > 0) throw new InvalidAppendError(problems);
-    return {
-      streamId,
-      expected: expected === -1 ? 'no-stream' : expected,
-      events: prepared,
+    const envelope = {
       recordedAt: this.clock().toISOString(),
       actor: options.actor,
       correlationId: options.correlationId ?? randomUUID(),
       causationId: options.causationId ?? null,
+    };
+    return {
+      ...envelope,
+      streamId,
+      expected: expected === -1 ? 'no-stream' : expected,
+      events: prepared.map((event) => ({
+        ...event,
+        // The data as it will read back from jsonb: the JSON value, whatever the caller's object was.
+        hash: prepareEventHash({ ...envelope, ...event, streamId }, canonicalJson(JSON.parse(event.dataJson))),
+      })),
       idempotency: idempotency ? { key: idempotency.key, fingerprint: idempotency.fingerprint } : null,
     };
   }
@@ -515,16 +526,46 @@ export class SqlEventStore extends EventStore {
       a.append.events.map((event, i) => ({ a, event, revision: a.firstRevision + i })),
     );
     if (rows.length === 0) return;
-    // ORDER BY ord: identity values are drawn in this order, so within a stream a higher
-    // revision always gets a higher position.
-    const { rows: inserted } = await tx.query<{ stream_id: string; revision: number; position: string }>(
-      `INSERT INTO events (event_id, stream_id, revision, type, schema_version, occurred_at, recorded_at, actor, correlation_id, causation_id, data)
-       SELECT event_id, stream_id, revision, type, schema_version, occurred_at, recorded_at, actor, correlation_id, causation_id, data::jsonb
-         FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::timestamptz[], $7::timestamptz[], $8::text[], $9::text[], $10::text[], $11::text[])
-              WITH ORDINALITY AS t(event_id, stream_id, revision, type, schema_version, occurred_at, recorded_at, actor, correlation_id, causation_id, data, ord)
-        ORDER BY ord
-       RETURNING stream_id, revision, position`,
+    // Hash chain (integrity/event-hash.ts). Each hash covers the event's position, so positions
+    // are drawn before the INSERT, in one round trip with the chain head; under the append lock
+    // nothing else draws or inserts meanwhile. The head is read from the last event (a backward
+    // probe of the primary key) rather than kept in a one-row table: no extra write per batch and
+    // no hot row to bloat. A row written around the store has no hash: chain past it, and verify
+    // names it.
+    const { rows: drawn } = await tx.query<{ prev_hash: string | null; positions: string[] }>(
+      `SELECT (SELECT hash FROM events WHERE hash IS NOT NULL ORDER BY position DESC LIMIT 1) AS prev_hash,
+              ARRAY(SELECT nextval(s.seq) FROM (SELECT pg_get_serial_sequence('events', 'position')::regclass AS seq) s
+                      CROSS JOIN generate_series(1, $1::int)) AS positions`,
+      [rows.length],
+    );
+    // Ascending, so within a stream a higher revision always gets a higher position.
+    const positions = drawn[0].positions.map((p) => BigInt(p)).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+    let prevHash = drawn[0].prev_hash ?? GENESIS_HASH;
+    const hashes: string[] = [];
+    const prevHashes: string[] = [];
+    const rowPositions: Position[] = [];
+    rows.forEach((r, i) => {
+      const position = positions[i].toString() as Position;
+      const hash = hashPrepared(r.event.hash, position, r.revision, prevHash);
+      r.a.positions.push(position);
+      rowPositions.push(position);
+      prevHashes.push(prevHash);
+      hashes.push(hash);
+      prevHash = hash;
+    });
+    // The NOTIFY rides on the INSERT (a data-modifying CTE always runs): the chain's draw above
+    // costs one round trip, this saves one. Notifications are delivered at commit either way.
+    await tx.query(
+      `WITH inserted AS (
+         INSERT INTO events (position, event_id, stream_id, revision, type, schema_version, occurred_at, recorded_at, actor, correlation_id, causation_id, data, hash, prev_hash)
+         OVERRIDING SYSTEM VALUE
+         SELECT position, event_id, stream_id, revision, type, schema_version, occurred_at, recorded_at, actor, correlation_id, causation_id, data::jsonb, hash, prev_hash
+           FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::int[], $5::text[], $6::int[], $7::timestamptz[], $8::timestamptz[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])
+                AS t(position, event_id, stream_id, revision, type, schema_version, occurred_at, recorded_at, actor, correlation_id, causation_id, data, hash, prev_hash)
+       )
+       SELECT pg_notify($15, $16)`,
       [
+        rowPositions,
         rows.map((r) => r.event.eventId),
         rows.map((r) => r.a.append.streamId),
         rows.map((r) => r.revision),
@@ -536,11 +577,12 @@ export class SqlEventStore extends EventStore {
         rows.map((r) => r.a.append.correlationId),
         rows.map((r) => r.a.append.causationId),
         rows.map((r) => r.event.dataJson),
+        hashes,
+        prevHashes,
+        EVENTS_APPENDED_CHANNEL,
+        rowPositions.at(-1),
       ],
     );
-    const positions = new Map(inserted.map((r) => [`${r.revision}:${r.stream_id}`, String(r.position) as Position]));
-    for (const r of rows) r.a.positions.push(positions.get(`${r.revision}:${r.a.append.streamId}`)!);
-    await tx.query('SELECT pg_notify($1, $2)', [EVENTS_APPENDED_CHANNEL, accepted.flatMap((a) => a.positions).at(-1)]);
   }
 }
 

@@ -1,0 +1,174 @@
+import type { SqlExecutor } from '../sql-database.port.js';
+import { readChainHead, readChainPage, type HashedEvent } from './chain-rows.js';
+import { GENESIS_HASH, hashEvent, isHash } from './event-hash.js';
+
+export type ChainBreakReason =
+  /** The event's content (or position) no longer matches its stored hash: edited or moved. */
+  | 'hash-mismatch'
+  /** Its previous hash is not the hash of the event before it: an event was deleted, inserted or moved. */
+  | 'broken-link'
+  /** No hash stored: the row was written around the store. */
+  | 'missing-hash'
+  /** Positions do not increase (export files only: the database orders by position). */
+  | 'out-of-order'
+  /** A stream export skips a revision (an event of the stream is missing). */
+  | 'revision-gap'
+  /** The file ends before the head its header names (events cut off the end). */
+  | 'head-mismatch'
+  /** A line of an export file is not an event of this format. */
+  | 'malformed';
+
+export interface ChainOk {
+  ok: true;
+  /** Events verified. */
+  events: number;
+  /** The last event verified (null when there is none). */
+  headPosition: string | null;
+  /** Its hash (the genesis hash when there is no event): record it to detect a later truncation. */
+  headHash: string;
+}
+
+export interface ChainBreak {
+  ok: false;
+  /** The first position where the chain breaks (null when a file line has no readable position). */
+  position: string | null;
+  reason: ChainBreakReason;
+  expected: string | null;
+  actual: string | null;
+  /** What differs, for a person. */
+  detail: string;
+  /** Events verified before the break. */
+  events: number;
+  /** Line of the export file (1 = header), for offline verification. */
+  line?: number;
+}
+
+export type ChainVerification = ChainOk | ChainBreak;
+
+export interface VerifyProgress {
+  events: number;
+  position: string | null;
+  /** The position verification runs up to (null for a file, whose end is unknown). */
+  headPosition: string | null;
+}
+
+export interface VerifyLogOptions {
+  /** Events per query (default 1000). */
+  pageSize?: number;
+  onProgress?: (progress: VerifyProgress) => void;
+}
+
+export type ChainFault = Omit<ChainBreak, 'ok' | 'events' | 'line'>;
+
+/** Checks one event's own hash: the hash recomputed from its envelope and stated previous hash. */
+export function checkOwnHash(event: HashedEvent, millisecondExact = true): ChainFault | null {
+  const position = String(event.position);
+  if (!isHash(event.hash) || !isHash(event.prevHash)) {
+    return {
+      position,
+      reason: 'missing-hash',
+      expected: 'a SHA-256 hash and previous hash',
+      actual: `hash ${event.hash ?? 'null'}, prev_hash ${event.prevHash ?? 'null'}`,
+      detail: `the event at position ${position} carries no hash: it was written around the event store`,
+    };
+  }
+  const computed = hashEvent(event, event.prevHash);
+  if (computed !== event.hash) {
+    return {
+      position,
+      reason: 'hash-mismatch',
+      expected: computed,
+      actual: event.hash,
+      detail: `the event at position ${position} (${event.streamId} revision ${event.revision}, ${event.type}) does not match its stored hash: its content or position changed after it was recorded`,
+    };
+  }
+  if (!millisecondExact) {
+    return {
+      position,
+      reason: 'hash-mismatch',
+      expected: 'times with millisecond precision, as the store writes them',
+      actual: 'occurred_at or recorded_at with sub-millisecond digits',
+      detail: `a time of the event at position ${position} was edited below the millisecond`,
+    };
+  }
+  return null;
+}
+
+/**
+ * Walks the global chain event by event, in position order. Positions may skip values (a rolled
+ * back append draws sequence values too), so a deletion shows as a broken link, never as a gap.
+ */
+export class ChainVerifier {
+  private previousHash: string;
+  private previousPosition: bigint | null = null;
+  private count = 0;
+
+  constructor(startHash: string = GENESIS_HASH) {
+    this.previousHash = startHash;
+  }
+
+  get events(): number {
+    return this.count;
+  }
+
+  get headHash(): string {
+    return this.previousHash;
+  }
+
+  get lastPosition(): string | null {
+    return this.previousPosition === null ? null : String(this.previousPosition);
+  }
+
+  /** Null when the event continues the chain; otherwise where and why it breaks. */
+  check(event: HashedEvent, millisecondExact = true): ChainFault | null {
+    const position = String(event.position);
+    if (this.previousPosition !== null && BigInt(position) <= this.previousPosition) {
+      return {
+        position,
+        reason: 'out-of-order',
+        expected: `a position after ${this.previousPosition}`,
+        actual: position,
+        detail: `position ${position} follows position ${this.previousPosition}: events were reordered`,
+      };
+    }
+    const own = checkOwnHash(event, millisecondExact);
+    if (own) return own;
+    if (event.prevHash !== this.previousHash) {
+      const before = this.previousPosition === null ? 'the start of the log' : `position ${this.previousPosition}`;
+      return {
+        position,
+        reason: 'broken-link',
+        expected: this.previousHash,
+        actual: event.prevHash,
+        detail: `the event at position ${position} does not link to ${before}: an event was deleted, inserted or moved before it`,
+      };
+    }
+    this.previousHash = event.hash as string;
+    this.previousPosition = BigInt(position);
+    this.count++;
+    return null;
+  }
+}
+
+/**
+ * Verifies the whole log in the database, in pages, up to the head it saw when it started
+ * (later appends are not its business). Resolves to the first break or to the head hash.
+ */
+export async function verifyLog(db: SqlExecutor, options: VerifyLogOptions = {}): Promise<ChainVerification> {
+  const pageSize = options.pageSize ?? 1000;
+  const head = await readChainHead(db);
+  const verifier = new ChainVerifier();
+  if (!head) return { ok: true, events: 0, headPosition: null, headHash: GENESIS_HASH };
+  let after = '0';
+  for (;;) {
+    const page = await readChainPage(db, after, head.position, pageSize);
+    for (const row of page) {
+      const broken = verifier.check(row, row.millisecondExact);
+      if (broken) return { ok: false, ...broken, events: verifier.events };
+    }
+    if (page.length > 0) after = String(page[page.length - 1].position);
+    options.onProgress?.({ events: verifier.events, position: after, headPosition: head.position });
+    if (page.length < pageSize) break;
+  }
+  return { ok: true, events: verifier.events, headPosition: head.position, headHash: verifier.headHash };
+}

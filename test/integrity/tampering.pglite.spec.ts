@@ -1,0 +1,4 @@
+import { pgliteDriver } from '../support/db.js';
+import { tamperingSuite } from './tampering.js';
+
+tamperingSuite(pgliteDriver);

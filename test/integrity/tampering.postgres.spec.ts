@@ -1,0 +1,4 @@
+import { postgresDriver } from '../support/db.js';
+import { tamperingSuite } from './tampering.js';
+
+tamperingSuite(postgresDriver);

@@ -1,0 +1,383 @@
+/**
+ * Tamper evidence, run against each SQL driver: rows are edited, deleted, reordered and forged
+ * directly in SQL, and verify must name the first position where the chain breaks. Each tampering
+ * happens in a transaction that verifies and rolls back, so the tests share one log.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import {
+  APPEND_LOCK_KEY,
+  SqlEventStore,
+  exportEvents,
+  hashEvent,
+  migrateEventStore,
+  verifyExport,
+  verifyLog,
+  type ChainVerification,
+  type Position,
+  type SqlDatabase,
+  type SqlExecutor,
+} from '#event-store';
+import type { TestDatabase, TestDriver } from '../support/db.js';
+
+const ACTOR = 'clerk@hampshire.pnn.police.uk';
+const ROLLBACK = new Error('rollback');
+
+export function tamperingSuite(driver: TestDriver): void {
+  driver.describe(`tamper evidence on ${driver.name}`, () => {
+    let database: TestDatabase;
+    let db: SqlDatabase;
+    let store: SqlEventStore;
+    let positions: string[];
+    /** An event in the middle of the log, with a causation id and 'Hampshire' in its data. */
+    let target: string;
+    /** A position the sequence handed out to an append that rolled back: a legitimate gap. */
+    let gap: string;
+    let agreement: string;
+    let dir: string;
+
+    const next = (position: string) => positions[positions.indexOf(position) + 1];
+
+    /** Tampers, verifies inside the same transaction, then rolls the tampering back. */
+    async function verifyTampered(tamper: (tx: SqlExecutor) => Promise<unknown>): Promise<ChainVerification> {
+      let result: ChainVerification | undefined;
+      await db
+        .transaction(async (tx) => {
+          await tamper(tx);
+          result = await verifyLog(tx, { pageSize: 7 });
+          throw ROLLBACK;
+        })
+        .catch((error: unknown) => {
+          if (error !== ROLLBACK) throw error;
+        });
+      return result!;
+    }
+
+    beforeAll(async () => {
+      database = await driver.create();
+      db = database.db;
+      await migrateEventStore(db);
+      store = new SqlEventStore(db);
+      dir = await mkdtemp(join(tmpdir(), 'integrity-'));
+      agreement = `agreement-${randomUUID()}`;
+      await store.append(
+        agreement,
+        [
+          {
+            type: 'AgreementDrafted',
+            occurredAt: '2015-04-01',
+            data: {
+              title: 'Hampshire & Thames Valley — Bi-lateral “Collaboration” ✓',
+              parties: ['hampshire', 'thames-valley'],
+              legalBasis: 's22A',
+              figures: { z: 0.1, a: 1e21, m: -5, n: 12.5, tiny: 5e-324, big: 2 ** 60 },
+              empty: {},
+              none: null,
+              flag: true,
+            },
+          },
+          { type: 'PartyAdded', occurredAt: '2015-04-02T10:15:30+01:00', data: { party: 'thames-valley' } },
+          { type: 'AgreementSigned', occurredAt: '2015-04-03T09:00:00.123Z', data: { party: 'hampshire', signedBy: 'Chief Constable' } },
+        ],
+        { expectedRevision: 'no-stream', actor: ACTOR },
+      );
+      // Concurrent appends: group-committed into few transactions.
+      await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          store.append(`board-${randomUUID()}`, [{ type: 'BoardMeetingScheduled', occurredAt: '2015-05-01', data: { i } }], {
+            expectedRevision: 'no-stream',
+            actor: ACTOR,
+          }),
+        ),
+      );
+      const { lastPosition } = await store.append(
+        agreement,
+        [{ type: 'AgreementVaried', occurredAt: '2016-03-03', data: { summary: 'Hampshire joins the joint unit', amountGbp: 125000.5 } }],
+        { expectedRevision: 2, actor: ACTOR, causationId: randomUUID(), correlationId: 'import-2016-03' },
+      );
+      target = lastPosition!;
+      // A rolled-back append still draws a position: the log has a gap, and that is no break.
+      const { rows } = await db.query<{ n: string }>(`SELECT nextval(pg_get_serial_sequence('events', 'position')) AS n`);
+      gap = rows[0].n;
+      await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          store.append(`board-${randomUUID()}`, [{ type: 'BoardMeetingCancelled', occurredAt: '2016-01-10', data: { reason: `r${i}` } }], {
+            expectedRevision: 'any',
+            actor: ACTOR,
+          }),
+        ),
+      );
+      await store.append(agreement, [{ type: 'AgreementReviewed', occurredAt: '2016-04-01', data: { outcome: 'continue' } }], {
+        expectedRevision: 3,
+        actor: ACTOR,
+      });
+      const { rows: all } = await db.query<{ position: string }>('SELECT position FROM events ORDER BY position');
+      positions = all.map((r) => r.position);
+    });
+
+    afterAll(async () => {
+      await store?.close();
+      await database?.dispose();
+      if (dir) await rm(dir, { recursive: true, force: true });
+    });
+
+    test('an untouched log verifies, across a legitimate position gap, up to the last event and its hash', async () => {
+      expect(positions).not.toContain(gap);
+      const { rows } = await db.query<{ hash: string }>('SELECT hash FROM events ORDER BY position DESC LIMIT 1');
+      await expect(verifyLog(db, { pageSize: 5 })).resolves.toEqual({
+        ok: true,
+        events: positions.length,
+        headPosition: positions.at(-1),
+        headHash: rows[0].hash,
+      });
+    });
+
+    test('the first event links to the genesis hash and each later one to the event before it', async () => {
+      const { rows } = await db.query<{ hash: string; prev_hash: string }>('SELECT hash, prev_hash FROM events ORDER BY position');
+      expect(rows[0].prev_hash).toBe('0'.repeat(64));
+      rows.slice(1).forEach((row, i) => expect(row.prev_hash).toBe(rows[i].hash));
+    });
+
+    const oneByteEdits: [string, string][] = [
+      ['a byte of its data', `UPDATE events SET data = replace(data::text, 'Hampshire', 'Hampshira')::jsonb WHERE position = $1`],
+      ['a byte of its type', `UPDATE events SET type = overlay(type placing 'X' from 1 for 1) WHERE position = $1`],
+      ['a byte of its stream id', `UPDATE events SET stream_id = stream_id || 'x' WHERE position = $1`],
+      ['a byte of its event id', `UPDATE events SET event_id = overlay(event_id::text placing (CASE WHEN left(event_id::text, 1) = 'a' THEN 'b' ELSE 'a' END) from 1 for 1)::uuid WHERE position = $1`],
+      ['its revision', `UPDATE events SET revision = revision + 1000 WHERE position = $1`],
+      ['its schema version', `UPDATE events SET schema_version = schema_version + 1 WHERE position = $1`],
+      ['its valid time (occurred_at)', `UPDATE events SET occurred_at = occurred_at + interval '1 day' WHERE position = $1`],
+      ['its recorded time by a second', `UPDATE events SET recorded_at = recorded_at - interval '1 second' WHERE position = $1`],
+      ['its recorded time by a microsecond', `UPDATE events SET recorded_at = recorded_at + interval '1 microsecond' WHERE position = $1`],
+      ['a byte of its actor', `UPDATE events SET actor = replace(actor, 'clerk', 'clerc') WHERE position = $1`],
+      ['a byte of its correlation id', `UPDATE events SET correlation_id = correlation_id || '1' WHERE position = $1`],
+      ['a byte of its causation id', `UPDATE events SET causation_id = overlay(causation_id placing 'Z' from 1 for 1) WHERE position = $1`],
+      ['its stored hash', `UPDATE events SET hash = overlay(hash placing (CASE WHEN left(hash, 1) = 'a' THEN 'b' ELSE 'a' END) from 1 for 1) WHERE position = $1`],
+    ];
+    test.each(oneByteEdits)('changing %s names exactly that position (hash mismatch)', async (_what, sql) => {
+      const result = await verifyTampered((tx) => tx.query(sql, [target]));
+      expect(result).toMatchObject({ ok: false, position: target, reason: 'hash-mismatch' });
+    });
+
+    test('after every rolled-back tampering the log verifies again', async () => {
+      await expect(verifyLog(db)).resolves.toMatchObject({ ok: true, events: positions.length });
+    });
+
+    test('deleting an event names the next position (broken link)', async () => {
+      const result = await verifyTampered((tx) => tx.query('DELETE FROM events WHERE position = $1', [target]));
+      expect(result).toMatchObject({ ok: false, position: next(target), reason: 'broken-link' });
+      expect(result.ok === false && result.detail).toMatch(/deleted, inserted or moved/);
+    });
+
+    test('deleting the first event names the second: it no longer links to the genesis hash', async () => {
+      const result = await verifyTampered((tx) => tx.query('DELETE FROM events WHERE position = $1', [positions[0]]));
+      expect(result).toMatchObject({ ok: false, position: positions[1], reason: 'broken-link', expected: '0'.repeat(64) });
+    });
+
+    test('swapping two events between their positions (reordering) names the first of them', async () => {
+      const [p, q] = [positions[2], positions[6]];
+      const columns =
+        'event_id, stream_id, revision, type, schema_version, occurred_at, recorded_at, actor, correlation_id, causation_id, data, hash, prev_hash';
+      const result = await verifyTampered(async (tx) => {
+        await tx.query(`CREATE TEMP TABLE swapped ON COMMIT DROP AS SELECT * FROM events WHERE position IN (${p}, ${q})`);
+        await tx.query(`DELETE FROM events WHERE position IN (${p}, ${q})`);
+        await tx.query(
+          `INSERT INTO events (position, ${columns}) OVERRIDING SYSTEM VALUE
+           SELECT CASE WHEN position = ${p} THEN ${q} ELSE ${p} END, ${columns} FROM swapped`,
+        );
+      });
+      expect(result).toMatchObject({ ok: false, position: p, reason: 'hash-mismatch' });
+    });
+
+    test('swapping the data of two events, hashes left in place, names the first of them', async () => {
+      const [p, q] = [positions[4], positions[9]];
+      const result = await verifyTampered((tx) =>
+        tx.query(
+          `UPDATE events e SET data = o.data FROM events o
+            WHERE (e.position = $1 AND o.position = $2) OR (e.position = $2 AND o.position = $1)`,
+          [p, q],
+        ),
+      );
+      expect(result).toMatchObject({ ok: false, position: p, reason: 'hash-mismatch' });
+    });
+
+    const forge = async (tx: SqlExecutor, position: string, prevHash: string) => {
+      const event = {
+        eventId: randomUUID(),
+        type: 'BoardMeetingHeld',
+        streamId: `board-${randomUUID()}`,
+        revision: 0,
+        position: position as Position,
+        schemaVersion: 1,
+        occurredAt: '2016-01-15T00:00:00.000Z',
+        recordedAt: '2016-01-16T09:00:00.000Z',
+        actor: ACTOR,
+        correlationId: randomUUID(),
+        causationId: null,
+        data: { attendees: ['hampshire', 'thames-valley'], quorate: true },
+      };
+      // A valid-looking hash: it matches the forged row's own content and stated previous hash.
+      await tx.query(
+        `INSERT INTO events (position, event_id, stream_id, revision, type, schema_version, occurred_at, recorded_at, actor, correlation_id, causation_id, data, hash, prev_hash)
+         OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+        [position, event.eventId, event.streamId, 0, event.type, 1, event.occurredAt, event.recordedAt, ACTOR, event.correlationId, null,
+          JSON.stringify(event.data), hashEvent(event, prevHash), prevHash],
+      );
+    };
+    const hashAt = async (tx: SqlExecutor, position: string) =>
+      (await tx.query<{ hash: string }>('SELECT hash FROM events WHERE position = $1', [position])).rows[0].hash;
+
+    test('a forged event inserted into a gap, with a valid hash of its own but a wrong link, is named', async () => {
+      const result = await verifyTampered((tx) => forge(tx, gap, 'f'.repeat(64)));
+      expect(result).toMatchObject({ ok: false, position: gap, reason: 'broken-link' });
+    });
+
+    test('a forged event inserted into a gap that links correctly breaks the link of the event after it', async () => {
+      const previous = positions.filter((p) => BigInt(p) < BigInt(gap)).at(-1)!;
+      expect(previous).toBe(target);
+      const result = await verifyTampered(async (tx) => forge(tx, gap, await hashAt(tx, previous)));
+      expect(result).toMatchObject({ ok: false, position: next(target), reason: 'broken-link' });
+    });
+
+    test('a forged event appended after the head on a fork of the chain is named', async () => {
+      const head = positions.at(-1)!;
+      const forged = String(BigInt(head) + 1000n);
+      const result = await verifyTampered(async (tx) => forge(tx, forged, await hashAt(tx, positions.at(-2)!)));
+      expect(result).toMatchObject({ ok: false, position: forged, reason: 'broken-link' });
+    });
+
+    test('a row written around the store (no hash) is named, and appends after it still chain', async () => {
+      const result = await verifyTampered(async (tx) => {
+        await tx.query(`SELECT pg_advisory_xact_lock(${APPEND_LOCK_KEY})`);
+        await tx.query(
+          `INSERT INTO events (event_id, stream_id, revision, type, schema_version, occurred_at, recorded_at, actor, correlation_id, data)
+           VALUES ($1, $2, 0, 'BoardMeetingHeld', 1, now(), now(), $3, $4, '{}')`,
+          [randomUUID(), `board-raw-${randomUUID()}`, ACTOR, randomUUID()],
+        );
+      });
+      expect(result).toMatchObject({ ok: false, reason: 'missing-hash' });
+      expect(BigInt((result as { position: string }).position) > BigInt(positions.at(-1)!)).toBe(true);
+    });
+
+    describe('export and offline verification', () => {
+      const exportTo = async (name: string, streamId?: string) => {
+        const path = join(dir, name);
+        const chunks: string[] = [];
+        const summary = await exportEvents(db, { streamId, write: (t) => chunks.push(t), pageSize: 4 });
+        await writeFile(path, chunks.join(''));
+        return { path, summary, lines: chunks.join('').trimEnd().split('\n') };
+      };
+      const rewrite = async (name: string, lines: string[]) => {
+        const path = join(dir, name);
+        await writeFile(path, `${lines.join('\n')}\n`);
+        return path;
+      };
+      const lineOf = (lines: string[], position: string) =>
+        lines.findIndex((l, i) => i > 0 && (JSON.parse(l) as { position: string }).position === position);
+
+      test('a whole-log export verifies offline, to the same head hash as the live log', async () => {
+        const { path, summary, lines } = await exportTo('log.ndjson');
+        const live = await verifyLog(db);
+        expect(summary.events).toBe(positions.length);
+        expect(lines).toHaveLength(positions.length + 1);
+        expect(JSON.parse(lines[0])).toMatchObject({ format: 'governance-event-log', version: 1, scope: 'log', headPosition: positions.at(-1) });
+        expect(JSON.parse(lines[1])).toMatchObject({ position: positions[0], prevHash: '0'.repeat(64), hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+        await expect(verifyExport(path)).resolves.toEqual({ ...live, scope: 'log' });
+      });
+
+      test('a byte changed in one line of the export fails offline at that line’s position', async () => {
+        const { lines } = await exportTo('log.ndjson');
+        const at = lineOf(lines, target);
+        expect(lines[at]).toContain('Hampshire');
+        const copy = [...lines];
+        copy[at] = copy[at].replace('Hampshire', 'Hampshira');
+        await expect(verifyExport(await rewrite('edited.ndjson', copy))).resolves.toMatchObject({
+          ok: false,
+          position: target,
+          reason: 'hash-mismatch',
+          line: at + 1,
+        });
+      });
+
+      test('a line deleted from the export names the next position; a cut-off end fails against the header’s head', async () => {
+        const { lines } = await exportTo('log.ndjson');
+        const at = lineOf(lines, target);
+        await expect(verifyExport(await rewrite('deleted.ndjson', lines.filter((_, i) => i !== at)))).resolves.toMatchObject({
+          ok: false,
+          position: next(target),
+          reason: 'broken-link',
+        });
+        await expect(verifyExport(await rewrite('cut.ndjson', lines.slice(0, -1)))).resolves.toMatchObject({
+          ok: false,
+          position: positions.at(-1),
+          reason: 'head-mismatch',
+        });
+      });
+
+      test('two lines swapped in the export fail at the first swapped line', async () => {
+        const { lines } = await exportTo('log.ndjson');
+        const copy = [...lines];
+        [copy[3], copy[8]] = [copy[8], copy[3]];
+        await expect(verifyExport(await rewrite('swapped.ndjson', copy))).resolves.toMatchObject({ ok: false, line: 4 });
+      });
+
+      test('a stream export checks each event’s own hash, its revisions and the links between consecutive log positions', async () => {
+        const { path, lines } = await exportTo('stream.ndjson', agreement);
+        expect(JSON.parse(lines[0])).toMatchObject({ scope: 'stream', streamId: agreement, lastRevision: 4 });
+        const result = await verifyExport(path);
+        // Revisions 0-2 were appended together: two links between consecutive positions.
+        expect(result).toMatchObject({ ok: true, events: 5, scope: 'stream', streamId: agreement, linksChecked: 2 });
+
+        const edited = [...lines];
+        edited[4] = edited[4].replace('Hampshire', 'Hampshira');
+        await expect(verifyExport(await rewrite('stream-edited.ndjson', edited))).resolves.toMatchObject({
+          ok: false,
+          position: target,
+          reason: 'hash-mismatch',
+          line: 5,
+        });
+        await expect(verifyExport(await rewrite('stream-gap.ndjson', lines.filter((_, i) => i !== 2)))).resolves.toMatchObject({
+          ok: false,
+          reason: 'revision-gap',
+        });
+        await expect(verifyExport(await rewrite('stream-cut.ndjson', lines.slice(0, -1)))).resolves.toMatchObject({
+          ok: false,
+          reason: 'head-mismatch',
+        });
+      });
+
+      test('a file that is not an export is refused with a reason', async () => {
+        await expect(verifyExport(await rewrite('junk.ndjson', ['{"hello":1}']))).resolves.toMatchObject({ ok: false, reason: 'malformed', line: 1 });
+        const { lines } = await exportTo('log.ndjson');
+        await expect(verifyExport(await rewrite('bad-line.ndjson', [lines[0], '{not json']))).resolves.toMatchObject({
+          ok: false,
+          reason: 'malformed',
+          line: 2,
+        });
+        expect(await readFile(join(dir, 'bad-line.ndjson'), 'utf8')).toContain('{not json');
+      });
+    });
+
+    test('many concurrent appends from several stores (as several processes) keep one unbroken chain', async () => {
+      const stores = await Promise.all([1, 2, 3].map(async () => new SqlEventStore(await database.connect())));
+      try {
+        await Promise.all(
+          stores.flatMap((s, k) =>
+            Array.from({ length: 40 }, (_, i) =>
+              s.append(`board-${k}-${i % 5}-${randomUUID().slice(0, 4)}`, [
+                { type: 'BoardMeetingScheduled', occurredAt: '2016-02-01', data: { k, i } },
+                ...(i % 3 === 0 ? [{ type: 'BoardMeetingHeld', occurredAt: '2016-02-02', data: { k, i, attendees: [] } }] : []),
+              ], { expectedRevision: 'any', actor: ACTOR }),
+            ),
+          ),
+        );
+      } finally {
+        await Promise.all(stores.map((s) => s.close()));
+      }
+      const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM events');
+      await expect(verifyLog(db)).resolves.toMatchObject({ ok: true, events: Number(rows[0].n) });
+    }, 60_000);
+  });
+}
