@@ -1,0 +1,174 @@
+import pg from 'pg';
+import { createEventStore, type EventStoreHandle } from '#event-store';
+import type { BenchConfig } from '../config.js';
+import { freshDatabase } from '../lib/env.js';
+import { loadHistory } from '../lib/history.js';
+import type { Report } from '../lib/report.js';
+import { now, progress } from '../lib/stats.js';
+
+export interface LogDatabase {
+  url: string;
+  handle: EventStoreHandle;
+  events: number;
+  emmett: boolean;
+}
+
+/** Creates `bench_log` with the generated history in our `events` and, for Emmett, the same rows in `emt_messages`. */
+export async function prepareLog(report: Report, config: BenchConfig): Promise<LogDatabase> {
+  const url = await freshDatabase('log');
+  const handle = await createEventStore({ databaseUrl: url });
+  const loaded = await loadHistory(handle.db, config.historyEvents);
+  process.stderr.write(`  history: ${loaded.events.toLocaleString('en-GB')} events, ${loaded.agreements} agreements, loaded in ${loaded.seconds.toFixed(0)} s\n`);
+  let emmett = false;
+  try {
+    const { getPostgreSQLEventStore } = await import('@event-driven-io/emmett-postgresql');
+    const store = getPostgreSQLEventStore(url, { schema: { autoMigration: 'CreateOrUpdate' } });
+    await store.schema.migrate();
+    await store.close();
+    process.stderr.write('  … copying the same rows into Emmett\'s emt_messages / emt_streams (set-based)\n');
+    await handle.db.query(`
+      INSERT INTO emt_messages (stream_position, transaction_id, created, is_archived, message_kind, stream_id, partition,
+                                message_schema_version, message_id, message_type, message_data, message_metadata)
+      SELECT revision + 1, pg_current_xact_id(), recorded_at, false, 'E', stream_id, 'emt:default', '1', event_id::text, type, data,
+             jsonb_build_object('actor', actor, 'correlationId', correlation_id, 'occurredAt', occurred_at)
+        FROM events ORDER BY position`);
+    await handle.db.query(`
+      INSERT INTO emt_streams (stream_id, stream_position, partition, stream_type, stream_metadata, is_archived)
+      SELECT stream_id, max(revision) + 1, 'emt:default', split_part(stream_id, '-', 1), '{}', false FROM events GROUP BY stream_id`);
+    await handle.db.query('VACUUM ANALYZE');
+    emmett = true;
+  } catch (error) {
+    report.note(`Emmett's reader not measured: ${(error as Error).message}`);
+  }
+  return { url, handle, events: loaded.events, emmett };
+}
+
+/** A reader that is still reading after this long stops; its rate is what it read in that time (BENCH_READ_CAP_S). */
+const CAP_SECONDS = Number(process.env.BENCH_READ_CAP_S ?? 60);
+
+type Reader = { name: string; key: string; read(total: number, batchSize: number): Promise<number> };
+
+/** Our catch-up subscription, from the start of the log until it has delivered `total` events. */
+const ourReader = (log: LogDatabase): Reader => ({
+  name: 'ours (subscribe)',
+  key: 'ours',
+  async read(total, batchSize) {
+    let seen = 0;
+    const tick = progress('ours');
+    let finished!: () => void;
+    const done = new Promise<void>((resolve) => (finished = resolve));
+    const subscription = log.handle.store.subscribe(
+      async (events) => {
+        seen += events.length;
+        tick(seen, total);
+        if (seen >= total) finished();
+      },
+      { batchSize },
+    );
+    await Promise.race([done, subscription.done]);
+    await subscription.stop();
+    return seen;
+  },
+});
+
+/** Emmett's own catch-up reader (the batch puller its consumers use), at its shortest pull interval. */
+async function emmettReader(log: LogDatabase): Promise<Reader> {
+  const { postgreSQLEventStoreMessageBatchPuller } = await import('@event-driven-io/emmett-postgresql');
+  const { dumbo } = await import('@event-driven-io/dumbo');
+  return {
+    name: 'Emmett (batch puller)',
+    key: 'emmett',
+    async read(total, batchSize) {
+      const pool = dumbo({ connectionString: log.url });
+      const deadline = now() + CAP_SECONDS * 1000;
+      let seen = 0;
+      const tick = progress('Emmett');
+      const abort = new AbortController();
+      const puller = postgreSQLEventStoreMessageBatchPuller({
+        executor: pool.execute,
+        batchSize,
+        pullingFrequencyInMs: 0,
+        stopWhen: { noMessagesLeft: true },
+        signal: abort.signal,
+        eachBatch: async (messages) => {
+          seen += messages.length;
+          tick(seen, total);
+          return seen >= total || now() > deadline ? { type: 'STOP' } : undefined;
+        },
+      });
+      try {
+        await puller.start({ startFrom: 'BEGINNING' });
+      } finally {
+        await pool.close();
+      }
+      return seen;
+    },
+  };
+}
+
+/** The floor: a keyset SELECT loop over the same table with plain `pg` (rows parsed by pg's defaults). */
+const rawReader = (log: LogDatabase): Reader => ({
+  name: 'raw keyset SELECT',
+  key: 'raw',
+  async read(total, batchSize) {
+    const client = new pg.Client({ connectionString: log.url });
+    await client.connect();
+    let seen = 0;
+    let after = '0';
+    const tick = progress('raw');
+    try {
+      while (seen < total) {
+        const { rows } = await client.query(
+          `SELECT position, event_id, stream_id, revision, type, schema_version, occurred_at, recorded_at, actor, correlation_id, causation_id, data
+             FROM events WHERE position > $1 ORDER BY position LIMIT $2`,
+          [after, batchSize],
+        );
+        if (rows.length === 0) break;
+        seen += rows.length;
+        after = rows[rows.length - 1].position;
+        tick(seen, total);
+      }
+    } finally {
+      await client.end();
+    }
+    return seen;
+  },
+});
+
+export async function catchUpBench(report: Report, config: BenchConfig, log: LogDatabase): Promise<void> {
+  const batchSize = Math.round(Number(process.env.BENCH_READ_BATCH ?? 500));
+  const readers: Reader[] = [ourReader(log), rawReader(log)];
+  if (log.emmett) readers.push(await emmettReader(log));
+  report.note(`Catch-up reads: every reader reads ${log.events.toLocaleString('en-GB')} events in pages of ${batchSize} (BENCH_READ_BATCH); Emmett's puller runs with pullingFrequencyInMs 0.`);
+  for (let run = 0; run < config.runs; run++) {
+    const order = readers.map((_, i) => readers[(i + run) % readers.length]);
+    for (const reader of order) {
+      const t = now();
+      const seen = await reader.read(log.events, batchSize);
+      const eps = seen / ((now() - t) / 1000);
+      if (seen < log.events && run === 0) {
+        report.note(
+          `${reader.name} was stopped after ${CAP_SECONDS} s (BENCH_READ_CAP_S) having read ${seen.toLocaleString('en-GB')} of ${log.events.toLocaleString('en-GB')} events; its rate is over what it read. ` +
+            (reader.key === 'emmett'
+              ? "Measured reason: Emmett 0.42's emt_messages has no index serving its reader's ORDER BY transaction_id, global_position, so every page is a (parallel) sequential scan of the whole table (EXPLAIN ANALYZE in test/bench/README.md)."
+              : ''),
+        );
+      }
+      process.stderr.write(`  run ${run + 1} ${reader.name.padEnd(22)} ${eps.toFixed(0).padStart(8)} events/s\n`);
+      const base = { section: '3 catch-up', unit: 'events/s' };
+      report.add(`catchup.${reader.key}`, eps, {
+        ...base,
+        label: `catch-up read ${(log.events / 1e6).toFixed(1)}M: ${reader.name}`,
+        ...(reader.key === 'ours' && log.emmett ? { peer: 'catchup.emmett', goal: { on: 'ratio' as const, min: 2, text: '≥ 2× Emmett' } } : {}),
+      });
+      if (reader.key === 'ours') {
+        report.add('catchup.ours.vsraw', eps, {
+          ...base,
+          label: `catch-up read: ours (vs raw)`,
+          peer: 'catchup.raw',
+          goal: { on: 'ratio', min: 0.7, text: '≥ 0.7× raw SELECT' },
+        });
+      }
+    }
+  }
+}

@@ -1,0 +1,48 @@
+import { ensureProjectionSchema, READ_MODEL_PROJECTIONS, rebuildProjection } from '#projections';
+import type { BenchConfig } from '../config.js';
+import type { Report } from '../lib/report.js';
+import { now, progress, withPeakRss } from '../lib/stats.js';
+import type { LogDatabase } from './catchup.js';
+
+/**
+ * Section 4: rebuild of every read model from the generated history through our projections
+ * (`rebuildProjection`, as `npm run cli -- rebuild` and a version bump do), all six at once.
+ */
+export async function rebuildBench(report: Report, config: BenchConfig, log: LogDatabase): Promise<void> {
+  const { db, store } = log.handle;
+  await ensureProjectionSchema(db, READ_MODEL_PROJECTIONS);
+  for (let run = 0; run < config.rebuildRuns; run++) {
+    const read = new Map<string, number>();
+    const tick = progress(`rebuild run ${run + 1} (events read, summed over ${READ_MODEL_PROJECTIONS.length} projections)`, 5000);
+    const t = now();
+    const perProjection = new Map<string, number>();
+    const { peakRss } = await withPeakRss(() =>
+      Promise.all(
+        READ_MODEL_PROJECTIONS.map(async (projection) => {
+          const started = now();
+          await rebuildProjection(db, store, projection, {
+            onProgress: (p) => {
+              read.set(p.projection, p.eventsRead);
+              tick([...read.values()].reduce((a, b) => a + b, 0), log.events * READ_MODEL_PROJECTIONS.length);
+            },
+          });
+          perProjection.set(projection.name, (now() - started) / 1000);
+        }),
+      ),
+    );
+    const seconds = (now() - t) / 1000;
+    const eps = log.events / seconds;
+    process.stderr.write(
+      `  run ${run + 1}: ${seconds.toFixed(1)} s, ${eps.toFixed(0)} events/s, peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB; ` +
+        [...perProjection].map(([n, s]) => `${n} ${s.toFixed(0)} s`).join(', ') +
+        '\n',
+    );
+    const label = `rebuild all ${READ_MODEL_PROJECTIONS.length} read models from ${(log.events / 1e6).toFixed(1)}M events`;
+    report.add('rebuild.seconds', seconds, { section: '4 rebuild', label: `${label}: time`, unit: 's', goal: { on: 'value', max: 60, text: '≤ 60 s' } });
+    report.add('rebuild.eps', eps, { section: '4 rebuild', label: `${label}: events/s`, unit: 'events/s' });
+    report.add('rebuild.rss', peakRss / 2 ** 20, { section: '4 rebuild', label: `${label}: peak RSS`, unit: 'MiB', goal: { on: 'value', max: 1536, text: '≤ 1.5 GB' } });
+    for (const [name, s] of perProjection) {
+      report.add(`rebuild.${name}`, s, { section: '4 rebuild', label: `  ${name} alone (in parallel)`, unit: 's' });
+    }
+  }
+}
