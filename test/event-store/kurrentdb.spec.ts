@@ -8,7 +8,7 @@
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { InvalidAppendError, InvalidPositionError, type EventStore, type Position } from '#event-store';
-import { prepareAppend } from '../../libs/event-store/src/kurrentdb/kurrentdb-append-request.js';
+import { prepareAppend } from '../../libs/event-store/src/prepare-append.js';
 import {
   VISIBLE_STREAMS_REGEX,
   eventIdOfReservationStream,

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   EventStore,
   type AppendOptions,
@@ -13,13 +12,8 @@ import {
   type Subscription,
   type SubscriptionHandler,
 } from './event-store.port.js';
-import {
-  ConcurrencyError,
-  DuplicateEventIdError,
-  IdempotencyKeyReusedError,
-  InvalidAppendError,
-  InvalidPositionError,
-} from './errors.js';
+import { ConcurrencyError, DuplicateEventIdError, IdempotencyKeyReusedError, InvalidPositionError } from './errors.js';
+import { prepareAppend } from './prepare-append.js';
 import { canonicalJson } from './integrity/canonical-json.js';
 import { GENESIS_HASH, hashPrepared, prepareEventHash, type PreparedEventHash } from './integrity/event-hash.js';
 import { PollingSubscription } from './polling-subscription.js';
@@ -103,11 +97,6 @@ interface IdempotencyRow {
 const EVENT_COLUMNS =
   'position, event_id, stream_id, revision, type, schema_version, occurred_at, recorded_at, actor, correlation_id, causation_id, data';
 const MAX_POSITION = 2n ** 63n - 1n;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/i;
-// jsonb cannot hold \u0000 and text columns cannot hold NUL: refuse them before they fail a whole batch.
-const JSON_NUL = /(?<!\\)(?:\\\\)*\\u0000/;
 
 function toStoredEvent(row: EventRow): StoredEvent {
   return {
@@ -136,23 +125,6 @@ function toAppendResult(row: IdempotencyRow, replayed: boolean): AppendResult {
   };
 }
 
-function isRealDate(year: string, month: string, day: string): boolean {
-  const d = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
-  return d.getUTCFullYear() === Number(year) && d.getUTCMonth() === Number(month) - 1 && d.getUTCDate() === Number(day);
-}
-
-/** A date (`2016-03-03`, midnight UTC) or a datetime (no offset: UTC) as an ISO UTC instant. */
-function toInstant(text: unknown): string | null {
-  if (typeof text !== 'string') return null;
-  const date = DATE_ONLY.exec(text);
-  if (date) return isRealDate(date[1], date[2], date[3]) ? `${text}T00:00:00.000Z` : null;
-  const dateTime = DATE_TIME.exec(text);
-  if (!dateTime || !isRealDate(dateTime[1], dateTime[2], dateTime[3])) return null;
-  const instant = new Date(dateTime[4] ? text : `${text}Z`);
-  return Number.isNaN(instant.getTime()) ? null : instant.toISOString();
-}
-
-const hasNul = (text: string): boolean => text.includes('\u0000');
 const isRevision = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
 
 function expectationHolds(expected: ExpectedRevision, actual: number): boolean {
@@ -295,84 +267,19 @@ export class SqlEventStore extends EventStore {
     events: NewEvent[],
     options: AppendOptions,
   ): Omit<PendingAppend, 'resolve' | 'reject'> {
-    const problems: string[] = [];
-    if (typeof streamId !== 'string' || streamId === '' || hasNul(streamId))
-      problems.push('streamId must be a non-empty string');
-    if (!Array.isArray(events)) problems.push('events must be an array');
-    const expected = options?.expectedRevision;
-    if (!(
-      expected === 'any' ||
-      expected === 'no-stream' ||
-      (Number.isSafeInteger(expected) && (expected as number) >= -1)
-    )) {
-      problems.push(`expectedRevision must be a revision, "no-stream" or "any", not ${JSON.stringify(expected)}`);
-    }
-    if (typeof options?.actor !== 'string' || options.actor === '' || hasNul(options.actor))
-      problems.push('actor must be a non-empty string');
-    for (const [name, value] of [
-      ['correlationId', options?.correlationId],
-      ['causationId', options?.causationId],
-    ] as const) {
-      if (value !== undefined && value !== null && (typeof value !== 'string' || hasNul(value)))
-        problems.push(`${name} must be a string`);
-    }
-    const idempotency = options?.idempotency ?? null;
-    if (
-      idempotency &&
-      (typeof idempotency.key !== 'string' || idempotency.key === '' || typeof idempotency.fingerprint !== 'string')
-    ) {
-      problems.push('idempotency needs a non-empty key and a fingerprint');
-    }
-    const prepared: Omit<PreparedEvent, 'hash'>[] = [];
-    for (const [i, event] of (Array.isArray(events) ? events : []).entries()) {
-      const at = `events[${i}]`;
-      const eventId = event.eventId === undefined ? randomUUID() : event.eventId;
-      if (typeof eventId !== 'string' || !UUID.test(eventId)) problems.push(`${at}.eventId must be a UUID`);
-      if (typeof event.type !== 'string' || event.type === '' || hasNul(event.type))
-        problems.push(`${at}.type must be a non-empty string`);
-      const schemaVersion = event.schemaVersion ?? 1;
-      if (!Number.isSafeInteger(schemaVersion) || schemaVersion < 1 || schemaVersion > 2 ** 31 - 1) {
-        problems.push(`${at}.schemaVersion must be a whole number ≥ 1`);
-      }
-      const occurredAt = toInstant(event.occurredAt);
-      if (occurredAt === null)
-        problems.push(`${at}.occurredAt must be an ISO 8601 date or datetime, not ${JSON.stringify(event.occurredAt)}`);
-      let dataJson: string | undefined;
-      try {
-        dataJson = JSON.stringify(event.data) ?? 'null';
-      } catch {
-        problems.push(`${at}.data cannot be serialised as JSON`);
-      }
-      if (dataJson !== undefined && JSON_NUL.test(dataJson))
-        problems.push(`${at}.data must not contain the NUL character`);
-      prepared.push({
-        eventId: String(eventId).toLowerCase(),
-        supplied: event.eventId !== undefined,
-        type: event.type,
-        schemaVersion,
-        occurredAt: occurredAt ?? '',
-        dataJson: dataJson ?? 'null',
-      });
-    }
-    const ids = prepared.map((e) => e.eventId);
-    if (new Set(ids).size !== ids.length) problems.push('events must not repeat an eventId');
-    if (problems.length > 0) throw new InvalidAppendError(problems);
-    const envelope = {
-      recordedAt: this.clock().toISOString(),
-      actor: options.actor,
-      correlationId: options.correlationId ?? randomUUID(),
-      causationId: options.causationId ?? null,
-    };
+    const append = prepareAppend(streamId, events, options, this.clock());
     return {
-      ...envelope,
-      streamId,
-      expected: expected === -1 ? 'no-stream' : expected,
-      events: prepared.map((event) => ({
-        ...event,
+      ...append,
+      events: append.events.map(({ eventId, supplied, type, schemaVersion, occurredAt, data, dataJson }) => ({
+        eventId,
+        supplied,
+        type,
+        schemaVersion,
+        occurredAt,
+        dataJson,
         // The data as it will read back from jsonb: the JSON value, whatever the caller's object was.
-        hash: prepareEventHash({ ...envelope, ...event, streamId }, canonicalJson(JSON.parse(event.dataJson))),
+        hash: prepareEventHash({ ...append, eventId, type, schemaVersion, occurredAt, streamId }, canonicalJson(data)),
       })),
-      idempotency: idempotency ? { key: idempotency.key, fingerprint: idempotency.fingerprint } : null,
     };
   }
 

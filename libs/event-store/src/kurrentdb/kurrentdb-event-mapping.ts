@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { StoredEvent } from '../event-store.port.js';
-import type { PreparedAppend, PreparedEvent } from './kurrentdb-append-request.js';
+import type { PreparedAppend, PreparedEvent } from '../prepare-append.js';
 import { encodeKurrentDbPosition, type KurrentDbLogPosition } from './kurrentdb-position.js';
 
 /**

@@ -35,7 +35,7 @@ import {
   type SubscriptionHandler,
 } from '../event-store.port.js';
 import { PollingSubscription } from '../polling-subscription.js';
-import { prepareAppend, type PreparedAppend } from './kurrentdb-append-request.js';
+import { prepareAppend, type PreparedAppend } from '../prepare-append.js';
 import {
   INTERNAL_STREAM_PREFIX,
   VISIBLE_STREAMS_REGEX,

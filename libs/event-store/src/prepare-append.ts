@@ -1,20 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { InvalidAppendError } from '../errors.js';
-import type { AppendOptions, ExpectedRevision, NewEvent } from '../event-store.port.js';
+import { InvalidAppendError } from './errors.js';
+import type { AppendOptions, ExpectedRevision, NewEvent } from './event-store.port.js';
 
 /**
- * Validation and normalisation of an append, with the same rules and messages as the SQL
- * adapter (the contract suite holds both to them): checked before anything reaches the server.
+ * Validation and normalisation of an append, shared by every adapter so they accept the same
+ * events with the same messages (the contract suite holds them to it): checked before anything
+ * is queued or reaches a server, so one bad request cannot fail a whole batch.
  */
 
 export interface PreparedEvent {
   eventId: string;
+  /** Given by the caller rather than generated here, so it may already be stored. */
+  supplied: boolean;
   type: string;
   schemaVersion: number;
   /** ISO 8601 UTC instant. */
   occurredAt: string;
   /** The data as it round-trips through JSON (what a reader gets back). */
   data: unknown;
+  /** The same data as JSON text. */
+  dataJson: string;
 }
 
 export interface PreparedAppend {
@@ -106,10 +111,12 @@ export function prepareAppend(streamId: string, events: NewEvent[], options: App
       problems.push(`${at}.data must not contain the NUL character`);
     prepared.push({
       eventId: String(eventId).toLowerCase(),
+      supplied: event.eventId !== undefined,
       type: event.type,
       schemaVersion,
       occurredAt: occurredAt ?? '',
       data: dataJson === undefined ? null : JSON.parse(dataJson),
+      dataJson: dataJson ?? 'null',
     });
   }
   const ids = prepared.map((e) => e.eventId);
