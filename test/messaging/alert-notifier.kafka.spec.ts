@@ -1,6 +1,6 @@
 // The alert notifier behind a real consumer group (infra/kafka/kafka.sh), with a real database
 // (PGlite) and a local HTTP receiver standing in for the webhooks.
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, expect, jest, test } from '@jest/globals';
 import { Global, Logger, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { HealthIndicatorService } from '@nestjs/terminus';
@@ -23,6 +23,10 @@ import { ensureKafka, kafkaUnavailableReason } from '../support/kafka.js';
 import { pgliteDriver, type TestDatabase } from '../support/db.js';
 import { openStore, uniqueTopics, until } from './support.js';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.js';
+
+// Known flaky once in ~4 full runs on a loaded 2-core machine (the module test's first delivery did
+// not arrive within 120 s); retried, with the first failure logged, until the cause is found.
+jest.retryTimes(1, { logErrorsBeforeRetry: true });
 
 Logger.overrideLogger(['error']);
 
