@@ -6,11 +6,13 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import {
   APPEND_LOCK_KEY,
+  ConcurrencyError,
   MigrationChangedError,
   SqlDatabase,
   SqlEventStore,
   migrateEventStore,
   runMigrations,
+  verifyLog,
   type SqlExecutor,
   type StoredEvent,
 } from '#event-store';
@@ -22,6 +24,10 @@ const event = (data: unknown = {}) => ({ type: 'BoardMeetingHeld', occurredAt: '
 /** Counts transactions and can make the next one fail: observes group commit from outside. */
 class ObservedDatabase extends SqlDatabase {
   transactions = 0;
+  /** Every statement sent outside a transaction, and every transaction (each at least one round trip). */
+  roundTrips = 0;
+  /** Group-commit batches written (calls of the append function). */
+  appendBatches = 0;
   failNext: Error | null = null;
   constructor(private readonly inner: SqlDatabase) {
     super();
@@ -30,9 +36,23 @@ class ObservedDatabase extends SqlDatabase {
     return this.inner.kind;
   }
   query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]) {
+    this.roundTrips++;
+    if (sql.includes('event_store_append')) {
+      this.appendBatches++;
+      const failure = this.failNext;
+      this.failNext = null;
+      // The statement runs, then its commit fails: nothing it wrote may stay.
+      if (failure) {
+        return this.inner.transaction(async (tx) => {
+          await tx.query(sql, params);
+          throw failure;
+        });
+      }
+    }
     return this.inner.query<Row>(sql, params);
   }
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    this.roundTrips++;
     this.transactions++;
     const failure = this.failNext;
     this.failNext = null;
@@ -177,7 +197,46 @@ export function sqlAdapterSuite(driver: TestDriver): void {
           ),
         );
         expect(results.every((r) => r.nextExpectedRevision === 0)).toBe(true);
-        expect(observed.transactions).toBeLessThan(20);
+        expect(observed.appendBatches).toBeLessThan(20);
+        await store.close();
+      });
+
+      test('an append is one round trip to the database: lock, checks, positions, hash chain and rows in one statement', async () => {
+        const observed = new ObservedDatabase(db);
+        const store = new SqlEventStore(observed);
+        const streamId = `board-${randomUUID()}`;
+        const first = await store.append(streamId, [event({ n: 1 }), event({ n: 2 })], {
+          expectedRevision: 'no-stream',
+          actor: ACTOR,
+          idempotency: { key: randomUUID(), fingerprint: 'f' },
+        });
+        expect(first).toMatchObject({ nextExpectedRevision: 1, replayed: false });
+        expect(observed.roundTrips).toBe(1);
+        await expect(store.append(streamId, [event()], { expectedRevision: 0, actor: ACTOR })).rejects.toBeInstanceOf(ConcurrencyError);
+        expect(observed.roundTrips).toBe(2);
+        await store.close();
+      });
+
+      test('a batch of more than oneStatementMaxEvents takes the multi-statement path; both paths chain so the verifier agrees', async () => {
+        const observed = new ObservedDatabase(db);
+        const store = new SqlEventStore(observed, { oneStatementMaxEvents: 100 });
+        const streamId = `board-${randomUUID()}`;
+        await store.append(streamId, Array.from({ length: 100 }, (_, i) => event({ i })), { expectedRevision: 'no-stream', actor: ACTOR });
+        expect(observed.transactions).toBe(0);
+        await store.append(streamId, Array.from({ length: 101 }, (_, i) => event({ i })), { expectedRevision: 99, actor: ACTOR });
+        expect(observed.transactions).toBe(1);
+        await store.append(streamId, [event()], { expectedRevision: 200, actor: ACTOR });
+        expect(observed.appendBatches).toBe(2);
+        await expect(store.readStream(streamId)).resolves.toHaveLength(202);
+        await expect(verifyLog(db)).resolves.toMatchObject({ ok: true });
+        await store.close();
+      });
+
+      test('the hash chain linked in SQL is the one the verifier computes, whatever the text (escapes, astral characters, big numbers)', async () => {
+        const store = new SqlEventStore(db);
+        const tricky = { s: 'quote " backslash \\ tab \t line\u2028sep é 😀 \u0001', n: [1e21, 0.1, -0, 123456789012345680000], k: { z: 1, a: null, Ä: true } };
+        await store.append(`board-${randomUUID()}`, [event(tricky), event({ ...tricky, s: '' })], { expectedRevision: 'no-stream', actor: 'officer: Ünïcode ✓' });
+        await expect(verifyLog(db)).resolves.toMatchObject({ ok: true });
         await store.close();
       });
 
@@ -213,6 +272,38 @@ export function sqlAdapterSuite(driver: TestDriver): void {
           Array.from({ length: 24 }, (_, i) => Math.floor(i / 2)),
         );
         expect(results.map((r) => r.nextExpectedRevision)).toEqual(Array.from({ length: 12 }, (_, i) => 2 * i + 1));
+        await store.close();
+      });
+
+      test('while catching up, the next page is read while the handler works on this one: every event once, in order, one batch at a time', async () => {
+        const observed = new ObservedDatabase(db);
+        const store = new SqlEventStore(observed, { pollIntervalMs: 50 });
+        const head = await store.headPosition();
+        const streamId = `board-${randomUUID()}`;
+        await store.append(streamId, Array.from({ length: 95 }, (_, i) => event({ i })), { expectedRevision: 'no-stream', actor: ACTOR });
+        const received: StoredEvent[] = [];
+        let inHandler = 0;
+        const readsAtDelivery: number[] = [];
+        const reads = observed.roundTrips;
+        const subscription = store.subscribe(
+          async (events) => {
+            inHandler++;
+            expect(inHandler).toBe(1);
+            readsAtDelivery.push(observed.roundTrips - reads);
+            await new Promise((r) => setTimeout(r, 20));
+            received.push(...events);
+            inHandler--;
+          },
+          { after: head, batchSize: 10 },
+        );
+        await waitFor(() => received.filter((e) => e.streamId === streamId).length === 95);
+        await subscription.stop();
+        const mine = received.filter((e) => e.streamId === streamId);
+        expect(mine.map((e) => (e.data as { i: number }).i)).toEqual(Array.from({ length: 95 }, (_, i) => i));
+        for (let i = 1; i < received.length; i++) expect(store.comparePositions(received[i - 1].position, received[i].position)).toBe(-1);
+        // When full page k (1..9) is handed over, page k + 1 has already been asked for (without
+        // the read-ahead only page k would have been).
+        expect(readsAtDelivery.slice(0, 9)).toEqual(Array.from({ length: 9 }, (_, k) => k + 2));
         await store.close();
       });
 

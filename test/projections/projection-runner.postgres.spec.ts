@@ -1,6 +1,17 @@
 import { afterEach, beforeEach, expect, test } from '@jest/globals';
 import type { Position, SqlDatabase, SqlEventStore } from '#event-store';
-import { ProjectionRunner, ProjectionStatus, readCheckpoint, rebuildProjection, silentLogger, type ProjectionRunnerOptions } from '#projections';
+import {
+  ProjectionRunner,
+  ProjectionStatus,
+  ensureCheckpoint,
+  ensureProjectionSchema,
+  lockProjection,
+  moveCheckpointAlone,
+  readCheckpoint,
+  rebuildProjection,
+  silentLogger,
+  type ProjectionRunnerOptions,
+} from '#projections';
 import { postgresDriver, type TestDatabase } from '../support/db.js';
 import { appendMany, countingProjection, expectedCounts, openStore, snapshot, until } from './support.js';
 
@@ -37,6 +48,38 @@ postgresDriver.describe('projection runner with several PostgreSQL connections',
     });
     return runner;
   };
+
+  test('a batch the projection handles none of moves the checkpoint alone: only forward, not while another instance holds the lock, not at another version', async () => {
+    const projection = countingProjection();
+    await ensureProjectionSchema(db, [projection]);
+    await ensureCheckpoint(db, projection);
+    const at = async () => (await readCheckpoint(db, projection.name))?.position;
+    expect(await moveCheckpointAlone(db, projection, '10' as Position, true)).toBe(true);
+    expect(await at()).toBe('10');
+    expect(await moveCheckpointAlone(db, projection, '7' as Position, true)).toBe(false);
+    expect(await at()).toBe('10');
+    // Another instance in the middle of a batch holds the lock: nothing moves (the runner then stands by).
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const other = await database.connect();
+    const batch = other.transaction(async (tx) => {
+      await lockProjection(tx, projection.name);
+      locked();
+      await held;
+    });
+    await isLocked;
+    expect(await moveCheckpointAlone(db, projection, '12' as Position, true)).toBe(false);
+    expect(await at()).toBe('10');
+    release();
+    await batch;
+    await other.close();
+    expect(await moveCheckpointAlone(db, projection, '12' as Position, true)).toBe(true);
+    // A rebuild by newer code changed the version: this code's runner must not move it.
+    expect(await moveCheckpointAlone(db, countingProjection({ version: 2 }), '13' as Position, true)).toBe(false);
+    expect(await at()).toBe('12');
+  });
 
   for (const advisoryLock of [true, false]) {
     test(`two instances running the same projection never apply an event twice (advisory lock ${advisoryLock ? 'on' : 'off: the checkpoint row alone'})`, async () => {

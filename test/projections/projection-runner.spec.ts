@@ -12,7 +12,7 @@ import {
   type SqlProjection,
 } from '#projections';
 import { testDrivers, type TestDatabase } from '../support/db.js';
-import { appendMany, countingProjection, expectedCounts, openStore, RecordingLogger, snapshot, until } from './support.js';
+import { appendMany, batches, countingProjection, expectedCounts, openStore, RecordingLogger, snapshot, until } from './support.js';
 import type { SqlEventStore } from '#event-store';
 
 const fast: ProjectionRunnerOptions = {
@@ -175,6 +175,36 @@ for (const driver of testDrivers) {
       const health = await status.health();
       expect(health.healthy).toBe(false);
       expect(health.problems).toEqual([expect.stringContaining('stream-counts has 1 parked event')]);
+    });
+
+    test('a poison event in a batch applied set-based (applyBatch) is found by retrying the batch event by event, parked, and the rest applied once', async () => {
+      await appendMany(store, 10, 'a');
+      const poison = await store.append('tick-poison', [{ type: 'Poisoned', occurredAt: '2016-03-03', data: {} }], {
+        expectedRevision: 'any',
+        actor: 'test',
+      });
+      const after = await appendMany(store, 10, 'b');
+      const logger = new RecordingLogger();
+      const projection = countingProjection({ failOn: (e) => e.type === 'Poisoned', batched: true });
+      batches.length = 0;
+      const runner = await startRunner([projection], { logger, maxAttempts: 2, batchSize: 500 });
+      const status = statusOf([projection], runner);
+
+      await status.waitForPosition(after);
+      expect(batches[0]).toBe(17); // the whole log (16 handled + the poison) went in one batch first
+      expect(await snapshot(db)).toEqual({ counts: expectedCounts(10).map((c) => ({ ...c, events: c.events * 2 })), applied: 16, duplicates: 0 });
+      expect(await listParked(db, projection.name)).toEqual([
+        expect.objectContaining({ name: 'stream-counts', position: poison.lastPosition, type: 'Poisoned', streamId: 'tick-poison' }),
+      ]);
+      expect(logger.errors().join('\n')).toMatch(/parked event .* \(Poisoned in tick-poison at position 11\) after 2 tries/);
+
+      // A rebuild through the same batched path parks it too and ends with the same rows.
+      await runner.stop();
+      const live = await snapshot(db);
+      const result = await rebuildProjection(db, store, projection, { batchSize: 500, retryDelayMs: 1, maxAttempts: 2 });
+      expect(result).toMatchObject({ eventsRead: 21, eventsApplied: 16, parked: 1 });
+      expect(await snapshot(db)).toEqual(live);
+      expect(await listParked(db, projection.name)).toEqual([expect.objectContaining({ position: poison.lastPosition, type: 'Poisoned' })]);
     });
 
     test('waitForPosition gives up after its timeout with the lag, and resolves once the projection catches up', async () => {

@@ -15,6 +15,7 @@ import {
   listDecisions,
   membershipOf,
   rebuildProjection,
+  rebuildProjections,
   savingsByAgreement,
   savingsByRegion,
   savingsByYear,
@@ -268,6 +269,19 @@ for (const driver of testDrivers) {
       expect(Object.values(live).every((rows) => rows.length > 0)).toBe(true);
       for (const projection of READ_MODEL_PROJECTIONS) await rebuildProjection(w.db, w.store, projection);
       expect(await dumpReadModels(w.db)).toEqual(live);
+    });
+
+    test('batched application (applyBatch) leaves every read model exactly as applying event by event does, whatever the batch size', async () => {
+      const eventByEvent = READ_MODEL_PROJECTIONS.map((projection) => ({ ...projection, applyBatch: undefined }));
+      for (const projection of eventByEvent) await rebuildProjection(w.db, w.store, projection, { batchSize: 50 });
+      const expected = await dumpReadModels(w.db);
+      expect(Object.values(expected).every((rows) => rows.length > 0)).toBe(true);
+      expect(READ_MODEL_PROJECTIONS.every((projection) => typeof projection.applyBatch === 'function')).toBe(true);
+      // 1: every event alone; 3 and 17: batches that cut through streams; 5000: the whole log in one batch.
+      for (const batchSize of [1, 3, 17, 5000]) {
+        await rebuildProjections(w.db, w.store, READ_MODEL_PROJECTIONS, { batchSize });
+        expect(await dumpReadModels(w.db)).toEqual(expected);
+      }
     });
   });
 

@@ -1,5 +1,5 @@
 import { migrateEventStore, SqlEventStore, type NewEvent, type Position, type SqlDatabase, type SqlExecutor, type StoredEvent } from '#event-store';
-import type { ProjectionLogger, SqlProjection } from '#projections';
+import type { ProjectionContext, ProjectionLogger, SqlProjection } from '#projections';
 
 /** Opens the event store over a test database (fast polling so live tests are quick). */
 export async function openStore(db: SqlDatabase, clock?: () => Date): Promise<SqlEventStore> {
@@ -32,6 +32,8 @@ export interface CountingOptions {
   /** Counts by this much per event (a changed meaning, for version bumps). */
   weight?: number;
   name?: string;
+  /** Give it an `applyBatch` (set-based, as the read models have): a failOn event fails its whole batch. */
+  batched?: boolean;
 }
 
 /**
@@ -59,8 +61,31 @@ export function countingProjection(options: CountingOptions = {}): SqlProjection
       );
       await tx.query(`INSERT INTO ${t('stream_applied')} (event_id, position) VALUES ($1, $2::bigint)`, [e.eventId, e.position]);
     },
+    ...(options.batched
+      ? {
+          async applyBatch({ tx, t }: ProjectionContext, events: readonly StoredEvent[]) {
+            batches.push(events.length);
+            const poison = events.find((e) => options.failOn?.(e));
+            if (poison) throw new Error(`cannot count ${poison.type} at ${poison.position}`);
+            const counts = new Map<string, number>();
+            for (const e of events) counts.set(e.streamId.split('-')[0], (counts.get(e.streamId.split('-')[0]) ?? 0) + weight);
+            await tx.query(
+              `INSERT INTO ${t('stream_counts')} (stream_kind, events) SELECT * FROM unnest($1::text[], $2::int[])
+               ON CONFLICT (stream_kind) DO UPDATE SET events = ${t('stream_counts')}.events + EXCLUDED.events`,
+              [[...counts.keys()], [...counts.values()]],
+            );
+            await tx.query(`INSERT INTO ${t('stream_applied')} (event_id, position) SELECT * FROM unnest($1::text[], $2::bigint[])`, [
+              events.map((e) => e.eventId),
+              events.map((e) => e.position),
+            ]);
+          },
+        }
+      : {}),
   };
 }
+
+/** Sizes of the batches the batched counting projections were given (tests read it to prove batching happened). */
+export const batches: number[] = [];
 
 export interface Snapshot {
   counts: { stream_kind: string; events: number }[];

@@ -94,7 +94,8 @@ export interface SubscribeOptions {
 /**
  * A catch-up subscription: delivers every event after the start position in position order,
  * then follows live appends. It never skips an event that commits late. Handlers run one batch
- * at a time; the subscription waits for the returned promise before reading on.
+ * at a time: the next batch is delivered only once the returned promise resolved (an adapter
+ * may read it meanwhile, while catching up).
  */
 export interface Subscription {
   /** Resolves when the subscription has stopped; rejects if the handler threw (it stops then). */

@@ -65,6 +65,142 @@ export const eventStoreMigrations: readonly Migration[] = [
     `,
     run: backfillEventHashes,
   },
+  {
+    id: 'event-store/0003-append-function',
+    // One round trip per group-commit batch (sql-event-store.adapter.ts): takes the append lock,
+    // judges each append (idempotency key, expected revision, supplied event ids) as the adapter
+    // did statement by statement, draws positions, links the hash chain with the same text as
+    // integrity/event-hash.ts hashPrepared (the canonical JSON comes cut around position, prevHash
+    // and revision; SHA-256 of its UTF-8 bytes, hex), inserts every row and NOTIFYs. Returns one
+    // outcome per append. The verifier recomputes each hash in JS from the stored envelope.
+    sql: `
+CREATE OR REPLACE FUNCTION event_store_append(batch jsonb) RETURNS jsonb
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  a jsonb;
+  e jsonb;
+  evs jsonb;
+  stream text;
+  n integer;
+  i integer;
+  outcomes jsonb := '[]'::jsonb;
+  heads jsonb := '{}'::jsonb;
+  keys_in_batch jsonb := '{}'::jsonb;
+  stored record;
+  head integer;
+  expected jsonb;
+  taken text[];
+  seq regclass := pg_get_serial_sequence('events', 'position')::regclass;
+  prev text;
+  pos bigint;
+  h text;
+  positions bigint[];
+  hashes text[];
+  prevs text[];
+  last_all bigint;
+  outcome jsonb;
+BEGIN
+  IF current_setting('transaction_isolation') <> 'read committed' THEN
+    RAISE EXCEPTION 'event_store_append needs READ COMMITTED' USING ERRCODE = 'ES001';
+  END IF;
+  PERFORM pg_advisory_xact_lock(4711020002); -- APPEND_LOCK_KEY
+  SELECT ev.hash INTO prev FROM events ev WHERE ev.hash IS NOT NULL ORDER BY ev.position DESC LIMIT 1;
+  prev := coalesce(prev, repeat('0', 64));
+  FOR a IN SELECT value FROM jsonb_array_elements(batch) LOOP
+    -- Idempotency: a key used earlier in this batch, or stored by an earlier append.
+    IF a->>'key' IS NOT NULL THEN
+      IF keys_in_batch ? (a->>'key') THEN
+        outcome := keys_in_batch->(a->>'key');
+        IF outcome->>'fingerprint' <> a->>'fingerprint' THEN
+          outcomes := outcomes || jsonb_build_array(jsonb_build_object('error', 'idempotency-key-reused'));
+        ELSE
+          outcomes := outcomes || jsonb_build_array(outcome || '{"replayed": true}'::jsonb);
+        END IF;
+        CONTINUE;
+      END IF;
+      SELECT ik.fingerprint, ik.stream_id, ik.next_expected_revision, ik.first_position, ik.last_position INTO stored
+        FROM idempotency_keys ik WHERE ik.key = a->>'key';
+      IF FOUND THEN
+        IF stored.fingerprint <> a->>'fingerprint' THEN
+          outcomes := outcomes || jsonb_build_array(jsonb_build_object('error', 'idempotency-key-reused'));
+        ELSE
+          outcomes := outcomes || jsonb_build_array(jsonb_build_object(
+            'streamId', stored.stream_id, 'next', stored.next_expected_revision,
+            'first', stored.first_position::text, 'last', stored.last_position::text, 'replayed', true));
+        END IF;
+        CONTINUE;
+      END IF;
+    END IF;
+    -- The expected revision, against the stream as the earlier appends of this batch left it.
+    IF heads ? (a->>'streamId') THEN
+      head := (heads->>(a->>'streamId'))::integer;
+    ELSE
+      SELECT ev.revision INTO head FROM events ev WHERE ev.stream_id = a->>'streamId' ORDER BY ev.revision DESC LIMIT 1;
+      head := coalesce(head, -1);
+    END IF;
+    expected := a->'expected';
+    IF NOT (expected = '"any"'::jsonb OR (expected = '"no-stream"'::jsonb AND head = -1)
+            OR (jsonb_typeof(expected) = 'number' AND (expected::text)::integer = head)) THEN
+      outcomes := outcomes || jsonb_build_array(jsonb_build_object('error', 'concurrency', 'actual', head));
+      CONTINUE;
+    END IF;
+    -- Taken apart once: an expression like a->'events' copies the whole sub-array each time.
+    evs := a->'events';
+    stream := a->>'streamId';
+    -- Event ids given by the caller must be new (rows of earlier appends in this batch are visible here).
+    SELECT array_agg(x->>'eventId' ORDER BY o) INTO taken
+      FROM jsonb_array_elements(evs) WITH ORDINALITY AS t(x, o)
+     WHERE (x->>'supplied')::boolean AND EXISTS (SELECT 1 FROM events ev WHERE ev.event_id = (x->>'eventId')::uuid);
+    IF taken IS NOT NULL THEN
+      outcomes := outcomes || jsonb_build_array(jsonb_build_object('error', 'duplicate-event-id', 'eventIds', to_jsonb(taken)));
+      CONTINUE;
+    END IF;
+    n := jsonb_array_length(evs);
+    positions := '{}';
+    hashes := '{}';
+    prevs := '{}';
+    FOR i IN 0 .. n - 1 LOOP
+      e := evs->i;
+      pos := nextval(seq);
+      -- The chain link (integrity/event-hash.ts hashPrepared): the canonical text cut around position, prevHash and revision.
+      h := encode(sha256(convert_to(
+             (e->'hash'->>0) || '"' || pos::text || '","prevHash":"' || prev || '"' || (e->'hash'->>1) || (head + 1 + i)::text || (e->'hash'->>2),
+             'UTF8')), 'hex');
+      positions := array_append(positions, pos);
+      hashes := array_append(hashes, h);
+      prevs := array_append(prevs, prev);
+      prev := h;
+    END LOOP;
+    IF n > 0 THEN
+      INSERT INTO events (position, event_id, stream_id, revision, type, schema_version, occurred_at, recorded_at, actor,
+                          correlation_id, causation_id, data, hash, prev_hash)
+      OVERRIDING SYSTEM VALUE
+      SELECT c.position, (x.e->>'eventId')::uuid, stream, head + x.ord::integer, x.e->>'type', (x.e->>'schemaVersion')::integer,
+             (x.e->>'occurredAt')::timestamptz, m.recorded_at, m.actor, m.correlation_id, m.causation_id,
+             x.e->'data', c.hash, c.prev_hash
+        FROM (SELECT (a->>'recordedAt')::timestamptz AS recorded_at, a->>'actor' AS actor, a->>'correlationId' AS correlation_id,
+                     a->>'causationId' AS causation_id) m
+       CROSS JOIN jsonb_array_elements(evs) WITH ORDINALITY AS x(e, ord)
+        JOIN unnest(positions, hashes, prevs) WITH ORDINALITY AS c(position, hash, prev_hash, ord) ON c.ord = x.ord;
+      last_all := positions[n];
+    END IF;
+    heads := heads || jsonb_build_object(a->>'streamId', head + n);
+    outcome := jsonb_build_object('streamId', a->>'streamId', 'next', head + n, 'first', positions[1]::text, 'last', positions[n]::text, 'replayed', false);
+    IF a->>'key' IS NOT NULL THEN
+      keys_in_batch := keys_in_batch || jsonb_build_object(a->>'key', outcome || jsonb_build_object('fingerprint', a->>'fingerprint'));
+      INSERT INTO idempotency_keys (key, fingerprint, stream_id, next_expected_revision, first_position, last_position, created_at)
+      VALUES (a->>'key', a->>'fingerprint', a->>'streamId', head + n, positions[1], positions[n], (a->>'recordedAt')::timestamptz);
+    END IF;
+    outcomes := outcomes || jsonb_build_array(outcome);
+  END LOOP;
+  IF last_all IS NOT NULL THEN
+    PERFORM pg_notify('events_appended', last_all::text);
+  END IF;
+  RETURN outcomes;
+END
+$fn$;
+    `,
+  },
 ];
 
 // Whitespace does not count, so re-indenting a shipped script is not a change.

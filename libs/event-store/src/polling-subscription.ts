@@ -53,12 +53,21 @@ export class PollingSubscription implements Subscription {
 
   private async run(): Promise<void> {
     const { batchSize, pollIntervalMs } = this.options;
+    // While catching up (full pages), the next page is read while the handler works on this one.
+    // It is read after this page's last position, which is where the loop would read next anyway,
+    // so the order and the no-skip argument are unchanged; a handler failure discards it.
+    let next: Promise<StoredEvent[]> | null = null;
     while (!this.stopped) {
       this.signalled = false;
-      const page = await this.read();
+      const page = await (next ?? this.read(this.last));
+      next = null;
       if (this.stopped) return;
       const last = this.last;
       const fresh = last === null ? page : page.filter((e) => this.source.compare(e.position, last) > 0);
+      if (page.length >= batchSize && fresh.length > 0) {
+        next = this.read(fresh[fresh.length - 1].position);
+        next.catch(() => undefined);
+      }
       if (fresh.length > 0) {
         await this.handler(fresh);
         this.last = fresh[fresh.length - 1].position;
@@ -67,11 +76,11 @@ export class PollingSubscription implements Subscription {
     }
   }
 
-  private async read(): Promise<StoredEvent[]> {
+  private async read(after: Position | null): Promise<StoredEvent[]> {
     const maxAttempts = this.options.maxReadAttempts ?? 6;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.source.readAfter(this.last, this.options.batchSize);
+        return await this.source.readAfter(after, this.options.batchSize);
       } catch (error) {
         if (this.stopped) return [];
         if (attempt >= maxAttempts) throw error;

@@ -43,7 +43,25 @@ export interface SqlEventStoreOptions {
   /** Limits of one group-commit transaction (defaults 500 appends, 5000 events). */
   maxBatchAppends?: number;
   maxBatchEvents?: number;
+  /**
+   * Events of whole-stream reads kept in memory (default 20,000; 0 turns it off). Events never
+   * change once appended, so a stream read again costs one query for the events after the cached
+   * revision instead of reading and parsing the whole stream (commands and the write policy read
+   * the same agreement, board and registry streams on every request).
+   */
+  streamCacheEvents?: number;
+  /**
+   * Batches of at most this many events (default 20) are written in one round trip by
+   * `event_store_append`; larger ones by the multi-statement path, whose set-based insert and
+   * hashing in this process beat the function's per-append loop there (measured in npm run bench:
+   * 100-event appends ran at 0.46× Emmett through the function, 0.61–0.70× on this path). 0: always
+   * the multi-statement path.
+   */
+  oneStatementMaxEvents?: number;
 }
+
+/** A stream longer than this is not cached (it would evict everything else). */
+const MAX_CACHED_STREAM = 5000;
 
 interface PreparedEvent {
   eventId: string;
@@ -127,6 +145,7 @@ function toAppendResult(row: IdempotencyRow, replayed: boolean): AppendResult {
 
 const isRevision = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
 
+
 function expectationHolds(expected: ExpectedRevision, actual: number): boolean {
   if (expected === 'any') return true;
   if (expected === 'no-stream') return actual === -1;
@@ -148,6 +167,13 @@ export class SqlEventStore extends EventStore {
   private readonly subscriptions = new Set<PollingSubscription>();
   private unlisten: Promise<(() => Promise<void>) | null> | null = null;
   private closed = false;
+  /** Whole streams from revision 0, least recently used first (Map order). */
+  private readonly streamCache = new Map<string, readonly StoredEvent[]>();
+  private cachedEvents = 0;
+  private readonly streamCacheEvents: number;
+  /** False once the server said its sessions are not READ COMMITTED by default (then: explicit transactions). */
+  private autocommitAppend = true;
+  private readonly oneStatementMaxEvents: number;
 
   constructor(
     private readonly db: SqlDatabase,
@@ -158,6 +184,8 @@ export class SqlEventStore extends EventStore {
     this.pollIntervalMs = options.pollIntervalMs ?? 500;
     this.maxBatchAppends = options.maxBatchAppends ?? 500;
     this.maxBatchEvents = options.maxBatchEvents ?? 5000;
+    this.streamCacheEvents = options.streamCacheEvents ?? 20_000;
+    this.oneStatementMaxEvents = options.oneStatementMaxEvents ?? 20;
   }
 
   async append(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
@@ -176,11 +204,59 @@ export class SqlEventStore extends EventStore {
     const maxCount = options.maxCount ?? null;
     if (maxCount !== null && !isRevision(maxCount))
       throw new RangeError(`maxCount must be a whole number ≥ 0, not ${maxCount}.`);
+    // Whole-stream reads go through the cache; a page (the audit trail) always reads the table.
+    if (fromRevision === 0 && maxCount === null && this.streamCacheEvents > 0) return this.readWholeStream(streamId);
     const { rows } = await this.db.query<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND revision >= $2 ORDER BY revision LIMIT $3`,
       [streamId, fromRevision, maxCount],
     );
     return rows.map(toStoredEvent);
+  }
+
+  /**
+   * The whole stream: the cached events plus those after them (one query, usually empty). The
+   * store numbers revisions 0, 1, 2… without gaps, so the read continues exactly where the cache
+   * ends; anything else (a row written around the store) drops the entry and reads it all.
+   */
+  private async readWholeStream(streamId: string): Promise<StoredEvent[]> {
+    const cached = this.streamCache.get(streamId) ?? [];
+    const { rows } = await this.db.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND revision >= $2 ORDER BY revision`,
+      [streamId, cached.length],
+    );
+    let events: StoredEvent[];
+    if (rows.length === 0) events = [...cached];
+    else if (Number(rows[0].revision) === cached.length && Number(rows[rows.length - 1].revision) === cached.length + rows.length - 1) {
+      events = cached.length === 0 ? rows.map(toStoredEvent) : [...cached, ...rows.map(toStoredEvent)];
+    } else {
+      this.forget(streamId);
+      const { rows: all } = await this.db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 ORDER BY revision`, [streamId]);
+      return all.map(toStoredEvent);
+    }
+    this.remember(streamId, events);
+    return events;
+  }
+
+  private remember(streamId: string, events: readonly StoredEvent[]): void {
+    const previous = this.streamCache.get(streamId);
+    // A slower concurrent read may bring an older version of the stream: keep the longer one.
+    if (previous && previous.length > events.length) return;
+    this.forget(streamId);
+    if (events.length === 0 || events.length > MAX_CACHED_STREAM) return;
+    this.streamCache.set(streamId, events.slice());
+    this.cachedEvents += events.length;
+    for (const [id, evicted] of this.streamCache) {
+      if (this.cachedEvents <= this.streamCacheEvents) break;
+      this.streamCache.delete(id);
+      this.cachedEvents -= evicted.length;
+    }
+  }
+
+  private forget(streamId: string): void {
+    const previous = this.streamCache.get(streamId);
+    if (!previous) return;
+    this.streamCache.delete(streamId);
+    this.cachedEvents -= previous.length;
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
@@ -292,7 +368,7 @@ export class SqlEventStore extends EventStore {
         const batch = this.takeBatch();
         let outcomes: Outcome[];
         try {
-          outcomes = await this.db.transaction((tx) => this.writeBatch(tx, batch));
+          outcomes = await this.writeBatch(batch);
         } catch (error) {
           for (const append of batch) append.reject(error);
           continue;
@@ -321,7 +397,67 @@ export class SqlEventStore extends EventStore {
     return this.queue.splice(0, count);
   }
 
-  private async writeBatch(tx: SqlExecutor, batch: PendingAppend[]): Promise<Outcome[]> {
+  /**
+   * One round trip: the batch goes as one jsonb parameter to `event_store_append` (migration
+   * 0003), which takes the append lock, judges each append on its own (idempotency key, expected
+   * revision, supplied event ids), draws positions, links the hash chain and inserts every row in
+   * one statement. Run as its own statement (autocommit), the lock is held until the commit, so
+   * positions still become visible in order (APPEND_LOCK_KEY). The function needs READ COMMITTED
+   * (each statement after the lock sees the previous holder's commit); where the session's default
+   * differs it says so, and the batch runs in an explicit READ COMMITTED transaction instead.
+   */
+  private async writeBatch(batch: PendingAppend[]): Promise<Outcome[]> {
+    if (batch.reduce((sum, a) => sum + a.events.length, 0) > this.oneStatementMaxEvents) {
+      return this.db.transaction(async (tx) => {
+        await tx.query(`SET TRANSACTION ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(${APPEND_LOCK_KEY})`);
+        return this.writeLargeBatch(tx, batch);
+      });
+    }
+    const payload = appendPayload(batch);
+    const sql = 'SELECT event_store_append($1::jsonb) AS outcomes';
+    let outcomes: AppendOutcome[] | null = null;
+    if (this.autocommitAppend) {
+      try {
+        outcomes = (await this.db.query<{ outcomes: AppendOutcome[] }>(sql, [payload])).rows[0].outcomes;
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== NOT_READ_COMMITTED) throw error;
+        this.autocommitAppend = false;
+      }
+    }
+    outcomes ??= await this.db.transaction(async (tx) => {
+      await tx.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
+      return (await tx.query<{ outcomes: AppendOutcome[] }>(sql, [payload])).rows[0].outcomes;
+    });
+    return outcomes.map((outcome, i): Outcome => {
+      const append = batch[i];
+      if ('error' in outcome) {
+        switch (outcome.error) {
+          case 'concurrency':
+            return { ok: false, error: new ConcurrencyError(append.streamId, append.expected, outcome.actual) };
+          case 'idempotency-key-reused':
+            return { ok: false, error: new IdempotencyKeyReusedError(append.idempotency!.key) };
+          case 'duplicate-event-id':
+            return { ok: false, error: new DuplicateEventIdError(outcome.eventIds) };
+        }
+      }
+      const result: AppendResult = {
+        streamId: outcome.streamId,
+        nextExpectedRevision: Number(outcome.next),
+        firstPosition: outcome.first === null ? null : (String(outcome.first) as Position),
+        lastPosition: outcome.last === null ? null : (String(outcome.last) as Position),
+        replayed: outcome.replayed,
+      };
+      return { ok: true, wrote: !outcome.replayed && append.events.length > 0, result: () => result };
+    });
+  }
+
+  /**
+   * The multi-statement form of a batch (in the caller's READ COMMITTED transaction): lock, read
+   * heads, keys and supplied ids, draw positions, hash in JS, insert. Used for large batches, where
+   * doing the set-based work here (and the hashing in this process) beats the per-append loop of
+   * `event_store_append`; it writes exactly the same rows and chain.
+   */
+  private async writeLargeBatch(tx: SqlExecutor, batch: PendingAppend[]): Promise<Outcome[]> {
     // READ COMMITTED is what makes the statements after the lock see every earlier holder's commit
     // (a fresh snapshot per statement); it is set explicitly in case the server's default differs.
     // The lock must be its own statement for the same reason.
@@ -493,11 +629,39 @@ export class SqlEventStore extends EventStore {
   }
 }
 
+/** SQLSTATE `event_store_append` raises when the session is not READ COMMITTED. */
+const NOT_READ_COMMITTED = 'ES001';
+
 interface Accepted {
   append: PendingAppend;
   firstRevision: number;
   positions: Position[];
   result(): AppendResult;
+}
+
+
+type AppendOutcome =
+  | { streamId: string; next: number; first: string | null; last: string | null; replayed: boolean }
+  | { error: 'concurrency'; actual: number }
+  | { error: 'idempotency-key-reused' }
+  | { error: 'duplicate-event-id'; eventIds: string[] };
+
+/** The batch as `event_store_append` reads it; each event's data goes in as the JSON text made at prepare time. */
+function appendPayload(batch: readonly PendingAppend[]): string {
+  const s = JSON.stringify;
+  const appends = batch.map((a) => {
+    const events = a.events.map(
+      (e) =>
+        `{"eventId":${s(e.eventId)},"supplied":${e.supplied},"type":${s(e.type)},"schemaVersion":${e.schemaVersion},` +
+        `"occurredAt":${s(e.occurredAt)},"data":${e.dataJson},"hash":${s([e.hash.beforePosition, e.hash.beforeRevision, e.hash.afterRevision])}}`,
+    );
+    return (
+      `{"streamId":${s(a.streamId)},"expected":${s(a.expected)},"recordedAt":${s(a.recordedAt)},"actor":${s(a.actor)},` +
+      `"correlationId":${s(a.correlationId)},"causationId":${s(a.causationId)},` +
+      `"key":${s(a.idempotency?.key ?? null)},"fingerprint":${s(a.idempotency?.fingerprint ?? null)},"events":[${events.join(',')}]}`
+    );
+  });
+  return `[${appends.join(',')}]`;
 }
 
 type Outcome = { ok: true; wrote: boolean; result: () => AppendResult } | { ok: false; error: Error };

@@ -1,5 +1,5 @@
 import { runMigrations, type Position, type SqlDatabase, type SqlExecutor, type StoredEvent } from '#event-store';
-import { lockProjectionSchema } from './projection-locks.js';
+import { lockProjectionSchema, projectionLockKeys } from './projection-locks.js';
 import { liveTable, tableMapper, type SqlProjection } from './sql-projection.js';
 
 /**
@@ -136,6 +136,25 @@ export async function lockCheckpoint(tx: SqlExecutor, name: string): Promise<{ p
 
 export async function writeCheckpoint(tx: SqlExecutor, name: string, position: Position): Promise<void> {
   await tx.query('UPDATE projection_checkpoints SET position = $2::bigint, updated_at = now() WHERE name = $1', [name, position]);
+}
+
+/**
+ * Moves the checkpoint of a batch the projection handles none of, in one statement (autocommit):
+ * only forward, only at this code's version, and (with `advisoryLock`) only while no other instance
+ * holds the projection's lock. NOTIFYs the checkpoint channel at commit. False when it did not move
+ * (the caller then takes the full path, which tells standby, version change and "already there" apart).
+ */
+export async function moveCheckpointAlone(db: SqlExecutor, projection: SqlProjection, position: Position, advisoryLock: boolean): Promise<boolean> {
+  const { rows } = await db.query<{ moved: number }>(
+    `WITH moved AS (
+       UPDATE projection_checkpoints SET position = $2::bigint, updated_at = now()
+        WHERE name = $1 AND version = $3 AND (position IS NULL OR position < $2::bigint)
+          AND ($4::boolean IS FALSE OR pg_try_advisory_xact_lock($5::int, $6::int))
+        RETURNING name)
+     SELECT count(*)::int AS moved, (SELECT pg_notify('${CHECKPOINT_CHANNEL}', $1) FROM moved) AS notified FROM moved`,
+    [projection.name, position, projection.version, advisoryLock, ...projectionLockKeys(projection.name)],
+  );
+  return Number(rows[0]?.moved ?? 0) === 1;
 }
 
 export async function recordError(db: SqlExecutor, name: string, message: string): Promise<void> {

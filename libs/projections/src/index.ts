@@ -1,6 +1,7 @@
 export * from './sql-projection.js';
 export * from './checkpoint-store.js';
 export * from './projection-logger.js';
+export { lockProjection } from './projection-locks.js';
 export * from './projection-runner.js';
 export * from './rebuild-projection.js';
 export * from './projection-status.js';

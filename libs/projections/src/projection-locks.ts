@@ -19,6 +19,9 @@ export function projectionLockKey(name: string): number {
   return hash | 0 || 1;
 }
 
+/** The two keys of the projection's advisory lock, for a statement that takes it itself. */
+export const projectionLockKeys = (name: string): [number, number] => [NAMESPACE, projectionLockKey(name)];
+
 /** True when this transaction now holds the projection's lock; false when another instance holds it. */
 export async function tryLockProjection(tx: SqlExecutor, name: string): Promise<boolean> {
   const { rows } = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1::int, $2::int) AS locked', [

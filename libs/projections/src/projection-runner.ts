@@ -7,6 +7,7 @@ import {
   insertParked,
   isTransientDatabaseError,
   lockCheckpoint,
+  moveCheckpointAlone,
   parkedEventOf,
   readCheckpoint,
   recordError,
@@ -16,7 +17,7 @@ import { consoleLogger, type ProjectionLogger } from './projection-logger.js';
 import { tryLockProjection } from './projection-locks.js';
 import { RebuildInProgressError, rebuildProjection } from './rebuild-projection.js';
 import { Sleeper } from './sleep.js';
-import { liveTable, tableMapper, validateProjections, type SqlProjection } from './sql-projection.js';
+import { applyEvents, liveTable, tableMapper, validateProjections, type SqlProjection } from './sql-projection.js';
 
 export interface ProjectionRunnerHooks {
   /**
@@ -57,7 +58,8 @@ class HookAbort extends Error {
   }
 }
 
-type Outcome = 'applied' | 'skipped';
+/** `moved`: applied by moving the checkpoint alone, whose statement already sent the NOTIFY. */
+type Outcome = 'applied' | 'moved' | 'skipped';
 
 /** Runs one projection: version check (rebuild when bumped), catch-up from the checkpoint, then live. */
 class ProjectionWorker {
@@ -73,8 +75,8 @@ class ProjectionWorker {
     private readonly store: EventStore,
     readonly projection: SqlProjection,
     private readonly options: Required<Omit<ProjectionRunnerOptions, 'hooks'>> & { hooks: ProjectionRunnerHooks },
-    /** Called after a checkpoint moved (committed). */
-    private readonly committed: (projection: string) => void,
+    /** Called after a checkpoint moved (committed); `notified`: the NOTIFY went with it. */
+    private readonly committed: (projection: string, notified?: boolean) => void,
   ) {}
 
   private get logger(): ProjectionLogger {
@@ -173,7 +175,8 @@ class ProjectionWorker {
   private async handle(events: StoredEvent[]): Promise<void> {
     if (this.stopped) throw new Stopping();
     try {
-      if ((await this.applyLive(events)) === 'applied') this.committed(this.projection.name);
+      const outcome = await this.applyLive(events);
+      if (outcome !== 'skipped') this.committed(this.projection.name, outcome === 'moved');
     } catch (error) {
       if (error instanceof LockedOut || error instanceof VersionChanged || error instanceof HookAbort) throw error;
       // The database's failure, not the events': resubscribe from the checkpoint after a pause.
@@ -185,15 +188,20 @@ class ProjectionWorker {
   }
 
   /** One transaction: lock, skip what the checkpoint covers, apply, move the checkpoint. */
-  private applyLive(events: readonly StoredEvent[]): Promise<Outcome> {
+  private async applyLive(events: readonly StoredEvent[]): Promise<Outcome> {
     const { projection } = this;
+    if (!events.some((event) => projection.handles.includes(event.type)) && !this.options.hooks.afterApply) {
+      // Nothing to apply (most live batches of most projections): only the checkpoint moves, in one
+      // statement instead of a transaction of five. It moves only forward and only when this
+      // instance may run the projection (its lock free, the version its own); otherwise the full
+      // path below decides (standby, version change, or nothing to do).
+      if (await moveCheckpointAlone(this.db, projection, events[events.length - 1].position, this.options.advisoryLock)) return 'moved';
+    }
     return this.db.transaction(async (tx) => {
       const fresh = await this.guard(tx, events);
       if (fresh.length === 0) return 'skipped';
       const t = tableMapper(projection, liveTable);
-      for (const event of fresh) {
-        if (projection.handles.includes(event.type)) await projection.apply({ tx, t }, event);
-      }
+      await applyEvents(projection, { tx, t }, fresh);
       if (this.options.hooks.afterApply) {
         try {
           await this.options.hooks.afterApply(projection.name, fresh, tx);
@@ -280,7 +288,9 @@ export class ProjectionRunner {
       logger: options.logger ?? consoleLogger(),
       hooks: options.hooks ?? {},
     };
-    this.workers = projections.map((projection) => new ProjectionWorker(db, store, projection, settings, (name) => this.committed(name)));
+    this.workers = projections.map(
+      (projection) => new ProjectionWorker(db, store, projection, settings, (name, notified) => this.committed(name, notified)),
+    );
   }
 
   /** Calls `listener` after each committed checkpoint move; returns a function that detaches it. */
@@ -289,8 +299,9 @@ export class ProjectionRunner {
     return () => this.listeners.delete(listener);
   }
 
-  private committed(projection: string): void {
+  private committed(projection: string, notified = false): void {
     for (const listener of this.listeners) listener(projection);
+    if (notified) return;
     // Other processes (an API beside a split worker) wait on this channel; best effort, they also poll.
     this.db.query(`SELECT pg_notify('${CHECKPOINT_CHANNEL}', $1)`, [projection]).catch(() => {});
   }

@@ -13,7 +13,7 @@ import {
 import { silentLogger, type ProjectionLogger } from './projection-logger.js';
 import { lockProjection } from './projection-locks.js';
 import { Sleeper } from './sleep.js';
-import { rebuildTable, tableMapper, type SqlProjection } from './sql-projection.js';
+import { applyEvents, rebuildTable, tableMapper, type SqlProjection } from './sql-projection.js';
 
 export interface RebuildProgress {
   projection: string;
@@ -112,6 +112,9 @@ async function swapTables(tx: SqlExecutor, projection: SqlProjection): Promise<v
   }
 }
 
+/** Events per page and per batch transaction of a rebuild: large, since each batch is a few set-based statements. */
+const REBUILD_BATCH = 2000;
+
 /**
  * Rebuilds a read model from the whole log into `<table>__rebuild` tables while the live tables
  * keep serving (and a live runner keeps updating them), then swaps them in. It reads through a
@@ -126,48 +129,67 @@ export async function rebuildProjection(
   projection: SqlProjection,
   options: RebuildOptions = {},
 ): Promise<RebuildResult> {
+  const [result] = await rebuildProjections(db, store, [projection], options);
+  return result as RebuildResult;
+}
+
+/** One projection's part in a shared rebuild. */
+interface RebuildJob {
+  projection: SqlProjection;
+  t: (table: string) => string;
+  progress: RebuildProgress;
+  parked: ParkedEvent[];
+  swapped: boolean;
+  claimed: boolean;
+  durationMs: number;
+}
+
+/**
+ * Rebuilds several read models from one read of the log: each page is read (and parsed) once and
+ * applied to every projection still rebuilding, each in its own transaction, concurrently (on the
+ * PostgreSQL server they run on separate connections; PGlite serialises them). Each projection
+ * claims, swaps and parks exactly as `rebuildProjection` alone would; they swap independently.
+ * A failure of one abandons them all (every claim is released and the live tables stay as they were).
+ */
+export async function rebuildProjections(
+  db: SqlDatabase,
+  store: EventStore,
+  projections: readonly SqlProjection[],
+  options: RebuildOptions = {},
+): Promise<RebuildResult[]> {
   const started = Date.now();
   const logger = options.logger ?? silentLogger;
   const maxAttempts = options.maxAttempts ?? 3;
   const retryDelayMs = options.retryDelayMs ?? 200;
-  const handles = new Set(projection.handles);
-  const t = tableMapper(projection, rebuildTable);
   const sleeper = new Sleeper();
-
-  await ensureProjectionSchema(db, [projection]);
-  await claimRebuild(db, projection);
-
-  const progress: RebuildProgress = {
-    projection: projection.name,
-    eventsRead: 0,
-    eventsApplied: 0,
-    position: null,
-    target: null,
-  };
-  const parked: ParkedEvent[] = [];
+  const jobs: RebuildJob[] = projections.map((projection) => ({
+    projection,
+    t: tableMapper(projection, rebuildTable),
+    progress: { projection: projection.name, eventsRead: 0, eventsApplied: 0, position: null, target: null },
+    parked: [],
+    swapped: false,
+    claimed: false,
+    durationMs: 0,
+  }));
   let lastHeartbeat = Date.now();
+  let position: Position | null = null;
 
-  const applyToRebuild = (events: readonly StoredEvent[]): Promise<number> =>
-    db.transaction(async (tx) => {
-      let applied = 0;
-      for (const event of events) {
-        if (!handles.has(event.type)) continue;
-        await projection.apply({ tx, t }, event);
-        applied++;
-      }
-      return applied;
-    });
+  await ensureProjectionSchema(db, projections);
+
+  const applyToRebuild = (job: RebuildJob, events: readonly StoredEvent[]): Promise<number> =>
+    db.transaction((tx) => applyEvents(job.projection, { tx, t: job.t }, events));
 
   /** Tries to swap at `position`; false when the live runner has got further (the rebuild reads on). */
-  const trySwap = (position: Position | null): Promise<boolean> =>
+  const trySwap = (job: RebuildJob, at: Position | null): Promise<boolean> =>
     db.transaction(async (tx) => {
+      const { projection, parked } = job;
       await lockProjection(tx, projection.name);
       const { rows } = await tx.query<{ position: string | null }>(
         'SELECT position::text AS position FROM projection_checkpoints WHERE name = $1 FOR UPDATE',
         [projection.name],
       );
       const live = (rows[0]?.position ?? null) as Position | null;
-      if (live !== null && (position === null || store.comparePositions(position, live) < 0)) return false;
+      if (live !== null && (at === null || store.comparePositions(at, live) < 0)) return false;
       await swapTables(tx, projection);
       await tx.query('DELETE FROM projection_parked WHERE name = $1', [projection.name]);
       for (const event of parked) await insertParked(tx, projection.name, event);
@@ -176,89 +198,119 @@ export async function rebuildProjection(
             SET position = $2::bigint, version = $3, status = 'running', rebuild_heartbeat_at = NULL, updated_at = now()
                 ${parked.length === 0 ? ', last_error = NULL, last_error_at = NULL' : ''}
           WHERE name = $1`,
-        [projection.name, position, projection.version],
+        [projection.name, at, projection.version],
       );
       return true;
     });
 
+  const reachedTarget = (job: RebuildJob): boolean =>
+    job.progress.target === null || (position !== null && store.comparePositions(position, job.progress.target) >= 0);
+
+  const liveAhead = async (job: RebuildJob): Promise<boolean> => {
+    const live = (await readCheckpoint(db, job.projection.name))?.position ?? null;
+    return live !== null && (position === null || store.comparePositions(position, live) < 0);
+  };
+
+  /** Swaps when this job has read far enough; true once swapped. */
+  const maybeSwap = async (job: RebuildJob): Promise<boolean> => {
+    if (!job.swapped && reachedTarget(job) && !(await liveAhead(job)) && (await trySwap(job, position))) {
+      job.swapped = true;
+      job.durationMs = Date.now() - started;
+    }
+    return job.swapped;
+  };
+
   try {
-    await db.transaction(async (tx) => {
-      await dropRebuildTables(tx, projection);
-      await createProjectionTables(tx, projection, rebuildTable);
-    });
-    progress.target = await store.headPosition();
-    options.onProgress?.({ ...progress });
+    for (const job of jobs) {
+      await claimRebuild(db, job.projection);
+      job.claimed = true;
+    }
+    for (const job of jobs) {
+      await db.transaction(async (tx) => {
+        await dropRebuildTables(tx, job.projection);
+        await createProjectionTables(tx, job.projection, rebuildTable);
+      });
+    }
+    const target = await store.headPosition();
+    for (const job of jobs) {
+      job.progress.target = target;
+      options.onProgress?.({ ...job.progress });
+    }
 
-    const reachedTarget = (): boolean =>
-      progress.target === null || (progress.position !== null && store.comparePositions(progress.position, progress.target) >= 0);
-
-    const liveAhead = async (): Promise<boolean> => {
-      const live = (await readCheckpoint(db, projection.name))?.position ?? null;
-      return live !== null && (progress.position === null || store.comparePositions(progress.position, live) < 0);
-    };
-
-    let swapped = reachedTarget() && !(await liveAhead()) && (await trySwap(progress.position));
-    if (!swapped) {
+    for (const job of jobs) await maybeSwap(job);
+    if (jobs.some((job) => !job.swapped)) {
       let finished!: () => void;
       const done = new Promise<void>((resolve) => (finished = resolve));
       const subscription = store.subscribe(
         async (events) => {
-          if (swapped) return;
-          if (options.shouldStop?.()) throw new RebuildAbandonedError(projection.name);
-          progress.eventsApplied += await applyBatchOrAlone(events);
-          progress.eventsRead += events.length;
-          progress.position = events[events.length - 1].position;
-          options.onProgress?.({ ...progress });
+          const pending = jobs.filter((job) => !job.swapped);
+          if (pending.length === 0) return;
+          if (options.shouldStop?.()) throw new RebuildAbandonedError(pending[0].projection.name);
+          const last = events[events.length - 1].position;
+          await Promise.all(
+            pending.map(async (job) => {
+              job.progress.eventsApplied += await applyBatchOrAlone(job, events);
+              job.progress.eventsRead += events.length;
+              job.progress.position = last;
+            }),
+          );
+          position = last;
+          for (const job of pending) options.onProgress?.({ ...job.progress });
           if (Date.now() - lastHeartbeat > HEARTBEAT_MS) {
             lastHeartbeat = Date.now();
-            await db.query('UPDATE projection_checkpoints SET rebuild_heartbeat_at = now() WHERE name = $1', [projection.name]);
+            await db.query('UPDATE projection_checkpoints SET rebuild_heartbeat_at = now() WHERE name = ANY($1::text[])', [
+              pending.map((job) => job.projection.name),
+            ]);
           }
-          if (reachedTarget() && !(await liveAhead()) && (await trySwap(progress.position))) {
-            swapped = true;
-            finished();
-          }
+          for (const job of pending) await maybeSwap(job);
+          if (jobs.every((job) => job.swapped)) finished();
         },
-        { batchSize: options.batchSize ?? 500 },
+        { batchSize: options.batchSize ?? REBUILD_BATCH },
       );
       try {
         await Promise.race([done, subscription.done]);
       } finally {
         await subscription.stop();
       }
-      if (!swapped) throw new RebuildAbandonedError(projection.name);
+      const unfinished = jobs.find((job) => !job.swapped);
+      if (unfinished) throw new RebuildAbandonedError(unfinished.projection.name);
     }
   } catch (error) {
-    await db.transaction((tx) => dropRebuildTables(tx, projection)).catch(() => {});
-    await releaseClaim(db, projection.name).catch(() => {});
+    for (const job of jobs) {
+      if (job.swapped || !job.claimed) continue;
+      await db.transaction((tx) => dropRebuildTables(tx, job.projection)).catch(() => {});
+      await releaseClaim(db, job.projection.name).catch(() => {});
+    }
     throw error;
   } finally {
     sleeper.wake();
   }
 
-  return {
-    projection: projection.name,
-    version: projection.version,
-    eventsRead: progress.eventsRead,
-    eventsApplied: progress.eventsApplied,
-    parked: parked.length,
-    position: progress.position,
-    durationMs: Date.now() - started,
-  };
+  return jobs.map((job) => ({
+    projection: job.projection.name,
+    version: job.projection.version,
+    eventsRead: job.progress.eventsRead,
+    eventsApplied: job.progress.eventsApplied,
+    parked: job.parked.length,
+    position: job.progress.position,
+    durationMs: job.durationMs,
+  }));
 
   /** As the live runner: a failing batch is retried event by event, and an event that keeps failing is parked. */
-  async function applyBatchOrAlone(events: readonly StoredEvent[]): Promise<number> {
+  async function applyBatchOrAlone(job: RebuildJob, events: readonly StoredEvent[]): Promise<number> {
+    const { projection, parked } = job;
     try {
-      return await applyToRebuild(events);
+      return await applyToRebuild(job, events);
     } catch (error) {
       if (isTransientDatabaseError(error)) throw error;
       let applied = 0;
       for (const event of events) {
-        if (!handles.has(event.type)) continue;
+        if (!projection.handles.includes(event.type)) continue;
         let lastError: unknown;
         let ok = false;
         for (let attempt = 1; attempt <= maxAttempts && !ok; attempt++) {
           try {
-            applied += await applyToRebuild([event]);
+            applied += await applyToRebuild(job, [event]);
             ok = true;
           } catch (error) {
             if (isTransientDatabaseError(error)) throw error;

@@ -28,6 +28,23 @@ export interface SqlProjection {
    */
   schema(t: (table: string) => string): string;
   apply(ctx: ProjectionContext, event: StoredEvent): Promise<void>;
+  /**
+   * Optional set-based form of `apply`: the handled events of one batch, in log order, written
+   * with a few multi-row statements instead of per-event SQL. It must leave the tables exactly as
+   * `apply` on each event in turn would (test/projections proves it per read model). The runner and
+   * the rebuild use it when present; on a failure they fall back to `apply` one event at a time
+   * (through this same method with a single event) to find and park a poison event.
+   */
+  applyBatch?(ctx: ProjectionContext, events: readonly StoredEvent[]): Promise<void>;
+}
+
+/** Applies a batch's handled events through `applyBatch` when the projection has one, else event by event. */
+export async function applyEvents(projection: SqlProjection, ctx: ProjectionContext, events: readonly StoredEvent[]): Promise<number> {
+  const handled = events.filter((event) => projection.handles.includes(event.type));
+  if (handled.length === 0) return 0;
+  if (projection.applyBatch) await projection.applyBatch(ctx, handled);
+  else for (const event of handled) await projection.apply(ctx, event);
+  return handled.length;
 }
 
 const PROJECTION_NAME = /^[a-z][a-z0-9-]{0,62}$/;

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '#config';
 import { createEventStore } from '#event-store';
-import { getAgreementDetail, membershipOf } from '#projections';
+import { ensureProjectionSchema, getAgreementDetail, membershipOf, READ_MODEL_PROJECTIONS, rebuildProjections } from '#projections';
 import { issueToken } from '../../../apps/api/src/auth/token-issuer.js';
 import { createApp } from '../../../apps/api/src/create-app.js';
 import type { BenchConfig } from '../config.js';
@@ -56,12 +56,21 @@ export async function httpBench(report: Report, config: BenchConfig): Promise<vo
   const loaded = await loadHistory(seed.db, scaled(config, 20_000));
   process.stderr.write(`  API database: ${loaded.events.toLocaleString('en-GB')} events, ${loaded.agreements} agreements\n`);
 
+  const workers = process.env.BENCH_API_WORKERS === 'off' ? 'off' : 'on';
+  if (workers === 'off') {
+    await ensureProjectionSchema(seed.db, READ_MODEL_PROJECTIONS);
+    await rebuildProjections(seed.db, seed.store, READ_MODEL_PROJECTIONS);
+  }
+  report.note(`HTTP: the API ran with WORKERS=${workers}${workers === 'on' ? ' (projections, compliance alerting and relay embedded in the API process, the default)' : ' (no background work in the API process)'}.`);
   const appConfig = loadConfig({
     DATABASE_URL: url,
     PORT: '0',
     LOG_LEVEL: 'error',
     AUTH_JWT_SECRET: randomBytes(32).toString('base64'),
     RATE_LIMIT_WRITES: '999999999/1s',
+    // BENCH_API_WORKERS=off: the API without its embedded background work (projections, compliance,
+    // relay), as beside a worker process; the read models are then built once before it starts.
+    WORKERS: workers,
   });
   const app = await createApp(appConfig, { logger: false });
   await app.listen(0, '127.0.0.1');

@@ -80,8 +80,9 @@ export async function pgliteBench(report: Report, config: BenchConfig): Promise<
     },
   ];
   const dir = await mkdtemp(join(tmpdir(), 'bench-pglite-'));
-  const pglite = await createEventStore({ dataDir: dir });
-  const postgres = await createEventStore({ databaseUrl: await freshDatabase('pglite_peer') });
+  // Without the store's stream cache: readStream here measures the drivers reading whole streams.
+  const pglite = await createEventStore({ dataDir: dir, streamCacheEvents: 0 });
+  const postgres = await createEventStore({ databaseUrl: await freshDatabase('pglite_peer'), streamCacheEvents: 0 });
   try {
     for (let run = 0; run < config.runs; run++) {
       for (const w of work) {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { fold, type Decider, type DomainEvent } from '#domain';
+import type { Decider, DomainEvent } from '#domain';
 import { ConcurrencyError, EventStore, IdempotencyKeyReusedError, type AppendResult } from '#event-store';
+import { foldedStreamsOf, type FoldedStreams } from './folded-streams.js';
 
 /** Who is recording, and how the request asked to be handled. */
 export interface CommandContext {
@@ -41,7 +42,11 @@ const MAX_ATTEMPTS = 5;
  */
 @Injectable()
 export class CommandRunner {
-  constructor(private readonly store: EventStore) {}
+  private readonly folded: FoldedStreams;
+
+  constructor(private readonly store: EventStore) {
+    this.folded = foldedStreamsOf(store);
+  }
 
   async run<C, E extends DomainEvent, S>(
     streamId: string,
@@ -52,10 +57,17 @@ export class CommandRunner {
     const earlier = await this.replay(context);
     if (earlier) return earlier;
 
+    // Most creations (a decision, a draft) name a stream that does not exist yet: decide on the
+    // initial state and append with `no-stream`, which the store refuses if the stream exists after
+    // all. Saves reading a stream that is not there; any doubt falls back to the full path below.
+    if (context.expectedRevision === undefined && !this.folded.has(streamId, decider)) {
+      const result = await this.tryAsNewStream(streamId, decider, command, context);
+      if (result) return result;
+    }
+
     for (let attempt = 1; ; attempt++) {
-      const history = await this.store.readStream(streamId);
-      const state = fold(decider, history.map((e) => e as unknown as E));
-      const loadedRevision = history.length - 1;
+      // The folded state by revision: only the events after the cached revision are read.
+      const { state, revision: loadedRevision } = await this.folded.load(streamId, decider);
       let events: E[];
       try {
         events = decider.decide(command, state);
@@ -84,6 +96,38 @@ export class CommandRunner {
         const retry = error instanceof ConcurrencyError && context.expectedRevision === undefined && attempt < MAX_ATTEMPTS;
         if (!retry) throw error;
       }
+    }
+  }
+
+  /** The write, if the stream did not exist; null when it does (or the command needs its history). */
+  private async tryAsNewStream<C, E extends DomainEvent, S>(
+    streamId: string,
+    decider: Decider<C, E, S>,
+    command: C,
+    context: CommandContext,
+  ): Promise<WriteResult | null> {
+    let events: E[];
+    try {
+      events = decider.decide(command, decider.initialState());
+    } catch {
+      return null; // e.g. "no such agreement": the full path reads the stream and decides for real
+    }
+    try {
+      const result = await this.store.append(
+        streamId,
+        events.map((e) => ({ type: e.type, occurredAt: e.occurredAt, data: e.data })),
+        {
+          expectedRevision: 'no-stream',
+          actor: context.actor,
+          correlationId: context.correlationId,
+          causationId: context.causationId,
+          idempotency: context.idempotency,
+        },
+      );
+      return toWriteResult(result);
+    } catch (error) {
+      if (error instanceof ConcurrencyError) return null;
+      throw error;
     }
   }
 

@@ -1,11 +1,11 @@
 import { Injectable, type PipeTransform } from '@nestjs/common';
 import {
   BODY_REGISTRY_STREAM_ID,
+  agreementDecider,
   agreementStreamId,
   bodyRegistryDecider,
   boardDecider,
   boardStreamId,
-  fold,
   isEntityId,
   requireBody,
   resolveBody,
@@ -14,6 +14,7 @@ import {
 } from '#domain';
 import { EventStore } from '#event-store';
 import { RequestValidationError } from '../infrastructure/problem.js';
+import { foldedStreamsOf, type FoldedStreams } from './folded-streams.js';
 import { ENTITY_ID_MESSAGE } from './validators.js';
 
 /**
@@ -22,16 +23,20 @@ import { ENTITY_ID_MESSAGE } from './validators.js';
  */
 @Injectable()
 export class ReferenceData {
-  constructor(private readonly store: EventStore) {}
+  private readonly folded: FoldedStreams;
+
+  constructor(store: EventStore) {
+    this.folded = foldedStreamsOf(store);
+  }
 
   async body(id: string, field: string): Promise<BodyRef> {
-    const registry = fold(bodyRegistryDecider, (await this.store.readStream(BODY_REGISTRY_STREAM_ID)) as never[]);
+    const { state: registry } = await this.folded.load(BODY_REGISTRY_STREAM_ID, bodyRegistryDecider);
     return requireBody(id, registry, field);
   }
 
   /** The body, or a 404 problem when no body has that slug. */
   async bodyOrNotFound(id: string): Promise<BodyRef> {
-    const registry = fold(bodyRegistryDecider, (await this.store.readStream(BODY_REGISTRY_STREAM_ID)) as never[]);
+    const { state: registry } = await this.folded.load(BODY_REGISTRY_STREAM_ID, bodyRegistryDecider);
     const body = resolveBody(id, registry);
     if (!body) throw new NotFoundError('body-not-found', `No body is known as "${id}".`);
     return body;
@@ -42,14 +47,13 @@ export class ReferenceData {
   }
 
   async agreement(agreementId: string): Promise<{ agreementId: string; exists: boolean }> {
-    const events = await this.store.readStream(agreementStreamId(agreementId), { maxCount: 1 });
-    return { agreementId, exists: events.length > 0 };
+    const { revision } = await this.folded.load(agreementStreamId(agreementId), agreementDecider);
+    return { agreementId, exists: revision >= 0 };
   }
 
   async board(boardId: string): Promise<{ boardId: string; exists: boolean; meetingIds: string[] }> {
-    const events = await this.store.readStream(boardStreamId(boardId));
-    const state = fold(boardDecider, events as never[]);
-    return { boardId, exists: events.length > 0, meetingIds: Object.keys(state.meetings) };
+    const { state, revision } = await this.folded.load(boardStreamId(boardId), boardDecider);
+    return { boardId, exists: revision >= 0, meetingIds: Object.keys(state.meetings) };
   }
 }
 

@@ -8,6 +8,7 @@ import type {
 } from '#domain';
 import type { SqlExecutor, StoredEvent } from '#event-store';
 import type { SqlProjection } from '../../sql-projection.js';
+import { rowsByIds, writeRows, type Columns } from '../batch-rows.js';
 import { dataOf } from '../shared.js';
 
 export type RegisterStatus = 'drafted' | 'in-force' | 'terminated';
@@ -159,6 +160,40 @@ async function save(tx: SqlExecutor, table: string, row: RegisterRow): Promise<v
   );
 }
 
+const BATCH_COLUMNS: Columns = [
+  ['agreement_id', 'text'],
+  ['title', 'text'],
+  ['legal_basis', 'text'],
+  ['business_area', 'text'],
+  ['delivery_model', 'text'],
+  ['status', 'text'],
+  ['host_force', 'text'],
+  ['parent_id', 'text'],
+  ['review_due', 'date'],
+  ['parties', 'jsonb'],
+  ['drafted_at', 'timestamptz'],
+  ['in_force_at', 'timestamptz'],
+  ['terminated_at', 'timestamptz'],
+  ['party_ids', 'text[]'],
+];
+
+const toDbRow = (row: RegisterRow): Record<string, unknown> => ({
+  agreement_id: row.agreementId,
+  title: row.title,
+  legal_basis: row.legalBasis,
+  business_area: row.businessArea,
+  delivery_model: row.deliveryModel,
+  status: row.status,
+  host_force: row.hostForce,
+  parent_id: row.parentId,
+  review_due: row.reviewDue,
+  parties: row.parties,
+  drafted_at: row.draftedAt,
+  in_force_at: row.inForceAt,
+  terminated_at: row.terminatedAt,
+  party_ids: row.parties.map((p) => p.id),
+});
+
 /** The register of agreements (GET /agreements): one row per agreement as it stands now. */
 export const agreementRegisterProjection: SqlProjection = {
   name: 'agreement-register',
@@ -191,5 +226,31 @@ export const agreementRegisterProjection: SqlProjection = {
     const before = event.type === 'AgreementDrafted' ? null : await load(tx, table, agreementId);
     const after = evolveRegisterRow(before, event);
     if (after !== null && after !== before) await save(tx, table, after);
+  },
+  async applyBatch({ tx, t }, events) {
+    const table = t('agreement_register');
+    const idOf = (event: StoredEvent): string => (event.data as { agreementId: string }).agreementId;
+    // Rows are loaded once for the agreements the batch touches, unless the batch drafts them first.
+    const drafted = new Set<string>();
+    const toLoad = new Set<string>();
+    for (const event of events) {
+      const id = idOf(event);
+      if (event.type === 'AgreementDrafted') drafted.add(id);
+      else if (!drafted.has(id)) toLoad.add(id);
+    }
+    const rows = new Map<string, RegisterRow | null>();
+    for (const row of await rowsByIds<RegisterDbRow>(tx, table, REGISTER_COLUMNS, 'agreement_id', toLoad)) rows.set(row.agreement_id, toRegisterRow(row));
+    const changed = new Set<string>();
+    for (const event of events) {
+      const id = idOf(event);
+      const before = event.type === 'AgreementDrafted' ? null : (rows.get(id) ?? null);
+      const after = evolveRegisterRow(before, event);
+      if (after !== null && after !== before) {
+        rows.set(id, after);
+        changed.add(id);
+      }
+    }
+    const dirty = [...changed].map((id) => toDbRow(rows.get(id) as RegisterRow));
+    await writeRows(tx, table, BATCH_COLUMNS, ['agreement_id'], dirty, 'update');
   },
 };

@@ -6,8 +6,76 @@ import type {
   BoardTermsChanged,
   GovernanceBoardEstablished,
 } from '#domain';
+import type { StoredEvent } from '#event-store';
 import type { SqlProjection } from '../../sql-projection.js';
+import { rowsByIds, writeRows, type Columns } from '../batch-rows.js';
 import { dataOf, dayOf } from '../shared.js';
+
+interface BoardRow {
+  board_id: string;
+  name: string;
+  agreement_ids: string[];
+  established_on: string;
+  chair: string;
+  max_days_between_meetings: number;
+  quorum: number;
+  rearrange_within_days: number;
+}
+
+interface MeetingRow {
+  board_id: string;
+  meeting_id: string;
+  scheduled_for: string;
+  status: string;
+  held_on: string | null;
+  quorate: boolean | null;
+  attendees: unknown;
+  cancelled_on: string | null;
+  cancellation_reason: string | null;
+  rearranged_to: string | null;
+}
+
+const BOARD_COLUMNS: Columns = [
+  ['board_id', 'text'],
+  ['name', 'text'],
+  ['agreement_ids', 'text[]'],
+  ['established_on', 'date'],
+  ['chair', 'text'],
+  ['max_days_between_meetings', 'integer'],
+  ['quorum', 'integer'],
+  ['rearrange_within_days', 'integer'],
+];
+const TERMS_COLUMNS: Columns = [
+  ['board_id', 'text'],
+  ['position', 'bigint'],
+  ['effective_on', 'date'],
+  ['chair', 'text'],
+  ['max_days_between_meetings', 'integer'],
+  ['quorum', 'integer'],
+  ['rearrange_within_days', 'integer'],
+];
+const MEETING_COLUMNS: Columns = [
+  ['board_id', 'text'],
+  ['meeting_id', 'text'],
+  ['scheduled_for', 'date'],
+  ['status', 'text'],
+  ['held_on', 'date'],
+  ['quorate', 'boolean'],
+  ['attendees', 'jsonb'],
+  ['cancelled_on', 'date'],
+  ['cancellation_reason', 'text'],
+  ['rearranged_to', 'date'],
+];
+const FACT_COLUMNS: Columns = [
+  ['board_id', 'text'],
+  ['position', 'bigint'],
+  ['meeting_id', 'text'],
+  ['what', 'text'],
+  ['occurred_on', 'date'],
+  ['scheduled_for', 'date'],
+  ['quorate', 'boolean'],
+  ['reason', 'text'],
+];
 
 export const BOARD_COMPLIANCE_EVENTS = [
   'GovernanceBoardEstablished',
@@ -147,5 +215,141 @@ export const boardComplianceProjection: SqlProjection = {
         return;
       }
     }
+  },
+  async applyBatch({ tx, t }, events) {
+    const boardIdOf = (event: StoredEvent): string => (event.data as { boardId: string }).boardId;
+    const meetingKey = (boardId: string, meetingId: string): string => JSON.stringify([boardId, meetingId]);
+    const boardIds = new Set<string>();
+    const meetingKeys = new Map<string, [string, string]>();
+    for (const event of events) {
+      if (event.type === 'GovernanceBoardEstablished' || event.type === 'BoardTermsChanged') boardIds.add(boardIdOf(event));
+      else {
+        const { boardId, meetingId } = event.data as { boardId: string; meetingId: string };
+        meetingKeys.set(meetingKey(boardId, meetingId), [boardId, meetingId]);
+      }
+    }
+    const boards = new Map<string, BoardRow>();
+    for (const row of await rowsByIds<BoardRow>(tx, t('boards'), BOARD_COLUMNS.map(([c]) => c).join(', '), 'board_id', boardIds)) {
+      boards.set(row.board_id, { ...row, max_days_between_meetings: Number(row.max_days_between_meetings), quorum: Number(row.quorum), rearrange_within_days: Number(row.rearrange_within_days) });
+    }
+    const meetings = new Map<string, MeetingRow>();
+    if (meetingKeys.size > 0) {
+      const pairs = [...meetingKeys.values()];
+      const { rows } = await tx.query<MeetingRow>(
+        `SELECT ${MEETING_COLUMNS.map(([c]) => c).join(', ')} FROM ${t('board_meetings')}
+          WHERE (board_id, meeting_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+        [pairs.map(([b]) => b), pairs.map(([, m]) => m)],
+      );
+      for (const row of rows) meetings.set(meetingKey(row.board_id, row.meeting_id), row);
+    }
+    const dirtyBoards = new Set<BoardRow>();
+    const dirtyMeetings = new Set<MeetingRow>();
+    const terms: Record<string, unknown>[] = [];
+    const facts: Record<string, unknown>[] = [];
+    for (const event of events) {
+      const on = dayOf(event);
+      const fact = (meetingId: string, what: string, scheduledFor: string, extra: { quorate?: boolean; reason?: string } = {}) =>
+        facts.push({
+          board_id: boardIdOf(event),
+          position: event.position,
+          meeting_id: meetingId,
+          what,
+          occurred_on: on,
+          scheduled_for: scheduledFor,
+          quorate: extra.quorate ?? null,
+          reason: extra.reason ?? null,
+        });
+      const changeTerms = (data: GovernanceBoardEstablished['data'] | BoardTermsChanged['data']) => {
+        terms.push({
+          board_id: data.boardId,
+          position: event.position,
+          effective_on: on,
+          chair: data.chair,
+          max_days_between_meetings: data.maxDaysBetweenMeetings,
+          quorum: data.quorum,
+          rearrange_within_days: data.rearrangeWithinDays,
+        });
+        const board = boards.get(data.boardId);
+        if (!board) return;
+        board.chair = data.chair;
+        board.max_days_between_meetings = data.maxDaysBetweenMeetings;
+        board.quorum = data.quorum;
+        board.rearrange_within_days = data.rearrangeWithinDays;
+        dirtyBoards.add(board);
+      };
+      const update = (boardId: string, meetingId: string, change: Partial<MeetingRow>) => {
+        const meeting = meetings.get(meetingKey(boardId, meetingId));
+        if (!meeting) return;
+        Object.assign(meeting, change);
+        dirtyMeetings.add(meeting);
+      };
+      switch (event.type) {
+        case 'GovernanceBoardEstablished': {
+          const data = dataOf<GovernanceBoardEstablished>(event);
+          if (!boards.has(data.boardId)) {
+            const board: BoardRow = {
+              board_id: data.boardId,
+              name: data.name,
+              agreement_ids: data.agreementIds,
+              established_on: on,
+              chair: data.chair,
+              max_days_between_meetings: data.maxDaysBetweenMeetings,
+              quorum: data.quorum,
+              rearrange_within_days: data.rearrangeWithinDays,
+            };
+            boards.set(data.boardId, board);
+          }
+          changeTerms(data);
+          break;
+        }
+        case 'BoardTermsChanged':
+          changeTerms(dataOf<BoardTermsChanged>(event));
+          break;
+        case 'BoardMeetingScheduled': {
+          const { boardId, meetingId, scheduledFor } = dataOf<BoardMeetingScheduled>(event);
+          const key = meetingKey(boardId, meetingId);
+          if (!meetings.has(key)) {
+            const meeting: MeetingRow = {
+              board_id: boardId,
+              meeting_id: meetingId,
+              scheduled_for: scheduledFor,
+              status: 'scheduled',
+              held_on: null,
+              quorate: null,
+              attendees: null,
+              cancelled_on: null,
+              cancellation_reason: null,
+              rearranged_to: null,
+            };
+            meetings.set(key, meeting);
+            dirtyMeetings.add(meeting);
+          }
+          fact(meetingId, 'scheduled', scheduledFor);
+          break;
+        }
+        case 'BoardMeetingHeld': {
+          const { boardId, meetingId, heldOn, quorate, attendees, scheduledFor } = dataOf<BoardMeetingHeld>(event);
+          update(boardId, meetingId, { status: 'held', held_on: heldOn, quorate, attendees });
+          fact(meetingId, 'held', scheduledFor, { quorate });
+          break;
+        }
+        case 'BoardMeetingCancelled': {
+          const { boardId, meetingId, reason, scheduledFor } = dataOf<BoardMeetingCancelled>(event);
+          update(boardId, meetingId, { status: 'cancelled', cancelled_on: on, cancellation_reason: reason });
+          fact(meetingId, 'cancelled', scheduledFor, { reason });
+          break;
+        }
+        case 'BoardMeetingRearranged': {
+          const { boardId, meetingId, newDate } = dataOf<BoardMeetingRearranged>(event);
+          update(boardId, meetingId, { status: 'scheduled', scheduled_for: newDate, rearranged_to: newDate });
+          fact(meetingId, 'rearranged', newDate);
+          break;
+        }
+      }
+    }
+    await writeRows(tx, t('boards'), BOARD_COLUMNS, ['board_id'], [...dirtyBoards], 'update');
+    await writeRows(tx, t('board_terms'), TERMS_COLUMNS, ['board_id', 'position'], terms, 'nothing');
+    await writeRows(tx, t('board_meetings'), MEETING_COLUMNS, ['board_id', 'meeting_id'], [...dirtyMeetings], 'update');
+    await writeRows(tx, t('board_meeting_facts'), FACT_COLUMNS, ['board_id', 'position'], facts, 'nothing');
   },
 };

@@ -1,6 +1,19 @@
 import type { DecisionRecorded } from '#domain';
 import type { SqlProjection } from '../../sql-projection.js';
+import { writeRows, type Columns } from '../batch-rows.js';
 import { dataOf, dayOf } from '../shared.js';
+
+const COLUMNS: Columns = [
+  ['decision_id', 'text'],
+  ['summary', 'text'],
+  ['board_id', 'text'],
+  ['meeting_id', 'text'],
+  ['agreement_id', 'text'],
+  ['decided_on', 'date'],
+  ['recorded_at', 'timestamptz'],
+  ['recorded_by', 'text'],
+  ['position', 'bigint'],
+];
 
 /** The decisions log: what each board decided, at which meeting, about which agreement. */
 export const decisionsProjection: SqlProjection = {
@@ -30,5 +43,22 @@ export const decisionsProjection: SqlProjection = {
        VALUES ($1, $2, $3, $4, $5, $6::date, $7::timestamptz, $8, $9::bigint) ON CONFLICT (decision_id) DO NOTHING`,
       [decisionId, summary, boardId, meetingId, agreementId, dayOf(event), event.recordedAt, event.actor, event.position],
     );
+  },
+  async applyBatch({ tx, t }, events) {
+    const rows = events.map((event) => {
+      const { decisionId, summary, boardId, meetingId, agreementId } = dataOf<DecisionRecorded>(event);
+      return {
+        decision_id: decisionId,
+        summary,
+        board_id: boardId,
+        meeting_id: meetingId,
+        agreement_id: agreementId,
+        decided_on: dayOf(event),
+        recorded_at: event.recordedAt,
+        recorded_by: event.actor,
+        position: event.position,
+      };
+    });
+    await writeRows(tx, t('decisions'), COLUMNS, ['decision_id'], rows, 'nothing');
   },
 };

@@ -1,6 +1,14 @@
 import type { AgreementCameIntoForce, AgreementDrafted, ForceWithdrew, PartyJoined } from '#domain';
 import type { SqlProjection } from '../../sql-projection.js';
+import { rowsByIds, writeRows } from '../batch-rows.js';
 import { dataOf, dayOf } from '../shared.js';
+
+interface Interval {
+  body_id: string;
+  agreement_id: string;
+  valid_from: string;
+  valid_to: string | null;
+}
 
 /**
  * Who belonged to which agreement when, as intervals of valid time: a body is a member on day d
@@ -72,5 +80,78 @@ export const membershipProjection: SqlProjection = {
         await tx.query(`UPDATE ${intervals} SET valid_to = $2::date WHERE agreement_id = $1 AND valid_to IS NULL`, [agreementId, on]);
         return;
     }
+  },
+  async applyBatch({ tx, t }, events) {
+    const intervalsTable = t('membership_intervals');
+    const agreements: Record<string, unknown>[] = [];
+    const touched = new Set<string>();
+    for (const event of events) {
+      if (event.type !== 'AgreementDrafted') touched.add((event.data as { agreementId: string }).agreementId);
+    }
+    // Every interval of the agreements the batch touches (a few dozen each), folded in memory.
+    const byAgreement = new Map<string, Interval[]>();
+    for (const id of touched) byAgreement.set(id, []);
+    const loaded = await rowsByIds<Interval>(tx, intervalsTable, 'body_id, agreement_id, valid_from, valid_to', 'agreement_id', touched);
+    for (const row of loaded) byAgreement.get(row.agreement_id)?.push({ ...row });
+    const dirty = new Set<Interval>();
+    for (const event of events) {
+      const agreementId = (event.data as { agreementId: string }).agreementId;
+      const on = dayOf(event);
+      const intervals = byAgreement.get(agreementId) ?? [];
+      const open = (bodyId: string): void => {
+        let interval = intervals.find((i) => i.body_id === bodyId && i.valid_from === on);
+        if (interval) interval.valid_to = null;
+        else {
+          interval = { body_id: bodyId, agreement_id: agreementId, valid_from: on, valid_to: null };
+          intervals.push(interval);
+        }
+        dirty.add(interval);
+      };
+      const close = (matches: (interval: Interval) => boolean): void => {
+        for (const interval of intervals) {
+          if (interval.valid_to === null && matches(interval)) {
+            interval.valid_to = on;
+            dirty.add(interval);
+          }
+        }
+      };
+      switch (event.type) {
+        case 'AgreementDrafted': {
+          const { title, legalBasis, businessArea } = dataOf<AgreementDrafted>(event);
+          agreements.push({ agreement_id: agreementId, title, legal_basis: legalBasis, business_area: businessArea });
+          break;
+        }
+        case 'AgreementCameIntoForce':
+          for (const party of dataOf<AgreementCameIntoForce>(event).parties) open(party);
+          break;
+        case 'PartyJoined':
+          open(dataOf<PartyJoined>(event).party.id);
+          break;
+        case 'ForceWithdrew': {
+          const party = dataOf<ForceWithdrew>(event).party;
+          close((interval) => interval.body_id === party);
+          break;
+        }
+        case 'AgreementTerminated':
+          close(() => true);
+          break;
+      }
+    }
+    await writeRows(
+      tx,
+      t('membership_agreements'),
+      [['agreement_id', 'text'], ['title', 'text'], ['legal_basis', 'text'], ['business_area', 'text']],
+      ['agreement_id'],
+      agreements,
+      'nothing',
+    );
+    await writeRows(
+      tx,
+      intervalsTable,
+      [['body_id', 'text'], ['agreement_id', 'text'], ['valid_from', 'date'], ['valid_to', 'date']],
+      ['body_id', 'agreement_id', 'valid_from'],
+      [...dirty],
+      'update',
+    );
   },
 };

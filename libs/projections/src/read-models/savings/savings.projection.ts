@@ -1,6 +1,14 @@
 import type { AgreementDrafted, PartyAdded, PartyJoined, SavingsForecast, SavingsRealised } from '#domain';
 import type { SqlProjection } from '../../sql-projection.js';
+import { writeRows } from '../batch-rows.js';
 import { dataOf } from '../shared.js';
+
+interface SavingsRow {
+  agreement_id: string;
+  financial_year: string;
+  forecast_pence: number | string | null;
+  realised_pence: number | string | null;
+}
 
 export const SAVINGS_EVENTS = ['AgreementDrafted', 'PartyAdded', 'PartyJoined', 'SavingsForecast', 'SavingsRealised'] as const;
 
@@ -65,5 +73,68 @@ export const savingsProjection: SqlProjection = {
         return;
       }
     }
+  },
+  async applyBatch({ tx, t }, events) {
+    const agreements: Record<string, unknown>[] = [];
+    const parties: Record<string, unknown>[] = [];
+    const key = (agreementId: string, financialYear: string): string => JSON.stringify([agreementId, financialYear]);
+    const figures = new Map<string, SavingsRow>();
+    const wanted = new Map<string, [string, string]>();
+    for (const event of events) {
+      if (event.type === 'SavingsForecast' || event.type === 'SavingsRealised') {
+        const { agreementId, financialYear } = dataOf<SavingsForecast | SavingsRealised>(event);
+        wanted.set(key(agreementId, financialYear), [agreementId, financialYear]);
+      }
+    }
+    if (wanted.size > 0) {
+      const pairs = [...wanted.values()];
+      const { rows } = await tx.query<SavingsRow>(
+        `SELECT agreement_id, financial_year, forecast_pence, realised_pence FROM ${t('savings')}
+          WHERE (agreement_id, financial_year) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+        [pairs.map(([a]) => a), pairs.map(([, y]) => y)],
+      );
+      for (const row of rows) figures.set(key(row.agreement_id, row.financial_year), row);
+    }
+    const dirty = new Set<SavingsRow>();
+    for (const event of events) {
+      switch (event.type) {
+        case 'AgreementDrafted': {
+          const { agreementId, title, parties: drafted } = dataOf<AgreementDrafted>(event);
+          agreements.push({ agreement_id: agreementId, title });
+          for (const p of drafted) parties.push({ agreement_id: agreementId, body_id: p.id });
+          break;
+        }
+        case 'PartyAdded':
+        case 'PartyJoined': {
+          const { agreementId, party: body } = dataOf<PartyAdded | PartyJoined>(event);
+          parties.push({ agreement_id: agreementId, body_id: body.id });
+          break;
+        }
+        case 'SavingsForecast':
+        case 'SavingsRealised': {
+          const { agreementId, financialYear, amountPence } = dataOf<SavingsForecast | SavingsRealised>(event);
+          const k = key(agreementId, financialYear);
+          let row = figures.get(k);
+          if (!row) {
+            row = { agreement_id: agreementId, financial_year: financialYear, forecast_pence: null, realised_pence: null };
+            figures.set(k, row);
+          }
+          if (event.type === 'SavingsForecast') row.forecast_pence = amountPence;
+          else row.realised_pence = amountPence;
+          dirty.add(row);
+          break;
+        }
+      }
+    }
+    await writeRows(tx, t('savings_agreements'), [['agreement_id', 'text'], ['title', 'text']], ['agreement_id'], agreements, 'nothing');
+    await writeRows(tx, t('savings_parties'), [['agreement_id', 'text'], ['body_id', 'text']], ['agreement_id', 'body_id'], parties, 'nothing');
+    await writeRows(
+      tx,
+      t('savings'),
+      [['agreement_id', 'text'], ['financial_year', 'text'], ['forecast_pence', 'bigint'], ['realised_pence', 'bigint']],
+      ['agreement_id', 'financial_year'],
+      [...dirty],
+      'update',
+    );
   },
 };
