@@ -30,6 +30,13 @@ describe('messages of a stored event', () => {
     });
   });
 
+  test('the causation id travels in a header when the event has one', () => {
+    const event = { ...envelope('AlertRaised', 'alert-a1'), causationId: 'cause-1' };
+    for (const message of toMessages(event, DEFAULT_TOPICS)) {
+      expect(message.headers).toMatchObject({ eventId: event.eventId, correlationId: 'corr-1', causationId: 'cause-1' });
+    }
+  });
+
   test.each(['AlertRaised', 'AlertAcknowledged', 'AlertResolved'])('%s also goes to the alerts topic', (type) => {
     const messages = toMessages(envelope(type, 'alert-a1'), { events: 'e', alerts: 'a' });
     expect(messages.map((m) => [m.topic, m.key])).toEqual([

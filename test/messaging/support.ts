@@ -55,7 +55,13 @@ export async function appendInterleaved(
           },
         }
       : { type: 'BoardMeetingScheduled', occurredAt: '2016-03-03T10:00:00Z', data: { n: i } };
-    await store.append(streamId, [event], { expectedRevision: 'any', actor: 'test', correlationId: randomUUID() });
+    // An alert is caused by an event (as the compliance evaluator records it): its causation id travels too.
+    await store.append(streamId, [event], {
+      expectedRevision: 'any',
+      actor: 'test',
+      correlationId: randomUUID(),
+      ...(alert ? { causationId: randomUUID() } : {}),
+    });
   }
 }
 

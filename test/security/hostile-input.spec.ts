@@ -79,6 +79,8 @@ describe('headers', () => {
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['strict-transport-security']).toMatch(/max-age=/);
     expect(res.headers['content-security-policy']).toMatch(/default-src 'self'/);
+    // The page must load over plain http on an intranet host name too.
+    expect(res.headers['content-security-policy']).not.toMatch(/upgrade-insecure-requests/);
     expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
     expect(res.headers['x-powered-by']).toBeUndefined();
   });

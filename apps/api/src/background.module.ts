@@ -75,7 +75,7 @@ export class BackgroundModule {
         MessagingModule.forRoot({ ...messagingOptionsFromConfig(config), ...(run ? {} : { brokers: [] }) }),
       ],
       providers: [ProjectionsHealth, AlertingHealth, KafkaHealth],
-      exports: [ProjectionsModule, AlertingModule],
+      exports: [ProjectionsModule, AlertingModule, MessagingModule],
     };
   }
 }

@@ -1,39 +1,59 @@
+import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { LogLevel } from '@nestjs/common';
 import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { ConfigurationError, type AppConfig } from '#config';
 import { AppModule } from './app.module.js';
 import type { Clock } from './infrastructure/clock.js';
+import { LoggingModule } from './infrastructure/logging.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { ProblemDetailsFilter } from './infrastructure/problem-details.filter.js';
 import { validationPipe } from './infrastructure/validation.js';
 
-const LOG_LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
-  debug: ['debug', 'log', 'warn', 'error', 'fatal'],
-  info: ['log', 'warn', 'error', 'fatal'],
-  warn: ['warn', 'error', 'fatal'],
-  error: ['error', 'fatal'],
-};
-
 export interface CreateAppOptions {
   clock?: Clock;
-  /** false silences Nest's logger (tests). */
+  /** false silences the logs (tests). */
   logger?: false;
+  /** JSON log lines go here instead of stdout (a test that reads the log). */
+  logDestination?: DestinationStream;
+}
+
+/** The application and what surrounds it in every process that serves it: structured logs and /metrics. */
+@Module({})
+class ApiRootModule {
+  static forRoot(config: AppConfig, options: CreateAppOptions): DynamicModule {
+    return {
+      module: ApiRootModule,
+      imports: [
+        LoggingModule.forRoot(config, { silent: options.logger === false, destination: options.logDestination }),
+        MetricsModule.forRoot('api'),
+        AppModule.forRoot(config, options.clock),
+      ],
+    };
+  }
 }
 
 /** Builds the HTTP application with everything main.ts and the HTTP tests share. */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestExpressApplication> {
   // A PostgreSQL deployment must say how tokens are verified: never a generated secret by accident.
   if (config.auth.mode === 'unconfigured') throw new ConfigurationError([config.auth.reason]);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options.clock), {
-    logger: options.logger === false ? false : LOG_LEVELS[config.logLevel],
+  const quiet = options.logger === false;
+  const app = await NestFactory.create<NestExpressApplication>(ApiRootModule.forRoot(config, options), {
+    // Nest's own messages (and every `new Logger(...)` in the code) go through pino once it is set up.
+    ...(quiet ? { logger: false } : { bufferLogs: true }),
     bodyParser: false,
   });
+  if (!quiet) app.useLogger(app.get(Logger));
   // Facts are small; a large body is a mistake or an attack.
   app.useBodyParser('json', { limit: '100kb' });
   app.disable('x-powered-by');
-  app.use(helmet());
+  // Helmet's defaults, except upgrade-insecure-requests: a police intranet may serve the page over
+  // plain http on a private host name (TLS usually ends at a proxy), where that directive would make
+  // the browser fetch every asset over https and the page would not load.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   // Closed unless origins are configured: the API is for servers and the CLI, not arbitrary pages.
   if (config.corsOrigins.length > 0) {
     app.enableCors({
@@ -51,7 +71,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     .setTitle('Collaboration governance tracker')
     .setDescription(
       'System of record for police collaboration agreements (Police Act 1996 s22A/s23A) and their governance boards. ' +
-        'Every write is stored as an event; errors are RFC 9457 problem+json. Every endpoint but /health needs a bearer token ' +
+        'Every write is stored as an event; errors are RFC 9457 problem+json. Every endpoint but /health (and /metrics, for Prometheus) needs a bearer token ' +
         '(`npm run --silent cli -- token --role admin` prints one for a local service).',
     )
     .setVersion('0.1.0')

@@ -1,17 +1,19 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { ConfigurationError, configFromProcess } from '#config';
 import { ProblemDetailsFilter } from '../../api/src/infrastructure/problem-details.filter.js';
 import { WorkerModule } from './worker.module.js';
 
 async function main(): Promise<void> {
   const config = configFromProcess();
-  const app = await NestFactory.create(WorkerModule.forRoot(config), { logger: ['log', 'warn', 'error', 'fatal'] });
+  const app = await NestFactory.create(WorkerModule.forRoot(config), { bufferLogs: true });
+  app.useLogger(app.get(PinoLogger));
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();
   await app.listen(config.port, config.host);
-  new Logger('Worker').log(`Worker running: projections, compliance, Kafka relay, alert notifier; health on port ${config.port}`);
+  new Logger('Worker').log(`Worker running: projections, compliance, Kafka relay, alert notifier; /health and /metrics on port ${config.port}`);
 }
 
 main().catch((error: unknown) => {

@@ -6,7 +6,9 @@ import { HealthContributor, HealthContributors } from '../../api/src/health/heal
 import { HealthModule } from '../../api/src/health/health.module.js';
 import type { Clock } from '../../api/src/infrastructure/clock.js';
 import { ConfigModule } from '../../api/src/infrastructure/config.module.js';
+import { LoggingModule } from '../../api/src/infrastructure/logging.module.js';
 import { PersistenceModule } from '../../api/src/infrastructure/persistence.module.js';
+import { MetricsModule } from '../../api/src/metrics/metrics.module.js';
 import { AlertNotifierHealthIndicator, AlertNotifierModule, alertNotifierOptionsFromConfig } from './notifier/alert-notifier.module.js';
 
 @Injectable()
@@ -25,7 +27,7 @@ class NotifierHealth extends HealthContributor {
 
 /**
  * The worker of a split deployment: projections, the compliance evaluator, the Kafka relay and
- * the alert notifier, without the API (which then runs with WORKERS=off). It serves /health only.
+ * the alert notifier, without the API (which then runs with WORKERS=off). It serves /health and /metrics only.
  */
 @Module({})
 export class WorkerModule {
@@ -33,6 +35,8 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [
+        LoggingModule.forRoot(config),
+        MetricsModule.forRoot('worker'),
         ConfigModule.forRoot(config, clock),
         PersistenceModule,
         HealthModule,

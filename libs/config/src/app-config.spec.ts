@@ -11,8 +11,10 @@ describe('configuration', () => {
       host: '0.0.0.0',
       complianceTickMs: 3_600_000,
       logLevel: 'info',
+      logFormat: 'auto',
       workers: 'on',
       alertWebhookUrls: [],
+      alertNotifyHistory: 'skip',
       importOnStart: null,
       eventStore: 'sql',
       kurrentDbUrl: null,
@@ -45,6 +47,24 @@ describe('configuration', () => {
       const message = (error as Error).message;
       for (const name of ['PORT', 'COMPLIANCE_TICK', 'DATABASE_URL', 'KAFKA_BROKERS', 'WORKERS', 'ALERT_WEBHOOK_URLS']) expect(message).toContain(name);
     }
+  });
+
+  test('log format: json or pretty; unset means auto in development and json in production', () => {
+    expect(loadConfig({ LOG_FORMAT: 'json' }).logFormat).toBe('json');
+    expect(loadConfig({ LOG_FORMAT: 'pretty' }).logFormat).toBe('pretty');
+    expect(loadConfig({ NODE_ENV: 'production' }).logFormat).toBe('json');
+    expect(loadConfig({ NODE_ENV: 'production', LOG_FORMAT: 'pretty' }).logFormat).toBe('pretty');
+    expect(() => loadConfig({ LOG_FORMAT: 'xml' })).toThrow(/LOG_FORMAT must be json or pretty/);
+  });
+
+  test('alert history on a first start: skip by default, deliver on request, anything else named', () => {
+    expect(loadConfig({ ALERT_NOTIFY_HISTORY: 'deliver' }).alertNotifyHistory).toBe('deliver');
+    expect(loadConfig({ ALERT_NOTIFY_HISTORY: ' skip ' }).alertNotifyHistory).toBe('skip');
+    expect(loadConfig({ ALERT_NOTIFY_HISTORY: '' }).alertNotifyHistory).toBe('skip');
+    expect(() => loadConfig({ ALERT_NOTIFY_HISTORY: 'all' })).toThrow(ConfigurationError);
+    expect(() => loadConfig({ ALERT_NOTIFY_HISTORY: 'all' })).toThrow(
+      /ALERT_NOTIFY_HISTORY must be skip \(alerts recorded before the notifier first started are not sent\) or deliver \(they are\), not "all"/,
+    );
   });
 
   describe('authentication', () => {

@@ -17,12 +17,26 @@ export interface AppConfig {
   complianceTickMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /**
+   * `json`: one JSON object per line (for a log collector). `pretty`: human-readable (pino-pretty, a
+   * development dependency). `auto` (LOG_FORMAT unset, NODE_ENV not `production`): pretty when
+   * pino-pretty is installed, JSON otherwise. With NODE_ENV=production the default is `json`.
+   */
+  logFormat: 'json' | 'pretty' | 'auto';
+  /**
    * `on`: this process also runs the background workers (projections, compliance evaluator, Kafka
    * relay) — the embedded default. `off`: the API only, beside a separate `apps/worker` process.
    */
   workers: 'on' | 'off';
   /** Webhooks the alert notifier (apps/worker) delivers new alerts to; empty → notifier off. */
   alertWebhookUrls: string[];
+  /**
+   * What the alert notifier does with the alert events already in the log when delivery is first
+   * switched on against a database (ALERT_NOTIFY_HISTORY). `skip` (default): it records a watermark
+   * (the head of the event log) and marks every alert event up to it as seen without delivering it;
+   * only later alerts reach the webhooks. `deliver`: history is delivered too. Later starts keep the
+   * first watermark.
+   */
+  alertNotifyHistory: 'skip' | 'deliver';
   /** A seed file imported (idempotently) on start; null → none. */
   importOnStart: string | null;
   /**
@@ -128,6 +142,11 @@ export function loadConfig(env: Env): AppConfig {
     problems.push(`LOG_LEVEL must be one of debug, info, warn, error, not "${logLevel}".`);
   }
 
+  const logFormat = value('LOG_FORMAT') ?? (value('NODE_ENV') === 'production' ? 'json' : 'auto');
+  if (!['json', 'pretty', 'auto'].includes(logFormat)) {
+    problems.push(`LOG_FORMAT must be json or pretty (unset: pretty in development when pino-pretty is installed), not "${logFormat}".`);
+  }
+
   const workers = value('WORKERS') ?? 'on';
   if (workers !== 'on' && workers !== 'off') problems.push(`WORKERS must be on or off, not "${workers}".`);
 
@@ -137,6 +156,13 @@ export function loadConfig(env: Env): AppConfig {
     .filter((u) => u !== '');
   for (const url of alertWebhookUrls) {
     if (!isHttpUrl(url)) problems.push(`ALERT_WEBHOOK_URLS must be a comma-separated list of http(s) URLs, and "${url}" is not.`);
+  }
+
+  const alertNotifyHistory = value('ALERT_NOTIFY_HISTORY') ?? 'skip';
+  if (alertNotifyHistory !== 'skip' && alertNotifyHistory !== 'deliver') {
+    problems.push(
+      `ALERT_NOTIFY_HISTORY must be skip (alerts recorded before the notifier first started are not sent) or deliver (they are), not "${alertNotifyHistory}".`,
+    );
   }
 
   const dataDir = value('DATA_DIR') ?? './data';
@@ -179,8 +205,10 @@ export function loadConfig(env: Env): AppConfig {
     host: value('HOST') ?? '0.0.0.0',
     complianceTickMs: complianceTickMs as number,
     logLevel: logLevel as AppConfig['logLevel'],
+    logFormat: logFormat as AppConfig['logFormat'],
     workers: workers as AppConfig['workers'],
     alertWebhookUrls,
+    alertNotifyHistory: alertNotifyHistory as AppConfig['alertNotifyHistory'],
     importOnStart: value('IMPORT_ON_START') ?? null,
     eventStore: eventStore as AppConfig['eventStore'],
     kurrentDbUrl,

@@ -24,6 +24,8 @@ export const HEADERS = {
   type: 'type',
   schemaVersion: 'schemaVersion',
   correlationId: 'correlationId',
+  /** The event that caused this one (an alert's triggering event, say); absent when none. */
+  causationId: 'causationId',
 } as const;
 
 /**
@@ -40,6 +42,7 @@ export function toMessages(event: StoredEvent, topics: GovernanceTopics): Outgoi
       [HEADERS.type]: event.type,
       [HEADERS.schemaVersion]: String(event.schemaVersion),
       [HEADERS.correlationId]: event.correlationId,
+      ...(event.causationId ? { [HEADERS.causationId]: event.causationId } : {}),
     },
   };
   const messages: OutgoingMessage[] = [{ topic: topics.events, ...message }];

@@ -4,6 +4,7 @@ export * from './governance-topics.js';
 export * from './backoff.js';
 export * from './relay/event-relay.js';
 export * from './relay/relay-checkpoints.js';
+export * from './lease/relay-lease.js';
 export * from './kafkajs/kafka-client.js';
 export * from './kafkajs/kafkajs-event-publisher.adapter.js';
 export * from './kafkajs/kafkajs-message-subscriber.adapter.js';

@@ -15,6 +15,7 @@ import type { AppConfig } from '#config';
 import { EventPublisher } from './event-publisher.port.js';
 import { KafkajsEventPublisher } from './kafkajs/kafkajs-event-publisher.adapter.js';
 import type { KafkaClientOptions } from './kafkajs/kafka-client.js';
+import { RelayLease, type RelayLeaseOptions } from './lease/relay-lease.js';
 import { EventRelay, type RelayOptions, type RelayStatus } from './relay/event-relay.js';
 import { MESSAGING_MIGRATIONS } from './relay/relay-checkpoints.js';
 
@@ -23,6 +24,8 @@ export interface MessagingOptions {
   brokers: string[];
   kafka?: Omit<KafkaClientOptions, 'brokers'>;
   relay?: RelayOptions;
+  /** Takeover timing of the lease that lets one relay of a name publish at a time across processes. */
+  lease?: RelayLeaseOptions;
 }
 
 /** The messaging options that follow from the service configuration. */
@@ -32,7 +35,7 @@ export function messagingOptionsFromConfig(config: Pick<AppConfig, 'kafkaBrokers
 
 export const MESSAGING_OPTIONS = Symbol('MessagingOptions');
 
-export type RelayHealthStatus = RelayStatus | { state: 'disabled'; reason: string };
+export type RelayHealthStatus = RelayStatus | { state: 'disabled' | 'standby'; reason: string };
 
 /**
  * Owns the relay's lifecycle: migrations and start on bootstrap (when brokers are configured),
@@ -43,6 +46,7 @@ export class RelayLifecycle implements OnApplicationBootstrap, OnApplicationShut
   private readonly logger = new Logger('Messaging');
   readonly relay: EventRelay | null;
   private readonly publisher: EventPublisher | null;
+  private readonly lease: RelayLease | null;
 
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
@@ -52,9 +56,11 @@ export class RelayLifecycle implements OnApplicationBootstrap, OnApplicationShut
     if (options.brokers.length === 0) {
       this.publisher = null;
       this.relay = null;
+      this.lease = null;
     } else {
       this.publisher = new KafkajsEventPublisher({ ...options.kafka, brokers: options.brokers });
       this.relay = new EventRelay(store, db, this.publisher, options.relay);
+      this.lease = new RelayLease(db, this.relay.name, options.lease);
     }
   }
 
@@ -64,16 +70,23 @@ export class RelayLifecycle implements OnApplicationBootstrap, OnApplicationShut
       return;
     }
     await runMigrations(this.db, MESSAGING_MIGRATIONS);
-    this.relay.start();
+    // Several workers may run: only the holder of the lease relays, the others stand by to take over.
+    const relay = this.relay;
+    this.lease!.start(
+      () => relay.start(),
+      () => relay.stop(),
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.lease?.stop();
     await this.relay?.stop();
     await this.publisher?.close();
   }
 
   async status(): Promise<RelayHealthStatus> {
     if (!this.relay) return { state: 'disabled', reason: 'KAFKA_BROKERS is not set' };
+    if (!this.lease?.held) return { state: 'standby', reason: 'another instance holds the relay lease and publishes' };
     return this.relay.status();
   }
 }
@@ -95,7 +108,7 @@ export class RelayHealthIndicator {
     } catch (error) {
       return indicator.down({ state: 'unknown', error: (error as Error).message });
     }
-    if (status.state === 'disabled') return indicator.up({ state: 'disabled', reason: status.reason });
+    if ('reason' in status) return indicator.up({ state: status.state, reason: status.reason });
     const details = {
       state: status.state,
       position: status.position,

@@ -3,11 +3,11 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import { AuthenticationError } from '../auth/auth-errors.js';
 import { actorOf, principalOf } from '../auth/principal.js';
+import { CORRELATION_ID } from '../infrastructure/logging.module.js';
 import { RequestValidationError } from '../infrastructure/problem.js';
 import type { CommandContext } from './command-runner.js';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
-const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
 function header(request: Request, name: string): string | undefined {
   const value = request.headers[name.toLowerCase()];
@@ -39,9 +39,12 @@ export function commandContextOf(request: Request, expectedRevision?: number): C
   const fingerprint = createHash('sha256')
     .update(JSON.stringify([request.method, request.originalUrl.split('?')[0], actor, request.body ?? null]))
     .digest('hex');
+  // One id per request: the one the request log line carries (pino-http's genReqId: the caller's
+  // X-Correlation-Id, or a new UUID echoed back in that header).
+  const requestId = (request as { id?: unknown }).id;
   return {
     actor,
-    correlationId: correlation ?? randomUUID(),
+    correlationId: correlation ?? (typeof requestId === 'string' ? requestId : randomUUID()),
     expectedRevision,
     idempotency: key === undefined ? undefined : { key, fingerprint },
   };

@@ -1,4 +1,6 @@
 import { Global, Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { instrumentEventStore } from '../metrics/instrumented-event-store.js';
+import { Metrics } from '../metrics/metrics.js';
 import { createEventStore, EventStore, SqlDatabase } from '#event-store';
 import type { AppConfig } from '#config';
 import { APP_CONFIG } from './config.module.js';
@@ -44,7 +46,12 @@ class PersistenceLifecycle implements OnApplicationShutdown {
       },
     },
     { provide: SqlDatabase, inject: [PERSISTENCE], useFactory: (p: Persistence) => p.db },
-    { provide: EventStore, inject: [PERSISTENCE], useFactory: (p: Persistence) => p.store },
+    {
+      provide: EventStore,
+      // Appends are timed and counted by type when the app has metrics (the API and the worker; not the CLI).
+      inject: [PERSISTENCE, { token: Metrics, optional: true }],
+      useFactory: (p: Persistence, metrics?: Metrics) => (metrics ? instrumentEventStore(p.store, metrics) : p.store),
+    },
     PersistenceLifecycle,
   ],
   exports: [SqlDatabase, EventStore],

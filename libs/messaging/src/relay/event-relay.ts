@@ -41,10 +41,15 @@ export interface RelayStatus {
   published: number;
   /** Failures in a row since the last success; 0 when healthy. */
   consecutiveFailures: number;
+  /** Failed attempts since this process started the relay (the publish-errors metric). */
+  publishErrors: number;
   /** The latest failure, kept after recovery for diagnosis. */
   lastError: { message: string; at: string } | null;
   topics: GovernanceTopics;
 }
+
+/** Broker batches per page read from the log. */
+const READ_BATCHES = 4;
 
 class RelayStopping extends Error {
   constructor() {
@@ -83,6 +88,7 @@ export class EventRelay {
   /** Set when the idle probe cannot reach the broker. */
   private probeFailure: { message: string; at: string } | null = null;
   private consecutiveFailures = 0;
+  private publishErrors = 0;
   private lastError: { message: string; at: string } | null = null;
   private lastSuccessAt = 0;
   private publishing = false;
@@ -151,6 +157,7 @@ export class EventRelay {
       lag: null,
       published: this.published,
       consecutiveFailures: this.consecutiveFailures,
+      publishErrors: this.publishErrors,
       lastError: this.lastError,
       topics: this.topics,
     };
@@ -172,7 +179,8 @@ export class EventRelay {
         if (signal.aborted) break;
         this.subscription = this.store.subscribe((events) => this.relay(events, signal), {
           after: after === null ? null : this.store.parsePosition(after),
-          batchSize: this.batchSize,
+          // Pages of several broker batches: fewer reads, the next one read while this one is published.
+          batchSize: this.batchSize * READ_BATCHES,
         });
         // Resolves only when stopped; rejects when a batch failed.
         await this.subscription.done;
@@ -186,7 +194,10 @@ export class EventRelay {
     }
   }
 
-  /** Publishes a batch handed over by the subscription, chunk by chunk, checkpointing each chunk. */
+  /**
+   * Publishes a page handed over by the subscription, chunk by chunk, checkpointing each chunk once
+   * the broker acknowledged it. Meanwhile the subscription is already reading the next page.
+   */
   private async relay(events: StoredEvent[], signal: AbortSignal): Promise<void> {
     for (const chunk of this.chunks(events)) {
       if (signal.aborted) throw new RelayStopping();
@@ -233,6 +244,7 @@ export class EventRelay {
 
   private failed(error: unknown): number {
     this.consecutiveFailures += 1;
+    this.publishErrors += 1;
     const message = error instanceof Error ? error.message : String(error);
     this.failure = this.lastError = { message, at: new Date().toISOString() };
     const delay = backoffDelay(this.consecutiveFailures, this.backoff);
