@@ -7,6 +7,7 @@ import { Logger } from '@nestjs/common';
 import { runMigrations, type Position, type SqlDatabase, type StoredEvent } from '#event-store';
 import { DEFAULT_TOPICS, MessageSubscriber, toMessages, type IncomingMessage } from '#messaging';
 import { AlertNotifier, toNotification } from '../../apps/worker/src/notifier/alert-notifier.js';
+import type { EventLogHead } from '../../apps/worker/src/notifier/delivery-watermark.js';
 import { NOTIFIER_MIGRATIONS, SeenAlerts } from '../../apps/worker/src/notifier/seen-alerts.js';
 import { WebhookSender } from '../../apps/worker/src/notifier/webhook-sender.js';
 import { pgliteDriver, type TestDatabase } from '../support/db.js';
@@ -71,10 +72,17 @@ const messageOf = (event: StoredEvent): IncomingMessage => {
   };
 };
 
+// handle() is called without start(), so no delivery watermark applies: that is alert-notifier.history.kafka.spec.ts.
+const noLog: EventLogHead = {
+  headPosition: async () => null,
+  comparePositions: (a, b) => Number(BigInt(a) - BigInt(b)),
+  readAll: async () => [],
+};
+
 const notifierFor = (
   urls: string[],
   sender = new WebhookSender({ attempts: 3, backoff: { initialMs: 5, maxMs: 20 } }),
-) => new AlertNotifier(new NoSubscriber(), db, sender, { webhookUrls: urls });
+) => new AlertNotifier(new NoSubscriber(), db, noLog, sender, { webhookUrls: urls });
 
 describe('alert notifier', () => {
   test('posts the alert to every webhook and then marks it seen', async () => {

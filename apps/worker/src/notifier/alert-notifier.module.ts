@@ -10,9 +10,10 @@ import {
   type Provider,
 } from '@nestjs/common';
 import type { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
-import { runMigrations, SqlDatabase } from '#event-store';
+import { EventStore, runMigrations, SqlDatabase } from '#event-store';
 import { KafkajsMessageSubscriber, type KafkaClientOptions } from '#messaging';
 import { AlertNotifier, type AlertNotifierOptions, type NotifierStatus } from './alert-notifier.js';
+import type { AlertHistoryMode } from './delivery-watermark.js';
 import { NOTIFIER_MIGRATIONS } from './seen-alerts.js';
 import { WebhookSender, type WebhookSenderOptions } from './webhook-sender.js';
 
@@ -23,12 +24,13 @@ export interface AlertNotifierModuleOptions extends AlertNotifierOptions {
   delivery?: WebhookSenderOptions;
 }
 
-/** The notifier's options from the service configuration (ALERT_WEBHOOK_URLS, KAFKA_BROKERS). */
+/** The notifier's options from the service configuration (ALERT_WEBHOOK_URLS, KAFKA_BROKERS, ALERT_NOTIFY_HISTORY). */
 export function alertNotifierOptionsFromConfig(config: {
   kafkaBrokers: string[];
   alertWebhookUrls: string[];
+  alertNotifyHistory: AlertHistoryMode;
 }): AlertNotifierModuleOptions {
-  return { brokers: config.kafkaBrokers, webhookUrls: config.alertWebhookUrls };
+  return { brokers: config.kafkaBrokers, webhookUrls: config.alertWebhookUrls, history: config.alertNotifyHistory };
 }
 
 export const ALERT_NOTIFIER_OPTIONS = Symbol('AlertNotifierOptions');
@@ -46,6 +48,7 @@ export class AlertNotifierLifecycle implements OnApplicationBootstrap, OnApplica
   constructor(
     @Inject(ALERT_NOTIFIER_OPTIONS) options: AlertNotifierModuleOptions,
     private readonly db: SqlDatabase,
+    store: EventStore,
   ) {
     this.disabledReason =
       options.brokers.length === 0
@@ -58,7 +61,7 @@ export class AlertNotifierLifecycle implements OnApplicationBootstrap, OnApplica
       this.notifier = null;
     } else {
       this.subscriber = new KafkajsMessageSubscriber({ ...options.kafka, brokers: options.brokers });
-      this.notifier = new AlertNotifier(this.subscriber, db, new WebhookSender(options.delivery), options);
+      this.notifier = new AlertNotifier(this.subscriber, db, store, new WebhookSender(options.delivery), options);
     }
   }
 
@@ -95,7 +98,7 @@ export class AlertNotifierHealthIndicator {
   }
 }
 
-/** The alert notifier as a Nest module; needs SqlDatabase from a global persistence module. */
+/** The alert notifier as a Nest module; needs SqlDatabase and EventStore from a global persistence module. */
 @Module({})
 export class AlertNotifierModule {
   static forRoot(options: AlertNotifierModuleOptions): DynamicModule {

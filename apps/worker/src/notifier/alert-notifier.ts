@@ -12,6 +12,13 @@ import {
   type MessageSubscriber,
   type TopicSubscription,
 } from '#messaging';
+import {
+  DeliveryWatermarks,
+  isHistoric,
+  type AlertHistoryMode,
+  type DeliveryWatermark,
+  type EventLogHead,
+} from './delivery-watermark.js';
 import { SeenAlerts, type NotificationOutcome } from './seen-alerts.js';
 import type { WebhookSender } from './webhook-sender.js';
 
@@ -24,9 +31,18 @@ export interface AlertNotifierOptions {
   groupId?: string;
   /**
    * Where a group without committed offsets starts; default true, so alerts published before the
-   * notifier first joined are not lost (at the price of delivering old ones on a first deployment).
+   * notifier (re)joined are not lost. History from before delivery was switched on is held back by
+   * the delivery watermark (see `history`), not by where the group starts.
    */
   fromBeginning?: boolean;
+  /**
+   * ALERT_NOTIFY_HISTORY; default `skip`: on the first start against a database the notifier records the
+   * head of the event log as its watermark, and alert events at or before it are marked seen
+   * (`skippedHistoric`) without delivery. `deliver`: every alert event not yet seen is delivered.
+   */
+  history?: AlertHistoryMode;
+  /** Quiet time after which the skipped history is summed up in one log line; default 2 s. */
+  skippedSummaryAfterMs?: number;
   /** Delays between attempts to join the group while the broker is unreachable; default 1 s to 30 s. */
   connectBackoff?: BackoffOptions;
 }
@@ -50,6 +66,11 @@ export interface NotifierStatus {
   notified: number;
   failed: number;
   duplicatesDropped: number;
+  /** Alert events from before the watermark, marked seen without delivery. */
+  skippedHistoric: number;
+  history: AlertHistoryMode;
+  /** Null until the first start has read or recorded it. */
+  watermark: DeliveryWatermark | null;
   lastError: { message: string; at: string } | null;
 }
 
@@ -58,6 +79,8 @@ export interface NotifierStatus {
  * webhook. Kafka and the relay deliver at-least-once, so duplicates are dropped by eventId; an event
  * is marked seen only after its deliveries succeeded or were given up (and recorded), and its offset
  * is committed only after that, so a crash mid-delivery delivers it again rather than never.
+ * Before it joins, it reads (or, on its first start against the database, records) the delivery
+ * watermark: alert events already in the log then are marked seen without delivery (ALERT_NOTIFY_HISTORY).
  */
 export class AlertNotifier {
   private readonly logger = new Logger('AlertNotifier');
@@ -65,6 +88,9 @@ export class AlertNotifier {
   private readonly topic: string;
   private readonly groupId: string;
   private readonly connectBackoff: BackoffOptions;
+  private readonly history: AlertHistoryMode;
+  private readonly watermarks: DeliveryWatermarks;
+  private watermark: DeliveryWatermark | null = null;
   private subscription: TopicSubscription | null = null;
   private starting: Promise<void> | null = null;
   private readonly abort = new AbortController();
@@ -72,15 +98,22 @@ export class AlertNotifier {
   private notified = 0;
   private failed = 0;
   private duplicatesDropped = 0;
+  private skippedHistoric = 0;
+  /** Skipped since the last summary line, and the timer that writes the next one. */
+  private skippedUnreported = 0;
+  private summaryTimer: NodeJS.Timeout | null = null;
   private lastError: { message: string; at: string } | null = null;
 
   constructor(
     private readonly subscriber: MessageSubscriber,
     db: SqlExecutor,
+    private readonly log: EventLogHead,
     private readonly sender: WebhookSender,
     private readonly options: AlertNotifierOptions,
   ) {
     this.seen = new SeenAlerts(db);
+    this.watermarks = new DeliveryWatermarks(db, log);
+    this.history = options.history ?? 'skip';
     this.topic = options.topic ?? DEFAULT_TOPICS.alerts;
     this.groupId = options.groupId ?? 'governance-alert-notifier';
     this.connectBackoff = options.connectBackoff ?? { initialMs: 1000, maxMs: 30_000 };
@@ -98,6 +131,7 @@ export class AlertNotifier {
     await this.starting;
     await this.subscription?.stop();
     this.subscription = null;
+    this.reportSkipped();
     this.state = 'stopped';
   }
 
@@ -107,6 +141,9 @@ export class AlertNotifier {
       notified: this.notified,
       failed: this.failed,
       duplicatesDropped: this.duplicatesDropped,
+      skippedHistoric: this.skippedHistoric,
+      history: this.history,
+      watermark: this.watermark,
       lastError: this.lastError,
     };
   }
@@ -126,6 +163,18 @@ export class AlertNotifier {
     if (!ALERT_TOPIC_EVENT_TYPES.has(event.type)) return;
     if (await this.seen.has(event.eventId)) {
       this.duplicatesDropped += 1;
+      return;
+    }
+    if (isHistoric(event, this.watermark, this.history, (a, b) => this.log.comparePositions(a, b))) {
+      await this.seen.record({
+        eventId: event.eventId,
+        eventType: event.type,
+        outcome: 'skippedHistoric',
+        deliveries: [],
+      });
+      this.skippedHistoric += 1;
+      this.skippedUnreported += 1;
+      this.scheduleSkippedSummary();
       return;
     }
 
@@ -155,6 +204,8 @@ export class AlertNotifier {
     this.state = 'starting';
     for (let attempt = 1; !this.abort.signal.aborted; attempt++) {
       try {
+        // Before the first message: the group may start at the beginning of the topic.
+        this.watermark ??= await this.establishWatermark();
         this.subscription = await this.subscriber.subscribe({
           groupId: this.groupId,
           topics: [this.topic],
@@ -174,6 +225,58 @@ export class AlertNotifier {
         await sleep(delay, this.abort.signal);
       }
     }
+  }
+
+  private async establishWatermark(): Promise<DeliveryWatermark> {
+    const { watermark, created } = await this.watermarks.establish(this.history).catch((error: unknown) => {
+      const why = error instanceof Error ? error.message : String(error);
+      throw new Error(`cannot read or record the delivery watermark: ${why}`);
+    });
+    const at =
+      watermark.position === null
+        ? null
+        : `log position ${watermark.position}` +
+          (watermark.headRecordedAt ? ` (recorded ${watermark.headRecordedAt})` : '');
+    if (this.history === 'deliver') {
+      this.logger.log(
+        'ALERT_NOTIFY_HISTORY=deliver: every alert event on the topic not yet seen is delivered, history included',
+      );
+    } else if (!created) {
+      this.logger.log(
+        at === null
+          ? `delivery watermark of ${watermark.establishedAt} (${watermark.basis}) kept: no alert event is held back`
+          : `delivery watermark of ${watermark.establishedAt} kept: alert events up to ${at} are not delivered`,
+      );
+    } else if (watermark.basis === 'continued') {
+      this.logger.log('delivery watermark recorded: alerts were delivered here before, so no alert event is held back');
+    } else {
+      this.logger.log(
+        at === null
+          ? 'delivery switched on with an empty event log: every alert from now on is delivered'
+          : `delivery switched on: alert events up to ${at} are marked seen without delivery (ALERT_NOTIFY_HISTORY=skip)`,
+      );
+    }
+    return watermark;
+  }
+
+  /** One summary line per burst of history, however long, rather than one line per event. */
+  private scheduleSkippedSummary(): void {
+    if (this.summaryTimer) clearTimeout(this.summaryTimer);
+    this.summaryTimer = setTimeout(() => this.reportSkipped(), this.options.skippedSummaryAfterMs ?? 2000);
+    this.summaryTimer.unref();
+  }
+
+  private reportSkipped(): void {
+    if (this.summaryTimer) clearTimeout(this.summaryTimer);
+    this.summaryTimer = null;
+    if (this.skippedUnreported === 0) return;
+    const at = this.watermark?.position ?? '?';
+    this.logger.log(
+      `skipped ${this.skippedUnreported} alert event(s) recorded before delivery was switched on ` +
+        `(watermark: log position ${at}, ${this.watermark?.establishedAt ?? '?'}); marked seen without delivery` +
+        (this.skippedUnreported === this.skippedHistoric ? '' : ` (${this.skippedHistoric} since start)`),
+    );
+    this.skippedUnreported = 0;
   }
 
   private recordError(message: string): void {

@@ -12,10 +12,24 @@ export const NOTIFIER_MIGRATIONS: readonly Migration[] = [
   handled_at timestamptz NOT NULL DEFAULT now()
 )`,
   },
+  {
+    // One row per database (see delivery-watermark.ts): where alert delivery was first switched on.
+    id: 'notifier/0002-watermark',
+    sql: `CREATE TABLE IF NOT EXISTS notifier_watermark (
+  notifier         text PRIMARY KEY,
+  log_position     text,
+  head_recorded_at timestamptz,
+  basis            text NOT NULL,
+  established_at   timestamptz NOT NULL DEFAULT now()
+)`,
+  },
 ];
 
-/** `delivered` to every webhook, `failed` at every one, `partial` in between. */
-export type NotificationOutcome = 'delivered' | 'partial' | 'failed';
+/**
+ * `delivered` to every webhook, `failed` at every one, `partial` in between; `skippedHistoric`: in the
+ * log before delivery was switched on (the watermark), marked seen without delivery.
+ */
+export type NotificationOutcome = 'delivered' | 'partial' | 'failed' | 'skippedHistoric';
 
 export interface SeenAlert {
   eventId: string;
