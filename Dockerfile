@@ -12,7 +12,8 @@ COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY apps ./apps
 COPY libs ./libs
 COPY infra ./infra
-RUN npm run build
+# The API and worker, then the web page (apps/web, served by the API at / from dist/web).
+RUN npm run build && npm run build:web
 
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production \

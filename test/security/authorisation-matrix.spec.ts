@@ -201,8 +201,9 @@ describe.each(READS)('GET %s', (path) => {
 describe('the matrix is complete', () => {
   test('every write endpoint of the OpenAPI document has a row', async () => {
     const doc = (await api.http.get('/docs/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
+    // The local sign-in of the embedded default records no fact: it is tested in test/web/dev-sign-in.spec.ts.
     const posts = Object.entries(doc.paths)
-      .filter(([, ops]) => 'post' in ops)
+      .filter(([path, ops]) => 'post' in ops && path !== '/auth/dev-token')
       .map(([path]) => `POST ${path.replace(/\{(\w+)\}/g, ':$1')}`)
       .sort();
     expect(posts).toEqual(WRITES.map((r) => r.endpoint).sort());

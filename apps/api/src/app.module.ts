@@ -12,6 +12,7 @@ import { ReadModule } from './read.module.js';
 import { BackgroundModule } from './background.module.js';
 import { SeedOnStartModule } from './seeding/seed-on-start.module.js';
 import { IntegrityModule } from './integrity/integrity.module.js';
+import { WebModule } from './web/web.module.js';
 
 @Module({})
 export class AppModule {
@@ -29,6 +30,7 @@ export class AppModule {
         ReadModule,
         IntegrityModule,
         SeedOnStartModule.forRoot(config.importOnStart),
+        WebModule.forRoot(config),
       ],
       controllers: [AuditTrailController],
     };

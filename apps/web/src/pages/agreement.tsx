@@ -1,0 +1,525 @@
+import { useId } from 'react';
+import { ApiError, get, post, revisionOf, streamEvents, type StoredEvent } from '../api';
+import { AuditorControls, IntegrityCheck } from '../components/auditor-controls';
+import { MembershipTimeline, SavingsChart, type Period } from '../components/charts';
+import { EventHistory } from '../components/event-history';
+import { Loading, ProblemMessage } from '../components/problem';
+import { useLoad } from '../components/use-load';
+import { WriteForm } from '../components/write-form';
+import { dayOf, formatDate, formatDateTime, formatPounds, LEGAL_BASIS_LABEL, STATUS_LABEL, today } from '../format';
+import { href, navigate } from '../router';
+import { canWrite, type Session } from '../session';
+import type { AgreementAsOf, AgreementDetail, Board, Decision } from './types';
+
+interface PartyView {
+  id: string;
+  name: string;
+  from: string;
+  until: string | null;
+  signedOn: string | null;
+  signedBy: string | null;
+  approvedOn: string | null;
+  approvedBy: string | null;
+  noticeGivenOn: string | null;
+  noticeEffectiveOn: string | null;
+  current: boolean;
+}
+
+interface View {
+  title: string;
+  status: 'drafted' | 'in-force' | 'terminated';
+  legalBasis: string | null;
+  businessArea: string;
+  deliveryModel: string | null;
+  parentId: string | null;
+  reviewDue: string | null;
+  draftedOn: string | null;
+  inForceFrom: string | null;
+  terminatedOn: string | null;
+  hostForce: string | null;
+  parties: PartyView[];
+  membership: { bodyId: string; from: string; until: string | null }[];
+  hosts: { hostForce: string; from: string; until: string | null }[];
+  variations: { summary: string; on: string; by: string }[];
+  reviews: { outcome: string; on: string; nextReviewDue: string | null; by: string }[];
+  savings: { financialYear: string; forecastPence: number | null; realisedPence: number | null }[];
+  replay: { eventsConsidered: number; lastRecordedAt: string | null } | null;
+}
+
+const endOfDay = (date: string): number => Date.parse(`${date}T23:59:59.999Z`);
+
+/** The events a replay for (asOf, knownAt) folds: happened by asOf, recorded by knownAt (the API's rule). */
+const inWindow = (asOf: string | null, knownAt: string | null) => (e: StoredEvent) =>
+  (asOf === null || Date.parse(e.occurredAt) <= endOfDay(asOf)) &&
+  (knownAt === null || Date.parse(e.recordedAt) <= endOfDay(knownAt));
+
+function hostsFrom(events: StoredEvent[]): View['hosts'] {
+  const hosts: View['hosts'] = [];
+  const sorted = [...events].sort(
+    (a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt) || a.revision - b.revision,
+  );
+  for (const e of sorted) {
+    const to =
+      e.type === 'AgreementDrafted'
+        ? (e.data.hostForce as string | null | undefined)
+        : e.type === 'HostForceChanged'
+          ? (e.data.to as string)
+          : undefined;
+    if (!to) continue;
+    const last = hosts[hosts.length - 1];
+    if (last) last.until = dayOf(e.occurredAt);
+    hosts.push({ hostForce: to, from: dayOf(e.occurredAt), until: null });
+  }
+  return hosts;
+}
+
+const variationsFrom = (events: StoredEvent[]): View['variations'] =>
+  events
+    .filter((e) => e.type === 'AgreementVaried')
+    .map((e) => ({ summary: String(e.data.summary), on: dayOf(e.occurredAt), by: e.actor }));
+const reviewsFrom = (events: StoredEvent[]): View['reviews'] =>
+  events
+    .filter((e) => e.type === 'AgreementReviewed')
+    .map((e) => ({
+      outcome: String(e.data.outcome),
+      on: dayOf(e.occurredAt),
+      nextReviewDue: (e.data.nextReviewDue as string | null) ?? null,
+      by: e.actor,
+    }));
+
+function fromDetail(d: AgreementDetail, events: StoredEvent[]): View {
+  return {
+    ...d,
+    parties: d.parties.map((p) => ({
+      id: p.id,
+      name: p.name,
+      from: p.addedOn,
+      until: p.withdrewOn,
+      signedOn: p.signedOn,
+      signedBy: p.signedBy,
+      approvedOn: p.approvedOn,
+      approvedBy: d.approvals.find((a) => a.party === p.id)?.policingBody.name ?? null,
+      noticeGivenOn: p.noticeGivenOn,
+      noticeEffectiveOn: p.noticeEffectiveOn,
+      current: p.current,
+    })),
+    membership: d.membership.map((m) => ({ bodyId: m.bodyId, from: m.validFrom, until: m.validTo })),
+    hosts: d.hostForceHistory.map((h) => ({ hostForce: h.hostForce, from: h.from, until: h.until })),
+    variations: d.variations.map((v) => ({ summary: v.summary, on: v.variedOn, by: v.recordedBy })),
+    reviews: reviewsFrom(events),
+    replay: null,
+  };
+}
+
+function fromReplay(r: AgreementAsOf, included: StoredEvent[]): View {
+  const a = r.agreement;
+  const parties: PartyView[] = [
+    ...a.parties.map((p) => ({
+      id: p.id,
+      name: p.name,
+      from: p.joinedOn,
+      until: null,
+      signedOn: p.signedOn,
+      signedBy: p.signedBy,
+      approvedOn: p.approvedOn,
+      approvedBy: p.approvedBy?.name ?? null,
+      noticeGivenOn: p.notice?.givenOn ?? null,
+      noticeEffectiveOn: p.notice?.effectiveOn ?? null,
+      current: true,
+    })),
+    ...a.formerParties.map((p) => ({
+      id: p.id,
+      name: p.name,
+      from: p.joinedOn,
+      until: p.leftOn,
+      signedOn: null,
+      signedBy: null,
+      approvedOn: null,
+      approvedBy: null,
+      noticeGivenOn: null,
+      noticeEffectiveOn: null,
+      current: false,
+    })),
+  ];
+  return {
+    ...a,
+    parties,
+    membership: parties.map((p) => ({ bodyId: p.id, from: dayOf(p.from), until: p.until ? dayOf(p.until) : null })),
+    hosts: hostsFrom(included),
+    variations: variationsFrom(included),
+    reviews: reviewsFrom(included),
+    replay: { eventsConsidered: r.eventsConsidered, lastRecordedAt: r.lastRecordedAt },
+  };
+}
+
+interface Loaded {
+  view: View | null;
+  notFound: string | null;
+  events: StoredEvent[];
+  decisions: Decision[];
+  boards: Board[];
+}
+
+export function AgreementPage({ id, query, session }: { id: string; query: URLSearchParams; session: Session }) {
+  const hid = useId();
+  const asOf = query.get('asOf');
+  const knownAt = query.get('knownAt');
+  const replaying = asOf !== null || knownAt !== null;
+  const loaded = useLoad<Loaded>(async (minPosition) => {
+    const [events, decisions, boards] = await Promise.all([
+      streamEvents(`agreement-${id}`),
+      get<{ decisions: Decision[] }>('/decisions', { agreementId: id, minPosition }),
+      get<{ boards: Board[] }>('/boards', { agreementId: id, minPosition }),
+    ]);
+    let view: View | null = null;
+    let notFound: string | null = null;
+    try {
+      view = replaying
+        ? fromReplay(
+            await get<AgreementAsOf>(`/agreements/${encodeURIComponent(id)}`, { asOf, knownAt }),
+            events.filter(inWindow(asOf, knownAt)),
+          )
+        : fromDetail(await get<AgreementDetail>(`/agreements/${encodeURIComponent(id)}`, { minPosition }), events);
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.problem.status !== 404) throw error;
+      notFound = error.problem.detail;
+    }
+    return { view, notFound, events, decisions: decisions.decisions, boards: boards.boards };
+  }, `${id}|${asOf}|${knownAt}`);
+
+  const data = loaded.data;
+  const view = data?.view ?? null;
+  const expectedRevision = data ? revisionOf(data.events) : -1;
+  const names = new Map(view?.parties.map((p) => [p.id, p.name]) ?? []);
+  const nameOf = (slug: string) => names.get(slug) ?? slug;
+  const end = asOf ?? today();
+  const starts = [view?.draftedOn, ...(view?.membership.map((m) => m.from) ?? [])]
+    .filter((d): d is string => !!d)
+    .map(dayOf)
+    .sort();
+  const start = starts[0] ?? end;
+  const currentParties = view?.parties.filter((p) => p.current) ?? [];
+  const partyOptions = currentParties.map((p) => ({ value: p.id, label: p.name }));
+  const reload = (position: string | null) => loaded.reload(position);
+
+  return (
+    <>
+      <p className="breadcrumb">
+        <a href={href(['agreements'])}>Register</a> › Agreement
+      </p>
+      <h1 tabIndex={-1}>{view?.title ?? id}</h1>
+      <AuditorControls
+        asOf={asOf}
+        knownAt={knownAt}
+        onChange={(dates) => navigate(['agreements', id], { asOf: dates.asOf, knownAt: dates.knownAt })}
+      />
+      {replaying ? (
+        <p className="replay-banner" role="status">
+          Replayed from the event log{asOf ? ` as of ${formatDate(asOf)}` : ''}
+          {knownAt ? `${asOf ? ',' : ''} as the record stood on ${formatDate(knownAt)}` : ''}
+          {view?.replay ? ` (${view.replay.eventsConsidered} events considered)` : ''}.
+        </p>
+      ) : null}
+      {loaded.problem ? <ProblemMessage problem={loaded.problem} /> : null}
+      {loaded.loading && !data ? <Loading what="the agreement" /> : null}
+      {data?.notFound ? (
+        <ProblemMessage problem={{ type: 'about:blank', title: 'Not on record', status: 404, detail: data.notFound }} />
+      ) : null}
+      {view ? (
+        <>
+          <section aria-labelledby={`${hid}-summary`}>
+            <h2 id={`${hid}-summary`}>Summary</h2>
+            <dl className="summary">
+              <dt>Status</dt>
+              <dd>
+                <span className={`status status-${view.status}`}>{STATUS_LABEL[view.status]}</span>
+              </dd>
+              <dt>Legal basis</dt>
+              <dd>{view.legalBasis ? (LEGAL_BASIS_LABEL[view.legalBasis] ?? view.legalBasis) : '—'}</dd>
+              <dt>Business area</dt>
+              <dd>{view.businessArea}</dd>
+              <dt>Delivery model</dt>
+              <dd>{view.deliveryModel ?? '—'}</dd>
+              <dt>Host force</dt>
+              <dd>{view.hostForce ? nameOf(view.hostForce) : '—'}</dd>
+              <dt>Drafted</dt>
+              <dd>{formatDate(view.draftedOn)}</dd>
+              <dt>In force from</dt>
+              <dd>{formatDate(view.inForceFrom)}</dd>
+              {view.terminatedOn ? (
+                <>
+                  <dt>Terminated</dt>
+                  <dd>{formatDate(view.terminatedOn)}</dd>
+                </>
+              ) : null}
+              <dt>Review due</dt>
+              <dd>{formatDate(view.reviewDue)}</dd>
+              {view.parentId ? (
+                <>
+                  <dt>Part of</dt>
+                  <dd>
+                    <a href={href(['agreements', view.parentId])}>{view.parentId}</a>
+                  </dd>
+                </>
+              ) : null}
+              <dt>Governance boards</dt>
+              <dd>
+                {data?.boards.length
+                  ? data.boards.map((b, i) => (
+                      <span key={b.boardId}>
+                        {i > 0 ? ', ' : ''}
+                        <a href={href(['boards', b.boardId])}>{b.name}</a>
+                      </span>
+                    ))
+                  : 'None recorded'}
+              </dd>
+            </dl>
+          </section>
+
+          <section aria-labelledby={`${hid}-parties`}>
+            <h2 id={`${hid}-parties`}>Parties and membership</h2>
+            <MembershipTimeline
+              title={`Membership of ${view.title}${asOf ? ` as of ${formatDate(asOf)}` : ''}`}
+              start={start}
+              end={end}
+              parties={view.membership.map<Period>((m) => ({
+                label: nameOf(m.bodyId),
+                from: m.from,
+                until: m.until,
+                noticeEffectiveOn: view.parties.find((p) => p.id === m.bodyId && p.current)?.noticeEffectiveOn ?? null,
+              }))}
+              hosts={view.hosts.map((h) => ({ label: nameOf(h.hostForce), from: h.from, until: h.until }))}
+            />
+            <div className="table-scroll" role="region" aria-label="Parties table" tabIndex={0}>
+              <table className="parties">
+                <caption>
+                  {currentParties.length} current parties
+                  {view.parties.length > currentParties.length
+                    ? `, ${view.parties.length - currentParties.length} former`
+                    : ''}
+                </caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Party</th>
+                    <th scope="col">Member from</th>
+                    <th scope="col">Until</th>
+                    <th scope="col">Signed</th>
+                    <th scope="col">PCC approval</th>
+                    <th scope="col">Withdrawal notice</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {view.parties.map((p) => (
+                    <tr key={`${p.id}-${p.from}`}>
+                      <th scope="row">
+                        <a href={href(['bodies', p.id], { asOf })}>{p.name}</a>
+                        {p.current ? null : <span className="tag"> former</span>}
+                      </th>
+                      <td>{formatDate(p.from)}</td>
+                      <td>{p.until ? formatDate(p.until) : '—'}</td>
+                      <td>
+                        {p.signedOn
+                          ? `${formatDate(p.signedOn)}${p.signedBy ? ` by ${p.signedBy}` : ''}`
+                          : 'Not signed'}
+                      </td>
+                      <td>
+                        {p.approvedOn
+                          ? `${formatDate(p.approvedOn)}${p.approvedBy ? ` (${p.approvedBy})` : ''}`
+                          : 'Not approved'}
+                      </td>
+                      <td>
+                        {p.noticeEffectiveOn
+                          ? `Given ${formatDate(p.noticeGivenOn)}, takes effect ${formatDate(p.noticeEffectiveOn)}`
+                          : '—'}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </section>
+
+          <section aria-labelledby={`${hid}-host`}>
+            <h2 id={`${hid}-host`}>Host force history</h2>
+            {view.hosts.length ? (
+              <ul>
+                {view.hosts.map((h) => (
+                  <li key={`${h.hostForce}-${h.from}`}>
+                    {nameOf(h.hostForce)}: from {formatDate(h.from)}
+                    {h.until ? ` until ${formatDate(h.until)}` : ' (hosts now)'}
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p>No host force recorded.</p>
+            )}
+          </section>
+
+          <section aria-labelledby={`${hid}-var`}>
+            <h2 id={`${hid}-var`}>Variations and reviews</h2>
+            {view.variations.length === 0 && view.reviews.length === 0 ? (
+              <p>No variations or reviews recorded.</p>
+            ) : null}
+            {view.variations.length ? (
+              <ul>
+                {view.variations.map((v, i) => (
+                  <li key={i}>
+                    Varied {formatDate(v.on)}: {v.summary} <span className="muted">(recorded by {v.by})</span>
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+            {view.reviews.length ? (
+              <ul>
+                {view.reviews.map((r, i) => (
+                  <li key={i}>
+                    Reviewed {formatDate(r.on)}: {r.outcome}
+                    {r.nextReviewDue ? ` Next review due ${formatDate(r.nextReviewDue)}.` : ''}{' '}
+                    <span className="muted">(recorded by {r.by})</span>
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+          </section>
+
+          <section aria-labelledby={`${hid}-sav`}>
+            <h2 id={`${hid}-sav`}>Savings: forecast against realised</h2>
+            {view.savings.length ? (
+              <>
+                <SavingsChart title={`Savings of ${view.title} by financial year`} savings={view.savings} />
+                <table>
+                  <caption>Savings by financial year</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Financial year</th>
+                      <th scope="col">Forecast</th>
+                      <th scope="col">Realised</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {view.savings.map((s) => (
+                      <tr key={s.financialYear}>
+                        <th scope="row">{s.financialYear}</th>
+                        <td>{formatPounds(s.forecastPence)}</td>
+                        <td>{formatPounds(s.realisedPence)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </>
+            ) : (
+              <p>No savings recorded.</p>
+            )}
+          </section>
+        </>
+      ) : null}
+
+      {data ? (
+        <section aria-labelledby={`${hid}-dec`}>
+          <h2 id={`${hid}-dec`}>Decisions</h2>
+          {data.decisions.length ? (
+            <ul>
+              {data.decisions.map((d) => (
+                <li key={d.decisionId}>
+                  {formatDate(d.decidedOn)}: {d.summary}{' '}
+                  <span className="muted">
+                    ({d.boardId ? <a href={href(['boards', d.boardId])}>board {d.boardId}</a> : 'no board'}; recorded by{' '}
+                    {d.recordedBy}, {formatDateTime(d.recordedAt)})
+                  </span>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p>No decisions recorded.</p>
+          )}
+        </section>
+      ) : null}
+
+      {view && canWrite(session) && !replaying ? (
+        <section aria-labelledby={`${hid}-rec`} className="forms">
+          <h2 id={`${hid}-rec`}>Record a fact</h2>
+          <p>
+            Each form records against revision {expectedRevision} of this agreement: if someone else records first, the
+            API refuses and the page reloads.
+          </p>
+          <div className="form-grid">
+            <WriteForm
+              title="Signature"
+              submitLabel="Record signature"
+              fields={[
+                { name: 'party', label: 'Party', type: 'select', options: partyOptions, required: true },
+                {
+                  name: 'signedBy',
+                  label: 'Signed by',
+                  required: true,
+                  hint: 'For example: Chief Constable of Gwent Police',
+                },
+                { name: 'occurredAt', label: 'Signed on', type: 'date', required: true },
+              ]}
+              submit={(v) => post(`/agreements/${encodeURIComponent(id)}/signatures`, { ...v, expectedRevision })}
+              onDone={(r) => reload(r.position)}
+              onStale={() => reload(null)}
+            />
+            <WriteForm
+              title="PCC approval"
+              submitLabel="Record approval"
+              fields={[
+                {
+                  name: 'party',
+                  label: 'Party whose policing body approved',
+                  type: 'select',
+                  options: partyOptions,
+                  required: true,
+                },
+                { name: 'occurredAt', label: 'Approved on', type: 'date', required: true },
+              ]}
+              submit={(v) => post(`/agreements/${encodeURIComponent(id)}/pcc-approvals`, { ...v, expectedRevision })}
+              onDone={(r) => reload(r.position)}
+              onStale={() => reload(null)}
+            />
+            <WriteForm
+              title="Withdrawal notice"
+              submitLabel="Record notice"
+              fields={[
+                { name: 'party', label: 'Party giving notice', type: 'select', options: partyOptions, required: true },
+                { name: 'effectiveOn', label: 'Withdrawal takes effect on', type: 'date', required: true },
+                { name: 'occurredAt', label: 'Notice given on', type: 'date', required: true },
+              ]}
+              submit={(v) =>
+                post(`/agreements/${encodeURIComponent(id)}/withdrawal-notices`, { ...v, expectedRevision })
+              }
+              onDone={(r) => reload(r.position)}
+              onStale={() => reload(null)}
+            />
+            <WriteForm
+              title="Decision about this agreement"
+              submitLabel="Record decision"
+              fields={[
+                {
+                  name: 'id',
+                  label: 'Decision reference',
+                  required: true,
+                  hint: 'Letters, digits, dots, hyphens: e.g. tarian-2016-03-budget',
+                },
+                { name: 'summary', label: 'What was decided', type: 'textarea', required: true },
+                { name: 'occurredAt', label: 'Decided on', type: 'date', required: true },
+              ]}
+              submit={(v) => post('/decisions', { ...v, agreementId: id, expectedRevision: -1 })}
+              onDone={(r) => reload(r.position)}
+              onStale={() => reload(null)}
+            />
+          </div>
+        </section>
+      ) : null}
+
+      <IntegrityCheck />
+      {data && data.events.length ? (
+        <EventHistory
+          events={data.events}
+          caption={`${data.events.length} events of agreement-${id}, oldest first${replaying ? '; events outside the replay are marked' : ''}`}
+          isIncluded={replaying ? inWindow(asOf, knownAt) : undefined}
+        />
+      ) : null}
+    </>
+  );
+}

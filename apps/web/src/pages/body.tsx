@@ -1,0 +1,168 @@
+import { useId, useState, type FormEvent } from 'react';
+import { ApiError, get } from '../api';
+import { AuditorControls, IntegrityCheck } from '../components/auditor-controls';
+import { Loading, ProblemMessage } from '../components/problem';
+import { useLoad } from '../components/use-load';
+import { formatDate, formatDateTime } from '../format';
+import { href, navigate } from '../router';
+import type { AgreementAsOf, Collaboration, Register } from './types';
+
+interface BodyCollaborations {
+  body: { id: string; name: string; kind: string };
+  asOf: string;
+  collaborations: Collaboration[];
+  knownAt: string | null;
+}
+
+/** At most this many replays at once when "known at" asks every agreement what the record said. */
+const PARALLEL = 4;
+
+async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        results[i] = await fn(items[i] as T);
+      }
+    }),
+  );
+  return results;
+}
+
+/**
+ * "Known at" for a body: the membership read model answers "as of" only, so each agreement on the
+ * register is replayed bitemporally (GET /agreements/:id?asOf=&knownAt=) and kept when the body
+ * was a party in that replay.
+ */
+async function collaborationsKnownAt(
+  bodyId: string,
+  asOf: string,
+  knownAt: string,
+  register: Register,
+): Promise<Collaboration[]> {
+  const replays = await mapLimited(register.agreements, PARALLEL, async (a) => {
+    try {
+      return await get<AgreementAsOf>(`/agreements/${encodeURIComponent(a.agreementId)}`, { asOf, knownAt });
+    } catch (error) {
+      if (error instanceof ApiError && error.problem.status === 404) return null;
+      throw error;
+    }
+  });
+  return replays.flatMap((r) => {
+    const party = r?.agreement.parties.find((p) => p.id === bodyId);
+    if (!r || !party) return [];
+    return [
+      {
+        agreementId: r.agreement.agreementId,
+        title: r.agreement.title,
+        legalBasis: r.agreement.legalBasis ?? 'other',
+        businessArea: r.agreement.businessArea,
+        memberFrom: party.joinedOn.slice(0, 10),
+        memberUntil: null,
+      },
+    ];
+  });
+}
+
+export function BodyPage({ id, query }: { id: string | null; query: URLSearchParams }) {
+  const hid = useId();
+  const asOf = query.get('asOf');
+  const knownAt = query.get('knownAt');
+  const register = useLoad((minPosition) => get<Register>('/agreements', { minPosition }), 'register');
+  const loaded = useLoad<BodyCollaborations | null>(async (minPosition) => {
+    if (id === null) return null;
+    const answer = await get<Omit<BodyCollaborations, 'knownAt'>>(`/bodies/${encodeURIComponent(id)}/collaborations`, {
+      asOf,
+      minPosition,
+    });
+    if (knownAt === null) return { ...answer, knownAt: null };
+    const all = await get<Register>('/agreements');
+    return { ...answer, knownAt, collaborations: await collaborationsKnownAt(id, answer.asOf, knownAt, all) };
+  }, `${id}|${asOf}|${knownAt}`);
+  const [choice, setChoice] = useState(id ?? '');
+
+  const bodies = new Map<string, string>();
+  for (const a of register.data?.agreements ?? []) for (const p of a.parties) bodies.set(p.id, p.name);
+  const options = [...bodies].sort((a, b) => a[1].localeCompare(b[1]));
+
+  function choose(event: FormEvent) {
+    event.preventDefault();
+    if (choice) navigate(['bodies', choice], { asOf, knownAt });
+  }
+
+  const data = loaded.data;
+  return (
+    <>
+      <h1 tabIndex={-1}>{data ? `Collaborations of ${data.body.name}` : 'Collaborations of a force or body'}</h1>
+      <form className="filters" onSubmit={choose} aria-labelledby={`${hid}-choose`}>
+        <h2 id={`${hid}-choose`}>Choose a force or body</h2>
+        <div className="inline-fields">
+          <div className="field">
+            <label htmlFor={`${hid}-body`}>Force or body</label>
+            <select id={`${hid}-body`} value={choice} onChange={(e) => setChoice(e.target.value)}>
+              <option value="">Choose…</option>
+              {options.map(([bid, name]) => (
+                <option key={bid} value={bid}>
+                  {name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="form-actions">
+            <button type="submit">Show collaborations</button>
+          </div>
+        </div>
+      </form>
+      {id !== null ? (
+        <AuditorControls
+          asOf={asOf}
+          knownAt={knownAt}
+          onChange={(dates) => navigate(['bodies', id], { asOf: dates.asOf, knownAt: dates.knownAt })}
+          knownAtHint="Replays each agreement on the register as the record stood on that date."
+        />
+      ) : null}
+      {loaded.problem ? <ProblemMessage problem={loaded.problem} /> : null}
+      {loaded.loading ? <Loading what="collaborations" /> : null}
+      {data ? (
+        <section aria-labelledby={`${hid}-list`}>
+          <h2 id={`${hid}-list`}>
+            {data.collaborations.length} collaborations on {formatDate(data.asOf)}
+          </h2>
+          {data.knownAt ? (
+            <p role="status">As the record stood on {formatDate(data.knownAt)} (facts recorded later are left out).</p>
+          ) : null}
+          <div className="table-scroll" role="region" aria-label="Collaborations table" tabIndex={0}>
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Agreement</th>
+                  <th scope="col">Legal basis</th>
+                  <th scope="col">Business area</th>
+                  <th scope="col">Member from</th>
+                  <th scope="col">Member until</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.collaborations.map((c) => (
+                  <tr key={c.agreementId}>
+                    <th scope="row">
+                      <a href={href(['agreements', c.agreementId], { asOf, knownAt })}>{c.title}</a>
+                    </th>
+                    <td>{c.legalBasis}</td>
+                    <td>{c.businessArea}</td>
+                    <td>{formatDate(c.memberFrom)}</td>
+                    <td>{c.memberUntil ? formatDate(c.memberUntil) : '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <p className="muted">Answered {formatDateTime(new Date().toISOString())}.</p>
+        </section>
+      ) : null}
+      {id !== null ? <IntegrityCheck /> : null}
+    </>
+  );
+}
