@@ -80,18 +80,7 @@ export class CommandRunner {
       const wanted = context.expectedRevision ?? loadedRevision;
       const expectedRevision = wanted < 0 ? 'no-stream' : wanted;
       try {
-        const result = await this.store.append(
-          streamId,
-          events.map((e) => ({ type: e.type, occurredAt: e.occurredAt, data: e.data })),
-          {
-            expectedRevision,
-            actor: context.actor,
-            correlationId: context.correlationId,
-            causationId: context.causationId,
-            idempotency: context.idempotency,
-          },
-        );
-        return toWriteResult(result);
+        return await this.append(streamId, events, expectedRevision, context);
       } catch (error) {
         const retry = error instanceof ConcurrencyError && context.expectedRevision === undefined && attempt < MAX_ATTEMPTS;
         if (!retry) throw error;
@@ -113,22 +102,31 @@ export class CommandRunner {
       return null; // e.g. "no such agreement": the full path reads the stream and decides for real
     }
     try {
-      const result = await this.store.append(
-        streamId,
-        events.map((e) => ({ type: e.type, occurredAt: e.occurredAt, data: e.data })),
-        {
-          expectedRevision: 'no-stream',
-          actor: context.actor,
-          correlationId: context.correlationId,
-          causationId: context.causationId,
-          idempotency: context.idempotency,
-        },
-      );
-      return toWriteResult(result);
+      return await this.append(streamId, events, 'no-stream', context);
     } catch (error) {
       if (error instanceof ConcurrencyError) return null;
       throw error;
     }
+  }
+
+  private async append(
+    streamId: string,
+    events: DomainEvent[],
+    expectedRevision: number | 'no-stream',
+    context: CommandContext,
+  ): Promise<WriteResult> {
+    const result = await this.store.append(
+      streamId,
+      events.map((e) => ({ type: e.type, occurredAt: e.occurredAt, data: e.data })),
+      {
+        expectedRevision,
+        actor: context.actor,
+        correlationId: context.correlationId,
+        causationId: context.causationId,
+        idempotency: context.idempotency,
+      },
+    );
+    return toWriteResult(result);
   }
 
   private async replay(context: CommandContext): Promise<WriteResult | null> {
