@@ -49,6 +49,12 @@ describe('configuration', () => {
     }
   });
 
+  test('EVENT_STORE=kurrentdb is refused with the background workers on, and named as write side only', () => {
+    const kurrent = { EVENT_STORE: 'kurrentdb', KURRENTDB_URL: 'kurrentdb://127.0.0.1:2113?tls=false' };
+    expect(() => loadConfig(kurrent)).toThrow(/EVENT_STORE=kurrentdb runs the write side only for now: set WORKERS=off/);
+    expect(loadConfig({ ...kurrent, WORKERS: 'off' }).eventStore).toBe('kurrentdb');
+  });
+
   test('log format: json or pretty; unset means auto in development and json in production', () => {
     expect(loadConfig({ LOG_FORMAT: 'json' }).logFormat).toBe('json');
     expect(loadConfig({ LOG_FORMAT: 'pretty' }).logFormat).toBe('pretty');
