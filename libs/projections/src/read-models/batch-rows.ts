@@ -1,4 +1,4 @@
-import type { SqlExecutor } from '#event-store';
+import type { SqlExecutor, StoredEvent } from '#event-store';
 
 /**
  * Set-based writes for a projection's `applyBatch`: a batch is folded in memory and written back
@@ -51,4 +51,35 @@ export async function rowsByIds<Row>(tx: SqlExecutor, table: string, select: str
   if (list.length === 0) return [];
   const { rows } = await tx.query<Row>(`SELECT ${select} FROM ${table} WHERE ${column} = ANY($1::text[])`, [list]);
   return rows;
+}
+
+/**
+ * Folds a batch into one row per agreement, as applying the events one by one would: the rows the
+ * batch touches are loaded once (`load`, given the ids; not those the batch drafts first), each
+ * event evolves its agreement's row, and the rows that changed come back for one write.
+ */
+export async function foldAgreementRows<Row>(
+  events: readonly StoredEvent[],
+  load: (ids: Set<string>) => Promise<Map<string, Row>>,
+  evolve: (before: Row | null, event: StoredEvent) => Row | null,
+): Promise<Row[]> {
+  const idOf = (event: StoredEvent): string => (event.data as { agreementId: string }).agreementId;
+  const drafted = new Set<string>();
+  const toLoad = new Set<string>();
+  for (const event of events) {
+    const id = idOf(event);
+    if (event.type === 'AgreementDrafted') drafted.add(id);
+    else if (!drafted.has(id)) toLoad.add(id);
+  }
+  const rows: Map<string, Row | null> = await load(toLoad);
+  const changed = new Set<string>();
+  for (const event of events) {
+    const id = idOf(event);
+    const before = event.type === 'AgreementDrafted' ? null : (rows.get(id) ?? null);
+    const after = evolve(before, event);
+    if (after === null || after === before) continue;
+    rows.set(id, after);
+    changed.add(id);
+  }
+  return [...changed].map((id) => rows.get(id) as Row);
 }

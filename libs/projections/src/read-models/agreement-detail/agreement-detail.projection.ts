@@ -17,7 +17,7 @@ import type {
 } from '#domain';
 import type { StoredEvent } from '#event-store';
 import type { SqlProjection } from '../../sql-projection.js';
-import { rowsByIds, writeRows } from '../batch-rows.js';
+import { foldAgreementRows, rowsByIds, writeRows } from '../batch-rows.js';
 import { dataOf, dayOf } from '../shared.js';
 import type { RegisterStatus } from '../agreement-register/agreement-register.projection.js';
 
@@ -235,28 +235,15 @@ export const agreementDetailProjection: SqlProjection = {
   },
   async applyBatch({ tx, t }, events) {
     const table = t('agreement_detail');
-    const idOf = (event: StoredEvent): string => (event.data as { agreementId: string }).agreementId;
-    const drafted = new Set<string>();
-    const toLoad = new Set<string>();
-    for (const event of events) {
-      const id = idOf(event);
-      if (event.type === 'AgreementDrafted') drafted.add(id);
-      else if (!drafted.has(id)) toLoad.add(id);
-    }
-    const details = new Map<string, AgreementDetail | null>();
-    for (const row of await rowsByIds<{ agreement_id: string; detail: AgreementDetail }>(tx, table, 'agreement_id, detail', 'agreement_id', toLoad)) {
-      details.set(row.agreement_id, row.detail);
-    }
-    const changed = new Set<string>();
-    for (const event of events) {
-      const id = idOf(event);
-      const before = event.type === 'AgreementDrafted' ? null : (details.get(id) ?? null);
-      const after = evolveAgreementDetail(before, event);
-      if (after === null || after === before) continue;
-      details.set(id, after);
-      changed.add(id);
-    }
-    const rows = [...changed].map((id) => ({ agreement_id: id, detail: details.get(id) }));
+    const changed = await foldAgreementRows(
+      events,
+      async (ids) => {
+        const rows = await rowsByIds<{ agreement_id: string; detail: AgreementDetail }>(tx, table, 'agreement_id, detail', 'agreement_id', ids);
+        return new Map(rows.map((row) => [row.agreement_id, row.detail]));
+      },
+      evolveAgreementDetail,
+    );
+    const rows = changed.map((detail) => ({ agreement_id: detail.agreementId, detail }));
     await writeRows(tx, table, [['agreement_id', 'text'], ['detail', 'jsonb']], ['agreement_id'], rows, 'update');
   },
 };

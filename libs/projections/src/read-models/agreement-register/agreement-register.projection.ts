@@ -8,7 +8,7 @@ import type {
 } from '#domain';
 import type { SqlExecutor, StoredEvent } from '#event-store';
 import type { SqlProjection } from '../../sql-projection.js';
-import { rowsByIds, writeRows, type Columns } from '../batch-rows.js';
+import { foldAgreementRows, rowsByIds, writeRows, type Columns } from '../batch-rows.js';
 import { dataOf } from '../shared.js';
 
 export type RegisterStatus = 'drafted' | 'in-force' | 'terminated';
@@ -229,28 +229,14 @@ export const agreementRegisterProjection: SqlProjection = {
   },
   async applyBatch({ tx, t }, events) {
     const table = t('agreement_register');
-    const idOf = (event: StoredEvent): string => (event.data as { agreementId: string }).agreementId;
-    // Rows are loaded once for the agreements the batch touches, unless the batch drafts them first.
-    const drafted = new Set<string>();
-    const toLoad = new Set<string>();
-    for (const event of events) {
-      const id = idOf(event);
-      if (event.type === 'AgreementDrafted') drafted.add(id);
-      else if (!drafted.has(id)) toLoad.add(id);
-    }
-    const rows = new Map<string, RegisterRow | null>();
-    for (const row of await rowsByIds<RegisterDbRow>(tx, table, REGISTER_COLUMNS, 'agreement_id', toLoad)) rows.set(row.agreement_id, toRegisterRow(row));
-    const changed = new Set<string>();
-    for (const event of events) {
-      const id = idOf(event);
-      const before = event.type === 'AgreementDrafted' ? null : (rows.get(id) ?? null);
-      const after = evolveRegisterRow(before, event);
-      if (after !== null && after !== before) {
-        rows.set(id, after);
-        changed.add(id);
-      }
-    }
-    const dirty = [...changed].map((id) => toDbRow(rows.get(id) as RegisterRow));
-    await writeRows(tx, table, BATCH_COLUMNS, ['agreement_id'], dirty, 'update');
+    const changed = await foldAgreementRows(
+      events,
+      async (ids) => {
+        const rows = await rowsByIds<RegisterDbRow>(tx, table, REGISTER_COLUMNS, 'agreement_id', ids);
+        return new Map(rows.map((row) => [row.agreement_id, toRegisterRow(row)]));
+      },
+      evolveRegisterRow,
+    );
+    await writeRows(tx, table, BATCH_COLUMNS, ['agreement_id'], changed.map(toDbRow), 'update');
   },
 };
