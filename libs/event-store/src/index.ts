@@ -1,6 +1,7 @@
 export * from './event-store.port.js';
 export * from './errors.js';
 export * from './sql-database.port.js';
+export { advisoryLockKey } from './advisory-lock-key.js';
 export { PgDatabase, type PgDatabaseOptions } from './pg-database.js';
 export { PgliteDatabase, type PgliteDatabaseOptions } from './pglite-database.js';
 export {

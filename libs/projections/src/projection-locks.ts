@@ -1,4 +1,4 @@
-import type { SqlExecutor } from '#event-store';
+import { advisoryLockKey, type SqlExecutor } from '#event-store';
 
 /**
  * Advisory locks of the projections, in the two-key form so they can never collide with the event
@@ -11,12 +11,7 @@ const SCHEMA_KEY = 0;
 
 /** A stable 32-bit signed hash of the name (FNV-1a), never 0 (reserved for schema changes). */
 export function projectionLockKey(name: string): number {
-  let hash = 0x811c9dc5;
-  for (const byte of new TextEncoder().encode(name)) {
-    hash ^= byte;
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash | 0 || 1;
+  return advisoryLockKey(name) || 1;
 }
 
 /** The two keys of the projection's advisory lock, for a statement that takes it itself. */

@@ -1,19 +1,9 @@
 import { Logger } from '@nestjs/common';
-import type { SqlDatabase } from '#event-store';
+import { advisoryLockKey, type SqlDatabase } from '#event-store';
 import { sleep } from '../backoff.js';
 
 /** Two-key advisory locks, so they cannot collide with the event store's or the projections' ("REL1"). */
 const NAMESPACE = 0x52454c31;
-
-/** A stable 32-bit signed hash of the relay's name (FNV-1a). */
-export function relayLeaseKey(name: string): number {
-  let hash = 0x811c9dc5;
-  for (const byte of new TextEncoder().encode(name)) {
-    hash ^= byte;
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash | 0;
-}
 
 export interface RelayLeaseOptions {
   /** How often an instance without the lease tries to take it; default 1 s (the takeover delay). */
@@ -87,7 +77,7 @@ export class RelayLease {
 
   private async run(acquired: () => void, lost: () => Promise<void>): Promise<void> {
     const signal = this.abort.signal;
-    const key = relayLeaseKey(this.name);
+    const key = advisoryLockKey(this.name);
     while (!signal.aborted) {
       try {
         await this.db.transaction(async (tx) => {
