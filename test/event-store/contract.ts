@@ -17,6 +17,8 @@ import {
   type NewEvent,
   type Position,
   type StoredEvent,
+  positionFromKey,
+  positionKey,
 } from '#event-store';
 
 export interface ContractFixture {
@@ -329,6 +331,32 @@ export function eventStoreContract(
           expect(store.comparePositions(mine[i - 1].position, mine[i].position)).toBe(-1);
         for (const s of streams)
           expect(mine.filter((e) => e.streamId === s).map((e) => e.revision)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+      });
+
+      test('the read-side position key sorts as text in log order and gives the position back', async () => {
+        const head = await store.headPosition();
+        const streamId = stream();
+        for (let i = 0; i < 12; i++) await store.append(streamId, [event()], opts(i - 1 < 0 ? 'no-stream' : i - 1));
+        const positions = (await readAllAfter(head)).map((e) => e.position);
+        expect(positions).toHaveLength(12);
+        // Byte order, as `text COLLATE "C"` compares, not the locale's.
+        const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+        for (const a of positions) {
+          expect(positionFromKey(positionKey(a))).toBe(a);
+          for (const b of positions) expect(byteOrder(positionKey(a), positionKey(b))).toBe(store.comparePositions(a, b));
+        }
+      });
+
+      test('eventsBetween counts the events a reader at a position is behind, within a limit', async () => {
+        const head = await store.headPosition();
+        const { lastPosition } = await store.append(stream(), [event(), event(), event()], opts('no-stream'));
+        const mine = await readAllAfter(head);
+        expect(await store.eventsBetween(head, lastPosition!)).toBe(3);
+        expect(await store.eventsBetween(mine[0].position, lastPosition!)).toBe(2);
+        expect(await store.eventsBetween(lastPosition!, lastPosition!)).toBe(0);
+        expect(await store.eventsBetween(lastPosition!, mine[0].position)).toBe(0);
+        expect(await store.eventsBetween(head, lastPosition!, 2)).toBe(2);
+        if (head === null) expect(await store.eventsBetween(null, lastPosition!)).toBe(3);
       });
 
       test('headPosition is the position of the last event', async () => {

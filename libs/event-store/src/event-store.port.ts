@@ -10,6 +10,27 @@
  */
 export type Position = string & { readonly __brand: 'Position' };
 
+/** Width of a decimal position's key: 2^63 - 1 has 19 digits, one more keeps it clear. */
+const DECIMAL_KEY_WIDTH = 20;
+const DECIMAL = /^\d+$/;
+
+/**
+ * The text the read side stores for a position (projection, relay and compliance checkpoints,
+ * read-model columns; kept as `text COLLATE "C"`): its byte order is the log order, so SQL can
+ * compare and sort it. Every adapter's positions are either decimal integers (the SQL adapter:
+ * left-padded with zeros to 20 digits here) or fixed-width text already in log order (KurrentDB's
+ * `<commit>/<prepare>` hex pair: kept as it is). The contract suite checks this for each adapter.
+ */
+export function positionKey(position: Position): string {
+  return DECIMAL.test(position) ? position.padStart(DECIMAL_KEY_WIDTH, '0') : position;
+}
+
+/** The position a key stands for (the inverse of `positionKey`). */
+export function positionFromKey(key: string): Position {
+  if (DECIMAL.test(key) && key.length === DECIMAL_KEY_WIDTH) return (key.replace(/^0+(?=\d)/, '') as Position);
+  return key as Position;
+}
+
 /** `no-stream`: the stream must not exist; `any`: no check; a number: the stream's last revision. */
 export type ExpectedRevision = number | 'no-stream' | 'any';
 
@@ -114,6 +135,13 @@ export abstract class EventStore {
   /** The position of the last event in the log, or null when the log is empty. */
   abstract headPosition(): Promise<Position | null>;
   abstract comparePositions(a: Position, b: Position): number;
+  /**
+   * How far a reader at `from` (null: before the first event) is behind `to`: the events after
+   * `from` up to and including `to`, 0 when `from` is at or past `to`, never more than `limit`
+   * (default 100,000). The SQL adapter subtracts positions (an append rolled back leaves a gap,
+   * so it may count a few too many); KurrentDB's positions are byte offsets, so it counts by reading.
+   */
+  abstract eventsBetween(from: Position | null, to: Position, limit?: number): Promise<number>;
   /** Validates a position given by a user (query string); throws InvalidPositionError. */
   abstract parsePosition(text: string): Position;
   /** The result of an earlier idempotent append, if that key was used. */

@@ -115,6 +115,7 @@ interface IdempotencyRow {
 const EVENT_COLUMNS =
   'position, event_id, stream_id, revision, type, schema_version, occurred_at, recorded_at, actor, correlation_id, causation_id, data';
 const MAX_POSITION = 2n ** 63n - 1n;
+const DEFAULT_LAG_LIMIT = 100_000;
 
 function toStoredEvent(row: EventRow): StoredEvent {
   return {
@@ -306,6 +307,11 @@ export class SqlEventStore extends EventStore {
     const x = BigInt(a);
     const y = BigInt(b);
     return x < y ? -1 : x > y ? 1 : 0;
+  }
+
+  async eventsBetween(from: Position | null, to: Position, limit = DEFAULT_LAG_LIMIT): Promise<number> {
+    const gap = BigInt(to) - BigInt(from ?? '0');
+    return gap <= 0n ? 0 : gap > BigInt(limit) ? limit : Number(gap);
   }
 
   parsePosition(text: string): Position {

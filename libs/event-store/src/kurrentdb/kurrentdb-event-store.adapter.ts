@@ -71,6 +71,8 @@ export interface KurrentDbEventStoreOptions {
 /** Attempts of one append that lost a race it may retry (an idempotent `any` append re-reads the revision). */
 const MAX_WRITE_ATTEMPTS = 20;
 const HEAD_PAGE = 32;
+const LAG_PAGE = 1000;
+const LAG_COUNT_LIMIT = 100_000;
 
 const isRevision = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
 
@@ -237,6 +239,25 @@ export class KurrentDbEventStore extends EventStore {
 
   parsePosition(text: string): Position {
     return parseKurrentDbPosition(text);
+  }
+
+  /** Counted by reading `$all` after `from`: a commit position is a byte offset, not an event count. */
+  eventsBetween(from: Position | null, to: Position, limit = LAG_COUNT_LIMIT): Promise<number> {
+    return this.track(async () => {
+      const target = decodeKurrentDbPosition(to);
+      let cursor = from === null ? null : decodeKurrentDbPosition(from);
+      let count = 0;
+      while (count < limit) {
+        const page = await this.readVisible(cursor, cursor === null, Math.min(LAG_PAGE, limit - count));
+        for (const event of page) {
+          if (compareLogPositions(decodeKurrentDbPosition(event.position), target) > 0) return count;
+          count += 1;
+        }
+        if (page.length === 0) return count;
+        cursor = decodeKurrentDbPosition(page[page.length - 1].position);
+      }
+      return count;
+    });
   }
 
   findIdempotentResult(key: string): Promise<(AppendResult & { fingerprint: string }) | null> {
