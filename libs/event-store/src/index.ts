@@ -20,4 +20,12 @@ export {
 } from './sql-event-store.adapter.js';
 export { createEventStore, type CreateEventStoreOptions, type EventStoreHandle } from './create-event-store.js';
 export * from './integrity/index.js';
-export { KurrentDbEventStore, type KurrentDbEventStoreOptions } from './kurrentdb/index.js';
+export {
+  KurrentDbEventStore,
+  type KurrentDbEventStoreOptions,
+  encodeKurrentDbPosition,
+  decodeKurrentDbPosition,
+  parseKurrentDbPosition,
+  compareKurrentDbPositions,
+  type KurrentDbLogPosition,
+} from './kurrentdb/index.js';
