@@ -23,19 +23,9 @@ import {
 } from '#projections';
 import { testDrivers, type TestDatabase } from '../support/db.js';
 import { Story } from './story.js';
-import { openStore } from './support.js';
+import { dumpReadModels, openStore } from './support.js';
 
 const ids = (rows: { agreementId: string }[]) => rows.map((r) => r.agreementId);
-
-/** Every row of every read-model table, to compare a rebuilt read model with the live one. */
-async function dumpReadModels(db: SqlDatabase): Promise<Record<string, unknown[]>> {
-  const dump: Record<string, unknown[]> = {};
-  for (const table of READ_MODEL_PROJECTIONS.flatMap((p) => p.tables)) {
-    const { rows } = await db.query(`SELECT to_jsonb(x) AS row FROM ${table} x`);
-    dump[table] = rows.map((r) => JSON.stringify(r.row)).sort();
-  }
-  return dump;
-}
 
 interface World {
   database: TestDatabase;

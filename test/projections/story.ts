@@ -5,7 +5,7 @@ import {
   type BodyRef,
   type DecisionRecorded,
 } from '#domain';
-import type { Position, SqlEventStore } from '#event-store';
+import type { EventStore, Position } from '#event-store';
 
 type StoryEvent = AgreementEvent | BoardEvent | DecisionRecorded;
 
@@ -28,10 +28,10 @@ export class Story {
   now = new Date('2016-04-20T09:00:00Z');
   last: Position | null = null;
 
-  private store: SqlEventStore | null = null;
+  private store: EventStore | null = null;
 
   /** The store to append to (created with `clock`, so the story sets its recording times). */
-  attach(store: SqlEventStore): this {
+  attach(store: EventStore): this {
     this.store = store;
     return this;
   }

@@ -1,5 +1,5 @@
-import { migrateEventStore, SqlEventStore, type NewEvent, type Position, type SqlDatabase, type SqlExecutor, type StoredEvent } from '#event-store';
-import type { ProjectionContext, ProjectionLogger, SqlProjection } from '#projections';
+import { migrateEventStore, positionKey, SqlEventStore, type EventStore, type NewEvent, type Position, type SqlDatabase, type SqlExecutor, type StoredEvent } from '#event-store';
+import { READ_MODEL_PROJECTIONS, type ProjectionContext, type ProjectionLogger, type SqlProjection } from '#projections';
 
 /** Opens the event store over a test database (fast polling so live tests are quick). */
 export async function openStore(db: SqlDatabase, clock?: () => Date): Promise<SqlEventStore> {
@@ -14,7 +14,7 @@ export const event = (type: string, data: Record<string, unknown> = {}, occurred
 });
 
 /** Appends `count` events, spread over `streams` streams of each of the kinds `tick` and `tock`, plus one unhandled type. */
-export async function appendMany(store: SqlEventStore, count: number, prefix = 'a'): Promise<Position> {
+export async function appendMany(store: EventStore, count: number, prefix = 'a'): Promise<Position> {
   let last: Position | null = null;
   for (let i = 0; i < count; i++) {
     const kind = i % 5 === 4 ? 'other' : i % 2 === 0 ? 'tick' : 'tock';
@@ -49,7 +49,7 @@ export function countingProjection(options: CountingOptions = {}): SqlProjection
     tables: ['stream_counts', 'stream_applied'],
     schema: (t) => `
       CREATE TABLE IF NOT EXISTS ${t('stream_counts')} (stream_kind text PRIMARY KEY, events integer NOT NULL);
-      CREATE TABLE IF NOT EXISTS ${t('stream_applied')} (event_id text NOT NULL, position bigint NOT NULL);
+      CREATE TABLE IF NOT EXISTS ${t('stream_applied')} (event_id text NOT NULL, position text COLLATE "C" NOT NULL);
       CREATE INDEX IF NOT EXISTS ${t('stream_applied')}_position_idx ON ${t('stream_applied')} (position);
     `,
     async apply({ tx, t }, e) {
@@ -59,7 +59,7 @@ export function countingProjection(options: CountingOptions = {}): SqlProjection
          ON CONFLICT (stream_kind) DO UPDATE SET events = ${t('stream_counts')}.events + $2`,
         [e.streamId.split('-')[0], weight],
       );
-      await tx.query(`INSERT INTO ${t('stream_applied')} (event_id, position) VALUES ($1, $2::bigint)`, [e.eventId, e.position]);
+      await tx.query(`INSERT INTO ${t('stream_applied')} (event_id, position) VALUES ($1, $2)`, [e.eventId, positionKey(e.position)]);
     },
     ...(options.batched
       ? {
@@ -74,9 +74,9 @@ export function countingProjection(options: CountingOptions = {}): SqlProjection
                ON CONFLICT (stream_kind) DO UPDATE SET events = ${t('stream_counts')}.events + EXCLUDED.events`,
               [[...counts.keys()], [...counts.values()]],
             );
-            await tx.query(`INSERT INTO ${t('stream_applied')} (event_id, position) SELECT * FROM unnest($1::text[], $2::bigint[])`, [
+            await tx.query(`INSERT INTO ${t('stream_applied')} (event_id, position) SELECT * FROM unnest($1::text[], $2::text[])`, [
               events.map((e) => e.eventId),
-              events.map((e) => e.position),
+              events.map((e) => positionKey(e.position)),
             ]);
           },
         }
@@ -119,6 +119,21 @@ export function expectedCounts(count: number): Snapshot['counts'] {
     { stream_kind: 'tick', events: tick },
     { stream_kind: 'tock', events: tock },
   ].filter((c) => c.events > 0);
+}
+
+/**
+ * Every row of every read-model table, to compare read models built different ways. `rewriteKey`
+ * rewrites the stored position keys (to compare read models of stores whose positions differ).
+ */
+export async function dumpReadModels(db: SqlExecutor, rewriteKey: (key: string) => string = (key) => key): Promise<Record<string, string[]>> {
+  const dump: Record<string, string[]> = {};
+  for (const table of READ_MODEL_PROJECTIONS.flatMap((p) => p.tables)) {
+    const { rows } = await db.query<{ row: Record<string, unknown> }>(`SELECT to_jsonb(x) AS row FROM ${table} x`);
+    dump[table] = rows
+      .map(({ row }) => JSON.stringify(typeof row.position === 'string' ? { ...row, position: rewriteKey(row.position) } : row))
+      .sort();
+  }
+  return dump;
 }
 
 export class RecordingLogger implements ProjectionLogger {

@@ -1,11 +1,21 @@
-import { runMigrations, type Position, type SqlDatabase, type SqlExecutor, type StoredEvent } from '#event-store';
+import {
+  positionFromKey,
+  positionKey,
+  runMigrations,
+  type Position,
+  type SqlDatabase,
+  type SqlExecutor,
+  type StoredEvent,
+} from '#event-store';
 import { lockProjectionSchema, projectionLockKeys } from './projection-locks.js';
 import { liveTable, tableMapper, type SqlProjection } from './sql-projection.js';
 
 /**
  * Bookkeeping of the projections, in the same database as their rows so that a batch writes rows
- * and checkpoint in one transaction. Positions are stored as bigint: the SQL event store's
- * positions are decimal bigints (a KurrentDB adapter would keep its read models elsewhere).
+ * and checkpoint in one transaction. A position is stored as its `positionKey` in a
+ * `text COLLATE "C"` column, whatever the event store (SQL decimals, KurrentDB commit/prepare
+ * pairs): byte order is log order, so `<` and ORDER BY in SQL follow the log. It is read back
+ * through `positionFromKey`, so the runner hands the store its own position form.
  */
 /** Channel the runner NOTIFYs after each committed checkpoint, so waiting queries in any process wake at once. */
 export const CHECKPOINT_CHANNEL = 'projection_checkpoint';
@@ -37,6 +47,14 @@ CREATE TABLE IF NOT EXISTS projection_parked (
   PRIMARY KEY (name, position)
 );`,
   },
+  {
+    id: 'projections-002-position-keys',
+    // Positions were decimal bigints (the SQL store's); a key is the decimal left-padded to 20
+    // digits, as positionKey (libs/event-store/src/event-store.port.ts) writes it.
+    sql: `
+ALTER TABLE projection_checkpoints ALTER COLUMN position TYPE text COLLATE "C" USING lpad(position::text, 20, '0');
+ALTER TABLE projection_parked ALTER COLUMN position TYPE text COLLATE "C" USING lpad(position::text, 20, '0');`,
+  },
 ] as const;
 
 export interface Checkpoint {
@@ -61,7 +79,7 @@ interface CheckpointRow {
   last_error_at: string | null;
 }
 
-const CHECKPOINT_COLUMNS = `name, position::text AS position, version, status,
+const CHECKPOINT_COLUMNS = `name, position, version, status,
   to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS updated_at,
   to_char(rebuild_heartbeat_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS rebuild_heartbeat_at,
   last_error,
@@ -69,7 +87,7 @@ const CHECKPOINT_COLUMNS = `name, position::text AS position, version, status,
 
 const toCheckpoint = (row: CheckpointRow): Checkpoint => ({
   name: row.name,
-  position: row.position as Position | null,
+  position: row.position === null ? null : positionFromKey(row.position),
   version: Number(row.version),
   status: row.status === 'rebuilding' ? 'rebuilding' : 'running',
   updatedAt: row.updated_at,
@@ -127,15 +145,16 @@ export async function ensureCheckpoint(db: SqlExecutor, projection: SqlProjectio
  */
 export async function lockCheckpoint(tx: SqlExecutor, name: string): Promise<{ position: Position | null; version: number }> {
   const { rows } = await tx.query<{ position: string | null; version: number }>(
-    'SELECT position::text AS position, version FROM projection_checkpoints WHERE name = $1 FOR UPDATE',
+    'SELECT position, version FROM projection_checkpoints WHERE name = $1 FOR UPDATE',
     [name],
   );
   if (!rows[0]) throw new Error(`Projection ${name} has no checkpoint row.`);
-  return { position: rows[0].position as Position | null, version: Number(rows[0].version) };
+  const { position, version } = rows[0];
+  return { position: position === null ? null : positionFromKey(position), version: Number(version) };
 }
 
 export async function writeCheckpoint(tx: SqlExecutor, name: string, position: Position): Promise<void> {
-  await tx.query('UPDATE projection_checkpoints SET position = $2::bigint, updated_at = now() WHERE name = $1', [name, position]);
+  await tx.query('UPDATE projection_checkpoints SET position = $2, updated_at = now() WHERE name = $1', [name, positionKey(position)]);
 }
 
 /**
@@ -147,12 +166,12 @@ export async function writeCheckpoint(tx: SqlExecutor, name: string, position: P
 export async function moveCheckpointAlone(db: SqlExecutor, projection: SqlProjection, position: Position, advisoryLock: boolean): Promise<boolean> {
   const { rows } = await db.query<{ moved: number }>(
     `WITH moved AS (
-       UPDATE projection_checkpoints SET position = $2::bigint, updated_at = now()
-        WHERE name = $1 AND version = $3 AND (position IS NULL OR position < $2::bigint)
+       UPDATE projection_checkpoints SET position = $2, updated_at = now()
+        WHERE name = $1 AND version = $3 AND (position IS NULL OR position < $2)
           AND ($4::boolean IS FALSE OR pg_try_advisory_xact_lock($5::int, $6::int))
         RETURNING name)
      SELECT count(*)::int AS moved, (SELECT pg_notify('${CHECKPOINT_CHANNEL}', $1) FROM moved) AS notified FROM moved`,
-    [projection.name, position, projection.version, advisoryLock, ...projectionLockKeys(projection.name)],
+    [projection.name, positionKey(position), projection.version, advisoryLock, ...projectionLockKeys(projection.name)],
   );
   return Number(rows[0]?.moved ?? 0) === 1;
 }
@@ -180,8 +199,8 @@ export const parkedEventOf = (event: StoredEvent, error: unknown): ParkedEvent =
 export async function insertParked(tx: SqlExecutor, name: string, parked: ParkedEvent): Promise<void> {
   await tx.query(
     `INSERT INTO projection_parked (name, position, event_id, type, stream_id, error)
-     VALUES ($1, $2::bigint, $3, $4, $5, $6) ON CONFLICT (name, position) DO NOTHING`,
-    [name, parked.position, parked.eventId, parked.type, parked.streamId, parked.error],
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name, position) DO NOTHING`,
+    [name, positionKey(parked.position), parked.eventId, parked.type, parked.streamId, parked.error],
   );
   await tx.query('UPDATE projection_checkpoints SET last_error = $2, last_error_at = now() WHERE name = $1', [
     name,
@@ -204,14 +223,14 @@ export async function listParked(db: SqlExecutor, name?: string): Promise<Parked
     error: string;
     parked_at: string;
   }>(
-    `SELECT name, position::text AS position, event_id, type, stream_id, error,
+    `SELECT name, position, event_id, type, stream_id, error,
             to_char(parked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS parked_at
        FROM projection_parked WHERE $1::text IS NULL OR name = $1 ORDER BY name, position`,
     [name ?? null],
   );
   return rows.map((row) => ({
     name: row.name,
-    position: row.position as Position,
+    position: positionFromKey(row.position),
     eventId: row.event_id,
     type: row.type,
     streamId: row.stream_id,

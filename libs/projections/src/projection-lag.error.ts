@@ -4,7 +4,7 @@ export interface LaggingProjection {
   name: string;
   /** Its checkpoint, null when it has applied nothing yet. */
   position: Position | null;
-  /** How many positions it is short of the one asked for (null when positions are not numeric). */
+  /** How many events it is short of the position asked for (null when the store cannot count them). */
   behind: number | null;
 }
 

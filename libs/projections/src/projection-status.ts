@@ -1,4 +1,4 @@
-import { runMigrations, type EventStore, type Position, type SqlDatabase } from '#event-store';
+import { positionFromKey, runMigrations, type EventStore, type Position, type SqlDatabase } from '#event-store';
 import { CHECKPOINT_CHANNEL, PROJECTION_MIGRATIONS, readCheckpoints } from './checkpoint-store.js';
 import { ProjectionLagError, type LaggingProjection } from './projection-lag.error.js';
 import type { ProjectionRunner, RunnerState } from './projection-runner.js';
@@ -15,7 +15,11 @@ export interface ProjectionReport {
   /** Last event applied or passed over; null when nothing yet. */
   position: Position | null;
   headPosition: Position | null;
-  /** Positions between the checkpoint and the head (≈ events still to apply; null when positions are not numeric). */
+  /**
+   * Events after the checkpoint up to the head, as the store counts them (`eventsBetween`: at most
+   * its limit, and the SQL store may count a rolled-back gap): 0 when caught up, null when the store
+   * cannot count from this checkpoint.
+   */
   lag: number | null;
   /** From the database, so an API sees what a separate worker is doing: 'running', 'rebuilding', or 'not-started'. */
   status: 'running' | 'rebuilding' | 'not-started';
@@ -40,14 +44,6 @@ export interface WaitForPositionOptions {
   /** Only these projections must have reached the position (default: all of them). */
   projections?: readonly string[];
 }
-
-const numeric = /^\d+$/;
-const distance = (from: Position | null, to: Position | null): number | null => {
-  if (to === null) return 0;
-  if (!numeric.test(to) || (from !== null && !numeric.test(from))) return null;
-  const gap = BigInt(to) - BigInt(from ?? '0');
-  return gap > 0n ? Number(gap) : 0;
-};
 
 /**
  * What the projections have reached, read from the database (so it holds in the API whether the
@@ -76,26 +72,28 @@ export class ProjectionStatus {
       this.db.query<{ name: string; count: string }>('SELECT name, count(*)::text AS count FROM projection_parked GROUP BY name'),
     ]);
     const states = this.runner?.states() ?? {};
-    return this.projections.map((projection) => {
-      const checkpoint = checkpoints.find((c) => c.name === projection.name);
-      const parkedCount = Number(parked.rows.find((row) => row.name === projection.name)?.count ?? 0);
-      return {
-        name: projection.name,
-        version: projection.version,
-        storedVersion: checkpoint?.version ?? null,
-        position: checkpoint?.position ?? null,
-        headPosition: head,
-        lag: distance(checkpoint?.position ?? null, head),
-        status: checkpoint?.status ?? 'not-started',
-        runner: states[projection.name] ?? null,
-        parked: parkedCount,
-        lastError: checkpoint?.lastError ? { message: checkpoint.lastError, at: checkpoint.lastErrorAt } : null,
-        updatedAt: checkpoint?.updatedAt ?? null,
-      };
-    });
+    return Promise.all(
+      this.projections.map(async (projection) => {
+        const checkpoint = checkpoints.find((c) => c.name === projection.name);
+        const parkedCount = Number(parked.rows.find((row) => row.name === projection.name)?.count ?? 0);
+        return {
+          name: projection.name,
+          version: projection.version,
+          storedVersion: checkpoint?.version ?? null,
+          position: checkpoint?.position ?? null,
+          headPosition: head,
+          lag: await this.eventsBehind(checkpoint?.position ?? null, head),
+          status: checkpoint?.status ?? 'not-started',
+          runner: states[projection.name] ?? null,
+          parked: parkedCount,
+          lastError: checkpoint?.lastError ? { message: checkpoint.lastError, at: checkpoint.lastErrorAt } : null,
+          updatedAt: checkpoint?.updatedAt ?? null,
+        };
+      }),
+    );
   }
 
-  /** Unhealthy when an event is parked, a runner here has failed, or a projection lags more than `maxLag` positions. */
+  /** Unhealthy when an event is parked, a runner here has failed, or a projection lags more than `maxLag` events. */
   async health({ maxLag = 1000 }: { maxLag?: number } = {}): Promise<ProjectionHealth> {
     const projections = await this.report();
     const problems: string[] = [];
@@ -104,7 +102,7 @@ export class ProjectionStatus {
         problems.push(`${p.name} has ${p.parked} parked event${p.parked === 1 ? '' : 's'} it could not apply (last error: ${p.lastError?.message ?? 'unknown'}).`);
       }
       if (p.runner === 'failed') problems.push(`${p.name}'s runner has failed and is restarting (${p.lastError?.message ?? 'no error recorded'}).`);
-      if (p.lag !== null && p.lag > maxLag) problems.push(`${p.name} is ${p.lag} positions behind the head of the log.`);
+      if (p.lag !== null && p.lag > maxLag) problems.push(`${p.name} is ${p.lag} events behind the head of the log.`);
     }
     return { healthy: problems.length === 0, problems, projections };
   }
@@ -126,7 +124,11 @@ export class ProjectionStatus {
       const lagging = await this.lagging(position, names);
       if (lagging.length === 0) return;
       const left = deadline - Date.now();
-      if (left <= 0) throw new ProjectionLagError(position, timeoutMs, lagging);
+      if (left <= 0) {
+        // Counted only now: a KurrentDB store counts by reading the log, too much for every poll.
+        const behind = await Promise.all(lagging.map(async (p) => ({ ...p, behind: await this.eventsBehind(p.position, position) })));
+        throw new ProjectionLagError(position, timeoutMs, behind);
+      }
       await this.nextSignal(Math.min(left, POLL_MS));
     }
   }
@@ -139,17 +141,33 @@ export class ProjectionStatus {
     this.wakeWaiters();
   }
 
-  private async lagging(position: Position, names: readonly string[]): Promise<LaggingProjection[]> {
+  /** The named projections whose checkpoint has not reached `position`. */
+  private async lagging(position: Position, names: readonly string[]): Promise<Omit<LaggingProjection, 'behind'>[]> {
     const { rows } = await this.db.query<{ name: string; position: string | null }>(
-      'SELECT name, position::text AS position FROM projection_checkpoints WHERE name = ANY($1::text[])',
+      'SELECT name, position FROM projection_checkpoints WHERE name = ANY($1::text[])',
       [names],
     );
     return names
       .map((name) => {
-        const at = (rows.find((row) => row.name === name)?.position ?? null) as Position | null;
-        return { name, position: at, behind: at !== null && this.store.comparePositions(at, position) >= 0 ? 0 : distance(at, position) };
+        const key = rows.find((row) => row.name === name)?.position ?? null;
+        return { name, position: key === null ? null : positionFromKey(key) };
       })
       .filter((p) => p.position === null || this.store.comparePositions(p.position, position) < 0);
+  }
+
+  /**
+   * Events a reader at `from` has still to read to reach `to` (0 when there). Null when the store
+   * cannot count them: a checkpoint in another store's position form (the event store was changed
+   * under the read models), which a report should show rather than fail on.
+   */
+  private async eventsBehind(from: Position | null, to: Position | null): Promise<number | null> {
+    if (to === null) return 0;
+    try {
+      if (from !== null && this.store.comparePositions(from, to) >= 0) return 0;
+      return await this.store.eventsBetween(from, to);
+    } catch {
+      return null;
+    }
   }
 
   /** The checkpoint tables, for a process that reads before any runner has started. */

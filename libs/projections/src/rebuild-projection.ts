@@ -1,4 +1,4 @@
-import type { EventStore, Position, SqlDatabase, SqlExecutor, StoredEvent } from '#event-store';
+import { positionKey, type EventStore, type Position, type SqlDatabase, type SqlExecutor, type StoredEvent } from '#event-store';
 import {
   createProjectionTables,
   describeError,
@@ -6,6 +6,7 @@ import {
   ensureProjectionSchema,
   insertParked,
   isTransientDatabaseError,
+  lockCheckpoint,
   parkedEventOf,
   readCheckpoint,
   type ParkedEvent,
@@ -184,21 +185,17 @@ export async function rebuildProjections(
     db.transaction(async (tx) => {
       const { projection, parked } = job;
       await lockProjection(tx, projection.name);
-      const { rows } = await tx.query<{ position: string | null }>(
-        'SELECT position::text AS position FROM projection_checkpoints WHERE name = $1 FOR UPDATE',
-        [projection.name],
-      );
-      const live = (rows[0]?.position ?? null) as Position | null;
+      const { position: live } = await lockCheckpoint(tx, projection.name);
       if (live !== null && (at === null || store.comparePositions(at, live) < 0)) return false;
       await swapTables(tx, projection);
       await tx.query('DELETE FROM projection_parked WHERE name = $1', [projection.name]);
       for (const event of parked) await insertParked(tx, projection.name, event);
       await tx.query(
         `UPDATE projection_checkpoints
-            SET position = $2::bigint, version = $3, status = 'running', rebuild_heartbeat_at = NULL, updated_at = now()
+            SET position = $2, version = $3, status = 'running', rebuild_heartbeat_at = NULL, updated_at = now()
                 ${parked.length === 0 ? ', last_error = NULL, last_error_at = NULL' : ''}
           WHERE name = $1`,
-        [projection.name, at, projection.version],
+        [projection.name, at === null ? null : positionKey(at), projection.version],
       );
       return true;
     });

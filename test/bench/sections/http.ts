@@ -118,7 +118,9 @@ export async function httpBench(report: Report, config: BenchConfig): Promise<vo
   for (let i = 0; i < 600; i++) {
     const res = await fetch(`${apiUrl}/agreements/a1`, { headers: { authorization: `Bearer ${token}` } });
     const { rows } = await db.query<{ behind: number }>(
-      `SELECT count(*)::int AS behind FROM projection_checkpoints WHERE coalesce(position, 0) < (SELECT max(position) FROM events)`,
+      // Checkpoints hold the port's position key: a SQL position left-padded to 20 digits.
+      `SELECT count(*)::int AS behind FROM projection_checkpoints
+        WHERE coalesce(position, '') < (SELECT lpad(max(position)::text, 20, '0') FROM events)`,
     );
     if (res.status === 200 && rows[0].behind === 0) break;
     if (i % 20 === 0) process.stderr.write(`  … waiting for the API's projections (HTTP ${res.status}, ${rows[0].behind} behind)\n`);

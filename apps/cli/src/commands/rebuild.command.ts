@@ -3,8 +3,6 @@ import { ensureProjectionSchema, rebuildProjection, type SqlProjection } from '#
 import { ProgressBar } from '../progress-bar.js';
 import { UsageError, type CliCommand } from './cli-command.js';
 
-const numericTotal = (position: string | null): number | null => (position !== null && /^\d+$/.test(position) ? Number(position) : null);
-
 /**
  * Rebuilds read models from the log into new tables and swaps them in; the live tables keep serving
  * until the swap. With PostgreSQL the API and workers keep running meanwhile. Embedded PGlite
@@ -33,13 +31,21 @@ export const rebuildCommand: CliCommand = {
       let totalRead = 0;
       for (const projection of chosen) {
         const bar = new ProgressBar(io.stderr, projection.name.padEnd(Math.max(...chosen.map((p) => p.name.length))));
+        // The events up to the head the rebuild started from, counted beside the rebuild: the SQL
+        // store subtracts positions, KurrentDB reads the log to count, and the bar should not wait.
         let total: number | null = null;
+        let counting: Promise<void> | null = null;
         const result = await rebuildProjection(db, store, projection, {
           onProgress: (p) => {
-            total = numericTotal(p.target);
+            counting ??= (p.target === null ? Promise.resolve(0) : store.eventsBetween(null, p.target, Number.MAX_SAFE_INTEGER))
+              .then((n) => {
+                total = n;
+              })
+              .catch(() => {}); // uncounted, the bar shows the count and the rate only
             bar.update(p.eventsRead, total);
           },
         });
+        await counting;
         bar.finish(result.eventsRead, total);
         totalRead += result.eventsRead;
         const seconds = (result.durationMs / 1000).toFixed(1);

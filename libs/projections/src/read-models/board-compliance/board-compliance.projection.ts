@@ -6,7 +6,7 @@ import type {
   BoardTermsChanged,
   GovernanceBoardEstablished,
 } from '#domain';
-import type { StoredEvent } from '#event-store';
+import { positionKey, type StoredEvent } from '#event-store';
 import type { SqlProjection } from '../../sql-projection.js';
 import { rowsByIds, writeRows, type Columns } from '../batch-rows.js';
 import { dataOf, dayOf } from '../shared.js';
@@ -47,7 +47,7 @@ const BOARD_COLUMNS: Columns = [
 ];
 const TERMS_COLUMNS: Columns = [
   ['board_id', 'text'],
-  ['position', 'bigint'],
+  ['position', 'text'],
   ['effective_on', 'date'],
   ['chair', 'text'],
   ['max_days_between_meetings', 'integer'],
@@ -68,7 +68,7 @@ const MEETING_COLUMNS: Columns = [
 ];
 const FACT_COLUMNS: Columns = [
   ['board_id', 'text'],
-  ['position', 'bigint'],
+  ['position', 'text'],
   ['meeting_id', 'text'],
   ['what', 'text'],
   ['occurred_on', 'date'],
@@ -92,7 +92,8 @@ export const BOARD_COMPLIANCE_EVENTS = [
  */
 export const boardComplianceProjection: SqlProjection = {
   name: 'board-compliance',
-  version: 1,
+  // 2: positions kept as their positionKey text (any event store), no longer bigint.
+  version: 2,
   handles: BOARD_COMPLIANCE_EVENTS,
   tables: ['boards', 'board_terms', 'board_meetings', 'board_meeting_facts'],
   schema: (t) => `
@@ -108,7 +109,7 @@ export const boardComplianceProjection: SqlProjection = {
     );
     CREATE TABLE IF NOT EXISTS ${t('board_terms')} (
       board_id text NOT NULL,
-      position bigint NOT NULL,
+      position text COLLATE "C" NOT NULL,
       effective_on date NOT NULL,
       chair text NOT NULL,
       max_days_between_meetings integer NOT NULL,
@@ -131,7 +132,7 @@ export const boardComplianceProjection: SqlProjection = {
     );
     CREATE TABLE IF NOT EXISTS ${t('board_meeting_facts')} (
       board_id text NOT NULL,
-      position bigint NOT NULL,
+      position text COLLATE "C" NOT NULL,
       meeting_id text NOT NULL,
       what text NOT NULL,
       occurred_on date NOT NULL,
@@ -146,14 +147,14 @@ export const boardComplianceProjection: SqlProjection = {
     const fact = (meetingId: string, what: string, scheduledFor: string, extra: { quorate?: boolean; reason?: string } = {}) =>
       tx.query(
         `INSERT INTO ${t('board_meeting_facts')} (board_id, position, meeting_id, what, occurred_on, scheduled_for, quorate, reason)
-         VALUES ($1, $2::bigint, $3, $4, $5::date, $6::date, $7, $8) ON CONFLICT (board_id, position) DO NOTHING`,
-        [(event.data as { boardId: string }).boardId, event.position, meetingId, what, on, scheduledFor, extra.quorate ?? null, extra.reason ?? null],
+         VALUES ($1, $2, $3, $4, $5::date, $6::date, $7, $8) ON CONFLICT (board_id, position) DO NOTHING`,
+        [(event.data as { boardId: string }).boardId, positionKey(event.position), meetingId, what, on, scheduledFor, extra.quorate ?? null, extra.reason ?? null],
       );
     const terms = async (data: GovernanceBoardEstablished['data'] | BoardTermsChanged['data']) => {
       await tx.query(
         `INSERT INTO ${t('board_terms')} (board_id, position, effective_on, chair, max_days_between_meetings, quorum, rearrange_within_days)
-         VALUES ($1, $2::bigint, $3::date, $4, $5, $6, $7) ON CONFLICT (board_id, position) DO NOTHING`,
-        [data.boardId, event.position, on, data.chair, data.maxDaysBetweenMeetings, data.quorum, data.rearrangeWithinDays],
+         VALUES ($1, $2, $3::date, $4, $5, $6, $7) ON CONFLICT (board_id, position) DO NOTHING`,
+        [data.boardId, positionKey(event.position), on, data.chair, data.maxDaysBetweenMeetings, data.quorum, data.rearrangeWithinDays],
       );
       await tx.query(
         `UPDATE ${t('boards')} SET chair = $2, max_days_between_meetings = $3, quorum = $4, rearrange_within_days = $5 WHERE board_id = $1`,
@@ -251,7 +252,7 @@ export const boardComplianceProjection: SqlProjection = {
       const fact = (meetingId: string, what: string, scheduledFor: string, extra: { quorate?: boolean; reason?: string } = {}) =>
         facts.push({
           board_id: boardIdOf(event),
-          position: event.position,
+          position: positionKey(event.position),
           meeting_id: meetingId,
           what,
           occurred_on: on,
@@ -262,7 +263,7 @@ export const boardComplianceProjection: SqlProjection = {
       const changeTerms = (data: GovernanceBoardEstablished['data'] | BoardTermsChanged['data']) => {
         terms.push({
           board_id: data.boardId,
-          position: event.position,
+          position: positionKey(event.position),
           effective_on: on,
           chair: data.chair,
           max_days_between_meetings: data.maxDaysBetweenMeetings,

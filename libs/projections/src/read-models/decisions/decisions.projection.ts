@@ -1,4 +1,5 @@
 import type { DecisionRecorded } from '#domain';
+import { positionKey } from '#event-store';
 import type { SqlProjection } from '../../sql-projection.js';
 import { writeRows, type Columns } from '../batch-rows.js';
 import { dataOf, dayOf } from '../shared.js';
@@ -12,13 +13,14 @@ const COLUMNS: Columns = [
   ['decided_on', 'date'],
   ['recorded_at', 'timestamptz'],
   ['recorded_by', 'text'],
-  ['position', 'bigint'],
+  ['position', 'text'],
 ];
 
 /** The decisions log: what each board decided, at which meeting, about which agreement. */
 export const decisionsProjection: SqlProjection = {
   name: 'decisions',
-  version: 1,
+  // 2: positions kept as their positionKey text (any event store), no longer bigint.
+  version: 2,
   handles: ['DecisionRecorded'],
   tables: ['decisions'],
   schema: (t) => `
@@ -31,7 +33,7 @@ export const decisionsProjection: SqlProjection = {
       decided_on date NOT NULL,
       recorded_at timestamptz NOT NULL,
       recorded_by text NOT NULL,
-      position bigint NOT NULL
+      position text COLLATE "C" NOT NULL
     );
     CREATE INDEX IF NOT EXISTS ${t('decisions')}_board_idx ON ${t('decisions')} (board_id, meeting_id);
     CREATE INDEX IF NOT EXISTS ${t('decisions')}_agreement_idx ON ${t('decisions')} (agreement_id);
@@ -40,8 +42,8 @@ export const decisionsProjection: SqlProjection = {
     const { decisionId, summary, boardId, meetingId, agreementId } = dataOf<DecisionRecorded>(event);
     await tx.query(
       `INSERT INTO ${t('decisions')} (decision_id, summary, board_id, meeting_id, agreement_id, decided_on, recorded_at, recorded_by, position)
-       VALUES ($1, $2, $3, $4, $5, $6::date, $7::timestamptz, $8, $9::bigint) ON CONFLICT (decision_id) DO NOTHING`,
-      [decisionId, summary, boardId, meetingId, agreementId, dayOf(event), event.recordedAt, event.actor, event.position],
+       VALUES ($1, $2, $3, $4, $5, $6::date, $7::timestamptz, $8, $9) ON CONFLICT (decision_id) DO NOTHING`,
+      [decisionId, summary, boardId, meetingId, agreementId, dayOf(event), event.recordedAt, event.actor, positionKey(event.position)],
     );
   },
   async applyBatch({ tx, t }, events) {
@@ -56,7 +58,7 @@ export const decisionsProjection: SqlProjection = {
         decided_on: dayOf(event),
         recorded_at: event.recordedAt,
         recorded_by: event.actor,
-        position: event.position,
+        position: positionKey(event.position),
       };
     });
     await writeRows(tx, t('decisions'), COLUMNS, ['decision_id'], rows, 'nothing');
