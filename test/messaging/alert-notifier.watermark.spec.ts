@@ -6,6 +6,7 @@ import { loadConfig } from '#config';
 import { alertNotifierOptionsFromConfig } from '../../apps/worker/src/notifier/alert-notifier.module.js';
 import { DeliveryWatermarks, firstWatermark, isHistoric } from '../../apps/worker/src/notifier/delivery-watermark.js';
 import { NOTIFIER_MIGRATIONS, SeenAlerts } from '../../apps/worker/src/notifier/seen-alerts.js';
+import { CommitPreparePositionStore } from '../support/commit-prepare-store.js';
 import { pgliteDriver, type TestDatabase } from '../support/db.js';
 import { openStore } from './support.js';
 
@@ -133,5 +134,25 @@ describe('the watermark row (PGlite and the SQL event log)', () => {
       deliveries: [],
     });
     expect((await watermarks().establish('skip')).watermark).toMatchObject({ position: null, basis: 'continued' });
+  });
+
+  test('on commit/prepare positions the watermark is the head’s pair, and history is judged by the store’s order', async () => {
+    const { store: sqlStore } = await open();
+    const pairs = new CommitPreparePositionStore(sqlStore);
+    // 17 events: the commit of the last needs one more hex digit than the first ones (…0f00 → …1000).
+    for (let i = 0; i < 16; i++) await pairs.append(`alert-k${i}`, [raise(`k${i}`)], { expectedRevision: 'no-stream', actor: 'test' });
+    const early = (await pairs.readAll({ maxCount: 1 }))[0];
+    await pairs.append('alert-k16', [raise('k16')], { expectedRevision: 'no-stream', actor: 'test' });
+    const head = (await pairs.headPosition())!;
+    expect(head).toMatch(/^[0-9a-f]{16}\/[0-9a-f]{16}$/);
+
+    const { watermark } = await new DeliveryWatermarks(database!.db, pairs).establish('skip');
+    expect(watermark.position).toBe(head);
+    expect(await new DeliveryWatermarks(database!.db, pairs).find()).toEqual(watermark);
+    const order = (a: Position, b: Position) => pairs.comparePositions(a, b);
+    expect(isHistoric(early, watermark, 'skip', order)).toBe(true);
+    expect(isHistoric({ position: head }, watermark, 'skip', order)).toBe(true);
+    const { lastPosition } = await pairs.append('alert-k17', [raise('k17')], { expectedRevision: 'no-stream', actor: 'test' });
+    expect(isHistoric({ position: lastPosition! }, watermark, 'skip', order)).toBe(false);
   });
 });

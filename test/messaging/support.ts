@@ -3,7 +3,9 @@ import {
   migrateEventStore,
   runMigrations,
   SqlEventStore,
+  type EventStore,
   type NewEvent,
+  type Position,
   type SqlDatabase,
   type StoredEvent,
 } from '#event-store';
@@ -36,7 +38,7 @@ export function uniqueTopics(file: string): GovernanceTopics {
  * one goes to an alert stream as AlertRaised. One append per event, so they interleave in the log.
  */
 export async function appendInterleaved(
-  store: SqlEventStore,
+  store: EventStore,
   count: number,
   { prefix = 'a', streams = 5, alertEvery = 0 }: { prefix?: string; streams?: number; alertEvery?: number } = {},
 ): Promise<void> {
@@ -66,16 +68,16 @@ export async function appendInterleaved(
 }
 
 /** Every stream of the store with its events in revision order (what consumers must see per key). */
-export async function streamsOf(store: SqlEventStore): Promise<Map<string, string[]>> {
+export async function streamsOf(store: EventStore): Promise<Map<string, string[]>> {
   const byStream = new Map<string, string[]>();
-  for (let from: string | undefined; ;) {
-    const page = await store.readAll({
-      fromPosition: from === undefined ? undefined : store.parsePosition(from),
-      maxCount: 1000,
-    });
+  for (let from: Position | undefined; ;) {
+    // `fromPosition` is inclusive: after the first page, each starts with the last event already seen.
+    const page = (await store.readAll({ fromPosition: from, maxCount: 1000 })).filter(
+      (e) => from === undefined || store.comparePositions(e.position, from) > 0,
+    );
     if (page.length === 0) break;
     for (const e of page) byStream.set(e.streamId, []);
-    from = (BigInt(page[page.length - 1].position) + 1n).toString();
+    from = page[page.length - 1].position;
   }
   for (const streamId of byStream.keys()) {
     byStream.set(
@@ -112,7 +114,7 @@ export async function until(
   }
 }
 
-export async function checkpointOf(db: SqlDatabase, name: string): Promise<string | null> {
+export async function checkpointOf(db: SqlDatabase, name: string): Promise<Position | null> {
   return new RelayCheckpoints(db).load(name);
 }
 

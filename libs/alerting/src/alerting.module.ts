@@ -11,12 +11,13 @@ import {
   type Provider,
 } from '@nestjs/common';
 import { ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
-import { EventStore, SqlDatabase } from '#event-store';
+import { EventStore, SqlDatabase, SqlEventStore } from '#event-store';
 import { AlertingStatus } from './alerting-status.js';
 import { ComplianceEvaluator, type ComplianceClock } from './compliance-evaluator.js';
-import { SqlComplianceSubjects } from './compliance-subjects.js';
+import { SqlComplianceSubjects, type ComplianceSubjects } from './compliance-subjects.js';
 import { ComplianceTick } from './compliance-tick.js';
 import { ComplianceTrigger, migrateAlerting, type ComplianceTriggerOptions } from './compliance-trigger.js';
+import { LogComplianceSubjects } from './log-compliance-subjects.js';
 
 /** DI token of the clock the evaluator reads (`{ now(): Date }`). Bind it to the app's clock. */
 export const COMPLIANCE_CLOCK = Symbol('COMPLIANCE_CLOCK');
@@ -42,6 +43,14 @@ export interface AlertingModuleOptions {
 }
 
 const systemClock: ComplianceClock = { now: () => new Date() };
+
+/**
+ * The SQL store's events live in the database beside the read models: read them there. Any other
+ * store (KurrentDB) leaves that table empty, so the subjects come from its log through the port.
+ */
+export function complianceSubjectsFor(store: EventStore, db: SqlDatabase): ComplianceSubjects {
+  return store instanceof SqlEventStore ? new SqlComplianceSubjects(db) : new LogComplianceSubjects(store);
+}
 
 @Injectable()
 class AlertingLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -115,7 +124,7 @@ export class AlertingModule {
           provide: ComplianceEvaluator,
           inject: [EventStore, SqlDatabase, COMPLIANCE_CLOCK],
           useFactory: (store: EventStore, db: SqlDatabase, clock: ComplianceClock) =>
-            new ComplianceEvaluator(store, new SqlComplianceSubjects(db), clock, { logger: new Logger('Compliance') }),
+            new ComplianceEvaluator(store, complianceSubjectsFor(store, db), clock, { logger: new Logger('Compliance') }),
         },
         ...workers,
         {

@@ -4,8 +4,9 @@ import type { SqlExecutor } from '#event-store';
 export type SubjectKind = 'board' | 'agreement';
 
 /**
- * Where the evaluator finds what to evaluate. A port, so a KurrentDB store could answer it from a
- * category stream; the SQL adapter reads the events table the store and read models share.
+ * Where the evaluator finds what to evaluate. Two adapters give the same answers: SqlComplianceSubjects
+ * reads the SQL store's events table (fast at a million events, no index to build), and
+ * LogComplianceSubjects reads the log through the EventStore port, for any other store.
  */
 export interface ComplianceSubjects {
   boardIds(): Promise<string[]>;

@@ -1,5 +1,7 @@
 import { agreementStreamId, boardStreamId, isAgreementEvent, isBoardEvent } from '#domain';
 import {
+  positionFromKey,
+  positionKey,
   runMigrations,
   type EventStore,
   type Migration,
@@ -21,6 +23,15 @@ export const ALERTING_MIGRATIONS: readonly Migration[] = [
         last_error text,
         last_error_at timestamptz
       );
+    `,
+  },
+  {
+    // The checkpoint holds positionKey(position), so positions that are not decimals (KurrentDB's
+    // commit/prepare pairs) fit; a decimal stored before is padded to the same key.
+    id: 'alerting/0002-compliance-checkpoint-position-key',
+    sql: `
+      ALTER TABLE compliance_checkpoints
+        ALTER COLUMN position TYPE text COLLATE "C" USING lpad(position::text, 20, '0');
     `,
   },
 ];
@@ -132,10 +143,11 @@ export class ComplianceTrigger {
   /** The committed checkpoint (null: nothing dealt with yet). */
   async checkpoint(): Promise<Position | null> {
     const { rows } = await this.db.query<{ position: string | null }>(
-      'SELECT position::text AS position FROM compliance_checkpoints WHERE name = $1',
+      'SELECT position FROM compliance_checkpoints WHERE name = $1',
       [this.name],
     );
-    return (rows[0]?.position ?? null) as Position | null;
+    const key = rows[0]?.position ?? null;
+    return key === null ? null : positionFromKey(key);
   }
 
   private async run(): Promise<void> {
@@ -178,11 +190,11 @@ export class ComplianceTrigger {
     const lastError = failures.length > 0 ? failures.join('; ') : null;
     await this.db.query(
       `INSERT INTO compliance_checkpoints (name, position, updated_at, last_error, last_error_at)
-       VALUES ($1, $2::bigint, now(), $3::text, CASE WHEN $3::text IS NULL THEN NULL ELSE now() END)
+       VALUES ($1, $2, now(), $3::text, CASE WHEN $3::text IS NULL THEN NULL ELSE now() END)
        ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, updated_at = now(),
          last_error = COALESCE(EXCLUDED.last_error, compliance_checkpoints.last_error),
          last_error_at = COALESCE(EXCLUDED.last_error_at, compliance_checkpoints.last_error_at)`,
-      [this.name, last, lastError],
+      [this.name, positionKey(last), lastError],
     );
     this.position = last;
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { Counter, Gauge } from 'prom-client';
-import { EventStore, SqlDatabase } from '#event-store';
+import { EventStore, positionFromKey, SqlDatabase, type Position } from '#event-store';
 import { RelayLifecycle } from '#messaging';
 import { ProjectionStatus, type ProjectionReport } from '#projections';
 import { Metrics } from './metrics.js';
@@ -22,12 +22,18 @@ function sampled<T>(read: () => Promise<T>): () => Promise<T> {
   };
 }
 
-/** A decimal position as a number for a gauge; null for positions that are not numbers (KurrentDB's commit/prepare pair). */
-const positionValue = (position: string | null): number | null => (position !== null && /^\d+$/.test(position) ? Number(position) : null);
+/**
+ * A position as a gauge value: only a decimal position (the SQL store's) is a number. Any other form
+ * (KurrentDB's commit/prepare pair) has no gauge value, so the position gauges are absent for it; the
+ * lag gauges, counted in events by the store, are reported for every form.
+ */
+const positionValue = (position: Position | null): number | null => (position !== null && /^\d+$/.test(position) ? Number(position) : null);
 
-interface RelayRow {
+interface RelayCheckpoint {
   name: string;
-  position: string;
+  position: Position;
+  /** Events between the checkpoint and the head, counted by the store. */
+  lag: number;
 }
 
 interface PoolStats {
@@ -52,7 +58,7 @@ function poolOf(db: SqlDatabase): PoolStats | null {
 export class MetricsCollectors {
   private readonly logger = new Logger('Metrics');
   private readonly projections: () => Promise<ProjectionReport[]>;
-  private readonly relays: () => Promise<{ rows: RelayRow[]; head: string | null }>;
+  private readonly relays: () => Promise<RelayCheckpoint[]>;
 
   constructor(
     @Inject(Metrics) metrics: Metrics,
@@ -62,7 +68,7 @@ export class MetricsCollectors {
     @Optional() @Inject(RelayLifecycle) relay: RelayLifecycle | null,
   ) {
     const registers = [metrics.registry];
-    this.projections = sampled(async () => (status ? status.report() : []));
+    this.projections = sampled(async () => (status ? this.projectionLags(await status.report()) : []));
     this.relays = sampled(() => this.readRelays());
     // prom-client calls collect() with the metric as `this`: what it reads is captured here.
     const safely = <T>(what: string, read: () => Promise<T>, fallback: T): Promise<T> => this.safely(what, read, fallback);
@@ -74,12 +80,15 @@ export class MetricsCollectors {
 
     new Gauge({
       name: 'governance_log_head_position',
-      help: 'Global position of the last event in the log.',
+      help: 'Global position of the last event in the log; only for decimal positions (the SQL store).',
       registers,
       async collect() {
         const head = await safely('head', () => headPosition(), null);
-        const value = positionValue(head);
-        if (value !== null) this.set(value);
+        // An empty log is 0, as a projection that applied nothing; a gauge without labels would
+        // show 0 for a position that is not a number too, unless its sample is removed.
+        const value = head === null ? 0 : positionValue(head);
+        if (value === null) this.remove({});
+        else this.set(value);
       },
     });
 
@@ -100,7 +109,7 @@ export class MetricsCollectors {
 
     new Gauge({
       name: 'governance_projection_lag',
-      help: 'Positions between each projection’s checkpoint and the head of the log (0 when caught up).',
+      help: 'Events between each projection’s checkpoint and the head of the log (0 when caught up; at most 100,000).',
       labelNames: ['projection'] as const,
       registers,
       async collect() {
@@ -126,13 +135,12 @@ export class MetricsCollectors {
 
     new Gauge({
       name: 'governance_relay_position',
-      help: 'Global position of the last event the Kafka broker acknowledged, per relay (its checkpoint).',
+      help: 'Global position of the last event the Kafka broker acknowledged, per relay (its checkpoint); only for decimal positions.',
       labelNames: ['relay'] as const,
       registers,
       async collect() {
         this.reset();
-        const { rows } = await safely('relay', relays, { rows: [], head: null });
-        for (const row of rows) {
+        for (const row of await safely('relay', relays, [])) {
           const value = positionValue(row.position);
           if (value !== null) this.set({ relay: row.name }, value);
         }
@@ -141,17 +149,12 @@ export class MetricsCollectors {
 
     new Gauge({
       name: 'governance_relay_lag',
-      help: 'Positions between each Kafka relay’s checkpoint and the head of the log (0 when caught up).',
+      help: 'Events between each Kafka relay’s checkpoint and the head of the log (0 when caught up; at most 100,000).',
       labelNames: ['relay'] as const,
       registers,
       async collect() {
         this.reset();
-        const { rows, head } = await safely('relay', relays, { rows: [], head: null });
-        const headValue = head === null ? 0 : positionValue(head);
-        for (const row of rows) {
-          const at = positionValue(row.position);
-          if (headValue !== null && at !== null) this.set({ relay: row.name }, Math.max(0, headValue - at));
-        }
+        for (const row of await safely('relay', relays, [])) this.set({ relay: row.name }, row.lag);
       },
     });
 
@@ -207,15 +210,31 @@ export class MetricsCollectors {
     }
   }
 
-  private async readRelays(): Promise<{ rows: RelayRow[]; head: string | null }> {
+  /** Each projection's lag in events, counted by the store, so it is reported whatever form its positions take. */
+  private projectionLags(reports: ProjectionReport[]): Promise<ProjectionReport[]> {
+    return Promise.all(
+      reports.map(async (report) => ({
+        ...report,
+        lag: report.headPosition === null ? 0 : await this.store.eventsBetween(report.position, report.headPosition),
+      })),
+    );
+  }
+
+  private async readRelays(): Promise<RelayCheckpoint[]> {
     // The table exists once a relay has started somewhere (Kafka on); before that there is nothing to report.
     const { rows: exists } = await this.db.query<{ exists: boolean }>("SELECT to_regclass('relay_checkpoints') IS NOT NULL AS exists");
-    if (!exists[0]?.exists) return { rows: [], head: null };
+    if (!exists[0]?.exists) return [];
     const [{ rows }, head] = await Promise.all([
-      this.db.query<RelayRow>('SELECT name, position::text AS position FROM relay_checkpoints ORDER BY name'),
+      // ::text: a table not yet migrated by a relay of this version still holds bigints.
+      this.db.query<{ name: string; position: string }>('SELECT name, position::text AS position FROM relay_checkpoints ORDER BY name'),
       this.store.headPosition(),
     ]);
-    return { rows, head };
+    return Promise.all(
+      rows.map(async ({ name, position: key }) => {
+        const position = positionFromKey(key);
+        return { name, position, lag: head === null ? 0 : await this.store.eventsBetween(position, head) };
+      }),
+    );
   }
 
   private async openAlerts(): Promise<{ rule: string; count: string }[]> {

@@ -1,15 +1,17 @@
-import type { StoredEvent } from '#event-store';
+import { positionKey, type StoredEvent } from '#event-store';
 import type { SqlProjection } from '#projections';
 import { ALERT_EVENT_TYPES, isAlertEvent, type AlertEvent } from '#domain';
 
 /**
  * The alerts read model: one row per alert id with its current occurrence (GET /alerts).
  * The runner applies each event once, in log order, in the transaction that moves the checkpoint;
- * `last_position` still guards each row, so a replay of an older event changes nothing.
+ * `last_position` still guards each row, so a replay of an older event changes nothing. It holds
+ * `positionKey(position)` (text in byte order, so any adapter's positions compare in log order).
+ * Version 2: `last_position` became that key (it was a bigint, which only the SQL store's fit).
  */
 export const alertsProjection: SqlProjection = {
   name: 'alerts',
-  version: 1,
+  version: 2,
   handles: ALERT_EVENT_TYPES,
   tables: ['alerts'],
   schema: (t) => `
@@ -32,7 +34,7 @@ export const alertsProjection: SqlProjection = {
       acknowledgement_note text,
       resolved_at timestamptz,
       resolution text,
-      last_position bigint NOT NULL
+      last_position text COLLATE "C" NOT NULL
     );
     CREATE INDEX IF NOT EXISTS ${t('alerts')}_status_idx ON ${t('alerts')} (status, raised_at);
     CREATE INDEX IF NOT EXISTS ${t('alerts')}_board_idx ON ${t('alerts')} (board_id);
@@ -49,7 +51,7 @@ export const alertsProjection: SqlProjection = {
         await tx.query(
           `INSERT INTO ${table} (alert_id, rule, severity, status, board_id, meeting_id, agreement_id, party, reason,
                                  breached_on, occurrence, raised_at, raised_recorded_at, last_position)
-           VALUES ($1, $2, $3, 'open', $4, $5, $6, $7, $8, $9::date, $10, $11, $12, $13::bigint)
+           VALUES ($1, $2, $3, 'open', $4, $5, $6, $7, $8, $9::date, $10, $11, $12, $13)
            ON CONFLICT (alert_id) DO UPDATE SET
              rule = EXCLUDED.rule, severity = EXCLUDED.severity, status = 'open',
              board_id = EXCLUDED.board_id, meeting_id = EXCLUDED.meeting_id, agreement_id = EXCLUDED.agreement_id,
@@ -71,7 +73,7 @@ export const alertsProjection: SqlProjection = {
             occurrence,
             event.occurredAt,
             event.recordedAt,
-            event.position,
+            positionKey(event.position),
           ],
         );
         return;
@@ -79,16 +81,16 @@ export const alertsProjection: SqlProjection = {
       case 'AlertAcknowledged':
         await tx.query(
           `UPDATE ${table} SET status = 'acknowledged', acknowledged_at = $2, acknowledged_by = $3, acknowledgement_note = $4,
-                  last_position = $5::bigint
-            WHERE alert_id = $1 AND last_position < $5::bigint`,
-          [event.data.alertId, event.occurredAt, event.data.acknowledgedBy, event.data.note, event.position],
+                  last_position = $5
+            WHERE alert_id = $1 AND last_position < $5`,
+          [event.data.alertId, event.occurredAt, event.data.acknowledgedBy, event.data.note, positionKey(event.position)],
         );
         return;
       case 'AlertResolved':
         await tx.query(
-          `UPDATE ${table} SET status = 'resolved', resolved_at = $2, resolution = $3, last_position = $4::bigint
-            WHERE alert_id = $1 AND last_position < $4::bigint`,
-          [event.data.alertId, event.occurredAt, event.data.reason, event.position],
+          `UPDATE ${table} SET status = 'resolved', resolved_at = $2, resolution = $3, last_position = $4
+            WHERE alert_id = $1 AND last_position < $4`,
+          [event.data.alertId, event.occurredAt, event.data.reason, positionKey(event.position)],
         );
         return;
       default: {

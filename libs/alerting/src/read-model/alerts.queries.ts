@@ -1,4 +1,4 @@
-import type { SqlExecutor } from '#event-store';
+import { positionFromKey, type Position, type SqlExecutor } from '#event-store';
 import type { AlertRule, AlertSeverity, StoredAlertSubject } from '#domain';
 
 export const ALERT_VIEW_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
@@ -22,7 +22,7 @@ export interface AlertView {
   acknowledgement: { at: string; by: string; note: string | null } | null;
   resolution: { at: string; reason: string } | null;
   /** Position of the last event applied to this alert. */
-  lastPosition: string;
+  lastPosition: Position;
 }
 
 export interface AlertFilter {
@@ -61,7 +61,7 @@ const iso = (column: string): string =>
 const COLUMNS = `alert_id, rule, severity, status, board_id, meeting_id, agreement_id, party, reason,
   to_char(breached_on, 'YYYY-MM-DD') AS breached_on, occurrence, ${iso('raised_at')}, ${iso('raised_recorded_at')},
   ${iso('acknowledged_at')}, acknowledged_by, acknowledgement_note, ${iso('resolved_at')}, resolution,
-  last_position::text AS last_position`;
+  last_position`;
 
 const toView = (row: AlertRow): AlertView => ({
   alertId: row.alert_id,
@@ -79,7 +79,7 @@ const toView = (row: AlertRow): AlertView => ({
       ? { at: row.acknowledged_at, by: row.acknowledged_by, note: row.acknowledgement_note }
       : null,
   resolution: row.resolved_at !== null ? { at: row.resolved_at, reason: row.resolution ?? '' } : null,
-  lastPosition: row.last_position,
+  lastPosition: positionFromKey(row.last_position),
 });
 
 /**

@@ -29,12 +29,12 @@ export interface RelayStatus {
   name: string;
   state: RelayState;
   /** The last position the broker acknowledged (the checkpoint); null before the first. */
-  position: string | null;
+  position: Position | null;
   /** The last position in the log; null when the log is empty. */
-  headPosition: string | null;
+  headPosition: Position | null;
   /**
-   * How far the relay is behind the head, in positions (an upper bound on the events still to
-   * publish); null when the store's positions are not numbers.
+   * How many events the relay is behind the head (`EventStore.eventsBetween`: on the SQL store an
+   * upper bound, capped at 100,000); null only in a snapshot, which does not ask the store.
    */
   lag: number | null;
   /** Events published (and checkpointed) since this process started the relay. */
@@ -81,7 +81,7 @@ export class EventRelay {
   private abort = new AbortController();
   private subscription: Subscription | null = null;
   private topicsReady = false;
-  private position: string | null = null;
+  private position: Position | null = null;
   private published = 0;
   /** Set while the loop is failing: cleared by the next acknowledged batch (or when nothing is pending). */
   private failure: { message: string; at: string } | null = null;
@@ -143,7 +143,8 @@ export class EventRelay {
   /** The relay's state for /health, with its lag behind the head of the log. */
   async status(): Promise<RelayStatus> {
     const head = await this.store.headPosition();
-    return { ...this.snapshot(), headPosition: head, lag: lagBetween(this.position, head) };
+    const lag = head === null ? 0 : await this.store.eventsBetween(this.position, head);
+    return { ...this.snapshot(), headPosition: head, lag };
   }
 
   /** The relay's state without asking the database (no head, no lag). */
@@ -178,7 +179,7 @@ export class EventRelay {
         if (this.failure && (await this.nothingPending(after))) this.recovered();
         if (signal.aborted) break;
         this.subscription = this.store.subscribe((events) => this.relay(events, signal), {
-          after: after === null ? null : this.store.parsePosition(after),
+          after,
           // Pages of several broker batches: fewer reads, the next one read while this one is published.
           batchSize: this.batchSize * READ_BATCHES,
         });
@@ -236,10 +237,10 @@ export class EventRelay {
     if (chunk.events.length > 0) yield chunk;
   }
 
-  private async nothingPending(after: string | null): Promise<boolean> {
+  private async nothingPending(after: Position | null): Promise<boolean> {
     const head = await this.store.headPosition();
     if (head === null) return true;
-    return after !== null && this.store.comparePositions(this.store.parsePosition(after), head) >= 0;
+    return after !== null && this.store.comparePositions(after, head) >= 0;
   }
 
   private failed(error: unknown): number {
@@ -279,11 +280,4 @@ export class EventRelay {
       this.probing = false;
     }
   }
-}
-
-function lagBetween(position: string | null, head: Position | null): number | null {
-  if (head === null) return 0;
-  if (!/^\d+$/.test(head) || (position !== null && !/^\d+$/.test(position))) return null;
-  const lag = BigInt(head) - BigInt(position ?? '0');
-  return lag > 0n ? Number(lag) : 0;
 }
