@@ -7,6 +7,7 @@ import { loadConfig, type AppConfig, type AuthRole } from '#config';
 import { issueToken } from '../../apps/api/src/auth/token-issuer.js';
 import { createApp } from '../../apps/api/src/create-app.js';
 import { Clock } from '../../apps/api/src/infrastructure/clock.js';
+import type { EventStoreDecorator } from '../../apps/api/src/infrastructure/persistence.module.js';
 
 /** A clock the test moves by hand. */
 export class TestClock extends Clock {
@@ -56,13 +57,16 @@ export interface ApiHarness {
 }
 
 /** Starts the real application on a fresh embedded PGlite directory (or the given DATABASE_URL). */
-export async function startApi(env: Record<string, string> = {}, options: { now?: string } = {}): Promise<ApiHarness> {
+export async function startApi(
+  env: Record<string, string> = {},
+  options: { now?: string; decorateEventStore?: EventStoreDecorator } = {},
+): Promise<ApiHarness> {
   const dataDir = await mkdtemp(join(tmpdir(), 'governance-api-'));
   // Tests write far faster than a person: the rate limit has its own test (test/security).
   const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'error', RATE_LIMIT_WRITES: '1000000/1m', ...env });
   const clock = new TestClock(options.now === undefined ? undefined : new Date(options.now));
   const boot = async () => {
-    const app = await createApp(config, { clock, logger: false });
+    const app = await createApp(config, { clock, logger: false, decorateEventStore: options.decorateEventStore });
     await app.init();
     return app;
   };

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { SqlEventStore, migrateEventStore } from '#event-store';
+import { NotImplementedException } from '@nestjs/common';
+import { loadConfig } from '#config';
+import { CHAIN_KEPT_BY_SQL_ONLY, SqlEventStore, migrateEventStore } from '#event-store';
 import { IntegrityController } from '../../apps/api/src/integrity/integrity.http.controller.js';
 import { pgliteDriver, type TestDatabase } from '../support/db.js';
 
@@ -17,7 +19,7 @@ beforeAll(async () => {
     { type: 'AgreementSigned', occurredAt: '2015-04-02', data: { party: 'avon-somerset' } },
   ], { expectedRevision: 'no-stream', actor: 'officer' });
   await store.close();
-  controller = new IntegrityController(database.db);
+  controller = new IntegrityController(database.db, loadConfig({}));
 });
 afterAll(async () => {
   await database?.dispose();
@@ -41,4 +43,11 @@ test('reports the first broken position, the reason and what differs', async () 
     detail: expect.stringContaining('position 1'),
     eventsVerified: 0,
   });
+});
+
+test('with events in KurrentDB it refuses (501) rather than call an empty SQL log intact', async () => {
+  const kurrent = loadConfig({ EVENT_STORE: 'kurrentdb', KURRENTDB_URL: 'kurrentdb://127.0.0.1:2113?tls=false' });
+  const refused = new IntegrityController(database.db, kurrent).check();
+  await expect(refused).rejects.toBeInstanceOf(NotImplementedException);
+  await expect(refused).rejects.toThrow(CHAIN_KEPT_BY_SQL_ONLY);
 });

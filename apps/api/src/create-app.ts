@@ -1,4 +1,4 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -9,6 +9,7 @@ import { ConfigurationError, type AppConfig } from '#config';
 import { AppModule } from './app.module.js';
 import type { Clock } from './infrastructure/clock.js';
 import { LoggingModule } from './infrastructure/logging.module.js';
+import { EVENT_STORE_DECORATOR, type EventStoreDecorator } from './infrastructure/persistence.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ProblemDetailsFilter } from './infrastructure/problem-details.filter.js';
 import { validationPipe } from './infrastructure/validation.js';
@@ -19,6 +20,17 @@ export interface CreateAppOptions {
   logger?: false;
   /** JSON log lines go here instead of stdout (a test that reads the log). */
   logDestination?: DestinationStream;
+  /** Wraps the configured event store before anything uses it (see EVENT_STORE_DECORATOR). */
+  decorateEventStore?: EventStoreDecorator;
+}
+
+@Global()
+@Module({})
+class EventStoreDecoratorModule {
+  static forRoot(decorate: EventStoreDecorator): DynamicModule {
+    const provider = { provide: EVENT_STORE_DECORATOR, useValue: decorate };
+    return { module: EventStoreDecoratorModule, providers: [provider], exports: [provider] };
+  }
 }
 
 /** The application and what surrounds it in every process that serves it: structured logs and /metrics. */
@@ -30,6 +42,7 @@ class ApiRootModule {
       imports: [
         LoggingModule.forRoot(config, { silent: options.logger === false, destination: options.logDestination }),
         MetricsModule.forRoot('api'),
+        ...(options.decorateEventStore ? [EventStoreDecoratorModule.forRoot(options.decorateEventStore)] : []),
         AppModule.forRoot(config, options.clock),
       ],
     };

@@ -2,14 +2,12 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger as PinoLogger } from 'nestjs-pino';
-import { ConfigurationError, KURRENTDB_WRITE_SIDE_ONLY, configFromProcess } from '#config';
+import { ConfigurationError, configFromProcess } from '#config';
 import { ProblemDetailsFilter } from '../../api/src/infrastructure/problem-details.filter.js';
 import { WorkerModule } from './worker.module.js';
 
 async function main(): Promise<void> {
   const config = configFromProcess();
-  // A worker is nothing but background work, whatever WORKERS says.
-  if (config.eventStore === 'kurrentdb') throw new ConfigurationError([KURRENTDB_WRITE_SIDE_ONLY]);
   const app = await NestFactory.create(WorkerModule.forRoot(config), { bufferLogs: true });
   app.useLogger(app.get(PinoLogger));
   app.useGlobalFilters(new ProblemDetailsFilter());

@@ -49,9 +49,9 @@ describe('configuration', () => {
     }
   });
 
-  test('EVENT_STORE=kurrentdb is refused with the background workers on, and named as write side only', () => {
+  test('EVENT_STORE=kurrentdb runs with or without the background workers', () => {
     const kurrent = { EVENT_STORE: 'kurrentdb', KURRENTDB_URL: 'kurrentdb://127.0.0.1:2113?tls=false' };
-    expect(() => loadConfig(kurrent)).toThrow(/EVENT_STORE=kurrentdb runs the write side only for now: set WORKERS=off/);
+    expect(loadConfig(kurrent)).toMatchObject({ eventStore: 'kurrentdb', workers: 'on' });
     expect(loadConfig({ ...kurrent, WORKERS: 'off' }).eventStore).toBe('kurrentdb');
   });
 

@@ -85,15 +85,6 @@ export class ConfigurationError extends Error {
 const DURATION = /^(\d+)(ms|s|m|h|d)$/;
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
-/**
- * The KurrentDB adapter stores events, but the read side (projection, relay and compliance
- * checkpoints, a few read-model columns) still keeps positions as PostgreSQL bigints, and KurrentDB's
- * $all position is a commit/prepare pair: background workers would fail at their first checkpoint.
- * Refused at start, with the reason, rather than failing later in a loop.
- */
-export const KURRENTDB_WRITE_SIDE_ONLY =
-  'EVENT_STORE=kurrentdb runs the write side only for now: set WORKERS=off (the projections, relay and compliance checkpoints cannot store KurrentDB positions yet; see the README, "KurrentDB as the event store").';
-
 /** Parses `30s`, `5m`, `1h`, `250ms`, `1d` into milliseconds; null when malformed. */
 export function parseDuration(text: string): number | null {
   const match = DURATION.exec(text.trim());
@@ -204,8 +195,6 @@ export function loadConfig(env: Env): AppConfig {
   if (eventStore === 'kurrentdb' && kurrentDbUrl === null) {
     problems.push('KURRENTDB_URL must be set when EVENT_STORE=kurrentdb (e.g. kurrentdb://127.0.0.1:2113?tls=false).');
   }
-
-  if (eventStore === 'kurrentdb' && workers === 'on') problems.push(KURRENTDB_WRITE_SIDE_ONLY);
 
   if (problems.length > 0) throw new ConfigurationError(problems);
   return {

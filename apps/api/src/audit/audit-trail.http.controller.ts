@@ -1,8 +1,9 @@
 import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { EventStore, type StoredEvent } from '#event-store';
+import { IsEventPosition, parseQueryPosition } from '../queries/query-validators.js';
 
 const STREAM_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$/;
 
@@ -26,7 +27,7 @@ export class StreamEventsQuery {
 export class GlobalEventsQuery {
   @ApiPropertyOptional({ description: 'First global position to return (inclusive). Default: the start of the log.' })
   @IsOptional()
-  @Matches(/^\d{1,19}$/, { message: 'fromPosition must be a non-negative whole number.' })
+  @IsEventPosition()
   fromPosition?: string;
 
   @ApiPropertyOptional({ description: 'At most this many events (1–1000, default 100).', minimum: 1, maximum: 1000 })
@@ -85,7 +86,7 @@ export class AuditTrailController {
   @ApiOkResponse({ type: EventPageDto })
   async allEvents(@Query() query: GlobalEventsQuery): Promise<EventPageDto> {
     const limit = query.limit ?? 100;
-    const fromPosition = query.fromPosition === undefined ? undefined : this.store.parsePosition(query.fromPosition);
+    const fromPosition = query.fromPosition === undefined ? undefined : parseQueryPosition(this.store, 'fromPosition', query.fromPosition);
     const events: StoredEvent[] = await this.store.readAll({ fromPosition, maxCount: limit + 1 });
     const page = events.slice(0, limit);
     return { events: page, next: events.length > limit ? (events[limit] as StoredEvent).position : null };

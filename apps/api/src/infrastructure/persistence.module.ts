@@ -7,6 +7,13 @@ import { APP_CONFIG } from './config.module.js';
 import { Clock } from './clock.js';
 
 const PERSISTENCE = Symbol('persistence');
+
+/**
+ * Optional: a decorator put round the configured store before anything uses it (tests put the SQL
+ * store behind KurrentDB-shaped positions with it, to run the read side on non-decimal positions).
+ */
+export const EVENT_STORE_DECORATOR = Symbol('EventStoreDecorator');
+export type EventStoreDecorator = (store: EventStore) => EventStore;
 type Persistence = Awaited<ReturnType<typeof createEventStore>>;
 
 @Injectable()
@@ -49,8 +56,11 @@ class PersistenceLifecycle implements OnApplicationShutdown {
     {
       provide: EventStore,
       // Appends are timed and counted by type when the app has metrics (the API and the worker; not the CLI).
-      inject: [PERSISTENCE, { token: Metrics, optional: true }],
-      useFactory: (p: Persistence, metrics?: Metrics) => (metrics ? instrumentEventStore(p.store, metrics) : p.store),
+      inject: [PERSISTENCE, { token: Metrics, optional: true }, { token: EVENT_STORE_DECORATOR, optional: true }],
+      useFactory: (p: Persistence, metrics?: Metrics, decorate?: EventStoreDecorator) => {
+        const store = decorate ? decorate(p.store) : p.store;
+        return metrics ? instrumentEventStore(store, metrics) : store;
+      },
     },
     PersistenceLifecycle,
   ],

@@ -25,6 +25,7 @@ const TITLES: Record<number, string> = {
   422: 'Unprocessable request',
   429: 'Too many requests',
   500: 'Internal server error',
+  501: 'Not implemented',
   503: 'Service unavailable',
 };
 

@@ -1,6 +1,8 @@
-import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { SqlDatabase, verifyLog } from '#event-store';
+import { Controller, Get, Inject, NotImplementedException } from '@nestjs/common';
+import { ApiNotImplementedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import type { AppConfig } from '#config';
+import { CHAIN_KEPT_BY_SQL_ONLY, SqlDatabase, verifyLog } from '#event-store';
+import { APP_CONFIG } from '../infrastructure/config.module.js';
 
 export class IntegrityReportDto {
   @ApiProperty({ description: 'True when every event matches its hash and links to the one before it.' })
@@ -32,12 +34,17 @@ export class IntegrityReportDto {
 @ApiTags('audit trail')
 @Controller('integrity')
 export class IntegrityController {
-  constructor(private readonly db: SqlDatabase) {}
+  constructor(
+    private readonly db: SqlDatabase,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Verify the hash chain of the event log (auditors); names the first broken position.' })
   @ApiOkResponse({ type: IntegrityReportDto })
+  @ApiNotImplementedResponse({ description: 'Events are kept in KurrentDB (EVENT_STORE=kurrentdb), which has no hash chain.' })
   async check(): Promise<IntegrityReportDto> {
+    if (this.config.eventStore !== 'sql') throw new NotImplementedException(CHAIN_KEPT_BY_SQL_ONLY);
     const result = await verifyLog(this.db);
     if (result.ok) {
       return { ok: true, events: result.events, headPosition: result.headPosition, headHash: result.headHash };

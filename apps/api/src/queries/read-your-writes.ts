@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, Matches } from 'class-validator';
+import { IsOptional } from 'class-validator';
 import { EventStore } from '#event-store';
 import { ProjectionStatus } from '#projections';
+import { IsEventPosition, parseQueryPosition } from './query-validators.js';
 
 /** Every query accepts the position a write answered with, and waits until its read model has it. */
 export class ConsistentQuery {
@@ -10,7 +11,7 @@ export class ConsistentQuery {
     description: 'The `position` a write answered with: the query waits (up to 5 s, then 503) until its read model includes it.',
   })
   @IsOptional()
-  @Matches(/^\d{1,19}$/, { message: 'minPosition must be a position from a write answer (a whole number).' })
+  @IsEventPosition()
   minPosition?: string;
 }
 
@@ -24,6 +25,6 @@ export class ReadYourWrites {
 
   async waitFor(query: ConsistentQuery, projections: readonly string[]): Promise<void> {
     if (query.minPosition === undefined) return;
-    await this.status.waitForPosition(this.store.parsePosition(query.minPosition), { timeoutMs: 5000, projections: [...projections] });
+    await this.status.waitForPosition(parseQueryPosition(this.store, 'minPosition', query.minPosition), { timeoutMs: 5000, projections: [...projections] });
   }
 }

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { open } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { createEventStore, exportEvents } from '#event-store';
+import { CHAIN_KEPT_BY_SQL_ONLY, createEventStore, exportEvents } from '#event-store';
 import { ProgressBar } from '../progress-bar.js';
 import { UsageError, type CliCommand } from './cli-command.js';
 
@@ -30,6 +30,10 @@ export const exportCommand: CliCommand = {
     if (values.stream === '') throw new UsageError('--stream needs a stream id, e.g. agreement-zephyr.');
     if (values.out === '') throw new UsageError('--out needs a file name.');
 
+    if (io.config.eventStore !== 'sql') {
+      io.stderr.write(`${CHAIN_KEPT_BY_SQL_ONLY}\n`);
+      return 2;
+    }
     const { db, close } = await createEventStore({ databaseUrl: io.config.databaseUrl, dataDir: io.config.dataDir });
     const file = values.out === undefined ? null : await open(values.out, 'w');
     const stdout = io.stdout as Writable;

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { createEventStore, verifyExport, verifyLog, type ChainBreak, type ExportVerification } from '#event-store';
+import { CHAIN_KEPT_BY_SQL_ONLY, createEventStore, verifyExport, verifyLog, type ChainBreak, type ExportVerification } from '#event-store';
 import { ProgressBar } from '../progress-bar.js';
 import { UsageError, type CliCommand } from './cli-command.js';
 
@@ -48,6 +48,10 @@ export const verifyCommand: CliCommand = {
       return 0;
     }
 
+    if (io.config.eventStore !== 'sql') {
+      io.stderr.write(`${CHAIN_KEPT_BY_SQL_ONLY}\n`);
+      return 2;
+    }
     const { db, close } = await createEventStore({ databaseUrl: io.config.databaseUrl, dataDir: io.config.dataDir });
     try {
       let total: number | null = null;
