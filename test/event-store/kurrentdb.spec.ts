@@ -7,7 +7,7 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
-import { InvalidAppendError, InvalidPositionError, type EventStore, type Position } from '#event-store';
+import { InvalidAppendError, InvalidPositionError, positionFromKey, positionKey, type EventStore, type Position } from '#event-store';
 import { prepareAppend } from '../../libs/event-store/src/prepare-append.js';
 import {
   VISIBLE_STREAMS_REGEX,
@@ -80,6 +80,18 @@ describe('KurrentDB position codec', () => {
         const byPair = c1 !== c2 ? Math.sign(Number(c1 - c2)) : Math.sign(Number(p1 - p2));
         expect(compareKurrentDbPositions(a, b)).toBe(byPair);
         expect(a < b ? -1 : a > b ? 1 : 0).toBe(byPair);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  test('is its own read-side key: positionKey keeps the pair, so stored keys sort as the log', () => {
+    const u64 = fc.bigInt({ min: 0n, max: MAX_U64 });
+    fc.assert(
+      fc.property(u64, u64, (commit, prepare) => {
+        const position = pos(commit, prepare);
+        expect(positionKey(position)).toBe(position);
+        expect(positionFromKey(positionKey(position))).toBe(position);
       }),
       { numRuns: 200 },
     );
