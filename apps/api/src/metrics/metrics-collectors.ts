@@ -68,7 +68,8 @@ export class MetricsCollectors {
     @Optional() @Inject(RelayLifecycle) relay: RelayLifecycle | null,
   ) {
     const registers = [metrics.registry];
-    this.projections = sampled(async () => (status ? this.projectionLags(await status.report()) : []));
+    // The report's lag is already counted in events by the store, whatever form its positions take.
+    this.projections = sampled(async () => (status ? status.report() : []));
     this.relays = sampled(() => this.readRelays());
     // prom-client calls collect() with the metric as `this`: what it reads is captured here.
     const safely = <T>(what: string, read: () => Promise<T>, fallback: T): Promise<T> => this.safely(what, read, fallback);
@@ -208,16 +209,6 @@ export class MetricsCollectors {
       this.logger.warn(`cannot read ${what} for /metrics: ${(error as Error).message}`);
       return fallback;
     }
-  }
-
-  /** Each projection's lag in events, counted by the store, so it is reported whatever form its positions take. */
-  private projectionLags(reports: ProjectionReport[]): Promise<ProjectionReport[]> {
-    return Promise.all(
-      reports.map(async (report) => ({
-        ...report,
-        lag: report.headPosition === null ? 0 : await this.store.eventsBetween(report.position, report.headPosition),
-      })),
-    );
   }
 
   private async readRelays(): Promise<RelayCheckpoint[]> {
