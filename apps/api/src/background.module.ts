@@ -3,7 +3,7 @@ import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/term
 import { AlertingModule, AlertingStatus, alertsProjection } from '#alerting';
 import type { AppConfig } from '#config';
 import { MessagingModule, messagingOptionsFromConfig, RelayHealthIndicator } from '#messaging';
-import { ProjectionsModule, ProjectionStatus, READ_MODEL_PROJECTIONS } from '#projections';
+import { ProjectionsModule, ProjectionStatus, READ_MODEL_PROJECTIONS, type ProjectionHealth } from '#projections';
 import { HealthContributor, HealthContributors } from './health/health.http.controller.js';
 import { Clock } from './infrastructure/clock.js';
 
@@ -20,8 +20,14 @@ class ProjectionsHealth extends HealthContributor {
     contributors.register(this);
   }
   async check(indicators: HealthIndicatorService): Promise<HealthIndicatorResult> {
-    const health = await this.status.health();
     const indicator = indicators.check('projections');
+    let health: ProjectionHealth;
+    try {
+      health = await this.status.health();
+    } catch (error) {
+      // The event store or the database cannot be read (KurrentDB unreachable, say): down, with why, not a 500.
+      return indicator.down({ problems: [`projection status unavailable: ${(error as Error).message}`], projections: [] });
+    }
     const details = { problems: health.problems, projections: health.projections };
     return health.healthy ? indicator.up(details) : indicator.down(details);
   }

@@ -55,3 +55,15 @@ export class DuplicateEventIdError extends Error {
     this.name = 'DuplicateEventIdError';
   }
 }
+
+/**
+ * The event store cannot be reached (a KurrentDB node down or unreachable): nothing was written,
+ * and trying again later is the answer (HTTP 503 with Retry-After).
+ */
+export class EventStoreUnavailableError extends Error {
+  readonly code = 'event-store-unavailable';
+  constructor(detail: string, options?: { cause?: unknown }) {
+    super(`The event store cannot be reached, so nothing was read or recorded; try again shortly. (${detail})`, options);
+    this.name = 'EventStoreUnavailableError';
+  }
+}

@@ -1,7 +1,14 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import { DomainError } from '#domain';
-import { ConcurrencyError, DuplicateEventIdError, IdempotencyKeyReusedError, InvalidAppendError, InvalidPositionError } from '#event-store';
+import {
+  ConcurrencyError,
+  DuplicateEventIdError,
+  EventStoreUnavailableError,
+  IdempotencyKeyReusedError,
+  InvalidAppendError,
+  InvalidPositionError,
+} from '#event-store';
 import { ProjectionLagError } from '#projections';
 import { AccessDeniedError, AuthenticationError, TokenVerificationUnavailableError } from '../auth/auth-errors.js';
 import { problemType, RequestValidationError, type Problem } from './problem.js';
@@ -95,6 +102,9 @@ export function toProblem(error: unknown): Problem {
       code: error.code,
     };
   }
+  if (error instanceof EventStoreUnavailableError) {
+    return { type: problemType(error.code), title: TITLES[503] as string, status: 503, detail: error.message, code: error.code };
+  }
   if (error instanceof ProjectionLagError) {
     return {
       type: problemType(error.code),
@@ -116,6 +126,12 @@ export function toProblem(error: unknown): Problem {
           ? (body as { message: string }).message
           : error.message;
     const code = status === 404 ? 'not-found' : `http-${status}`;
+    const health = healthReport(body);
+    if (health) {
+      // GET /health down: keep terminus's report, so an operator sees what is down and why.
+      const down = Object.keys(health.error);
+      return { type: problemType('unhealthy'), title: TITLES[status] ?? 'Error', status, detail: `Unhealthy: ${down.join(', ')} down.`, code: 'unhealthy', ...health };
+    }
     return { type: problemType(code), title: TITLES[status] ?? 'Error', status, detail, code };
   }
   // Errors thrown by Express' body parser carry an HTTP status and a machine type.
@@ -137,6 +153,15 @@ export function toProblem(error: unknown): Problem {
     detail: 'Something went wrong on our side. Nothing was recorded; the error was logged.',
     code: 'internal-error',
   };
+}
+
+/** The body @nestjs/terminus answers an unhealthy check with: `{ status: 'error', info, error, details }`. */
+function healthReport(body: unknown): { info: object; error: object; details: object } | null {
+  const report = body as { status?: unknown; info?: unknown; error?: unknown; details?: unknown } | null;
+  if (typeof report !== 'object' || report === null || report.status !== 'error') return null;
+  const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null;
+  if (!isObject(report.error) || !isObject(report.details)) return null;
+  return { info: isObject(report.info) ? report.info : {}, error: report.error, details: report.details };
 }
 
 @Catch()

@@ -8,6 +8,7 @@ import {
   NO_STREAM,
   START,
   StreamNotFoundError,
+  UnavailableError,
   WrongExpectedVersionError,
   streamNameFilter,
   type AllStreamRecordedEvent,
@@ -19,7 +20,13 @@ import {
   type EventData,
   type ReadPosition,
 } from '@kurrent/kurrentdb-client';
-import { ConcurrencyError, DuplicateEventIdError, IdempotencyKeyReusedError, InvalidAppendError } from '../errors.js';
+import {
+  ConcurrencyError,
+  DuplicateEventIdError,
+  EventStoreUnavailableError,
+  IdempotencyKeyReusedError,
+  InvalidAppendError,
+} from '../errors.js';
 import {
   EventStore,
   type AppendOptions,
@@ -281,7 +288,9 @@ export class KurrentDbEventStore extends EventStore {
 
   private track<T>(work: () => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error('The event store is closed.'));
-    const promise = work();
+    const promise = work().catch((error: unknown) => {
+      throw isUnavailable(error) ? new EventStoreUnavailableError(`KurrentDB: ${(error as Error).message}`, { cause: error }) : error;
+    });
     this.pending.add(promise);
     void promise.catch(() => undefined).finally(() => this.pending.delete(promise));
     return promise;
@@ -507,6 +516,10 @@ export class KurrentDbEventStore extends EventStore {
     });
   }
 }
+
+/** gRPC status 14 (UNAVAILABLE): the client raises it as UnavailableError on reads, as a bare service error on appends. */
+const isUnavailable = (error: unknown): boolean =>
+  error instanceof UnavailableError || (error instanceof Error && (error as { code?: unknown }).code === 14);
 
 const positionOf = (record: KurrentDbRecord): Position => fromRecord(record).position;
 
