@@ -62,6 +62,9 @@ class ObservedDatabase extends SqlDatabase {
       return result;
     });
   }
+  connections() {
+    return this.inner.connections();
+  }
   listen(channel: string, onNotify: (payload: string) => void) {
     return this.inner.listen(channel, onNotify);
   }

@@ -52,6 +52,9 @@ class SharedHandle extends SqlDatabase {
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     return this.inner.transaction(work);
   }
+  connections() {
+    return this.inner.connections();
+  }
   listen(channel: string, onNotify: (payload: string) => void) {
     return this.inner.listen(channel, onNotify);
   }

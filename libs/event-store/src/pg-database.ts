@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { SqlDatabase, type SqlExecutor } from './sql-database.port.js';
+import { SqlDatabase, type ConnectionStats, type SqlExecutor } from './sql-database.port.js';
 import { pgTypeParserFor, quoteIdentifier } from './sql-types.js';
 
 export interface PgDatabaseOptions {
@@ -97,6 +97,10 @@ export class PgDatabase extends SqlDatabase {
       this.channels.delete(channel);
       await this.listener?.query(`UNLISTEN ${quoteIdentifier(channel)}`).catch(() => undefined);
     };
+  }
+
+  connections(): ConnectionStats {
+    return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount };
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { PGlite, Transaction } from '@electric-sql/pglite';
-import { SqlDatabase, type SqlExecutor } from './sql-database.port.js';
+import { SqlDatabase, type ConnectionStats, type SqlExecutor } from './sql-database.port.js';
 import { pgliteParsers } from './sql-types.js';
 
 export interface PgliteDatabaseOptions {
@@ -58,6 +58,11 @@ export class PgliteDatabase extends SqlDatabase {
   async listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
     const unlisten = await this.pglite.listen(channel, onNotify);
     return () => unlisten();
+  }
+
+  /** One connection, always open; callers queue inside PGlite, where they cannot be counted. */
+  connections(): ConnectionStats {
+    return { total: 1, idle: 0, waiting: 0 };
   }
 
   async close(): Promise<void> {

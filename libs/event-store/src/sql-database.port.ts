@@ -36,5 +36,13 @@ export abstract class SqlDatabase implements SqlExecutor {
    * a listener must still poll to be safe.
    */
   abstract listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
+  /** Connections for /metrics: open (total), idle, and callers waiting for one. */
+  abstract connections(): ConnectionStats;
   abstract close(): Promise<void>;
+}
+
+export interface ConnectionStats {
+  total: number;
+  idle: number;
+  waiting: number;
 }

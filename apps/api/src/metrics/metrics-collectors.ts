@@ -36,17 +36,6 @@ interface RelayCheckpoint {
   lag: number;
 }
 
-interface PoolStats {
-  totalCount: number;
-  idleCount: number;
-  waitingCount: number;
-}
-
-/** The pg Pool behind a PostgreSQL SqlDatabase (the adapter keeps it private; read-only use here). */
-function poolOf(db: SqlDatabase): PoolStats | null {
-  const pool = (db as unknown as { pool?: Partial<PoolStats> }).pool;
-  return pool && typeof pool.totalCount === 'number' ? (pool as PoolStats) : null;
-}
 
 /**
  * Gauges read on scrape, from the database, so an API beside a separate worker reports what the
@@ -193,10 +182,10 @@ export class MetricsCollectors {
       labelNames: ['state'] as const,
       registers,
       collect() {
-        const pool = poolOf(database);
-        this.set({ state: 'total' }, pool ? pool.totalCount : 1);
-        this.set({ state: 'idle' }, pool ? pool.idleCount : 0);
-        this.set({ state: 'waiting' }, pool ? pool.waitingCount : 0);
+        const { total, idle, waiting } = database.connections();
+        this.set({ state: 'total' }, total);
+        this.set({ state: 'idle' }, idle);
+        this.set({ state: 'waiting' }, waiting);
       },
     });
   }
