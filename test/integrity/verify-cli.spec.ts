@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type AppConfig } from '#config';
-import { createEventStore, PgliteDatabase } from '#event-store';
+import { CHAIN_KEPT_BY_SQL_ONLY, createEventStore, PgliteDatabase } from '#event-store';
 import { runCli } from '../../apps/cli/src/cli.js';
 
 /* `npm run cli -- verify` and `export` on an embedded PGlite data directory. */
@@ -94,4 +94,18 @@ test('one byte changed in one stored event makes verify fail at exactly that pos
 test('bad arguments are a usage error (exit 2)', async () => {
   expect((await cli('verify', '--nope')).code).toBe(2);
   expect((await cli('export', '--stream')).code).toBe(2);
+});
+
+test('with EVENT_STORE=kurrentdb, verify and export refuse (exit 2) instead of calling the empty SQL log intact', async () => {
+  const sqlConfig = config;
+  config = loadConfig({ DATA_DIR: dataDir, EVENT_STORE: 'kurrentdb', KURRENTDB_URL: 'kurrentdb://127.0.0.1:2113?tls=false' });
+  try {
+    for (const command of [['verify'], ['export', '--out', join(dir, 'never.ndjson')]]) {
+      const refused = await cli(...command);
+      expect([command[0], refused.code, refused.out]).toEqual([command[0], 2, '']);
+      expect(refused.err).toContain(CHAIN_KEPT_BY_SQL_ONLY);
+    }
+  } finally {
+    config = sqlConfig;
+  }
 });
