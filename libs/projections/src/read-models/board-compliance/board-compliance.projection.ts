@@ -11,7 +11,8 @@ import type { SqlProjection } from '../../sql-projection.js';
 import { rowsByIds, writeRows, type Columns } from '../batch-rows.js';
 import { dataOf, dayOf } from '../shared.js';
 
-interface BoardRow {
+/** A row of the `boards` table, as the projection writes it and the queries read it. */
+export interface BoardRow {
   board_id: string;
   name: string;
   agreement_ids: string[];

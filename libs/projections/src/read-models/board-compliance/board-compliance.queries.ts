@@ -6,6 +6,7 @@ import {
   type BoardTermsRecord,
   type MeetingFact,
 } from './assess-board-compliance.js';
+import type { BoardRow } from './board-compliance.projection.js';
 
 export interface BoardSummary extends BoardRecord {
   terms: Omit<BoardTermsRecord, 'effectiveOn'>;
@@ -24,18 +25,7 @@ export interface BoardMeeting {
   rearrangedTo: string | null;
 }
 
-interface BoardDbRow {
-  board_id: string;
-  name: string;
-  agreement_ids: string[];
-  established_on: string;
-  chair: string;
-  max_days_between_meetings: number;
-  quorum: number;
-  rearrange_within_days: number;
-}
-
-const toBoard = (r: BoardDbRow): BoardSummary => ({
+const toBoard = (r: BoardRow): BoardSummary => ({
   boardId: r.board_id,
   name: r.name,
   agreementIds: r.agreement_ids,
@@ -46,7 +36,7 @@ const toBoard = (r: BoardDbRow): BoardSummary => ({
 const BOARD_COLUMNS = 'board_id, name, agreement_ids, established_on, chair, max_days_between_meetings, quorum, rearrange_within_days';
 
 export async function listBoards(db: SqlExecutor, filter: { agreementId?: string } = {}): Promise<BoardSummary[]> {
-  const { rows } = await db.query<BoardDbRow>(
+  const { rows } = await db.query<BoardRow>(
     `SELECT ${BOARD_COLUMNS} FROM boards WHERE $1::text IS NULL OR $1 = ANY (agreement_ids) ORDER BY lower(name), board_id`,
     [filter.agreementId ?? null],
   );
@@ -54,7 +44,7 @@ export async function listBoards(db: SqlExecutor, filter: { agreementId?: string
 }
 
 export async function getBoard(db: SqlExecutor, boardId: string): Promise<BoardSummary | null> {
-  const { rows } = await db.query<BoardDbRow>(`SELECT ${BOARD_COLUMNS} FROM boards WHERE board_id = $1`, [boardId]);
+  const { rows } = await db.query<BoardRow>(`SELECT ${BOARD_COLUMNS} FROM boards WHERE board_id = $1`, [boardId]);
   return rows[0] ? toBoard(rows[0]) : null;
 }
 
