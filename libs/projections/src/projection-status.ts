@@ -72,6 +72,12 @@ export class ProjectionStatus {
       this.db.query<{ name: string; count: string }>('SELECT name, count(*)::text AS count FROM projection_parked GROUP BY name'),
     ]);
     const states = this.runner?.states() ?? {};
+    // Projections mostly share a checkpoint: count each distinct one once (KurrentDB counts by reading the log).
+    const lags = new Map<Position | null, Promise<number | null>>();
+    const lagFrom = (position: Position | null) => {
+      if (!lags.has(position)) lags.set(position, this.eventsBehind(position, head));
+      return lags.get(position)!;
+    };
     return Promise.all(
       this.projections.map(async (projection) => {
         const checkpoint = checkpoints.find((c) => c.name === projection.name);
@@ -82,7 +88,7 @@ export class ProjectionStatus {
           storedVersion: checkpoint?.version ?? null,
           position: checkpoint?.position ?? null,
           headPosition: head,
-          lag: await this.eventsBehind(checkpoint?.position ?? null, head),
+          lag: await lagFrom(checkpoint?.position ?? null),
           status: checkpoint?.status ?? 'not-started',
           runner: states[projection.name] ?? null,
           parked: parkedCount,
