@@ -12,7 +12,7 @@ export function resolutionReason(
   const { board, agreement } = facts;
   if (board && board.status !== 'established') return `${cleared}: the board is not on record.`;
   if (board && facts.governing === false) return `${cleared}: every agreement the board oversees has terminated.`;
-  const meeting = subject.meetingId && board ? board.meetings[subject.meetingId] : undefined;
+  const meeting = subject.meetingId && board ? board.meetings.get(subject.meetingId) : undefined;
   switch (rule) {
     case 'meeting-cancelled-not-rearranged':
     case 'meeting-outcome-missing':

@@ -53,7 +53,7 @@ export class ReferenceData {
 
   async board(boardId: string): Promise<{ boardId: string; exists: boolean; meetingIds: string[] }> {
     const { state, revision } = await this.folded.load(boardStreamId(boardId), boardDecider);
-    return { boardId, exists: revision >= 0, meetingIds: Object.keys(state.meetings) };
+    return { boardId, exists: revision >= 0, meetingIds: [...state.meetings.keys()] };
   }
 }
 
@@ -62,7 +62,10 @@ export class EntityIdParam implements PipeTransform<string, string> {
   constructor(private readonly name: string) {}
   transform(value: string): string {
     if (!isEntityId(value)) {
-      throw new RequestValidationError([{ field: this.name, rule: 'isEntityId', message: `${this.name} ${ENTITY_ID_MESSAGE}` }], 'path');
+      throw new RequestValidationError(
+        [{ field: this.name, rule: 'isEntityId', message: `${this.name} ${ENTITY_ID_MESSAGE}` }],
+        'path',
+      );
     }
     return value;
   }

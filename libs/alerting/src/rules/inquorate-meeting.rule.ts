@@ -8,7 +8,7 @@ import { condition, isGoverning, type BoardFacts, type Condition } from './condi
 export const inquorateMeeting = (facts: BoardFacts, _now: Date): Condition[] => {
   if (!isGoverning(facts)) return [];
   const { board } = facts;
-  return Object.values(board.meetings)
+  return [...board.meetings.values()]
     .filter((meeting) => meeting.status === 'held' && meeting.quorate === false)
     .map((meeting) =>
       condition(

@@ -12,7 +12,7 @@ export const meetingCancelledNotRearranged = (facts: BoardFacts, now: Date): Con
   const { board } = facts;
   const today = todayOf(now);
   const within = board.terms.rearrangeWithinDays;
-  return Object.values(board.meetings)
+  return [...board.meetings.values()]
     .filter((meeting) => meeting.status === 'cancelled' && meeting.cancelledOn !== null)
     .filter((meeting) => daysBetween(meeting.cancelledOn as string, today) > within)
     .map((meeting) => {

@@ -12,7 +12,7 @@ export const meetingOutcomeMissing = (facts: BoardFacts, now: Date): Condition[]
   if (!isGoverning(facts)) return [];
   const { board } = facts;
   const today = todayOf(now);
-  return Object.values(board.meetings)
+  return [...board.meetings.values()]
     .filter(
       (meeting) => meeting.status === 'scheduled' && daysBetween(meeting.scheduledFor, today) > OUTCOME_GRACE_DAYS,
     )

@@ -9,7 +9,7 @@ import { condition, isGoverning, todayOf, type BoardFacts, type Condition } from
 export const meetingOverdue = (facts: BoardFacts, now: Date): Condition[] => {
   if (!isGoverning(facts)) return [];
   const { board } = facts;
-  const lastHeldOn = Object.values(board.meetings)
+  const lastHeldOn = [...board.meetings.values()]
     .map((meeting) => meeting.heldOn)
     .filter((heldOn): heldOn is string => heldOn !== null)
     .sort()

@@ -12,7 +12,7 @@ export const noMeetingScheduled = (facts: BoardFacts, now: Date): Condition[] =>
   );
   if (inForce.length === 0) return [];
   const today = todayOf(now);
-  const ahead = Object.values(board.meetings).some(
+  const ahead = [...board.meetings.values()].some(
     (meeting) => meeting.status === 'scheduled' && meeting.scheduledFor >= today,
   );
   if (ahead) return [];

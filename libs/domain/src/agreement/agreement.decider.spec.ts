@@ -3,7 +3,7 @@ import type { BodyRef } from '../bodies/body.js';
 import { evolveBodyRegistry, initialBodyRegistryState } from '../bodies/body-registry.state.js';
 import { resolveBody } from '../bodies/resolve-body.js';
 import { AlreadyExistsError, NotFoundError, RuleBrokenError, ValidationError } from '../shared/errors.js';
-import { given } from '../shared/testing.js';
+import { given, INHERITED_NAMES } from '../shared/testing.js';
 import type { AgreementCommand, DraftAgreement, SavingsKind } from './agreement.commands.js';
 import { agreementDecider } from './agreement.decider.js';
 import type { AgreementDrafted, AgreementEvent } from './agreement.events.js';
@@ -956,7 +956,7 @@ describe('RecordSavings', () => {
     ])
       .when(zephyr.recordSavings('2015-16', 'realised', 850_000_000))
       .then([zephyr.savings('SavingsRealised', '2015-16', 850_000_000)]);
-    expect(state.savings['2015-16']).toEqual({ forecastPence: 2_500_000_000, realisedPence: 850_000_000 });
+    expect(state.savings.get('2015-16')).toEqual({ forecastPence: 2_500_000_000, realisedPence: 850_000_000 });
   });
 
   test('accepts zero', () => {
@@ -1010,5 +1010,31 @@ describe('RecordSavings', () => {
     given(agreementDecider, [...zephyrInForce, zephyr.terminated('Wound up', '2016-03-31')])
       .when(zephyr.recordSavings('2015-16', 'realised', 100))
       .thenThrows(RuleBrokenError, 'agreement-terminated');
+  });
+});
+
+describe('party ids named after what every object inherits', () => {
+  test.each(INHERITED_NAMES)('refuses "%s" as a party or host: it is not one', (name) => {
+    given(agreementDecider, [zephyr.drafted()])
+      .when(zephyr.sign(name, '2015-05-01'))
+      .thenThrows(RuleBrokenError, 'not-a-party');
+    given(agreementDecider, [zephyr.drafted()])
+      .when(zephyr.approve(name, '2015-05-01'))
+      .thenThrows(RuleBrokenError, 'not-a-party');
+    given(agreementDecider, zephyrInForce)
+      .when(zephyr.giveNotice(name, '2016-01-04', '2016-07-01'))
+      .thenThrows(RuleBrokenError, 'not-a-party');
+    given(agreementDecider, zephyrInForce)
+      .when(zephyr.withdraw(name, '2016-01-04'))
+      .thenThrows(RuleBrokenError, 'not-a-party');
+    given(agreementDecider, zephyrInForce)
+      .when(zephyr.changeHost(name, '2016-01-04'))
+      .thenThrows(ValidationError, 'host-not-a-party');
+  });
+
+  test.each(INHERITED_NAMES)('refuses "%s" as a financial year', (name) => {
+    given(agreementDecider, zephyrInForce)
+      .when(zephyr.recordSavings(name, 'forecast', 100))
+      .thenThrows(ValidationError, 'invalid-financial-year');
   });
 });

@@ -44,7 +44,8 @@ export interface AgreementState {
   lastReviewedOn: string | null;
   /** The latest valid date of any fact about the agreement (savings figures aside). */
   latestFactOn: string | null;
-  savings: Readonly<Record<string, SavingsFigures>>;
+  /** By financial year (`2015-16`); a Map, as every state keyed by what users send. */
+  savings: ReadonlyMap<string, SavingsFigures>;
 }
 
 export const initialAgreementState = (): AgreementState => ({
@@ -64,7 +65,7 @@ export const initialAgreementState = (): AgreementState => ({
   reviewDue: null,
   lastReviewedOn: null,
   latestFactOn: null,
-  savings: {},
+  savings: new Map(),
 });
 
 export const findMember = (state: AgreementState, partyId: string): Member | undefined =>
@@ -87,10 +88,11 @@ const recordSavings = (
   state: AgreementState,
   financialYear: string,
   figure: Partial<SavingsFigures>,
-): AgreementState['savings'] => ({
-  ...state.savings,
-  [financialYear]: { ...(state.savings[financialYear] ?? { forecastPence: null, realisedPence: null }), ...figure },
-});
+): AgreementState['savings'] =>
+  new Map(state.savings).set(financialYear, {
+    ...(state.savings.get(financialYear) ?? { forecastPence: null, realisedPence: null }),
+    ...figure,
+  });
 
 export const evolveAgreement = (state: AgreementState, event: AgreementEvent): AgreementState => {
   const on = toCalendarDate(event.occurredAt);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { AlreadyExistsError, NotFoundError, RuleBrokenError, ValidationError } from '../shared/errors.js';
-import { given } from '../shared/testing.js';
+import { given, INHERITED_NAMES } from '../shared/testing.js';
 import type {
   Attendee,
   CancelMeeting,
@@ -311,7 +311,7 @@ describe('HoldMeeting', () => {
     const state = given(boardDecider, withQ1)
       .when(hold('2015-q1', '2015-06-10'))
       .then([held('2015-q1', '2015-06-10', '2015-06-10')]);
-    expect(state.meetings['2015-q1'].status).toBe('held');
+    expect(state.meetings.get('2015-q1')!.status).toBe('held');
   });
 
   test('records an inquorate meeting: quorum counts distinct bodies, not people', () => {
@@ -403,7 +403,7 @@ describe('CancelMeeting', () => {
     const state = given(boardDecider, withQ1)
       .when(cancel('2015-q1', '2015-06-01'))
       .then([cancelled('2015-q1', '2015-06-01', '2015-06-10')]);
-    expect(state.meetings['2015-q1']).toMatchObject({ status: 'cancelled', cancelledOn: '2015-06-01' });
+    expect(state.meetings.get('2015-q1')).toMatchObject({ status: 'cancelled', cancelledOn: '2015-06-01' });
   });
 
   test('rejects cancelling a meeting already held', () => {
@@ -442,15 +442,15 @@ describe('RearrangeMeeting', () => {
     const state = given(boardDecider, withQ1)
       .when(rearrange('2015-q1', '2015-06-01', '2015-06-17'))
       .then([rearranged('2015-q1', '2015-06-01', '2015-06-10', '2015-06-17', false)]);
-    expect(state.meetings['2015-q1']).toMatchObject({ status: 'scheduled', scheduledFor: '2015-06-17' });
+    expect(state.meetings.get('2015-q1')).toMatchObject({ status: 'scheduled', scheduledFor: '2015-06-17' });
   });
 
   test('puts a cancelled meeting back in the diary under the same id', () => {
     const state = given(boardDecider, [...withQ1, cancelled('2015-q1', '2015-06-01', '2015-06-10')])
       .when(rearrange('2015-q1', '2015-06-05', '2015-06-24'))
       .then([rearranged('2015-q1', '2015-06-05', '2015-06-10', '2015-06-24', true)]);
-    expect(state.meetings['2015-q1'].status).toBe('scheduled');
-    expect(state.meetings['2015-q1'].history.map((entry) => entry.what)).toEqual([
+    expect(state.meetings.get('2015-q1')!.status).toBe('scheduled');
+    expect(state.meetings.get('2015-q1')!.history.map((entry) => entry.what)).toEqual([
       'scheduled',
       'cancelled',
       'rearranged',
@@ -503,5 +503,34 @@ describe('RearrangeMeeting', () => {
     given(boardDecider)
       .when(rearrange('2015-q1', '2015-06-01', '2015-06-17'))
       .thenThrows(NotFoundError, 'board-not-found');
+  });
+});
+
+describe('meeting ids named after what every object inherits', () => {
+  test.each(INHERITED_NAMES)(
+    'rejects holding, cancelling or rearranging "%s", never scheduled, as not found',
+    (name) => {
+      given(boardDecider, withQ1).when(hold(name, '2015-06-10')).thenThrows(NotFoundError, 'meeting-not-found');
+      given(boardDecider, withQ1).when(cancel(name, '2015-06-01')).thenThrows(NotFoundError, 'meeting-not-found');
+      given(boardDecider, withQ1)
+        .when(rearrange(name, '2015-06-01', '2015-06-17'))
+        .thenThrows(NotFoundError, 'meeting-not-found');
+    },
+  );
+
+  test('schedules a meeting called "constructor" and holds it under that id', () => {
+    const state = given(boardDecider, [established])
+      .when(schedule('constructor', '2015-06-10', at('2015-03-01')))
+      .then([scheduled('constructor', '2015-06-10')]);
+    expect([...state.meetings.keys()]).toEqual(['constructor']);
+    given(boardDecider, [established, scheduled('constructor', '2015-06-10')])
+      .when(hold('constructor', '2015-06-10'))
+      .then([held('constructor', '2015-06-10', '2015-06-10')]);
+  });
+
+  test('rejects scheduling "__proto__": it is not an id', () => {
+    given(boardDecider, [established])
+      .when(schedule('__proto__', '2015-06-10'))
+      .thenThrows(ValidationError, 'invalid-meeting-id');
   });
 });

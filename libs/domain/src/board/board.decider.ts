@@ -63,7 +63,7 @@ const requireBoard = (state: BoardState, boardId: string): void => {
 };
 
 const requireMeeting = (state: BoardState, meetingId: string): Meeting => {
-  const meeting = state.meetings[meetingId];
+  const meeting = state.meetings.get(meetingId);
   if (!meeting) {
     throw new NotFoundError(
       'meeting-not-found',
@@ -161,7 +161,7 @@ const changeBoardTerms = ({ data, metadata }: ChangeBoardTerms, state: BoardStat
 const scheduleMeeting = ({ data, metadata }: ScheduleMeeting, state: BoardState): BoardEvent[] => {
   requireBoard(state, data.boardId);
   const meetingId = requireEntityId(data.meetingId, 'meetingId', 'meeting');
-  const existing = state.meetings[meetingId];
+  const existing = state.meetings.get(meetingId);
   if (existing) {
     throw new AlreadyExistsError(
       'meeting-already-scheduled',

@@ -28,7 +28,8 @@ export interface BoardState {
   agreementIds: readonly string[];
   terms: BoardTerms;
   establishedOn: string | null;
-  meetings: Readonly<Record<string, Meeting>>;
+  /** By meeting id. A Map, because the ids come from users: a plain object would find `constructor`. */
+  meetings: ReadonlyMap<string, Meeting>;
 }
 
 export const initialBoardState = (): BoardState => ({
@@ -38,12 +39,12 @@ export const initialBoardState = (): BoardState => ({
   agreementIds: [],
   terms: { chair: '', maxDaysBetweenMeetings: 0, quorum: 0, rearrangeWithinDays: 0 },
   establishedOn: null,
-  meetings: {},
+  meetings: new Map(),
 });
 
 const withMeeting = (state: BoardState, meetingId: string, change: (meeting: Meeting) => Meeting): BoardState => {
-  const meeting = state.meetings[meetingId];
-  return meeting ? { ...state, meetings: { ...state.meetings, [meetingId]: change(meeting) } } : state;
+  const meeting = state.meetings.get(meetingId);
+  return meeting ? { ...state, meetings: new Map(state.meetings).set(meetingId, change(meeting)) } : state;
 };
 
 const termsOf = ({ chair, maxDaysBetweenMeetings, quorum, rearrangeWithinDays }: BoardTerms): BoardTerms => ({
@@ -79,7 +80,7 @@ export const evolveBoard = (state: BoardState, event: BoardEvent): BoardState =>
         cancelledOn: null,
         history: [{ what: 'scheduled', on, scheduledFor }],
       };
-      return { ...state, meetings: { ...state.meetings, [meetingId]: meeting } };
+      return { ...state, meetings: new Map(state.meetings).set(meetingId, meeting) };
     }
     case 'BoardMeetingHeld':
       return withMeeting(state, event.data.meetingId, (meeting) => ({

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { AlreadyExistsError, ValidationError } from '../shared/errors.js';
-import { given } from '../shared/testing.js';
+import { given, INHERITED_NAMES } from '../shared/testing.js';
 import type { BodyKind } from './body.js';
 import type { RegisterBody } from './body-registry.commands.js';
 import { bodyRegistryDecider } from './body-registry.decider.js';
@@ -94,5 +94,30 @@ describe('resolveBody', () => {
     expect(resolveBody('gwent-police', registry)).toBeNull();
     expect(() => requireBody('gwent-police', registry)).toThrow(ValidationError);
     expect(() => requireBody('gwent-police', registry)).toThrow('"gwent-police"');
+  });
+});
+
+describe('body ids named after what every object inherits', () => {
+  const registry = bodyRegistryDecider.evolve(initialBodyRegistryState(), registered('hm-revenue-customs'));
+  const refusal = (attempt: () => unknown): unknown => {
+    try {
+      attempt();
+    } catch (error) {
+      return error;
+    }
+    return null;
+  };
+
+  test.each(INHERITED_NAMES)('does not resolve "%s", never registered: it is an unknown body', (name) => {
+    expect(resolveBody(name, registry)).toBeNull();
+    const error = refusal(() => requireBody(name, registry));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({ code: 'unknown-body', field: 'party' });
+  });
+
+  test('registers "constructor", which nobody has registered', () => {
+    given(bodyRegistryDecider, [registered('hm-revenue-customs')])
+      .when(register('constructor', 'Constructor Fire and Rescue Service', 'fire-and-rescue'))
+      .then([registered('constructor', 'Constructor Fire and Rescue Service', 'fire-and-rescue')]);
   });
 });

@@ -23,7 +23,7 @@ const registerBody = ({ data, metadata }: RegisterBody, state: BodyRegistryState
       'bodyId',
     );
   }
-  const existing = state.bodies[data.bodyId];
+  const existing = state.bodies.get(data.bodyId);
   if (existing) {
     throw new AlreadyExistsError(
       'body-already-registered',

@@ -9,16 +9,17 @@ export interface RegisteredBody {
 }
 
 export interface BodyRegistryState {
-  bodies: Readonly<Record<string, RegisteredBody>>;
+  /** By body id. A Map, because the ids come from users: a plain object would find `constructor` ("Object"). */
+  bodies: ReadonlyMap<string, RegisteredBody>;
 }
 
-export const initialBodyRegistryState = (): BodyRegistryState => ({ bodies: {} });
+export const initialBodyRegistryState = (): BodyRegistryState => ({ bodies: new Map() });
 
 export const evolveBodyRegistry = (state: BodyRegistryState, event: BodyRegistryEvent): BodyRegistryState => {
   switch (event.type) {
     case 'BodyRegistered': {
       const { bodyId, name, kind } = event.data;
-      return { bodies: { ...state.bodies, [bodyId]: { id: bodyId, name, kind, registeredAt: event.occurredAt } } };
+      return { bodies: new Map(state.bodies).set(bodyId, { id: bodyId, name, kind, registeredAt: event.occurredAt }) };
     }
     default: {
       const _exhaustive: never = event.type;

@@ -7,7 +7,7 @@ import { findReferenceBody } from './reference-bodies.js';
 export const resolveBody = (id: string, registry: BodyRegistryState): BodyRef | null => {
   const reference = findReferenceBody(id);
   if (reference) return { id, name: reference.name, kind: reference.kind, policingBody: reference.policingBody };
-  const registered = registry.bodies[id];
+  const registered = registry.bodies.get(id);
   if (registered) return { id, name: registered.name, kind: registered.kind, policingBody: null };
   return null;
 };

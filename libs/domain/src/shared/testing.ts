@@ -8,6 +8,14 @@ import { expect } from '@jest/globals';
 import { fold, type Decider } from './decider.js';
 import { DomainError } from './errors.js';
 
+/**
+ * The names every object and every function inherits (`constructor`, `toString`, `__proto__`, `call` …):
+ * ids a plain-object lookup would find although nobody recorded them.
+ */
+export const INHERITED_NAMES: readonly string[] = [
+  ...new Set([...Object.getOwnPropertyNames(Object.prototype), ...Object.getOwnPropertyNames(Function.prototype)]),
+];
+
 type DomainErrorClass<E extends DomainError> = abstract new (...args: never[]) => E;
 
 export interface When<Event, State> {

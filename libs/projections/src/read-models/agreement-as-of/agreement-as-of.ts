@@ -77,8 +77,14 @@ export const toAgreementView = (state: AgreementState): AgreementView => ({
     approvedBy: m.approval?.policingBody ?? null,
     notice: m.notice,
   })),
-  formerParties: state.formerMembers.map((f) => ({ id: f.body.id, name: f.body.name, joinedOn: f.joinedOn, leftOn: f.leftOn, reason: f.reason })),
-  savings: Object.entries(state.savings)
+  formerParties: state.formerMembers.map((f) => ({
+    id: f.body.id,
+    name: f.body.name,
+    joinedOn: f.joinedOn,
+    leftOn: f.leftOn,
+    reason: f.reason,
+  })),
+  savings: [...state.savings]
     .map(([financialYear, figures]) => ({ financialYear, ...figures }))
     .sort((a, b) => a.financialYear.localeCompare(b.financialYear)),
 });
@@ -98,7 +104,9 @@ export async function agreementAsOf(
   const validUntil = asOf ? Date.parse(endOf(asOf)) : Infinity;
   const recordedUntil = knownAt ? Date.parse(endOf(knownAt)) : Infinity;
   const events = (await store.readStream(agreementStreamId(agreementId)))
-    .filter((e) => Date.parse(e.recordedAt) <= recordedUntil && Date.parse(e.occurredAt) <= validUntil && isAgreementEvent(e))
+    .filter(
+      (e) => Date.parse(e.recordedAt) <= recordedUntil && Date.parse(e.occurredAt) <= validUntil && isAgreementEvent(e),
+    )
     .sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt) || a.revision - b.revision);
   const state = events.reduce((s, e) => evolveAgreement(s, e as unknown as AgreementEvent), initialAgreementState());
   if (state.status === 'none') return null;

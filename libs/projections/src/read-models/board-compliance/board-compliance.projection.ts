@@ -88,6 +88,14 @@ export const BOARD_COMPLIANCE_EVENTS = [
 ] as const;
 
 /**
+ * A meeting event that names no meeting changes nothing, as in the domain's own fold. Builds that
+ * looked meetings up in a plain object stored such events for ids like `constructor` (held,
+ * cancelled or rearranged, never scheduled); without this they park for good, rebuild or not.
+ */
+const namesNoMeeting = (event: StoredEvent): boolean =>
+  event.type.startsWith('BoardMeeting') && typeof (event.data as { meetingId?: unknown }).meetingId !== 'string';
+
+/**
  * Boards, their terms of reference over time, their meetings as they stand, and every meeting
  * fact with its valid date, so compliance can be judged for any financial year as of any date.
  */
@@ -144,6 +152,7 @@ export const boardComplianceProjection: SqlProjection = {
     );
   `,
   async apply({ tx, t }, event) {
+    if (namesNoMeeting(event)) return;
     const on = dayOf(event);
     const fact = (meetingId: string, what: string, scheduledFor: string, extra: { quorate?: boolean; reason?: string } = {}) =>
       tx.query(
@@ -218,7 +227,8 @@ export const boardComplianceProjection: SqlProjection = {
       }
     }
   },
-  async applyBatch({ tx, t }, events) {
+  async applyBatch({ tx, t }, batch) {
+    const events = batch.filter((event) => !namesNoMeeting(event));
     const boardIdOf = (event: StoredEvent): string => (event.data as { boardId: string }).boardId;
     const meetingKey = (boardId: string, meetingId: string): string => JSON.stringify([boardId, meetingId]);
     const boardIds = new Set<string>();
