@@ -9,7 +9,7 @@ export default tseslint.config(
     },
   },
   {
-    // The domain stays pure: no framework, database or broker in libs/domain (STYLE.md, rule 1).
+    // The domain stays pure: no framework, database or broker in libs/domain (docs/architecture.md, "Pure deciders").
     files: ['libs/domain/**/*.ts'],
     rules: {
       'no-restricted-imports': [
@@ -24,7 +24,7 @@ export default tseslint.config(
     },
   },
   {
-    // Configuration is read in one place (STYLE.md, rule 9).
+    // Configuration is read in one place (docs/architecture.md, "One configuration").
     files: ['apps/**/*.ts', 'libs/**/*.ts'],
     ignores: ['libs/config/**'],
     rules: {

@@ -175,9 +175,9 @@ describe('Dockerfile', () => {
   });
 });
 
-describe('README', () => {
+describe('docs/operations.md', () => {
   test('the Docker Compose section names the command and every service of the compose file', () => {
-    const readme = read('README.md');
+    const readme = read('docs/operations.md');
     const start = readme.indexOf('## Running with Docker Compose');
     expect(start).toBeGreaterThanOrEqual(0);
     const end = readme.indexOf('\n## ', start + 1);

@@ -1,5 +1,5 @@
 /**
- * The EventStore contract: every adapter runs these same tests (DESIGN.md "Event store contract").
+ * The EventStore contract: every adapter runs these same tests (docs/architecture.md, "The event store contract").
  * Tests share one database per file, so each uses its own streams and starts reading from the
  * head it saw at its start.
  */

@@ -5,7 +5,7 @@ import { EventStore } from '#event-store';
 import { ADMIN_ACTOR, startApi, type ApiHarness, type Client, type TokenClaims } from '../api/api-harness.js';
 
 /*
- * The authorisation matrix of the README, one test per cell: every write endpoint and the reads,
+ * The authorisation matrix of docs/security.md, one test per cell: every write endpoint and the reads,
  * for each kind of caller. An allowed write must succeed and name its caller as the actor; a
  * refused one is 401/403 problem+json and leaves the log as it was. Each cell sets up its own
  * records (as an administrator) so cells do not depend on each other.

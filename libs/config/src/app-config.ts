@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 
 /**
- * The one typed, validated configuration of the service (STYLE.md rule 9). Nothing else reads
+ * The one typed, validated configuration of the service (docs/architecture.md, "One configuration"). Nothing else reads
  * `process.env`. Every variable has a default that just works on a laptop: no DATABASE_URL means
  * embedded PGlite in DATA_DIR, no KAFKA_BROKERS means Kafka off.
  */

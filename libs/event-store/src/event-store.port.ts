@@ -63,7 +63,7 @@ export interface AppendOptions extends AppendContext {
   idempotency?: { key: string; fingerprint: string };
 }
 
-/** The full envelope of a stored event (DESIGN.md "Envelope"). */
+/** The full envelope of a stored event (docs/domain.md, "The envelope"). */
 export interface StoredEvent<Type extends string = string, Data = unknown> {
   eventId: string;
   type: Type;

@@ -1,6 +1,6 @@
 /**
  * The one SQL surface shared by the event store and the read models, so a projection can write
- * its rows and its checkpoint through the same transaction handle (DESIGN.md "Architecture").
+ * its rows and its checkpoint through the same transaction handle (docs/architecture.md, "The event path").
  * Drivers: `pg` (PostgreSQL server) and PGlite (embedded). Write SQL that both accept
  * (PGlite is PostgreSQL 18, the server here is 15).
  */

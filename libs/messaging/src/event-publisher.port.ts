@@ -1,7 +1,7 @@
 /**
  * The port the relay publishes through. The adapter (kafkajs today) must keep the order of messages
  * that share a topic and key, and `publish` must resolve only once the broker acknowledged every
- * message of the batch: the relay moves its checkpoint on that promise (DESIGN.md "Kafka").
+ * message of the batch: the relay moves its checkpoint on that promise (docs/operations.md, "Kafka").
  */
 export interface OutgoingMessage {
   topic: string;

@@ -36,7 +36,7 @@ const toWriteResult = (result: AppendResult, replayed = result.replayed): WriteR
 const MAX_ATTEMPTS = 5;
 
 /**
- * The one way a command reaches the event store (STYLE.md rule 3): load the stream, fold it,
+ * The one way a command reaches the event store (docs/architecture.md, "The command path"): load the stream, fold it,
  * decide, append with the expected revision. Idempotency keys are checked before deciding, so a
  * retried command answers as the first time did even if deciding again would now be refused.
  */

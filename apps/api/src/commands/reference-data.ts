@@ -19,7 +19,7 @@ import { ENTITY_ID_MESSAGE } from './validators.js';
 
 /**
  * Resolves the references a command names (bodies, agreements, boards) into the data the
- * deciders need, so the domain never looks anything up (STYLE.md rule 2).
+ * deciders need, so the domain never looks anything up (docs/architecture.md, "Pure deciders").
  */
 @Injectable()
 export class ReferenceData {

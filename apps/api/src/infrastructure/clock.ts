@@ -1,4 +1,7 @@
-/** The server's clock, injected so tests can move time instead of waiting (DESIGN.md "Compliance rules"). */
+/**
+ * The server's clock, injected so tests can move time instead of waiting
+ * (docs/domain.md, "Alerts and the compliance rules").
+ */
 export abstract class Clock {
   abstract now(): Date;
 }

@@ -30,7 +30,7 @@ class PersistenceLifecycle implements OnApplicationShutdown {
 
 /**
  * The database (PostgreSQL when DATABASE_URL is set, embedded PGlite otherwise), its migrations
- * and the event store over it. Read models live in the same database (DESIGN.md "Architecture").
+ * and the event store over it. Read models live in the same database (docs/architecture.md, "The event path").
  */
 @Global()
 @Module({

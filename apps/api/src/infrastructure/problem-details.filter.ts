@@ -36,7 +36,7 @@ const TITLES: Record<number, string> = {
   503: 'Service unavailable',
 };
 
-/** Maps every error to RFC 9457 problem+json, in this one place (STYLE.md rule 6). */
+/** Maps every error to RFC 9457 problem+json, in this one place (docs/architecture.md, "Errors with stable codes"). */
 export function toProblem(error: unknown): Problem {
   if (error instanceof RequestValidationError) {
     return {

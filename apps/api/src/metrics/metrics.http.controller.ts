@@ -7,7 +7,7 @@ import { Metrics } from './metrics.js';
 /**
  * Prometheus scrapes this without a token, like /health: it carries counts, latencies and
  * positions, never a principal, an id or a payload. Left out of the OpenAPI document: it is for
- * the monitoring system, not for API clients (the README lists the metrics).
+ * the monitoring system, not for API clients (docs/operations.md lists the metrics).
  */
 @ApiExcludeController()
 @Public()

@@ -1,6 +1,6 @@
 import type { Command } from '../shared/decider.js';
 
-/** The compliance rules of DESIGN.md ("Compliance rules"); each alert is raised by exactly one. */
+/** The compliance rules (docs/domain.md, "Alerts and the compliance rules"); each alert is raised by exactly one. */
 export const ALERT_RULES = [
   'meeting-cancelled-not-rearranged',
   'meeting-overdue',

@@ -3,7 +3,7 @@
  * empty, and "intact, 0 events" would mislead an auditor: the API and the CLI refuse with this.
  */
 export const CHAIN_KEPT_BY_SQL_ONLY =
-  'The hash chain is kept by the SQL event store only; with EVENT_STORE=kurrentdb the events are not hash-chained, so there is nothing to verify or export here (see the README, "KurrentDB as the event store").';
+  'The hash chain is kept by the SQL event store only; with EVENT_STORE=kurrentdb the events are not hash-chained, so there is nothing to verify or export here (see docs/operations.md, "KurrentDB as the event store").';
 
 export { canonicalJson } from './canonical-json.js';
 export { EVENT_HASH_VERSION, GENESIS_HASH, hashEvent, isHash } from './event-hash.js';

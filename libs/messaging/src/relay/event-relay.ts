@@ -59,7 +59,7 @@ class RelayStopping extends Error {
 }
 
 /**
- * The Kafka relay (DESIGN.md "Kafka"): the event log is the outbox. It follows the global log from
+ * The Kafka relay (docs/operations.md, "Kafka"): the event log is the outbox. It follows the global log from
  * its checkpoint and publishes every event, in position order, through the EventPublisher port; the
  * checkpoint moves only after the broker acknowledged a batch. A crash between the two republishes
  * that batch (at-least-once; consumers drop duplicates by eventId), never loses one. On any failure

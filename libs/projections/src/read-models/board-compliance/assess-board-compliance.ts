@@ -75,7 +75,7 @@ interface MeetingView {
 
 /**
  * Judges a board against its terms of reference for one financial year, with what was known to
- * have happened by `asOf` (DESIGN.md "Compliance rules"):
+ * have happened by `asOf` (docs/domain.md, "The yearly compliance report"):
  * red when a cancelled meeting was not rearranged within `rearrangeWithinDays` of its cancellation,
  * or when more than `maxDaysBetweenMeetings` passed without a meeting held; amber when a meeting
  * was inquorate, or a meeting's date passed more than 7 days ago with no outcome recorded.
