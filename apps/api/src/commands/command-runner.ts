@@ -8,6 +8,7 @@ import {
   type AppendResult,
 } from '#event-store';
 import { foldedStreamsOf, type FoldedStreams } from './folded-streams.js';
+import { streamWriteQueueOf, type StreamWriteQueue } from './stream-write-queue.js';
 
 /** Who is recording, and how the request asked to be handled. */
 export interface CommandContext {
@@ -46,9 +47,11 @@ const toWriteResult = (result: AppendResult, replayed = result.replayed): WriteR
 @Injectable()
 export class CommandRunner {
   private readonly folded: FoldedStreams;
+  private readonly queue: StreamWriteQueue;
 
   constructor(private readonly store: EventStore) {
     this.folded = foldedStreamsOf(store);
+    this.queue = streamWriteQueueOf(store);
   }
 
   async run<C, E extends DomainEvent, S>(
@@ -59,7 +62,15 @@ export class CommandRunner {
   ): Promise<WriteResult> {
     const earlier = await this.replay(context);
     if (earlier) return earlier;
+    return this.queue.run(streamId, () => this.write(streamId, decider, command, context));
+  }
 
+  private async write<C, E extends DomainEvent, S>(
+    streamId: string,
+    decider: Decider<C, E, S>,
+    command: C,
+    context: CommandContext,
+  ): Promise<WriteResult> {
     // Most creations (a decision, a draft) name a stream that does not exist yet: decide on the
     // initial state and append with `no-stream`, which the store refuses if the stream exists after
     // all. Saves reading a stream that is not there; any doubt falls back to the full path below.
