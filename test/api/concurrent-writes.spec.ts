@@ -1,13 +1,15 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import pg from 'pg';
 import { testDrivers, type TestDatabase } from '../support/db.js';
 import { startApi, type ApiHarness } from './api-harness.js';
 
 /*
- * Many writers on one stream through the real HTTP API: a write without expectedRevision that
+ * Concurrent writes through the real HTTP API. Many writers on one stream through the real HTTP API: a write without expectedRevision that
  * loses a race is decided again on fresh state (README "Optimistic concurrency"), so it never
  * answers 409; a client's own stale expectedRevision still does. On PostgreSQL the writers go
  * through two API processes on one database, so they race across processes too (within one
- * process, writes to a stream queue up).
+ * process, writes to a stream queue up). And a write the database refuses fails alone, not the
+ * writes group-committed with it.
  */
 
 const WRITERS = 32;
@@ -15,7 +17,7 @@ const WRITES_EACH = 20;
 const PARTIES = ['avon-somerset', 'dorset'];
 
 for (const driver of testDrivers) {
-  driver.describe(`lost races on ${driver.name}`, () => {
+  driver.describe(`concurrent writes on ${driver.name}`, () => {
     let database: TestDatabase | null = null;
     const apis: ApiHarness[] = [];
     const post = (path: string, body: object, api = apis[0]) => api.admin.post(path).send(body);
@@ -99,5 +101,53 @@ for (const driver of testDrivers) {
       expect(res.body.detail).toContain(`revision ${current - 3}`);
       expect(res.body.detail).toContain(`at revision ${current}`);
     });
+
+    // Only the server lets another connection add a trigger under the running service.
+    if (driver.name === 'postgres') {
+      test('3 writes the database refuses among 63 others, 10 rounds: only those 3 fail each round', async () => {
+        const admin = new pg.Client({ connectionString: database!.url! });
+        await admin.connect();
+        await admin.query(`
+          CREATE FUNCTION refuse_poisoned_decision() RETURNS trigger LANGUAGE plpgsql AS $fn$
+          BEGIN
+            IF NEW.data->>'summary' = 'poisoned' THEN RAISE EXCEPTION 'poisoned decision refused'; END IF;
+            RETURN NEW;
+          END $fn$;
+          CREATE TRIGGER refuse_poisoned_decision BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION refuse_poisoned_decision();
+        `);
+        try {
+          const outcomes = new Map<string, number>();
+          for (let round = 0; round < 10; round++) {
+            const answers = await Promise.all(
+              Array.from({ length: 66 }, async (_, i) => {
+                const poisoned = i % 22 === 7;
+                const res = await post(
+                  '/decisions',
+                  {
+                    id: `round-${round}-${i}`,
+                    summary: poisoned ? 'poisoned' : `decision ${i}`,
+                    agreementId: 'race',
+                    occurredAt: '2016-06-01',
+                  },
+                  apis[i % apis.length],
+                );
+                return `${poisoned ? 'poisoned' : 'valid'} ${res.status}`;
+              }),
+            );
+            for (const answer of answers) outcomes.set(answer, (outcomes.get(answer) ?? 0) + 1);
+          }
+          expect(Object.fromEntries(outcomes)).toEqual({ 'valid 201': 630, 'poisoned 500': 30 });
+          const { rows } = await admin.query<{ n: string }>(
+            `SELECT count(*) AS n FROM events WHERE stream_id LIKE 'decision-round-%'`,
+          );
+          expect(rows[0].n).toBe('630');
+        } finally {
+          await admin.query(
+            'DROP TRIGGER refuse_poisoned_decision ON events; DROP FUNCTION refuse_poisoned_decision()',
+          );
+          await admin.end();
+        }
+      }, 120_000);
+    }
   });
 }
