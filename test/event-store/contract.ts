@@ -206,6 +206,36 @@ export function eventStoreContract(
         }
       });
 
+      test('refuses a lone surrogate in any text it would store, naming where; paired surrogates and escaped look-alikes are text', async () => {
+        const lone = 'x\ud800y';
+        const head = await store.headPosition();
+        const cases: [string, Promise<unknown>][] = [
+          ['streamId', store.append(`agreement-${lone}`, [event()], opts('any'))],
+          ['events[0].type', store.append(stream(), [event(`Agreement${lone}`)], opts('any'))],
+          ['events[0].data', store.append(stream(), [event('AgreementVaried', { summary: lone })], opts('any'))],
+          ['events[0].data', store.append(stream(), [event('AgreementVaried', { [`k\udc00`]: 1 })], opts('any'))],
+          ['actor', store.append(stream(), [event()], opts('any', { actor: `officer:${lone}` }))],
+          ['correlationId', store.append(stream(), [event()], opts('any', { correlationId: lone }))],
+          ['causationId', store.append(stream(), [event()], opts('any', { causationId: lone }))],
+          [
+            'idempotency key',
+            store.append(stream(), [event()], opts('any', { idempotency: { key: lone, fingerprint: 'f' } })),
+          ],
+        ];
+        for (const [field, append] of cases) {
+          const error = await rejection(append);
+          expect(error).toBeInstanceOf(InvalidAppendError);
+          expect((error as Error).message).toContain(`${field} must be well-formed Unicode text`);
+        }
+        await expect(store.headPosition()).resolves.toBe(head);
+
+        const text = { summary: 'emoji 😀, an escaped look-alike \\ud800 and \udbff\udfff' };
+        const streamId = stream();
+        await store.append(streamId, [event('AgreementVaried', text)], opts('no-stream', { actor: 'officer 😀' }));
+        const [stored] = await store.readStream(streamId);
+        expect(stored).toMatchObject({ data: text, actor: 'officer 😀' });
+      });
+
       test('refuses an eventId that is already stored, failing only that append', async () => {
         const eventId = randomUUID();
         const first = stream();
@@ -343,7 +373,8 @@ export function eventStoreContract(
         const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
         for (const a of positions) {
           expect(positionFromKey(positionKey(a))).toBe(a);
-          for (const b of positions) expect(byteOrder(positionKey(a), positionKey(b))).toBe(store.comparePositions(a, b));
+          for (const b of positions)
+            expect(byteOrder(positionKey(a), positionKey(b))).toBe(store.comparePositions(a, b));
         }
       });
 

@@ -215,7 +215,9 @@ export function sqlAdapterSuite(driver: TestDriver): void {
         });
         expect(first).toMatchObject({ nextExpectedRevision: 1, replayed: false });
         expect(observed.roundTrips).toBe(1);
-        await expect(store.append(streamId, [event()], { expectedRevision: 0, actor: ACTOR })).rejects.toBeInstanceOf(ConcurrencyError);
+        await expect(store.append(streamId, [event()], { expectedRevision: 0, actor: ACTOR })).rejects.toBeInstanceOf(
+          ConcurrencyError,
+        );
         expect(observed.roundTrips).toBe(2);
         await store.close();
       });
@@ -224,9 +226,17 @@ export function sqlAdapterSuite(driver: TestDriver): void {
         const observed = new ObservedDatabase(db);
         const store = new SqlEventStore(observed, { oneStatementMaxEvents: 100 });
         const streamId = `board-${randomUUID()}`;
-        await store.append(streamId, Array.from({ length: 100 }, (_, i) => event({ i })), { expectedRevision: 'no-stream', actor: ACTOR });
+        await store.append(
+          streamId,
+          Array.from({ length: 100 }, (_, i) => event({ i })),
+          { expectedRevision: 'no-stream', actor: ACTOR },
+        );
         expect(observed.transactions).toBe(0);
-        await store.append(streamId, Array.from({ length: 101 }, (_, i) => event({ i })), { expectedRevision: 99, actor: ACTOR });
+        await store.append(
+          streamId,
+          Array.from({ length: 101 }, (_, i) => event({ i })),
+          { expectedRevision: 99, actor: ACTOR },
+        );
         expect(observed.transactions).toBe(1);
         await store.append(streamId, [event()], { expectedRevision: 200, actor: ACTOR });
         expect(observed.appendBatches).toBe(2);
@@ -237,8 +247,15 @@ export function sqlAdapterSuite(driver: TestDriver): void {
 
       test('the hash chain linked in SQL is the one the verifier computes, whatever the text (escapes, astral characters, big numbers)', async () => {
         const store = new SqlEventStore(db);
-        const tricky = { s: 'quote " backslash \\ tab \t line\u2028sep é 😀 \u0001', n: [1e21, 0.1, -0, 123456789012345680000], k: { z: 1, a: null, Ä: true } };
-        await store.append(`board-${randomUUID()}`, [event(tricky), event({ ...tricky, s: '' })], { expectedRevision: 'no-stream', actor: 'officer: Ünïcode ✓' });
+        const tricky = {
+          s: 'quote " backslash \\ tab \t line\u2028sep é 😀 \u0001',
+          n: [1e21, 0.1, -0, 123456789012345680000],
+          k: { z: 1, a: null, Ä: true },
+        };
+        await store.append(`board-${randomUUID()}`, [event(tricky), event({ ...tricky, s: '' })], {
+          expectedRevision: 'no-stream',
+          actor: 'officer: Ünïcode ✓',
+        });
         await expect(verifyLog(db)).resolves.toMatchObject({ ok: true });
         await store.close();
       });
@@ -260,6 +277,66 @@ export function sqlAdapterSuite(driver: TestDriver): void {
         ).resolves.toMatchObject({ nextExpectedRevision: 0 });
         await store.close();
       });
+
+      // Both ways a batch is written: one call of event_store_append, and the multi-statement transaction.
+      for (const [path, oneStatementMaxEvents] of [
+        ['the append function', 10_000],
+        ['the multi-statement path', 0],
+      ] as const) {
+        test(`an append the database refuses fails alone through ${path}: the rest of its batch commits, each once, in order, chain intact`, async () => {
+          // A row the database itself refuses (as jsonb refuses a lone surrogate): nothing the adapter checks first.
+          await db.query(`
+            CREATE OR REPLACE FUNCTION refuse_poisoned_event() RETURNS trigger LANGUAGE plpgsql AS $fn$
+            BEGIN
+              IF NEW.data ? 'poison' THEN RAISE EXCEPTION 'poisoned event refused' USING ERRCODE = '22023'; END IF;
+              RETURN NEW;
+            END $fn$;
+            CREATE TRIGGER refuse_poisoned_event BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION refuse_poisoned_event();
+          `);
+          try {
+            const store = new SqlEventStore(db, { oneStatementMaxEvents });
+            const shared = `board-${randomUUID()}`;
+            const poisoned = new Set([10, 30, 50]);
+            const appends = Array.from({ length: 66 }, (_, i) => ({
+              streamId: i % 2 === 0 ? shared : `board-${randomUUID()}`,
+              data: poisoned.has(i) ? { i, poison: true } : { i },
+            }));
+            const outcomes = await Promise.allSettled(
+              appends.map(({ streamId, data }) =>
+                store.append(streamId, [event(data)], { expectedRevision: 'any', actor: ACTOR }),
+              ),
+            );
+            const rejected = outcomes.flatMap((o, i) => (o.status === 'rejected' ? [i] : []));
+            expect(rejected).toEqual([...poisoned]);
+            for (const i of poisoned) {
+              expect((outcomes[i] as PromiseRejectedResult).reason).toMatchObject({
+                code: '22023',
+                message: 'poisoned event refused',
+              });
+            }
+            const results = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+            expect(results).toHaveLength(63);
+            // Positions in the order the appends were made, each used once.
+            const positions = results.map((r) => BigInt(r.lastPosition!));
+            for (let k = 1; k < positions.length; k++) expect(positions[k]).toBeGreaterThan(positions[k - 1]);
+
+            const sharedValid = appends
+              .filter((a, i) => a.streamId === shared && !poisoned.has(i))
+              .map((a) => a.data.i);
+            const stored = await store.readStream(shared);
+            expect(stored.map((e) => (e.data as { i: number }).i)).toEqual(sharedValid);
+            expect(stored.map((e) => e.revision)).toEqual(sharedValid.map((_, r) => r));
+            for (const [i, { streamId }] of appends.entries()) {
+              if (streamId !== shared)
+                await expect(store.readStream(streamId)).resolves.toHaveLength(poisoned.has(i) ? 0 : 1);
+            }
+            await expect(verifyLog(db)).resolves.toMatchObject({ ok: true });
+            await store.close();
+          } finally {
+            await db.query('DROP TRIGGER refuse_poisoned_event ON events; DROP FUNCTION refuse_poisoned_event()');
+          }
+        });
+      }
 
       test('a batch splits at its event cap and keeps revisions and positions in order', async () => {
         const store = new SqlEventStore(db, { maxBatchEvents: 10, maxBatchAppends: 4 });
@@ -283,7 +360,11 @@ export function sqlAdapterSuite(driver: TestDriver): void {
         const store = new SqlEventStore(observed, { pollIntervalMs: 50 });
         const head = await store.headPosition();
         const streamId = `board-${randomUUID()}`;
-        await store.append(streamId, Array.from({ length: 95 }, (_, i) => event({ i })), { expectedRevision: 'no-stream', actor: ACTOR });
+        await store.append(
+          streamId,
+          Array.from({ length: 95 }, (_, i) => event({ i })),
+          { expectedRevision: 'no-stream', actor: ACTOR },
+        );
         const received: StoredEvent[] = [];
         let inHandler = 0;
         const readsAtDelivery: number[] = [];
@@ -303,7 +384,8 @@ export function sqlAdapterSuite(driver: TestDriver): void {
         await subscription.stop();
         const mine = received.filter((e) => e.streamId === streamId);
         expect(mine.map((e) => (e.data as { i: number }).i)).toEqual(Array.from({ length: 95 }, (_, i) => i));
-        for (let i = 1; i < received.length; i++) expect(store.comparePositions(received[i - 1].position, received[i].position)).toBe(-1);
+        for (let i = 1; i < received.length; i++)
+          expect(store.comparePositions(received[i - 1].position, received[i].position)).toBe(-1);
         // When full page k (1..9) is handed over, page k + 1 has already been asked for (without
         // the read-ahead only page k would have been).
         expect(readsAtDelivery.slice(0, 9)).toEqual(Array.from({ length: 9 }, (_, k) => k + 2));

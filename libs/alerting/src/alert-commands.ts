@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { fold } from '#domain';
-import { ConcurrencyError, type AppendResult, type EventStore } from '#event-store';
+import { retryLostRaces, type AppendResult, type EventStore } from '#event-store';
 import {
   alertDecider,
   alertStreamId,
@@ -28,8 +28,6 @@ export interface AlertCommandResult {
   append: AppendResult | null;
 }
 
-const MAX_ATTEMPTS = 10;
-
 export async function loadAlert(store: EventStore, alertId: string): Promise<{ state: AlertState; revision: number }> {
   const history = await store.readStream(alertStreamId(alertId));
   const events = history.filter(isAlertEvent) as unknown as AlertEvent[];
@@ -38,8 +36,8 @@ export async function loadAlert(store: EventStore, alertId: string): Promise<{ s
 
 /**
  * Load, decide, append with the expected revision; on a concurrency conflict, reload and decide
- * again. Two evaluators raising the same alert at once therefore record it once: the loser sees the
- * winner's AlertRaised on reload, and raising an open alert decides nothing.
+ * again, with backoff, up to a bound. Two evaluators raising the same alert at once therefore record
+ * it once: the loser sees the winner's AlertRaised on reload, and raising an open alert decides nothing.
  */
 export async function executeAlertCommand(
   store: EventStore,
@@ -48,26 +46,22 @@ export async function executeAlertCommand(
 ): Promise<AlertCommandResult> {
   const { alertId } = command.data;
   const streamId = alertStreamId(alertId);
-  for (let attempt = 1; ; attempt++) {
+  return retryLostRaces(streamId, async () => {
     const { state, revision } = await loadAlert(store, alertId);
     const events = alertDecider.decide(command, state);
     if (events.length === 0) return { alertId, events, state, append: null };
-    try {
-      const append = await store.append(
-        streamId,
-        events.map((event) => ({ type: event.type, occurredAt: event.occurredAt, data: event.data })),
-        {
-          expectedRevision: revision < 0 ? 'no-stream' : revision,
-          actor: context.actor,
-          correlationId: context.correlationId ?? randomUUID(),
-          causationId: context.causationId,
-        },
-      );
-      return { alertId, events, state: events.reduce(alertDecider.evolve, state), append };
-    } catch (error) {
-      if (!(error instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw error;
-    }
-  }
+    const append = await store.append(
+      streamId,
+      events.map((event) => ({ type: event.type, occurredAt: event.occurredAt, data: event.data })),
+      {
+        expectedRevision: revision < 0 ? 'no-stream' : revision,
+        actor: context.actor,
+        correlationId: context.correlationId ?? randomUUID(),
+        causationId: context.causationId,
+      },
+    );
+    return { alertId, events, state: events.reduce(alertDecider.evolve, state), append };
+  });
 }
 
 export interface AcknowledgeAlertInput {

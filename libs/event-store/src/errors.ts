@@ -63,7 +63,31 @@ export class DuplicateEventIdError extends Error {
 export class EventStoreUnavailableError extends Error {
   readonly code = 'event-store-unavailable';
   constructor(detail: string, options?: { cause?: unknown }) {
-    super(`The event store cannot be reached, so nothing was read or recorded; try again shortly. (${detail})`, options);
+    super(
+      `The event store cannot be reached, so nothing was read or recorded; try again shortly. (${detail})`,
+      options,
+    );
     this.name = 'EventStoreUnavailableError';
+  }
+}
+
+/**
+ * A write without a client-given expected revision kept losing the race for its stream to other
+ * writers, past the retry bound: nothing was written, and the client did nothing wrong, so this is
+ * not a conflict (409) but a busy stream (HTTP 503 with Retry-After).
+ */
+export class WriteContentionError extends Error {
+  readonly code = 'write-contention';
+  constructor(
+    readonly streamId: string,
+    readonly attempts: number,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `Stream ${streamId} is being changed by so many writers at once that this change lost ${attempts} times in a row; ` +
+        'nothing was recorded. Try again shortly.',
+      options,
+    );
+    this.name = 'WriteContentionError';
   }
 }

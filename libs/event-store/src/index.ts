@@ -1,5 +1,11 @@
 export * from './event-store.port.js';
 export * from './errors.js';
+export {
+  retryLostRaces,
+  fullJitterDelay,
+  DEFAULT_LOST_RACE_RETRY,
+  type LostRaceRetryPolicy,
+} from './lost-race-retry.js';
 export * from './sql-database.port.js';
 export { advisoryLockKey } from './advisory-lock-key.js';
 export { PgDatabase, type PgDatabaseOptions } from './pg-database.js';

@@ -40,7 +40,14 @@ const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?
 // Refused by the SQL adapter (jsonb cannot hold it); refused here too so both stores accept the same events.
 const JSON_NUL = /(?<!\\)(?:\\\\)*\\u0000/;
 
+// A lone UTF-16 surrogate is not Unicode text: jsonb refuses it (failing the statement) and a text
+// column stores U+FFFD instead, so the stored envelope no longer matches the hash made from it.
+// JSON.stringify writes a lone surrogate as a \uXXXX escape (a paired one as the character itself).
+const LONE_SURROGATE = /\p{Cs}/u;
+const JSON_LONE_SURROGATE = /(?<!\\)(?:\\\\)*\\ud[89a-f][0-9a-f]{2}/i;
+
 const hasNul = (text: string): boolean => text.includes('\u0000');
+const hasLoneSurrogate = (text: string): boolean => LONE_SURROGATE.test(text);
 
 function isRealDate(year: string, month: string, day: string): boolean {
   const d = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
@@ -80,6 +87,17 @@ export function prepareAppend(streamId: string, events: NewEvent[], options: App
     if (value !== undefined && value !== null && (typeof value !== 'string' || hasNul(value)))
       problems.push(`${name} must be a string`);
   }
+  for (const [name, value] of [
+    ['streamId', streamId],
+    ['actor', options?.actor],
+    ['correlationId', options?.correlationId],
+    ['causationId', options?.causationId],
+    ['idempotency key', options?.idempotency?.key],
+    ['idempotency fingerprint', options?.idempotency?.fingerprint],
+  ] as const) {
+    if (typeof value === 'string' && hasLoneSurrogate(value))
+      problems.push(`${name} must be well-formed Unicode text (it holds a lone surrogate)`);
+  }
   const idempotency = options?.idempotency ?? null;
   if (
     idempotency &&
@@ -94,6 +112,8 @@ export function prepareAppend(streamId: string, events: NewEvent[], options: App
     if (typeof eventId !== 'string' || !UUID.test(eventId)) problems.push(`${at}.eventId must be a UUID`);
     if (typeof event.type !== 'string' || event.type === '' || hasNul(event.type))
       problems.push(`${at}.type must be a non-empty string`);
+    else if (hasLoneSurrogate(event.type))
+      problems.push(`${at}.type must be well-formed Unicode text (it holds a lone surrogate)`);
     const schemaVersion = event.schemaVersion ?? 1;
     if (!Number.isSafeInteger(schemaVersion) || schemaVersion < 1 || schemaVersion > 2 ** 31 - 1) {
       problems.push(`${at}.schemaVersion must be a whole number ≥ 1`);
@@ -109,6 +129,8 @@ export function prepareAppend(streamId: string, events: NewEvent[], options: App
     }
     if (dataJson !== undefined && JSON_NUL.test(dataJson))
       problems.push(`${at}.data must not contain the NUL character`);
+    if (dataJson !== undefined && JSON_LONE_SURROGATE.test(dataJson))
+      problems.push(`${at}.data must be well-formed Unicode text (a string or key holds a lone surrogate)`);
     prepared.push({
       eventId: String(eventId).toLowerCase(),
       supplied: event.eventId !== undefined,

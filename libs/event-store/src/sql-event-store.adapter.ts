@@ -146,7 +146,6 @@ function toAppendResult(row: IdempotencyRow, replayed: boolean): AppendResult {
 
 const isRevision = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
 
-
 function expectationHolds(expected: ExpectedRevision, actual: number): boolean {
   if (expected === 'any') return true;
   if (expected === 'no-stream') return actual === -1;
@@ -227,11 +226,17 @@ export class SqlEventStore extends EventStore {
     );
     let events: StoredEvent[];
     if (rows.length === 0) events = [...cached];
-    else if (Number(rows[0].revision) === cached.length && Number(rows[rows.length - 1].revision) === cached.length + rows.length - 1) {
+    else if (
+      Number(rows[0].revision) === cached.length &&
+      Number(rows[rows.length - 1].revision) === cached.length + rows.length - 1
+    ) {
       events = cached.length === 0 ? rows.map(toStoredEvent) : [...cached, ...rows.map(toStoredEvent)];
     } else {
       this.forget(streamId);
-      const { rows: all } = await this.db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 ORDER BY revision`, [streamId]);
+      const { rows: all } = await this.db.query<EventRow>(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 ORDER BY revision`,
+        [streamId],
+      );
       return all.map(toStoredEvent);
     }
     this.remember(streamId, events);
@@ -372,13 +377,7 @@ export class SqlEventStore extends EventStore {
       await Promise.resolve();
       while (this.queue.length > 0) {
         const batch = this.takeBatch();
-        let outcomes: Outcome[];
-        try {
-          outcomes = await this.writeBatch(batch);
-        } catch (error) {
-          for (const append of batch) append.reject(error);
-          continue;
-        }
+        const outcomes = await this.writeIsolating(batch);
         outcomes.forEach((outcome, i) =>
           outcome.ok ? batch[i].resolve(outcome.result()) : batch[i].reject(outcome.error),
         );
@@ -388,6 +387,26 @@ export class SqlEventStore extends EventStore {
       // In the same synchronous step as the empty-queue check: an append queued from here on
       // sees no flusher and starts one.
       this.flushing = null;
+    }
+  }
+
+  /**
+   * The batch's outcomes, one per append. When the database refuses the batch as a whole (one
+   * append's data breaks a constraint, a trigger raises), nothing of it was written: the statement
+   * or transaction rolled back. So it is halved and each half written again, in queue order, until
+   * the append the database refuses stands alone and fails alone; the others commit once each, with
+   * the revisions, positions and chain links they would have had. A failure that says nothing about
+   * the rows (the connection lost: perhaps committed, perhaps not) fails the appends it carried.
+   */
+  private async writeIsolating(batch: PendingAppend[]): Promise<Outcome[]> {
+    try {
+      return await this.writeBatch(batch);
+    } catch (error) {
+      if (batch.length === 1 || !refusedByDatabase(error))
+        return batch.map(() => ({ ok: false, error: error as Error }));
+      const middle = Math.ceil(batch.length / 2);
+      const first = await this.writeIsolating(batch.slice(0, middle));
+      return [...first, ...(await this.writeIsolating(batch.slice(middle)))];
     }
   }
 
@@ -415,7 +434,9 @@ export class SqlEventStore extends EventStore {
   private async writeBatch(batch: PendingAppend[]): Promise<Outcome[]> {
     if (batch.reduce((sum, a) => sum + a.events.length, 0) > this.oneStatementMaxEvents) {
       return this.db.transaction(async (tx) => {
-        await tx.query(`SET TRANSACTION ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(${APPEND_LOCK_KEY})`);
+        await tx.query(
+          `SET TRANSACTION ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(${APPEND_LOCK_KEY})`,
+        );
         return this.writeLargeBatch(tx, batch);
       });
     }
@@ -635,6 +656,23 @@ export class SqlEventStore extends EventStore {
   }
 }
 
+/**
+ * SQLSTATE classes of a server that cannot take any statement now (connection, resources, shutdown,
+ * system or internal error): writing the halves of a batch again would fail them the same way.
+ */
+const NOT_ABOUT_THE_ROWS = new Set(['08', '53', '57', '58', 'XX']);
+
+/** The server refused the statement (so it rolled back), for a reason that may lie in one append's rows. */
+function refusedByDatabase(error: unknown): boolean {
+  const { code, severity } = (error ?? {}) as { code?: unknown; severity?: unknown };
+  return (
+    typeof severity === 'string' &&
+    typeof code === 'string' &&
+    code.length === 5 &&
+    !NOT_ABOUT_THE_ROWS.has(code.slice(0, 2))
+  );
+}
+
 /** SQLSTATE `event_store_append` raises when the session is not READ COMMITTED. */
 const NOT_READ_COMMITTED = 'ES001';
 
@@ -644,7 +682,6 @@ interface Accepted {
   positions: Position[];
   result(): AppendResult;
 }
-
 
 type AppendOutcome =
   | { streamId: string; next: number; first: string | null; last: string | null; replayed: boolean }

@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { Decider, DomainEvent } from '#domain';
-import { ConcurrencyError, EventStore, IdempotencyKeyReusedError, type AppendResult } from '#event-store';
+import {
+  ConcurrencyError,
+  EventStore,
+  IdempotencyKeyReusedError,
+  retryLostRaces,
+  type AppendResult,
+} from '#event-store';
 import { foldedStreamsOf, type FoldedStreams } from './folded-streams.js';
+import { streamWriteQueueOf, type StreamWriteQueue } from './stream-write-queue.js';
 
 /** Who is recording, and how the request asked to be handled. */
 export interface CommandContext {
@@ -32,9 +39,6 @@ const toWriteResult = (result: AppendResult, replayed = result.replayed): WriteR
   replayed,
 });
 
-/** Without a client-given expected revision, a lost race is retried on fresh state this many times. */
-const MAX_ATTEMPTS = 5;
-
 /**
  * The one way a command reaches the event store (docs/architecture.md, "The command path"): load the stream, fold it,
  * decide, append with the expected revision. Idempotency keys are checked before deciding, so a
@@ -43,9 +47,11 @@ const MAX_ATTEMPTS = 5;
 @Injectable()
 export class CommandRunner {
   private readonly folded: FoldedStreams;
+  private readonly queue: StreamWriteQueue;
 
   constructor(private readonly store: EventStore) {
     this.folded = foldedStreamsOf(store);
+    this.queue = streamWriteQueueOf(store);
   }
 
   async run<C, E extends DomainEvent, S>(
@@ -56,7 +62,15 @@ export class CommandRunner {
   ): Promise<WriteResult> {
     const earlier = await this.replay(context);
     if (earlier) return earlier;
+    return this.queue.run(streamId, () => this.write(streamId, decider, command, context));
+  }
 
+  private async write<C, E extends DomainEvent, S>(
+    streamId: string,
+    decider: Decider<C, E, S>,
+    command: C,
+    context: CommandContext,
+  ): Promise<WriteResult> {
     // Most creations (a decision, a draft) name a stream that does not exist yet: decide on the
     // initial state and append with `no-stream`, which the store refuses if the stream exists after
     // all. Saves reading a stream that is not there; any doubt falls back to the full path below.
@@ -65,7 +79,7 @@ export class CommandRunner {
       if (result) return result;
     }
 
-    for (let attempt = 1; ; attempt++) {
+    const attempt = async (): Promise<WriteResult> => {
       // The folded state by revision: only the events after the cached revision are read.
       const { state, revision: loadedRevision } = await this.folded.load(streamId, decider);
       let events: E[];
@@ -78,14 +92,11 @@ export class CommandRunner {
         throw error;
       }
       const wanted = context.expectedRevision ?? loadedRevision;
-      const expectedRevision = wanted < 0 ? 'no-stream' : wanted;
-      try {
-        return await this.append(streamId, events, expectedRevision, context);
-      } catch (error) {
-        const retry = error instanceof ConcurrencyError && context.expectedRevision === undefined && attempt < MAX_ATTEMPTS;
-        if (!retry) throw error;
-      }
-    }
+      return this.append(streamId, events, wanted < 0 ? 'no-stream' : wanted, context);
+    };
+    // The revision the client read is its claim to check (a stale one is its 409); without one, a
+    // lost race says only that someone wrote first: decide again on fresh state, with backoff.
+    return context.expectedRevision === undefined ? retryLostRaces(streamId, attempt) : attempt();
   }
 
   /** The write, if the stream did not exist; null when it does (or the command needs its history). */
@@ -133,7 +144,8 @@ export class CommandRunner {
     if (!context.idempotency) return null;
     const earlier = await this.store.findIdempotentResult(context.idempotency.key);
     if (!earlier) return null;
-    if (earlier.fingerprint !== context.idempotency.fingerprint) throw new IdempotencyKeyReusedError(context.idempotency.key);
+    if (earlier.fingerprint !== context.idempotency.fingerprint)
+      throw new IdempotencyKeyReusedError(context.idempotency.key);
     return toWriteResult(earlier, true);
   }
 }

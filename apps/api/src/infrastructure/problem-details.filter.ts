@@ -8,6 +8,7 @@ import {
   IdempotencyKeyReusedError,
   InvalidAppendError,
   InvalidPositionError,
+  WriteContentionError,
 } from '#event-store';
 import { ProjectionLagError } from '#projections';
 import { AccessDeniedError, AuthenticationError, TokenVerificationUnavailableError } from '../auth/auth-errors.js';
@@ -102,7 +103,7 @@ export function toProblem(error: unknown): Problem {
       code: error.code,
     };
   }
-  if (error instanceof EventStoreUnavailableError) {
+  if (error instanceof EventStoreUnavailableError || error instanceof WriteContentionError) {
     return { type: problemType(error.code), title: TITLES[503] as string, status: 503, detail: error.message, code: error.code };
   }
   if (error instanceof ProjectionLagError) {
