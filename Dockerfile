@@ -4,7 +4,7 @@
 # non-root user. No dependency needs an install script (npm 11 would block one anyway), so both
 # stages install with --ignore-scripts: what runs in the image is what the lockfile pins.
 
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
@@ -15,7 +15,7 @@ COPY infra ./infra
 # The API and worker, then the web page (apps/web, served by the API at / from dist/web).
 RUN npm run build && npm run build:web
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     PORT=3000 \
     DATA_DIR=/app/data
