@@ -4,7 +4,6 @@ import {
   ArrayMinSize,
   IsArray,
   IsIn,
-  IsNumber,
   IsOptional,
   IsString,
   Length,
@@ -12,7 +11,7 @@ import {
   Min,
   Matches,
 } from 'class-validator';
-import { IsCalendarDate, IsEntityId, IsOccurredAt, IsSlug, WriteRequest } from '../commands/validators.js';
+import { IsAmountGbp, IsCalendarDate, IsEntityId, IsOccurredAt, IsSlug, WriteRequest } from '../commands/validators.js';
 
 import { DELIVERY_MODELS, LEGAL_BASES, SAVINGS_KINDS, type DeliveryModel, type LegalBasis, type SavingsKind } from '#domain';
 
@@ -132,7 +131,7 @@ export class SavingsRequest extends WriteRequest {
   kind!: SavingsKind;
 
   @ApiProperty({ example: 8500000, description: 'Pounds sterling, at most two decimal places.' })
-  @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false })
+  @IsAmountGbp()
   @Min(0)
   @Max(100_000_000_000)
   amountGbp!: number;
