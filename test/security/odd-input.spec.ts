@@ -133,6 +133,14 @@ const CASES: Case[] = [
     'amountGbp',
     'isAmountGbp',
   ),
+  post(
+    'a savings financial year ending in year 10000',
+    '/agreements/odd/savings',
+    '{"financialYear":"9999-00","kind":"forecast","amountGbp":1}',
+    'financialYear',
+    'isFinancialYear',
+  ),
+  get('financialYear=0000-01 on savings', '/savings?financialYear=0000-01', 'financialYear', 'isFinancialYear'),
   get(
     'a fromRevision of 99999999999999999999',
     '/streams/agreement-odd/events?fromRevision=99999999999999999999',

@@ -9,9 +9,9 @@ import {
   Length,
   Max,
   Min,
-  Matches,
 } from 'class-validator';
 import { IsAmountGbp, IsCalendarDate, IsEntityId, IsOccurredAt, IsSlug, WriteRequest } from '../commands/validators.js';
+import { IsFinancialYear } from '../queries/query-validators.js';
 
 import { DELIVERY_MODELS, LEGAL_BASES, SAVINGS_KINDS, type DeliveryModel, type LegalBasis, type SavingsKind } from '#domain';
 
@@ -123,7 +123,7 @@ export class TerminationRequest extends WriteRequest {
 
 export class SavingsRequest extends WriteRequest {
   @ApiProperty({ example: '2015-16', description: 'UK financial year, April to March.' })
-  @Matches(/^\d{4}-\d{2}$/, { message: 'financialYear must look like 2015-16.' })
+  @IsFinancialYear()
   financialYear!: string;
 
   @ApiProperty({ enum: SAVINGS_KINDS })
