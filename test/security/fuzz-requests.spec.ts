@@ -264,6 +264,7 @@ const invalidFor = (kind: Kind): fc.Arbitrary<unknown> => {
         fc.integer(),
         loneSurrogate,
         nul,
+        fc.constantFrom('9999-00', '0000-01', '2015-99', '2015-2016'),
         fc.string().filter((s) => !['other', 's22A', 'joint-unit', '2015-16', 'forecast'].includes(s)),
       );
     case 'slugs':
@@ -409,6 +410,8 @@ const hostileQueryText = fc.oneof(
     '\u001b[31m',
     'é',
     'ffffffffffffffff/ffffffffffffffff',
+    '9999-00',
+    '0000-01',
     ...OUT_OF_RANGE_DATES,
     ...LONE_SURROGATES,
   ),
@@ -640,13 +643,18 @@ const attempt: fc.Arbitrary<Attempt> = fc.oneof(
         fc.constantFrom(...WRITES.filter((e) => PATH_IDS.test(e.path) || references(e).length > 0)),
         reservedName,
         fc.boolean(),
+        fc.nat(),
       )
-      .map(([e, name, inPath]): Attempt => {
+      .map(([e, name, inPath, which]): Attempt => {
         const body = validBody(e);
         const refs = references(e);
-        if ((inPath || refs.length === 0) && PATH_IDS.test(e.path))
-          return { ...post(e, JSON.stringify(body)), expect: 'reserved', path: e.path.replace(PATH_IDS, name) };
-        const field = refs[name.length % refs.length]!;
+        const ids = e.path.match(new RegExp(PATH_IDS, 'g')) ?? [];
+        if ((inPath || refs.length === 0) && ids.length > 0) {
+          // One of the path's ids (a board's or its meeting's), the others left as they are.
+          const path = e.path.replace(ids[which % ids.length]!, name);
+          return { ...post(e, JSON.stringify(body)), expect: 'reserved', path };
+        }
+        const field = refs[which % refs.length]!;
         body[field] = Array.isArray(body[field]) ? [name, ...(body[field] as unknown[]).slice(1)] : name;
         return { ...post(e, JSON.stringify(body)), expect: 'reserved' };
       }),
