@@ -1,6 +1,6 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestExpressApplication, NestExpressBodyParserOptionsFor } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
@@ -8,6 +8,7 @@ import type { DestinationStream } from 'pino';
 import { ConfigurationError, type AppConfig } from '#config';
 import { AppModule } from './app.module.js';
 import type { Clock } from './infrastructure/clock.js';
+import { verifyJsonBody } from './infrastructure/json-body.js';
 import { LoggingModule } from './infrastructure/logging.module.js';
 import { EVENT_STORE_DECORATOR, type EventStoreDecorator } from './infrastructure/persistence.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
@@ -60,8 +61,14 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     bodyParser: false,
   });
   if (!quiet) app.useLogger(app.get(Logger));
-  // Facts are small; a large body is a mistake or an attack.
-  app.useBodyParser('json', { limit: '100kb' });
+  // Facts are small; a large or deeply nested body is a mistake or an attack. Nest leaves `verify`
+  // out of the options' type because it sets it itself for `rawBody: true`, which this app never
+  // asks for; otherwise it hands the options to body-parser as they are.
+  const jsonOptions: NestExpressBodyParserOptionsFor<'json'> & { verify: typeof verifyJsonBody } = {
+    limit: '100kb',
+    verify: verifyJsonBody,
+  };
+  app.useBodyParser('json', jsonOptions);
   app.disable('x-powered-by');
   // Helmet's defaults, except upgrade-insecure-requests: a police intranet may serve the page over
   // plain http on a private host name (TLS usually ends at a proxy), where that directive would make

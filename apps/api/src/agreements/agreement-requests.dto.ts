@@ -4,15 +4,14 @@ import {
   ArrayMinSize,
   IsArray,
   IsIn,
-  IsNumber,
   IsOptional,
   IsString,
   Length,
   Max,
   Min,
-  Matches,
 } from 'class-validator';
-import { IsCalendarDate, IsEntityId, IsOccurredAt, IsSlug, WriteRequest } from '../commands/validators.js';
+import { IsAmountGbp, IsCalendarDate, IsEntityId, IsOccurredAt, IsSlug, WriteRequest } from '../commands/validators.js';
+import { IsFinancialYear } from '../queries/query-validators.js';
 
 import { DELIVERY_MODELS, LEGAL_BASES, SAVINGS_KINDS, type DeliveryModel, type LegalBasis, type SavingsKind } from '#domain';
 
@@ -124,7 +123,7 @@ export class TerminationRequest extends WriteRequest {
 
 export class SavingsRequest extends WriteRequest {
   @ApiProperty({ example: '2015-16', description: 'UK financial year, April to March.' })
-  @Matches(/^\d{4}-\d{2}$/, { message: 'financialYear must look like 2015-16.' })
+  @IsFinancialYear()
   financialYear!: string;
 
   @ApiProperty({ enum: SAVINGS_KINDS })
@@ -132,7 +131,7 @@ export class SavingsRequest extends WriteRequest {
   kind!: SavingsKind;
 
   @ApiProperty({ example: 8500000, description: 'Pounds sterling, at most two decimal places.' })
-  @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false })
+  @IsAmountGbp()
   @Min(0)
   @Max(100_000_000_000)
   amountGbp!: number;

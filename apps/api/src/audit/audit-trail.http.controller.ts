@@ -3,16 +3,18 @@ import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags 
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { EventStore, type StoredEvent } from '#event-store';
+import { MAX_REVISION } from '../commands/validators.js';
 import { IsEventPosition, parseQueryPosition } from '../queries/query-validators.js';
 
 const STREAM_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$/;
 
 export class StreamEventsQuery {
-  @ApiPropertyOptional({ description: 'First revision to return (0-based).', minimum: 0 })
+  @ApiPropertyOptional({ description: 'First revision to return (0-based).', minimum: 0, maximum: MAX_REVISION })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(MAX_REVISION)
   fromRevision?: number;
 
   @ApiPropertyOptional({ description: 'At most this many events (1–1000, default 100).', minimum: 1, maximum: 1000 })

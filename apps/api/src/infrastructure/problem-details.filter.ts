@@ -12,6 +12,7 @@ import {
 } from '#event-store';
 import { ProjectionLagError } from '#projections';
 import { AccessDeniedError, AuthenticationError, TokenVerificationUnavailableError } from '../auth/auth-errors.js';
+import { JsonBodyError } from './json-body.js';
 import { problemType, RequestValidationError, type Problem } from './problem.js';
 
 const DOMAIN_STATUS = {
@@ -35,6 +36,11 @@ const TITLES: Record<number, string> = {
   500: 'Internal server error',
   501: 'Not implemented',
   503: 'Service unavailable',
+};
+
+const PARSER_DETAILS: Record<string, string> = {
+  'entity.parse.failed': 'The request body is not valid JSON.',
+  'entity.too.large': 'The request body is larger than this service accepts.',
 };
 
 /** Maps every error to RFC 9457 problem+json, in this one place (docs/architecture.md, "Errors with stable codes"). */
@@ -117,6 +123,22 @@ export function toProblem(error: unknown): Problem {
       lag: error.lagging,
     };
   }
+  const parserError = bodyParserErrorOf(error);
+  if (parserError) {
+    const { status, type } = parserError;
+    const code = type.replace(/\./g, '-');
+    const detail =
+      PARSER_DETAILS[type] ??
+      (parserError instanceof JsonBodyError ? parserError.message : 'The request body could not be read.');
+    return {
+      type: problemType(code),
+      title: TITLES[status] ?? 'Error',
+      status,
+      detail,
+      code,
+      ...(status < 500 ? { errors: [{ field: 'body', rule: code, message: detail }] } : {}),
+    };
+  }
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const body = error.getResponse();
@@ -135,17 +157,17 @@ export function toProblem(error: unknown): Problem {
     }
     return { type: problemType(code), title: TITLES[status] ?? 'Error', status, detail, code };
   }
-  // Errors thrown by Express' body parser carry an HTTP status and a machine type.
-  const parserError = error as { status?: number; type?: string; message?: string };
-  if (typeof parserError.status === 'number' && typeof parserError.type === 'string') {
-    const status = parserError.status;
-    const detail =
-      parserError.type === 'entity.parse.failed'
-        ? 'The request body is not valid JSON.'
-        : parserError.type === 'entity.too.large'
-          ? 'The request body is larger than this service accepts.'
-          : 'The request body could not be read.';
-    return { type: problemType(parserError.type.replace(/\./g, '-')), title: TITLES[status] ?? 'Error', status, detail, code: parserError.type.replace(/\./g, '-') };
+  // A value past what a built-in accepts (an invalid Date, a stack overflow on nesting): the
+  // request's doing, refused before anything was written. The validators should have said which
+  // field; the warning shows which one they missed.
+  if (error instanceof RangeError) {
+    return {
+      type: problemType('out-of-range'),
+      title: TITLES[400] as string,
+      status: 400,
+      detail: 'A value in the request is outside the range this service can handle.',
+      code: 'out-of-range',
+    };
   }
   return {
     type: problemType('internal-error'),
@@ -154,6 +176,19 @@ export function toProblem(error: unknown): Problem {
     detail: 'Something went wrong on our side. Nothing was recorded; the error was logged.',
     code: 'internal-error',
   };
+}
+
+/**
+ * An error of Express' body parser (or of its verify hook, json-body.ts): it carries an HTTP status
+ * and a machine type. Nest hands a 4xx one over wrapped in an HttpException, as its cause.
+ */
+function bodyParserErrorOf(error: unknown): (Error & { status: number; type: string }) | null {
+  const candidate = error instanceof HttpException ? error.cause : error;
+  if (!(candidate instanceof Error)) return null;
+  const { status, type } = candidate as { status?: unknown; type?: unknown };
+  return typeof status === 'number' && typeof type === 'string'
+    ? (candidate as Error & { status: number; type: string })
+    : null;
 }
 
 /** The body @nestjs/terminus answers an unhealthy check with: `{ status: 'error', info, error, details }`. */
@@ -172,6 +207,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const problem = toProblem(error);
     if (problem.status >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    else if (problem.code === 'out-of-range')
+      this.logger.warn(`A RangeError no validator caught: ${(error as RangeError).stack ?? String(error)}`);
     const response = host.switchToHttp().getResponse<Response>();
     if (problem.status === 503) response.setHeader('Retry-After', '1');
     if (error instanceof AuthenticationError) response.setHeader('WWW-Authenticate', bearerChallenge(error));

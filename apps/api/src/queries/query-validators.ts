@@ -3,14 +3,26 @@ import { parseFinancialYear } from '#domain';
 import { InvalidPositionError, type EventStore, type Position } from '#event-store';
 import { RequestValidationError } from '../infrastructure/problem.js';
 
-/** A financial year such as `2015-16` (April 2015 to March 2016). */
+/**
+ * A financial year such as `2015-16` (April 2015 to March 2016), within the years dates may take
+ * (0001-02 to 9998-99): 0000-01 would start in a year PostgreSQL does not have, 9999-00 end in 10000.
+ */
+export const isFinancialYear = (value: unknown): boolean => {
+  const span = parseFinancialYear(value);
+  return span !== null && !span.start.startsWith('0000') && !span.end.startsWith('10000');
+};
+
 export const IsFinancialYear = (options?: ValidationOptions) =>
   ValidateBy(
     {
       name: 'isFinancialYear',
       validator: {
-        validate: (value: unknown) => typeof value === 'string' && parseFinancialYear(value) !== null,
-        defaultMessage: buildMessage((each) => `${each}$property must be a financial year such as 2015-16 (April to March).`, options),
+        validate: isFinancialYear,
+        defaultMessage: buildMessage(
+          (each) =>
+            `${each}$property must be a financial year such as 2015-16 (April to March), from 0001-02 to 9998-99.`,
+          options,
+        ),
       },
     },
     options,
