@@ -2,7 +2,7 @@ import { Injectable, Module, type DynamicModule } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { AlertingModule, AlertingStatus, alertsProjection } from '#alerting';
 import type { AppConfig } from '#config';
-import { MessagingModule, messagingOptionsFromConfig, RelayHealthIndicator } from '#messaging';
+import { CheckpointsModule, MessagingModule, messagingOptionsFromConfig, RelayHealthIndicator } from '#messaging';
 import { ProjectionsModule, ProjectionStatus, READ_MODEL_PROJECTIONS, type ProjectionHealth } from '#projections';
 import { HealthContributor, HealthContributors } from './health/health.http.controller.js';
 import { Clock } from './infrastructure/clock.js';
@@ -66,7 +66,7 @@ class KafkaHealth extends HealthContributor {
 
 /**
  * The background work over the event log: projections into read models, the compliance evaluator
- * (clock tick + event trigger) and the Kafka relay. With `run: false` (WORKERS=off, beside a
+ * (clock tick + event trigger), the Kafka relay and the signed checkpoints of the hash chain. With `run: false` (WORKERS=off, beside a
  * separate apps/worker) this process still provides their status and queries but runs none of them.
  */
 @Module({})
@@ -79,9 +79,10 @@ export class BackgroundModule {
         ProjectionsModule.forRoot({ projections: ALL_PROJECTIONS, run }),
         AlertingModule.forRoot({ complianceTickMs: config.complianceTickMs, run, clock: Clock }),
         MessagingModule.forRoot({ ...messagingOptionsFromConfig(config), ...(run ? {} : { brokers: [] }) }),
+        CheckpointsModule.forRoot({ config: config.checkpoints, brokers: config.kafkaBrokers, run: run && config.eventStore === 'sql' }),
       ],
       providers: [ProjectionsHealth, AlertingHealth, KafkaHealth],
-      exports: [ProjectionsModule, AlertingModule, MessagingModule],
+      exports: [ProjectionsModule, AlertingModule, MessagingModule, CheckpointsModule],
     };
   }
 }

@@ -1,7 +1,25 @@
-import { Controller, Get, Inject, NotImplementedException } from '@nestjs/common';
-import { ApiNotImplementedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Inject, NotFoundException, NotImplementedException } from '@nestjs/common';
+import {
+  ApiNotFoundResponse,
+  ApiNotImplementedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { AppConfig } from '#config';
-import { CHAIN_KEPT_BY_SQL_ONLY, SqlDatabase, verifyLog } from '#event-store';
+import {
+  CHAIN_KEPT_BY_SQL_ONLY,
+  checkpointSignatureValid,
+  latestCheckpoint,
+  RECEIPT_FORMAT,
+  SqlDatabase,
+  toReceipt,
+  verifyLog,
+  type CheckpointReceipt,
+} from '#event-store';
+import { CheckpointKeys } from '#messaging';
 import { APP_CONFIG } from '../infrastructure/config.module.js';
 
 export class IntegrityReportDto {
@@ -27,6 +45,19 @@ export class IntegrityReportDto {
   eventsVerified?: number;
 }
 
+export class CheckpointReceiptDto implements CheckpointReceipt {
+  @ApiProperty({ enum: [RECEIPT_FORMAT] }) format!: typeof RECEIPT_FORMAT;
+  @ApiProperty({ enum: [1] }) v!: 1;
+  @ApiProperty({ description: 'Log position of the signed head.' }) position!: string;
+  @ApiProperty({ description: 'Hash of the event at that position.' }) headHash!: string;
+  @ApiProperty({ description: 'When the service signed it (ISO 8601 UTC).' }) signedAt!: string;
+  @ApiProperty({ description: 'SHA-256 (hex) of the public key (SPKI DER) that verifies the signature.' }) keyId!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'The checkpoint before this one.' }) previousPosition!: string | null;
+  @ApiProperty({ description: 'SHA-256 of the position and hash of every event since the previous checkpoint.' }) entriesDigest!: string;
+  @ApiProperty({ description: 'Ed25519 signature (base64) of the canonical JSON of the fields above (docs/integrity.md).' }) signature!: string;
+  @ApiProperty({ description: 'The public key (SPKI PEM), for convenience: verify with the copy you trust.' }) publicKey!: string;
+}
+
 /**
  * Tamper evidence for auditors: walks the hash chain of the whole log and reports (200 either way)
  * that it is intact, or the first position where it breaks.
@@ -37,7 +68,30 @@ export class IntegrityController {
   constructor(
     private readonly db: SqlDatabase,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly keys: CheckpointKeys,
   ) {}
+
+  @Get('checkpoint')
+  @ApiOperation({
+    summary: 'The latest signed checkpoint of the hash chain, as a receipt to keep: `cli verify --receipt` later proves the log still holds it.',
+  })
+  @ApiOkResponse({ type: CheckpointReceiptDto })
+  @ApiNotFoundResponse({ description: 'Nothing signed yet, or no checkpoint key is configured.' })
+  @ApiNotImplementedResponse({ description: 'Events are kept in KurrentDB (EVENT_STORE=kurrentdb), which has no hash chain.' })
+  async checkpoint(): Promise<CheckpointReceiptDto> {
+    if (this.config.eventStore !== 'sql') throw new NotImplementedException(CHAIN_KEPT_BY_SQL_ONLY);
+    const signer = this.keys.signer;
+    if (!signer) throw new NotFoundException('No checkpoint key is configured (CHECKPOINT_KEY_FILE or CHECKPOINT_PRIVATE_KEY), so nothing is signed.');
+    const latest = await latestCheckpoint(this.db);
+    if (!latest) throw new NotFoundException('No checkpoint has been signed yet: the service signs one shortly after the first events.');
+    // A row anyone with database access could have written is never handed out as a receipt.
+    if (!checkpointSignatureValid(latest, signer.publicKey)) {
+      throw new NotFoundException(
+        `The latest checkpoint in the database (position ${latest.position}) does not verify with key ${signer.keyId}: run cli verify.`,
+      );
+    }
+    return toReceipt(latest, signer.publicKey);
+  }
 
   @Get()
   @ApiOperation({ summary: 'Verify the hash chain of the event log (auditors); names the first broken position.' })
