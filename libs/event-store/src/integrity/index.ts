@@ -7,7 +7,7 @@ export const CHAIN_KEPT_BY_SQL_ONLY =
 
 export { canonicalJson } from './canonical-json.js';
 export { EVENT_HASH_VERSION, GENESIS_HASH, hashEvent, isHash } from './event-hash.js';
-export { readChainHead, type ChainHead, type HashedEvent } from './chain-rows.js';
+export { readChainHead, readChainPage, type ChainHead, type ChainRow, type HashedEvent } from './chain-rows.js';
 export {
   ChainVerifier,
   checkOwnHash,
