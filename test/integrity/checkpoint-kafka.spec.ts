@@ -32,7 +32,11 @@ beforeAll(async () => {
   database = await pgliteDriver.create();
   await migrateEventStore(database.db);
   store = new SqlEventStore(database.db);
-  publisher = new KafkajsEventPublisher({ brokers: kafka?.brokers ?? ['127.0.0.1:1'], logLevel: 'nothing', retries: 10 });
+  publisher = new KafkajsEventPublisher({
+    brokers: kafka?.brokers ?? ['127.0.0.1:1'],
+    logLevel: 'nothing',
+    retries: 10,
+  });
 });
 afterAll(async () => {
   await publisher?.close();
@@ -55,10 +59,14 @@ kafkaTest(
     for (let round = 0; round < 3; round++) {
       await Promise.all(
         Array.from({ length: 4 }, (_, i) =>
-          store.append(`board-${randomUUID()}`, [{ type: 'BoardMeetingHeld', occurredAt: '2016-01-01', data: { round, i } }], {
-            expectedRevision: 'no-stream',
-            actor: 'officer',
-          }),
+          store.append(
+            `board-${randomUUID()}`,
+            [{ type: 'BoardMeetingHeld', occurredAt: '2016-01-01', data: { round, i } }],
+            {
+              expectedRevision: 'no-stream',
+              actor: 'officer',
+            },
+          ),
         ),
       );
       await checkpointer.runOnce();

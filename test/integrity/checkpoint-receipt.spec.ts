@@ -1,0 +1,71 @@
+// GET /integrity/checkpoint through the whole app on the embedded default: the key generated beside
+// the data, a checkpoint signed by the background checkpointer, the receipt and the anchor file.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import {
+  EventStore,
+  checkpointSignatureValid,
+  keyIdOf,
+  parseReceipt,
+  readAnchorFile,
+  readPublicKey,
+  SqlDatabase,
+} from '#event-store';
+import { CheckpointLifecycle } from '#messaging';
+import { startApi, type ApiHarness } from '../api/api-harness.js';
+
+let api: ApiHarness;
+
+beforeAll(async () => {
+  api = await startApi();
+}, 60_000);
+afterAll(async () => {
+  await api?.close();
+});
+
+test('needs a token like every audit route', async () => {
+  expect((await api.http.get('/integrity/checkpoint')).status).toBe(401);
+});
+
+test('before anything is signed: 404 problem saying so', async () => {
+  const response = await api.admin.get('/integrity/checkpoint');
+  expect(response.status).toBe(404);
+  expect(response.body).toMatchObject({
+    code: 'not-found',
+    detail: expect.stringMatching(/No checkpoint has been signed yet/),
+  });
+});
+
+test('the latest signed checkpoint as a receipt that verifies with the key generated beside the data, also in the anchor file', async () => {
+  const store = api.app.get(EventStore);
+  await store.append(
+    'board-hants-tvp',
+    [{ type: 'BoardMeetingScheduled', occurredAt: '2015-11-12', data: { meetingId: 'm-1' } }],
+    {
+      expectedRevision: 'no-stream',
+      actor: 'officer',
+    },
+  );
+  // The background loop signs on its own schedule; one pass here makes it now (the advisory lock keeps the two apart).
+  await api.app.get(CheckpointLifecycle).checkpointer!.runOnce();
+
+  const response = await api.admin.get('/integrity/checkpoint');
+  expect(response.status).toBe(200);
+  const receipt = parseReceipt(JSON.stringify(response.body));
+  if (typeof receipt === 'string') throw new Error(receipt);
+  expect(receipt).toMatchObject({ position: '1', previousPosition: null });
+  const publicKey = readPublicKey(await readFile(join(api.dataDir, 'checkpoint-key.pem.pub'), 'utf8'));
+  expect(receipt.keyId).toBe(keyIdOf(publicKey));
+  expect(checkpointSignatureValid(receipt, publicKey)).toBe(true);
+  const { rows } = await api.app.get(SqlDatabase).query<{ hash: string }>('SELECT hash FROM events WHERE position = 1');
+  expect(receipt.headHash).toBe(rows[0].hash);
+  expect((await readAnchorFile(join(api.dataDir, 'checkpoints.ndjson'))).map((r) => r.position)).toEqual(['1']);
+});
+
+test('a latest checkpoint row that does not verify is never handed out as a receipt', async () => {
+  await api.app.get(SqlDatabase).query(`UPDATE integrity_checkpoints SET head_hash = repeat('b', 64)`);
+  const response = await api.admin.get('/integrity/checkpoint');
+  expect(response.status).toBe(404);
+  expect(response.body.detail).toMatch(/does not verify with key/);
+});
