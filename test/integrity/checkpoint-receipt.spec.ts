@@ -6,9 +6,11 @@ import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import {
   EventStore,
   checkpointSignatureValid,
+  hashEvent,
   keyIdOf,
   parseReceipt,
   readAnchorFile,
+  readChainPage,
   readPublicKey,
   SqlDatabase,
 } from '#event-store';
@@ -61,6 +63,28 @@ test('the latest signed checkpoint as a receipt that verifies with the key gener
   const { rows } = await api.app.get(SqlDatabase).query<{ hash: string }>('SELECT hash FROM events WHERE position = 1');
   expect(receipt.headHash).toBe(rows[0].hash);
   expect((await readAnchorFile(join(api.dataDir, 'checkpoints.ndjson'))).map((r) => r.position)).toEqual(['1']);
+  expect((await api.admin.get('/integrity')).body).toMatchObject({
+    ok: true,
+    events: 1,
+    checkpoints: 1,
+    signedThrough: '1',
+  });
+});
+
+test('GET /integrity checks the signed checkpoints too: an edit with the chain recomputed is named at its position', async () => {
+  const db = api.app.get(SqlDatabase);
+  const [row] = await readChainPage(db, '0', '1', 1);
+  const edited = { ...row, data: { meetingId: 'm-2' } };
+  await db.query('UPDATE events SET data = $1, hash = $2 WHERE position = 1', [
+    JSON.stringify(edited.data),
+    hashEvent(edited, row.prevHash!),
+  ]);
+  expect((await api.admin.get('/integrity')).body).toMatchObject({
+    ok: false,
+    brokenAt: '1',
+    reason: 'rewritten',
+    checkpoints: 1,
+  });
 });
 
 test('a latest checkpoint row that does not verify is never handed out as a receipt', async () => {

@@ -17,6 +17,7 @@ import {
   SqlDatabase,
   toReceipt,
   verifyLog,
+  verifyLogWithCheckpoints,
   type CheckpointReceipt,
 } from '#event-store';
 import { CheckpointKeys } from '#messaging';
@@ -34,8 +35,23 @@ export class IntegrityReportDto {
   @ApiPropertyOptional({ nullable: true, type: String, description: 'First position where the chain breaks.' })
   brokenAt?: string | null;
   @ApiPropertyOptional({
-    enum: ['hash-mismatch', 'broken-link', 'missing-hash', 'out-of-order'],
-    description: 'hash-mismatch: the event was edited or moved; broken-link: an event before it was deleted or inserted; missing-hash: written around the store.',
+    enum: [
+      'hash-mismatch',
+      'broken-link',
+      'missing-hash',
+      'out-of-order',
+      'bad-checkpoint',
+      'conflicting-checkpoints',
+      'missing-checkpoint',
+      'rewritten',
+      'missing-event',
+      'unsigned-event',
+      'truncated',
+    ],
+    description:
+      'hash-mismatch: the event was edited or moved; broken-link: an event before it was deleted or inserted; missing-hash: written around the store; ' +
+      'rewritten, missing-event, unsigned-event, truncated: the log differs from what a signed checkpoint signed (edited with the chain recomputed, ' +
+      'deleted and relinked, inserted, cut off); bad-, missing-, conflicting-checkpoints: the checkpoints themselves were tampered with (docs/integrity.md).',
   })
   reason?: string;
   @ApiPropertyOptional() detail?: string;
@@ -43,6 +59,10 @@ export class IntegrityReportDto {
   @ApiPropertyOptional({ nullable: true, type: String }) actual?: string | null;
   @ApiPropertyOptional({ description: 'Events verified before the break.' })
   eventsVerified?: number;
+  @ApiPropertyOptional({ description: 'Signed checkpoints verified with the service key (absent when no key is configured).' })
+  checkpoints?: number;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'The last signed position; later events are protected by the chain alone.' })
+  signedThrough?: string | null;
 }
 
 export class CheckpointReceiptDto implements CheckpointReceipt {
@@ -59,8 +79,9 @@ export class CheckpointReceiptDto implements CheckpointReceipt {
 }
 
 /**
- * Tamper evidence for auditors: walks the hash chain of the whole log and reports (200 either way)
- * that it is intact, or the first position where it breaks.
+ * Tamper evidence for auditors: walks the hash chain of the whole log, and with the service's key
+ * its signed checkpoints, and reports (200 either way) that it is intact, or the first position
+ * where it breaks.
  */
 @ApiTags('audit trail')
 @Controller('integrity')
@@ -99,9 +120,12 @@ export class IntegrityController {
   @ApiNotImplementedResponse({ description: 'Events are kept in KurrentDB (EVENT_STORE=kurrentdb), which has no hash chain.' })
   async check(): Promise<IntegrityReportDto> {
     if (this.config.eventStore !== 'sql') throw new NotImplementedException(CHAIN_KEPT_BY_SQL_ONLY);
-    const result = await verifyLog(this.db);
+    const signer = this.keys.signer;
+    const checked = signer ? await verifyLogWithCheckpoints(this.db, { publicKey: signer.publicKey }) : null;
+    const result = checked ?? (await verifyLog(this.db));
+    const signed = checked ? { checkpoints: checked.checkpoints, signedThrough: checked.signedThrough } : {};
     if (result.ok) {
-      return { ok: true, events: result.events, headPosition: result.headPosition, headHash: result.headHash };
+      return { ok: true, events: result.events, headPosition: result.headPosition, headHash: result.headHash, ...signed };
     }
     return {
       ok: false,
@@ -111,6 +135,7 @@ export class IntegrityController {
       expected: result.expected,
       actual: result.actual,
       eventsVerified: result.events,
+      ...signed,
     };
   }
 }
