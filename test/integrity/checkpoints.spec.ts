@@ -239,6 +239,20 @@ describe('the checkpointer', () => {
     });
   });
 
+  test('an anchor file configured later receives every checkpoint from the first', async () => {
+    await append(4);
+    await checkpointer.runOnce();
+    await append(10);
+    await checkpointer.runOnce();
+    const later = join(dir, `anchor-later-${randomUUID()}.ndjson`);
+    await new Checkpointer(database.db, signer, {
+      everyEvents: 10,
+      intervalMs: 60_000,
+      anchors: [new FileCheckpointAnchor(later)],
+    }).anchor();
+    expect((await readAnchorFile(later)).map((r) => r.position)).toEqual(['4', '14']);
+  });
+
   test('a checkpoint signed while its anchor cannot be written reaches the anchor later, once, in order', async () => {
     await mkdir(anchorFile); // a directory where the file should be: appends fail
     await append(2);

@@ -1,5 +1,5 @@
 import { mkdir, open } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { SqlDatabase, SqlExecutor } from '../../sql-database.port.js';
 import { readChainPage } from '../chain-rows.js';
 import { GENESIS_HASH } from '../event-hash.js';
@@ -40,9 +40,11 @@ export abstract class CheckpointAnchor {
  * the duplicate (same position, same signature).
  */
 export class FileCheckpointAnchor extends CheckpointAnchor {
-  readonly name = 'file';
+  readonly name: string;
   constructor(readonly path: string) {
     super();
+    // Named by its path: a file configured anew receives every checkpoint from the first.
+    this.name = `file:${resolve(path)}`;
   }
 
   async publish(records: readonly CheckpointRecord[]): Promise<void> {
