@@ -50,7 +50,7 @@ test('the latest signed checkpoint as a receipt that verifies with the key gener
     },
   );
   // The background loop signs on its own schedule; one pass here makes it now (the advisory lock keeps the two apart).
-  await api.app.get(CheckpointLifecycle).checkpointer!.runOnce();
+  await expect(api.app.get(CheckpointLifecycle).pass()).resolves.toBe(true);
 
   const response = await api.admin.get('/integrity/checkpoint');
   expect(response.status).toBe(200);
@@ -92,4 +92,16 @@ test('a latest checkpoint row that does not verify is never handed out as a rece
   const response = await api.admin.get('/integrity/checkpoint');
   expect(response.status).toBe(404);
   expect(response.body.detail).toMatch(/does not verify with key/);
+});
+
+test('a checkpointer that refuses to sign on (the last checkpoint no longer verifies) takes /health down with its code', async () => {
+  await expect(api.app.get(CheckpointLifecycle).pass()).resolves.toBe(false);
+  const health = await api.http.get('/health');
+  expect(health.status).toBe(503);
+  expect(health.body.error.checkpoints).toEqual({
+    status: 'down',
+    state: 'retrying',
+    lastCheckpoint: { position: '1', signedAt: expect.any(String) },
+    lastError: 'checkpoint-refused',
+  });
 });

@@ -2,7 +2,7 @@ import { Injectable, Module, type DynamicModule } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { AlertingModule, AlertingStatus, alertsProjection } from '#alerting';
 import type { AppConfig } from '#config';
-import { CheckpointsModule, MessagingModule, messagingOptionsFromConfig, RelayHealthIndicator } from '#messaging';
+import { CheckpointLifecycle, CheckpointsModule, MessagingModule, messagingOptionsFromConfig, RelayHealthIndicator } from '#messaging';
 import { ProjectionsModule, ProjectionStatus, READ_MODEL_PROJECTIONS, type ProjectionHealth } from '#projections';
 import { HealthContributor, HealthContributors } from './health/health.http.controller.js';
 import { Clock } from './infrastructure/clock.js';
@@ -64,6 +64,29 @@ class KafkaHealth extends HealthContributor {
   }
 }
 
+@Injectable()
+class CheckpointsHealth extends HealthContributor {
+  constructor(
+    private readonly checkpoints: CheckpointLifecycle,
+    contributors: HealthContributors,
+  ) {
+    super();
+    contributors.register(this);
+  }
+  async check(indicators: HealthIndicatorService): Promise<HealthIndicatorResult> {
+    const indicator = indicators.check('checkpoints');
+    const status = this.checkpoints.status();
+    // The code and the position only: what failed is in the log, not for unauthenticated callers.
+    const details = {
+      state: status.state,
+      ...(status.reason ? { reason: status.reason } : {}),
+      lastCheckpoint: status.lastCheckpoint,
+      ...(status.lastError ? { lastError: status.lastError.code } : {}),
+    };
+    return status.state === 'retrying' ? indicator.down(details) : indicator.up(details);
+  }
+}
+
 /**
  * The background work over the event log: projections into read models, the compliance evaluator
  * (clock tick + event trigger), the Kafka relay and the signed checkpoints of the hash chain. With `run: false` (WORKERS=off, beside a
@@ -81,7 +104,7 @@ export class BackgroundModule {
         MessagingModule.forRoot({ ...messagingOptionsFromConfig(config), ...(run ? {} : { brokers: [] }) }),
         CheckpointsModule.forRoot({ config: config.checkpoints, brokers: config.kafkaBrokers, run: run && config.eventStore === 'sql' }),
       ],
-      providers: [ProjectionsHealth, AlertingHealth, KafkaHealth],
+      providers: [ProjectionsHealth, AlertingHealth, KafkaHealth, CheckpointsHealth],
       exports: [ProjectionsModule, AlertingModule, MessagingModule, CheckpointsModule],
     };
   }

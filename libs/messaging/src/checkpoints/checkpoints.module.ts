@@ -14,7 +14,6 @@ import {
   checkpointSignerFor,
   FileCheckpointAnchor,
   SqlDatabase,
-  type CheckpointRecord,
   type CheckpointSigner,
 } from '#event-store';
 import { backoffDelay, sleep } from '../backoff.js';
@@ -44,7 +43,8 @@ export interface CheckpointerStatus {
   state: 'running' | 'retrying' | 'stopped' | 'disabled';
   reason?: string;
   lastCheckpoint: { position: string; signedAt: string } | null;
-  lastError: { message: string; at: string } | null;
+  /** The latest failure; `code` is checkpoint-refused when the chain or the last checkpoint no longer verifies. */
+  lastError: { message: string; code: string; at: string } | null;
 }
 
 /**
@@ -63,6 +63,7 @@ export class CheckpointLifecycle implements OnApplicationBootstrap, OnApplicatio
   private state: CheckpointerStatus['state'] = 'stopped';
   private lastCheckpoint: CheckpointerStatus['lastCheckpoint'] = null;
   private lastError: CheckpointerStatus['lastError'] = null;
+  private failures = 0;
 
   constructor(
     @Inject(CHECKPOINTS_OPTIONS) private readonly options: CheckpointsOptions,
@@ -118,29 +119,42 @@ export class CheckpointLifecycle implements OnApplicationBootstrap, OnApplicatio
     return { state: this.state, lastCheckpoint: this.lastCheckpoint, lastError: this.lastError };
   }
 
+  /**
+   * One pass: signs what is due and anchors it, recording the outcome for status(). True when it
+   * went through. The loop calls it; so can a test or an operator's tool, to sign now.
+   */
+  async pass(): Promise<boolean> {
+    if (!this.checkpointer) return false;
+    try {
+      const last = (await this.checkpointer.runOnce()).at(-1);
+      if (last) {
+        this.lastCheckpoint = { position: last.position, signedAt: last.signedAt };
+        this.logger.debug(`signed checkpoint at position ${last.position}`);
+      }
+      this.failures = 0;
+      this.state = 'running';
+      return true;
+    } catch (error) {
+      this.failures++;
+      this.state = 'retrying';
+      const code = (error as { code?: unknown }).code;
+      this.lastError = {
+        message: (error as Error).message,
+        code: typeof code === 'string' ? code : 'checkpoint-failed',
+        at: new Date().toISOString(),
+      };
+      this.logger.error(`checkpoint failed (attempt ${this.failures}): ${(error as Error).message}`);
+      return false;
+    }
+  }
+
   private async run(): Promise<void> {
     const signal = this.abort.signal;
     const pollMs = this.options.pollMs ?? Math.min(this.options.config.intervalMs, 5000);
-    let failures = 0;
     while (!signal.aborted) {
-      try {
-        const signed: CheckpointRecord[] = await this.checkpointer!.runOnce();
-        const last = signed.at(-1);
-        if (last) {
-          this.lastCheckpoint = { position: last.position, signedAt: last.signedAt };
-          this.logger.debug(`signed checkpoint at position ${last.position}`);
-        }
-        failures = 0;
-        this.state = 'running';
-        await sleep(pollMs, signal);
-      } catch (error) {
-        if (signal.aborted) break;
-        failures++;
-        this.state = 'retrying';
-        this.lastError = { message: (error as Error).message, at: new Date().toISOString() };
-        this.logger.error(`checkpoint failed (attempt ${failures}): ${(error as Error).message}`);
-        await sleep(backoffDelay(failures, { initialMs: 1000, maxMs: 60_000 }), signal);
-      }
+      const ok = await this.pass();
+      if (signal.aborted) break;
+      await sleep(ok ? pollMs : backoffDelay(this.failures, { initialMs: 1000, maxMs: 60_000 }), signal);
     }
     this.state = 'stopped';
   }
