@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { NotImplementedException } from '@nestjs/common';
 import { loadConfig } from '#config';
+import { CheckpointKeys } from '#messaging';
 import { CHAIN_KEPT_BY_SQL_ONLY, SqlEventStore, migrateEventStore } from '#event-store';
 import { IntegrityController } from '../../apps/api/src/integrity/integrity.http.controller.js';
 import { pgliteDriver, type TestDatabase } from '../support/db.js';
@@ -19,7 +20,7 @@ beforeAll(async () => {
     { type: 'AgreementSigned', occurredAt: '2015-04-02', data: { party: 'avon-somerset' } },
   ], { expectedRevision: 'no-stream', actor: 'officer' });
   await store.close();
-  controller = new IntegrityController(database.db, loadConfig({}));
+  controller = new IntegrityController(database.db, loadConfig({}), new CheckpointKeys(null));
 });
 afterAll(async () => {
   await database?.dispose();
@@ -47,7 +48,7 @@ test('reports the first broken position, the reason and what differs', async () 
 
 test('with events in KurrentDB it refuses (501) rather than call an empty SQL log intact', async () => {
   const kurrent = loadConfig({ EVENT_STORE: 'kurrentdb', KURRENTDB_URL: 'kurrentdb://127.0.0.1:2113?tls=false' });
-  const refused = new IntegrityController(database.db, kurrent).check();
+  const refused = new IntegrityController(database.db, kurrent, new CheckpointKeys(null)).check();
   await expect(refused).rejects.toBeInstanceOf(NotImplementedException);
   await expect(refused).rejects.toThrow(CHAIN_KEPT_BY_SQL_ONLY);
 });

@@ -1,4 +1,5 @@
 import { pgliteDriver } from '../support/db.js';
-import { tamperingSuite } from './tampering.js';
+import { signedTamperingSuite, tamperingSuite } from './tampering.js';
 
 tamperingSuite(pgliteDriver);
+signedTamperingSuite(pgliteDriver);

@@ -1,4 +1,5 @@
 import { postgresDriver } from '../support/db.js';
-import { tamperingSuite } from './tampering.js';
+import { signedTamperingSuite, tamperingSuite } from './tampering.js';
 
 tamperingSuite(postgresDriver);
+signedTamperingSuite(postgresDriver);

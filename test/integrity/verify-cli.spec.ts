@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type AppConfig } from '#config';
-import { CHAIN_KEPT_BY_SQL_ONLY, createEventStore, PgliteDatabase } from '#event-store';
+import { CHAIN_KEPT_BY_SQL_ONLY, Checkpointer, createEventStore, Ed25519CheckpointSigner, PgliteDatabase, publicKeyPem } from '#event-store';
 import { runCli } from '../../apps/cli/src/cli.js';
 
 /* `npm run cli -- verify` and `export` on an embedded PGlite data directory. */
@@ -94,6 +94,42 @@ test('one byte changed in one stored event makes verify fail at exactly that pos
 test('bad arguments are a usage error (exit 2)', async () => {
   expect((await cli('verify', '--nope')).code).toBe(2);
   expect((await cli('export', '--stream')).code).toBe(2);
+});
+
+test('a receipt needs the public key, and a receipt or key that cannot be read is a usage error (exit 2)', async () => {
+  const receipt = join(dir, 'receipt.json');
+  await writeFile(receipt, '{"format":"governance-checkpoint-receipt"}');
+  const noKey = await cli('verify', '--receipt', receipt);
+  expect(noKey.code).toBe(2);
+  expect(noKey.err).toMatch(/is not a checkpoint receipt|need the public key/);
+  const keyFile = join(dir, 'not-a-key.pem');
+  await writeFile(keyFile, 'hello');
+  const badKey = await cli('verify', '--public-key', keyFile);
+  expect(badKey.code).toBe(2);
+  expect(badKey.err).toContain('is not an Ed25519 key in PEM');
+  expect((await cli('verify', '--public-key', join(dir, 'missing.pem'))).err).toContain('cannot read the public key');
+  expect((await cli('verify', '--file', receipt, '--receipt', receipt)).code).toBe(2);
+});
+
+test('with the public key, verify also checks every signed checkpoint and says how far the log is signed', async () => {
+  const signer = Ed25519CheckpointSigner.generate();
+  const db = await PgliteDatabase.open({ dataDir });
+  try {
+    await db.query(`UPDATE events SET data = replace(data::text, 'diary clasH', 'diary clash')::jsonb WHERE position = $1`, [target]);
+    await new Checkpointer(db, signer, { everyEvents: 3, intervalMs: 0 }).runOnce();
+  } finally {
+    await db.close();
+  }
+  const keyFile = join(dir, 'checkpoint.pub');
+  await writeFile(keyFile, publicKeyPem(signer.publicKey));
+  const { code, out } = await cli('verify', '--public-key', keyFile);
+  expect(code).toBe(0);
+  expect(out).toContain(`Signed checkpoints: 2 verified with key ${signer.keyId}; signed through position 5.`);
+  const other = join(dir, 'other.pub');
+  await writeFile(other, publicKeyPem(Ed25519CheckpointSigner.generate().publicKey));
+  const wrongKey = await cli('verify', '--public-key', other);
+  expect(wrongKey.code).toBe(1);
+  expect(wrongKey.out).toMatch(/^Chain BROKEN at position 3: bad-checkpoint/);
 });
 
 test('with EVENT_STORE=kurrentdb, verify and export refuse (exit 2) instead of calling the empty SQL log intact', async () => {

@@ -2,7 +2,7 @@ import { Injectable, Module, type DynamicModule } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { AlertingModule, AlertingStatus, alertsProjection } from '#alerting';
 import type { AppConfig } from '#config';
-import { MessagingModule, messagingOptionsFromConfig, RelayHealthIndicator } from '#messaging';
+import { CheckpointLifecycle, CheckpointsModule, MessagingModule, messagingOptionsFromConfig, RelayHealthIndicator } from '#messaging';
 import { ProjectionsModule, ProjectionStatus, READ_MODEL_PROJECTIONS, type ProjectionHealth } from '#projections';
 import { HealthContributor, HealthContributors } from './health/health.http.controller.js';
 import { Clock } from './infrastructure/clock.js';
@@ -64,9 +64,32 @@ class KafkaHealth extends HealthContributor {
   }
 }
 
+@Injectable()
+class CheckpointsHealth extends HealthContributor {
+  constructor(
+    private readonly checkpoints: CheckpointLifecycle,
+    contributors: HealthContributors,
+  ) {
+    super();
+    contributors.register(this);
+  }
+  async check(indicators: HealthIndicatorService): Promise<HealthIndicatorResult> {
+    const indicator = indicators.check('checkpoints');
+    const status = this.checkpoints.status();
+    // The code and the position only: what failed is in the log, not for unauthenticated callers.
+    const details = {
+      state: status.state,
+      ...(status.reason ? { reason: status.reason } : {}),
+      lastCheckpoint: status.lastCheckpoint,
+      ...(status.lastError ? { lastError: status.lastError.code } : {}),
+    };
+    return status.state === 'retrying' ? indicator.down(details) : indicator.up(details);
+  }
+}
+
 /**
  * The background work over the event log: projections into read models, the compliance evaluator
- * (clock tick + event trigger) and the Kafka relay. With `run: false` (WORKERS=off, beside a
+ * (clock tick + event trigger), the Kafka relay and the signed checkpoints of the hash chain. With `run: false` (WORKERS=off, beside a
  * separate apps/worker) this process still provides their status and queries but runs none of them.
  */
 @Module({})
@@ -79,9 +102,10 @@ export class BackgroundModule {
         ProjectionsModule.forRoot({ projections: ALL_PROJECTIONS, run }),
         AlertingModule.forRoot({ complianceTickMs: config.complianceTickMs, run, clock: Clock }),
         MessagingModule.forRoot({ ...messagingOptionsFromConfig(config), ...(run ? {} : { brokers: [] }) }),
+        CheckpointsModule.forRoot({ config: config.checkpoints, brokers: config.kafkaBrokers, run: run && config.eventStore === 'sql' }),
       ],
-      providers: [ProjectionsHealth, AlertingHealth, KafkaHealth],
-      exports: [ProjectionsModule, AlertingModule, MessagingModule],
+      providers: [ProjectionsHealth, AlertingHealth, KafkaHealth, CheckpointsHealth],
+      exports: [ProjectionsModule, AlertingModule, MessagingModule, CheckpointsModule],
     };
   }
 }

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, test } from '@jest/globals';
 import { ConfigurationError, loadConfig, parseDuration } from './app-config.js';
 
@@ -21,6 +22,7 @@ describe('configuration', () => {
       auth: { mode: 'generated', secretFile: 'data/auth-secret', issuer: 'governance-tracker', audience: 'governance-tracker-api' },
       writeRateLimit: { limit: 120, windowMs: 60_000 },
       corsOrigins: [],
+      checkpoints: { everyEvents: 1000, intervalMs: 60_000, anchorFile: 'data/checkpoints.ndjson', key: { source: 'file', file: 'data/checkpoint-key.pem' } },
     });
   });
 
@@ -113,6 +115,25 @@ describe('configuration', () => {
     expect(config.corsOrigins).toEqual(['https://a.example', 'http://localhost:5173']);
     expect(() => loadConfig({ RATE_LIMIT_WRITES: 'lots' })).toThrow(/RATE_LIMIT_WRITES/);
     expect(() => loadConfig({ CORS_ORIGINS: 'https://a.example/path' })).toThrow(/CORS_ORIGINS/);
+  });
+
+  test('checkpoints: signed every N events or T, with a key outside the database (none on PostgreSQL until one is named)', () => {
+    const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    expect(loadConfig({ CHECKPOINT_EVERY_EVENTS: '50', CHECKPOINT_INTERVAL: '10s', CHECKPOINT_ANCHOR_FILE: '/audit/cp.ndjson' }).checkpoints).toMatchObject({
+      everyEvents: 50,
+      intervalMs: 10_000,
+      anchorFile: '/audit/cp.ndjson',
+    });
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@db/gov' }).checkpoints.key).toMatchObject({ source: 'none', reason: expect.stringMatching(/CHECKPOINT_KEY_FILE/) });
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@db/gov', CHECKPOINT_KEY_FILE: '/run/cp.pem' }).checkpoints.key).toEqual({ source: 'file', file: '/run/cp.pem' });
+    expect(loadConfig({ CHECKPOINT_PRIVATE_KEY: pem.replace(/\n/g, '\\n') }).checkpoints.key).toEqual({ source: 'env', pem });
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    expect(() => loadConfig({ CHECKPOINT_PRIVATE_KEY: rsa })).toThrow(/must be an Ed25519 key, not rsa/);
+    expect(() => loadConfig({ CHECKPOINT_PRIVATE_KEY: 'secret' })).toThrow(/PKCS#8 PEM/);
+    expect(() => loadConfig({ CHECKPOINT_PRIVATE_KEY: pem, CHECKPOINT_KEY_FILE: '/k' })).toThrow(/not both/);
+    expect(() => loadConfig({ CHECKPOINT_EVERY_EVENTS: '0' })).toThrow(/CHECKPOINT_EVERY_EVENTS/);
+    expect(() => loadConfig({ CHECKPOINT_EVERY_EVENTS: '20000' })).toThrow(/from 1 to 10000/);
+    expect(() => loadConfig({ CHECKPOINT_INTERVAL: 'often' })).toThrow(/CHECKPOINT_INTERVAL/);
   });
 
   test.each([

@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'node:crypto';
 import { join } from 'node:path';
 
 /**
@@ -52,7 +53,28 @@ export interface AppConfig {
   writeRateLimit: { limit: number; windowMs: number };
   /** Origins a browser may call the API from (`CORS_ORIGINS`); empty → CORS closed. */
   corsOrigins: string[];
+  /** Signed checkpoints of the hash chain (docs/integrity.md). */
+  checkpoints: CheckpointConfig;
 }
+
+/**
+ * The background checkpointer signs the chain head once `everyEvents` events are unsigned
+ * (CHECKPOINT_EVERY_EVENTS, default 1000) or the last checkpoint is `intervalMs` old
+ * (CHECKPOINT_INTERVAL, default 1m) and an event is unsigned, and appends each checkpoint to
+ * `anchorFile` (CHECKPOINT_ANCHOR_FILE, default DATA_DIR/checkpoints.ndjson). The Ed25519 key
+ * (PKCS#8 PEM) lives outside the database: `file` (CHECKPOINT_KEY_FILE, generated there when
+ * missing; the embedded default uses DATA_DIR/checkpoint-key.pem) or `env`
+ * (CHECKPOINT_PRIVATE_KEY). `none`: PostgreSQL without a key configured: nothing is signed.
+ */
+export interface CheckpointConfig {
+  everyEvents: number;
+  intervalMs: number;
+  anchorFile: string;
+  key: { source: 'file'; file: string } | { source: 'env'; pem: string } | { source: 'none'; reason: string };
+}
+
+/** Entries cost about 85 bytes per event in a checkpoint row: keep a row well under a megabyte. */
+export const MAX_CHECKPOINT_EVERY_EVENTS = 10_000;
 
 export const AUTH_ROLES = ['officer', 'auditor', 'admin'] as const;
 export type AuthRole = (typeof AUTH_ROLES)[number];
@@ -196,6 +218,8 @@ export function loadConfig(env: Env): AppConfig {
     problems.push('KURRENTDB_URL must be set when EVENT_STORE=kurrentdb (e.g. kurrentdb://127.0.0.1:2113?tls=false).');
   }
 
+  const checkpoints = checkpointConfig(value, databaseUrl, dataDir, problems);
+
   if (problems.length > 0) throw new ConfigurationError(problems);
   return {
     databaseUrl,
@@ -215,7 +239,52 @@ export function loadConfig(env: Env): AppConfig {
     auth,
     writeRateLimit: writeRateLimit as AppConfig['writeRateLimit'],
     corsOrigins,
+    checkpoints,
   };
+}
+
+function checkpointConfig(
+  value: (name: string) => string | undefined,
+  databaseUrl: string | null,
+  dataDir: string,
+  problems: string[],
+): CheckpointConfig {
+  const every = value('CHECKPOINT_EVERY_EVENTS') ?? '1000';
+  const everyEvents = Number(every);
+  if (!/^\d+$/.test(every) || everyEvents < 1 || everyEvents > MAX_CHECKPOINT_EVERY_EVENTS) {
+    problems.push(`CHECKPOINT_EVERY_EVENTS must be a whole number from 1 to ${MAX_CHECKPOINT_EVERY_EVENTS}, not "${every}".`);
+  }
+  const interval = value('CHECKPOINT_INTERVAL') ?? '1m';
+  const intervalMs = parseDuration(interval);
+  if (intervalMs === null) problems.push(`CHECKPOINT_INTERVAL must be a duration such as 30s, 5m or 1h, not "${interval}".`);
+  const anchorFile = value('CHECKPOINT_ANCHOR_FILE') ?? join(dataDir, 'checkpoints.ndjson');
+
+  const file = value('CHECKPOINT_KEY_FILE');
+  // A PEM in one environment line usually arrives with its newlines escaped.
+  const pem = value('CHECKPOINT_PRIVATE_KEY')?.replace(/\\n/g, '\n');
+  let key: CheckpointConfig['key'];
+  if (file !== undefined && pem !== undefined) {
+    problems.push('Set CHECKPOINT_KEY_FILE or CHECKPOINT_PRIVATE_KEY, not both: checkpoints are signed with one key.');
+    key = { source: 'file', file };
+  } else if (pem !== undefined) {
+    try {
+      const type = createPrivateKey(pem).asymmetricKeyType;
+      if (type !== 'ed25519') problems.push(`CHECKPOINT_PRIVATE_KEY must be an Ed25519 key, not ${type}.`);
+    } catch {
+      problems.push('CHECKPOINT_PRIVATE_KEY must be a PKCS#8 PEM private key (e.g. `openssl genpkey -algorithm ed25519`).');
+    }
+    key = { source: 'env', pem };
+  } else if (file !== undefined) {
+    key = { source: 'file', file };
+  } else if (databaseUrl === null) {
+    key = { source: 'file', file: join(dataDir, 'checkpoint-key.pem') };
+  } else {
+    key = {
+      source: 'none',
+      reason: 'With DATABASE_URL set, no checkpoint is signed until CHECKPOINT_KEY_FILE or CHECKPOINT_PRIVATE_KEY names an Ed25519 key.',
+    };
+  }
+  return { everyEvents, intervalMs: intervalMs as number, anchorFile, key };
 }
 
 /** `120/1m` → 120 requests per minute; null when malformed. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { backfillEventHashes } from './integrity/backfill-hashes.js';
+import { CHECKPOINTS_SQL } from './integrity/checkpoints/checkpoint-table.js';
 import type { SqlDatabase, SqlExecutor } from './sql-database.port.js';
 
 /**
@@ -200,6 +201,11 @@ BEGIN
 END
 $fn$;
     `,
+  },
+  {
+    id: 'event-store/0004-integrity-checkpoints',
+    // Signed checkpoints of the hash chain (integrity/checkpoints, docs/integrity.md).
+    sql: CHECKPOINTS_SQL,
   },
 ];
 

@@ -9,3 +9,5 @@ export * from './kafkajs/kafka-client.js';
 export * from './kafkajs/kafkajs-event-publisher.adapter.js';
 export * from './kafkajs/kafkajs-message-subscriber.adapter.js';
 export * from './messaging.module.js';
+export * from './checkpoints/kafka-checkpoint-anchor.js';
+export * from './checkpoints/checkpoints.module.js';

@@ -7,7 +7,7 @@ export const CHAIN_KEPT_BY_SQL_ONLY =
 
 export { canonicalJson } from './canonical-json.js';
 export { EVENT_HASH_VERSION, GENESIS_HASH, hashEvent, isHash } from './event-hash.js';
-export { readChainHead, type ChainHead, type HashedEvent } from './chain-rows.js';
+export { readChainHead, readChainPage, type ChainHead, type ChainRow, type HashedEvent } from './chain-rows.js';
 export {
   ChainVerifier,
   checkOwnHash,
@@ -18,6 +18,8 @@ export {
   type ChainVerification,
   type VerifyLogOptions,
   type VerifyProgress,
+  type EventCheck,
+  type ChainFault,
 } from './verify-chain.js';
 export {
   exportEvents,
@@ -29,3 +31,28 @@ export {
   type ExportSummary,
 } from './export-log.js';
 export { verifyExport, type ExportVerification } from './verify-export.js';
+export * from './checkpoints/checkpoint.js';
+export {
+  CheckpointSigner,
+  checkpointSignerFor,
+  Ed25519CheckpointSigner,
+  loadOrCreateCheckpointKey,
+  publicKeyFileOf,
+  type CheckpointKeySource,
+} from './checkpoints/checkpoint-signer.js';
+export { latestCheckpoint, listCheckpoints } from './checkpoints/checkpoint-table.js';
+export {
+  CheckpointAnchor,
+  Checkpointer,
+  CheckpointRefusedError,
+  CHECKPOINT_LOCK_KEY,
+  FileCheckpointAnchor,
+  type CheckpointerOptions,
+} from './checkpoints/checkpointer.js';
+export {
+  parseReceipt,
+  readAnchorFile,
+  verifyLogWithCheckpoints,
+  type CheckpointedVerification,
+  type CheckpointSources,
+} from './checkpoints/verify-checkpoints.js';

@@ -16,7 +16,21 @@ export type ChainBreakReason =
   /** The file ends before the head its header names (events cut off the end). */
   | 'head-mismatch'
   /** A line of an export file is not an event of this format. */
-  | 'malformed';
+  | 'malformed'
+  /** A signed checkpoint (database, anchor file or receipt) does not verify with the public key. */
+  | 'bad-checkpoint'
+  /** Two checkpoints signed with the key name different heads at one position. */
+  | 'conflicting-checkpoints'
+  /** A checkpoint names one before it that no source holds: checkpoint rows were deleted. */
+  | 'missing-checkpoint'
+  /** The event's hash is not the one a checkpoint signed: rewritten and the chain recomputed. */
+  | 'rewritten'
+  /** A checkpoint signed an event at this position and the log has none: deleted (and the chain relinked). */
+  | 'missing-event'
+  /** The log holds an event a checkpoint covering its position did not sign: inserted. */
+  | 'unsigned-event'
+  /** A signed position lies beyond the end of the log: its tail was cut off (or replaced). */
+  | 'truncated';
 
 export interface ChainOk {
   ok: true;
@@ -56,6 +70,14 @@ export interface VerifyLogOptions {
   /** Events per query (default 1000). */
   pageSize?: number;
   onProgress?: (progress: VerifyProgress) => void;
+  /** Checked after each event that continues the chain, then once at its end (signed checkpoints). */
+  also?: EventCheck;
+}
+
+export interface EventCheck {
+  check(event: HashedEvent): Promise<ChainFault | null>;
+  /** After the last event (`lastPosition` null for an empty log). */
+  finish(lastPosition: string | null): Promise<ChainFault | null>;
 }
 
 export type ChainFault = Omit<ChainBreak, 'ok' | 'events' | 'line'>;
@@ -158,17 +180,22 @@ export async function verifyLog(db: SqlExecutor, options: VerifyLogOptions = {})
   const pageSize = options.pageSize ?? 1000;
   const head = await readChainHead(db);
   const verifier = new ChainVerifier();
-  if (!head) return { ok: true, events: 0, headPosition: null, headHash: GENESIS_HASH };
+  if (!head) {
+    const fault = await options.also?.finish(null);
+    return fault ? { ok: false, ...fault, events: 0 } : { ok: true, events: 0, headPosition: null, headHash: GENESIS_HASH };
+  }
   let after = '0';
   for (;;) {
     const page = await readChainPage(db, after, head.position, pageSize);
     for (const row of page) {
-      const broken = verifier.check(row, row.millisecondExact);
+      const broken = verifier.check(row, row.millisecondExact) ?? (await options.also?.check(row)) ?? null;
       if (broken) return { ok: false, ...broken, events: verifier.events };
     }
     if (page.length > 0) after = String(page[page.length - 1].position);
     options.onProgress?.({ events: verifier.events, position: after, headPosition: head.position });
     if (page.length < pageSize) break;
   }
+  const fault = await options.also?.finish(verifier.lastPosition);
+  if (fault) return { ok: false, ...fault, events: verifier.events };
   return { ok: true, events: verifier.events, headPosition: head.position, headHash: verifier.headHash };
 }
