@@ -9,6 +9,8 @@ export interface Principal {
   roles: readonly AuthRole[];
   /** Slug of the body an officer acts for (`force`); null when the token names none. */
   force: string | null;
+  /** Who issued the token (`iss`, checked against AUTH_ISSUER): `sub` is unique only within it. */
+  issuer: string;
 }
 
 export { AUTH_ROLES, type AuthRole };

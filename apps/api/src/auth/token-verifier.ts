@@ -27,7 +27,11 @@ export class TokenVerifier {
     const hmac = await hmacKeyOf(auth);
     if (hmac !== null) return new TokenVerifier(auth, hmac, ['HS256']);
     if (auth.mode !== 'jwks') throw new Error('unreachable: only jwks has no HMAC key');
-    return new TokenVerifier(auth, createRemoteJWKSet(new URL(auth.jwksUrl), { timeoutDuration: 5000, cooldownDuration: 30_000 }), ['RS256', 'ES256']);
+    return new TokenVerifier(
+      auth,
+      createRemoteJWKSet(new URL(auth.jwksUrl), { timeoutDuration: 5000, cooldownDuration: 30_000 }),
+      ['RS256', 'ES256'],
+    );
   }
 
   async verify(token: string): Promise<Principal> {
@@ -41,7 +45,11 @@ export class TokenVerifier {
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
       };
       // Two calls rather than a union: jose overloads on the key's type.
-      payload = (this.key instanceof Uint8Array ? await jwtVerify(token, this.key, options) : await jwtVerify(token, this.key, options)).payload;
+      payload = (
+        this.key instanceof Uint8Array
+          ? await jwtVerify(token, this.key, options)
+          : await jwtVerify(token, this.key, options)
+      ).payload;
     } catch (error) {
       throw translate(error);
     }
@@ -52,15 +60,21 @@ export class TokenVerifier {
 function translate(error: unknown): Error {
   if (error instanceof errors.JWTExpired) return new AuthenticationError('The token has expired: get a new one.');
   if (error instanceof errors.JWTClaimValidationFailed) {
-    return new AuthenticationError(`The token's "${error.claim}" claim is not accepted by this service (${error.reason}).`);
+    return new AuthenticationError(
+      `The token's "${error.claim}" claim is not accepted by this service (${error.reason}).`,
+    );
   }
-  if (error instanceof errors.JOSEAlgNotAllowed) return new AuthenticationError('The token is signed with an algorithm this service does not accept.');
-  if (error instanceof errors.JWSSignatureVerificationFailed) return new AuthenticationError('The token\'s signature is not valid.');
+  if (error instanceof errors.JOSEAlgNotAllowed)
+    return new AuthenticationError('The token is signed with an algorithm this service does not accept.');
+  if (error instanceof errors.JWSSignatureVerificationFailed)
+    return new AuthenticationError("The token's signature is not valid.");
   if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) {
     return new AuthenticationError('No key of the identity provider matches the token.');
   }
   if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || error instanceof TypeError) {
-    return new TokenVerificationUnavailableError('The identity provider\'s keys cannot be fetched right now, so no token can be verified. Try again shortly.');
+    return new TokenVerificationUnavailableError(
+      "The identity provider's keys cannot be fetched right now, so no token can be verified. Try again shortly.",
+    );
   }
   if (error instanceof errors.JOSEError) return new AuthenticationError('The token is malformed.');
   return new AuthenticationError('The token could not be verified.');
@@ -70,7 +84,9 @@ function translate(error: unknown): Error {
 export function principalFrom(payload: JWTPayload): Principal {
   const { sub, roles, force } = payload as JWTPayload & { roles?: unknown; force?: unknown };
   if (typeof sub !== 'string' || !SUB.test(sub)) {
-    throw new AuthenticationError('The token\'s "sub" must name the person in 1 to 200 characters without control characters.');
+    throw new AuthenticationError(
+      'The token\'s "sub" must name the person in 1 to 200 characters without control characters.',
+    );
   }
   if (!Array.isArray(roles) || !roles.every((r): r is string => typeof r === 'string')) {
     throw new AuthenticationError(`The token must carry "roles", an array of ${AUTH_ROLES.join(', ')}.`);
@@ -79,9 +95,16 @@ export function principalFrom(payload: JWTPayload): Principal {
     throw new AuthenticationError('The token\'s "force" must be the slug of a body, such as thames-valley.');
   }
   const granted = AUTH_ROLES.filter((role: AuthRole) => roles.includes(role));
-  const principal: Principal = { sub, roles: granted, force: typeof force === 'string' ? force : null };
+  const principal: Principal = {
+    sub,
+    roles: granted,
+    force: typeof force === 'string' ? force : null,
+    issuer: String(payload.iss),
+  };
   if (granted.includes('officer') && principal.force === null) {
-    throw new AuthenticationError('An officer\'s token must name the body they act for in "force" (e.g. thames-valley).');
+    throw new AuthenticationError(
+      'An officer\'s token must name the body they act for in "force" (e.g. thames-valley).',
+    );
   }
   return principal;
 }
