@@ -16,7 +16,7 @@ import { IsSlug } from '../commands/validators.js';
 import { RequestValidationError } from '../infrastructure/problem.js';
 import { Public } from './access.decorators.js';
 import { AccessDeniedError } from './auth-errors.js';
-import { DEFAULT_TOKEN_LIFETIME, issueToken } from './token-issuer.js';
+import { DEFAULT_TOKEN_LIFETIME, defaultTokenLifetime, issueToken } from './token-issuer.js';
 
 const DEV_AUTH = Symbol('dev-auth');
 /** Only this machine may mint tokens: HOST defaults to 0.0.0.0, and a token here can be an administrator's. */
@@ -84,7 +84,7 @@ export class DevSignInController {
     return {
       roles: [...AUTH_ROLES],
       bodies: REFERENCE_BODIES.map((b) => ({ id: b.id, name: b.name })),
-      expiresIn: DEFAULT_TOKEN_LIFETIME,
+      expiresIn: defaultTokenLifetime(this.auth),
     };
   }
 
@@ -112,8 +112,9 @@ export class DevSignInController {
     }
     const sub = body.sub ?? 'local-user';
     const force = body.force ?? null;
-    const token = await issueToken(this.auth, { sub, roles, force, expiresIn: DEFAULT_TOKEN_LIFETIME });
-    return { token, sub, roles, force, expiresIn: DEFAULT_TOKEN_LIFETIME };
+    const expiresIn = defaultTokenLifetime(this.auth);
+    const token = await issueToken(this.auth, { sub, roles, force, expiresIn });
+    return { token, sub, roles, force, expiresIn };
   }
 }
 

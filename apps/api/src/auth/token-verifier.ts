@@ -53,9 +53,35 @@ export class TokenVerifier {
     } catch (error) {
       throw translate(error);
     }
+    const refusal = lifetimeRefusal(payload, Date.now() / 1000, this.auth.maxTokenLifetimeMs / 1000);
+    if (refusal !== null) throw new AuthenticationError(refusal);
     return principalFrom(payload);
   }
 }
+
+/**
+ * What jose leaves to us: a token issued in the future (a forged or mis-clocked `iat`), and one that
+ * lives longer than AUTH_MAX_TOKEN_LIFETIME (a token valid for a century is a password that never
+ * changes). Without `iat` the lifetime left (`exp` − now) must be within the maximum. jose has
+ * already refused a missing `exp` and an `nbf` in the future.
+ */
+export function lifetimeRefusal(payload: JWTPayload, nowSeconds: number, maxLifetimeSeconds: number): string | null {
+  const { iat, exp } = payload;
+  if (typeof exp !== 'number') return 'The token must carry an "exp" claim.';
+  if (iat !== undefined && (typeof iat !== 'number' || !Number.isFinite(iat)))
+    return 'The token\'s "iat" claim must be a time.';
+  if (iat !== undefined && iat > nowSeconds + CLOCK_TOLERANCE_SECONDS) {
+    return 'The token\'s "iat" claim is in the future: it says it was issued after now. Check the issuer\'s clock.';
+  }
+  const lifetime = exp - (iat ?? nowSeconds);
+  if (lifetime > maxLifetimeSeconds) {
+    return `The token lives longer than this service accepts (at most ${formatSeconds(maxLifetimeSeconds)} from issue to expiry): get a shorter-lived one.`;
+  }
+  return null;
+}
+
+const formatSeconds = (seconds: number): string =>
+  seconds % 3600 === 0 ? `${seconds / 3600} h` : seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`;
 
 function translate(error: unknown): Error {
   if (error instanceof errors.JWTExpired) return new AuthenticationError('The token has expired: get a new one.');
