@@ -1,7 +1,7 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { PUBLIC_ROUTE, WRITE_TARGET, type WriteTargetSpec } from './access.decorators.js';
+import { PUBLIC_ROUTE, READS_OPTIONAL_TOKEN, WRITE_TARGET, type WriteTargetSpec } from './access.decorators.js';
 import { AccessDeniedError, AuthenticationError } from './auth-errors.js';
 import { setPrincipal } from './principal.js';
 import { TokenVerifier } from './token-verifier.js';
@@ -29,12 +29,20 @@ export class AuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()])) return true;
     const request = context.switchToHttp().getRequest<Request>();
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) {
+      if (this.reflector.getAllAndOverride<boolean>(READS_OPTIONAL_TOKEN, targets))
+        await this.readOptionalToken(request);
+      return true;
+    }
 
     const header = request.headers.authorization;
     if (header === undefined || header === '') {
-      throw new AuthenticationError('Sign in: send a bearer token in the Authorization header (Authorization: Bearer <token>).', null);
+      throw new AuthenticationError(
+        'Sign in: send a bearer token in the Authorization header (Authorization: Bearer <token>).',
+        null,
+      );
     }
     const match = header.length <= MAX_TOKEN_LENGTH ? BEARER.exec(header) : null;
     if (!match) throw new AuthenticationError('The Authorization header must be "Bearer <token>".', 'invalid_request');
@@ -53,6 +61,19 @@ export class AuthGuard implements CanActivate {
     const write = decideWrite(principal, target, nameOf);
     if (!write.allowed) throw new AccessDeniedError(write.reason);
     return true;
+  }
+
+  private async readOptionalToken(request: Request): Promise<void> {
+    const match =
+      (request.headers.authorization ?? '').length <= MAX_TOKEN_LENGTH
+        ? BEARER.exec(request.headers.authorization ?? '')
+        : null;
+    if (!match) return;
+    try {
+      setPrincipal(request, await this.verifier.verify(match[1] as string));
+    } catch {
+      // Answered as to anyone: a load balancer's probe must not fail on a stale token.
+    }
   }
 
   private async forceNamer(force: string): Promise<(slug: string) => string> {
