@@ -111,4 +111,4 @@ export async function startApi(
 
 export const ADMIN_SUB = 'admin.jones@thamesvalley.pnn.police.uk';
 /** The envelope's actor of what ADMIN_SUB records. */
-export const ADMIN_ACTOR = `admin:${ADMIN_SUB}`;
+export const ADMIN_ACTOR = { kind: 'admin', sub: ADMIN_SUB, force: null, issuer: 'governance-tracker' };

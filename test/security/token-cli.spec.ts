@@ -62,7 +62,13 @@ describe('npm run cli -- token', () => {
     });
     expect(res.status).toBe(201);
     const event = (await officer.get('/streams/agreement-tvp-dogs/events')).body.events[0];
-    expect(event.actor).toBe('officer:jane.doe (thames-valley)');
+    expect(event.actor).toEqual({
+      kind: 'officer',
+      sub: 'jane.doe',
+      force: 'thames-valley',
+      issuer: 'governance-tracker',
+    });
+    expect(event.actorDisplay).toBe('officer:jane.doe (thames-valley)');
   });
 
   test('roles as a list, and an expiry', async () => {

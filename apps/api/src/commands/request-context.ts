@@ -1,6 +1,7 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Request } from 'express';
+import { actorText } from '#event-store';
 import { AuthenticationError } from '../auth/auth-errors.js';
 import { actorOf, principalOf, type Principal } from '../auth/principal.js';
 import { CORRELATION_ID } from '../infrastructure/logging.module.js';
@@ -34,7 +35,7 @@ export function commandContextOf(request: Request, expectedRevision?: number): C
   const principal = principalOf(request);
   // The AuthGuard runs before every write; without a principal the route was wrongly made public.
   if (!principal) throw new AuthenticationError('Sign in: send a bearer token in the Authorization header.', null);
-  const actor = actorOf(principal);
+  const actor = actorText(actorOf(principal));
   const problems = [];
 
   const key = header(request, 'Idempotency-Key');
