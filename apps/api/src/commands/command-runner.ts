@@ -132,7 +132,10 @@ export class CommandRunner {
       return toWriteResult(result);
     } catch (error) {
       const sentAs = idempotency?.sentAs;
-      if (error instanceof IdempotencyKeyReusedError && sentAs !== undefined) throw new IdempotencyKeyReusedError(sentAs);
+      // The store names the key it keeps (scoped to the principal); the client knows the one they sent.
+      if (error instanceof IdempotencyKeyReusedError && sentAs !== undefined) {
+        throw new IdempotencyKeyReusedError(sentAs);
+      }
       throw error;
     }
   }
