@@ -34,8 +34,9 @@ export class AuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<Request>();
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) {
-      if (this.reflector.getAllAndOverride<boolean>(READS_OPTIONAL_TOKEN, targets))
+      if (this.reflector.getAllAndOverride<boolean>(READS_OPTIONAL_TOKEN, targets)) {
         await this.readOptionalToken(request);
+      }
       return true;
     }
 
@@ -77,10 +78,8 @@ export class AuthGuard implements CanActivate {
   }
 
   private async readOptionalToken(request: Request): Promise<void> {
-    const match =
-      (request.headers.authorization ?? '').length <= MAX_TOKEN_LENGTH
-        ? BEARER.exec(request.headers.authorization ?? '')
-        : null;
+    const header = request.headers.authorization ?? '';
+    const match = header.length <= MAX_TOKEN_LENGTH ? BEARER.exec(header) : null;
     if (!match) return;
     try {
       setPrincipal(request, await this.verifier.verify(match[1] as string));
