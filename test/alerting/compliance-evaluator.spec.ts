@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { SqlEventStore, StoredEvent } from '#event-store';
-import { acknowledgeAlert, type ComplianceEvaluator } from '#alerting';
+import { acknowledgeAlert, COMPLIANCE_ACTOR, type ComplianceEvaluator } from '#alerting';
 import { alertIdFor, alertStreamId } from '#domain';
 import { testDrivers, type TestDatabase } from '../support/db.js';
 import { evaluatorFor, MovableClock, openStore, Recorder } from './support.js';
@@ -56,7 +56,7 @@ for (const driver of testDrivers) {
         const [raised] = await alertEvents(alertId);
         expect(raised).toMatchObject({
           type: 'AlertRaised',
-          actor: 'system:compliance',
+          actor: COMPLIANCE_ACTOR,
           occurredAt: '2015-09-30T12:00:00.000Z',
           data: {
             alertId,
@@ -87,7 +87,7 @@ for (const driver of testDrivers) {
         const events = await alertEvents(alertId);
         expect(events.map((e) => e.type)).toEqual(['AlertRaised', 'AlertResolved']);
         expect(events[1]).toMatchObject({
-          actor: 'system:compliance',
+          actor: COMPLIANCE_ACTOR,
           occurredAt: '2015-10-05T12:00:00.000Z',
           data: { alertId, reason: 'No longer detected on 2015-10-05: the meeting is now set for 2015-10-20.' },
         });

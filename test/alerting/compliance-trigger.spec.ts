@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import type { SqlEventStore } from '#event-store';
-import { acknowledgeAlert, ComplianceTrigger, type ComplianceEvaluator } from '#alerting';
+import { acknowledgeAlert, COMPLIANCE_ACTOR, ComplianceTrigger, type ComplianceEvaluator } from '#alerting';
 import { alertIdFor, alertStreamId } from '#domain';
 import { testDrivers, type TestDatabase } from '../support/db.js';
 import { at, evaluatorFor, MovableClock, openStore, Recorder, until } from './support.js';
@@ -57,7 +57,7 @@ for (const driver of testDrivers) {
       );
       // The alert names the event that revealed the breach.
       expect(event).toMatchObject({
-        actor: 'system:compliance',
+        actor: COMPLIANCE_ACTOR,
         causationId: cancellation.eventId,
         correlationId: cancellation.correlationId,
       });

@@ -62,8 +62,15 @@ export async function startApi(
   options: { now?: string; decorateEventStore?: EventStoreDecorator } = {},
 ): Promise<ApiHarness> {
   const dataDir = await mkdtemp(join(tmpdir(), 'governance-api-'));
-  // Tests write far faster than a person: the rate limit has its own test (test/security).
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'error', RATE_LIMIT_WRITES: '1000000/1m', ...env });
+  // Tests write far faster than a person, and refuse many tokens: the rate limits have their own tests (test/security).
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    PORT: '0',
+    LOG_LEVEL: 'error',
+    RATE_LIMIT_WRITES: '1000000/1m',
+    RATE_LIMIT_UNAUTHENTICATED: '1000000/1m',
+    ...env,
+  });
   const clock = new TestClock(options.now === undefined ? undefined : new Date(options.now));
   const boot = async () => {
     const app = await createApp(config, { clock, logger: false, decorateEventStore: options.decorateEventStore });
@@ -104,4 +111,4 @@ export async function startApi(
 
 export const ADMIN_SUB = 'admin.jones@thamesvalley.pnn.police.uk';
 /** The envelope's actor of what ADMIN_SUB records. */
-export const ADMIN_ACTOR = `admin:${ADMIN_SUB}`;
+export const ADMIN_ACTOR = { kind: 'admin', sub: ADMIN_SUB, force: null, issuer: 'governance-tracker' };

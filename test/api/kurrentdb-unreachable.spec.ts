@@ -52,9 +52,13 @@ describe('the service on an unreachable KurrentDB', () => {
     expect(res.body).toMatchObject({ status: 503, code: 'event-store-unavailable' });
   }, 30_000);
 
-  test('the audit trail answers 503, and /health reports the store and the projections down', async () => {
+  test('the audit trail answers 503, and /health reports the store and the projections down (to an administrator, with why)', async () => {
     expect((await api.admin.get('/events?limit=1')).status).toBe(503);
-    const health = await api.http.get('/health');
+    const anyone = await api.http.get('/health');
+    expect(anyone.status).toBe(503);
+    expect(anyone.body.error.database).toMatchObject({ status: 'down', code: 'database-unavailable' });
+    expect(anyone.body.error.projections.problems).toEqual(['projection status unavailable (code projection-status-unavailable)']);
+    const health = await api.admin.get('/health');
     expect(health.status).toBe(503);
     expect(health.body).toMatchObject({ code: 'unhealthy', detail: expect.stringMatching(/^Unhealthy: .*database.*projections|^Unhealthy: .*projections.*database/) });
     expect(health.body.error.database).toMatchObject({ status: 'down', error: expect.stringMatching(/cannot be reached/) });

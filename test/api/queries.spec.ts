@@ -147,7 +147,7 @@ describe('boards, compliance and alerts', () => {
     expect(ack.status).toBe(201);
     const trail = await api.admin.get(`/streams/alert-${q2.alertId}/events`);
     expect(trail.body.events.map((e: { type: string }) => e.type)).toEqual(['AlertRaised', 'AlertAcknowledged']);
-    expect(trail.body.events[1].actor).toBe('officer:officer.brown (thames-valley)');
+    expect(trail.body.events[1].actorDisplay).toBe('officer:officer.brown (thames-valley)');
 
     await post('/boards/hampshire-tvp/meetings/2015-q2/rearrangement', { newDate: '2016-05-20', occurredAt: '2016-05-10' });
     const remaining = await eventually(

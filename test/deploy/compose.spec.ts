@@ -10,6 +10,7 @@ import { describe, expect, test } from '@jest/globals';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { parse } from 'yaml';
+import { loadConfig } from '#config';
 
 // CommonJS whose module.exports is the plugin and whose `.default` is it too: typed as the latter.
 const addFormats = addFormatsModule.default;
@@ -134,6 +135,24 @@ describe('docker-compose.yml', () => {
     expect(env('api').WORKERS).toBe('off');
     expect(compose.services.worker.command).toEqual(['node', 'dist/apps/worker/src/main.js']);
     expect(dockerfile).toMatch(/^FROM\s+\S+\s+AS\s+runtime\s*$/im);
+  });
+
+  test('the api verifies tokens with a secret the user must set, never a generated one, so the local sign-in does not exist', () => {
+    const api = env('api');
+    expect(api.AUTH_JWT_SECRET).toMatch(/^\$\{AUTH_JWT_SECRET:\?.*openssl rand.*\}$/);
+    for (const name of ['AUTH_DEV_SECRET_FILE', 'AUTH_JWKS_URL']) expect(Object.keys(api)).not.toContain(name);
+    // What the api starts with once compose has substituted the variables (`${X:-default}` and `${X:?error}`).
+    const given: Record<string, string> = { AUTH_JWT_SECRET: 'x'.repeat(32) };
+    const substituted = Object.fromEntries(
+      Object.entries(api).map(([k, v]) => [
+        k,
+        v.replace(
+          /\$\{(\w+)(?::-([^}]*)|:\?[^}]*)\}/g,
+          (_, name: string, fallback?: string) => given[name] ?? fallback ?? '',
+        ),
+      ]),
+    );
+    expect(loadConfig(substituted).auth.mode).toBe('secret');
   });
 
   test('kafka is a single KRaft node reachable as kafka:9092', () => {

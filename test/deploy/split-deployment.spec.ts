@@ -209,7 +209,7 @@ suite('split deployment: the API with WORKERS=off and two worker processes on Po
     const api = await start('api', 'dist/apps/api/src/main.js', { WORKERS: 'off', IMPORT_ON_START: join(root, 'seeds/collaborations.json') });
     const workers = [await start('worker-1', 'dist/apps/worker/src/main.js', {}), await start('worker-2', 'dist/apps/worker/src/main.js', {})];
     token = await issueToken(
-      { mode: 'secret', secret: SECRET, issuer: 'governance-tracker', audience: 'governance-tracker-api' },
+      { mode: 'secret', secret: SECRET, issuer: 'governance-tracker', audience: 'governance-tracker-api', maxTokenLifetimeMs: 86_400_000 },
       { sub: 'ops.lead', roles: ['admin'], force: null },
     );
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { agreementStreamId } from '#domain';
-import type { SqlEventStore } from '#event-store';
+import { displayActorText, type SqlEventStore } from '#event-store';
 import { SeedFileError } from '../../apps/api/src/seeding/seed-file.js';
 import { pgliteDriver, type TestDatabase } from '../support/db.js';
 import { agreementState, importInto, openStore, smallSeed, tempSeedFile, wholeLog } from './support.js';
@@ -71,7 +71,7 @@ describe('a valid file', () => {
       'agreement-umbrella AgreementDrafted',
       'agreement-umbrella AgreementSigned',
     ]);
-    expect(new Set(log.map((e) => e.actor))).toEqual(new Set(['system:import (small.json)']));
+    expect(new Set(log.map((e) => displayActorText(e.actor)))).toEqual(new Set(['system:import (small.json)']));
     expect(log.find((e) => e.streamId === 'agreement-unit')?.correlationId).toBe('import:unit');
   });
 });

@@ -6,7 +6,7 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { loadConfig } from '#config';
-import { createEventStore, EventStore, type StoredEvent } from '#event-store';
+import { createEventStore, displayActorText, EventStore, type StoredEvent } from '#event-store';
 import { AppModule } from '../../apps/api/src/app.module.js';
 import { ConfigModule } from '../../apps/api/src/infrastructure/config.module.js';
 import { SeedOnStartModule } from '../../apps/api/src/seeding/seed-on-start.module.js';
@@ -60,7 +60,7 @@ test('imports the file on the first start and nothing on the next ones', async (
   await start(file.path);
   const first = await log();
   expect(first).toHaveLength(14);
-  expect(first.every((e) => e.actor === 'system:import (on-start.json)')).toBe(true);
+  expect(first.every((e) => displayActorText(e.actor) === 'system:import (on-start.json)')).toBe(true);
 
   await start(file.path);
   expect(await log()).toEqual(first);

@@ -18,16 +18,26 @@ const now = () => Math.floor(Date.now() / 1000);
 const claims = { sub: 'mallory', roles: ['admin'] };
 
 const sign = (payload: object, signingKey: Uint8Array = key, edit: (jwt: SignJWT) => SignJWT = (j) => j) =>
-  edit(new SignJWT({ ...payload }).setProtectedHeader({ alg: 'HS256' }).setIssuer('governance-tracker').setAudience('governance-tracker-api').setIssuedAt().setExpirationTime('1h')).sign(
-    signingKey,
-  );
+  edit(
+    new SignJWT({ ...payload })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('governance-tracker')
+      .setAudience('governance-tracker-api')
+      .setIssuedAt()
+      .setExpirationTime('1h'),
+  ).sign(signingKey);
 
 async function refused(token: string, detail: RegExp): Promise<void> {
   const before = (await api.admin.get('/events?limit=1000')).body.events.length;
   const write = await api.client(token).post('/bodies').send({ id: 'forged-body', name: 'Forged', kind: 'other' });
-  expect({ status: write.status, detail: write.body.detail }).toEqual({ status: 401, detail: expect.stringMatching(detail) });
+  expect({ status: write.status, detail: write.body.detail }).toEqual({
+    status: 401,
+    detail: expect.stringMatching(detail),
+  });
   expect(write.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(write.headers['www-authenticate']).toMatch(/^Bearer realm="governance-tracker", error="invalid_(token|request)"/);
+  expect(write.headers['www-authenticate']).toMatch(
+    /^Bearer realm="governance-tracker", error="invalid_(token|request)"/,
+  );
   expect((await api.client(token).get('/agreements')).status).toBe(401);
   expect((await api.admin.get('/events?limit=1000')).body.events.length).toBe(before);
 }
@@ -43,7 +53,14 @@ afterAll(async () => {
 
 describe('forged and broken tokens (shared secret, HS256)', () => {
   test('a good token works, as the control', async () => {
-    expect((await api.client(await sign(claims)).post('/bodies').send({ id: 'real-body', name: 'Real', kind: 'other' })).status).toBe(201);
+    expect(
+      (
+        await api
+          .client(await sign(claims))
+          .post('/bodies')
+          .send({ id: 'real-body', name: 'Real', kind: 'other' })
+      ).status,
+    ).toBe(201);
   });
 
   test('signed with another secret', async () => {
@@ -51,7 +68,10 @@ describe('forged and broken tokens (shared secret, HS256)', () => {
   });
 
   test('expired', async () => {
-    await refused(await issueToken(api.config.auth, { sub: 'mallory', roles: ['admin'] }, new Date(Date.now() - 9 * 3_600_000)), /expired/);
+    await refused(
+      await issueToken(api.config.auth, { sub: 'mallory', roles: ['admin'] }, new Date(Date.now() - 9 * 3_600_000)),
+      /expired/,
+    );
   });
 
   test('for another audience', async () => {
@@ -75,8 +95,46 @@ describe('forged and broken tokens (shared secret, HS256)', () => {
   });
 
   test('without an expiry', async () => {
-    const token = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuer('governance-tracker').setAudience('governance-tracker-api').sign(key);
+    const token = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('governance-tracker')
+      .setAudience('governance-tracker-api')
+      .sign(key);
     await refused(token, /"exp" claim/);
+  });
+
+  test('issued an hour in the future ("iat" ahead of the clock beyond the leeway)', async () => {
+    await refused(
+      await sign(claims, key, (j) => j.setIssuedAt(now() + 3600).setExpirationTime(now() + 7200)),
+      /"iat" claim is in the future/,
+    );
+  });
+
+  test('not valid before an hour from now ("nbf")', async () => {
+    await refused(await sign(claims, key, (j) => j.setNotBefore(now() + 3600)), /"nbf" claim/);
+  });
+
+  test('expiring in 100 years (a lifetime over AUTH_MAX_TOKEN_LIFETIME, 24 h by default)', async () => {
+    const century = now() + 100 * 365 * 86_400;
+    await refused(
+      await sign(claims, key, (j) => j.setExpirationTime(century)),
+      /lives longer than this service accepts \(at most 24 h/,
+    );
+  });
+
+  test('without "iat" and expiring beyond the maximum lifetime from now', async () => {
+    const token = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('governance-tracker')
+      .setAudience('governance-tracker-api')
+      .setExpirationTime(now() + 25 * 3600)
+      .sign(key);
+    await refused(token, /lives longer/);
+  });
+
+  test('a clock a few seconds ahead (within the leeway) and a lifetime of exactly the maximum are accepted', async () => {
+    const ahead = await sign(claims, key, (j) => j.setIssuedAt(now() + 10).setExpirationTime(now() + 10 + 24 * 3600));
+    expect((await api.client(ahead).get('/agreements')).status).toBe(200);
   });
 
   test('an officer without a force, and roles that are not an array', async () => {
@@ -85,12 +143,42 @@ describe('forged and broken tokens (shared secret, HS256)', () => {
   });
 
   test('not a bearer token at all', async () => {
-    for (const header of ['Basic bWFsbG9yeTpzZWNyZXQ=', 'Bearer', 'Bearer not a token', `Bearer ${'a'.repeat(10_000)}`]) {
-      const res = await api.http.post('/bodies').set('Authorization', header).send({ id: 'x', name: 'x', kind: 'other' });
+    for (const header of [
+      'Basic bWFsbG9yeTpzZWNyZXQ=',
+      'Bearer',
+      'Bearer not a token',
+      `Bearer ${'a'.repeat(10_000)}`,
+    ]) {
+      const res = await api.http
+        .post('/bodies')
+        .set('Authorization', header)
+        .send({ id: 'x', name: 'x', kind: 'other' });
       expect(res.status).toBe(401);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     }
     await refused('eyJhbGciOiJIUzI1NiJ9.e30.garbage', /malformed|signature/);
+  });
+});
+
+describe('a configured maximum lifetime (AUTH_MAX_TOKEN_LIFETIME=1h)', () => {
+  let short: ApiHarness;
+  beforeAll(async () => {
+    short = await startApi({ WORKERS: 'off', AUTH_MAX_TOKEN_LIFETIME: '1h' });
+  });
+  afterAll(async () => {
+    await short?.close();
+  });
+
+  test('a token for two hours is refused, one for an hour accepted, and the service will not issue a longer one', async () => {
+    const shortKey = (await hmacKeyOf(short.config.auth)) as Uint8Array;
+    const token = (seconds: number) => sign(claims, shortKey, (j) => j.setExpirationTime(now() + seconds));
+    const long = await short.client(await token(7200)).get('/agreements');
+    expect({ status: long.status, detail: long.body.detail }).toEqual({
+      status: 401,
+      detail: expect.stringMatching(/at most 1 h/),
+    });
+    expect((await short.client(await token(3600)).get('/agreements')).status).toBe(200);
+    await expect(short.token({ expiresIn: '2h' })).rejects.toThrow(/at most 1 h/);
   });
 });
 
@@ -119,7 +207,12 @@ describe('tokens of an identity provider (JWKS, ES256)', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    idp = await startApi({ WORKERS: 'off', AUTH_JWKS_URL: `http://127.0.0.1:${port}/jwks`, AUTH_ISSUER: 'https://idp.test', AUTH_AUDIENCE: 'tracker' });
+    idp = await startApi({
+      WORKERS: 'off',
+      AUTH_JWKS_URL: `http://127.0.0.1:${port}/jwks`,
+      AUTH_ISSUER: 'https://idp.test',
+      AUTH_AUDIENCE: 'tracker',
+    });
   });
 
   afterAll(async () => {

@@ -35,7 +35,7 @@ describe('request bodies and parameters', () => {
     const res = await api.admin.post('/bodies').set('X-Actor', 'someone.else').send({ id: 'acme', name: 'Acme', kind: 'other' });
     expect(res.status).toBe(201);
     const event = (await api.admin.get(`/events?fromPosition=${res.body.firstPosition}&limit=1`)).body.events[0];
-    expect(event.actor).toBe('admin:admin.jones@thamesvalley.pnn.police.uk');
+    expect(event.actorDisplay).toBe('admin:admin.jones@thamesvalley.pnn.police.uk');
   });
 
   test.each([

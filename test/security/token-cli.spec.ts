@@ -39,24 +39,48 @@ describe('npm run cli -- token', () => {
   });
 
   test('prints an officer token the service accepts, and writes are recorded under it', async () => {
-    const { code, stdout, stderr } = await cli(['token', '--role', 'officer', '--force', 'thames-valley', '--sub', 'jane.doe']);
+    const { code, stdout, stderr } = await cli([
+      'token',
+      '--role',
+      'officer',
+      '--force',
+      'thames-valley',
+      '--sub',
+      'jane.doe',
+    ]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
     expect(stderr).toContain('jane.doe');
     const officer = api.client(stdout.trim());
-    const res = await officer
-      .post('/agreements')
-      .send({ id: 'tvp-dogs', title: 'Dogs', legalBasis: 'mou', businessArea: 'dogs', deliveryModel: 'virtual', parties: ['thames-valley', 'hampshire'] });
+    const res = await officer.post('/agreements').send({
+      id: 'tvp-dogs',
+      title: 'Dogs',
+      legalBasis: 'mou',
+      businessArea: 'dogs',
+      deliveryModel: 'virtual',
+      parties: ['thames-valley', 'hampshire'],
+    });
     expect(res.status).toBe(201);
     const event = (await officer.get('/streams/agreement-tvp-dogs/events')).body.events[0];
-    expect(event.actor).toBe('officer:jane.doe (thames-valley)');
+    expect(event.actor).toEqual({
+      kind: 'officer',
+      sub: 'jane.doe',
+      force: 'thames-valley',
+      issuer: 'governance-tracker',
+    });
+    expect(event.actorDisplay).toBe('officer:jane.doe (thames-valley)');
   });
 
   test('roles as a list, and an expiry', async () => {
     const { code, stdout } = await cli(['token', '--role', 'auditor,admin', '--sub', 'ops', '--expires', '30m']);
     expect(code).toBe(0);
     const payload = JSON.parse(Buffer.from(stdout.split('.')[1] as string, 'base64url').toString());
-    expect(payload).toMatchObject({ sub: 'ops', roles: ['auditor', 'admin'], iss: 'governance-tracker', aud: 'governance-tracker-api' });
+    expect(payload).toMatchObject({
+      sub: 'ops',
+      roles: ['auditor', 'admin'],
+      iss: 'governance-tracker',
+      aud: 'governance-tracker-api',
+    });
     expect(payload.exp - payload.iat).toBe(1800);
   });
 
@@ -71,6 +95,12 @@ describe('npm run cli -- token', () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
   });
+});
+
+test('refuses to print a token that would live longer than AUTH_MAX_TOKEN_LIFETIME (24 h by default)', async () => {
+  const { code, stdout, stderr } = await cli(['token', '--role', 'admin', '--expires', '2d']);
+  expect({ code, stdout }).toEqual({ code: 1, stdout: '' });
+  expect(stderr).toMatch(/at most 24 h/);
 });
 
 describe('a PostgreSQL deployment without auth settings', () => {

@@ -27,6 +27,52 @@ describe('local sign-in in the embedded default', () => {
     expect(refused.status).toBe(403);
   });
 
+  test.each([
+    ['X-Forwarded-For', '203.0.113.7'],
+    ['X-Forwarded-Host', 'governance.example.org'],
+    ['X-Forwarded-Proto', 'https'],
+    ['Forwarded', 'for=203.0.113.7;proto=https'],
+    ['X-Real-IP', '203.0.113.7'],
+    ['Via', '1.1 proxy.example.org'],
+  ])('refuses to mint a token through a reverse proxy on this machine (%s), saying why', async (name, value) => {
+    const minted = await api.http
+      .post('/auth/dev-token')
+      .set(name, value)
+      .send({ roles: ['admin'] });
+    expect(minted.status).toBe(403);
+    expect(minted.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(minted.body).toMatchObject({
+      code: 'forbidden',
+      detail: expect.stringContaining(`through a proxy (the request carries ${name.toLowerCase()})`),
+    });
+    expect(minted.body.token).toBeUndefined();
+    expect((await api.http.get('/auth/dev-sign-in').set(name, value)).status).toBe(403);
+  });
+
+  test('refuses a request naming another host or sent by a page of another origin', async () => {
+    const host = await api.http
+      .post('/auth/dev-token')
+      .set('Host', 'governance.example.org')
+      .send({ roles: ['admin'] });
+    expect({ status: host.status, detail: host.body.detail }).toEqual({
+      status: 403,
+      detail: expect.stringMatching(/another host/),
+    });
+    const origin = await api.http
+      .post('/auth/dev-token')
+      .set('Origin', 'https://evil.example')
+      .send({ roles: ['admin'] });
+    expect({ status: origin.status, detail: origin.body.detail }).toEqual({
+      status: 403,
+      detail: expect.stringMatching(/another origin/),
+    });
+    const local = await api.http
+      .post('/auth/dev-token')
+      .set('Origin', 'http://localhost:3000')
+      .send({ roles: ['auditor'] });
+    expect(local.status).toBe(201);
+  });
+
   test('offers the roles and the reference bodies to choose from, without a token', async () => {
     const options = await api.http.get('/auth/dev-sign-in');
     expect(options.status).toBe(200);

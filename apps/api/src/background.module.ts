@@ -4,7 +4,7 @@ import { AlertingModule, AlertingStatus, alertsProjection } from '#alerting';
 import type { AppConfig } from '#config';
 import { CheckpointLifecycle, CheckpointsModule, MessagingModule, messagingOptionsFromConfig, RelayHealthIndicator } from '#messaging';
 import { ProjectionsModule, ProjectionStatus, READ_MODEL_PROJECTIONS, type ProjectionHealth } from '#projections';
-import { HealthContributor, HealthContributors } from './health/health.http.controller.js';
+import { HealthContributor, HealthContributors, type HealthView } from './health/health.http.controller.js';
 import { Clock } from './infrastructure/clock.js';
 
 /** Every read model, including the alerts the compliance evaluator raises. */
@@ -19,18 +19,51 @@ class ProjectionsHealth extends HealthContributor {
     super();
     contributors.register(this);
   }
-  async check(indicators: HealthIndicatorService): Promise<HealthIndicatorResult> {
+  async check(indicators: HealthIndicatorService, view: HealthView): Promise<HealthIndicatorResult> {
     const indicator = indicators.check('projections');
     let health: ProjectionHealth;
     try {
       health = await this.status.health();
     } catch (error) {
       // The event store or the database cannot be read (KurrentDB unreachable, say): down, with why, not a 500.
-      return indicator.down({ problems: [`projection status unavailable: ${(error as Error).message}`], projections: [] });
+      const why = view === 'operator' ? `: ${(error as Error).message}` : ' (code projection-status-unavailable)';
+      return indicator.down({ problems: [`projection status unavailable${why}`], projections: [] });
     }
-    const details = { problems: health.problems, projections: health.projections };
+    const details =
+      view === 'operator'
+        ? { problems: health.problems, projections: health.projections }
+        : publicProjectionHealth(health);
     return health.healthy ? indicator.up(details) : indicator.down(details);
   }
+}
+
+/** A copy without the `message` of any error in it: the public view keeps when, not what. */
+export function withoutErrorText<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(withoutErrorText) as T;
+  if (typeof value !== 'object' || value === null) return value;
+  const entries = Object.entries(value).filter(([key, v]) => !(key === 'message' && typeof v === 'string'));
+  return Object.fromEntries(entries.map(([key, v]) => [key, withoutErrorText(v)])) as T;
+}
+
+/** The projections' health without the text of their errors (a parked event's error is often SQL). */
+export function publicProjectionHealth(health: ProjectionHealth): { problems: string[]; projections: object[] } {
+  const problems: string[] = [];
+  for (const p of health.projections) {
+    if (p.parked > 0) {
+      problems.push(
+        `${p.name} has ${p.parked} parked event${p.parked === 1 ? '' : 's'} it could not apply (code projection-event-parked).`,
+      );
+    }
+    if (p.runner === 'failed')
+      problems.push(`${p.name}'s runner has failed and is restarting (code projection-runner-failed).`);
+  }
+  // Lag sentences carry only names and counts.
+  problems.push(...health.problems.filter((problem) => / events behind the head of the log\.$/.test(problem)));
+  const projections = health.projections.map(({ lastError, ...report }) => ({
+    ...report,
+    lastError: lastError === null ? null : { code: 'projection-apply-failed', at: lastError.at },
+  }));
+  return { problems, projections };
 }
 
 @Injectable()
@@ -42,10 +75,13 @@ class AlertingHealth extends HealthContributor {
     super();
     contributors.register(this);
   }
-  async check(indicators: HealthIndicatorService): Promise<HealthIndicatorResult> {
+  async check(indicators: HealthIndicatorService, view: HealthView): Promise<HealthIndicatorResult> {
     const health = this.status.health();
     const indicator = indicators.check('compliance');
-    const details = { problems: health.problems, report: health.report };
+    const details =
+      view === 'operator'
+        ? { problems: health.problems, report: health.report }
+        : { problems: health.codes.map((code) => `code ${code}`), report: withoutErrorText(health.report) };
     return health.healthy ? indicator.up(details) : indicator.down(details);
   }
 }
@@ -59,8 +95,25 @@ class KafkaHealth extends HealthContributor {
     super();
     contributors.register(this);
   }
-  check(indicators: HealthIndicatorService): Promise<HealthIndicatorResult> {
-    return this.relay.check(indicators);
+  async check(indicators: HealthIndicatorService, view: HealthView): Promise<HealthIndicatorResult> {
+    const result = await this.relay.check(indicators);
+    if (view === 'operator') return result;
+    // The broker's errors name hosts and topics: the public view says only that there was one.
+    const kafka = result.kafka;
+    if (kafka === undefined) return result;
+    const { error, lastError, ...rest } = kafka;
+    return {
+      kafka: {
+        ...rest,
+        ...(error !== undefined ? { code: 'kafka-status-unavailable' } : {}),
+        ...(lastError !== undefined
+          ? {
+              lastError:
+                lastError === null ? null : { code: 'kafka-publish-failed', at: (lastError as { at?: unknown }).at },
+            }
+          : {}),
+      },
+    };
   }
 }
 

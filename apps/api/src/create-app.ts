@@ -61,6 +61,17 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     bodyParser: false,
   });
   if (!quiet) app.useLogger(app.get(Logger));
+  // A request whose headers or body never finish would hold its connection (and a parser) open for
+  // Node's defaults of 60 s and 5 min: cut it (408) after HTTP_HEADERS_TIMEOUT / HTTP_REQUEST_TIMEOUT.
+  // Node checks those every connectionsCheckingInterval (30 s by default): check every second.
+  const server = app.getHttpServer();
+  server.headersTimeout = config.httpTimeouts.headersMs;
+  server.requestTimeout = config.httpTimeouts.requestMs;
+  // Read when the server starts listening; typed only as a createServer option in @types/node.
+  (server as { connectionsCheckingInterval?: number }).connectionsCheckingInterval = Math.min(
+    1000,
+    config.httpTimeouts.headersMs,
+  );
   // Facts are small; a large or deeply nested body is a mistake or an attack. Nest leaves `verify`
   // out of the options' type because it sets it itself for `rawBody: true`, which this app never
   // asks for; otherwise it hands the options to body-parser as they are.
@@ -98,6 +109,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
     .addSecurityRequirements('bearer')
     .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'docs/openapi.json' });
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), {
+    jsonDocumentUrl: 'docs/openapi.json',
+  });
   return app;
 }

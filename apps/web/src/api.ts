@@ -115,7 +115,17 @@ export interface StoredEvent {
   position: string;
   occurredAt: string;
   recordedAt: string;
-  actor: string;
+  /** Who recorded it, structured; `legacyText` when it was recorded before actors were. */
+  actor: {
+    kind: string;
+    sub: string;
+    force: string | null;
+    issuer: string | null;
+    source?: string;
+    legacyText?: string;
+  };
+  /** Who recorded it, for people. */
+  actorDisplay: string;
   correlationId: string;
   causationId: string | null;
   data: Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { fold } from '#domain';
-import { retryLostRaces, type AppendResult, type EventStore } from '#event-store';
+import { actorText, retryLostRaces, type AppendResult, type EventStore } from '#event-store';
 import {
   alertDecider,
   alertStreamId,
@@ -11,7 +11,7 @@ import {
 } from '#domain';
 
 /** The actor of everything the evaluator records. */
-export const COMPLIANCE_ACTOR = 'system:compliance';
+export const COMPLIANCE_ACTOR = actorText({ kind: 'system', sub: 'compliance', force: null, issuer: null });
 
 export interface AlertCommandContext {
   actor: string;

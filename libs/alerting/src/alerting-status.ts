@@ -14,6 +14,8 @@ export interface AlertingHealth {
   healthy: boolean;
   /** Sentences for the health endpoint and the log. */
   problems: string[];
+  /** A stable code per problem, in the same order, for whoever may not read the errors themselves. */
+  codes: string[];
   report: AlertingReport;
 }
 
@@ -37,7 +39,9 @@ export class AlertingStatus {
   health(): AlertingHealth {
     const report = this.report();
     const problems: string[] = [];
+    const codes: string[] = [];
     if (report.trigger && report.trigger.state === 'restarting') {
+      codes.push('compliance-trigger-restarting');
       problems.push(
         `The compliance trigger lost its subscription to the log: ${report.trigger.lastError?.message ?? 'unknown error'}.`,
       );
@@ -48,10 +52,11 @@ export class AlertingStatus {
       report.tick.lastTickAt &&
       report.tick.lastError.at >= report.tick.lastTickAt
     ) {
+      codes.push('compliance-tick-incomplete');
       problems.push(
         `The last compliance tick (${report.tick.lastTickAt}) did not evaluate everything: ${report.tick.lastError.message}`,
       );
     }
-    return { healthy: problems.length === 0, problems, report };
+    return { healthy: problems.length === 0, problems, codes, report };
   }
 }

@@ -19,8 +19,16 @@ describe('configuration', () => {
       importOnStart: null,
       eventStore: 'sql',
       kurrentDbUrl: null,
-      auth: { mode: 'generated', secretFile: 'data/auth-secret', issuer: 'governance-tracker', audience: 'governance-tracker-api' },
+      auth: {
+        mode: 'generated',
+        secretFile: 'data/auth-secret',
+        issuer: 'governance-tracker',
+        audience: 'governance-tracker-api',
+        maxTokenLifetimeMs: 86_400_000,
+      },
       writeRateLimit: { limit: 120, windowMs: 60_000 },
+      unauthenticatedRateLimit: { limit: 30, windowMs: 60_000 },
+      httpTimeouts: { headersMs: 10_000, requestMs: 10_000 },
       corsOrigins: [],
       checkpoints: { everyEvents: 1000, intervalMs: 60_000, anchorFile: 'data/checkpoints.ndjson', key: { source: 'file', file: 'data/checkpoint-key.pem' } },
     });
@@ -42,12 +50,20 @@ describe('configuration', () => {
 
   test('names every bad variable at once', () => {
     try {
-      loadConfig({ PORT: 'eighty', COMPLIANCE_TICK: 'hourly', DATABASE_URL: 'mysql://x', KAFKA_BROKERS: 'nohost', WORKERS: 'maybe', ALERT_WEBHOOK_URLS: 'ftp://x' });
+      loadConfig({
+        PORT: 'eighty',
+        COMPLIANCE_TICK: 'hourly',
+        DATABASE_URL: 'mysql://x',
+        KAFKA_BROKERS: 'nohost',
+        WORKERS: 'maybe',
+        ALERT_WEBHOOK_URLS: 'ftp://x',
+      });
       throw new Error('expected a ConfigurationError');
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigurationError);
       const message = (error as Error).message;
-      for (const name of ['PORT', 'COMPLIANCE_TICK', 'DATABASE_URL', 'KAFKA_BROKERS', 'WORKERS', 'ALERT_WEBHOOK_URLS']) expect(message).toContain(name);
+      for (const name of ['PORT', 'COMPLIANCE_TICK', 'DATABASE_URL', 'KAFKA_BROKERS', 'WORKERS', 'ALERT_WEBHOOK_URLS'])
+        expect(message).toContain(name);
     }
   });
 
@@ -75,34 +91,67 @@ describe('configuration', () => {
     );
   });
 
+  test('unauthenticated requests are limited per address, and slow requests are cut after 10 s unless configured', () => {
+    const config = loadConfig({
+      RATE_LIMIT_UNAUTHENTICATED: '5/10s',
+      HTTP_HEADERS_TIMEOUT: '2s',
+      HTTP_REQUEST_TIMEOUT: '5s',
+    });
+    expect(config.unauthenticatedRateLimit).toEqual({ limit: 5, windowMs: 10_000 });
+    expect(config.httpTimeouts).toEqual({ headersMs: 2000, requestMs: 5000 });
+    expect(() => loadConfig({ RATE_LIMIT_UNAUTHENTICATED: 'lots' })).toThrow(/RATE_LIMIT_UNAUTHENTICATED/);
+    expect(() => loadConfig({ HTTP_REQUEST_TIMEOUT: 'never' })).toThrow(/HTTP_REQUEST_TIMEOUT must be a duration/);
+    expect(() => loadConfig({ HTTP_HEADERS_TIMEOUT: '20s', HTTP_REQUEST_TIMEOUT: '10s' })).toThrow(
+      /must not be longer/,
+    );
+  });
+
   describe('authentication', () => {
     const secret = 'x'.repeat(32);
 
     test('a shared secret, with issuer and audience', () => {
-      expect(loadConfig({ AUTH_JWT_SECRET: secret, AUTH_ISSUER: 'https://idp.example', AUTH_AUDIENCE: 'tracker' }).auth).toEqual({
+      expect(
+        loadConfig({ AUTH_JWT_SECRET: secret, AUTH_ISSUER: 'https://idp.example', AUTH_AUDIENCE: 'tracker' }).auth,
+      ).toEqual({
         mode: 'secret',
         secret,
         issuer: 'https://idp.example',
         audience: 'tracker',
+        maxTokenLifetimeMs: 86_400_000,
       });
     });
 
+    test('the longest token lifetime accepted is AUTH_MAX_TOKEN_LIFETIME, a duration of at least a minute', () => {
+      expect(loadConfig({ AUTH_MAX_TOKEN_LIFETIME: '8h' }).auth.maxTokenLifetimeMs).toBe(28_800_000);
+      expect(() => loadConfig({ AUTH_MAX_TOKEN_LIFETIME: 'forever' })).toThrow(
+        /AUTH_MAX_TOKEN_LIFETIME must be a duration/,
+      );
+      expect(() => loadConfig({ AUTH_MAX_TOKEN_LIFETIME: '30s' })).toThrow(/at least a minute/);
+    });
+
     test('a JWKS URL, https unless on localhost', () => {
-      expect(loadConfig({ AUTH_JWKS_URL: 'https://idp.example/jwks' }).auth).toMatchObject({ mode: 'jwks', jwksUrl: 'https://idp.example/jwks' });
+      expect(loadConfig({ AUTH_JWKS_URL: 'https://idp.example/jwks' }).auth).toMatchObject({
+        mode: 'jwks',
+        jwksUrl: 'https://idp.example/jwks',
+      });
       expect(loadConfig({ AUTH_JWKS_URL: 'http://127.0.0.1:9000/jwks' }).auth.mode).toBe('jwks');
       expect(() => loadConfig({ AUTH_JWKS_URL: 'http://idp.example/jwks' })).toThrow(/https/);
     });
 
     test('refuses a short secret, and both ways at once', () => {
       expect(() => loadConfig({ AUTH_JWT_SECRET: 'short' })).toThrow(/at least 32 bytes/);
-      expect(() => loadConfig({ AUTH_JWT_SECRET: secret, AUTH_JWKS_URL: 'https://idp.example/jwks' })).toThrow(/not both/);
+      expect(() => loadConfig({ AUTH_JWT_SECRET: secret, AUTH_JWKS_URL: 'https://idp.example/jwks' })).toThrow(
+        /not both/,
+      );
     });
 
     test('PostgreSQL without auth settings is unconfigured (the API refuses to start) unless a dev secret file is chosen', () => {
       const config = loadConfig({ DATABASE_URL: 'postgres://u@db/gov' });
       expect(config.auth.mode).toBe('unconfigured');
       expect(config.auth.mode === 'unconfigured' && config.auth.reason).toMatch(/AUTH_JWT_SECRET/);
-      expect(loadConfig({ DATABASE_URL: 'postgres://u@db/gov', AUTH_DEV_SECRET_FILE: '/run/secret' }).auth).toMatchObject({
+      expect(
+        loadConfig({ DATABASE_URL: 'postgres://u@db/gov', AUTH_DEV_SECRET_FILE: '/run/secret' }).auth,
+      ).toMatchObject({
         mode: 'generated',
         secretFile: '/run/secret',
       });
@@ -110,7 +159,10 @@ describe('configuration', () => {
   });
 
   test('write rate limit and CORS origins', () => {
-    const config = loadConfig({ RATE_LIMIT_WRITES: '10/30s', CORS_ORIGINS: 'https://a.example, http://localhost:5173' });
+    const config = loadConfig({
+      RATE_LIMIT_WRITES: '10/30s',
+      CORS_ORIGINS: 'https://a.example, http://localhost:5173',
+    });
     expect(config.writeRateLimit).toEqual({ limit: 10, windowMs: 30_000 });
     expect(config.corsOrigins).toEqual(['https://a.example', 'http://localhost:5173']);
     expect(() => loadConfig({ RATE_LIMIT_WRITES: 'lots' })).toThrow(/RATE_LIMIT_WRITES/);

@@ -51,6 +51,16 @@ export interface AppConfig {
   auth: AuthConfig;
   /** Writes one principal may make per window (`RATE_LIMIT_WRITES`, e.g. `120/1m`). */
   writeRateLimit: { limit: number; windowMs: number };
+  /**
+   * Refused sign-ins (401s) one client address may cause per window (`RATE_LIMIT_UNAUTHENTICATED`,
+   * default `30/1m`); beyond it every request from that address is 429 until the window ends.
+   */
+  unauthenticatedRateLimit: { limit: number; windowMs: number };
+  /**
+   * How long the HTTP server waits for a request's headers (`HTTP_HEADERS_TIMEOUT`) and for the whole
+   * request, body included (`HTTP_REQUEST_TIMEOUT`), before it cuts the connection; 10 s each by default.
+   */
+  httpTimeouts: { headersMs: number; requestMs: number };
   /** Origins a browser may call the API from (`CORS_ORIGINS`); empty → CORS closed. */
   corsOrigins: string[];
   /** Signed checkpoints of the hash chain (docs/integrity.md). */
@@ -87,7 +97,12 @@ export type AuthRole = (typeof AUTH_ROLES)[number];
  * settings; the API refuses to start (a production service must not run on a generated secret
  * by accident) while the worker and the CLI's other commands, which verify no tokens, still run.
  */
-export type AuthConfig = { issuer: string; audience: string } & (
+export type AuthConfig = {
+  issuer: string;
+  audience: string;
+  /** The longest lifetime (`exp` − `iat`) a token may have (`AUTH_MAX_TOKEN_LIFETIME`, default 24 h). */
+  maxTokenLifetimeMs: number;
+} & (
   | { mode: 'secret'; secret: string }
   | { mode: 'jwks'; jwksUrl: string }
   | { mode: 'generated'; secretFile: string }
@@ -135,7 +150,9 @@ export function loadConfig(env: Env): AppConfig {
 
   const databaseUrl = value('DATABASE_URL') ?? null;
   if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL (leave it unset for the embedded database).');
+    problems.push(
+      'DATABASE_URL must be a postgres:// or postgresql:// URL (leave it unset for the embedded database).',
+    );
   }
 
   const port = Number(value('PORT') ?? '3000');
@@ -166,7 +183,9 @@ export function loadConfig(env: Env): AppConfig {
 
   const logFormat = value('LOG_FORMAT') ?? (value('NODE_ENV') === 'production' ? 'json' : 'auto');
   if (!['json', 'pretty', 'auto'].includes(logFormat)) {
-    problems.push(`LOG_FORMAT must be json or pretty (unset: pretty in development when pino-pretty is installed), not "${logFormat}".`);
+    problems.push(
+      `LOG_FORMAT must be json or pretty (unset: pretty in development when pino-pretty is installed), not "${logFormat}".`,
+    );
   }
 
   const workers = value('WORKERS') ?? 'on';
@@ -177,7 +196,8 @@ export function loadConfig(env: Env): AppConfig {
     .map((u) => u.trim())
     .filter((u) => u !== '');
   for (const url of alertWebhookUrls) {
-    if (!isHttpUrl(url)) problems.push(`ALERT_WEBHOOK_URLS must be a comma-separated list of http(s) URLs, and "${url}" is not.`);
+    if (!isHttpUrl(url))
+      problems.push(`ALERT_WEBHOOK_URLS must be a comma-separated list of http(s) URLs, and "${url}" is not.`);
   }
 
   const alertNotifyHistory = value('ALERT_NOTIFY_HISTORY') ?? 'skip';
@@ -196,13 +216,38 @@ export function loadConfig(env: Env): AppConfig {
     problems.push(`RATE_LIMIT_WRITES must be a count per duration such as 120/1m, not "${rate}".`);
   }
 
+  const unauthenticatedRate = value('RATE_LIMIT_UNAUTHENTICATED') ?? '30/1m';
+  const unauthenticatedRateLimit = parseRate(unauthenticatedRate);
+  if (unauthenticatedRateLimit === null) {
+    problems.push(
+      `RATE_LIMIT_UNAUTHENTICATED must be a count per duration such as 30/1m, not "${unauthenticatedRate}".`,
+    );
+  }
+
+  const timeout = (name: string): number | null => {
+    const text = value(name) ?? '10s';
+    const ms = parseDuration(text);
+    if (ms === null) problems.push(`${name} must be a duration such as 10s or 500ms, not "${text}".`);
+    return ms;
+  };
+  const headersMs = timeout('HTTP_HEADERS_TIMEOUT');
+  const requestMs = timeout('HTTP_REQUEST_TIMEOUT');
+  // Node refuses a headers timeout longer than the request timeout.
+  if (headersMs !== null && requestMs !== null && headersMs > requestMs) {
+    problems.push(
+      'HTTP_HEADERS_TIMEOUT must not be longer than HTTP_REQUEST_TIMEOUT (the headers are part of the request).',
+    );
+  }
+
   const corsOrigins = (value('CORS_ORIGINS') ?? '')
     .split(',')
     .map((o) => o.trim())
     .filter((o) => o !== '');
   for (const origin of corsOrigins) {
     if (!isHttpUrl(origin) || new URL(origin).origin !== origin) {
-      problems.push(`CORS_ORIGINS must be a comma-separated list of origins such as https://governance.example.org, and "${origin}" is not.`);
+      problems.push(
+        `CORS_ORIGINS must be a comma-separated list of origins such as https://governance.example.org, and "${origin}" is not.`,
+      );
     }
   }
 
@@ -238,6 +283,8 @@ export function loadConfig(env: Env): AppConfig {
     kurrentDbUrl,
     auth,
     writeRateLimit: writeRateLimit as AppConfig['writeRateLimit'],
+    unauthenticatedRateLimit: unauthenticatedRateLimit as AppConfig['unauthenticatedRateLimit'],
+    httpTimeouts: { headersMs: headersMs as number, requestMs: requestMs as number },
     corsOrigins,
     checkpoints,
   };
@@ -299,9 +346,25 @@ export function parseRate(text: string): { limit: number; windowMs: number } | n
 /** 256 bits: the least an HS256 key should carry (RFC 7518 §3.2). */
 const MIN_SECRET_BYTES = 32;
 
-function authConfig(value: (name: string) => string | undefined, databaseUrl: string | null, dataDir: string, problems: string[]): AuthConfig {
+/** A working day and then some: long enough for a shift, short enough that a leaked token soon dies. */
+export const DEFAULT_MAX_TOKEN_LIFETIME = '24h';
+
+function authConfig(
+  value: (name: string) => string | undefined,
+  databaseUrl: string | null,
+  dataDir: string,
+  problems: string[],
+): AuthConfig {
+  const maxLifetime = value('AUTH_MAX_TOKEN_LIFETIME') ?? DEFAULT_MAX_TOKEN_LIFETIME;
+  const maxTokenLifetimeMs = parseDuration(maxLifetime) ?? 0;
+  if (maxTokenLifetimeMs < 60_000) {
+    problems.push(
+      `AUTH_MAX_TOKEN_LIFETIME must be a duration of at least a minute such as 8h or 24h, not "${maxLifetime}".`,
+    );
+  }
   const issuer = value('AUTH_ISSUER') ?? DEFAULT_AUTH_ISSUER;
   const audience = value('AUTH_AUDIENCE') ?? DEFAULT_AUTH_AUDIENCE;
+  const common = { issuer, audience, maxTokenLifetimeMs };
   const secret = value('AUTH_JWT_SECRET');
   const jwksUrl = value('AUTH_JWKS_URL');
   const devSecretFile = value('AUTH_DEV_SECRET_FILE');
@@ -310,9 +373,11 @@ function authConfig(value: (name: string) => string | undefined, databaseUrl: st
   }
   if (secret !== undefined) {
     if (Buffer.byteLength(secret, 'utf8') < MIN_SECRET_BYTES) {
-      problems.push(`AUTH_JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes (256 bits), e.g. the output of \`openssl rand -base64 32\`.`);
+      problems.push(
+        `AUTH_JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes (256 bits), e.g. the output of \`openssl rand -base64 32\`.`,
+      );
     }
-    return { issuer, audience, mode: 'secret', secret };
+    return { ...common, mode: 'secret', secret };
   }
   if (jwksUrl !== undefined) {
     if (!isHttpUrl(jwksUrl)) {
@@ -320,22 +385,22 @@ function authConfig(value: (name: string) => string | undefined, databaseUrl: st
     } else {
       const url = new URL(jwksUrl);
       const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-      if (url.protocol !== 'https:' && !local) problems.push('AUTH_JWKS_URL must use https (plain http is accepted for localhost only).');
+      if (url.protocol !== 'https:' && !local)
+        problems.push('AUTH_JWKS_URL must use https (plain http is accepted for localhost only).');
     }
-    return { issuer, audience, mode: 'jwks', jwksUrl };
+    return { ...common, mode: 'jwks', jwksUrl };
   }
-  if (devSecretFile !== undefined) return { issuer, audience, mode: 'generated', secretFile: devSecretFile };
+  if (devSecretFile !== undefined) return { ...common, mode: 'generated', secretFile: devSecretFile };
   if (databaseUrl !== null) {
     return {
-      issuer,
-      audience,
+      ...common,
       mode: 'unconfigured',
       reason:
         'With DATABASE_URL set, configure how tokens are verified: AUTH_JWT_SECRET (HS256, at least 32 bytes) or AUTH_JWKS_URL ' +
         "(your identity provider's keys). To use a secret generated on this machine instead, set AUTH_DEV_SECRET_FILE to its path.",
     };
   }
-  return { issuer, audience, mode: 'generated', secretFile: join(dataDir, 'auth-secret') };
+  return { ...common, mode: 'generated', secretFile: join(dataDir, 'auth-secret') };
 }
 
 /** The configuration of this process, from its environment. */

@@ -35,3 +35,12 @@ export {
   compareKurrentDbPositions,
   type KurrentDbLogPosition,
 } from './kurrentdb/index.js';
+export {
+  actorDisplay,
+  actorText,
+  displayActorText,
+  parseActor,
+  type Actor,
+  type ActorKind,
+  type ReadActor,
+} from './actor.js';

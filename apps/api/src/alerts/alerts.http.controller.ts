@@ -3,7 +3,7 @@ import { ApiCreatedResponse, ApiHeader, ApiOperation, ApiPropertyOptional, ApiTa
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { ALERT_VIEW_STATUSES, getAlert, listAlerts, type AlertViewStatus } from '#alerting';
 import { ALERT_RULES, ALERT_SEVERITIES, alertDecider, alertStreamId, type AlertRule, type AlertSeverity } from '#domain';
-import { SqlDatabase } from '#event-store';
+import { displayActorText, SqlDatabase } from '#event-store';
 import { Writes } from '../auth/access.decorators.js';
 import { CommandRunner, type CommandContext, type WriteResult } from '../commands/command-runner.js';
 import { EntityIdParam } from '../commands/reference-data.js';
@@ -67,7 +67,7 @@ export class AlertsController {
     return this.runner.run(
       alertStreamId(id),
       alertDecider,
-      stamp('AcknowledgeAlert', { alertId: id, acknowledgedBy: context.actor, note: body.note ?? null }, this.clock),
+      stamp('AcknowledgeAlert', { alertId: id, acknowledgedBy: displayActorText(context.actor), note: body.note ?? null }, this.clock),
       context,
     );
   }

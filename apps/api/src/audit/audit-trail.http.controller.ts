@@ -2,11 +2,17 @@ import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { EventStore, type StoredEvent } from '#event-store';
+import { actorDisplay, EventStore, parseActor, type ReadActor, type StoredEvent } from '#event-store';
 import { MAX_REVISION } from '../commands/validators.js';
 import { IsEventPosition, parseQueryPosition } from '../queries/query-validators.js';
 
 const STREAM_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$/;
+
+/** The stored envelope with its actor read back into its structure, and rendered for people. */
+function envelopeOf(event: StoredEvent): EventEnvelopeDto {
+  const actor = parseActor(event.actor);
+  return { ...event, actor, actorDisplay: actorDisplay(actor) };
+}
 
 export class StreamEventsQuery {
   @ApiPropertyOptional({ description: 'First revision to return (0-based).', minimum: 0, maximum: MAX_REVISION })
@@ -50,7 +56,16 @@ export class EventEnvelopeDto {
   @ApiProperty() schemaVersion!: number;
   @ApiProperty({ description: 'Valid time: when it happened in the world.' }) occurredAt!: string;
   @ApiProperty({ description: 'Transaction time: when the service recorded it.' }) recordedAt!: string;
-  @ApiProperty({ description: 'Who recorded it.' }) actor!: string;
+  @ApiProperty({
+    type: Object,
+    description:
+      'Who recorded it: { kind (admin, officer, auditor, system), sub, force, issuer, source? }. An event recorded before ' +
+      'actors were structured keeps its text, parsed as well as it can be, in legacyText (kind unknown when it names none).',
+    example: { kind: 'officer', sub: 'jane.doe', force: 'thames-valley', issuer: 'governance-tracker' },
+  })
+  actor!: ReadActor;
+  @ApiProperty({ description: 'Who recorded it, for people.', example: 'officer:jane.doe (thames-valley)' })
+  actorDisplay!: string;
   @ApiProperty() correlationId!: string;
   @ApiProperty({ nullable: true, type: String }) causationId!: string | null;
   @ApiProperty({ type: Object }) data!: unknown;
@@ -80,7 +95,7 @@ export class AuditTrailController {
       throw new NotFoundException(`There is no stream ${streamId}.`);
     }
     const page = events.slice(0, limit);
-    return { events: page, next: events.length > limit ? fromRevision + limit : null };
+    return { events: page.map(envelopeOf), next: events.length > limit ? fromRevision + limit : null };
   }
 
   @Get('events')
@@ -91,6 +106,6 @@ export class AuditTrailController {
     const fromPosition = query.fromPosition === undefined ? undefined : parseQueryPosition(this.store, 'fromPosition', query.fromPosition);
     const events: StoredEvent[] = await this.store.readAll({ fromPosition, maxCount: limit + 1 });
     const page = events.slice(0, limit);
-    return { events: page, next: events.length > limit ? (events[limit] as StoredEvent).position : null };
+    return { events: page.map(envelopeOf), next: events.length > limit ? (events[limit] as StoredEvent).position : null };
   }
 }

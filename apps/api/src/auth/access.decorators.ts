@@ -1,6 +1,7 @@
 import { SetMetadata } from '@nestjs/common';
 
 export const PUBLIC_ROUTE = Symbol('public-route');
+export const READS_OPTIONAL_TOKEN = Symbol('reads-optional-token');
 export const WRITE_TARGET = Symbol('write-target');
 
 /** What a write touches, as the request names it; WriteAccess looks it up in the event store. */
@@ -14,6 +15,12 @@ export type WriteTargetSpec =
 
 /** No token needed (health, for load balancers and orchestrators). */
 export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
+
+/**
+ * On a @Public route: a bearer token, when one is sent and valid, gives the handler its principal
+ * (principalOf); without one, or with one that does not verify, the route answers as to anyone.
+ */
+export const ReadsOptionalToken = () => SetMetadata(READS_OPTIONAL_TOKEN, true);
 
 /**
  * Declares what a write endpoint touches, for the write policy. A write endpoint without it is

@@ -1,9 +1,10 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
-import { PUBLIC_ROUTE, WRITE_TARGET, type WriteTargetSpec } from './access.decorators.js';
+import type { Request, Response } from 'express';
+import { PUBLIC_ROUTE, READS_OPTIONAL_TOKEN, WRITE_TARGET, type WriteTargetSpec } from './access.decorators.js';
 import { AccessDeniedError, AuthenticationError } from './auth-errors.js';
-import { setPrincipal } from './principal.js';
+import { FailedSignInLimit } from './failed-sign-in-limit.js';
+import { setPrincipal, type Principal } from './principal.js';
 import { TokenVerifier } from './token-verifier.js';
 import { WriteAccess } from './write-access.js';
 import { decideRead, decideWrite } from './write-policy.js';
@@ -25,20 +26,28 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly verifier: TokenVerifier,
     private readonly access: WriteAccess,
+    private readonly failedSignIns: FailedSignInLimit,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()])) return true;
     const request = context.switchToHttp().getRequest<Request>();
-
-    const header = request.headers.authorization;
-    if (header === undefined || header === '') {
-      throw new AuthenticationError('Sign in: send a bearer token in the Authorization header (Authorization: Bearer <token>).', null);
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) {
+      if (this.reflector.getAllAndOverride<boolean>(READS_OPTIONAL_TOKEN, targets)) {
+        await this.readOptionalToken(request);
+      }
+      return true;
     }
-    const match = header.length <= MAX_TOKEN_LENGTH ? BEARER.exec(header) : null;
-    if (!match) throw new AuthenticationError('The Authorization header must be "Bearer <token>".', 'invalid_request');
-    const principal = await this.verifier.verify(match[1] as string);
+
+    this.failedSignIns.check(request, context.switchToHttp().getResponse<Response>());
+    let principal: Principal;
+    try {
+      principal = await this.authenticate(request);
+    } catch (error) {
+      if (error instanceof AuthenticationError) this.failedSignIns.failed(request);
+      throw error;
+    }
     setPrincipal(request, principal);
 
     if (READS.has(request.method)) {
@@ -53,6 +62,30 @@ export class AuthGuard implements CanActivate {
     const write = decideWrite(principal, target, nameOf);
     if (!write.allowed) throw new AccessDeniedError(write.reason);
     return true;
+  }
+
+  private async authenticate(request: Request): Promise<Principal> {
+    const header = request.headers.authorization;
+    if (header === undefined || header === '') {
+      throw new AuthenticationError(
+        'Sign in: send a bearer token in the Authorization header (Authorization: Bearer <token>).',
+        null,
+      );
+    }
+    const match = header.length <= MAX_TOKEN_LENGTH ? BEARER.exec(header) : null;
+    if (!match) throw new AuthenticationError('The Authorization header must be "Bearer <token>".', 'invalid_request');
+    return this.verifier.verify(match[1] as string);
+  }
+
+  private async readOptionalToken(request: Request): Promise<void> {
+    const header = request.headers.authorization ?? '';
+    const match = header.length <= MAX_TOKEN_LENGTH ? BEARER.exec(header) : null;
+    if (!match) return;
+    try {
+      setPrincipal(request, await this.verifier.verify(match[1] as string));
+    } catch {
+      // Answered as to anyone: a load balancer's probe must not fail on a stale token.
+    }
   }
 
   private async forceNamer(force: string): Promise<(slug: string) => string> {

@@ -3,18 +3,25 @@ import { APP_GUARD } from '@nestjs/core';
 import type { AppConfig } from '#config';
 import { APP_CONFIG } from '../infrastructure/config.module.js';
 import { AuthGuard } from './auth.guard.js';
+import { FailedSignInLimit } from './failed-sign-in-limit.js';
 import { TokenVerifier } from './token-verifier.js';
 import { WriteAccess } from './write-access.js';
 import { WriteRateLimitGuard } from './write-rate-limit.guard.js';
 
 /**
- * Authentication (bearer JWT), authorisation (the write policy) and rate limiting of writes, as
- * global guards in that order: the rate limit counts per verified principal.
+ * Authentication (bearer JWT, refused sign-ins limited per address), authorisation (the write
+ * policy) and rate limiting of writes, as global guards in that order: the write limit counts per
+ * verified principal.
  */
 @Module({
   providers: [
-    { provide: TokenVerifier, inject: [APP_CONFIG], useFactory: (config: AppConfig) => TokenVerifier.create(config.auth) },
+    {
+      provide: TokenVerifier,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => TokenVerifier.create(config.auth),
+    },
     WriteAccess,
+    FailedSignInLimit,
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: WriteRateLimitGuard },
   ],

@@ -16,7 +16,7 @@ import { IsSlug } from '../commands/validators.js';
 import { RequestValidationError } from '../infrastructure/problem.js';
 import { Public } from './access.decorators.js';
 import { AccessDeniedError } from './auth-errors.js';
-import { DEFAULT_TOKEN_LIFETIME, issueToken } from './token-issuer.js';
+import { DEFAULT_TOKEN_LIFETIME, defaultTokenLifetime, issueToken } from './token-issuer.js';
 
 const DEV_AUTH = Symbol('dev-auth');
 /** Only this machine may mint tokens: HOST defaults to 0.0.0.0, and a token here can be an administrator's. */
@@ -54,13 +54,62 @@ export class DevTokenResponse {
   @ApiProperty({ example: DEFAULT_TOKEN_LIFETIME }) expiresIn!: string;
 }
 
-function assertLocal(request: Request): void {
-  const address = request.socket.remoteAddress ?? '';
-  if (!LOOPBACK.has(address)) {
-    throw new AccessDeniedError(
-      'Local sign-in is only open to a browser on the machine the service runs on. Elsewhere, paste a token (npm run --silent cli -- token --role …).',
+/** Headers a proxy, load balancer or CDN adds on the way in (RFC 7239, RFC 9110 §7.6.3, and the de facto ones). */
+const FORWARDING_HEADERS = new Set([
+  'forwarded',
+  'via',
+  'x-real-ip',
+  'x-client-ip',
+  'true-client-ip',
+  'cf-connecting-ip',
+  'fastly-client-ip',
+  'x-cluster-client-ip',
+  'x-original-forwarded-for',
+]);
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+const hostnameOf = (url: string): string | null => {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * Why this request may not use the local sign-in, or null when it may. A loopback socket alone
+ * proves nothing behind a reverse proxy on the same host (every request then comes from
+ * 127.0.0.1), so a request that carries any forwarding header, names a host other than this
+ * machine, or comes from a page of another origin is refused. A proxy that adds none of these
+ * and rewrites Host still gets through: never put one in front of the embedded default.
+ */
+export function localSignInRefusal(remoteAddress: string | undefined, headers: Request['headers']): string | null {
+  if (!LOOPBACK.has(remoteAddress ?? '')) {
+    return 'Local sign-in is only open to a browser on the machine the service runs on. Elsewhere, paste a token (npm run --silent cli -- token --role …).';
+  }
+  const forwarded = Object.keys(headers).filter(
+    (name) => FORWARDING_HEADERS.has(name) || name.startsWith('x-forwarded-'),
+  );
+  if (forwarded.length > 0) {
+    return (
+      `Local sign-in is refused through a proxy (the request carries ${forwarded.sort().join(', ')}): it would hand an administrator's token to whoever reaches the proxy. ` +
+      'Configure AUTH_JWT_SECRET or AUTH_JWKS_URL for a service behind a proxy.'
     );
   }
+  const host = headers.host === undefined ? null : hostnameOf(`http://${headers.host}`);
+  if (host === null || !LOOPBACK_HOSTS.has(host)) {
+    return 'Local sign-in is only open at http://localhost (or 127.0.0.1): this request names another host.';
+  }
+  const origin = headers.origin;
+  if (origin !== undefined && !LOOPBACK_HOSTS.has(hostnameOf(origin) ?? '')) {
+    return 'Local sign-in is only open to the page this service serves on this machine, not to a page of another origin.';
+  }
+  return null;
+}
+
+function assertLocal(request: Request): void {
+  const refusal = localSignInRefusal(request.socket.remoteAddress, request.headers);
+  if (refusal !== null) throw new AccessDeniedError(refusal);
 }
 
 /**
@@ -84,7 +133,7 @@ export class DevSignInController {
     return {
       roles: [...AUTH_ROLES],
       bodies: REFERENCE_BODIES.map((b) => ({ id: b.id, name: b.name })),
-      expiresIn: DEFAULT_TOKEN_LIFETIME,
+      expiresIn: defaultTokenLifetime(this.auth),
     };
   }
 
@@ -112,8 +161,9 @@ export class DevSignInController {
     }
     const sub = body.sub ?? 'local-user';
     const force = body.force ?? null;
-    const token = await issueToken(this.auth, { sub, roles, force, expiresIn: DEFAULT_TOKEN_LIFETIME });
-    return { token, sub, roles, force, expiresIn: DEFAULT_TOKEN_LIFETIME };
+    const expiresIn = defaultTokenLifetime(this.auth);
+    const token = await issueToken(this.auth, { sub, roles, force, expiresIn });
+    return { token, sub, roles, force, expiresIn };
   }
 }
 

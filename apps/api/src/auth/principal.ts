@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import { AUTH_ROLES, type AuthRole } from '#config';
+import type { Actor } from '#event-store';
 
 /** Who is calling, as their verified bearer token says. */
 export interface Principal {
@@ -9,6 +10,8 @@ export interface Principal {
   roles: readonly AuthRole[];
   /** Slug of the body an officer acts for (`force`); null when the token names none. */
   force: string | null;
+  /** Who issued the token (`iss`, checked against AUTH_ISSUER): `sub` is unique only within it. */
+  issuer: string;
 }
 
 export { AUTH_ROLES, type AuthRole };
@@ -16,14 +19,13 @@ export { AUTH_ROLES, type AuthRole };
 export const hasRole = (principal: Principal, role: AuthRole): boolean => principal.roles.includes(role);
 
 /**
- * The `actor` stored in the envelope of every event a principal records: the role the write was
- * allowed under, the person, and the body they act for, e.g. `officer:jane.doe (thames-valley)`
- * or `admin:ops.lead`. The same shape as the service's own actors (`system:compliance`,
- * `system:import (collaborations.json)`), so the audit trail reads alike for people and machines.
+ * Who recorded it, for the envelope of every event a principal records: the role the write was
+ * allowed under, the person, the body they act for and who vouched for them (the token's issuer).
+ * Stored as actorText(...), shown to people as actorDisplay(...), e.g. `officer:jane.doe (thames-valley)`.
  */
-export function actorOf(principal: Principal): string {
-  const role: AuthRole = hasRole(principal, 'admin') ? 'admin' : hasRole(principal, 'officer') ? 'officer' : 'auditor';
-  return `${role}:${principal.sub}${principal.force === null ? '' : ` (${principal.force})`}`;
+export function actorOf(principal: Principal): Actor {
+  const kind: AuthRole = hasRole(principal, 'admin') ? 'admin' : hasRole(principal, 'officer') ? 'officer' : 'auditor';
+  return { kind, sub: principal.sub, force: principal.force, issuer: principal.issuer };
 }
 
 const PRINCIPAL = Symbol('principal');

@@ -2,22 +2,34 @@ import { describe, expect, test } from '@jest/globals';
 import type { Principal } from './principal.js';
 import { decideRead, decideWrite, type WriteTarget } from './write-policy.js';
 
-const admin: Principal = { sub: 'ops.lead', roles: ['admin'], force: null };
-const auditor: Principal = { sub: 'panel.member', roles: ['auditor'], force: null };
-const tvp: Principal = { sub: 'jane.doe', roles: ['officer'], force: 'thames-valley' };
-const gwent: Principal = { sub: 'dai.jones', roles: ['officer'], force: 'gwent' };
-const nobody: Principal = { sub: 'someone', roles: [], force: null };
+const admin: Principal = { sub: 'ops.lead', roles: ['admin'], force: null, issuer: 'governance-tracker' };
+const auditor: Principal = { sub: 'panel.member', roles: ['auditor'], force: null, issuer: 'governance-tracker' };
+const tvp: Principal = { sub: 'jane.doe', roles: ['officer'], force: 'thames-valley', issuer: 'governance-tracker' };
+const gwent: Principal = { sub: 'dai.jones', roles: ['officer'], force: 'gwent', issuer: 'governance-tracker' };
+const nobody: Principal = { sub: 'someone', roles: [], force: null, issuer: 'governance-tracker' };
 
 const names = (slug: string) => ({ gwent: 'Gwent Police', 'thames-valley': 'Thames Valley Police' })[slug] ?? slug;
 const hantsTvp = { agreementId: 'hampshire-tvp', parties: ['hampshire', 'thames-valley'] };
 
 const targets: Record<string, WriteTarget> = {
   'register a body': { kind: 'admin-only', action: 'register bodies' },
-  'draft an agreement naming thames-valley': { kind: 'new-agreement', agreementId: 'x', parties: ['hampshire', 'thames-valley'] },
+  'draft an agreement naming thames-valley': {
+    kind: 'new-agreement',
+    agreementId: 'x',
+    parties: ['hampshire', 'thames-valley'],
+  },
   'record a fact about hampshire-tvp': { kind: 'agreement', agreementId: 'hampshire-tvp', agreement: hantsTvp },
   'record a fact about a board of hampshire-tvp': { kind: 'board', boardId: 'b', agreements: [hantsTvp] },
-  'record a decision of that board': { kind: 'decision', board: { boardId: 'b', agreements: [hantsTvp] }, agreement: null },
-  'acknowledge an alert about that board': { kind: 'alert', alertId: 'a', subject: { party: null, agreements: [hantsTvp] } },
+  'record a decision of that board': {
+    kind: 'decision',
+    board: { boardId: 'b', agreements: [hantsTvp] },
+    agreement: null,
+  },
+  'acknowledge an alert about that board': {
+    kind: 'alert',
+    alertId: 'a',
+    subject: { party: null, agreements: [hantsTvp] },
+  },
 };
 
 describe('the write policy', () => {
@@ -26,7 +38,10 @@ describe('the write policy', () => {
   });
 
   test.each(Object.keys(targets))('an auditor may not %s', (name) => {
-    expect(decideWrite(auditor, targets[name] as WriteTarget)).toEqual({ allowed: false, reason: expect.stringMatching(/Auditors read and verify/) });
+    expect(decideWrite(auditor, targets[name] as WriteTarget)).toEqual({
+      allowed: false,
+      reason: expect.stringMatching(/Auditors read and verify/),
+    });
   });
 
   test.each(Object.keys(targets))('a token without a role of this service may not %s', (name) => {
@@ -52,12 +67,17 @@ describe('the write policy', () => {
   test('the refusal names the force and the agreement', () => {
     expect(decideWrite(gwent, targets['record a fact about hampshire-tvp'] as WriteTarget, names)).toEqual({
       allowed: false,
-      reason: 'Officers of Gwent Police can only record facts about agreements Gwent Police is a party to, and Gwent Police is not a party to agreement "hampshire-tvp".',
+      reason:
+        'Officers of Gwent Police can only record facts about agreements Gwent Police is a party to, and Gwent Police is not a party to agreement "hampshire-tvp".',
     });
   });
 
   test('a former party is not a party: only current and drafted parties count', () => {
-    const after = { kind: 'agreement', agreementId: 'zephyr', agreement: { agreementId: 'zephyr', parties: ['dorset', 'wiltshire'] } } as const;
+    const after = {
+      kind: 'agreement',
+      agreementId: 'zephyr',
+      agreement: { agreementId: 'zephyr', parties: ['dorset', 'wiltshire'] },
+    } as const;
     expect(decideWrite({ ...gwent }, after).allowed).toBe(false);
   });
 
@@ -75,7 +95,9 @@ describe('the write policy', () => {
   });
 
   test('an alert about a party is open to that party’s officers', () => {
-    expect(decideWrite(gwent, { kind: 'alert', alertId: 'a', subject: { party: 'gwent', agreements: [hantsTvp] } }).allowed).toBe(true);
+    expect(
+      decideWrite(gwent, { kind: 'alert', alertId: 'a', subject: { party: 'gwent', agreements: [hantsTvp] } }).allowed,
+    ).toBe(true);
   });
 
   test('what is not recorded is left to the domain, which answers 404 and writes nothing', () => {

@@ -17,7 +17,8 @@ export interface CommandContext {
   causationId?: string;
   /** The stream revision the client read (optimistic concurrency; -1: it must not exist yet); absent → the revision loaded now. */
   expectedRevision?: number;
-  idempotency?: { key: string; fingerprint: string };
+  /** `key` is what the store keeps; `sentAs`, the client's own key when they differ, is what messages name. */
+  idempotency?: { key: string; fingerprint: string; sentAs?: string };
 }
 
 export interface WriteResult {
@@ -126,26 +127,37 @@ export class CommandRunner {
     expectedRevision: number | 'no-stream',
     context: CommandContext,
   ): Promise<WriteResult> {
-    const result = await this.store.append(
-      streamId,
-      events.map((e) => ({ type: e.type, occurredAt: e.occurredAt, data: e.data })),
-      {
-        expectedRevision,
-        actor: context.actor,
-        correlationId: context.correlationId,
-        causationId: context.causationId,
-        idempotency: context.idempotency,
-      },
-    );
-    return toWriteResult(result);
+    const idempotency = context.idempotency;
+    try {
+      const result = await this.store.append(
+        streamId,
+        events.map((e) => ({ type: e.type, occurredAt: e.occurredAt, data: e.data })),
+        {
+          expectedRevision,
+          actor: context.actor,
+          correlationId: context.correlationId,
+          causationId: context.causationId,
+          idempotency: idempotency && { key: idempotency.key, fingerprint: idempotency.fingerprint },
+        },
+      );
+      return toWriteResult(result);
+    } catch (error) {
+      const sentAs = idempotency?.sentAs;
+      // The store names the key it keeps (scoped to the principal); the client knows the one they sent.
+      if (error instanceof IdempotencyKeyReusedError && sentAs !== undefined) {
+        throw new IdempotencyKeyReusedError(sentAs);
+      }
+      throw error;
+    }
   }
 
   private async replay(context: CommandContext): Promise<WriteResult | null> {
     if (!context.idempotency) return null;
     const earlier = await this.store.findIdempotentResult(context.idempotency.key);
     if (!earlier) return null;
-    if (earlier.fingerprint !== context.idempotency.fingerprint)
-      throw new IdempotencyKeyReusedError(context.idempotency.key);
+    if (earlier.fingerprint !== context.idempotency.fingerprint) {
+      throw new IdempotencyKeyReusedError(context.idempotency.sentAs ?? context.idempotency.key);
+    }
     return toWriteResult(earlier, true);
   }
 }

@@ -1,12 +1,21 @@
-import { Controller, Get, Injectable } from '@nestjs/common';
+import { Controller, Get, Injectable, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { EventStore, SqlDatabase } from '#event-store';
-import { Public } from '../auth/access.decorators.js';
+import type { Request } from 'express';
+import { Public, ReadsOptionalToken } from '../auth/access.decorators.js';
+import { hasRole, principalOf } from '../auth/principal.js';
+
+/**
+ * Who is looking. `public`: anyone (a load balancer, a passer-by): what is down and a stable code,
+ * never an error's own text (it can carry SQL, table and host names). `operator`: an administrator's
+ * valid token: the errors themselves.
+ */
+export type HealthView = 'public' | 'operator';
 
 /** Health indicators the other modules contribute to (projections lag, Kafka relay, ...). */
 export abstract class HealthContributor {
-  abstract check(indicators: HealthIndicatorService): Promise<HealthIndicatorResult>;
+  abstract check(indicators: HealthIndicatorService, view: HealthView): Promise<HealthIndicatorResult>;
 }
 
 /** Every HealthContributor of the app registers itself here (projections and the Kafka relay add theirs). */
@@ -29,13 +38,14 @@ export class DatabaseHealth extends HealthContributor {
     contributors.register(this);
   }
 
-  async check(indicators: HealthIndicatorService): Promise<HealthIndicatorResult> {
+  async check(indicators: HealthIndicatorService, view: HealthView): Promise<HealthIndicatorResult> {
     const indicator = indicators.check('database');
     try {
       await this.db.query('SELECT 1');
       return indicator.up({ driver: this.db.kind, headPosition: await this.store.headPosition() });
     } catch (error) {
-      return indicator.down({ driver: this.db.kind, error: (error as Error).message });
+      const why = view === 'operator' ? { error: (error as Error).message } : { code: 'database-unavailable' };
+      return indicator.down({ driver: this.db.kind, ...why });
     }
   }
 }
@@ -52,9 +62,14 @@ export class HealthController {
 
   @Get()
   @HealthCheck()
-  @ApiOperation({ summary: 'Liveness and readiness: database, projections lag, Kafka relay.' })
-  check() {
-    return this.health.check(this.contributors.all.map((c) => () => c.check(this.indicators)));
+  @ReadsOptionalToken()
+  @ApiOperation({
+    summary: 'Liveness and readiness: database, projections lag, Kafka relay.',
+    description: "Without a token, what is down with a code; with an administrator's token, the errors themselves.",
+  })
+  check(@Req() request: Request) {
+    const principal = principalOf(request);
+    const view: HealthView = principal !== undefined && hasRole(principal, 'admin') ? 'operator' : 'public';
+    return this.health.check(this.contributors.all.map((c) => () => c.check(this.indicators, view)));
   }
 }
-

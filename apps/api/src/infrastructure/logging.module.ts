@@ -6,6 +6,7 @@ import type { Request, Response } from 'express';
 import { LoggerModule, type Params } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { ConfigurationError, type AppConfig } from '#config';
+import { actorDisplay } from '#event-store';
 import { actorOf, principalOf } from '../auth/principal.js';
 
 /** The header a caller (or a gateway) sets to tie its requests to what they caused; echoed back on every response. */
@@ -82,7 +83,7 @@ export function loggingParams(config: Pick<AppConfig, 'logLevel' | 'logFormat'>,
     customProps: (request, response) => {
       if (!response.headersSent) return { correlationId: request.id };
       const principal = principalOf(request);
-      return { route: routeOf(request), principal: principal ? actorOf(principal) : null };
+      return { route: routeOf(request), principal: principal ? actorDisplay(actorOf(principal)) : null };
     },
     customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info'),
     customSuccessMessage: (request, response, durationMs) => `${request.method} ${routeOf(request)} ${response.statusCode} ${durationMs} ms`,

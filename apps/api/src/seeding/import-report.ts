@@ -1,3 +1,4 @@
+import { displayActorText } from '#event-store';
 import type { ImportProgress, ImportReport } from './importer.js';
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
@@ -14,7 +15,7 @@ export function formatSummary(report: ImportReport): string[] {
   const a = report.agreements;
   const b = report.bodies;
   return [
-    `Imported ${report.source} as ${report.actor}.`,
+    `Imported ${report.source} as ${displayActorText(report.actor)}.`,
     `Agreements: ${a.total} in the file — ${a.imported} imported, ${a.unchanged} unchanged, ${a.refused} refused, ${a.notImported} not imported.`,
     `Bodies: ${b.total} in the file — ${b.registered} registered, ${b.unchanged} unchanged, ${b.alreadyRegistered} already registered, ${b.refused} refused.`,
     `Events: ${report.eventsAppended} appended, ${report.eventsReplayed} replayed (already recorded by an earlier import).`,

@@ -9,7 +9,7 @@ import {
   type DeliveryModel,
   type LegalBasis,
 } from '#domain';
-import { IdempotencyKeyReusedError } from '#event-store';
+import { actorText, IdempotencyKeyReusedError } from '#event-store';
 import { ExecuteAgreementCommand, ExecuteBodyRegistryCommand } from '../commands/aggregate-commands.js';
 import type { CommandContext, WriteResult } from '../commands/command-runner.js';
 import type { ReferenceData } from '../commands/reference-data.js';
@@ -73,7 +73,8 @@ export interface ImportReport {
   assumptions: { recordId: string | null; text: string }[];
 }
 
-export const importActor = (source: string): string => `system:import (${basename(source)})`;
+export const importActor = (source: string): string =>
+  actorText({ kind: 'system', sub: 'import', force: null, issuer: null, source: basename(source) });
 
 const fingerprint = (step: string, input: unknown): string =>
   createHash('sha256')

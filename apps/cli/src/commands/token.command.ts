@@ -1,14 +1,15 @@
 import { userInfo } from 'node:os';
 import { AUTH_ROLES, parseDuration, type AuthRole } from '#config';
 import { isBodySlug } from '#domain';
-import { DEFAULT_TOKEN_LIFETIME, issueToken } from '../../../api/src/auth/token-issuer.js';
+import { defaultTokenLifetime, issueToken } from '../../../api/src/auth/token-issuer.js';
 import { UsageError, type CliCommand } from './cli-command.js';
 
 interface TokenArgs {
   roles: AuthRole[];
   force: string | null;
   sub: string;
-  expiresIn: string;
+  /** Absent: the default lifetime (8 h, or AUTH_MAX_TOKEN_LIFETIME when shorter). */
+  expiresIn?: string;
 }
 
 function defaultSub(): string {
@@ -23,10 +24,13 @@ export function parseTokenArgs(args: readonly string[]): TokenArgs {
   const roles: AuthRole[] = [];
   let force: string | null = null;
   let sub: string | null = null;
-  let expiresIn = DEFAULT_TOKEN_LIFETIME;
+  let expiresIn: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=')
+        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg, undefined];
     const value = (): string => {
       const v = inline ?? args[++i];
       if (v === undefined || v === '') throw new UsageError(`${flag} needs a value.`);
@@ -35,29 +39,37 @@ export function parseTokenArgs(args: readonly string[]): TokenArgs {
     switch (flag) {
       case '--role':
       case '--roles':
-        for (const role of value().split(',').map((r) => r.trim()).filter((r) => r !== '')) {
-          if (!(AUTH_ROLES as readonly string[]).includes(role)) throw new UsageError(`Unknown role "${role}": choose from ${AUTH_ROLES.join(', ')}.`);
+        for (const role of value()
+          .split(',')
+          .map((r) => r.trim())
+          .filter((r) => r !== '')) {
+          if (!(AUTH_ROLES as readonly string[]).includes(role))
+            throw new UsageError(`Unknown role "${role}": choose from ${AUTH_ROLES.join(', ')}.`);
           if (!roles.includes(role as AuthRole)) roles.push(role as AuthRole);
         }
         break;
       case '--force':
         force = value();
-        if (!isBodySlug(force)) throw new UsageError(`--force must be the slug of a body, such as thames-valley, not "${force}".`);
+        if (!isBodySlug(force))
+          throw new UsageError(`--force must be the slug of a body, such as thames-valley, not "${force}".`);
         break;
       case '--sub':
         sub = value();
-        if (!/^[^\p{Cc}]{1,200}$/u.test(sub)) throw new UsageError('--sub must be 1 to 200 characters without control characters.');
+        if (!/^[^\p{Cc}]{1,200}$/u.test(sub))
+          throw new UsageError('--sub must be 1 to 200 characters without control characters.');
         break;
       case '--expires':
         expiresIn = value();
-        if (parseDuration(expiresIn) === null) throw new UsageError(`--expires must be a duration such as 8h or 30m, not "${expiresIn}".`);
+        if (parseDuration(expiresIn) === null)
+          throw new UsageError(`--expires must be a duration such as 8h or 30m, not "${expiresIn}".`);
         break;
       default:
         throw new UsageError(`Unknown argument "${arg}".`);
     }
   }
   if (roles.length === 0) throw new UsageError('Give at least one --role (officer, auditor, admin).');
-  if (roles.includes('officer') && force === null) throw new UsageError('An officer acts for a body: add --force <slug>, e.g. --force thames-valley.');
+  if (roles.includes('officer') && force === null)
+    throw new UsageError('An officer acts for a body: add --force <slug>, e.g. --force thames-valley.');
   return { roles, force, sub: sub ?? defaultSub(), expiresIn };
 }
 
@@ -75,7 +87,7 @@ export const tokenCommand: CliCommand = {
     const token = await issueToken(io.config.auth, request);
     io.stdout.write(`${token}\n`);
     io.stderr.write(
-      `Token for ${request.sub} (${request.roles.join(', ')}${request.force ? ` of ${request.force}` : ''}), valid for ${request.expiresIn}. ` +
+      `Token for ${request.sub} (${request.roles.join(', ')}${request.force ? ` of ${request.force}` : ''}), valid for ${request.expiresIn ?? defaultTokenLifetime(io.config.auth)}. ` +
         'Send it as: Authorization: Bearer <token>\n',
     );
     return 0;

@@ -64,7 +64,7 @@ export function EventHistory({
                   </td>
                   <td>{formatDate(e.occurredAt)}</td>
                   <td>{formatDateTime(e.recordedAt)}</td>
-                  <td>{e.actor}</td>
+                  <td>{e.actorDisplay}</td>
                   <td className="details">{describe(e.data)}</td>
                 </tr>
               );

@@ -76,7 +76,7 @@ function hostsFrom(events: StoredEvent[]): View['hosts'] {
 const variationsFrom = (events: StoredEvent[]): View['variations'] =>
   events
     .filter((e) => e.type === 'AgreementVaried')
-    .map((e) => ({ summary: String(e.data.summary), on: dayOf(e.occurredAt), by: e.actor }));
+    .map((e) => ({ summary: String(e.data.summary), on: dayOf(e.occurredAt), by: e.actorDisplay }));
 const reviewsFrom = (events: StoredEvent[]): View['reviews'] =>
   events
     .filter((e) => e.type === 'AgreementReviewed')
@@ -84,7 +84,7 @@ const reviewsFrom = (events: StoredEvent[]): View['reviews'] =>
       outcome: String(e.data.outcome),
       on: dayOf(e.occurredAt),
       nextReviewDue: (e.data.nextReviewDue as string | null) ?? null,
-      by: e.actor,
+      by: e.actorDisplay,
     }));
 
 function fromDetail(d: AgreementDetail, events: StoredEvent[]): View {

@@ -15,7 +15,7 @@ import type {
   SavingsRealised,
   WithdrawalNoticeGiven,
 } from '#domain';
-import type { StoredEvent } from '#event-store';
+import { displayActorText, type StoredEvent } from '#event-store';
 import type { SqlProjection } from '../../sql-projection.js';
 import { foldAgreementRows, rowsByIds, writeRows } from '../batch-rows.js';
 import { dataOf, dayOf } from '../shared.js';
@@ -172,7 +172,7 @@ export function evolveAgreementDetail(detail: AgreementDetail | null, event: Sto
     case 'AgreementCameIntoForce':
       return { ...detail, status: 'in-force', inForceFrom: on };
     case 'AgreementVaried':
-      return { ...detail, variations: [...detail.variations, { summary: dataOf<AgreementVaried>(event).summary, variedOn: on, recordedBy: event.actor }] };
+      return { ...detail, variations: [...detail.variations, { summary: dataOf<AgreementVaried>(event).summary, variedOn: on, recordedBy: displayActorText(event.actor) }] };
     case 'HostForceChanged': {
       const { to } = dataOf<HostForceChanged>(event);
       const closed = detail.hostForceHistory.map((period) => (period.until === null ? { ...period, until: on } : period));

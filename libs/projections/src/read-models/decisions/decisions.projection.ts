@@ -1,5 +1,5 @@
 import type { DecisionRecorded } from '#domain';
-import { positionKey } from '#event-store';
+import { displayActorText, positionKey } from '#event-store';
 import type { SqlProjection } from '../../sql-projection.js';
 import { writeRows, type Columns } from '../batch-rows.js';
 import { dataOf, dayOf } from '../shared.js';
@@ -43,7 +43,7 @@ export const decisionsProjection: SqlProjection = {
     await tx.query(
       `INSERT INTO ${t('decisions')} (decision_id, summary, board_id, meeting_id, agreement_id, decided_on, recorded_at, recorded_by, position)
        VALUES ($1, $2, $3, $4, $5, $6::date, $7::timestamptz, $8, $9) ON CONFLICT (decision_id) DO NOTHING`,
-      [decisionId, summary, boardId, meetingId, agreementId, dayOf(event), event.recordedAt, event.actor, positionKey(event.position)],
+      [decisionId, summary, boardId, meetingId, agreementId, dayOf(event), event.recordedAt, displayActorText(event.actor), positionKey(event.position)],
     );
   },
   async applyBatch({ tx, t }, events) {
@@ -57,7 +57,7 @@ export const decisionsProjection: SqlProjection = {
         agreement_id: agreementId,
         decided_on: dayOf(event),
         recorded_at: event.recordedAt,
-        recorded_by: event.actor,
+        recorded_by: displayActorText(event.actor),
         position: positionKey(event.position),
       };
     });
