@@ -8,6 +8,9 @@ export const GENESIS_HASH = '0'.repeat(64);
 /** Version of what the hash covers; part of the hashed text, so a future change cannot collide. */
 export const EVENT_HASH_VERSION = 1;
 
+/** The format in words, for the header of an export file. */
+export const EVENT_HASH_DESCRIPTION = 'sha256-hex of canonical JSON (RFC 8785) of {v, envelope..., prevHash}';
+
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 export const isHash = (value: unknown): value is string => typeof value === 'string' && SHA256_HEX.test(value);
 
