@@ -7,15 +7,21 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import {
   APPEND_LOCK_KEY,
   ConcurrencyError,
+  GENESIS_HASH,
   MigrationChangedError,
   SqlDatabase,
   SqlEventStore,
+  canonicalJson,
   migrateEventStore,
   runMigrations,
+  hashEvent,
+  readChainPage,
   verifyLog,
+  type Position,
   type SqlExecutor,
   type StoredEvent,
 } from '#event-store';
+import { hashPrepared, prepareEventHash } from '../../libs/event-store/src/integrity/event-hash.js';
 import type { TestDatabase, TestDriver } from '../support/db.js';
 
 const ACTOR = 'clerk@hampshire.pnn.police.uk';
@@ -222,40 +228,139 @@ export function sqlAdapterSuite(driver: TestDriver): void {
         await store.close();
       });
 
-      test('a batch of more than oneStatementMaxEvents takes the multi-statement path; both paths chain so the verifier agrees', async () => {
+      test('a batch of any size is one call of the append function: 5,000 events in one round trip, chained as the verifier computes', async () => {
         const observed = new ObservedDatabase(db);
-        const store = new SqlEventStore(observed, { oneStatementMaxEvents: 100 });
+        const store = new SqlEventStore(observed);
         const streamId = `board-${randomUUID()}`;
         await store.append(
           streamId,
-          Array.from({ length: 100 }, (_, i) => event({ i })),
+          Array.from({ length: 5000 }, (_, i) => event({ i })),
           { expectedRevision: 'no-stream', actor: ACTOR },
         );
-        expect(observed.transactions).toBe(0);
-        await store.append(
-          streamId,
-          Array.from({ length: 101 }, (_, i) => event({ i })),
-          { expectedRevision: 99, actor: ACTOR },
-        );
-        expect(observed.transactions).toBe(1);
-        await store.append(streamId, [event()], { expectedRevision: 200, actor: ACTOR });
-        expect(observed.appendBatches).toBe(2);
-        await expect(store.readStream(streamId)).resolves.toHaveLength(202);
+        await store.append(streamId, [event()], { expectedRevision: 4999, actor: ACTOR });
+        expect({ roundTrips: observed.roundTrips, transactions: observed.transactions }).toEqual({
+          roundTrips: 2,
+          transactions: 0,
+        });
+        await expect(store.readStream(streamId)).resolves.toHaveLength(5001);
         await expect(verifyLog(db)).resolves.toMatchObject({ ok: true });
         await store.close();
       });
 
-      test('the hash chain linked in SQL is the one the verifier computes, whatever the text (escapes, astral characters, big numbers)', async () => {
+      test('the link hash rendered to SQL equals the one computed here, from the same definition, at the edges of every value', async () => {
+        const prepared = [
+          prepareEventHash(
+            {
+              eventId: randomUUID(),
+              type: 'type "quoted" \\ ✓',
+              streamId: "stream 'single' 😀 \u2028",
+              schemaVersion: 2 ** 31 - 1,
+              occurredAt: '2016-03-03T00:00:00.000Z',
+              recordedAt: '2016-03-03T00:00:00.001Z',
+              actor: "O'Brien: e\u0301 עברית \u{10FFFF}",
+              correlationId: '',
+              causationId: null,
+            },
+            canonicalJson({ n: [1e21, -0, 5e-324, 123456789012345680000], nested: { b: [{ a: null }], a: '\u0001' } }),
+          ),
+          prepareEventHash(
+            {
+              eventId: randomUUID(),
+              type: 'T',
+              streamId: 's',
+              schemaVersion: 1,
+              occurredAt: '2016-03-03T00:00:00.000Z',
+              recordedAt: '2016-03-03T00:00:00.000Z',
+              actor: 'a',
+              correlationId: 'c',
+              causationId: '"',
+            },
+            'null',
+          ),
+        ];
+        const values = [
+          { position: '1', revision: 0, prevHash: GENESIS_HASH },
+          { position: '9223372036854775807', revision: 2 ** 31 - 1, prevHash: 'f'.repeat(64) },
+        ];
+        for (const pieces of prepared) {
+          for (const { position, revision, prevHash } of values) {
+            const { rows } = await db.query<{ hash: string }>(
+              'SELECT event_store_link_hash($1::jsonb, $2::bigint, $3, $4) AS hash',
+              [
+                JSON.stringify([pieces.beforePosition, pieces.beforeRevision, pieces.afterRevision]),
+                position,
+                prevHash,
+                revision,
+              ],
+            );
+            expect(rows[0].hash).toBe(hashPrepared(pieces, position, revision, prevHash));
+          }
+        }
+      });
+
+      test('the hash the append function links in SQL is the one computed here from what the caller gave and from the row read back (unicode, nesting, nulls, big numbers)', async () => {
         const store = new SqlEventStore(db);
+        const deep = (n: number): unknown => (n === 0 ? { leaf: [null, 'ü'] } : { [`level${n}`]: [deep(n - 1), n] });
         const tricky = {
-          s: 'quote " backslash \\ tab \t line\u2028sep é 😀 \u0001',
-          n: [1e21, 0.1, -0, 123456789012345680000],
-          k: { z: 1, a: null, Ä: true },
+          s: 'quote " backslash \\ tab \t line\u2028sep é 😀 \u0001 e\u0301 עברית \u{10FFFF}',
+          n: [1e21, 0.1, -0, 123456789012345680000, 2 ** 53 - 1, -(2 ** 53) + 1, 1.7976931348623157e308, 5e-324, 1e-7],
+          k: { z: 1, a: null, Ä: true, '': 'empty key', ä: [], __proto__x: 0, '😀': '\u{1F600}' },
+          nested: deep(12),
         };
-        await store.append(`board-${randomUUID()}`, [event(tricky), event({ ...tricky, s: '' })], {
-          expectedRevision: 'no-stream',
-          actor: 'officer: Ünïcode ✓',
-        });
+        const streamId = `board-${randomUUID()}`;
+        const cases = [
+          { data: tricky, actor: 'officer: Ünïcode ✓ "quoted"', causationId: null },
+          { data: null, actor: 'a', causationId: 'cause \\ "x" 😀' },
+          { data: [], actor: 'b', causationId: '' },
+          { data: 'just a string \u2029', actor: 'c', causationId: null },
+          { data: { ...tricky, s: '' }, actor: 'd', causationId: null },
+        ];
+        let revision = -1;
+        const appended: { position: string; revision: number; input: (typeof cases)[number]; eventId: string }[] = [];
+        for (const input of cases) {
+          const eventId = randomUUID();
+          const result = await store.append(
+            streamId,
+            [{ eventId, type: 'Tricky ✓ "type"', occurredAt: '2016-03-03T10:11:12.5+01:00', data: input.data }],
+            {
+              expectedRevision: revision === -1 ? 'no-stream' : revision,
+              actor: input.actor,
+              correlationId: `corr ${input.actor}`,
+              causationId: input.causationId ?? undefined,
+            },
+          );
+          revision++;
+          appended.push({ position: result.lastPosition!, revision, input, eventId });
+        }
+        const rows = await readChainPage(db, String(BigInt(appended[0].position) - 1n), appended.at(-1)!.position, 100);
+        expect(rows.map((r) => r.position)).toEqual(appended.map((a) => a.position));
+        for (const [i, row] of rows.entries()) {
+          const { input, eventId } = appended[i];
+          // From the caller's values, as they were before anything reached the database.
+          const fromInput = hashEvent(
+            {
+              eventId,
+              type: 'Tricky ✓ "type"',
+              streamId,
+              revision: appended[i].revision,
+              position: appended[i].position as Position,
+              schemaVersion: 1,
+              occurredAt: '2016-03-03T09:11:12.500Z',
+              recordedAt: row.recordedAt,
+              actor: input.actor,
+              correlationId: `corr ${input.actor}`,
+              causationId: input.causationId,
+              data: JSON.parse(JSON.stringify(input.data)) as unknown,
+            },
+            row.prevHash!,
+          );
+          expect({ stored: row.hash, fromInput, fromRow: hashEvent(row, row.prevHash!) }).toEqual({
+            stored: fromInput,
+            fromInput,
+            fromRow: fromInput,
+          });
+          if (i > 0) expect(row.prevHash).toBe(rows[i - 1].hash);
+        }
         await expect(verifyLog(db)).resolves.toMatchObject({ ok: true });
         await store.close();
       });
@@ -278,14 +383,9 @@ export function sqlAdapterSuite(driver: TestDriver): void {
         await store.close();
       });
 
-      // Both ways a batch is written: one call of event_store_append, and the multi-statement transaction.
-      for (const [path, oneStatementMaxEvents] of [
-        ['the append function', 10_000],
-        ['the multi-statement path', 0],
-      ] as const) {
-        test(`an append the database refuses fails alone through ${path}: the rest of its batch commits, each once, in order, chain intact`, async () => {
-          // A row the database itself refuses (as jsonb refuses a lone surrogate): nothing the adapter checks first.
-          await db.query(`
+      test('an append the database refuses fails alone: the rest of its batch commits, each once, in order, chain intact', async () => {
+        // A row the database itself refuses (as jsonb refuses a lone surrogate): nothing the adapter checks first.
+        await db.query(`
             CREATE OR REPLACE FUNCTION refuse_poisoned_event() RETURNS trigger LANGUAGE plpgsql AS $fn$
             BEGIN
               IF NEW.data ? 'poison' THEN RAISE EXCEPTION 'poisoned event refused' USING ERRCODE = '22023'; END IF;
@@ -293,50 +393,47 @@ export function sqlAdapterSuite(driver: TestDriver): void {
             END $fn$;
             CREATE TRIGGER refuse_poisoned_event BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION refuse_poisoned_event();
           `);
-          try {
-            const store = new SqlEventStore(db, { oneStatementMaxEvents });
-            const shared = `board-${randomUUID()}`;
-            const poisoned = new Set([10, 30, 50]);
-            const appends = Array.from({ length: 66 }, (_, i) => ({
-              streamId: i % 2 === 0 ? shared : `board-${randomUUID()}`,
-              data: poisoned.has(i) ? { i, poison: true } : { i },
-            }));
-            const outcomes = await Promise.allSettled(
-              appends.map(({ streamId, data }) =>
-                store.append(streamId, [event(data)], { expectedRevision: 'any', actor: ACTOR }),
-              ),
-            );
-            const rejected = outcomes.flatMap((o, i) => (o.status === 'rejected' ? [i] : []));
-            expect(rejected).toEqual([...poisoned]);
-            for (const i of poisoned) {
-              expect((outcomes[i] as PromiseRejectedResult).reason).toMatchObject({
-                code: '22023',
-                message: 'poisoned event refused',
-              });
-            }
-            const results = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
-            expect(results).toHaveLength(63);
-            // Positions in the order the appends were made, each used once.
-            const positions = results.map((r) => BigInt(r.lastPosition!));
-            for (let k = 1; k < positions.length; k++) expect(positions[k]).toBeGreaterThan(positions[k - 1]);
-
-            const sharedValid = appends
-              .filter((a, i) => a.streamId === shared && !poisoned.has(i))
-              .map((a) => a.data.i);
-            const stored = await store.readStream(shared);
-            expect(stored.map((e) => (e.data as { i: number }).i)).toEqual(sharedValid);
-            expect(stored.map((e) => e.revision)).toEqual(sharedValid.map((_, r) => r));
-            for (const [i, { streamId }] of appends.entries()) {
-              if (streamId !== shared)
-                await expect(store.readStream(streamId)).resolves.toHaveLength(poisoned.has(i) ? 0 : 1);
-            }
-            await expect(verifyLog(db)).resolves.toMatchObject({ ok: true });
-            await store.close();
-          } finally {
-            await db.query('DROP TRIGGER refuse_poisoned_event ON events; DROP FUNCTION refuse_poisoned_event()');
+        try {
+          const store = new SqlEventStore(db);
+          const shared = `board-${randomUUID()}`;
+          const poisoned = new Set([10, 30, 50]);
+          const appends = Array.from({ length: 66 }, (_, i) => ({
+            streamId: i % 2 === 0 ? shared : `board-${randomUUID()}`,
+            data: poisoned.has(i) ? { i, poison: true } : { i },
+          }));
+          const outcomes = await Promise.allSettled(
+            appends.map(({ streamId, data }) =>
+              store.append(streamId, [event(data)], { expectedRevision: 'any', actor: ACTOR }),
+            ),
+          );
+          const rejected = outcomes.flatMap((o, i) => (o.status === 'rejected' ? [i] : []));
+          expect(rejected).toEqual([...poisoned]);
+          for (const i of poisoned) {
+            expect((outcomes[i] as PromiseRejectedResult).reason).toMatchObject({
+              code: '22023',
+              message: 'poisoned event refused',
+            });
           }
-        });
-      }
+          const results = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+          expect(results).toHaveLength(63);
+          // Positions in the order the appends were made, each used once.
+          const positions = results.map((r) => BigInt(r.lastPosition!));
+          for (let k = 1; k < positions.length; k++) expect(positions[k]).toBeGreaterThan(positions[k - 1]);
+
+          const sharedValid = appends.filter((a, i) => a.streamId === shared && !poisoned.has(i)).map((a) => a.data.i);
+          const stored = await store.readStream(shared);
+          expect(stored.map((e) => (e.data as { i: number }).i)).toEqual(sharedValid);
+          expect(stored.map((e) => e.revision)).toEqual(sharedValid.map((_, r) => r));
+          for (const [i, { streamId }] of appends.entries()) {
+            if (streamId !== shared)
+              await expect(store.readStream(streamId)).resolves.toHaveLength(poisoned.has(i) ? 0 : 1);
+          }
+          await expect(verifyLog(db)).resolves.toMatchObject({ ok: true });
+          await store.close();
+        } finally {
+          await db.query('DROP TRIGGER refuse_poisoned_event ON events; DROP FUNCTION refuse_poisoned_event()');
+        }
+      });
 
       test('a batch splits at its event cap and keeps revisions and positions in order', async () => {
         const store = new SqlEventStore(db, { maxBatchEvents: 10, maxBatchAppends: 4 });

@@ -22,7 +22,7 @@ for (const driver of testDrivers) {
               JSON.stringify({ i, title: 'Bi-lateral ✓', nested: { b: 1, a: [0.5, null] } })],
           );
         }
-        await expect(migrateEventStore(db)).resolves.toEqual(['event-store/0002-event-hashes', 'event-store/0003-append-function', 'event-store/0004-integrity-checkpoints']);
+        await expect(migrateEventStore(db)).resolves.toEqual(['event-store/0002-event-hashes', 'event-store/0003-append-function', 'event-store/0004-integrity-checkpoints', 'event-store/0005-append-function-link-text']);
         await expect(verifyLog(db, { pageSize: 7 })).resolves.toMatchObject({ ok: true, events: 30 });
 
         const store = new SqlEventStore(db);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { backfillEventHashes } from './integrity/backfill-hashes.js';
 import { CHECKPOINTS_SQL } from './integrity/checkpoints/checkpoint-table.js';
+import { linkHashSql } from './integrity/event-hash.js';
 import type { SqlDatabase, SqlExecutor } from './sql-database.port.js';
 
 /**
@@ -21,60 +22,13 @@ export interface Migration {
 /** Advisory lock key held while migrating; distinct from the append lock. */
 export const MIGRATION_LOCK_KEY = 4_711_020_001;
 
-export const eventStoreMigrations: readonly Migration[] = [
-  {
-    id: 'event-store/0001-events',
-    // CACHE 1 (the default) is required: with a per-session cache, sessions would draw positions
-    // from interleaved ranges and a commit could expose a position lower than one already read.
-    // The per-event hash columns for tamper evidence came later, in 0002.
-    sql: `
-      CREATE TABLE events (
-        position bigint GENERATED ALWAYS AS IDENTITY (CACHE 1) PRIMARY KEY,
-        event_id uuid NOT NULL UNIQUE,
-        stream_id text NOT NULL,
-        revision integer NOT NULL CHECK (revision >= 0),
-        type text NOT NULL,
-        schema_version integer NOT NULL CHECK (schema_version >= 1),
-        occurred_at timestamptz NOT NULL,
-        recorded_at timestamptz NOT NULL,
-        actor text NOT NULL,
-        correlation_id text NOT NULL,
-        causation_id text,
-        data jsonb NOT NULL,
-        CONSTRAINT events_stream_revision_key UNIQUE (stream_id, revision)
-      );
-      CREATE INDEX events_recorded_at_idx ON events (recorded_at, position);
+/** The hash expression migration 0003 wrote by hand, and `event_store_append` as it shipped. */
+const HAND_WRITTEN_LINK = `      h := encode(sha256(convert_to(
+             (e->'hash'->>0) || '"' || pos::text || '","prevHash":"' || prev || '"' || (e->'hash'->>1) || (head + 1 + i)::text || (e->'hash'->>2),
+             'UTF8')), 'hex');
+`;
 
-      CREATE TABLE idempotency_keys (
-        key text PRIMARY KEY,
-        fingerprint text NOT NULL,
-        stream_id text NOT NULL,
-        next_expected_revision integer NOT NULL,
-        first_position bigint,
-        last_position bigint,
-        created_at timestamptz NOT NULL
-      );
-    `,
-  },
-  {
-    id: 'event-store/0002-event-hashes',
-    // Tamper evidence (integrity/event-hash.ts): each event's SHA-256 over its envelope and the
-    // previous event's hash. Nullable: a row written around the store has none, and verify names it.
-    sql: `
-      ALTER TABLE events ADD COLUMN hash text, ADD COLUMN prev_hash text;
-      -- then backfillEventHashes (integrity/backfill-hashes.ts) chains the rows already stored
-    `,
-    run: backfillEventHashes,
-  },
-  {
-    id: 'event-store/0003-append-function',
-    // One round trip per group-commit batch (sql-event-store.adapter.ts): takes the append lock,
-    // judges each append (idempotency key, expected revision, supplied event ids) as the adapter
-    // did statement by statement, draws positions, links the hash chain with the same text as
-    // integrity/event-hash.ts hashPrepared (the canonical JSON comes cut around position, prevHash
-    // and revision; SHA-256 of its UTF-8 bytes, hex), inserts every row and NOTIFYs. Returns one
-    // outcome per append. The verifier recomputes each hash in JS from the stored envelope.
-    sql: `
+const APPEND_FUNCTION_0003 = `
 CREATE OR REPLACE FUNCTION event_store_append(batch jsonb) RETURNS jsonb
 LANGUAGE plpgsql AS $fn$
 DECLARE
@@ -200,12 +154,99 @@ BEGIN
   RETURN outcomes;
 END
 $fn$;
+    `;
+
+/** 0005's statement in place of HAND_WRITTEN_LINK. */
+const LINK_CALL = `      h := event_store_link_hash(e->'hash', pos, prev, head + 1 + i);
+`;
+
+function replaceOnce(text: string, search: string, replacement: string): string {
+  const at = text.indexOf(search);
+  if (at < 0 || text.indexOf(search, at + 1) >= 0)
+    throw new Error('A migration script is built from text that is not there once.');
+  return text.slice(0, at) + replacement + text.slice(at + search.length);
+}
+
+/** The three pieces as the adapter sends them (appendPayload), in PreparedEventHash order. */
+const LINK_PIECES = { beforePosition: 'pieces->>0', beforeRevision: 'pieces->>1', afterRevision: 'pieces->>2' };
+
+/**
+ * The chain link of one event, rendered from the hash format's one definition (integrity/event-hash.ts
+ * LINK_TEXT). IMMUTABLE and a single SELECT, so PostgreSQL inlines it into the caller's expression.
+ */
+const LINK_HASH_FUNCTION = `
+CREATE OR REPLACE FUNCTION event_store_link_hash(pieces jsonb, pos bigint, prev text, rev integer) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT AS $fn$
+  SELECT ${linkHashSql({ pieces: LINK_PIECES, values: { position: 'pos', prevHash: 'prev', revision: 'rev' } })}
+$fn$;
+`;
+
+export const eventStoreMigrations: readonly Migration[] = [
+  {
+    id: 'event-store/0001-events',
+    // CACHE 1 (the default) is required: with a per-session cache, sessions would draw positions
+    // from interleaved ranges and a commit could expose a position lower than one already read.
+    // The per-event hash columns for tamper evidence came later, in 0002.
+    sql: `
+      CREATE TABLE events (
+        position bigint GENERATED ALWAYS AS IDENTITY (CACHE 1) PRIMARY KEY,
+        event_id uuid NOT NULL UNIQUE,
+        stream_id text NOT NULL,
+        revision integer NOT NULL CHECK (revision >= 0),
+        type text NOT NULL,
+        schema_version integer NOT NULL CHECK (schema_version >= 1),
+        occurred_at timestamptz NOT NULL,
+        recorded_at timestamptz NOT NULL,
+        actor text NOT NULL,
+        correlation_id text NOT NULL,
+        causation_id text,
+        data jsonb NOT NULL,
+        CONSTRAINT events_stream_revision_key UNIQUE (stream_id, revision)
+      );
+      CREATE INDEX events_recorded_at_idx ON events (recorded_at, position);
+
+      CREATE TABLE idempotency_keys (
+        key text PRIMARY KEY,
+        fingerprint text NOT NULL,
+        stream_id text NOT NULL,
+        next_expected_revision integer NOT NULL,
+        first_position bigint,
+        last_position bigint,
+        created_at timestamptz NOT NULL
+      );
     `,
+  },
+  {
+    id: 'event-store/0002-event-hashes',
+    // Tamper evidence (integrity/event-hash.ts): each event's SHA-256 over its envelope and the
+    // previous event's hash. Nullable: a row written around the store has none, and verify names it.
+    sql: `
+      ALTER TABLE events ADD COLUMN hash text, ADD COLUMN prev_hash text;
+      -- then backfillEventHashes (integrity/backfill-hashes.ts) chains the rows already stored
+    `,
+    run: backfillEventHashes,
+  },
+  {
+    id: 'event-store/0003-append-function',
+    // One round trip per group-commit batch (sql-event-store.adapter.ts): takes the append lock,
+    // judges each append (idempotency key, expected revision, supplied event ids) as the adapter
+    // did statement by statement, draws positions, links the hash chain with the same text as
+    // integrity/event-hash.ts hashPrepared (the canonical JSON comes cut around position, prevHash
+    // and revision; SHA-256 of its UTF-8 bytes, hex), inserts every row and NOTIFYs. Returns one
+    // outcome per append. The verifier recomputes each hash in JS from the stored envelope.
+    sql: APPEND_FUNCTION_0003,
   },
   {
     id: 'event-store/0004-integrity-checkpoints',
     // Signed checkpoints of the hash chain (integrity/checkpoints, docs/integrity.md).
     sql: CHECKPOINTS_SQL,
+  },
+  {
+    id: 'event-store/0005-append-function-link-text',
+    // The append function of 0003, unchanged but for its hash expression: that is now
+    // event_store_link_hash, rendered from the same definition as the verifier's hashPrepared, so
+    // the text of a link exists once. It renders to the text 0003 built, so no stored hash changes.
+    sql: LINK_HASH_FUNCTION + replaceOnce(APPEND_FUNCTION_0003, HAND_WRITTEN_LINK, LINK_CALL),
   },
 ];
 

@@ -15,9 +15,9 @@ import {
 import { ConcurrencyError, DuplicateEventIdError, IdempotencyKeyReusedError, InvalidPositionError } from './errors.js';
 import { prepareAppend } from './prepare-append.js';
 import { canonicalJson } from './integrity/canonical-json.js';
-import { GENESIS_HASH, hashPrepared, prepareEventHash, type PreparedEventHash } from './integrity/event-hash.js';
+import { prepareEventHash, type PreparedEventHash } from './integrity/event-hash.js';
 import { PollingSubscription } from './polling-subscription.js';
-import type { SqlDatabase, SqlExecutor } from './sql-database.port.js';
+import type { SqlDatabase } from './sql-database.port.js';
 
 /** Channel NOTIFYed (payload: the last position) by every transaction that appends events. */
 export const EVENTS_APPENDED_CHANNEL = 'events_appended';
@@ -50,14 +50,6 @@ export interface SqlEventStoreOptions {
    * the same agreement, board and registry streams on every request).
    */
   streamCacheEvents?: number;
-  /**
-   * Batches of at most this many events (default 20) are written in one round trip by
-   * `event_store_append`; larger ones by the multi-statement path, whose set-based insert and
-   * hashing in this process beat the function's per-append loop there (measured in npm run bench:
-   * 100-event appends ran at 0.46× Emmett through the function, 0.61–0.70× on this path). 0: always
-   * the multi-statement path.
-   */
-  oneStatementMaxEvents?: number;
 }
 
 /** A stream longer than this is not cached (it would evict everything else). */
@@ -146,12 +138,6 @@ function toAppendResult(row: IdempotencyRow, replayed: boolean): AppendResult {
 
 const isRevision = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
 
-function expectationHolds(expected: ExpectedRevision, actual: number): boolean {
-  if (expected === 'any') return true;
-  if (expected === 'no-stream') return actual === -1;
-  return expected === actual;
-}
-
 /**
  * The event store over PostgreSQL or PGlite (same SQL). Appends from concurrent callers are
  * group-committed: one flusher writes every queued append in one transaction under the append
@@ -173,7 +159,6 @@ export class SqlEventStore extends EventStore {
   private readonly streamCacheEvents: number;
   /** False once the server said its sessions are not READ COMMITTED by default (then: explicit transactions). */
   private autocommitAppend = true;
-  private readonly oneStatementMaxEvents: number;
 
   constructor(
     private readonly db: SqlDatabase,
@@ -185,7 +170,6 @@ export class SqlEventStore extends EventStore {
     this.maxBatchAppends = options.maxBatchAppends ?? 500;
     this.maxBatchEvents = options.maxBatchEvents ?? 5000;
     this.streamCacheEvents = options.streamCacheEvents ?? 20_000;
-    this.oneStatementMaxEvents = options.oneStatementMaxEvents ?? 20;
   }
 
   async append(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
@@ -423,23 +407,19 @@ export class SqlEventStore extends EventStore {
   }
 
   /**
-   * One round trip: the batch goes as one jsonb parameter to `event_store_append` (migration
-   * 0003), which takes the append lock, judges each append on its own (idempotency key, expected
-   * revision, supplied event ids), draws positions, links the hash chain and inserts every row in
-   * one statement. Run as its own statement (autocommit), the lock is held until the commit, so
-   * positions still become visible in order (APPEND_LOCK_KEY). The function needs READ COMMITTED
-   * (each statement after the lock sees the previous holder's commit); where the session's default
-   * differs it says so, and the batch runs in an explicit READ COMMITTED transaction instead.
+   * One round trip, whatever the batch's size: the batch goes as one jsonb parameter to
+   * `event_store_append` (migrations 0003, 0005), which takes the append lock, judges each append
+   * on its own (idempotency key, expected revision, supplied event ids), draws positions, links the
+   * hash chain and inserts every row in one statement. Run as its own statement (autocommit), the
+   * lock is held until the commit, so positions still become visible in order (APPEND_LOCK_KEY).
+   * The function needs READ COMMITTED (each statement after the lock sees the previous holder's
+   * commit); where the session's default differs it says so, and the batch runs in an explicit
+   * READ COMMITTED transaction instead. It is the only way the store writes rows, so there is one
+   * set of append rules and one chain link (a multi-statement path that hashed in this process was
+   * measured against it and removed: it was no faster at 1, 100 or 2,000 events per append, nor
+   * with 32 concurrent writers).
    */
   private async writeBatch(batch: PendingAppend[]): Promise<Outcome[]> {
-    if (batch.reduce((sum, a) => sum + a.events.length, 0) > this.oneStatementMaxEvents) {
-      return this.db.transaction(async (tx) => {
-        await tx.query(
-          `SET TRANSACTION ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(${APPEND_LOCK_KEY})`,
-        );
-        return this.writeLargeBatch(tx, batch);
-      });
-    }
     const payload = appendPayload(batch);
     const sql = 'SELECT event_store_append($1::jsonb) AS outcomes';
     let outcomes: AppendOutcome[] | null = null;
@@ -477,183 +457,6 @@ export class SqlEventStore extends EventStore {
       return { ok: true, wrote: !outcome.replayed && append.events.length > 0, result: () => result };
     });
   }
-
-  /**
-   * The multi-statement form of a batch (in the caller's READ COMMITTED transaction): lock, read
-   * heads, keys and supplied ids, draw positions, hash in JS, insert. Used for large batches, where
-   * doing the set-based work here (and the hashing in this process) beats the per-append loop of
-   * `event_store_append`; it writes exactly the same rows and chain.
-   */
-  private async writeLargeBatch(tx: SqlExecutor, batch: PendingAppend[]): Promise<Outcome[]> {
-    // READ COMMITTED is what makes the statements after the lock see every earlier holder's commit
-    // (a fresh snapshot per statement); it is set explicitly in case the server's default differs.
-    // The lock must be its own statement for the same reason.
-    await tx.query(`SET TRANSACTION ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(${APPEND_LOCK_KEY})`);
-
-    const keys = [...new Set(batch.flatMap((a) => (a.idempotency ? [a.idempotency.key] : [])))];
-    const storedKeys = new Map<string, IdempotencyRow>();
-    if (keys.length > 0) {
-      const { rows } = await tx.query<IdempotencyRow>(
-        'SELECT key, fingerprint, stream_id, next_expected_revision, first_position, last_position FROM idempotency_keys WHERE key = ANY($1::text[])',
-        [keys],
-      );
-      for (const row of rows) storedKeys.set(row.key, row);
-    }
-
-    const streamIds = [...new Set(batch.map((a) => a.streamId))];
-    // One index probe per stream (max() with GROUP BY would scan every row of the streams).
-    const { rows: heads } = await tx.query<{ stream_id: string; revision: number | null }>(
-      `SELECT s.stream_id, (SELECT e.revision FROM events e WHERE e.stream_id = s.stream_id ORDER BY e.revision DESC LIMIT 1) AS revision
-         FROM unnest($1::text[]) AS s(stream_id)`,
-      [streamIds],
-    );
-    const revisions = new Map(heads.map((h) => [h.stream_id, h.revision === null ? -1 : Number(h.revision)]));
-
-    // Callers rarely supply eventIds; when they do, a duplicate must fail only its own append.
-    const suppliedIds = batch.flatMap((a) => a.events.filter((e) => e.supplied).map((e) => e.eventId));
-    const takenIds = new Set<string>();
-    if (suppliedIds.length > 0) {
-      const { rows } = await tx.query<{ event_id: string }>(
-        'SELECT event_id FROM events WHERE event_id = ANY($1::uuid[])',
-        [suppliedIds],
-      );
-      for (const row of rows) takenIds.add(row.event_id);
-    }
-
-    const outcomes: Outcome[] = [];
-    const accepted: Accepted[] = [];
-    const keysInBatch = new Map<string, Accepted>();
-    for (const append of batch) {
-      const key = append.idempotency?.key;
-      if (key !== undefined) {
-        const stored = storedKeys.get(key);
-        const earlier = keysInBatch.get(key);
-        const fingerprint = stored?.fingerprint ?? earlier?.append.idempotency?.fingerprint;
-        if (fingerprint !== undefined) {
-          if (fingerprint !== append.idempotency?.fingerprint) {
-            outcomes.push({ ok: false, error: new IdempotencyKeyReusedError(key) });
-          } else if (stored) {
-            outcomes.push({ ok: true, wrote: false, result: () => toAppendResult(stored, true) });
-          } else {
-            outcomes.push({ ok: true, wrote: false, result: () => ({ ...earlier!.result(), replayed: true }) });
-          }
-          continue;
-        }
-      }
-      const actual = revisions.get(append.streamId) ?? -1;
-      if (!expectationHolds(append.expected, actual)) {
-        outcomes.push({ ok: false, error: new ConcurrencyError(append.streamId, append.expected, actual) });
-        continue;
-      }
-      const duplicates = append.events.map((e) => e.eventId).filter((id) => takenIds.has(id));
-      if (duplicates.length > 0) {
-        outcomes.push({ ok: false, error: new DuplicateEventIdError(duplicates) });
-        continue;
-      }
-      for (const event of append.events) takenIds.add(event.eventId);
-      revisions.set(append.streamId, actual + append.events.length);
-      const entry: Accepted = {
-        append,
-        firstRevision: actual + 1,
-        positions: [],
-        result: () => ({
-          streamId: append.streamId,
-          nextExpectedRevision: actual + append.events.length,
-          firstPosition: entry.positions[0] ?? null,
-          lastPosition: entry.positions.at(-1) ?? null,
-          replayed: false,
-        }),
-      };
-      accepted.push(entry);
-      if (key !== undefined) keysInBatch.set(key, entry);
-      outcomes.push({ ok: true, wrote: append.events.length > 0, result: entry.result });
-    }
-
-    await this.insertEvents(tx, accepted);
-
-    const keyed = accepted.filter((a) => a.append.idempotency);
-    if (keyed.length > 0) {
-      const results = keyed.map((a) => a.result());
-      await tx.query(
-        `INSERT INTO idempotency_keys (key, fingerprint, stream_id, next_expected_revision, first_position, last_position, created_at)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::bigint[], $6::bigint[], $7::timestamptz[])`,
-        [
-          keyed.map((a) => a.append.idempotency!.key),
-          keyed.map((a) => a.append.idempotency!.fingerprint),
-          results.map((r) => r.streamId),
-          results.map((r) => r.nextExpectedRevision),
-          results.map((r) => r.firstPosition),
-          results.map((r) => r.lastPosition),
-          keyed.map((a) => a.append.recordedAt),
-        ],
-      );
-    }
-    return outcomes;
-  }
-
-  private async insertEvents(tx: SqlExecutor, accepted: Accepted[]): Promise<void> {
-    const rows = accepted.flatMap((a) =>
-      a.append.events.map((event, i) => ({ a, event, revision: a.firstRevision + i })),
-    );
-    if (rows.length === 0) return;
-    // Hash chain (integrity/event-hash.ts). Each hash covers the event's position, so positions
-    // are drawn before the INSERT, in one round trip with the chain head; under the append lock
-    // nothing else draws or inserts meanwhile. The head is read from the last event (a backward
-    // probe of the primary key) rather than kept in a one-row table: no extra write per batch and
-    // no hot row to bloat. A row written around the store has no hash: chain past it, and verify
-    // names it.
-    const { rows: drawn } = await tx.query<{ prev_hash: string | null; positions: string[] }>(
-      `SELECT (SELECT hash FROM events WHERE hash IS NOT NULL ORDER BY position DESC LIMIT 1) AS prev_hash,
-              ARRAY(SELECT nextval(s.seq) FROM (SELECT pg_get_serial_sequence('events', 'position')::regclass AS seq) s
-                      CROSS JOIN generate_series(1, $1::int)) AS positions`,
-      [rows.length],
-    );
-    // Ascending, so within a stream a higher revision always gets a higher position.
-    const positions = drawn[0].positions.map((p) => BigInt(p)).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
-    let prevHash = drawn[0].prev_hash ?? GENESIS_HASH;
-    const hashes: string[] = [];
-    const prevHashes: string[] = [];
-    const rowPositions: Position[] = [];
-    rows.forEach((r, i) => {
-      const position = positions[i].toString() as Position;
-      const hash = hashPrepared(r.event.hash, position, r.revision, prevHash);
-      r.a.positions.push(position);
-      rowPositions.push(position);
-      prevHashes.push(prevHash);
-      hashes.push(hash);
-      prevHash = hash;
-    });
-    // The NOTIFY rides on the INSERT (a data-modifying CTE always runs): the chain's draw above
-    // costs one round trip, this saves one. Notifications are delivered at commit either way.
-    await tx.query(
-      `WITH inserted AS (
-         INSERT INTO events (position, event_id, stream_id, revision, type, schema_version, occurred_at, recorded_at, actor, correlation_id, causation_id, data, hash, prev_hash)
-         OVERRIDING SYSTEM VALUE
-         SELECT position, event_id, stream_id, revision, type, schema_version, occurred_at, recorded_at, actor, correlation_id, causation_id, data::jsonb, hash, prev_hash
-           FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::int[], $5::text[], $6::int[], $7::timestamptz[], $8::timestamptz[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])
-                AS t(position, event_id, stream_id, revision, type, schema_version, occurred_at, recorded_at, actor, correlation_id, causation_id, data, hash, prev_hash)
-       )
-       SELECT pg_notify($15, $16)`,
-      [
-        rowPositions,
-        rows.map((r) => r.event.eventId),
-        rows.map((r) => r.a.append.streamId),
-        rows.map((r) => r.revision),
-        rows.map((r) => r.event.type),
-        rows.map((r) => r.event.schemaVersion),
-        rows.map((r) => r.event.occurredAt),
-        rows.map((r) => r.a.append.recordedAt),
-        rows.map((r) => r.a.append.actor),
-        rows.map((r) => r.a.append.correlationId),
-        rows.map((r) => r.a.append.causationId),
-        rows.map((r) => r.event.dataJson),
-        hashes,
-        prevHashes,
-        EVENTS_APPENDED_CHANNEL,
-        rowPositions.at(-1),
-      ],
-    );
-  }
 }
 
 /**
@@ -675,13 +478,6 @@ function refusedByDatabase(error: unknown): boolean {
 
 /** SQLSTATE `event_store_append` raises when the session is not READ COMMITTED. */
 const NOT_READ_COMMITTED = 'ES001';
-
-interface Accepted {
-  append: PendingAppend;
-  firstRevision: number;
-  positions: Position[];
-  result(): AppendResult;
-}
 
 type AppendOutcome =
   | { streamId: string; next: number; first: string | null; last: string | null; replayed: boolean }

@@ -8,6 +8,9 @@ export const GENESIS_HASH = '0'.repeat(64);
 /** Version of what the hash covers; part of the hashed text, so a future change cannot collide. */
 export const EVENT_HASH_VERSION = 1;
 
+/** The format in words, for the header of an export file. */
+export const EVENT_HASH_DESCRIPTION = 'sha256-hex of canonical JSON (RFC 8785) of {v, envelope..., prevHash}';
+
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 export const isHash = (value: unknown): value is string => typeof value === 'string' && SHA256_HEX.test(value);
 
@@ -20,7 +23,15 @@ export interface PreparedEventHash {
 
 type KnownBeforeAppend = Pick<
   StoredEvent,
-  'eventId' | 'type' | 'streamId' | 'schemaVersion' | 'occurredAt' | 'recordedAt' | 'actor' | 'correlationId' | 'causationId'
+  | 'eventId'
+  | 'type'
+  | 'streamId'
+  | 'schemaVersion'
+  | 'occurredAt'
+  | 'recordedAt'
+  | 'actor'
+  | 'correlationId'
+  | 'causationId'
 >;
 
 /**
@@ -42,11 +53,71 @@ export function prepareEventHash(event: KnownBeforeAppend, dataCanonical: string
   };
 }
 
-export function hashPrepared(prepared: PreparedEventHash, position: string, revision: number, prevHash: string): string {
-  const text =
-    `${prepared.beforePosition}${JSON.stringify(position)},"prevHash":${JSON.stringify(prevHash)}` +
-    `${prepared.beforeRevision}${canonicalJson(revision)}${prepared.afterRevision}`;
+type LinkValue = 'position' | 'prevHash' | 'revision';
+type LinkPart =
+  { readonly piece: keyof PreparedEventHash } | { readonly literal: string } | { readonly value: LinkValue };
+
+/**
+ * The hashed text of an event, in order: the pieces made before the append lock, the three values
+ * the lock decides, and the JSON between them. It is the one definition of the format: the join in
+ * this process (`hashPrepared`: verify, export, backfill) and the expression in the append function
+ * (`linkHashSql`, migration `event-store/0005-append-function-link-text`) are both rendered from it.
+ * Changing it changes the hash of every stored event (and that migration's checksum, which stops
+ * the service at start): a new format needs a new EVENT_HASH_VERSION and a new migration.
+ */
+const LINK_TEXT: readonly LinkPart[] = [
+  { piece: 'beforePosition' },
+  { literal: '"' },
+  { value: 'position' },
+  { literal: '","prevHash":"' },
+  { value: 'prevHash' },
+  { literal: '"' },
+  { piece: 'beforeRevision' },
+  { value: 'revision' },
+  { piece: 'afterRevision' },
+];
+
+// The values go into the text as they are (digits, hex digits), with no JSON escaping, in both
+// renderings: so they must be exactly that.
+const POSITION = /^\d{1,19}$/;
+
+export function hashPrepared(
+  prepared: PreparedEventHash,
+  position: string,
+  revision: number,
+  prevHash: string,
+): string {
+  if (!POSITION.test(position))
+    throw new TypeError(`A hashed position is a decimal number, not ${JSON.stringify(position)}.`);
+  if (!Number.isSafeInteger(revision) || revision < 0)
+    throw new TypeError(`A hashed revision is a whole number ≥ 0, not ${revision}.`);
+  if (!isHash(prevHash))
+    throw new TypeError(`A previous hash is 64 lowercase hex digits, not ${JSON.stringify(prevHash)}.`);
+  const values: Record<LinkValue, string> = { position, prevHash, revision: String(revision) };
+  const text = LINK_TEXT.map((part) =>
+    'piece' in part ? prepared[part.piece] : 'literal' in part ? part.literal : values[part.value],
+  ).join('');
   return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** SQL expressions (of the caller's query) for each part `LINK_TEXT` leaves open. */
+export interface LinkHashSqlInputs {
+  readonly pieces: Readonly<Record<keyof PreparedEventHash, string>>;
+  /** A bigint, an integer and a text expression. */
+  readonly values: Readonly<Record<LinkValue, string>>;
+}
+
+/** The SQL expression of `hashPrepared`: SHA-256 (hex) of the UTF-8 bytes of the same text. */
+export function linkHashSql({ pieces, values }: LinkHashSqlInputs): string {
+  const sqlString = (text: string) => `'${text.replaceAll("'", "''")}'`;
+  const parts = LINK_TEXT.map((part) =>
+    'piece' in part
+      ? `(${pieces[part.piece]})`
+      : 'literal' in part
+        ? sqlString(part.literal)
+        : `(${values[part.value]})::text`,
+  );
+  return `encode(sha256(convert_to(${parts.join(' || ')}, 'UTF8')), 'hex')`;
 }
 
 /**
@@ -57,5 +128,10 @@ export function hashPrepared(prepared: PreparedEventHash, position: string, revi
  * `data` is the JSON value (not jsonb's storage bytes).
  */
 export function hashEvent(event: StoredEvent, prevHash: string): string {
-  return hashPrepared(prepareEventHash(event, canonicalJson(event.data)), String(event.position), event.revision, prevHash);
+  return hashPrepared(
+    prepareEventHash(event, canonicalJson(event.data)),
+    String(event.position),
+    event.revision,
+    prevHash,
+  );
 }

@@ -1,10 +1,9 @@
 import type { SqlExecutor } from '../sql-database.port.js';
 import { readChainHead, readChainPage, readStreamChainPage, type HashedEvent } from './chain-rows.js';
-import { EVENT_HASH_VERSION, GENESIS_HASH } from './event-hash.js';
+import { EVENT_HASH_DESCRIPTION, EVENT_HASH_VERSION, GENESIS_HASH } from './event-hash.js';
 
 export const EXPORT_FORMAT = 'governance-event-log';
 export const EXPORT_FORMAT_VERSION = 1;
-const HASH_DESCRIPTION = 'sha256-hex of canonical JSON (RFC 8785) of {v, envelope..., prevHash}';
 
 const LOG_NOTE =
   'Whole log in position order. Offline, every event hash is recomputed and every link checked from the genesis hash to headHash; ' +
@@ -20,7 +19,7 @@ export interface ExportHeader {
   format: typeof EXPORT_FORMAT;
   version: typeof EXPORT_FORMAT_VERSION;
   /** How each hash is made (see event-hash.ts); `hashVersion` is the `v` member of the hashed object. */
-  hash: typeof HASH_DESCRIPTION;
+  hash: typeof EVENT_HASH_DESCRIPTION;
   hashVersion: typeof EVENT_HASH_VERSION;
   genesisHash: string;
   scope: 'log' | 'stream';
@@ -61,7 +60,7 @@ export async function exportEvents(db: SqlExecutor, options: ExportOptions): Pro
   const header: ExportHeader = {
     format: EXPORT_FORMAT,
     version: EXPORT_FORMAT_VERSION,
-    hash: HASH_DESCRIPTION,
+    hash: EVENT_HASH_DESCRIPTION,
     hashVersion: EVENT_HASH_VERSION,
     genesisHash: GENESIS_HASH,
     scope: options.streamId === undefined ? 'log' : 'stream',
