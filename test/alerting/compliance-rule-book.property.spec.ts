@@ -268,7 +268,7 @@ describe('one rule book for the yearly report and the alerts', () => {
       }),
       { numRuns: 60 },
     );
-  });
+  }, 120_000);
 
   test('a meeting rearranged after its deadline: red in that year’s report, its alert raised on the first day late and resolved on the rearrangement', () => {
     const events: BoardEvent[] = [

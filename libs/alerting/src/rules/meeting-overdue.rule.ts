@@ -1,5 +1,5 @@
 import { meetingOverdue as breaches } from '#domain';
 import { alertsFrom } from './board-breach.js';
 
-/** Red: no meeting held for more than `maxDaysBetweenMeetings` days (the terms in force each day). */
+/** Red: no meeting held for more than `maxDaysBetweenMeetings` days (each day judged by the terms recorded before it). */
 export const meetingOverdue = alertsFrom(breaches);

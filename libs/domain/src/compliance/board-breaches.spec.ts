@@ -77,7 +77,7 @@ describe('board compliance breaches', () => {
     ]);
   });
 
-  test('each day of a gap is judged by the terms in force that day: looser terms end a breach, tighter ones begin one', () => {
+  test('each day of a gap is judged by the terms recorded before it: looser terms end a breach, tighter ones begin one, from the next day', () => {
     const history = board(
       [],
       [
@@ -87,8 +87,8 @@ describe('board compliance breaches', () => {
       ],
     );
     expect(spans(meetingOverdue(history, '2015-12-31'))).toEqual([
-      ['2015-07-03', '2015-07-10'],
-      ['2015-09-01', null],
+      ['2015-07-03', '2015-07-11'],
+      ['2015-09-02', null],
     ]);
   });
 

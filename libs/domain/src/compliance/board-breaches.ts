@@ -122,16 +122,19 @@ function timelinesOf(history: BoardHistory, asOf: string): Map<string, MeetingTi
 const byEffectiveOn = (terms: readonly BoardTermsRecord[]): BoardTermsRecord[] =>
   [...terms].sort((a, b) => a.effectiveOn.localeCompare(b.effectiveOn));
 
-/** The terms in force on a day: the last version effective by then (the first, before any was). */
+/**
+ * The terms a day is judged by: the last version recorded before it (the first, before any was). A change
+ * applies from the day after it is recorded, so a day judged (and alerted on) that morning stays judged.
+ */
 function termsOn(sorted: readonly BoardTermsRecord[], day: string): BoardTermsRecord {
-  const terms = sorted.filter((t) => t.effectiveOn <= day).at(-1) ?? sorted[0];
+  const terms = sorted.filter((t) => t.effectiveOn < day).at(-1) ?? sorted[0];
   if (!terms) throw new Error('A board has no terms of reference.');
   return terms;
 }
 
 /**
- * Red: a cancelled meeting not put back in the diary within `rearrangeWithinDays` (the terms in force on
- * the day of cancelling) of its cancellation. The last day of that period is still in time; the breach
+ * Red: a cancelled meeting not put back in the diary within `rearrangeWithinDays` (the terms the day of
+ * cancelling is judged by) of its cancellation. The last day of that period is still in time; the breach
  * begins the day after, and ends when the meeting is rearranged.
  */
 export function cancelledNotRearranged(history: BoardHistory, asOf: string): CancelledNotRearrangedBreach[] {
@@ -163,8 +166,8 @@ export function cancelledNotRearranged(history: BoardHistory, asOf: string): Can
 
 /**
  * Red: more than `maxDaysBetweenMeetings` days without a meeting held, counted from the last meeting held
- * or, before the first, from the board's establishment. Each day is judged by the terms in force that day,
- * so a change of terms can begin or end a breach. An inquorate meeting was still held.
+ * or, before the first, from the board's establishment. Each day is judged by its terms (`termsOn`), so a
+ * change of terms can begin or end a breach. An inquorate meeting was still held.
  */
 export function meetingOverdue(history: BoardHistory, asOf: string): MeetingOverdueBreach[] {
   const terms = byEffectiveOn(history.terms);
@@ -180,13 +183,12 @@ export function meetingOverdue(history: BoardHistory, asOf: string): MeetingOver
     const last = nextHeldOn ?? asOf;
     const spans: { from: string; to: string; max: number }[] = [];
     terms.forEach((version, j) => {
-      const start = j === 0 ? '' : version.effectiveOn;
-      const end = j + 1 < terms.length ? addDays(terms[j + 1].effectiveOn, -1) : '\uffff';
+      const start = j === 0 ? '' : addDays(version.effectiveOn, 1);
+      const end = j + 1 < terms.length ? terms[j + 1].effectiveOn : '\uffff';
       const firstLate = addDays(since, version.maxDaysBetweenMeetings + 1);
       const from = firstLate > start ? firstLate : start;
       const to = end < last ? end : last;
-      // Terms tightened on the very day of the next meeting: the board met that day, so no breach.
-      if (from > to || (from === nextHeldOn && from !== firstLate)) return;
+      if (from > to) return;
       const previous = spans.at(-1);
       if (previous && addDays(previous.to, 1) === from)
         Object.assign(previous, { to, max: version.maxDaysBetweenMeetings });
