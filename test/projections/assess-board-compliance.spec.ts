@@ -1,7 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { assessBoardCompliance, type BoardTermsRecord, type MeetingFact } from '#projections';
 
-const board = { boardId: 'b', name: 'Board', agreementIds: ['a'], establishedOn: '2015-01-01' };
+// Established 89 days before the first meeting: a gap between meetings counts from establishment.
+const board = { boardId: 'b', name: 'Board', agreementIds: ['a'], establishedOn: '2015-02-01' };
 const terms: BoardTermsRecord[] = [{ effectiveOn: '2015-01-01', chair: 'Chair', maxDaysBetweenMeetings: 92, quorum: 2, rearrangeWithinDays: 28 }];
 const fact = (meetingId: string, what: MeetingFact['what'], occurredOn: string, scheduledFor: string, quorate: boolean | null = null): MeetingFact => ({
   meetingId,
@@ -32,12 +33,28 @@ describe('board compliance rules', () => {
     expect(result.reasons).toEqual(['The meeting held on 26 January 2016 (q4) was not quorate (quorum 2).']);
   });
 
-  test('amber when a meeting date passed more than 7 days ago with no outcome recorded', () => {
+  test('amber, in the year the 8th day falls in, when a meeting date passed more than 7 days ago with no outcome recorded', () => {
     const facts = [...quarterly, fact('q5', 'scheduled', '2026-01-01', '2016-03-30')];
-    expect(assessBoardCompliance(board, terms, facts, { financialYear: '2015-16', asOf: '2016-04-06' }).status).toBe('green');
-    const late = assessBoardCompliance(board, terms, facts, { financialYear: '2015-16', asOf: '2016-04-07' });
+    expect(assessBoardCompliance(board, terms, facts, { financialYear: '2016-17', asOf: '2016-04-06' }).status).toBe('green');
+    const late = assessBoardCompliance(board, terms, facts, { financialYear: '2016-17', asOf: '2016-04-07' });
     expect(late.status).toBe('amber');
     expect(late.reasons).toEqual(['The meeting due on 30 March 2016 (q5) is more than 7 days past with neither held nor cancelled recorded.']);
+    expect(assessBoardCompliance(board, terms, facts, { financialYear: '2015-16', asOf: '2016-04-07' }).status).toBe('green');
+  });
+
+  test('a breach put right after the year ends still counts in the year it began: rearranged after its deadline is red', () => {
+    const facts = [
+      ...quarterly,
+      ...held('q5', '2016-03-30'),
+      fact('x', 'scheduled', '2026-01-01', '2016-03-01'),
+      fact('x', 'cancelled', '2016-02-20', '2016-03-01'),
+      fact('x', 'rearranged', '2016-04-10', '2016-04-20'),
+    ];
+    const year = assessBoardCompliance(board, terms, facts, { financialYear: '2015-16', asOf: '2016-06-01' });
+    expect(year.status).toBe('red');
+    expect(year.reasons).toEqual(['The meeting due on 1 March 2016 (x) was cancelled on 20 February 2016 and not rearranged within 28 days.']);
+    const next = assessBoardCompliance(board, terms, facts, { financialYear: '2016-17', asOf: '2016-06-01' });
+    expect(next.reasons).toContain('The meeting due on 1 March 2016 (x) was cancelled on 20 February 2016 and not rearranged within 28 days.');
   });
 
   test('a cancellation rearranged 29 days later counts as not rearranged; one rearranged on the 28th day does not', () => {

@@ -26,7 +26,7 @@ export function resolutionReason(
     case 'no-meeting-scheduled':
       return `${cleared}: the board has a meeting in its diary, or no agreement it oversees is in force.`;
     case 'inquorate-meeting':
-      return `${cleared}: the meeting is no longer recorded as inquorate.`;
+      return `${cleared}: the board has since held a quorate meeting, or the meeting is no longer recorded as inquorate.`;
     case 'review-overdue':
       if (agreement && agreement.status !== 'in-force')
         return `${cleared}: the agreement is ${agreement.status === 'terminated' ? 'terminated' : 'not in force'}.`;

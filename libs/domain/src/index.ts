@@ -35,3 +35,6 @@ export * from './alert/alert.events.js';
 export * from './alert/alert.state.js';
 export * from './alert/alert.decider.js';
 export * from './alert/alert-id.js';
+
+export * from './compliance/board-history.js';
+export * from './compliance/board-breaches.js';

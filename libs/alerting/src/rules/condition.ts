@@ -9,9 +9,9 @@ import {
 } from '#domain';
 
 /**
- * The rules judge the CURRENT state of the record as of `now`: the board and agreements folded from
- * everything recorded so far, against today's date. They do not replay history ("was this board
- * compliant on 31 March 2016?" is the compliance report's question, GET /boards/:id/compliance).
+ * The rules judge the record as of `now`: the board and agreements folded from everything recorded so
+ * far, against today's date. The board meeting rules are the breaches of the domain's rule book
+ * (libs/domain/src/compliance) open today, the same breaches GET /boards/:id/compliance reports per year.
  * A condition that holds now is an alert to raise; one that no longer holds resolves its alert.
  */
 export interface Condition {

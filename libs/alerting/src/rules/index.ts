@@ -18,7 +18,7 @@ export {
   reviewOverdue,
   withdrawalImminent,
 };
-export { OUTCOME_GRACE_DAYS } from './meeting-outcome-missing.rule.js';
+export { OUTCOME_GRACE_DAYS } from '#domain';
 export { WITHDRAWAL_NOTICE_DAYS } from './withdrawal-imminent.rule.js';
 
 /** Rules about a governance board; their alerts' subjects carry `boardId`. */

@@ -29,4 +29,16 @@ describe('inquorate-meeting', () => {
       }),
     ]);
   });
+
+  test('clears when the board next holds a quorate meeting on a later day', () => {
+    const board = boardOf(
+      established(),
+      scheduled('2015-q1', '2015-06-10'),
+      held('2015-q1', '2015-06-10', '2015-06-10', false),
+      scheduled('2015-q2', '2015-07-10'),
+      held('2015-q2', '2015-07-10'),
+    );
+    expect(inquorateMeeting(facts(board), on('2015-07-09'))).toHaveLength(1);
+    expect(inquorateMeeting(facts(board), on('2015-07-10'))).toEqual([]);
+  });
 });

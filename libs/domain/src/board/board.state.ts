@@ -21,12 +21,19 @@ export interface Meeting {
   history: readonly MeetingHistoryEntry[];
 }
 
+/** Terms of reference as they stood from a day on (the day the establishment or change happened). */
+export interface BoardTermsRecord extends BoardTerms {
+  effectiveOn: string;
+}
+
 export interface BoardState {
   status: 'none' | 'established';
   boardId: string;
   name: string;
   agreementIds: readonly string[];
   terms: BoardTerms;
+  /** Every version of the terms, in the order recorded: the compliance rules judge each day by the terms then in force. */
+  termsHistory: readonly BoardTermsRecord[];
   establishedOn: string | null;
   /** By meeting id. A Map, because the ids come from users: a plain object would find `constructor`. */
   meetings: ReadonlyMap<string, Meeting>;
@@ -38,6 +45,7 @@ export const initialBoardState = (): BoardState => ({
   name: '',
   agreementIds: [],
   terms: { chair: '', maxDaysBetweenMeetings: 0, quorum: 0, rearrangeWithinDays: 0 },
+  termsHistory: [],
   establishedOn: null,
   meetings: new Map(),
 });
@@ -65,10 +73,15 @@ export const evolveBoard = (state: BoardState, event: BoardEvent): BoardState =>
         name: event.data.name,
         agreementIds: event.data.agreementIds,
         terms: termsOf(event.data),
+        termsHistory: [{ effectiveOn: on, ...termsOf(event.data) }],
         establishedOn: on,
       };
     case 'BoardTermsChanged':
-      return { ...state, terms: termsOf(event.data) };
+      return {
+        ...state,
+        terms: termsOf(event.data),
+        termsHistory: [...state.termsHistory, { effectiveOn: on, ...termsOf(event.data) }],
+      };
     case 'BoardMeetingScheduled': {
       const { meetingId, scheduledFor } = event.data;
       const meeting: Meeting = {

@@ -1,29 +1,23 @@
-import { addDays, daysBetween, parseFinancialYear, ValidationError } from '#domain';
+import {
+  boardBreaches,
+  daysBetween,
+  OUTCOME_GRACE_DAYS,
+  parseFinancialYear,
+  ValidationError,
+  type Breach,
+  type FinancialYearSpan,
+  type BoardTermsRecord,
+  type MeetingFact,
+} from '#domain';
 import { longDate } from '../shared.js';
 
-export interface BoardTermsRecord {
-  effectiveOn: string;
-  chair: string;
-  maxDaysBetweenMeetings: number;
-  quorum: number;
-  rearrangeWithinDays: number;
-}
+export type { BoardTermsRecord, MeetingFact };
 
 export interface BoardRecord {
   boardId: string;
   name: string;
   agreementIds: string[];
   establishedOn: string;
-}
-
-/** One fact about a meeting, in the order it was recorded. `scheduledFor` is the meeting's date after it. */
-export interface MeetingFact {
-  meetingId: string;
-  what: 'scheduled' | 'held' | 'cancelled' | 'rearranged';
-  occurredOn: string;
-  scheduledFor: string;
-  quorate: boolean | null;
-  reason: string | null;
 }
 
 export type Rag = 'green' | 'amber' | 'red';
@@ -37,7 +31,7 @@ export interface Cancellation {
   /** When it was put back in the diary, and for which date; null when it was not (by `asOf`). */
   rearrangedOn: string | null;
   rearrangedTo: string | null;
-  /** No rearrangement within `rearrangeWithinDays` of the cancellation, and that time has passed. */
+  /** No rearrangement within `rearrangeWithinDays` of the cancellation, and that time has passed (a breach, by `asOf`). */
   notRearranged: boolean;
 }
 
@@ -59,9 +53,6 @@ export interface BoardCompliance {
   reasons: string[];
 }
 
-/** A scheduled meeting whose date passed this many days ago without "held" or "cancelled" is amber. */
-export const OUTCOME_GRACE_DAYS = 7;
-
 interface MeetingView {
   meetingId: string;
   /** Every date it was in the diary for. */
@@ -75,16 +66,16 @@ interface MeetingView {
 
 /**
  * Judges a board against its terms of reference for one financial year, with what was known to
- * have happened by `asOf` (docs/domain.md, "The yearly compliance report"):
- * red when a cancelled meeting was not rearranged within `rearrangeWithinDays` of its cancellation,
- * or when more than `maxDaysBetweenMeetings` passed without a meeting held; amber when a meeting
- * was inquorate, or a meeting's date passed more than 7 days ago with no outcome recorded.
+ * have happened by `asOf` (docs/domain.md, "The yearly compliance report"). The status and reasons
+ * are the rule book's breaches (libs/domain/src/compliance) that overlapped the year: begun by the end
+ * of the period and not put right before the year began. Red for a cancelled meeting not rearranged in
+ * time or a gap between meetings held longer than the terms allow; amber for an inquorate meeting or a
+ * meeting whose outcome was missing past the grace days.
  *
- * Meetings count in the year their date falls in. Scheduling is recorded at the server's time, so
- * it is not filtered by `asOf` (an imported history is scheduled "today"); outcomes are. The gap
- * runs from the last meeting held before the year (or the board's establishment, or the year's
- * start) through each meeting held in the year to the end of the period. The terms are those in
- * force at the end of the period.
+ * The counts, cancellations and longest gap describe the year: meetings count in the year their date
+ * falls in; the gap runs from the last meeting held before the year (or the board's establishment, or
+ * the year's start) through each meeting held in the year to the end of the period. The terms shown
+ * are those in force at the end of the period.
  */
 export function assessBoardCompliance(
   board: BoardRecord,
@@ -92,10 +83,7 @@ export function assessBoardCompliance(
   facts: readonly MeetingFact[],
   { financialYear, asOf }: { financialYear: string; asOf: string },
 ): BoardCompliance {
-  const year = parseFinancialYear(financialYear);
-  if (!year) {
-    throw new ValidationError('invalid-financial-year', `"${financialYear}" is not a financial year: write it as 2015-16.`, 'financialYear');
-  }
+  const year = yearOf(financialYear);
   const periodEnd = asOf < year.end ? asOf : year.end;
   const byDate = [...termsHistory].sort((a, b) => a.effectiveOn.localeCompare(b.effectiveOn));
   const terms = byDate.filter((t) => t.effectiveOn <= periodEnd).at(-1) ?? byDate[0];
@@ -143,46 +131,20 @@ export function assessBoardCompliance(
     }
   }
 
+  const breaches = breachesInYear(board, termsHistory, facts, { financialYear, asOf });
+  const late = new Set(
+    breaches.flatMap((b) => (b.rule === 'meeting-cancelled-not-rearranged' ? [`${b.subject.meetingId} ${b.cancelledOn}`] : [])),
+  );
+
   const all = [...meetings.values()];
   const cancellations = all
     .flatMap((m) => m.cancellations)
     .filter((c) => inYear(c.meetingDate))
-    .map((c) => {
-      const deadline = addDays(c.cancelledOn, terms.rearrangeWithinDays);
-      const rearrangedInTime = c.rearrangedOn !== null && c.rearrangedOn <= deadline;
-      return { ...c, notRearranged: !rearrangedInTime && deadline < asOf };
-    })
+    .map((c) => ({ ...c, notRearranged: late.has(`${c.meetingId} ${c.cancelledOn}`) }))
     .sort((a, b) => a.meetingDate.localeCompare(b.meetingDate) || a.meetingId.localeCompare(b.meetingId));
   const held = all.filter((m) => m.status === 'held' && inYear(m.heldOn) && (m.heldOn as string) <= periodEnd);
-  const inquorate = held.filter((m) => m.quorate === false).sort((a, b) => (a.heldOn as string).localeCompare(b.heldOn as string));
-  const outcomeMissing = all
-    .filter((m) => m.status === 'scheduled' && inYear(m.scheduledFor) && daysBetween(m.scheduledFor, asOf) > OUTCOME_GRACE_DAYS)
-    .sort((a, b) => a.scheduledFor.localeCompare(b.scheduledFor));
-
   const longestGap = gapOf(board, all, year.start, periodEnd);
-
-  const reasons: { red: string[]; amber: string[] } = { red: [], amber: [] };
-  for (const c of cancellations.filter((c) => c.notRearranged)) {
-    reasons.red.push(
-      `The meeting due on ${longDate(c.meetingDate)} (${c.meetingId}) was cancelled on ${longDate(c.cancelledOn)} ` +
-        `and not rearranged within ${terms.rearrangeWithinDays} days.`,
-    );
-  }
-  if (longestGap && longestGap.days > terms.maxDaysBetweenMeetings) {
-    reasons.red.push(
-      `No meeting was held for ${longestGap.days} days, from ${longDate(longestGap.from)} to ${longDate(longestGap.to)}: ` +
-        `the terms of reference allow at most ${terms.maxDaysBetweenMeetings}.`,
-    );
-  }
-  for (const m of inquorate) {
-    reasons.amber.push(`The meeting held on ${longDate(m.heldOn as string)} (${m.meetingId}) was not quorate (quorum ${terms.quorum}).`);
-  }
-  for (const m of outcomeMissing) {
-    reasons.amber.push(
-      `The meeting due on ${longDate(m.scheduledFor)} (${m.meetingId}) is more than ${OUTCOME_GRACE_DAYS} days past ` +
-        'with neither held nor cancelled recorded.',
-    );
-  }
+  const reasons = reasonsFor(breaches, periodEnd);
 
   return {
     boardId: board.boardId,
@@ -201,9 +163,75 @@ export function assessBoardCompliance(
     },
     longestGap,
     cancellations,
-    status: reasons.red.length > 0 ? 'red' : reasons.amber.length > 0 ? 'amber' : 'green',
-    reasons: [...reasons.red, ...reasons.amber],
+    status: breaches.some((b) => b.severity === 'red') ? 'red' : breaches.length > 0 ? 'amber' : 'green',
+    reasons,
   };
+}
+
+function yearOf(financialYear: string): FinancialYearSpan {
+  const year = parseFinancialYear(financialYear);
+  if (!year) {
+    throw new ValidationError('invalid-financial-year', `"${financialYear}" is not a financial year: write it as 2015-16.`, 'financialYear');
+  }
+  return year;
+}
+
+/**
+ * The breaches a year's report lists: known by `asOf`, begun by the end of the period, and not put right
+ * before the year began (one put right on its first day still counts: it held until then).
+ */
+export function breachesInYear(
+  board: BoardRecord,
+  termsHistory: readonly BoardTermsRecord[],
+  facts: readonly MeetingFact[],
+  { financialYear, asOf }: { financialYear: string; asOf: string },
+): Breach[] {
+  const year = yearOf(financialYear);
+  const periodEnd = asOf < year.end ? asOf : year.end;
+  return boardBreaches(
+    { boardId: board.boardId, name: board.name, establishedOn: board.establishedOn, terms: termsHistory, facts },
+    asOf,
+  ).filter((breach) => breach.began <= periodEnd && (breach.ended === null || breach.ended >= year.start));
+}
+
+/** The report's sentences: red before amber, each rule's in date order, one per gap between meetings. */
+function reasonsFor(breaches: readonly Breach[], periodEnd: string): string[] {
+  const byMeetingDate = (a: { date: string; id: string }, b: { date: string; id: string }) =>
+    a.date.localeCompare(b.date) || a.id.localeCompare(b.id);
+  const late = breaches
+    .flatMap((b) => (b.rule === 'meeting-cancelled-not-rearranged' ? [{ ...b, date: b.meetingDate, id: b.subject.meetingId ?? '' }] : []))
+    .sort(byMeetingDate)
+    .map(
+      (b) =>
+        `The meeting due on ${longDate(b.meetingDate)} (${b.subject.meetingId}) was cancelled on ${longDate(b.cancelledOn)} ` +
+        `and not rearranged within ${b.rearrangeWithinDays} days.`,
+    );
+  // A gap judged by changing terms can be broken more than once; it is one sentence, with the terms of its last breach.
+  const gaps = new Map<string, Extract<Breach, { rule: 'meeting-overdue' }>>();
+  for (const b of breaches) if (b.rule === 'meeting-overdue') gaps.set(b.since, b);
+  const overdue = [...gaps.values()].map((b) => {
+    const to = b.nextHeldOn !== null && b.nextHeldOn < periodEnd ? b.nextHeldOn : periodEnd;
+    return (
+      `No meeting was held for ${daysBetween(b.since, to)} days, from ${longDate(b.since)} to ${longDate(to)}: ` +
+      `the terms of reference allow at most ${b.maxDaysBetweenMeetings}.`
+    );
+  });
+  const inquorate = breaches.flatMap((b) =>
+    b.rule === 'inquorate-meeting'
+      ? [`The meeting held on ${longDate(b.heldOn)} (${b.subject.meetingId}) was not quorate (quorum ${b.quorum}).`]
+      : [],
+  );
+  const missing = breaches
+    .flatMap((b) => (b.rule === 'meeting-outcome-missing' ? [{ ...b, date: b.scheduledFor, id: b.subject.meetingId ?? '' }] : []))
+    .sort(byMeetingDate)
+    .map((b) =>
+      b.ended === null || b.ended > periodEnd
+        ? `The meeting due on ${longDate(b.scheduledFor)} (${b.id}) is more than ${OUTCOME_GRACE_DAYS} days past ` +
+          'with neither held nor cancelled recorded.'
+        : `The meeting due on ${longDate(b.scheduledFor)} (${b.id}) went more than ${OUTCOME_GRACE_DAYS} days past ` +
+          `with neither held nor cancelled recorded, until ${longDate(b.ended)}.`,
+    );
+  return [...late, ...overdue, ...inquorate, ...missing];
 }
 
 function gapOf(board: BoardRecord, meetings: readonly MeetingView[], yearStart: string, periodEnd: string): BoardCompliance['longestGap'] {
