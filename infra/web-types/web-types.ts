@@ -140,6 +140,22 @@ class Printer {
     return this.object(type);
   }
 
+  /**
+   * A property declared with a project type alias (`kind: BodyKind`) keeps the name, even where the
+   * checker has resolved the alias away (an alias of `(typeof KINDS)[number]`).
+   */
+  private declaredAlias(declaration: ts.Declaration | undefined): string | undefined {
+    const node =
+      declaration && (ts.isPropertySignature(declaration) || ts.isPropertyDeclaration(declaration))
+        ? declaration.type
+        : undefined;
+    if (!node || !ts.isTypeReferenceNode(node) || node.typeArguments) return undefined;
+    let symbol = this.checker.getSymbolAtLocation(node.typeName);
+    if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = this.checker.getAliasedSymbol(symbol);
+    if (!symbol || !(symbol.flags & ts.SymbolFlags.TypeAlias) || !this.isProjectSymbol(symbol)) return undefined;
+    return this.reference(symbol);
+  }
+
   private wrapped(type: ts.Type): string {
     const text = this.type(type);
     return (type.isUnion() && !(type.flags & ts.TypeFlags.Boolean)) || type.isIntersection() ? `(${text})` : text;
@@ -169,9 +185,10 @@ class Printer {
       if (value.getCallSignatures().length > 0) continue;
       // `name?: T` already allows undefined: print T alone.
       const printed =
-        optional && value.isUnion()
+        this.declaredAlias(declaration) ??
+        (optional && value.isUnion()
           ? this.union(value.types.filter((t) => !(t.flags & ts.TypeFlags.Undefined)))
-          : this.type(value);
+          : this.type(value));
       lines.push(`${propertyName(property.getName())}${optional ? '?' : ''}: ${printed};`);
     }
     return `{ ${lines.join(' ')} }`;

@@ -102,15 +102,7 @@ export type RegisterStatus = 'drafted' | 'in-force' | 'terminated';
 export interface PartyDetail {
   id: string;
   name: string;
-  kind:
-    | 'fire-and-rescue'
-    | 'government'
-    | 'local-authority'
-    | 'national-agency'
-    | 'national-police-force'
-    | 'other'
-    | 'prosecutor'
-    | 'territorial-police-force';
+  kind: BodyKind;
   policingBody: PolicingBody | null;
   how: 'joined' | 'original';
   addedOn: string;
@@ -132,7 +124,7 @@ export interface HostForcePeriod {
 
 export interface PolicingBody {
   name: string;
-  kind: 'mayor' | 'pcc' | 'pfcc' | 'police-authority';
+  kind: PolicingBodyKind;
 }
 
 export interface BoardSummary {
@@ -173,16 +165,9 @@ export interface BoardCompliance {
 
 export interface AlertView {
   alertId: string;
-  rule:
-    | 'inquorate-meeting'
-    | 'meeting-cancelled-not-rearranged'
-    | 'meeting-outcome-missing'
-    | 'meeting-overdue'
-    | 'no-meeting-scheduled'
-    | 'review-overdue'
-    | 'withdrawal-imminent';
-  severity: 'amber' | 'info' | 'red';
-  status: 'acknowledged' | 'open' | 'resolved';
+  rule: AlertRule;
+  severity: AlertSeverity;
+  status: AlertViewStatus;
   subject: StoredAlertSubject;
   reason: string;
   breachedOn: string | null;
@@ -208,15 +193,7 @@ export interface DecisionEntry {
 export interface BodyRef {
   id: string;
   name: string;
-  kind:
-    | 'fire-and-rescue'
-    | 'government'
-    | 'local-authority'
-    | 'national-agency'
-    | 'national-police-force'
-    | 'other'
-    | 'prosecutor'
-    | 'territorial-police-force';
+  kind: BodyKind;
   policingBody: PolicingBody | null;
 }
 
@@ -276,15 +253,7 @@ export interface AgreementView {
   parties: {
     id: string;
     name: string;
-    kind:
-      | 'fire-and-rescue'
-      | 'government'
-      | 'local-authority'
-      | 'national-agency'
-      | 'national-police-force'
-      | 'other'
-      | 'prosecutor'
-      | 'territorial-police-force';
+    kind: BodyKind;
     joinedOn: string;
     signedOn: string | null;
     signedBy: string | null;
@@ -295,6 +264,18 @@ export interface AgreementView {
   formerParties: { id: string; name: string; joinedOn: string; leftOn: string; reason: string | null }[];
   savings: { financialYear: string; forecastPence: number | null; realisedPence: number | null }[];
 }
+
+export type BodyKind =
+  | 'fire-and-rescue'
+  | 'government'
+  | 'local-authority'
+  | 'national-agency'
+  | 'national-police-force'
+  | 'other'
+  | 'prosecutor'
+  | 'territorial-police-force';
+
+export type PolicingBodyKind = 'mayor' | 'pcc' | 'pfcc' | 'police-authority';
 
 export interface Cancellation {
   meetingId: string;
@@ -307,6 +288,19 @@ export interface Cancellation {
 }
 
 export type Rag = 'amber' | 'green' | 'red';
+
+export type AlertRule =
+  | 'inquorate-meeting'
+  | 'meeting-cancelled-not-rearranged'
+  | 'meeting-outcome-missing'
+  | 'meeting-overdue'
+  | 'no-meeting-scheduled'
+  | 'review-overdue'
+  | 'withdrawal-imminent';
+
+export type AlertSeverity = 'amber' | 'info' | 'red';
+
+export type AlertViewStatus = 'acknowledged' | 'open' | 'resolved';
 
 export interface StoredAlertSubject {
   boardId: string | null;
