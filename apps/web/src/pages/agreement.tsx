@@ -5,7 +5,8 @@ import { MembershipTimeline, SavingsChart, type Period } from '../components/cha
 import { EventHistory } from '../components/event-history';
 import { Loading, ProblemMessage } from '../components/problem';
 import { useLoad } from '../components/use-load';
-import { WriteForm } from '../components/write-form';
+import { DecisionForm } from '../components/decision-form';
+import { choiceField, dateField, RecordForms, WriteForm } from '../components/write-form';
 import { dayOf, formatDate, formatDateTime, formatPounds, LEGAL_BASIS_LABEL, STATUS_LABEL, today } from '../format';
 import { href, navigate } from '../router';
 import { canWrite, type Session } from '../session';
@@ -436,80 +437,46 @@ export function AgreementPage({ id, query, session }: { id: string; query: URLSe
       ) : null}
 
       {view && canWrite(session) && !replaying ? (
-        <section aria-labelledby={`${hid}-rec`} className="forms">
-          <h2 id={`${hid}-rec`}>Record a fact</h2>
-          <p>
-            Each form records against revision {expectedRevision} of this agreement: if someone else records first, the
-            API refuses and the page reloads.
-          </p>
-          <div className="form-grid">
-            <WriteForm
-              title="Signature"
-              submitLabel="Record signature"
-              fields={[
-                { name: 'party', label: 'Party', type: 'select', options: partyOptions, required: true },
-                {
-                  name: 'signedBy',
-                  label: 'Signed by',
-                  required: true,
-                  hint: 'For example: Chief Constable of Gwent Police',
-                },
-                { name: 'occurredAt', label: 'Signed on', type: 'date', required: true },
-              ]}
-              submit={(v) => post(`/agreements/${encodeURIComponent(id)}/signatures`, { ...v, expectedRevision })}
-              onDone={(r) => reload(r.position)}
-              onStale={() => reload(null)}
-            />
-            <WriteForm
-              title="PCC approval"
-              submitLabel="Record approval"
-              fields={[
-                {
-                  name: 'party',
-                  label: 'Party whose policing body approved',
-                  type: 'select',
-                  options: partyOptions,
-                  required: true,
-                },
-                { name: 'occurredAt', label: 'Approved on', type: 'date', required: true },
-              ]}
-              submit={(v) => post(`/agreements/${encodeURIComponent(id)}/pcc-approvals`, { ...v, expectedRevision })}
-              onDone={(r) => reload(r.position)}
-              onStale={() => reload(null)}
-            />
-            <WriteForm
-              title="Withdrawal notice"
-              submitLabel="Record notice"
-              fields={[
-                { name: 'party', label: 'Party giving notice', type: 'select', options: partyOptions, required: true },
-                { name: 'effectiveOn', label: 'Withdrawal takes effect on', type: 'date', required: true },
-                { name: 'occurredAt', label: 'Notice given on', type: 'date', required: true },
-              ]}
-              submit={(v) =>
-                post(`/agreements/${encodeURIComponent(id)}/withdrawal-notices`, { ...v, expectedRevision })
-              }
-              onDone={(r) => reload(r.position)}
-              onStale={() => reload(null)}
-            />
-            <WriteForm
-              title="Decision about this agreement"
-              submitLabel="Record decision"
-              fields={[
-                {
-                  name: 'id',
-                  label: 'Decision reference',
-                  required: true,
-                  hint: 'Letters, digits, dots, hyphens: e.g. tarian-2016-03-budget',
-                },
-                { name: 'summary', label: 'What was decided', type: 'textarea', required: true },
-                { name: 'occurredAt', label: 'Decided on', type: 'date', required: true },
-              ]}
-              submit={(v) => post('/decisions', { ...v, agreementId: id, expectedRevision: -1 })}
-              onDone={(r) => reload(r.position)}
-              onStale={() => reload(null)}
-            />
-          </div>
-        </section>
+        <RecordForms heading="Record a fact" revision={expectedRevision} of="this agreement">
+          <WriteForm
+            title="Signature"
+            submitLabel="Record signature"
+            fields={[
+              choiceField('party', 'Party', partyOptions),
+              {
+                name: 'signedBy',
+                label: 'Signed by',
+                required: true,
+                hint: 'For example: Chief Constable of Gwent Police',
+              },
+              dateField('occurredAt', 'Signed on'),
+            ]}
+            submit={(v) => post(`/agreements/${encodeURIComponent(id)}/signatures`, { ...v, expectedRevision })}
+            reload={reload}
+          />
+          <WriteForm
+            title="PCC approval"
+            submitLabel="Record approval"
+            fields={[
+              choiceField('party', 'Party whose policing body approved', partyOptions),
+              dateField('occurredAt', 'Approved on'),
+            ]}
+            submit={(v) => post(`/agreements/${encodeURIComponent(id)}/pcc-approvals`, { ...v, expectedRevision })}
+            reload={reload}
+          />
+          <WriteForm
+            title="Withdrawal notice"
+            submitLabel="Record notice"
+            fields={[
+              choiceField('party', 'Party giving notice', partyOptions),
+              dateField('effectiveOn', 'Withdrawal takes effect on'),
+              dateField('occurredAt', 'Notice given on'),
+            ]}
+            submit={(v) => post(`/agreements/${encodeURIComponent(id)}/withdrawal-notices`, { ...v, expectedRevision })}
+            reload={reload}
+          />
+          <DecisionForm title="Decision about this agreement" about={{ agreementId: id }} reload={reload} />
+        </RecordForms>
       ) : null}
 
       <IntegrityCheck />

@@ -1,10 +1,12 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState } from 'react';
+import { FilterField, FilterForm } from '../components/filter-form';
 import { get, post, revisionOf, streamEvents, type StoredEvent } from '../api';
 import { MeetingTimeline } from '../components/charts';
 import { EventHistory } from '../components/event-history';
 import { Loading, ProblemMessage } from '../components/problem';
 import { useLoad } from '../components/use-load';
-import { WriteForm, type Values } from '../components/write-form';
+import { DecisionForm } from '../components/decision-form';
+import { choiceField, dateField, referenceField, RecordForms, WriteForm, type Values } from '../components/write-form';
 import { financialYearOf, formatDate, formatDateTime, today } from '../format';
 import { href, navigate } from '../router';
 import { canWrite, type Session } from '../session';
@@ -116,10 +118,10 @@ export function BoardPage({ id, query, session }: { id: string; query: URLSearch
     value: m.meetingId,
     label: `${m.meetingId} (${formatDate(m.scheduledFor)}, ${m.status})`,
   }));
+  const meetingField = choiceField('meetingId', 'Meeting', meetingOptions);
   const c = data?.compliance;
 
-  function chooseYear(event: FormEvent) {
-    event.preventDefault();
+  function chooseYear() {
     navigate(['boards', id], { financialYear: fy || null });
   }
 
@@ -159,24 +161,17 @@ export function BoardPage({ id, query, session }: { id: string; query: URLSearch
             <dd>{formatDate(data.board.establishedOn)}</dd>
           </dl>
 
-          <form className="filters" onSubmit={chooseYear} aria-labelledby={`${hid}-fy`}>
-            <h2 id={`${hid}-fy`}>Compliance by financial year</h2>
-            <div className="inline-fields">
-              <div className="field">
-                <label htmlFor={`${hid}-year`}>Financial year (April to March)</label>
-                <select id={`${hid}-year`} value={fy || c.financialYear} onChange={(e) => setFy(e.target.value)}>
-                  {financialYears(data.board.establishedOn, today() > c.asOf ? today() : c.asOf).map((y) => (
-                    <option key={y} value={y}>
-                      {y}
-                    </option>
-                  ))}
-                </select>
-              </div>
-              <div className="form-actions">
-                <button type="submit">Show year</button>
-              </div>
-            </div>
-          </form>
+          <FilterForm heading="Compliance by financial year" submitLabel="Show year" onSubmit={chooseYear}>
+            <FilterField
+              name="year"
+              label="Financial year (April to March)"
+              value={fy || c.financialYear}
+              onChange={setFy}
+              choices={financialYears(data.board.establishedOn, today() > c.asOf ? today() : c.asOf).map(
+                (y) => [y, y] as const,
+              )}
+            />
+          </FilterForm>
 
           <section aria-labelledby={`${hid}-rag`} className={`rag rag-${c.status}`}>
             <h3 id={`${hid}-rag`}>
@@ -315,142 +310,89 @@ export function BoardPage({ id, query, session }: { id: string; query: URLSearch
           </section>
 
           {canWrite(session) ? (
-            <section aria-labelledby={`${hid}-rec`} className="forms">
-              <h2 id={`${hid}-rec`}>Record a meeting or decision</h2>
-              <p>
-                Each form records against revision {expectedRevision} of this board: if someone else records first, the
-                API refuses and the page reloads.
-              </p>
-              <div className="form-grid">
-                <WriteForm
-                  title="Meeting scheduled"
-                  submitLabel="Record scheduled meeting"
-                  fields={[
-                    {
-                      name: 'meetingId',
-                      label: 'Meeting reference',
-                      required: true,
-                      hint: 'Letters, digits, dots, hyphens: e.g. 2016-q1',
-                    },
-                    { name: 'scheduledFor', label: 'Meeting date', type: 'date', required: true },
-                  ]}
-                  submit={(v) => post(`/boards/${encodeURIComponent(id)}/meetings`, { ...v, expectedRevision })}
-                  onDone={(r) => reload(r.position)}
-                  onStale={() => reload(null)}
-                />
-                {meetingOptions.length ? (
-                  <>
-                    <WriteForm
-                      title="Meeting cancelled"
-                      submitLabel="Record cancellation"
-                      fields={[
-                        {
-                          name: 'meetingId',
-                          label: 'Meeting',
-                          type: 'select',
-                          options: meetingOptions,
-                          required: true,
-                        },
-                        { name: 'reason', label: 'Reason', type: 'textarea', required: true },
-                        { name: 'occurredAt', label: 'Cancelled on', type: 'date', required: true },
-                      ]}
-                      submit={(v) =>
-                        post(meetingPath(v, 'cancellation'), { ...without(v, 'meetingId'), expectedRevision })
-                      }
-                      onDone={(r) => reload(r.position)}
-                      onStale={() => reload(null)}
-                    />
-                    <WriteForm
-                      title="Meeting held"
-                      submitLabel="Record meeting held"
-                      fields={[
-                        {
-                          name: 'meetingId',
-                          label: 'Meeting',
-                          type: 'select',
-                          options: meetingOptions,
-                          required: true,
-                        },
-                        { name: 'occurredAt', label: 'Held on', type: 'date', required: true },
-                        {
-                          name: 'attendees',
-                          label: 'Attendees',
-                          type: 'textarea',
-                          required: true,
-                          hint: 'One a line: name, then a comma, then the slug of the body they represent (e.g. Chief Constable, gwent).',
-                        },
-                      ]}
-                      submit={(v) =>
-                        post(meetingPath(v, 'held'), {
-                          occurredAt: v.occurredAt,
-                          attendees: attendeesFrom(v.attendees ?? ''),
-                          expectedRevision,
-                        })
-                      }
-                      onDone={(r) => reload(r.position)}
-                      onStale={() => reload(null)}
-                    />
-                    <WriteForm
-                      title="Meeting rearranged"
-                      submitLabel="Record rearrangement"
-                      fields={[
-                        {
-                          name: 'meetingId',
-                          label: 'Meeting',
-                          type: 'select',
-                          options: meetingOptions,
-                          required: true,
-                        },
-                        { name: 'newDate', label: 'New date', type: 'date', required: true },
-                        { name: 'occurredAt', label: 'Rearranged on', type: 'date', required: true },
-                      ]}
-                      submit={(v) =>
-                        post(meetingPath(v, 'rearrangement'), { ...without(v, 'meetingId'), expectedRevision })
-                      }
-                      onDone={(r) => reload(r.position)}
-                      onStale={() => reload(null)}
-                    />
-                  </>
-                ) : null}
-                <WriteForm
-                  title="Decision"
-                  submitLabel="Record decision"
-                  fields={[
-                    { name: 'id', label: 'Decision reference', required: true, hint: 'Letters, digits, dots, hyphens' },
-                    { name: 'summary', label: 'What was decided', type: 'textarea', required: true },
-                    {
-                      name: 'meetingId',
-                      label: 'At meeting',
-                      type: 'select',
-                      options: [{ value: '', label: 'Not at a meeting' }, ...meetingOptions],
-                    },
-                    {
-                      name: 'agreementId',
-                      label: 'About agreement',
-                      type: 'select',
-                      options: [
-                        { value: '', label: 'No particular agreement' },
-                        ...data.board.agreementIds.map((a) => ({ value: a, label: a })),
-                      ],
-                    },
-                    { name: 'occurredAt', label: 'Decided on', type: 'date', required: true },
-                  ]}
-                  submit={(v) =>
-                    post('/decisions', {
-                      id: v.id,
-                      summary: v.summary,
-                      occurredAt: v.occurredAt,
-                      boardId: id,
-                      ...(v.meetingId ? { meetingId: v.meetingId } : {}),
-                      ...(v.agreementId ? { agreementId: v.agreementId } : {}),
-                      expectedRevision: -1,
-                    })
-                  }
-                  onDone={(r) => reload(r.position)}
-                  onStale={() => reload(null)}
-                />
-              </div>
-            </section>
+            <RecordForms heading="Record a meeting or decision" revision={expectedRevision} of="this board">
+              <WriteForm
+                title="Meeting scheduled"
+                submitLabel="Record scheduled meeting"
+                fields={[
+                  referenceField('meetingId', 'Meeting reference', '2016-q1'),
+                  dateField('scheduledFor', 'Meeting date'),
+                ]}
+                submit={(v) => post(`/boards/${encodeURIComponent(id)}/meetings`, { ...v, expectedRevision })}
+                reload={reload}
+              />
+              {meetingOptions.length ? (
+                <>
+                  <WriteForm
+                    title="Meeting cancelled"
+                    submitLabel="Record cancellation"
+                    fields={[
+                      meetingField,
+                      { name: 'reason', label: 'Reason', type: 'textarea', required: true },
+                      dateField('occurredAt', 'Cancelled on'),
+                    ]}
+                    submit={(v) =>
+                      post(meetingPath(v, 'cancellation'), { ...without(v, 'meetingId'), expectedRevision })
+                    }
+                    reload={reload}
+                  />
+                  <WriteForm
+                    title="Meeting held"
+                    submitLabel="Record meeting held"
+                    fields={[
+                      meetingField,
+                      dateField('occurredAt', 'Held on'),
+                      {
+                        name: 'attendees',
+                        label: 'Attendees',
+                        type: 'textarea',
+                        required: true,
+                        hint: 'One a line: name, then a comma, then the slug of the body they represent (e.g. Chief Constable, gwent).',
+                      },
+                    ]}
+                    submit={(v) =>
+                      post(meetingPath(v, 'held'), {
+                        occurredAt: v.occurredAt,
+                        attendees: attendeesFrom(v.attendees ?? ''),
+                        expectedRevision,
+                      })
+                    }
+                    reload={reload}
+                  />
+                  <WriteForm
+                    title="Meeting rearranged"
+                    submitLabel="Record rearrangement"
+                    fields={[meetingField, dateField('newDate', 'New date'), dateField('occurredAt', 'Rearranged on')]}
+                    submit={(v) =>
+                      post(meetingPath(v, 'rearrangement'), { ...without(v, 'meetingId'), expectedRevision })
+                    }
+                    reload={reload}
+                  />
+                </>
+              ) : null}
+              <DecisionForm
+                title="Decision"
+                about={{ boardId: id }}
+                choices={[
+                  choiceField(
+                    'meetingId',
+                    'At meeting',
+                    [{ value: '', label: 'Not at a meeting' }, ...meetingOptions],
+                    false,
+                  ),
+                  choiceField(
+                    'agreementId',
+                    'About agreement',
+                    [
+                      { value: '', label: 'No particular agreement' },
+                      ...data.board.agreementIds.map((a) => ({ value: a, label: a })),
+                    ],
+                    false,
+                  ),
+                ]}
+                reload={reload}
+              />
+            </RecordForms>
           ) : null}
 
           <EventHistory events={data.events} caption={`${data.events.length} events of board-${id}, oldest first`} />

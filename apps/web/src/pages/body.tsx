@@ -1,4 +1,5 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState } from 'react';
+import { FilterField, FilterForm } from '../components/filter-form';
 import { ApiError, get } from '../api';
 import { AuditorControls, IntegrityCheck } from '../components/auditor-controls';
 import { Loading, ProblemMessage } from '../components/problem';
@@ -87,8 +88,7 @@ export function BodyPage({ id, query }: { id: string | null; query: URLSearchPar
   for (const a of register.data?.agreements ?? []) for (const p of a.parties) bodies.set(p.id, p.name);
   const options = [...bodies].sort((a, b) => a[1].localeCompare(b[1]));
 
-  function choose(event: FormEvent) {
-    event.preventDefault();
+  function choose() {
     if (choice) navigate(['bodies', choice], { asOf, knownAt });
   }
 
@@ -96,25 +96,16 @@ export function BodyPage({ id, query }: { id: string | null; query: URLSearchPar
   return (
     <>
       <h1 tabIndex={-1}>{data ? `Collaborations of ${data.body.name}` : 'Collaborations of a force or body'}</h1>
-      <form className="filters" onSubmit={choose} aria-labelledby={`${hid}-choose`}>
-        <h2 id={`${hid}-choose`}>Choose a force or body</h2>
-        <div className="inline-fields">
-          <div className="field">
-            <label htmlFor={`${hid}-body`}>Force or body</label>
-            <select id={`${hid}-body`} value={choice} onChange={(e) => setChoice(e.target.value)}>
-              <option value="">Choose…</option>
-              {options.map(([bid, name]) => (
-                <option key={bid} value={bid}>
-                  {name}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="form-actions">
-            <button type="submit">Show collaborations</button>
-          </div>
-        </div>
-      </form>
+      <FilterForm heading="Choose a force or body" submitLabel="Show collaborations" onSubmit={choose}>
+        <FilterField
+          name="body"
+          label="Force or body"
+          value={choice}
+          onChange={setChoice}
+          choices={options}
+          anyLabel="Choose…"
+        />
+      </FilterForm>
       {id !== null ? (
         <AuditorControls
           asOf={asOf}
