@@ -52,6 +52,9 @@ const ROUTES: RouteEntry[] = [
     'collaborations',
   ),
   route('EventPage', 'GET /streams/:streamId/events', 'audit/audit-trail', 'AuditTrailController', 'streamEvents'),
+  route('IntegrityAnswer', 'GET /integrity', 'integrity/integrity', 'IntegrityController', 'check'),
+  route('DevSignInOptions', 'GET /auth/dev-sign-in', 'auth/dev-sign-in', 'DevSignInController', 'options'),
+  route('DevTokenAnswer', 'POST /auth/dev-token', 'auth/dev-sign-in', 'DevSignInController', 'token'),
 ];
 
 const TYPES: TypeEntry[] = [

@@ -65,6 +65,19 @@ export type CollaborationsAnswer = { body: BodyRef; asOf: string; collaborations
 /** GET /streams/:streamId/events (AuditTrailController.streamEvents). */
 export type EventPage = EventPageDto;
 
+/** GET /integrity (IntegrityController.check). */
+export type IntegrityAnswer = IntegrityReportDto;
+
+/** GET /auth/dev-sign-in (DevSignInController.options). */
+export type DevSignInOptions = {
+  roles: ('admin' | 'auditor' | 'officer')[];
+  bodies: { id: string; name: string }[];
+  expiresIn: string;
+};
+
+/** POST /auth/dev-token (DevSignInController.token). */
+export type DevTokenAnswer = DevTokenResponse;
+
 export interface RegisterRow {
   agreementId: string;
   title: string;
@@ -209,6 +222,29 @@ export interface Collaboration {
 export interface EventPageDto {
   events: EventEnvelopeDto[];
   next: number | string | null;
+}
+
+export interface IntegrityReportDto {
+  ok: boolean;
+  events?: number;
+  headPosition?: string | null;
+  headHash?: string;
+  brokenAt?: string | null;
+  reason?: string;
+  detail?: string;
+  expected?: string | null;
+  actual?: string | null;
+  eventsVerified?: number;
+  checkpoints?: number;
+  signedThrough?: string | null;
+}
+
+export interface DevTokenResponse {
+  token: string;
+  sub: string;
+  roles: ('admin' | 'auditor' | 'officer')[];
+  force: string | null;
+  expiresIn: string;
 }
 
 export interface WriteResult {

@@ -3,6 +3,14 @@ import type { AgreementAnswer, AgreementAsOf, AlertView, BoardSummary, DecisionE
 
 export type {
   AgreementAsOf,
+  AlertList,
+  BoardAnswer,
+  BoardList,
+  CollaborationsAnswer,
+  DecisionList,
+  DevSignInOptions,
+  DevTokenAnswer,
+  IntegrityAnswer,
   BoardCompliance,
   BoardMeeting,
   Collaboration,
