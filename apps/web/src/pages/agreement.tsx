@@ -6,11 +6,13 @@ import { EventHistory } from '../components/event-history';
 import { Loading, ProblemMessage } from '../components/problem';
 import { useLoad } from '../components/use-load';
 import { DecisionForm } from '../components/decision-form';
+import { Decisions } from '../components/decisions';
 import { choiceField, dateField, RecordForms, WriteForm } from '../components/write-form';
-import { dayOf, formatDate, formatDateTime, formatPounds, LEGAL_BASIS_LABEL, STATUS_LABEL, today } from '../format';
+import { dayOf, formatDate, formatPounds, LEGAL_BASIS_LABEL, STATUS_LABEL, today } from '../format';
 import { href, navigate } from '../router';
 import { canWrite, type Session } from '../session';
-import type { AgreementAsOf, AgreementDetail, Board, Decision } from './types';
+import type { AgreementAsOf, AgreementDetail, Board, BoardList, Decision, DecisionList } from './types';
+import { Table } from '../components/table';
 
 interface PartyView {
   id: string;
@@ -169,8 +171,8 @@ export function AgreementPage({ id, query, session }: { id: string; query: URLSe
   const loaded = useLoad<Loaded>(async (minPosition) => {
     const [events, decisions, boards] = await Promise.all([
       streamEvents(`agreement-${id}`),
-      get<{ decisions: Decision[] }>('/decisions', { agreementId: id, minPosition }),
-      get<{ boards: Board[] }>('/boards', { agreementId: id, minPosition }),
+      get<DecisionList>('/decisions', { agreementId: id, minPosition }),
+      get<BoardList>('/boards', { agreementId: id, minPosition }),
     ]);
     let view: View | null = null;
     let notFound: string | null = null;
@@ -291,53 +293,43 @@ export function AgreementPage({ id, query, session }: { id: string; query: URLSe
               }))}
               hosts={view.hosts.map((h) => ({ label: nameOf(h.hostForce), from: h.from, until: h.until }))}
             />
-            <div className="table-scroll" role="region" aria-label="Parties table" tabIndex={0}>
-              <table className="parties">
-                <caption>
+            <Table
+              caption={
+                <>
                   {currentParties.length} current parties
                   {view.parties.length > currentParties.length
                     ? `, ${view.parties.length - currentParties.length} former`
                     : ''}
-                </caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Party</th>
-                    <th scope="col">Member from</th>
-                    <th scope="col">Until</th>
-                    <th scope="col">Signed</th>
-                    <th scope="col">PCC approval</th>
-                    <th scope="col">Withdrawal notice</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {view.parties.map((p) => (
-                    <tr key={`${p.id}-${p.from}`}>
-                      <th scope="row">
-                        <a href={href(['bodies', p.id], { asOf })}>{p.name}</a>
-                        {p.current ? null : <span className="tag"> former</span>}
-                      </th>
-                      <td>{formatDate(p.from)}</td>
-                      <td>{p.until ? formatDate(p.until) : '—'}</td>
-                      <td>
-                        {p.signedOn
-                          ? `${formatDate(p.signedOn)}${p.signedBy ? ` by ${p.signedBy}` : ''}`
-                          : 'Not signed'}
-                      </td>
-                      <td>
-                        {p.approvedOn
-                          ? `${formatDate(p.approvedOn)}${p.approvedBy ? ` (${p.approvedBy})` : ''}`
-                          : 'Not approved'}
-                      </td>
-                      <td>
-                        {p.noticeEffectiveOn
-                          ? `Given ${formatDate(p.noticeGivenOn)}, takes effect ${formatDate(p.noticeEffectiveOn)}`
-                          : '—'}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+                </>
+              }
+              columns={['Party', 'Member from', 'Until', 'Signed', 'PCC approval', 'Withdrawal notice']}
+              region="Parties"
+              className="parties"
+            >
+              {view.parties.map((p) => (
+                <tr key={`${p.id}-${p.from}`}>
+                  <th scope="row">
+                    <a href={href(['bodies', p.id], { asOf })}>{p.name}</a>
+                    {p.current ? null : <span className="tag"> former</span>}
+                  </th>
+                  <td>{formatDate(p.from)}</td>
+                  <td>{p.until ? formatDate(p.until) : '—'}</td>
+                  <td>
+                    {p.signedOn ? `${formatDate(p.signedOn)}${p.signedBy ? ` by ${p.signedBy}` : ''}` : 'Not signed'}
+                  </td>
+                  <td>
+                    {p.approvedOn
+                      ? `${formatDate(p.approvedOn)}${p.approvedBy ? ` (${p.approvedBy})` : ''}`
+                      : 'Not approved'}
+                  </td>
+                  <td>
+                    {p.noticeEffectiveOn
+                      ? `Given ${formatDate(p.noticeGivenOn)}, takes effect ${formatDate(p.noticeEffectiveOn)}`
+                      : '—'}
+                  </td>
+                </tr>
+              ))}
+            </Table>
           </section>
 
           <section aria-labelledby={`${hid}-host`}>
@@ -388,25 +380,15 @@ export function AgreementPage({ id, query, session }: { id: string; query: URLSe
             {view.savings.length ? (
               <>
                 <SavingsChart title={`Savings of ${view.title} by financial year`} savings={view.savings} />
-                <table>
-                  <caption>Savings by financial year</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Financial year</th>
-                      <th scope="col">Forecast</th>
-                      <th scope="col">Realised</th>
+                <Table caption="Savings by financial year" columns={['Financial year', 'Forecast', 'Realised']}>
+                  {view.savings.map((s) => (
+                    <tr key={s.financialYear}>
+                      <th scope="row">{s.financialYear}</th>
+                      <td>{formatPounds(s.forecastPence)}</td>
+                      <td>{formatPounds(s.realisedPence)}</td>
                     </tr>
-                  </thead>
-                  <tbody>
-                    {view.savings.map((s) => (
-                      <tr key={s.financialYear}>
-                        <th scope="row">{s.financialYear}</th>
-                        <td>{formatPounds(s.forecastPence)}</td>
-                        <td>{formatPounds(s.realisedPence)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                  ))}
+                </Table>
               </>
             ) : (
               <p>No savings recorded.</p>
@@ -415,26 +397,7 @@ export function AgreementPage({ id, query, session }: { id: string; query: URLSe
         </>
       ) : null}
 
-      {data ? (
-        <section aria-labelledby={`${hid}-dec`}>
-          <h2 id={`${hid}-dec`}>Decisions</h2>
-          {data.decisions.length ? (
-            <ul>
-              {data.decisions.map((d) => (
-                <li key={d.decisionId}>
-                  {formatDate(d.decidedOn)}: {d.summary}{' '}
-                  <span className="muted">
-                    ({d.boardId ? <a href={href(['boards', d.boardId])}>board {d.boardId}</a> : 'no board'}; recorded by{' '}
-                    {d.recordedBy}, {formatDateTime(d.recordedAt)})
-                  </span>
-                </li>
-              ))}
-            </ul>
-          ) : (
-            <p>No decisions recorded.</p>
-          )}
-        </section>
-      ) : null}
+      {data ? <Decisions decisions={data.decisions} on="agreement" /> : null}
 
       {view && canWrite(session) && !replaying ? (
         <RecordForms heading="Record a fact" revision={expectedRevision} of="this agreement">

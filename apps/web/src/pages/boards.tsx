@@ -6,15 +6,26 @@ import { EventHistory } from '../components/event-history';
 import { Loading, ProblemMessage } from '../components/problem';
 import { useLoad } from '../components/use-load';
 import { DecisionForm } from '../components/decision-form';
+import { Decisions } from '../components/decisions';
 import { choiceField, dateField, referenceField, RecordForms, WriteForm, type Values } from '../components/write-form';
-import { financialYearOf, formatDate, formatDateTime, today } from '../format';
+import { financialYearOf, formatDate, today } from '../format';
 import { href, navigate } from '../router';
 import { canWrite, type Session } from '../session';
-import type { Alert, Board, BoardCompliance, BoardMeeting, Decision } from './types';
+import type {
+  Alert,
+  AlertList,
+  Board,
+  BoardAnswer,
+  BoardCompliance,
+  BoardList,
+  BoardMeeting,
+  Decision,
+  DecisionList,
+} from './types';
+import { Table } from '../components/table';
 
 export function BoardsPage() {
-  const hid = useId();
-  const boards = useLoad((minPosition) => get<{ boards: Board[] }>('/boards', { minPosition }), 'boards');
+  const boards = useLoad((minPosition) => get<BoardList>('/boards', { minPosition }), 'boards');
   return (
     <>
       <h1 tabIndex={-1}>Governance boards</h1>
@@ -24,40 +35,30 @@ export function BoardsPage() {
         <p>No governance boards are recorded yet. An administrator establishes them (POST /boards).</p>
       ) : null}
       {boards.data && boards.data.boards.length ? (
-        <div className="table-scroll" role="region" aria-label="Boards table" tabIndex={0}>
-          <table>
-            <caption id={`${hid}-t`}>{boards.data.boards.length} boards</caption>
-            <thead>
-              <tr>
-                <th scope="col">Board</th>
-                <th scope="col">Chair</th>
-                <th scope="col">Oversees</th>
-                <th scope="col">Longest allowed gap</th>
-                <th scope="col">Quorum</th>
-              </tr>
-            </thead>
-            <tbody>
-              {boards.data.boards.map((b) => (
-                <tr key={b.boardId}>
-                  <th scope="row">
-                    <a href={href(['boards', b.boardId])}>{b.name}</a>
-                  </th>
-                  <td>{b.terms.chair}</td>
-                  <td>
-                    {b.agreementIds.map((a, i) => (
-                      <span key={a}>
-                        {i > 0 ? ', ' : ''}
-                        <a href={href(['agreements', a])}>{a}</a>
-                      </span>
-                    ))}
-                  </td>
-                  <td>{b.terms.maxDaysBetweenMeetings} days</td>
-                  <td>{b.terms.quorum} bodies</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table
+          caption={<>{boards.data.boards.length} boards</>}
+          columns={['Board', 'Chair', 'Oversees', 'Longest allowed gap', 'Quorum']}
+          region="Boards"
+        >
+          {boards.data.boards.map((b) => (
+            <tr key={b.boardId}>
+              <th scope="row">
+                <a href={href(['boards', b.boardId])}>{b.name}</a>
+              </th>
+              <td>{b.terms.chair}</td>
+              <td>
+                {b.agreementIds.map((a, i) => (
+                  <span key={a}>
+                    {i > 0 ? ', ' : ''}
+                    <a href={href(['agreements', a])}>{a}</a>
+                  </span>
+                ))}
+              </td>
+              <td>{b.terms.maxDaysBetweenMeetings} days</td>
+              <td>{b.terms.quorum} bodies</td>
+            </tr>
+          ))}
+        </Table>
       ) : null}
     </>
   );
@@ -101,11 +102,11 @@ export function BoardPage({ id, query, session }: { id: string; query: URLSearch
   const loaded = useLoad<BoardData>(async (minPosition) => {
     const path = `/boards/${encodeURIComponent(id)}`;
     const [board, compliance, events, decisions, alerts] = await Promise.all([
-      get<Board & { meetings: BoardMeeting[] }>(path, { minPosition }),
+      get<BoardAnswer>(path, { minPosition }),
       get<BoardCompliance>(`${path}/compliance`, { financialYear, minPosition }),
       streamEvents(`board-${id}`),
-      get<{ decisions: Decision[] }>('/decisions', { boardId: id, minPosition }),
-      get<{ alerts: Alert[] }>('/alerts', { boardId: id, minPosition }),
+      get<DecisionList>('/decisions', { boardId: id, minPosition }),
+      get<AlertList>('/alerts', { boardId: id, minPosition }),
     ]);
     return { board, compliance, events, decisions: decisions.decisions, alerts: alerts.alerts };
   }, `${id}|${financialYear}`);
@@ -190,33 +191,23 @@ export function BoardPage({ id, query, session }: { id: string; query: URLSearch
                 </ul>
               </>
             ) : null}
-            <table>
-              <caption>Meetings in {c.financialYear}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Scheduled</th>
-                  <th scope="col">Held</th>
-                  <th scope="col">Quorate</th>
-                  <th scope="col">Cancelled</th>
-                  <th scope="col">Cancelled, not rearranged</th>
-                  <th scope="col">Longest gap</th>
-                </tr>
-              </thead>
-              <tbody>
-                <tr>
-                  <td>{c.counts.scheduled}</td>
-                  <td>{c.counts.held}</td>
-                  <td>{c.counts.quorate}</td>
-                  <td>{c.counts.cancelled}</td>
-                  <td>{c.counts.cancelledNotRearranged}</td>
-                  <td>
-                    {c.longestGap
-                      ? `${c.longestGap.days} days (${formatDate(c.longestGap.from)} to ${formatDate(c.longestGap.to)})`
-                      : '—'}
-                  </td>
-                </tr>
-              </tbody>
-            </table>
+            <Table
+              caption={<>Meetings in {c.financialYear}</>}
+              columns={['Scheduled', 'Held', 'Quorate', 'Cancelled', 'Cancelled, not rearranged', 'Longest gap']}
+            >
+              <tr>
+                <td>{c.counts.scheduled}</td>
+                <td>{c.counts.held}</td>
+                <td>{c.counts.quorate}</td>
+                <td>{c.counts.cancelled}</td>
+                <td>{c.counts.cancelledNotRearranged}</td>
+                <td>
+                  {c.longestGap
+                    ? `${c.longestGap.days} days (${formatDate(c.longestGap.from)} to ${formatDate(c.longestGap.to)})`
+                    : '—'}
+                </td>
+              </tr>
+            </Table>
           </section>
 
           <section aria-labelledby={`${hid}-tl`}>
@@ -235,41 +226,32 @@ export function BoardPage({ id, query, session }: { id: string; query: URLSearch
                 }))
                 .filter((m) => m.date.slice(0, 10) >= c.periodStart && m.date.slice(0, 10) <= c.periodEnd)}
             />
-            <div className="table-scroll" role="region" aria-label="Meetings table" tabIndex={0}>
-              <table>
-                <caption>Every meeting of the board</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Meeting</th>
-                    <th scope="col">Date</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Details</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {meetings.map((m) => (
-                    <tr key={m.meetingId}>
-                      <th scope="row">{m.meetingId}</th>
-                      <td>{formatDate(m.scheduledFor)}</td>
-                      <td>
-                        <span className={`status meeting-${m.status}`}>
-                          {m.status === 'held' ? 'Held' : m.status === 'cancelled' ? 'Cancelled' : 'Scheduled'}
-                        </span>
-                      </td>
-                      <td>
-                        {m.status === 'held'
-                          ? `Held ${formatDate(m.heldOn)}; ${m.quorate ? 'quorate' : 'not quorate'}; ${(m.attendees ?? []).map((a) => `${a.name} (${a.body})`).join(', ')}`
-                          : null}
-                        {m.status === 'cancelled'
-                          ? `Cancelled ${formatDate(m.cancelledOn)}: ${m.cancellationReason ?? ''}`
-                          : null}
-                        {m.rearrangedTo ? ` Rearranged to ${formatDate(m.rearrangedTo)}.` : null}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table
+              caption="Every meeting of the board"
+              columns={['Meeting', 'Date', 'Status', 'Details']}
+              region="Meetings"
+            >
+              {meetings.map((m) => (
+                <tr key={m.meetingId}>
+                  <th scope="row">{m.meetingId}</th>
+                  <td>{formatDate(m.scheduledFor)}</td>
+                  <td>
+                    <span className={`status meeting-${m.status}`}>
+                      {m.status === 'held' ? 'Held' : m.status === 'cancelled' ? 'Cancelled' : 'Scheduled'}
+                    </span>
+                  </td>
+                  <td>
+                    {m.status === 'held'
+                      ? `Held ${formatDate(m.heldOn)}; ${m.quorate ? 'quorate' : 'not quorate'}; ${(m.attendees ?? []).map((a) => `${a.name} (${a.body})`).join(', ')}`
+                      : null}
+                    {m.status === 'cancelled'
+                      ? `Cancelled ${formatDate(m.cancelledOn)}: ${m.cancellationReason ?? ''}`
+                      : null}
+                    {m.rearrangedTo ? ` Rearranged to ${formatDate(m.rearrangedTo)}.` : null}
+                  </td>
+                </tr>
+              ))}
+            </Table>
           </section>
 
           <section aria-labelledby={`${hid}-alerts`}>
@@ -290,24 +272,7 @@ export function BoardPage({ id, query, session }: { id: string; query: URLSearch
             </p>
           </section>
 
-          <section aria-labelledby={`${hid}-dec`}>
-            <h2 id={`${hid}-dec`}>Decisions</h2>
-            {data.decisions.length ? (
-              <ul>
-                {data.decisions.map((d) => (
-                  <li key={d.decisionId}>
-                    {formatDate(d.decidedOn)}
-                    {d.meetingId ? ` (meeting ${d.meetingId})` : ''}: {d.summary}{' '}
-                    <span className="muted">
-                      (recorded by {d.recordedBy}, {formatDateTime(d.recordedAt)})
-                    </span>
-                  </li>
-                ))}
-              </ul>
-            ) : (
-              <p>No decisions recorded.</p>
-            )}
-          </section>
+          <Decisions decisions={data.decisions} on="board" />
 
           {canWrite(session) ? (
             <RecordForms heading="Record a meeting or decision" revision={expectedRevision} of="this board">

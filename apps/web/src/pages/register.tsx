@@ -6,6 +6,7 @@ import { useLoad } from '../components/use-load';
 import { formatDate, LEGAL_BASIS_LABEL, STATUS_LABEL } from '../format';
 import { href, navigate } from '../router';
 import type { Register } from './types';
+import { Table } from '../components/table';
 
 const LEGAL_BASES = ['s22A', 's23A', 'mou', 'national', 'other'];
 const STATUSES = ['drafted', 'in-force', 'terminated'];
@@ -106,47 +107,35 @@ export function RegisterPage({ query }: { query: URLSearchParams }) {
           <p role="status">
             Showing {filtered.data.agreements.length} of {filtered.data.counts.total} agreements.
           </p>
-          <div className="table-scroll" role="region" aria-label="Agreements table" tabIndex={0}>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Agreement</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Legal basis</th>
-                  <th scope="col">Business area</th>
-                  <th scope="col">Host force</th>
-                  <th scope="col">Parties</th>
-                  <th scope="col">In force from</th>
-                </tr>
-              </thead>
-              <tbody>
-                {filtered.data.agreements.map((a) => (
-                  <tr key={a.agreementId}>
-                    <th scope="row">
-                      <a href={href(['agreements', a.agreementId])}>{a.title}</a>
-                    </th>
-                    <td>
-                      <span className={`status status-${a.status}`}>{STATUS_LABEL[a.status]}</span>
-                    </td>
-                    <td>{a.legalBasis}</td>
-                    <td>{a.businessArea}</td>
-                    <td>{a.hostForce ? (parties.get(a.hostForce) ?? a.hostForce) : '—'}</td>
-                    <td>
-                      {a.parties.length > 4 ? (
-                        <details>
-                          <summary>{a.parties.length} parties</summary>
-                          {a.parties.map((p) => p.name).join(', ')}
-                        </details>
-                      ) : (
-                        a.parties.map((p) => p.name).join(', ')
-                      )}
-                    </td>
-                    <td>{formatDate(a.inForceAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            columns={['Agreement', 'Status', 'Legal basis', 'Business area', 'Host force', 'Parties', 'In force from']}
+            region="Agreements"
+          >
+            {filtered.data.agreements.map((a) => (
+              <tr key={a.agreementId}>
+                <th scope="row">
+                  <a href={href(['agreements', a.agreementId])}>{a.title}</a>
+                </th>
+                <td>
+                  <span className={`status status-${a.status}`}>{STATUS_LABEL[a.status]}</span>
+                </td>
+                <td>{a.legalBasis}</td>
+                <td>{a.businessArea}</td>
+                <td>{a.hostForce ? (parties.get(a.hostForce) ?? a.hostForce) : '—'}</td>
+                <td>
+                  {a.parties.length > 4 ? (
+                    <details>
+                      <summary>{a.parties.length} parties</summary>
+                      {a.parties.map((p) => p.name).join(', ')}
+                    </details>
+                  ) : (
+                    a.parties.map((p) => p.name).join(', ')
+                  )}
+                </td>
+                <td>{formatDate(a.inForceAt)}</td>
+              </tr>
+            ))}
+          </Table>
         </section>
       ) : null}
     </>
