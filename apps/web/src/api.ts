@@ -1,35 +1,14 @@
 /** The one HTTP client of the page: the same API every other client uses, with a bearer token. */
+import type { EventPage, Problem, WriteResult } from './generated/api-types';
 
-export interface FieldProblem {
-  field: string;
-  rule: string;
-  message: string;
-}
-
-/** RFC 9457 problem details, as the API answers every error. */
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  code?: string;
-  errors?: FieldProblem[];
-}
+/** RFC 9457 problem details, as the API answers every error; and what every write answers. */
+export type { FieldProblem, Problem, WriteResult } from './generated/api-types';
 
 export class ApiError extends Error {
   constructor(readonly problem: Problem) {
     super(problem.detail || problem.title);
     this.name = 'ApiError';
   }
-}
-
-/** What every write answers: pass `revision` back as expectedRevision, `position` as minPosition. */
-export interface WriteResult {
-  streamId: string;
-  revision: number;
-  position: string | null;
-  firstPosition: string | null;
-  replayed: boolean;
 }
 
 type Query = Record<string, string | number | null | undefined>;
@@ -106,37 +85,15 @@ export const get = <T>(path: string, query?: Query, options?: { anonymous?: bool
 export const post = <T = WriteResult>(path: string, body: unknown, options?: { anonymous?: boolean }): Promise<T> =>
   request<T>('POST', path, body, options);
 
-/** One stored event with its envelope, as the audit trail returns it. */
-export interface StoredEvent {
-  eventId: string;
-  type: string;
-  streamId: string;
-  revision: number;
-  position: string;
-  occurredAt: string;
-  recordedAt: string;
-  /** Who recorded it, structured; `legacyText` when it was recorded before actors were. */
-  actor: {
-    kind: string;
-    sub: string;
-    force: string | null;
-    issuer: string | null;
-    source?: string;
-    legacyText?: string;
-  };
-  /** Who recorded it, for people. */
-  actorDisplay: string;
-  correlationId: string;
-  causationId: string | null;
-  data: Record<string, unknown>;
-}
+/** One stored event with its envelope, as the audit trail returns it; every event's data is a JSON object. */
+export type StoredEvent = EventPage['events'][number] & { data: Record<string, unknown> };
 
 /** Every event of a stream (pages of 1000), oldest first; empty when the stream does not exist. */
 export async function streamEvents(streamId: string): Promise<StoredEvent[]> {
   const events: StoredEvent[] = [];
-  let from: number | null = 0;
+  let from: EventPage['next'] = 0;
   while (from !== null) {
-    let page: { events: StoredEvent[]; next: number | null };
+    let page: { events: StoredEvent[]; next: EventPage['next'] };
     try {
       page = await get(`/streams/${encodeURIComponent(streamId)}/events`, { fromRevision: from, limit: 1000 });
     } catch (error) {

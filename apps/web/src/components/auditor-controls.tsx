@@ -1,5 +1,6 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { ApiError, get, type Problem } from '../api';
+import type { IntegrityAnswer } from '../pages/types';
 import { formatDateTime } from '../format';
 
 /**
@@ -77,21 +78,10 @@ export function AuditorControls({
   );
 }
 
-interface IntegrityReport {
-  ok: boolean;
-  events?: number;
-  headPosition?: string | null;
-  headHash?: string;
-  brokenAt?: string | null;
-  reason?: string;
-  detail?: string;
-  eventsVerified?: number;
-}
-
 /** Runs the API's verify (`GET /integrity`): walks the hash chain of the whole log. */
 export function IntegrityCheck() {
   const id = useId();
-  const [report, setReport] = useState<IntegrityReport | null>(null);
+  const [report, setReport] = useState<IntegrityAnswer | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [busy, setBusy] = useState(false);
   const [at, setAt] = useState<string | null>(null);
@@ -100,7 +90,7 @@ export function IntegrityCheck() {
     setBusy(true);
     setProblem(null);
     try {
-      setReport(await get<IntegrityReport>('/integrity'));
+      setReport(await get<IntegrityAnswer>('/integrity'));
       setAt(new Date().toISOString());
     } catch (error) {
       setReport(null);

@@ -1,6 +1,7 @@
 import { useId } from 'react';
 import type { StoredEvent } from '../api';
 import { formatDate, formatDateTime } from '../format';
+import { Table } from './table';
 
 const describe = (data: Record<string, unknown>): string =>
   Object.entries(data)
@@ -39,39 +40,28 @@ export function EventHistory({
   return (
     <section aria-labelledby={`${id}-h`}>
       <h2 id={`${id}-h`}>Event history</h2>
-      <div className="table-scroll" role="region" aria-label="Event history table" tabIndex={0}>
-        <table>
-          <caption>{caption}</caption>
-          <thead>
-            <tr>
-              <th scope="col">#</th>
-              <th scope="col">What</th>
-              <th scope="col">Happened on</th>
-              <th scope="col">Recorded</th>
-              <th scope="col">Recorded by</th>
-              <th scope="col">Details</th>
+      <Table
+        caption={caption}
+        columns={['#', 'What', 'Happened on', 'Recorded', 'Recorded by', 'Details']}
+        region="Event history"
+      >
+        {events.map((e) => {
+          const included = isIncluded ? isIncluded(e) : true;
+          return (
+            <tr key={e.eventId} className={included ? undefined : 'excluded'}>
+              <td>{e.revision}</td>
+              <td>
+                {e.type}
+                {included ? null : <span className="tag"> not in this view</span>}
+              </td>
+              <td>{formatDate(e.occurredAt)}</td>
+              <td>{formatDateTime(e.recordedAt)}</td>
+              <td>{e.actorDisplay}</td>
+              <td className="details">{describe(e.data)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {events.map((e) => {
-              const included = isIncluded ? isIncluded(e) : true;
-              return (
-                <tr key={e.eventId} className={included ? undefined : 'excluded'}>
-                  <td>{e.revision}</td>
-                  <td>
-                    {e.type}
-                    {included ? null : <span className="tag"> not in this view</span>}
-                  </td>
-                  <td>{formatDate(e.occurredAt)}</td>
-                  <td>{formatDateTime(e.recordedAt)}</td>
-                  <td>{e.actorDisplay}</td>
-                  <td className="details">{describe(e.data)}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+          );
+        })}
+      </Table>
     </section>
   );
 }

@@ -13,6 +13,53 @@ export interface FieldSpec {
 
 export type Values = Record<string, string>;
 
+/** A date the fact happened on (or will): always required, since every fact is dated. */
+export const dateField = (name: string, label: string): FieldSpec => ({ name, label, type: 'date', required: true });
+
+export const choiceField = (
+  name: string,
+  label: string,
+  options: { value: string; label: string }[],
+  required = true,
+): FieldSpec => ({ name, label, type: 'select', options, required });
+
+/** A reference the user chooses for a new record: the API accepts letters, digits, dots and hyphens. */
+export const referenceField = (name: string, label: string, example: string): FieldSpec => ({
+  name,
+  label,
+  required: true,
+  hint: `Letters, digits, dots, hyphens: e.g. ${example}`,
+});
+
+/**
+ * The forms of one record's page. Every form there writes against the revision the page read, so a
+ * write by someone else in between is refused and the page reloads (WriteForm's `reload`).
+ */
+export function RecordForms({
+  heading,
+  revision,
+  of,
+  children,
+}: {
+  heading: string;
+  revision: number;
+  /** What the revision is of: "this agreement". */
+  of: string;
+  children: ReactNode;
+}) {
+  const id = useId();
+  return (
+    <section aria-labelledby={`${id}-rec`} className="forms">
+      <h2 id={`${id}-rec`}>{heading}</h2>
+      <p>
+        Each form records against revision {revision} of {of}: if someone else records first, the API refuses and the
+        page reloads.
+      </p>
+      <div className="form-grid">{children}</div>
+    </section>
+  );
+}
+
 /** The API's field errors for one field: the field itself, or anything nested in it (`attendees[0].body`). */
 const errorsFor = (name: string, errors: readonly FieldProblem[]): FieldProblem[] =>
   errors.filter((e) => e.field === name || e.field.startsWith(`${name}[`) || e.field.startsWith(`${name}.`));
@@ -27,8 +74,9 @@ export function WriteForm({
   fields,
   submitLabel,
   submit,
-  onDone,
-  onStale,
+  reload,
+  onDone = reload ? (result) => reload(result.position) : undefined,
+  onStale = reload ? () => reload(null) : undefined,
   intro,
   autoFocus,
 }: {
@@ -36,7 +84,9 @@ export function WriteForm({
   fields: FieldSpec[];
   submitLabel: string;
   submit: (values: Values) => Promise<WriteResult>;
-  onDone: (result: WriteResult) => void;
+  /** The page's reload, for a form on a record's page: with the write's position once it is recorded, from scratch when stale. */
+  reload?: (position: string | null) => void;
+  onDone?: (result: WriteResult) => void;
   /** The record changed since the page read it (409 on expectedRevision): reload it. */
   onStale?: () => void;
   intro?: ReactNode;
@@ -68,7 +118,7 @@ export function WriteForm({
       setDone(
         result.replayed ? 'Already recorded: nothing new was written.' : `Recorded (revision ${result.revision}).`,
       );
-      onDone(result);
+      onDone?.(result);
     } catch (error) {
       const refused =
         error instanceof ApiError

@@ -5,11 +5,14 @@ import { MembershipTimeline, SavingsChart, type Period } from '../components/cha
 import { EventHistory } from '../components/event-history';
 import { Loading, ProblemMessage } from '../components/problem';
 import { useLoad } from '../components/use-load';
-import { WriteForm } from '../components/write-form';
-import { dayOf, formatDate, formatDateTime, formatPounds, LEGAL_BASIS_LABEL, STATUS_LABEL, today } from '../format';
+import { DecisionForm } from '../components/decision-form';
+import { Decisions } from '../components/decisions';
+import { choiceField, dateField, RecordForms, WriteForm } from '../components/write-form';
+import { dayOf, formatDate, formatPounds, LEGAL_BASIS_LABEL, STATUS_LABEL, today } from '../format';
 import { href, navigate } from '../router';
 import { canWrite, type Session } from '../session';
-import type { AgreementAsOf, AgreementDetail, Board, Decision } from './types';
+import type { AgreementAsOf, AgreementDetail, Board, BoardList, Decision, DecisionList } from './types';
+import { Table } from '../components/table';
 
 interface PartyView {
   id: string;
@@ -168,8 +171,8 @@ export function AgreementPage({ id, query, session }: { id: string; query: URLSe
   const loaded = useLoad<Loaded>(async (minPosition) => {
     const [events, decisions, boards] = await Promise.all([
       streamEvents(`agreement-${id}`),
-      get<{ decisions: Decision[] }>('/decisions', { agreementId: id, minPosition }),
-      get<{ boards: Board[] }>('/boards', { agreementId: id, minPosition }),
+      get<DecisionList>('/decisions', { agreementId: id, minPosition }),
+      get<BoardList>('/boards', { agreementId: id, minPosition }),
     ]);
     let view: View | null = null;
     let notFound: string | null = null;
@@ -290,53 +293,43 @@ export function AgreementPage({ id, query, session }: { id: string; query: URLSe
               }))}
               hosts={view.hosts.map((h) => ({ label: nameOf(h.hostForce), from: h.from, until: h.until }))}
             />
-            <div className="table-scroll" role="region" aria-label="Parties table" tabIndex={0}>
-              <table className="parties">
-                <caption>
+            <Table
+              caption={
+                <>
                   {currentParties.length} current parties
                   {view.parties.length > currentParties.length
                     ? `, ${view.parties.length - currentParties.length} former`
                     : ''}
-                </caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Party</th>
-                    <th scope="col">Member from</th>
-                    <th scope="col">Until</th>
-                    <th scope="col">Signed</th>
-                    <th scope="col">PCC approval</th>
-                    <th scope="col">Withdrawal notice</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {view.parties.map((p) => (
-                    <tr key={`${p.id}-${p.from}`}>
-                      <th scope="row">
-                        <a href={href(['bodies', p.id], { asOf })}>{p.name}</a>
-                        {p.current ? null : <span className="tag"> former</span>}
-                      </th>
-                      <td>{formatDate(p.from)}</td>
-                      <td>{p.until ? formatDate(p.until) : '—'}</td>
-                      <td>
-                        {p.signedOn
-                          ? `${formatDate(p.signedOn)}${p.signedBy ? ` by ${p.signedBy}` : ''}`
-                          : 'Not signed'}
-                      </td>
-                      <td>
-                        {p.approvedOn
-                          ? `${formatDate(p.approvedOn)}${p.approvedBy ? ` (${p.approvedBy})` : ''}`
-                          : 'Not approved'}
-                      </td>
-                      <td>
-                        {p.noticeEffectiveOn
-                          ? `Given ${formatDate(p.noticeGivenOn)}, takes effect ${formatDate(p.noticeEffectiveOn)}`
-                          : '—'}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+                </>
+              }
+              columns={['Party', 'Member from', 'Until', 'Signed', 'PCC approval', 'Withdrawal notice']}
+              region="Parties"
+              className="parties"
+            >
+              {view.parties.map((p) => (
+                <tr key={`${p.id}-${p.from}`}>
+                  <th scope="row">
+                    <a href={href(['bodies', p.id], { asOf })}>{p.name}</a>
+                    {p.current ? null : <span className="tag"> former</span>}
+                  </th>
+                  <td>{formatDate(p.from)}</td>
+                  <td>{p.until ? formatDate(p.until) : '—'}</td>
+                  <td>
+                    {p.signedOn ? `${formatDate(p.signedOn)}${p.signedBy ? ` by ${p.signedBy}` : ''}` : 'Not signed'}
+                  </td>
+                  <td>
+                    {p.approvedOn
+                      ? `${formatDate(p.approvedOn)}${p.approvedBy ? ` (${p.approvedBy})` : ''}`
+                      : 'Not approved'}
+                  </td>
+                  <td>
+                    {p.noticeEffectiveOn
+                      ? `Given ${formatDate(p.noticeGivenOn)}, takes effect ${formatDate(p.noticeEffectiveOn)}`
+                      : '—'}
+                  </td>
+                </tr>
+              ))}
+            </Table>
           </section>
 
           <section aria-labelledby={`${hid}-host`}>
@@ -387,25 +380,15 @@ export function AgreementPage({ id, query, session }: { id: string; query: URLSe
             {view.savings.length ? (
               <>
                 <SavingsChart title={`Savings of ${view.title} by financial year`} savings={view.savings} />
-                <table>
-                  <caption>Savings by financial year</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Financial year</th>
-                      <th scope="col">Forecast</th>
-                      <th scope="col">Realised</th>
+                <Table caption="Savings by financial year" columns={['Financial year', 'Forecast', 'Realised']}>
+                  {view.savings.map((s) => (
+                    <tr key={s.financialYear}>
+                      <th scope="row">{s.financialYear}</th>
+                      <td>{formatPounds(s.forecastPence)}</td>
+                      <td>{formatPounds(s.realisedPence)}</td>
                     </tr>
-                  </thead>
-                  <tbody>
-                    {view.savings.map((s) => (
-                      <tr key={s.financialYear}>
-                        <th scope="row">{s.financialYear}</th>
-                        <td>{formatPounds(s.forecastPence)}</td>
-                        <td>{formatPounds(s.realisedPence)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                  ))}
+                </Table>
               </>
             ) : (
               <p>No savings recorded.</p>
@@ -414,102 +397,49 @@ export function AgreementPage({ id, query, session }: { id: string; query: URLSe
         </>
       ) : null}
 
-      {data ? (
-        <section aria-labelledby={`${hid}-dec`}>
-          <h2 id={`${hid}-dec`}>Decisions</h2>
-          {data.decisions.length ? (
-            <ul>
-              {data.decisions.map((d) => (
-                <li key={d.decisionId}>
-                  {formatDate(d.decidedOn)}: {d.summary}{' '}
-                  <span className="muted">
-                    ({d.boardId ? <a href={href(['boards', d.boardId])}>board {d.boardId}</a> : 'no board'}; recorded by{' '}
-                    {d.recordedBy}, {formatDateTime(d.recordedAt)})
-                  </span>
-                </li>
-              ))}
-            </ul>
-          ) : (
-            <p>No decisions recorded.</p>
-          )}
-        </section>
-      ) : null}
+      {data ? <Decisions decisions={data.decisions} on="agreement" /> : null}
 
       {view && canWrite(session) && !replaying ? (
-        <section aria-labelledby={`${hid}-rec`} className="forms">
-          <h2 id={`${hid}-rec`}>Record a fact</h2>
-          <p>
-            Each form records against revision {expectedRevision} of this agreement: if someone else records first, the
-            API refuses and the page reloads.
-          </p>
-          <div className="form-grid">
-            <WriteForm
-              title="Signature"
-              submitLabel="Record signature"
-              fields={[
-                { name: 'party', label: 'Party', type: 'select', options: partyOptions, required: true },
-                {
-                  name: 'signedBy',
-                  label: 'Signed by',
-                  required: true,
-                  hint: 'For example: Chief Constable of Gwent Police',
-                },
-                { name: 'occurredAt', label: 'Signed on', type: 'date', required: true },
-              ]}
-              submit={(v) => post(`/agreements/${encodeURIComponent(id)}/signatures`, { ...v, expectedRevision })}
-              onDone={(r) => reload(r.position)}
-              onStale={() => reload(null)}
-            />
-            <WriteForm
-              title="PCC approval"
-              submitLabel="Record approval"
-              fields={[
-                {
-                  name: 'party',
-                  label: 'Party whose policing body approved',
-                  type: 'select',
-                  options: partyOptions,
-                  required: true,
-                },
-                { name: 'occurredAt', label: 'Approved on', type: 'date', required: true },
-              ]}
-              submit={(v) => post(`/agreements/${encodeURIComponent(id)}/pcc-approvals`, { ...v, expectedRevision })}
-              onDone={(r) => reload(r.position)}
-              onStale={() => reload(null)}
-            />
-            <WriteForm
-              title="Withdrawal notice"
-              submitLabel="Record notice"
-              fields={[
-                { name: 'party', label: 'Party giving notice', type: 'select', options: partyOptions, required: true },
-                { name: 'effectiveOn', label: 'Withdrawal takes effect on', type: 'date', required: true },
-                { name: 'occurredAt', label: 'Notice given on', type: 'date', required: true },
-              ]}
-              submit={(v) =>
-                post(`/agreements/${encodeURIComponent(id)}/withdrawal-notices`, { ...v, expectedRevision })
-              }
-              onDone={(r) => reload(r.position)}
-              onStale={() => reload(null)}
-            />
-            <WriteForm
-              title="Decision about this agreement"
-              submitLabel="Record decision"
-              fields={[
-                {
-                  name: 'id',
-                  label: 'Decision reference',
-                  required: true,
-                  hint: 'Letters, digits, dots, hyphens: e.g. tarian-2016-03-budget',
-                },
-                { name: 'summary', label: 'What was decided', type: 'textarea', required: true },
-                { name: 'occurredAt', label: 'Decided on', type: 'date', required: true },
-              ]}
-              submit={(v) => post('/decisions', { ...v, agreementId: id, expectedRevision: -1 })}
-              onDone={(r) => reload(r.position)}
-              onStale={() => reload(null)}
-            />
-          </div>
-        </section>
+        <RecordForms heading="Record a fact" revision={expectedRevision} of="this agreement">
+          <WriteForm
+            title="Signature"
+            submitLabel="Record signature"
+            fields={[
+              choiceField('party', 'Party', partyOptions),
+              {
+                name: 'signedBy',
+                label: 'Signed by',
+                required: true,
+                hint: 'For example: Chief Constable of Gwent Police',
+              },
+              dateField('occurredAt', 'Signed on'),
+            ]}
+            submit={(v) => post(`/agreements/${encodeURIComponent(id)}/signatures`, { ...v, expectedRevision })}
+            reload={reload}
+          />
+          <WriteForm
+            title="PCC approval"
+            submitLabel="Record approval"
+            fields={[
+              choiceField('party', 'Party whose policing body approved', partyOptions),
+              dateField('occurredAt', 'Approved on'),
+            ]}
+            submit={(v) => post(`/agreements/${encodeURIComponent(id)}/pcc-approvals`, { ...v, expectedRevision })}
+            reload={reload}
+          />
+          <WriteForm
+            title="Withdrawal notice"
+            submitLabel="Record notice"
+            fields={[
+              choiceField('party', 'Party giving notice', partyOptions),
+              dateField('effectiveOn', 'Withdrawal takes effect on'),
+              dateField('occurredAt', 'Notice given on'),
+            ]}
+            submit={(v) => post(`/agreements/${encodeURIComponent(id)}/withdrawal-notices`, { ...v, expectedRevision })}
+            reload={reload}
+          />
+          <DecisionForm title="Decision about this agreement" about={{ agreementId: id }} reload={reload} />
+        </RecordForms>
       ) : null}
 
       <IntegrityCheck />

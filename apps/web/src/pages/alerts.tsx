@@ -6,7 +6,7 @@ import { WriteForm } from '../components/write-form';
 import { formatDate, formatDateTime, humanise } from '../format';
 import { href } from '../router';
 import { canWrite, type Session } from '../session';
-import type { Alert } from './types';
+import type { Alert, AlertList } from './types';
 
 const STATUSES = ['open', 'acknowledged', 'resolved'] as const;
 /** Alerts are raised by the compliance evaluator just after the fact that caused them: look again now and then. */
@@ -41,7 +41,7 @@ export function AlertsPage({ query, session }: { query: URLSearchParams; session
   const status = (STATUSES as readonly string[]).includes(query.get('status') ?? '')
     ? (query.get('status') as Alert['status'])
     : 'open';
-  const alerts = useLoad((minPosition) => get<{ alerts: Alert[] }>('/alerts', { status, minPosition }), status);
+  const alerts = useLoad((minPosition) => get<AlertList>('/alerts', { status, minPosition }), status);
   const [acknowledging, setAcknowledging] = useState<string | null>(null);
   const { reload } = alerts;
 

@@ -1,18 +1,31 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState } from 'react';
+import { FilterField, FilterForm } from '../components/filter-form';
 import { get, post, revisionOf, streamEvents, type StoredEvent } from '../api';
 import { MeetingTimeline } from '../components/charts';
 import { EventHistory } from '../components/event-history';
 import { Loading, ProblemMessage } from '../components/problem';
 import { useLoad } from '../components/use-load';
-import { WriteForm, type Values } from '../components/write-form';
-import { financialYearOf, formatDate, formatDateTime, today } from '../format';
+import { DecisionForm } from '../components/decision-form';
+import { Decisions } from '../components/decisions';
+import { choiceField, dateField, referenceField, RecordForms, WriteForm, type Values } from '../components/write-form';
+import { financialYearOf, formatDate, today } from '../format';
 import { href, navigate } from '../router';
 import { canWrite, type Session } from '../session';
-import type { Alert, Board, BoardCompliance, BoardMeeting, Decision } from './types';
+import type {
+  Alert,
+  AlertList,
+  Board,
+  BoardAnswer,
+  BoardCompliance,
+  BoardList,
+  BoardMeeting,
+  Decision,
+  DecisionList,
+} from './types';
+import { Table } from '../components/table';
 
 export function BoardsPage() {
-  const hid = useId();
-  const boards = useLoad((minPosition) => get<{ boards: Board[] }>('/boards', { minPosition }), 'boards');
+  const boards = useLoad((minPosition) => get<BoardList>('/boards', { minPosition }), 'boards');
   return (
     <>
       <h1 tabIndex={-1}>Governance boards</h1>
@@ -22,40 +35,30 @@ export function BoardsPage() {
         <p>No governance boards are recorded yet. An administrator establishes them (POST /boards).</p>
       ) : null}
       {boards.data && boards.data.boards.length ? (
-        <div className="table-scroll" role="region" aria-label="Boards table" tabIndex={0}>
-          <table>
-            <caption id={`${hid}-t`}>{boards.data.boards.length} boards</caption>
-            <thead>
-              <tr>
-                <th scope="col">Board</th>
-                <th scope="col">Chair</th>
-                <th scope="col">Oversees</th>
-                <th scope="col">Longest allowed gap</th>
-                <th scope="col">Quorum</th>
-              </tr>
-            </thead>
-            <tbody>
-              {boards.data.boards.map((b) => (
-                <tr key={b.boardId}>
-                  <th scope="row">
-                    <a href={href(['boards', b.boardId])}>{b.name}</a>
-                  </th>
-                  <td>{b.terms.chair}</td>
-                  <td>
-                    {b.agreementIds.map((a, i) => (
-                      <span key={a}>
-                        {i > 0 ? ', ' : ''}
-                        <a href={href(['agreements', a])}>{a}</a>
-                      </span>
-                    ))}
-                  </td>
-                  <td>{b.terms.maxDaysBetweenMeetings} days</td>
-                  <td>{b.terms.quorum} bodies</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table
+          caption={<>{boards.data.boards.length} boards</>}
+          columns={['Board', 'Chair', 'Oversees', 'Longest allowed gap', 'Quorum']}
+          region="Boards"
+        >
+          {boards.data.boards.map((b) => (
+            <tr key={b.boardId}>
+              <th scope="row">
+                <a href={href(['boards', b.boardId])}>{b.name}</a>
+              </th>
+              <td>{b.terms.chair}</td>
+              <td>
+                {b.agreementIds.map((a, i) => (
+                  <span key={a}>
+                    {i > 0 ? ', ' : ''}
+                    <a href={href(['agreements', a])}>{a}</a>
+                  </span>
+                ))}
+              </td>
+              <td>{b.terms.maxDaysBetweenMeetings} days</td>
+              <td>{b.terms.quorum} bodies</td>
+            </tr>
+          ))}
+        </Table>
       ) : null}
     </>
   );
@@ -99,11 +102,11 @@ export function BoardPage({ id, query, session }: { id: string; query: URLSearch
   const loaded = useLoad<BoardData>(async (minPosition) => {
     const path = `/boards/${encodeURIComponent(id)}`;
     const [board, compliance, events, decisions, alerts] = await Promise.all([
-      get<Board & { meetings: BoardMeeting[] }>(path, { minPosition }),
+      get<BoardAnswer>(path, { minPosition }),
       get<BoardCompliance>(`${path}/compliance`, { financialYear, minPosition }),
       streamEvents(`board-${id}`),
-      get<{ decisions: Decision[] }>('/decisions', { boardId: id, minPosition }),
-      get<{ alerts: Alert[] }>('/alerts', { boardId: id, minPosition }),
+      get<DecisionList>('/decisions', { boardId: id, minPosition }),
+      get<AlertList>('/alerts', { boardId: id, minPosition }),
     ]);
     return { board, compliance, events, decisions: decisions.decisions, alerts: alerts.alerts };
   }, `${id}|${financialYear}`);
@@ -116,10 +119,10 @@ export function BoardPage({ id, query, session }: { id: string; query: URLSearch
     value: m.meetingId,
     label: `${m.meetingId} (${formatDate(m.scheduledFor)}, ${m.status})`,
   }));
+  const meetingField = choiceField('meetingId', 'Meeting', meetingOptions);
   const c = data?.compliance;
 
-  function chooseYear(event: FormEvent) {
-    event.preventDefault();
+  function chooseYear() {
     navigate(['boards', id], { financialYear: fy || null });
   }
 
@@ -159,24 +162,17 @@ export function BoardPage({ id, query, session }: { id: string; query: URLSearch
             <dd>{formatDate(data.board.establishedOn)}</dd>
           </dl>
 
-          <form className="filters" onSubmit={chooseYear} aria-labelledby={`${hid}-fy`}>
-            <h2 id={`${hid}-fy`}>Compliance by financial year</h2>
-            <div className="inline-fields">
-              <div className="field">
-                <label htmlFor={`${hid}-year`}>Financial year (April to March)</label>
-                <select id={`${hid}-year`} value={fy || c.financialYear} onChange={(e) => setFy(e.target.value)}>
-                  {financialYears(data.board.establishedOn, today() > c.asOf ? today() : c.asOf).map((y) => (
-                    <option key={y} value={y}>
-                      {y}
-                    </option>
-                  ))}
-                </select>
-              </div>
-              <div className="form-actions">
-                <button type="submit">Show year</button>
-              </div>
-            </div>
-          </form>
+          <FilterForm heading="Compliance by financial year" submitLabel="Show year" onSubmit={chooseYear}>
+            <FilterField
+              name="year"
+              label="Financial year (April to March)"
+              value={fy || c.financialYear}
+              onChange={setFy}
+              choices={financialYears(data.board.establishedOn, today() > c.asOf ? today() : c.asOf).map(
+                (y) => [y, y] as const,
+              )}
+            />
+          </FilterForm>
 
           <section aria-labelledby={`${hid}-rag`} className={`rag rag-${c.status}`}>
             <h3 id={`${hid}-rag`}>
@@ -195,33 +191,23 @@ export function BoardPage({ id, query, session }: { id: string; query: URLSearch
                 </ul>
               </>
             ) : null}
-            <table>
-              <caption>Meetings in {c.financialYear}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Scheduled</th>
-                  <th scope="col">Held</th>
-                  <th scope="col">Quorate</th>
-                  <th scope="col">Cancelled</th>
-                  <th scope="col">Cancelled, not rearranged</th>
-                  <th scope="col">Longest gap</th>
-                </tr>
-              </thead>
-              <tbody>
-                <tr>
-                  <td>{c.counts.scheduled}</td>
-                  <td>{c.counts.held}</td>
-                  <td>{c.counts.quorate}</td>
-                  <td>{c.counts.cancelled}</td>
-                  <td>{c.counts.cancelledNotRearranged}</td>
-                  <td>
-                    {c.longestGap
-                      ? `${c.longestGap.days} days (${formatDate(c.longestGap.from)} to ${formatDate(c.longestGap.to)})`
-                      : '—'}
-                  </td>
-                </tr>
-              </tbody>
-            </table>
+            <Table
+              caption={<>Meetings in {c.financialYear}</>}
+              columns={['Scheduled', 'Held', 'Quorate', 'Cancelled', 'Cancelled, not rearranged', 'Longest gap']}
+            >
+              <tr>
+                <td>{c.counts.scheduled}</td>
+                <td>{c.counts.held}</td>
+                <td>{c.counts.quorate}</td>
+                <td>{c.counts.cancelled}</td>
+                <td>{c.counts.cancelledNotRearranged}</td>
+                <td>
+                  {c.longestGap
+                    ? `${c.longestGap.days} days (${formatDate(c.longestGap.from)} to ${formatDate(c.longestGap.to)})`
+                    : '—'}
+                </td>
+              </tr>
+            </Table>
           </section>
 
           <section aria-labelledby={`${hid}-tl`}>
@@ -240,41 +226,32 @@ export function BoardPage({ id, query, session }: { id: string; query: URLSearch
                 }))
                 .filter((m) => m.date.slice(0, 10) >= c.periodStart && m.date.slice(0, 10) <= c.periodEnd)}
             />
-            <div className="table-scroll" role="region" aria-label="Meetings table" tabIndex={0}>
-              <table>
-                <caption>Every meeting of the board</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Meeting</th>
-                    <th scope="col">Date</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Details</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {meetings.map((m) => (
-                    <tr key={m.meetingId}>
-                      <th scope="row">{m.meetingId}</th>
-                      <td>{formatDate(m.scheduledFor)}</td>
-                      <td>
-                        <span className={`status meeting-${m.status}`}>
-                          {m.status === 'held' ? 'Held' : m.status === 'cancelled' ? 'Cancelled' : 'Scheduled'}
-                        </span>
-                      </td>
-                      <td>
-                        {m.status === 'held'
-                          ? `Held ${formatDate(m.heldOn)}; ${m.quorate ? 'quorate' : 'not quorate'}; ${(m.attendees ?? []).map((a) => `${a.name} (${a.body})`).join(', ')}`
-                          : null}
-                        {m.status === 'cancelled'
-                          ? `Cancelled ${formatDate(m.cancelledOn)}: ${m.cancellationReason ?? ''}`
-                          : null}
-                        {m.rearrangedTo ? ` Rearranged to ${formatDate(m.rearrangedTo)}.` : null}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table
+              caption="Every meeting of the board"
+              columns={['Meeting', 'Date', 'Status', 'Details']}
+              region="Meetings"
+            >
+              {meetings.map((m) => (
+                <tr key={m.meetingId}>
+                  <th scope="row">{m.meetingId}</th>
+                  <td>{formatDate(m.scheduledFor)}</td>
+                  <td>
+                    <span className={`status meeting-${m.status}`}>
+                      {m.status === 'held' ? 'Held' : m.status === 'cancelled' ? 'Cancelled' : 'Scheduled'}
+                    </span>
+                  </td>
+                  <td>
+                    {m.status === 'held'
+                      ? `Held ${formatDate(m.heldOn)}; ${m.quorate ? 'quorate' : 'not quorate'}; ${(m.attendees ?? []).map((a) => `${a.name} (${a.body})`).join(', ')}`
+                      : null}
+                    {m.status === 'cancelled'
+                      ? `Cancelled ${formatDate(m.cancelledOn)}: ${m.cancellationReason ?? ''}`
+                      : null}
+                    {m.rearrangedTo ? ` Rearranged to ${formatDate(m.rearrangedTo)}.` : null}
+                  </td>
+                </tr>
+              ))}
+            </Table>
           </section>
 
           <section aria-labelledby={`${hid}-alerts`}>
@@ -295,162 +272,92 @@ export function BoardPage({ id, query, session }: { id: string; query: URLSearch
             </p>
           </section>
 
-          <section aria-labelledby={`${hid}-dec`}>
-            <h2 id={`${hid}-dec`}>Decisions</h2>
-            {data.decisions.length ? (
-              <ul>
-                {data.decisions.map((d) => (
-                  <li key={d.decisionId}>
-                    {formatDate(d.decidedOn)}
-                    {d.meetingId ? ` (meeting ${d.meetingId})` : ''}: {d.summary}{' '}
-                    <span className="muted">
-                      (recorded by {d.recordedBy}, {formatDateTime(d.recordedAt)})
-                    </span>
-                  </li>
-                ))}
-              </ul>
-            ) : (
-              <p>No decisions recorded.</p>
-            )}
-          </section>
+          <Decisions decisions={data.decisions} on="board" />
 
           {canWrite(session) ? (
-            <section aria-labelledby={`${hid}-rec`} className="forms">
-              <h2 id={`${hid}-rec`}>Record a meeting or decision</h2>
-              <p>
-                Each form records against revision {expectedRevision} of this board: if someone else records first, the
-                API refuses and the page reloads.
-              </p>
-              <div className="form-grid">
-                <WriteForm
-                  title="Meeting scheduled"
-                  submitLabel="Record scheduled meeting"
-                  fields={[
-                    {
-                      name: 'meetingId',
-                      label: 'Meeting reference',
-                      required: true,
-                      hint: 'Letters, digits, dots, hyphens: e.g. 2016-q1',
-                    },
-                    { name: 'scheduledFor', label: 'Meeting date', type: 'date', required: true },
-                  ]}
-                  submit={(v) => post(`/boards/${encodeURIComponent(id)}/meetings`, { ...v, expectedRevision })}
-                  onDone={(r) => reload(r.position)}
-                  onStale={() => reload(null)}
-                />
-                {meetingOptions.length ? (
-                  <>
-                    <WriteForm
-                      title="Meeting cancelled"
-                      submitLabel="Record cancellation"
-                      fields={[
-                        {
-                          name: 'meetingId',
-                          label: 'Meeting',
-                          type: 'select',
-                          options: meetingOptions,
-                          required: true,
-                        },
-                        { name: 'reason', label: 'Reason', type: 'textarea', required: true },
-                        { name: 'occurredAt', label: 'Cancelled on', type: 'date', required: true },
-                      ]}
-                      submit={(v) =>
-                        post(meetingPath(v, 'cancellation'), { ...without(v, 'meetingId'), expectedRevision })
-                      }
-                      onDone={(r) => reload(r.position)}
-                      onStale={() => reload(null)}
-                    />
-                    <WriteForm
-                      title="Meeting held"
-                      submitLabel="Record meeting held"
-                      fields={[
-                        {
-                          name: 'meetingId',
-                          label: 'Meeting',
-                          type: 'select',
-                          options: meetingOptions,
-                          required: true,
-                        },
-                        { name: 'occurredAt', label: 'Held on', type: 'date', required: true },
-                        {
-                          name: 'attendees',
-                          label: 'Attendees',
-                          type: 'textarea',
-                          required: true,
-                          hint: 'One a line: name, then a comma, then the slug of the body they represent (e.g. Chief Constable, gwent).',
-                        },
-                      ]}
-                      submit={(v) =>
-                        post(meetingPath(v, 'held'), {
-                          occurredAt: v.occurredAt,
-                          attendees: attendeesFrom(v.attendees ?? ''),
-                          expectedRevision,
-                        })
-                      }
-                      onDone={(r) => reload(r.position)}
-                      onStale={() => reload(null)}
-                    />
-                    <WriteForm
-                      title="Meeting rearranged"
-                      submitLabel="Record rearrangement"
-                      fields={[
-                        {
-                          name: 'meetingId',
-                          label: 'Meeting',
-                          type: 'select',
-                          options: meetingOptions,
-                          required: true,
-                        },
-                        { name: 'newDate', label: 'New date', type: 'date', required: true },
-                        { name: 'occurredAt', label: 'Rearranged on', type: 'date', required: true },
-                      ]}
-                      submit={(v) =>
-                        post(meetingPath(v, 'rearrangement'), { ...without(v, 'meetingId'), expectedRevision })
-                      }
-                      onDone={(r) => reload(r.position)}
-                      onStale={() => reload(null)}
-                    />
-                  </>
-                ) : null}
-                <WriteForm
-                  title="Decision"
-                  submitLabel="Record decision"
-                  fields={[
-                    { name: 'id', label: 'Decision reference', required: true, hint: 'Letters, digits, dots, hyphens' },
-                    { name: 'summary', label: 'What was decided', type: 'textarea', required: true },
-                    {
-                      name: 'meetingId',
-                      label: 'At meeting',
-                      type: 'select',
-                      options: [{ value: '', label: 'Not at a meeting' }, ...meetingOptions],
-                    },
-                    {
-                      name: 'agreementId',
-                      label: 'About agreement',
-                      type: 'select',
-                      options: [
-                        { value: '', label: 'No particular agreement' },
-                        ...data.board.agreementIds.map((a) => ({ value: a, label: a })),
-                      ],
-                    },
-                    { name: 'occurredAt', label: 'Decided on', type: 'date', required: true },
-                  ]}
-                  submit={(v) =>
-                    post('/decisions', {
-                      id: v.id,
-                      summary: v.summary,
-                      occurredAt: v.occurredAt,
-                      boardId: id,
-                      ...(v.meetingId ? { meetingId: v.meetingId } : {}),
-                      ...(v.agreementId ? { agreementId: v.agreementId } : {}),
-                      expectedRevision: -1,
-                    })
-                  }
-                  onDone={(r) => reload(r.position)}
-                  onStale={() => reload(null)}
-                />
-              </div>
-            </section>
+            <RecordForms heading="Record a meeting or decision" revision={expectedRevision} of="this board">
+              <WriteForm
+                title="Meeting scheduled"
+                submitLabel="Record scheduled meeting"
+                fields={[
+                  referenceField('meetingId', 'Meeting reference', '2016-q1'),
+                  dateField('scheduledFor', 'Meeting date'),
+                ]}
+                submit={(v) => post(`/boards/${encodeURIComponent(id)}/meetings`, { ...v, expectedRevision })}
+                reload={reload}
+              />
+              {meetingOptions.length ? (
+                <>
+                  <WriteForm
+                    title="Meeting cancelled"
+                    submitLabel="Record cancellation"
+                    fields={[
+                      meetingField,
+                      { name: 'reason', label: 'Reason', type: 'textarea', required: true },
+                      dateField('occurredAt', 'Cancelled on'),
+                    ]}
+                    submit={(v) =>
+                      post(meetingPath(v, 'cancellation'), { ...without(v, 'meetingId'), expectedRevision })
+                    }
+                    reload={reload}
+                  />
+                  <WriteForm
+                    title="Meeting held"
+                    submitLabel="Record meeting held"
+                    fields={[
+                      meetingField,
+                      dateField('occurredAt', 'Held on'),
+                      {
+                        name: 'attendees',
+                        label: 'Attendees',
+                        type: 'textarea',
+                        required: true,
+                        hint: 'One a line: name, then a comma, then the slug of the body they represent (e.g. Chief Constable, gwent).',
+                      },
+                    ]}
+                    submit={(v) =>
+                      post(meetingPath(v, 'held'), {
+                        occurredAt: v.occurredAt,
+                        attendees: attendeesFrom(v.attendees ?? ''),
+                        expectedRevision,
+                      })
+                    }
+                    reload={reload}
+                  />
+                  <WriteForm
+                    title="Meeting rearranged"
+                    submitLabel="Record rearrangement"
+                    fields={[meetingField, dateField('newDate', 'New date'), dateField('occurredAt', 'Rearranged on')]}
+                    submit={(v) =>
+                      post(meetingPath(v, 'rearrangement'), { ...without(v, 'meetingId'), expectedRevision })
+                    }
+                    reload={reload}
+                  />
+                </>
+              ) : null}
+              <DecisionForm
+                title="Decision"
+                about={{ boardId: id }}
+                choices={[
+                  choiceField(
+                    'meetingId',
+                    'At meeting',
+                    [{ value: '', label: 'Not at a meeting' }, ...meetingOptions],
+                    false,
+                  ),
+                  choiceField(
+                    'agreementId',
+                    'About agreement',
+                    [
+                      { value: '', label: 'No particular agreement' },
+                      ...data.board.agreementIds.map((a) => ({ value: a, label: a })),
+                    ],
+                    false,
+                  ),
+                ]}
+                reload={reload}
+              />
+            </RecordForms>
           ) : null}
 
           <EventHistory events={data.events} caption={`${data.events.length} events of board-${id}, oldest first`} />

@@ -1,18 +1,16 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState } from 'react';
+import { FilterField, FilterForm } from '../components/filter-form';
 import { ApiError, get } from '../api';
 import { AuditorControls, IntegrityCheck } from '../components/auditor-controls';
 import { Loading, ProblemMessage } from '../components/problem';
 import { useLoad } from '../components/use-load';
 import { formatDate, formatDateTime } from '../format';
 import { href, navigate } from '../router';
-import type { AgreementAsOf, Collaboration, Register } from './types';
+import type { AgreementAsOf, Collaboration, CollaborationsAnswer, Register } from './types';
+import { Table } from '../components/table';
 
-interface BodyCollaborations {
-  body: { id: string; name: string; kind: string };
-  asOf: string;
-  collaborations: Collaboration[];
-  knownAt: string | null;
-}
+/** The collaborations answer, with the transaction time the page replayed it for ("known at"). */
+type BodyCollaborations = CollaborationsAnswer & { knownAt: string | null };
 
 /** At most this many replays at once when "known at" asks every agreement what the record said. */
 const PARALLEL = 4;
@@ -73,7 +71,7 @@ export function BodyPage({ id, query }: { id: string | null; query: URLSearchPar
   const register = useLoad((minPosition) => get<Register>('/agreements', { minPosition }), 'register');
   const loaded = useLoad<BodyCollaborations | null>(async (minPosition) => {
     if (id === null) return null;
-    const answer = await get<Omit<BodyCollaborations, 'knownAt'>>(`/bodies/${encodeURIComponent(id)}/collaborations`, {
+    const answer = await get<CollaborationsAnswer>(`/bodies/${encodeURIComponent(id)}/collaborations`, {
       asOf,
       minPosition,
     });
@@ -87,8 +85,7 @@ export function BodyPage({ id, query }: { id: string | null; query: URLSearchPar
   for (const a of register.data?.agreements ?? []) for (const p of a.parties) bodies.set(p.id, p.name);
   const options = [...bodies].sort((a, b) => a[1].localeCompare(b[1]));
 
-  function choose(event: FormEvent) {
-    event.preventDefault();
+  function choose() {
     if (choice) navigate(['bodies', choice], { asOf, knownAt });
   }
 
@@ -96,25 +93,16 @@ export function BodyPage({ id, query }: { id: string | null; query: URLSearchPar
   return (
     <>
       <h1 tabIndex={-1}>{data ? `Collaborations of ${data.body.name}` : 'Collaborations of a force or body'}</h1>
-      <form className="filters" onSubmit={choose} aria-labelledby={`${hid}-choose`}>
-        <h2 id={`${hid}-choose`}>Choose a force or body</h2>
-        <div className="inline-fields">
-          <div className="field">
-            <label htmlFor={`${hid}-body`}>Force or body</label>
-            <select id={`${hid}-body`} value={choice} onChange={(e) => setChoice(e.target.value)}>
-              <option value="">Choose…</option>
-              {options.map(([bid, name]) => (
-                <option key={bid} value={bid}>
-                  {name}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="form-actions">
-            <button type="submit">Show collaborations</button>
-          </div>
-        </div>
-      </form>
+      <FilterForm heading="Choose a force or body" submitLabel="Show collaborations" onSubmit={choose}>
+        <FilterField
+          name="body"
+          label="Force or body"
+          value={choice}
+          onChange={setChoice}
+          choices={options}
+          anyLabel="Choose…"
+        />
+      </FilterForm>
       {id !== null ? (
         <AuditorControls
           asOf={asOf}
@@ -133,32 +121,22 @@ export function BodyPage({ id, query }: { id: string | null; query: URLSearchPar
           {data.knownAt ? (
             <p role="status">As the record stood on {formatDate(data.knownAt)} (facts recorded later are left out).</p>
           ) : null}
-          <div className="table-scroll" role="region" aria-label="Collaborations table" tabIndex={0}>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Agreement</th>
-                  <th scope="col">Legal basis</th>
-                  <th scope="col">Business area</th>
-                  <th scope="col">Member from</th>
-                  <th scope="col">Member until</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.collaborations.map((c) => (
-                  <tr key={c.agreementId}>
-                    <th scope="row">
-                      <a href={href(['agreements', c.agreementId], { asOf, knownAt })}>{c.title}</a>
-                    </th>
-                    <td>{c.legalBasis}</td>
-                    <td>{c.businessArea}</td>
-                    <td>{formatDate(c.memberFrom)}</td>
-                    <td>{c.memberUntil ? formatDate(c.memberUntil) : '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            columns={['Agreement', 'Legal basis', 'Business area', 'Member from', 'Member until']}
+            region="Collaborations"
+          >
+            {data.collaborations.map((c) => (
+              <tr key={c.agreementId}>
+                <th scope="row">
+                  <a href={href(['agreements', c.agreementId], { asOf, knownAt })}>{c.title}</a>
+                </th>
+                <td>{c.legalBasis}</td>
+                <td>{c.businessArea}</td>
+                <td>{formatDate(c.memberFrom)}</td>
+                <td>{c.memberUntil ? formatDate(c.memberUntil) : '—'}</td>
+              </tr>
+            ))}
+          </Table>
           <p className="muted">Answered {formatDateTime(new Date().toISOString())}.</p>
         </section>
       ) : null}

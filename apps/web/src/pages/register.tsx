@@ -1,10 +1,12 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState } from 'react';
+import { FilterField, FilterForm } from '../components/filter-form';
 import { get } from '../api';
 import { Loading, ProblemMessage } from '../components/problem';
 import { useLoad } from '../components/use-load';
 import { formatDate, LEGAL_BASIS_LABEL, STATUS_LABEL } from '../format';
 import { href, navigate } from '../router';
 import type { Register } from './types';
+import { Table } from '../components/table';
 
 const LEGAL_BASES = ['s22A', 's23A', 'mou', 'national', 'other'];
 const STATUSES = ['drafted', 'in-force', 'terminated'];
@@ -29,11 +31,6 @@ export function RegisterPage({ query }: { query: URLSearchParams }) {
   for (const a of all.data?.agreements ?? []) for (const p of a.parties) parties.set(p.id, p.name);
   const partyOptions = [...parties].sort((a, b) => a[1].localeCompare(b[1]));
 
-  function apply(event: FormEvent) {
-    event.preventDefault();
-    navigate(['agreements'], form);
-  }
-
   const counts = all.data?.counts;
   return (
     <>
@@ -57,66 +54,51 @@ export function RegisterPage({ query }: { query: URLSearchParams }) {
           </ul>
         </section>
       ) : null}
-      <form className="filters" onSubmit={apply} aria-labelledby={`${id}-filter`}>
-        <h2 id={`${id}-filter`}>Filter</h2>
-        <div className="inline-fields">
-          <div className="field">
-            <label htmlFor={`${id}-party`}>Party</label>
-            <select id={`${id}-party`} value={form.party} onChange={(e) => setForm({ ...form, party: e.target.value })}>
-              <option value="">Any party</option>
-              {partyOptions.map(([pid, name]) => (
-                <option key={pid} value={pid}>
-                  {name}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-status`}>Status</label>
-            <select
-              id={`${id}-status`}
-              value={form.status}
-              onChange={(e) => setForm({ ...form, status: e.target.value })}
-            >
-              <option value="">Any status</option>
-              {STATUSES.map((s) => (
-                <option key={s} value={s}>
-                  {STATUS_LABEL[s]}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-area`}>Business area contains</label>
-            <input id={`${id}-area`} value={form.area} onChange={(e) => setForm({ ...form, area: e.target.value })} />
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-basis`}>Legal basis</label>
-            <select
-              id={`${id}-basis`}
-              value={form.legalBasis}
-              onChange={(e) => setForm({ ...form, legalBasis: e.target.value })}
-            >
-              <option value="">Any legal basis</option>
-              {LEGAL_BASES.map((b) => (
-                <option key={b} value={b}>
-                  {LEGAL_BASIS_LABEL[b]}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="form-actions">
-            <button type="submit">Apply filter</button>
-            <a
-              className="button secondary"
-              href={href(['agreements'])}
-              onClick={() => setForm({ party: '', status: '', area: '', legalBasis: '' })}
-            >
-              Clear
-            </a>
-          </div>
-        </div>
-      </form>
+      <FilterForm
+        heading="Filter"
+        submitLabel="Apply filter"
+        onSubmit={() => navigate(['agreements'], form)}
+        extraActions={
+          <a
+            className="button secondary"
+            href={href(['agreements'])}
+            onClick={() => setForm({ party: '', status: '', area: '', legalBasis: '' })}
+          >
+            Clear
+          </a>
+        }
+      >
+        <FilterField
+          name="party"
+          label="Party"
+          value={form.party}
+          onChange={(party) => setForm({ ...form, party })}
+          choices={partyOptions}
+          anyLabel="Any party"
+        />
+        <FilterField
+          name="status"
+          label="Status"
+          value={form.status}
+          onChange={(status) => setForm({ ...form, status })}
+          choices={STATUSES.map((s) => [s, STATUS_LABEL[s]] as const)}
+          anyLabel="Any status"
+        />
+        <FilterField
+          name="area"
+          label="Business area contains"
+          value={form.area}
+          onChange={(area) => setForm({ ...form, area })}
+        />
+        <FilterField
+          name="basis"
+          label="Legal basis"
+          value={form.legalBasis}
+          onChange={(legalBasis) => setForm({ ...form, legalBasis })}
+          choices={LEGAL_BASES.map((b) => [b, LEGAL_BASIS_LABEL[b]] as const)}
+          anyLabel="Any legal basis"
+        />
+      </FilterForm>
       {filtered.problem ? <ProblemMessage problem={filtered.problem} /> : null}
       {filtered.loading && !filtered.data ? <Loading what="the register" /> : null}
       {filtered.data ? (
@@ -125,47 +107,35 @@ export function RegisterPage({ query }: { query: URLSearchParams }) {
           <p role="status">
             Showing {filtered.data.agreements.length} of {filtered.data.counts.total} agreements.
           </p>
-          <div className="table-scroll" role="region" aria-label="Agreements table" tabIndex={0}>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Agreement</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Legal basis</th>
-                  <th scope="col">Business area</th>
-                  <th scope="col">Host force</th>
-                  <th scope="col">Parties</th>
-                  <th scope="col">In force from</th>
-                </tr>
-              </thead>
-              <tbody>
-                {filtered.data.agreements.map((a) => (
-                  <tr key={a.agreementId}>
-                    <th scope="row">
-                      <a href={href(['agreements', a.agreementId])}>{a.title}</a>
-                    </th>
-                    <td>
-                      <span className={`status status-${a.status}`}>{STATUS_LABEL[a.status]}</span>
-                    </td>
-                    <td>{a.legalBasis}</td>
-                    <td>{a.businessArea}</td>
-                    <td>{a.hostForce ? (parties.get(a.hostForce) ?? a.hostForce) : '—'}</td>
-                    <td>
-                      {a.parties.length > 4 ? (
-                        <details>
-                          <summary>{a.parties.length} parties</summary>
-                          {a.parties.map((p) => p.name).join(', ')}
-                        </details>
-                      ) : (
-                        a.parties.map((p) => p.name).join(', ')
-                      )}
-                    </td>
-                    <td>{formatDate(a.inForceAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            columns={['Agreement', 'Status', 'Legal basis', 'Business area', 'Host force', 'Parties', 'In force from']}
+            region="Agreements"
+          >
+            {filtered.data.agreements.map((a) => (
+              <tr key={a.agreementId}>
+                <th scope="row">
+                  <a href={href(['agreements', a.agreementId])}>{a.title}</a>
+                </th>
+                <td>
+                  <span className={`status status-${a.status}`}>{STATUS_LABEL[a.status]}</span>
+                </td>
+                <td>{a.legalBasis}</td>
+                <td>{a.businessArea}</td>
+                <td>{a.hostForce ? (parties.get(a.hostForce) ?? a.hostForce) : '—'}</td>
+                <td>
+                  {a.parties.length > 4 ? (
+                    <details>
+                      <summary>{a.parties.length} parties</summary>
+                      {a.parties.map((p) => p.name).join(', ')}
+                    </details>
+                  ) : (
+                    a.parties.map((p) => p.name).join(', ')
+                  )}
+                </td>
+                <td>{formatDate(a.inForceAt)}</td>
+              </tr>
+            ))}
+          </Table>
         </section>
       ) : null}
     </>

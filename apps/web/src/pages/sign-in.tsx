@@ -2,12 +2,7 @@ import { useEffect, useId, useState, type FormEvent } from 'react';
 import { ApiError, get, post, setBearer, type Problem } from '../api';
 import { ProblemMessage } from '../components/problem';
 import { sessionOf, type Role, type Session } from '../session';
-
-interface DevOptions {
-  roles: Role[];
-  bodies: { id: string; name: string }[];
-  expiresIn: string;
-}
+import type { DevSignInOptions, DevTokenAnswer } from './types';
 
 const ROLE_HELP: Record<Role, string> = {
   officer: 'Officer: records facts about the agreements your force is a party to',
@@ -18,7 +13,7 @@ const ROLE_HELP: Record<Role, string> = {
 /** Local sign-in (the embedded default only) or a pasted bearer token. */
 export function SignInPage({ onSignedIn, notice }: { onSignedIn: (session: Session) => void; notice: string | null }) {
   const id = useId();
-  const [options, setOptions] = useState<DevOptions | null | 'unavailable'>(null);
+  const [options, setOptions] = useState<DevSignInOptions | null | 'unavailable'>(null);
   const [role, setRole] = useState<Role>('officer');
   const [force, setForce] = useState('');
   const [sub, setSub] = useState('');
@@ -27,7 +22,7 @@ export function SignInPage({ onSignedIn, notice }: { onSignedIn: (session: Sessi
   const [pasteProblem, setPasteProblem] = useState<Problem | null>(null);
 
   useEffect(() => {
-    get<DevOptions>('/auth/dev-sign-in', undefined, { anonymous: true }).then(
+    get<DevSignInOptions>('/auth/dev-sign-in', undefined, { anonymous: true }).then(
       (o) => {
         setOptions(o);
         setForce(o.bodies[0]?.id ?? '');
@@ -40,7 +35,7 @@ export function SignInPage({ onSignedIn, notice }: { onSignedIn: (session: Sessi
     event.preventDefault();
     setProblem(null);
     try {
-      const answer = await post<{ token: string }>(
+      const answer = await post<DevTokenAnswer>(
         '/auth/dev-token',
         { roles: [role], ...(role === 'officer' ? { force } : {}), ...(sub.trim() ? { sub: sub.trim() } : {}) },
         { anonymous: true },
