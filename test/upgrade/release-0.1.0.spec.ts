@@ -167,10 +167,30 @@ async function caughtUp(api: ApiHarness): Promise<void> {
   throw new Error(`the read models did not catch up: ${JSON.stringify((await api.http.get('/health')).body)}`);
 }
 
+/**
+ * Opens the database with the current code and asks every question; then, the service stopped, verifies
+ * the chain with the CLI, rebuilds every read model from the old log, opens it again and asks again.
+ */
+async function openVerifyRebuild(env: Record<string, string>, exact: boolean): Promise<void> {
+  for (const step of ['as opened', 'after a rebuild']) {
+    if (step === 'after a rebuild') {
+      const config = loadConfig(env);
+      expect(await verify(config)).toMatchObject({ code: 0 });
+      await rebuild(config);
+    }
+    const api = await startApi(env, { now: writtenAt });
+    try {
+      await caughtUp(api);
+      await askEverything(api, exact);
+    } finally {
+      await api.close();
+    }
+  }
+}
+
 describe('a PGlite data directory written by release 0.1.0', () => {
   let dir: string;
   let dataDir: string;
-  let api: ApiHarness | null = null;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'release-0.1.0-'));
@@ -178,31 +198,16 @@ describe('a PGlite data directory written by release 0.1.0', () => {
     dataDir = join(dir, 'data');
   }, 60_000);
   afterAll(async () => {
-    await api?.close();
     await rm(dir, { recursive: true, force: true });
   });
 
   test('opens, verifies, and answers the old questions as that release did, before and after a rebuild', async () => {
-    const env = { DATA_DIR: dataDir, AUTH_JWT_SECRET: SECRET };
-    api = await startApi(env, { now: writtenAt });
-    await caughtUp(api);
-    await askEverything(api, true);
-    await api.close();
-    api = null;
-
-    const config = loadConfig(env);
-    expect(await verify(config)).toMatchObject({ code: 0 });
-    await rebuild(config);
-
-    api = await startApi(env, { now: writtenAt });
-    await caughtUp(api);
-    await askEverything(api, true);
+    await openVerifyRebuild({ DATA_DIR: dataDir, AUTH_JWT_SECRET: SECRET }, true);
   }, 180_000);
 });
 
 postgresDriver.describe('a PostgreSQL database written by release 0.1.0', () => {
   let database: TestDatabase;
-  let api: ApiHarness | null = null;
 
   beforeAll(async () => {
     database = await postgresDriver.create();
@@ -220,24 +225,10 @@ postgresDriver.describe('a PostgreSQL database written by release 0.1.0', () => 
     }
   }, 60_000);
   afterAll(async () => {
-    await api?.close();
     await database?.dispose();
   });
 
   test('opens, verifies, and answers the old questions as that release did, before and after a rebuild', async () => {
-    const env = { DATABASE_URL: database.url as string, AUTH_JWT_SECRET: SECRET };
-    api = await startApi(env, { now: writtenAt });
-    await caughtUp(api);
-    await askEverything(api, false);
-    await api.close();
-    api = null;
-
-    const config = loadConfig(env);
-    expect(await verify(config)).toMatchObject({ code: 0 });
-    await rebuild(config);
-
-    api = await startApi(env, { now: writtenAt });
-    await caughtUp(api);
-    await askEverything(api, false);
+    await openVerifyRebuild({ DATABASE_URL: database.url as string, AUTH_JWT_SECRET: SECRET }, false);
   }, 180_000);
 });
