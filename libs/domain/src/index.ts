@@ -1,11 +1,11 @@
 // The domain's public surface, imported by the API and workers as '#domain'.
-// shared/testing.ts is left out on purpose: it imports Jest.
+// kernel/testing.ts is left out on purpose: it imports Jest.
 
-export * from './shared/decider.js';
-export * from './shared/errors.js';
-export * from './shared/dates.js';
-export * from './shared/validation.js';
-export * from './shared/money.js';
+export * from './kernel/decider.js';
+export * from './kernel/errors.js';
+export * from './kernel/dates.js';
+export * from './kernel/validation.js';
+export * from './kernel/money.js';
 
 export * from './bodies/body.js';
 export * from './bodies/reference-bodies.js';

@@ -1,5 +1,5 @@
 import type { BodyRef } from '../bodies/body.js';
-import type { Command } from '../shared/decider.js';
+import type { Command } from '../kernel/decider.js';
 
 export const LEGAL_BASES = ['s22A', 's23A', 'mou', 'national', 'other'] as const;
 /** Police Act 1996 s22A (police force collaboration), s23A (PCCs' joint support services), or neither. */

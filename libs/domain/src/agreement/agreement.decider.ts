@@ -1,7 +1,7 @@
 import { isPoliceForce } from '../bodies/body.js';
-import type { Decider } from '../shared/decider.js';
-import { parseFinancialYear, toCalendarDate } from '../shared/dates.js';
-import { NotFoundError, AlreadyExistsError, RuleBrokenError, ValidationError } from '../shared/errors.js';
+import type { Decider } from '../kernel/decider.js';
+import { parseFinancialYear, toCalendarDate } from '../kernel/dates.js';
+import { NotFoundError, AlreadyExistsError, RuleBrokenError, ValidationError } from '../kernel/errors.js';
 import {
   optionalText,
   requireCalendarDate,
@@ -9,7 +9,7 @@ import {
   requireOccurredAt,
   requireOneOf,
   requireText,
-} from '../shared/validation.js';
+} from '../kernel/validation.js';
 import {
   DELIVERY_MODELS,
   LEGAL_BASES,

@@ -1,5 +1,5 @@
 import type { BodyRef, PolicingBody } from '../bodies/body.js';
-import type { DomainEvent } from '../shared/decider.js';
+import type { DomainEvent } from '../kernel/decider.js';
 import type { DeliveryModel, LegalBasis } from './agreement.commands.js';
 
 export const agreementStreamId = (agreementId: string): string => `agreement-${agreementId}`;

@@ -1,5 +1,5 @@
 import type { BodyRef, PolicingBody } from '../bodies/body.js';
-import { toCalendarDate } from '../shared/dates.js';
+import { toCalendarDate } from '../kernel/dates.js';
 import type { DeliveryModel, LegalBasis } from './agreement.commands.js';
 import type { AgreementEvent } from './agreement.events.js';
 

@@ -1,7 +1,7 @@
 import type { AlertRule, AlertSubject } from './alert.commands.js';
 import type { StoredAlertSubject } from './alert.events.js';
 
-/** Entity ids are at most 100 characters (shared/validation.ts); longer slugs keep a prefix and a hash of the whole. */
+/** Entity ids are at most 100 characters (kernel/validation.ts); longer slugs keep a prefix and a hash of the whole. */
 const MAX_ALERT_ID = 100;
 const SEPARATOR = '--';
 

@@ -1,4 +1,4 @@
-import type { Command } from '../shared/decider.js';
+import type { Command } from '../kernel/decider.js';
 
 /** The compliance rules (docs/domain.md, "Alerts and the compliance rules"); each alert is raised by exactly one. */
 export const ALERT_RULES = [

@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
-import { fold } from '../shared/decider.js';
-import { NotFoundError, RuleBrokenError, ValidationError } from '../shared/errors.js';
-import { given } from '../shared/testing.js';
+import { fold } from '../kernel/decider.js';
+import { NotFoundError, RuleBrokenError, ValidationError } from '../kernel/errors.js';
+import { given } from '../kernel/testing.js';
 import { alertIdFor } from './alert-id.js';
 import type { AcknowledgeAlert, RaiseAlert, ResolveAlert } from './alert.commands.js';
 import { alertDecider } from './alert.decider.js';

@@ -1,5 +1,5 @@
-import type { Decider } from '../shared/decider.js';
-import { NotFoundError, RuleBrokenError, ValidationError } from '../shared/errors.js';
+import type { Decider } from '../kernel/decider.js';
+import { NotFoundError, RuleBrokenError, ValidationError } from '../kernel/errors.js';
 import {
   optionalText,
   requireCalendarDate,
@@ -7,7 +7,7 @@ import {
   requireOccurredAt,
   requireOneOf,
   requireText,
-} from '../shared/validation.js';
+} from '../kernel/validation.js';
 import { alertIdFor, normaliseAlertSubject } from './alert-id.js';
 import {
   ALERT_RULES,

@@ -1,4 +1,4 @@
-import type { DomainEvent } from '../shared/decider.js';
+import type { DomainEvent } from '../kernel/decider.js';
 import type { AlertRule, AlertSeverity } from './alert.commands.js';
 
 export const alertStreamId = (alertId: string): string => `alert-${alertId}`;

@@ -1,4 +1,4 @@
-import type { Command } from '../shared/decider.js';
+import type { Command } from '../kernel/decider.js';
 
 export const DEFAULT_REARRANGE_WITHIN_DAYS = 28;
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { AlreadyExistsError, NotFoundError, RuleBrokenError, ValidationError } from '../shared/errors.js';
-import { given, INHERITED_NAMES } from '../shared/testing.js';
+import { AlreadyExistsError, NotFoundError, RuleBrokenError, ValidationError } from '../kernel/errors.js';
+import { given, INHERITED_NAMES } from '../kernel/testing.js';
 import type {
   Attendee,
   CancelMeeting,

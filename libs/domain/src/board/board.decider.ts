@@ -1,7 +1,7 @@
 import { isBodySlug } from '../bodies/body.js';
-import type { Decider } from '../shared/decider.js';
-import { toCalendarDate } from '../shared/dates.js';
-import { AlreadyExistsError, NotFoundError, RuleBrokenError, ValidationError } from '../shared/errors.js';
+import type { Decider } from '../kernel/decider.js';
+import { toCalendarDate } from '../kernel/dates.js';
+import { AlreadyExistsError, NotFoundError, RuleBrokenError, ValidationError } from '../kernel/errors.js';
 import {
   optionalText,
   requireCalendarDate,
@@ -9,7 +9,7 @@ import {
   requireInteger,
   requireOccurredAt,
   requireText,
-} from '../shared/validation.js';
+} from '../kernel/validation.js';
 import {
   DEFAULT_REARRANGE_WITHIN_DAYS,
   type Attendee,

@@ -1,4 +1,4 @@
-import type { DomainEvent } from '../shared/decider.js';
+import type { DomainEvent } from '../kernel/decider.js';
 import type { Attendee } from './board.commands.js';
 
 export const boardStreamId = (boardId: string): string => `board-${boardId}`;

@@ -1,4 +1,4 @@
-import { toCalendarDate } from '../shared/dates.js';
+import { toCalendarDate } from '../kernel/dates.js';
 import type { BoardEvent, BoardTerms } from './board.events.js';
 
 export type MeetingStatus = 'scheduled' | 'held' | 'cancelled';

@@ -1,4 +1,4 @@
-import type { Command } from '../shared/decider.js';
+import type { Command } from '../kernel/decider.js';
 import type { BodyKind } from './body.js';
 
 /** Registers a body that is not in the reference data (a fire and rescue authority, HMRC, a council). */

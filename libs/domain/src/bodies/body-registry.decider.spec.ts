@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { AlreadyExistsError, ValidationError } from '../shared/errors.js';
-import { given, INHERITED_NAMES } from '../shared/testing.js';
+import { AlreadyExistsError, ValidationError } from '../kernel/errors.js';
+import { given, INHERITED_NAMES } from '../kernel/testing.js';
 import type { BodyKind } from './body.js';
 import type { RegisterBody } from './body-registry.commands.js';
 import { bodyRegistryDecider } from './body-registry.decider.js';

@@ -1,6 +1,6 @@
-import type { Decider } from '../shared/decider.js';
-import { AlreadyExistsError, ValidationError } from '../shared/errors.js';
-import { requireOneOf, requireText } from '../shared/validation.js';
+import type { Decider } from '../kernel/decider.js';
+import { AlreadyExistsError, ValidationError } from '../kernel/errors.js';
+import { requireOneOf, requireText } from '../kernel/validation.js';
 import { BODY_KINDS, isBodySlug } from './body.js';
 import type { BodyRegistryCommand, RegisterBody } from './body-registry.commands.js';
 import type { BodyRegistered, BodyRegistryEvent } from './body-registry.events.js';

@@ -1,4 +1,4 @@
-import type { DomainEvent } from '../shared/decider.js';
+import type { DomainEvent } from '../kernel/decider.js';
 import type { BodyKind } from './body.js';
 
 /** All registered bodies live in one stream: the registry is small and its ids must be unique. */

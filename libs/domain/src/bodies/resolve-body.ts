@@ -1,4 +1,4 @@
-import { ValidationError } from '../shared/errors.js';
+import { ValidationError } from '../kernel/errors.js';
 import type { BodyRef } from './body.js';
 import type { BodyRegistryState } from './body-registry.state.js';
 import { findReferenceBody } from './reference-bodies.js';

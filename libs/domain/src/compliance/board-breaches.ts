@@ -1,5 +1,5 @@
 import type { BoardTermsRecord } from '../board/board.state.js';
-import { addDays } from '../shared/dates.js';
+import { addDays } from '../kernel/dates.js';
 import type { BoardHistory } from './board-history.js';
 
 /** A meeting's outcome may be logged late; after this many days its absence is itself a gap in the record. */

@@ -1,4 +1,4 @@
-import type { Command } from '../shared/decider.js';
+import type { Command } from '../kernel/decider.js';
 
 /**
  * A decision taken about an agreement and/or by a board (at one of its meetings). The handler loads

@@ -1,6 +1,6 @@
 import { describe, test } from '@jest/globals';
-import { AlreadyExistsError, NotFoundError, ValidationError } from '../shared/errors.js';
-import { given } from '../shared/testing.js';
+import { AlreadyExistsError, NotFoundError, ValidationError } from '../kernel/errors.js';
+import { given } from '../kernel/testing.js';
 import type { RecordDecision } from './decision.commands.js';
 import { decisionDecider } from './decision.decider.js';
 import type { DecisionRecorded } from './decision.events.js';

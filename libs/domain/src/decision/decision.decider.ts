@@ -1,6 +1,6 @@
-import type { Decider } from '../shared/decider.js';
-import { AlreadyExistsError, NotFoundError, ValidationError } from '../shared/errors.js';
-import { optionalText, requireEntityId, requireOccurredAt, requireText } from '../shared/validation.js';
+import type { Decider } from '../kernel/decider.js';
+import { AlreadyExistsError, NotFoundError, ValidationError } from '../kernel/errors.js';
+import { optionalText, requireEntityId, requireOccurredAt, requireText } from '../kernel/validation.js';
 import type { DecisionCommand, RecordDecision } from './decision.commands.js';
 import type { DecisionEvent } from './decision.events.js';
 import { evolveDecision, initialDecisionState, type DecisionState } from './decision.state.js';

@@ -1,4 +1,4 @@
-import type { DomainEvent } from '../shared/decider.js';
+import type { DomainEvent } from '../kernel/decider.js';
 
 export const decisionStreamId = (decisionId: string): string => `decision-${decisionId}`;
 

@@ -1,4 +1,4 @@
-import { toCalendarDate } from '../shared/dates.js';
+import { toCalendarDate } from '../kernel/dates.js';
 import type { DecisionEvent } from './decision.events.js';
 
 export interface DecisionState {
