@@ -22,10 +22,11 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
-# Owned by root and read-only to the service: only DATA_DIR is writable.
+# Owned by root and read-only to the service: only DATA_DIR and /app/integrity (checkpoint key and
+# anchor file, when mounted there) are writable.
 COPY --from=build /app/dist ./dist
 COPY seeds ./seeds
-RUN mkdir -p /app/data && chown node:node /app/data
+RUN mkdir -p /app/data /app/integrity && chown node:node /app/data /app/integrity
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=5 \
