@@ -103,7 +103,8 @@ export class LogComplianceSubjects implements ComplianceSubjects {
       });
       const fresh = from === null ? page : page.filter((event) => this.store.comparePositions(event.position, from) > 0);
       for (const event of fresh) this.index(event);
-      if (fresh.length > 0) this.position = fresh[fresh.length - 1].position;
+      const newest = fresh.at(-1);
+      if (newest) this.position = newest.position;
       if (fresh.length < this.pageSize) return;
     }
   }

@@ -195,11 +195,14 @@ class ProjectionWorker {
       // statement instead of a transaction of five. It moves only forward and only when this
       // instance may run the projection (its lock free, the version its own); otherwise the full
       // path below decides (standby, version change, or nothing to do).
-      if (await moveCheckpointAlone(this.db, projection, events[events.length - 1].position, this.options.advisoryLock)) return 'moved';
+      const newest = events.at(-1);
+      if (!newest) throw new Error(`${projection.name} was handed an empty batch of events.`);
+      if (await moveCheckpointAlone(this.db, projection, newest.position, this.options.advisoryLock)) return 'moved';
     }
     return this.db.transaction(async (tx) => {
       const fresh = await this.guard(tx, events);
-      if (fresh.length === 0) return 'skipped';
+      const newest = fresh.at(-1);
+      if (!newest) return 'skipped';
       const t = tableMapper(projection, liveTable);
       await applyEvents(projection, { tx, t }, fresh);
       if (this.options.hooks.afterApply) {
@@ -209,7 +212,7 @@ class ProjectionWorker {
           throw new HookAbort(error);
         }
       }
-      await writeCheckpoint(tx, projection.name, fresh[fresh.length - 1].position);
+      await writeCheckpoint(tx, projection.name, newest.position);
       return 'applied';
     });
   }

@@ -241,9 +241,12 @@ export async function rebuildProjections(
       const subscription = store.subscribe(
         async (events) => {
           const pending = jobs.filter((job) => !job.swapped);
-          if (pending.length === 0) return;
-          if (options.shouldStop?.()) throw new RebuildAbandonedError(pending[0].projection.name);
-          const last = events[events.length - 1].position;
+          const [firstPending] = pending;
+          if (!firstPending) return;
+          if (options.shouldStop?.()) throw new RebuildAbandonedError(firstPending.projection.name);
+          const newest = events.at(-1);
+          if (!newest) throw new Error('The rebuild was handed an empty batch of events.');
+          const last = newest.position;
           await Promise.all(
             pending.map(async (job) => {
               job.progress.eventsApplied += await applyBatchOrAlone(job, events);

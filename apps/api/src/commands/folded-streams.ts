@@ -52,7 +52,8 @@ export class FoldedStreams {
       return { state: all.reduce((state, event) => folder.evolve(state, event as never), folder.initialState()), revision: all.length - 1 };
     }
     const state = newer.reduce((s, event) => folder.evolve(s, event as never), base.state as S);
-    const entry: Entry = { folder: folder as Folder<unknown>, state, revision: newer[newer.length - 1].revision };
+    // Contiguous from base.revision + 1 and not empty (checked above): the last revision is this.
+    const entry: Entry = { folder: folder as Folder<unknown>, state, revision: base.revision + newer.length };
     const latest = this.entries.get(streamId);
     // A slower concurrent load may bring an older state: keep the newer one.
     if (!latest || latest.folder !== folder || latest.revision <= entry.revision) this.touch(streamId, entry);

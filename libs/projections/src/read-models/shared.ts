@@ -18,8 +18,9 @@ const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 
 
 /** `2015-10-14` → `14 October 2015`, for sentences people read. */
 export const longDate = (date: string): string => {
-  const [year, month, day] = date.split('-').map(Number);
-  return `${day} ${MONTHS[month - 1]} ${year}`;
+  const [year, month = NaN, day] = date.split('-').map(Number);
+  // A month out of range reads as `undefined`, as it always has; the types now say so.
+  return `${day} ${MONTHS[month - 1] ?? 'undefined'} ${year}`;
 };
 
 /** The event's data, typed as the domain declares it for that event type. */

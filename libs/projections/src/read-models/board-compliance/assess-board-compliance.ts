@@ -244,9 +244,11 @@ function gapOf(board: BoardRecord, meetings: readonly MeetingView[], yearStart: 
   const anchor = before ?? (board.establishedOn > yearStart ? board.establishedOn : yearStart);
   const points = [anchor, ...heldDates.filter((d) => d >= yearStart), periodEnd];
   let longest: NonNullable<BoardCompliance['longestGap']> = { days: 0, from: anchor, to: anchor };
-  for (let i = 1; i < points.length; i++) {
-    const days = daysBetween(points[i - 1], points[i]);
-    if (days > longest.days) longest = { days, from: points[i - 1], to: points[i] };
-  }
+  points.slice(1).forEach((to, i) => {
+    // i counts from the second point: points[i] is the one before `to`.
+    const from = points[i]!;
+    const days = daysBetween(from, to);
+    if (days > longest.days) longest = { days, from, to };
+  });
   return longest;
 }
