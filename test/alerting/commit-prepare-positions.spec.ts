@@ -113,7 +113,7 @@ for (const driver of testDrivers) {
       await until(projected, 10_000, 'the alerts projection');
       const events = await alertEvents();
       expect(events.map((e) => e.type)).toEqual(['AlertRaised', 'AlertResolved']);
-      expect(await getAlert(database.db, alertId)).toMatchObject({ status: 'resolved', lastPosition: events[1].position });
+      expect(await getAlert(database.db, alertId)).toMatchObject({ status: 'resolved', lastPosition: events[1]!.position });
       expect((await readCheckpoint(database.db, alertsProjection.name))?.position).toMatch(PAIR);
 
       clock.set('2015-11-20');

@@ -127,7 +127,7 @@ for (const driver of testDrivers) {
         ['2015-q2', '2015-09-10'],
         ['2015-q3', '2015-12-10'],
       ]) {
-        await officer.schedule('board-one', meeting, date);
+        await officer.schedule('board-one', meeting!, date!);
       }
       await officer.cancel('board-one', '2015-q2', '2015-09-01');
       await officer.cancel('board-one', '2015-q3', '2015-12-01');

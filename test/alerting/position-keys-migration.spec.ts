@@ -21,7 +21,7 @@ async function columnType(db: SqlDatabase, table: string, column: string): Promi
       WHERE table_name = $1 AND column_name = $2`,
     [table, column],
   );
-  return rows[0];
+  return rows[0]!;
 }
 
 for (const driver of testDrivers) {

@@ -86,7 +86,7 @@ postgresDriver.describe('the service on commit/prepare positions', () => {
     const log = await wholeLog(pairs);
     expect(log.length).toBe((await wholeLog(plain)).length);
     expect(log.every((e) => PAIR.test(e.position))).toBe(true);
-    expect(log[log.length - 1].position).toBe(head);
+    expect(log[log.length - 1]!.position).toBe(head);
   });
 
   test('read-your-writes waits for a pair; a decimal position is refused naming the field', async () => {

@@ -29,7 +29,7 @@ for (const driver of testDrivers) {
         await store.append('board-0', [{ type: 'BoardMeetingHeld', occurredAt: '2016-04-01', data: {} }], { expectedRevision: 7, actor: 'officer' });
         await store.close();
         const { rows } = await db.query<{ hash: string }>('SELECT hash FROM events ORDER BY position DESC LIMIT 1');
-        await expect(verifyLog(db)).resolves.toEqual({ ok: true, events: 31, headPosition: '32', headHash: rows[0].hash });
+        await expect(verifyLog(db)).resolves.toEqual({ ok: true, events: 31, headPosition: '32', headHash: rows[0]!.hash });
 
         await db.query(`UPDATE events SET data = jsonb_set(data, '{i}', '99') WHERE position = 5`);
         await expect(verifyLog(db)).resolves.toMatchObject({ ok: false, position: '5', reason: 'hash-mismatch' });

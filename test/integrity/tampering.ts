@@ -116,7 +116,7 @@ export function tamperingSuite(driver: TestDriver): void {
       target = lastPosition!;
       // A rolled-back append still draws a position: the log has a gap, and that is no break.
       const { rows } = await db.query<{ n: string }>(`SELECT nextval(pg_get_serial_sequence('events', 'position')) AS n`);
-      gap = rows[0].n;
+      gap = rows[0]!.n;
       await Promise.all(
         Array.from({ length: 6 }, (_, i) =>
           store.append(`board-${randomUUID()}`, [{ type: 'BoardMeetingCancelled', occurredAt: '2016-01-10', data: { reason: `r${i}` } }], {
@@ -146,14 +146,14 @@ export function tamperingSuite(driver: TestDriver): void {
         ok: true,
         events: positions.length,
         headPosition: positions.at(-1),
-        headHash: rows[0].hash,
+        headHash: rows[0]!.hash,
       });
     });
 
     test('the first event links to the genesis hash and each later one to the event before it', async () => {
       const { rows } = await db.query<{ hash: string; prev_hash: string }>('SELECT hash, prev_hash FROM events ORDER BY position');
-      expect(rows[0].prev_hash).toBe('0'.repeat(64));
-      rows.slice(1).forEach((row, i) => expect(row.prev_hash).toBe(rows[i].hash));
+      expect(rows[0]!.prev_hash).toBe('0'.repeat(64));
+      rows.slice(1).forEach((row, i) => expect(row.prev_hash).toBe(rows[i]!.hash));
     });
 
     const oneByteEdits: [string, string][] = [
@@ -242,7 +242,7 @@ export function tamperingSuite(driver: TestDriver): void {
       );
     };
     const hashAt = async (tx: SqlExecutor, position: string) =>
-      (await tx.query<{ hash: string }>('SELECT hash FROM events WHERE position = $1', [position])).rows[0].hash;
+      (await tx.query<{ hash: string }>('SELECT hash FROM events WHERE position = $1', [position])).rows[0]!.hash;
 
     test('a forged event inserted into a gap, with a valid hash of its own but a wrong link, is named', async () => {
       const result = await verifyTampered((tx) => forge(tx, gap, 'f'.repeat(64)));
@@ -297,8 +297,8 @@ export function tamperingSuite(driver: TestDriver): void {
         const live = await verifyLog(db);
         expect(summary.events).toBe(positions.length);
         expect(lines).toHaveLength(positions.length + 1);
-        expect(JSON.parse(lines[0])).toMatchObject({ format: 'governance-event-log', version: 1, scope: 'log', headPosition: positions.at(-1) });
-        expect(JSON.parse(lines[1])).toMatchObject({ position: positions[0], prevHash: '0'.repeat(64), hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+        expect(JSON.parse(lines[0]!)).toMatchObject({ format: 'governance-event-log', version: 1, scope: 'log', headPosition: positions.at(-1) });
+        expect(JSON.parse(lines[1]!)).toMatchObject({ position: positions[0], prevHash: '0'.repeat(64), hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
         await expect(verifyExport(path)).resolves.toEqual({ ...live, scope: 'log' });
       });
 
@@ -307,7 +307,7 @@ export function tamperingSuite(driver: TestDriver): void {
         const at = lineOf(lines, target);
         expect(lines[at]).toContain('Hampshire');
         const copy = [...lines];
-        copy[at] = copy[at].replace('Hampshire', 'Hampshira');
+        copy[at] = copy[at]!.replace('Hampshire', 'Hampshira');
         await expect(verifyExport(await rewrite('edited.ndjson', copy))).resolves.toMatchObject({
           ok: false,
           position: target,
@@ -334,19 +334,19 @@ export function tamperingSuite(driver: TestDriver): void {
       test('two lines swapped in the export fail at the first swapped line', async () => {
         const { lines } = await exportTo('log.ndjson');
         const copy = [...lines];
-        [copy[3], copy[8]] = [copy[8], copy[3]];
+        [copy[3], copy[8]] = [copy[8]!, copy[3]!];
         await expect(verifyExport(await rewrite('swapped.ndjson', copy))).resolves.toMatchObject({ ok: false, line: 4 });
       });
 
       test('a stream export checks each event’s own hash, its revisions and the links between consecutive log positions', async () => {
         const { path, lines } = await exportTo('stream.ndjson', agreement);
-        expect(JSON.parse(lines[0])).toMatchObject({ scope: 'stream', streamId: agreement, lastRevision: 4 });
+        expect(JSON.parse(lines[0]!)).toMatchObject({ scope: 'stream', streamId: agreement, lastRevision: 4 });
         const result = await verifyExport(path);
         // Revisions 0-2 were appended together: two links between consecutive positions.
         expect(result).toMatchObject({ ok: true, events: 5, scope: 'stream', streamId: agreement, linksChecked: 2 });
 
         const edited = [...lines];
-        edited[4] = edited[4].replace('Hampshire', 'Hampshira');
+        edited[4] = edited[4]!.replace('Hampshire', 'Hampshira');
         await expect(verifyExport(await rewrite('stream-edited.ndjson', edited))).resolves.toMatchObject({
           ok: false,
           position: target,
@@ -366,7 +366,7 @@ export function tamperingSuite(driver: TestDriver): void {
       test('a file that is not an export is refused with a reason', async () => {
         await expect(verifyExport(await rewrite('junk.ndjson', ['{"hello":1}']))).resolves.toMatchObject({ ok: false, reason: 'malformed', line: 1 });
         const { lines } = await exportTo('log.ndjson');
-        await expect(verifyExport(await rewrite('bad-line.ndjson', [lines[0], '{not json']))).resolves.toMatchObject({
+        await expect(verifyExport(await rewrite('bad-line.ndjson', [lines[0]!, '{not json']))).resolves.toMatchObject({
           ok: false,
           reason: 'malformed',
           line: 2,
@@ -392,7 +392,7 @@ export function tamperingSuite(driver: TestDriver): void {
         await Promise.all(stores.map((s) => s.close()));
       }
       const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM events');
-      await expect(verifyLog(db)).resolves.toMatchObject({ ok: true, events: Number(rows[0].n) });
+      await expect(verifyLog(db)).resolves.toMatchObject({ ok: true, events: Number(rows[0]!.n) });
     }, 60_000);
   });
 }
@@ -465,7 +465,7 @@ export function signedTamperingSuite(driver: TestDriver): void {
       );
       target = lastPosition!;
       const { rows } = await db.query<{ n: string }>(`SELECT nextval(pg_get_serial_sequence('events', 'position')) AS n`);
-      gap = rows[0].n;
+      gap = rows[0]!.n;
       for (let i = 0; i < 14; i++) {
         await store.append(`board-${randomUUID()}`, [{ type: 'BoardMeetingCancelled', occurredAt: '2016-01-10', data: { reason: `r${i}` } }], {
           expectedRevision: 'any',
@@ -598,7 +598,7 @@ export function signedTamperingSuite(driver: TestDriver): void {
       return hash;
     }
     const hashAt = async (tx: SqlExecutor, position: string) =>
-      (await tx.query<{ hash: string }>('SELECT hash FROM events WHERE position = $1', [position])).rows[0].hash;
+      (await tx.query<{ hash: string }>('SELECT hash FROM events WHERE position = $1', [position])).rows[0]!.hash;
     /** The events after the second-to-last checkpoint, and the checkpoints signing them, gone. */
     const cutTail = async (tx: SqlExecutor) => {
       const keep = checkpoints.at(-2)!;
@@ -642,12 +642,12 @@ export function signedTamperingSuite(driver: TestDriver): void {
       [
         '4. an event deleted (chain left as it is)',
         () => tampered((tx) => tx.query('DELETE FROM events WHERE position = $1', [target])),
-        () => [next(target), 'broken-link'],
+        () => [next(target)!, 'broken-link'],
       ],
       [
         '5. the first event deleted',
         () => tampered((tx) => tx.query('DELETE FROM events WHERE position = $1', [positions[0]])),
-        () => [positions[1], 'broken-link'],
+        () => [positions[1]!, 'broken-link'],
       ],
       [
         '6. two events swapped between their positions (reordered)',
@@ -661,7 +661,7 @@ export function signedTamperingSuite(driver: TestDriver): void {
               `INSERT INTO events (position, ${columns}) OVERRIDING SYSTEM VALUE SELECT CASE WHEN position = ${p} THEN ${q} ELSE ${p} END, ${columns} FROM swapped`,
             );
           }),
-        () => [positions[2], 'hash-mismatch'],
+        () => [positions[2]!, 'hash-mismatch'],
       ],
       ['7. a forged event inserted into a gap with a wrong link', () => tampered((tx) => forge(tx, gap, 'f'.repeat(64))), () => [gap, 'broken-link']],
       [
@@ -700,7 +700,7 @@ export function signedTamperingSuite(driver: TestDriver): void {
         () =>
           tampered(async (tx) => {
             await tx.query('DELETE FROM events WHERE position = $1', [target]);
-            await relinkFrom(tx, next(target));
+            await relinkFrom(tx, next(target)!);
           }),
         () => [target, 'missing-event'],
       ],

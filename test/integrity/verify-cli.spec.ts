@@ -74,7 +74,7 @@ test('verify reports an intact chain with its head hash (exit 0); export and ver
   expect(streamCheck.out).toContain('stream board-hants-tvp-0: 3 events');
 
   const lines = (await readFile(file, 'utf8')).split('\n');
-  lines[3] = lines[3].replace('diary clash', 'diary clasH');
+  lines[3] = lines[3]!.replace('diary clash', 'diary clasH');
   await writeFile(file, lines.join('\n'));
   const tampered = await cli('verify', '--file', file);
   expect(tampered.code).toBe(1);

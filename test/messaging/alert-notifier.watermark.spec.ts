@@ -105,7 +105,7 @@ describe('the watermark row (PGlite and the SQL event log)', () => {
 
     const first = await watermarks().establish('skip');
     expect(first.created).toBe(true);
-    expect(first.watermark).toMatchObject({ position: head.position, headRecordedAt: head.recordedAt, basis: 'skip' });
+    expect(first.watermark).toMatchObject({ position: head!.position, headRecordedAt: head!.recordedAt, basis: 'skip' });
     expect(Date.parse(first.watermark.establishedAt)).not.toBeNaN();
 
     await store.append('alert-h2', [raise('h2')], { expectedRevision: 'no-stream', actor: 'test' });
@@ -128,7 +128,7 @@ describe('the watermark row (PGlite and the SQL event log)', () => {
     await store.append('alert-u1', [raise('u1')], { expectedRevision: 'no-stream', actor: 'test' });
     const [delivered] = await store.readStream('alert-u1');
     await new SeenAlerts(database!.db).record({
-      eventId: delivered.eventId,
+      eventId: delivered!.eventId,
       eventType: 'AlertRaised',
       outcome: 'delivered',
       deliveries: [],
@@ -150,7 +150,7 @@ describe('the watermark row (PGlite and the SQL event log)', () => {
     expect(watermark.position).toBe(head);
     expect(await new DeliveryWatermarks(database!.db, pairs).find()).toEqual(watermark);
     const order = (a: Position, b: Position) => pairs.comparePositions(a, b);
-    expect(isHistoric(early, watermark, 'skip', order)).toBe(true);
+    expect(isHistoric(early!, watermark, 'skip', order)).toBe(true);
     expect(isHistoric({ position: head }, watermark, 'skip', order)).toBe(true);
     const { lastPosition } = await pairs.append('alert-k17', [raise('k17')], { expectedRevision: 'no-stream', actor: 'test' });
     expect(isHistoric({ position: lastPosition! }, watermark, 'skip', order)).toBe(false);

@@ -47,7 +47,7 @@ describe('messages of a stored event', () => {
 
   test('a message value decodes back to the same envelope', () => {
     const event = envelope('AlertRaised');
-    expect(decodeEnvelope('t', toMessages(event, DEFAULT_TOPICS)[0].value)).toEqual(event);
+    expect(decodeEnvelope('t', toMessages(event, DEFAULT_TOPICS)[0]!.value)).toEqual(event);
   });
 
   test.each([

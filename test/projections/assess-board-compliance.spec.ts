@@ -86,7 +86,7 @@ describe('board compliance rules', () => {
   });
 
   test('the terms in force at the end of the period apply, and the gap counts from the last meeting before the year', () => {
-    const changed = [...terms, { ...terms[0], effectiveOn: '2015-06-01', maxDaysBetweenMeetings: 183 }];
+    const changed = [...terms, { ...terms[0]!, effectiveOn: '2015-06-01', maxDaysBetweenMeetings: 183 }];
     const facts = [...held('old', '2015-02-01'), ...held('q2', '2015-08-15'), ...held('q4', '2016-02-01')];
     const result = assessBoardCompliance(board, changed, facts, { financialYear: '2015-16', asOf: '2016-06-01' });
     expect(result.terms.maxDaysBetweenMeetings).toBe(183);

@@ -92,7 +92,7 @@ postgresDriver.describe('projection runner with several PostgreSQL connections',
       cleanups.push(() => status.close());
       await status.waitForPosition(head, { timeoutMs: 20_000 });
 
-      const expected = expectedCounts(100).map((c, i) => ({ ...c, events: c.events + 2 * expectedCounts(80)[i].events }));
+      const expected = expectedCounts(100).map((c, i) => ({ ...c, events: c.events + 2 * expectedCounts(80)[i]!.events }));
       expect(await snapshot(db)).toEqual({ counts: expected, applied: 80 + 64 + 64, duplicates: 0 });
     });
   }

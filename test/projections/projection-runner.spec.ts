@@ -166,12 +166,12 @@ for (const driver of testDrivers) {
       expect(parked).toEqual([
         expect.objectContaining({ name: 'stream-counts', position: poison.lastPosition, type: 'Poisoned', streamId: 'tick-poison' }),
       ]);
-      expect(parked[0].error).toContain('cannot count Poisoned');
+      expect(parked[0]!.error).toContain('cannot count Poisoned');
       expect(logger.errors().join('\n')).toMatch(/parked event .* \(Poisoned in tick-poison at position 11\) after 3 tries/);
 
       const [report] = await status.report();
       expect(report).toMatchObject({ name: 'stream-counts', parked: 1, position: after, lag: 0, status: 'running', runner: 'running' });
-      expect(report.lastError?.message).toContain('cannot count Poisoned');
+      expect(report!.lastError?.message).toContain('cannot count Poisoned');
       const health = await status.health();
       expect(health.healthy).toBe(false);
       expect(health.problems).toEqual([expect.stringContaining('stream-counts has 1 parked event')]);
@@ -236,7 +236,7 @@ for (const driver of testDrivers) {
         batchSize: 40,
         onProgress: async () => {
           const { rows } = await db.query<{ n: string }>('SELECT count(*)::text AS n FROM stream_applied');
-          if (Number(rows[0].n) >= live.applied) served++;
+          if (Number(rows[0]!.n) >= live.applied) served++;
         },
       });
       await writing;
@@ -246,7 +246,7 @@ for (const driver of testDrivers) {
       const head = (await store.headPosition()) as Position;
       await status.waitForPosition(head);
       const afterRebuild = await snapshot(db);
-      expect(afterRebuild).toEqual({ counts: expectedCounts(150).map((c, i) => ({ ...c, events: c.events + expectedCounts(60)[i].events })), applied: 120 + 48, duplicates: 0 });
+      expect(afterRebuild).toEqual({ counts: expectedCounts(150).map((c, i) => ({ ...c, events: c.events + expectedCounts(60)[i]!.events })), applied: 120 + 48, duplicates: 0 });
 
       // Built live from scratch on another name gives the same rows.
       await runner.stop();

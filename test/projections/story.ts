@@ -156,7 +156,7 @@ export class Story {
       meetingId: '2016-q4',
       heldOn: '2016-01-13',
       scheduledFor: '2016-01-13',
-      attendees: [attendees[0]],
+      attendees: [attendees[0]!],
       quorate: false,
       quorum: 2,
     });

@@ -68,7 +68,7 @@ export function countingProjection(options: CountingOptions = {}): SqlProjection
             const poison = events.find((e) => options.failOn?.(e));
             if (poison) throw new Error(`cannot count ${poison.type} at ${poison.position}`);
             const counts = new Map<string, number>();
-            for (const e of events) counts.set(e.streamId.split('-')[0], (counts.get(e.streamId.split('-')[0]) ?? 0) + weight);
+            for (const e of events) counts.set(e.streamId.split('-')[0]!, (counts.get(e.streamId.split('-')[0]!) ?? 0) + weight);
             await tx.query(
               `INSERT INTO ${t('stream_counts')} (stream_kind, events) SELECT * FROM unnest($1::text[], $2::int[])
                ON CONFLICT (stream_kind) DO UPDATE SET events = ${t('stream_counts')}.events + EXCLUDED.events`,
@@ -101,8 +101,8 @@ export async function snapshot(db: SqlExecutor): Promise<Snapshot> {
   );
   return {
     counts: counts.rows.map((r) => ({ stream_kind: r.stream_kind, events: Number(r.events) })),
-    applied: Number(applied.rows[0].n),
-    duplicates: Number(duplicates.rows[0].n),
+    applied: Number(applied.rows[0]!.n),
+    duplicates: Number(duplicates.rows[0]!.n),
   };
 }
 

@@ -68,7 +68,7 @@ export function* generateHistory(target: number, decisionsPerMeeting?: number[])
   const r = rng(20_160_303);
   // Decisions draw from their own sequence, so their number (planned in a first pass) leaves the rest of the history unchanged.
   const rd = rng(42);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   let events = 0;
   let heldMeetings = 0;
   let decisionSeq = 0;
@@ -98,27 +98,27 @@ export function* generateHistory(target: number, decisionsPerMeeting?: number[])
     };
     add(agreementRows, aStream, 'AgreementDrafted', drafted, {
       agreementId,
-      title: `${host.shortName} and partners: ${pick(AREAS)} collaboration ${i}`,
+      title: `${host!.shortName} and partners: ${pick(AREAS)} collaboration ${i}`,
       legalBasis: r() < 0.8 ? 's22A' : 'mou',
       businessArea: pick(AREAS),
       deliveryModel: pick(DELIVERY),
-      parties: parties.map(ref),
-      hostForce: host.id,
+      parties: parties.map((p) => ref(p!)),
+      hostForce: host!.id,
       parentAgreementId: null,
       reviewDue: iso(drafted + 365 * DAY),
-    }, host.id);
+    }, host!.id);
     for (const p of parties) {
       last += (5 + Math.floor(r() * 20)) * DAY;
-      add(agreementRows, aStream, 'AgreementSigned', last, { agreementId, party: p.id, signedBy: `Chief Constable of ${p.shortName}` }, p.id);
+      add(agreementRows, aStream, 'AgreementSigned', last, { agreementId, party: p!.id, signedBy: `Chief Constable of ${p!.shortName}` }, p!.id);
     }
     for (const p of parties) {
       last += (3 + Math.floor(r() * 10)) * DAY;
-      add(agreementRows, aStream, 'PccApprovalGiven', last, { agreementId, party: p.id, policingBody: p.policingBody }, p.id);
+      add(agreementRows, aStream, 'PccApprovalGiven', last, { agreementId, party: p!.id, policingBody: p!.policingBody }, p!.id);
     }
     const inForce = last + 7 * DAY;
-    add(agreementRows, aStream, 'AgreementCameIntoForce', inForce, { agreementId, parties: parties.map((p) => p.id) }, host.id);
-    const members = new Set(parties.map((p) => p.id));
-    let hostId = host.id;
+    add(agreementRows, aStream, 'AgreementCameIntoForce', inForce, { agreementId, parties: parties.map((p) => p!.id) }, host!.id);
+    const members = new Set(parties.map((p) => p!.id));
+    let hostId = host!.id;
     const withdrawAt = size >= 3 && r() < 0.15 ? inForce + Math.floor(r() * 2500) * DAY : null;
     const leaver = parties[parties.length - 1];
     const joinAt = r() < 0.1 ? inForce + Math.floor(r() * 2500) * DAY : null;
@@ -141,16 +141,16 @@ export function* generateHistory(target: number, decisionsPerMeeting?: number[])
       }
       if (joinAt !== null && !joined && joinAt < april) {
         const newcomer = forces[(base + size) % forces.length];
-        if (!members.has(newcomer.id)) {
-          add(agreementRows, aStream, 'PartyJoined', joinAt, { agreementId, party: ref(newcomer) }, newcomer.id);
-          members.add(newcomer.id);
+        if (!members.has(newcomer!.id)) {
+          add(agreementRows, aStream, 'PartyJoined', joinAt, { agreementId, party: ref(newcomer!) }, newcomer!.id);
+          members.add(newcomer!.id);
         }
         joined = true;
       }
-      if (withdrawAt !== null && !withdrew && withdrawAt < april && leaver.id !== hostId) {
-        add(agreementRows, aStream, 'WithdrawalNoticeGiven', withdrawAt, { agreementId, party: leaver.id, effectiveOn: iso(withdrawAt + 182 * DAY) }, leaver.id);
-        add(agreementRows, aStream, 'ForceWithdrew', withdrawAt + 182 * DAY, { agreementId, party: leaver.id, reason: 'the force has joined the regional alternative' }, leaver.id);
-        members.delete(leaver.id);
+      if (withdrawAt !== null && !withdrew && withdrawAt < april && leaver!.id !== hostId) {
+        add(agreementRows, aStream, 'WithdrawalNoticeGiven', withdrawAt, { agreementId, party: leaver!.id, effectiveOn: iso(withdrawAt + 182 * DAY) }, leaver!.id);
+        add(agreementRows, aStream, 'ForceWithdrew', withdrawAt + 182 * DAY, { agreementId, party: leaver!.id, reason: 'the force has joined the regional alternative' }, leaver!.id);
+        members.delete(leaver!.id);
         withdrew = true;
       }
     }
@@ -167,23 +167,23 @@ export function* generateHistory(target: number, decisionsPerMeeting?: number[])
     const quorum = Math.max(2, Math.ceil(size / 2));
     add(boardRows, bStream, 'GovernanceBoardEstablished', established, {
       boardId,
-      name: `${host.shortName} collaboration governance board ${i}`,
+      name: `${host!.shortName} collaboration governance board ${i}`,
       agreementIds: [agreementId],
-      chair: `Deputy Chief Constable, ${host.shortName}`,
+      chair: `Deputy Chief Constable, ${host!.shortName}`,
       maxDaysBetweenMeetings: 92,
       quorum,
       rearrangeWithinDays: 28,
-    }, host.id);
+    }, host!.id);
     const decisionRows: HistoryRow[][] = [];
     for (let m = 0, date = established + 60 * DAY; date < END; m++, date += 91 * DAY) {
       const meetingId = `m${m}`;
-      add(boardRows, bStream, 'BoardMeetingScheduled', date - 60 * DAY, { boardId, meetingId, scheduledFor: iso(date) }, host.id, 0);
+      add(boardRows, bStream, 'BoardMeetingScheduled', date - 60 * DAY, { boardId, meetingId, scheduledFor: iso(date) }, host!.id, 0);
       let heldOn: number | null = date;
       if (r() < 0.15) {
-        add(boardRows, bStream, 'BoardMeetingCancelled', date - 5 * DAY, { boardId, meetingId, reason: 'chair unavailable (operational commitment)', scheduledFor: iso(date) }, host.id, 0);
+        add(boardRows, bStream, 'BoardMeetingCancelled', date - 5 * DAY, { boardId, meetingId, reason: 'chair unavailable (operational commitment)', scheduledFor: iso(date) }, host!.id, 0);
         if (r() < 0.6) {
           heldOn = date + 20 * DAY;
-          add(boardRows, bStream, 'BoardMeetingRearranged', date - 3 * DAY, { boardId, meetingId, previousDate: iso(date), newDate: iso(heldOn), wasCancelled: true }, host.id, 0);
+          add(boardRows, bStream, 'BoardMeetingRearranged', date - 3 * DAY, { boardId, meetingId, previousDate: iso(date), newDate: iso(heldOn), wasCancelled: true }, host!.id, 0);
         } else heldOn = null;
       }
       if (heldOn === null) continue;
@@ -196,13 +196,13 @@ export function* generateHistory(target: number, decisionsPerMeeting?: number[])
         attendees: present.map((body) => ({ name: `Representative of ${body}`, body })),
         quorate: present.length >= quorum,
         quorum,
-      }, host.id);
+      }, host!.id);
       const decisions = decisionsPerMeeting?.[heldMeetings] ?? 0;
       heldMeetings++;
       for (let d = 0; d < decisions; d++) {
         const decisionId = `d${decisionSeq++}`;
         const rows: HistoryRow[] = [];
-        add(rows, `decision-${decisionId}`, 'DecisionRecorded', heldOn, { decisionId, summary: SUMMARY, boardId, meetingId, agreementId }, host.id, 2, rd);
+        add(rows, `decision-${decisionId}`, 'DecisionRecorded', heldOn, { decisionId, summary: SUMMARY, boardId, meetingId, agreementId }, host!.id, 2, rd);
         decisionRows.push(rows);
       }
     }

@@ -101,8 +101,8 @@ export class Report {
 
   text(): string {
     const rows = this.table().map((r) => r.filter((_, i) => i !== 4));
-    const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-    return rows.map((r) => r.map((c, i) => (i === 2 || i === 5 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ')).join('\n');
+    const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+    return rows.map((r) => r.map((c, i) => (i === 2 || i === 5 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ')).join('\n');
   }
 
   markdown(machine: MachineInfo): string {
@@ -120,8 +120,8 @@ export class Report {
       'Every figure is the median of the runs shown; a ratio is this figure divided by its peer, measured in the same `npm run bench` run, ' +
         'on the same PostgreSQL, with the same ~500-byte JSON payload.',
       '',
-      `| ${rows[0].map(esc).join(' | ')} |`,
-      `|${rows[0].map((_, i) => (i === 2 || i === 6 ? '---:' : '---')).join('|')}|`,
+      `| ${rows[0]!.map(esc).join(' | ')} |`,
+      `|${rows[0]!.map((_, i) => (i === 2 || i === 6 ? '---:' : '---')).join('|')}|`,
       ...rows.slice(1).map((r) => `| ${r.map(esc).join(' | ')} |`),
     ];
     if (this.notes.length > 0) lines.push('', 'Notes:', '', ...this.notes.map((n) => `- ${n}`));

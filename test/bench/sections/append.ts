@@ -61,23 +61,23 @@ export async function appendBench(report: Report, config: BenchConfig, cases: Ap
         // Rotate the order each run so no implementation always goes first.
         const order = appenders.map((_, i) => appenders[(i + run) % appenders.length]);
         for (const a of order) {
-          const r = await measure(a, c, `${c.key}-${run}`);
-          const id = `${c.key}.${a.name === 'ours' ? 'ours' : a.name === 'Emmett' ? 'emmett' : 'raw'}`;
-          const isOurs = a.name === 'ours';
+          const r = await measure(a!, c, `${c.key}-${run}`);
+          const id = `${c.key}.${a!.name === 'ours' ? 'ours' : a!.name === 'Emmett' ? 'emmett' : 'raw'}`;
+          const isOurs = a!.name === 'ours';
           report.add(`${id}.eps`, r.eventsPerSecond, {
             section,
-            label: `${c.label}: ${a.name} events/s`,
+            label: `${c.label}: ${a!.name} events/s`,
             unit: 'events/s',
             ...(isOurs && c.goals?.vsEmmett && appenders.length > 2 ? { peer: `${c.key}.emmett.eps`, goal: c.goals.vsEmmett } : {}),
           });
-          report.add(`${id}.p50`, r.p50, { section, label: `${c.label}: ${a.name} p50`, unit: 'ms' });
+          report.add(`${id}.p50`, r.p50, { section, label: `${c.label}: ${a!.name} p50`, unit: 'ms' });
           report.add(`${id}.p99`, r.p99, {
             section,
-            label: `${c.label}: ${a.name} p99`,
+            label: `${c.label}: ${a!.name} p99`,
             unit: 'ms',
             ...(isOurs && c.goals?.p99VsEmmett && appenders.length > 2 ? { peer: `${c.key}.emmett.p99`, goal: c.goals.p99VsEmmett } : {}),
           });
-          process.stderr.write(`  run ${run + 1} ${a.name.padEnd(10)} ${r.eventsPerSecond.toFixed(0).padStart(7)} events/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms\n`);
+          process.stderr.write(`  run ${run + 1} ${a!.name.padEnd(10)} ${r.eventsPerSecond.toFixed(0).padStart(7)} events/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms\n`);
         }
       }
       // The ratio to the raw INSERT, as its own line (a figure has one peer).

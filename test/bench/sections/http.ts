@@ -88,7 +88,7 @@ export async function httpBench(report: Report, config: BenchConfig): Promise<vo
     const fail = (error: unknown) => send(500, { title: String(error) });
     const match = /^\/agreements\/([a-z0-9-]+)$/.exec(req.url ?? '');
     if (req.method === 'GET' && match) {
-      Promise.all([getAgreementDetail(db, match[1]), membershipOf(db, match[1])])
+      Promise.all([getAgreementDetail(db, match[1]!), membershipOf(db, match[1]!)])
         .then(([detail, membership]) => (detail ? send(200, { ...detail, membership }) : send(404, { title: 'not found' })))
         .catch(fail);
       return;
@@ -122,8 +122,8 @@ export async function httpBench(report: Report, config: BenchConfig): Promise<vo
       `SELECT count(*)::int AS behind FROM projection_checkpoints
         WHERE coalesce(position, '') < (SELECT lpad(max(position)::text, 20, '0') FROM events)`,
     );
-    if (res.status === 200 && rows[0].behind === 0) break;
-    if (i % 20 === 0) process.stderr.write(`  … waiting for the API's projections (HTTP ${res.status}, ${rows[0].behind} behind)\n`);
+    if (res.status === 200 && rows[0]!.behind === 0) break;
+    if (i % 20 === 0) process.stderr.write(`  … waiting for the API's projections (HTTP ${res.status}, ${rows[0]!.behind} behind)\n`);
     await sleep(500);
   }
 
@@ -138,27 +138,27 @@ export async function httpBench(report: Report, config: BenchConfig): Promise<vo
         'command.api': await autocannon(['-c', '32', '-d', seconds, ...auth, ...post, `${apiUrl}/decisions`]),
         'command.bare': await autocannon(['-c', '32', '-d', seconds, ...post, `${bareUrl}/decisions`]),
       };
-      const rate = Math.max(1, Math.floor(results['command.api'].rps * 0.7));
+      const rate = Math.max(1, Math.floor(results['command.api']!.rps * 0.7));
       results['command.api70'] = await autocannon(['-c', '32', '-d', seconds, '-R', String(rate), ...auth, ...post, `${apiUrl}/decisions`]);
       for (const [key, r] of Object.entries(results)) {
         process.stderr.write(`  run ${run + 1} ${key.padEnd(14)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  non-2xx ${r.non2xx} errors ${r.errors}\n`);
         if (r.non2xx > 0 && run === 0) report.note(`HTTP ${key}: ${r.non2xx} non-2xx answers in run 1`);
       }
       const s = '6 HTTP';
-      report.add('http.query.api', results['query.api'].rps, {
+      report.add('http.query.api', results['query.api']!.rps, {
         section: s,
         label: 'GET /agreements/:id: API (Nest) req/s',
         unit: 'req/s',
         peer: 'http.query.bare',
         goal: { on: 'ratio', min: 0.5, text: '≥ 0.5× bare Node' },
       });
-      report.add('http.query.bare', results['query.bare'].rps, { section: s, label: 'GET /agreements/:id: bare Node http req/s', unit: 'req/s' });
-      report.add('http.query.api.p99', results['query.api'].p99, { section: s, label: 'GET /agreements/:id: API p99 (32 conns)', unit: 'ms', peer: 'http.query.bare.p99' });
-      report.add('http.query.bare.p99', results['query.bare'].p99, { section: s, label: 'GET /agreements/:id: bare p99 (32 conns)', unit: 'ms' });
-      report.add('http.command.api', results['command.api'].rps, { section: s, label: 'POST /decisions: API (Nest) req/s (peak)', unit: 'req/s', peer: 'http.command.bare' });
-      report.add('http.command.bare', results['command.bare'].rps, { section: s, label: 'POST /decisions: bare Node http req/s', unit: 'req/s' });
-      report.add('http.command.api.p99', results['command.api'].p99, { section: s, label: 'POST /decisions: API p99 at peak (32 conns)', unit: 'ms', peer: 'http.command.bare.p99' });
-      report.add('http.command.bare.p99', results['command.bare'].p99, { section: s, label: 'POST /decisions: bare p99 at peak (32 conns)', unit: 'ms' });
+      report.add('http.query.bare', results['query.bare']!.rps, { section: s, label: 'GET /agreements/:id: bare Node http req/s', unit: 'req/s' });
+      report.add('http.query.api.p99', results['query.api']!.p99, { section: s, label: 'GET /agreements/:id: API p99 (32 conns)', unit: 'ms', peer: 'http.query.bare.p99' });
+      report.add('http.query.bare.p99', results['query.bare']!.p99, { section: s, label: 'GET /agreements/:id: bare p99 (32 conns)', unit: 'ms' });
+      report.add('http.command.api', results['command.api']!.rps, { section: s, label: 'POST /decisions: API (Nest) req/s (peak)', unit: 'req/s', peer: 'http.command.bare' });
+      report.add('http.command.bare', results['command.bare']!.rps, { section: s, label: 'POST /decisions: bare Node http req/s', unit: 'req/s' });
+      report.add('http.command.api.p99', results['command.api']!.p99, { section: s, label: 'POST /decisions: API p99 at peak (32 conns)', unit: 'ms', peer: 'http.command.bare.p99' });
+      report.add('http.command.bare.p99', results['command.bare']!.p99, { section: s, label: 'POST /decisions: bare p99 at peak (32 conns)', unit: 'ms' });
       report.add('http.command.api70.p99', results['command.api70'].p99, {
         section: s,
         label: 'POST /decisions: API p99 at 70% of peak',

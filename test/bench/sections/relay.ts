@@ -40,9 +40,9 @@ export async function relayBench(report: Report, config: BenchConfig, log: LogDa
     const page = await store.readAll({ fromPosition: from, maxCount: Math.min(5000, total - events.length) });
     if (page.length === 0) break;
     events.push(...page);
-    from = store.parsePosition((BigInt(page[page.length - 1].position) + 1n).toString());
+    from = store.parsePosition((BigInt(page[page.length - 1]!.position) + 1n).toString());
   }
-  const lastPosition = events[events.length - 1].position;
+  const lastPosition = events[events.length - 1]!.position;
 
   for (let run = 0; run < config.runs; run++) {
     const tag = `${Date.now()}-${run}`;
