@@ -7,7 +7,14 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
-import { InvalidAppendError, InvalidPositionError, positionFromKey, positionKey, type EventStore, type Position } from '#event-store';
+import {
+  InvalidAppendError,
+  InvalidPositionError,
+  positionFromKey,
+  positionKey,
+  type EventStore,
+  type Position,
+} from '#event-store';
 import { prepareAppend } from '../../libs/event-store/src/prepare-append.js';
 import {
   VISIBLE_STREAMS_REGEX,

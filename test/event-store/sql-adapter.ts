@@ -332,7 +332,12 @@ export function sqlAdapterSuite(driver: TestDriver): void {
           revision++;
           appended.push({ position: result.lastPosition!, revision, input, eventId });
         }
-        const rows = await readChainPage(db, String(BigInt(appended[0]!.position) - 1n), appended.at(-1)!.position, 100);
+        const rows = await readChainPage(
+          db,
+          String(BigInt(appended[0]!.position) - 1n),
+          appended.at(-1)!.position,
+          100,
+        );
         expect(rows.map((r) => r.position)).toEqual(appended.map((a) => a.position));
         for (const [i, row] of rows.entries()) {
           const { input, eventId } = appended[i]!;

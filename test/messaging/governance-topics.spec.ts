@@ -33,7 +33,11 @@ describe('messages of a stored event', () => {
   test('the causation id travels in a header when the event has one', () => {
     const event = { ...envelope('AlertRaised', 'alert-a1'), causationId: 'cause-1' };
     for (const message of toMessages(event, DEFAULT_TOPICS)) {
-      expect(message.headers).toMatchObject({ eventId: event.eventId, correlationId: 'corr-1', causationId: 'cause-1' });
+      expect(message.headers).toMatchObject({
+        eventId: event.eventId,
+        correlationId: 'corr-1',
+        causationId: 'cause-1',
+      });
     }
   });
 

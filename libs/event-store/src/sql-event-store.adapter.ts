@@ -212,10 +212,7 @@ export class SqlEventStore extends EventStore {
     const [first] = rows;
     const newest = rows.at(-1);
     if (!first || !newest) events = [...cached];
-    else if (
-      Number(first.revision) === cached.length &&
-      Number(newest.revision) === cached.length + rows.length - 1
-    ) {
+    else if (Number(first.revision) === cached.length && Number(newest.revision) === cached.length + rows.length - 1) {
       events = cached.length === 0 ? rows.map(toStoredEvent) : [...cached, ...rows.map(toStoredEvent)];
     } else {
       this.forget(streamId);

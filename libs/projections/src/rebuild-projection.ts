@@ -1,4 +1,11 @@
-import { positionKey, type EventStore, type Position, type SqlDatabase, type SqlExecutor, type StoredEvent } from '#event-store';
+import {
+  positionKey,
+  type EventStore,
+  type Position,
+  type SqlDatabase,
+  type SqlExecutor,
+  type StoredEvent,
+} from '#event-store';
 import {
   createProjectionTables,
   describeError,
@@ -81,9 +88,10 @@ async function claimRebuild(db: SqlDatabase, projection: SqlProjection): Promise
 }
 
 async function releaseClaim(db: SqlDatabase, name: string): Promise<void> {
-  await db.query(`UPDATE projection_checkpoints SET status = 'running', rebuild_heartbeat_at = NULL WHERE name = $1 AND status = 'rebuilding'`, [
-    name,
-  ]);
+  await db.query(
+    `UPDATE projection_checkpoints SET status = 'running', rebuild_heartbeat_at = NULL WHERE name = $1 AND status = 'rebuilding'`,
+    [name],
+  );
 }
 
 async function dropRebuildTables(tx: SqlExecutor, projection: SqlProjection): Promise<void> {
@@ -258,9 +266,10 @@ export async function rebuildProjections(
           for (const job of pending) options.onProgress?.({ ...job.progress });
           if (Date.now() - lastHeartbeat > HEARTBEAT_MS) {
             lastHeartbeat = Date.now();
-            await db.query('UPDATE projection_checkpoints SET rebuild_heartbeat_at = now() WHERE name = ANY($1::text[])', [
-              pending.map((job) => job.projection.name),
-            ]);
+            await db.query(
+              'UPDATE projection_checkpoints SET rebuild_heartbeat_at = now() WHERE name = ANY($1::text[])',
+              [pending.map((job) => job.projection.name)],
+            );
           }
           for (const job of pending) await maybeSwap(job);
           if (jobs.every((job) => job.swapped)) finished();

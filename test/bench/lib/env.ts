@@ -7,7 +7,8 @@ import pg from 'pg';
 import type { MachineInfo } from './report.js';
 
 /** The PostgreSQL server the benchmark creates its databases on (as test/support/db.ts). */
-export const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const ADMIN_URL =
+  process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export function databaseUrl(name: string): string {
   const url = new URL(ADMIN_URL);
@@ -53,7 +54,12 @@ function run(file: string, args: string[], timeoutMs: number): Promise<string> {
 }
 
 async function pgTestFsync(method: string): Promise<MachineInfo['fsync']> {
-  const candidates = [process.env.PG_TEST_FSYNC, '/usr/lib/postgresql/15/bin/pg_test_fsync', '/usr/lib/postgresql/16/bin/pg_test_fsync', 'pg_test_fsync'];
+  const candidates = [
+    process.env.PG_TEST_FSYNC,
+    '/usr/lib/postgresql/15/bin/pg_test_fsync',
+    '/usr/lib/postgresql/16/bin/pg_test_fsync',
+    'pg_test_fsync',
+  ];
   const bin = candidates.find((c) => c && (c === 'pg_test_fsync' || existsSync(c)));
   // On the PostgreSQL data directory's file system when we can write there, else the temp dir (same disk here).
   const file = join(os.tmpdir(), `bench-pg-test-fsync-${process.pid}.tmp`);

@@ -102,7 +102,9 @@ export class Report {
   text(): string {
     const rows = this.table().map((r) => r.filter((_, i) => i !== 4));
     const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-    return rows.map((r) => r.map((c, i) => (i === 2 || i === 5 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ')).join('\n');
+    return rows
+      .map((r) => r.map((c, i) => (i === 2 || i === 5 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  '))
+      .join('\n');
   }
 
   markdown(machine: MachineInfo): string {
@@ -113,7 +115,9 @@ export class Report {
       '',
       `Machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB.toFixed(0)} GiB RAM, ${machine.platform}; Node ${machine.node}; ` +
         `${machine.postgres}; pg_test_fsync ${machine.fsync.method} ${machine.fsync.opsPerSecond?.toFixed(0) ?? '?'} ops/s (one 8 kB write), one SELECT 1 round trip ${machine.roundTripMs.toFixed(3)} ms (p50); ` +
-        `Kafka ${machine.kafka ?? 'not run'}; Emmett ${machine.emmett ?? 'not run'}. Scale: ${Object.entries(machine.scale)
+        `Kafka ${machine.kafka ?? 'not run'}; Emmett ${machine.emmett ?? 'not run'}. Scale: ${Object.entries(
+          machine.scale,
+        )
           .map(([k, v]) => `${k}=${v}`)
           .join(', ')}.`,
       '',

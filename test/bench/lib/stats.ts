@@ -44,7 +44,9 @@ export function progress(label: string, everyMs = 2000): (done: number, total?: 
     last = t;
     const secs = (t - started) / 1000;
     const pct = total ? ` ${((100 * done) / total).toFixed(0)}%` : '';
-    process.stderr.write(`  … ${label}: ${done.toLocaleString('en-GB')}${total ? `/${total.toLocaleString('en-GB')}` : ''}${pct} (${secs.toFixed(0)} s)\n`);
+    process.stderr.write(
+      `  … ${label}: ${done.toLocaleString('en-GB')}${total ? `/${total.toLocaleString('en-GB')}` : ''}${pct} (${secs.toFixed(0)} s)\n`,
+    );
   };
 }
 

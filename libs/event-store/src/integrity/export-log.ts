@@ -91,7 +91,9 @@ export async function exportEvents(db: SqlExecutor, options: ExportOptions): Pro
         : await readStreamChainPage(db, streamId, afterRevision, upTo, pageSize);
     const newest = page.at(-1);
     if (newest) {
-      const lines = page.map(({ millisecondExact: _exact, ...event }) => `${JSON.stringify(event satisfies ExportLine)}\n`);
+      const lines = page.map(
+        ({ millisecondExact: _exact, ...event }) => `${JSON.stringify(event satisfies ExportLine)}\n`,
+      );
       await options.write(lines.join(''));
       events += page.length;
       afterPosition = String(newest.position);

@@ -182,7 +182,9 @@ export async function verifyLog(db: SqlExecutor, options: VerifyLogOptions = {})
   const verifier = new ChainVerifier();
   if (!head) {
     const fault = await options.also?.finish(null);
-    return fault ? { ok: false, ...fault, events: 0 } : { ok: true, events: 0, headPosition: null, headHash: GENESIS_HASH };
+    return fault
+      ? { ok: false, ...fault, events: 0 }
+      : { ok: true, events: 0, headPosition: null, headHash: GENESIS_HASH };
   }
   let after = '0';
   for (;;) {

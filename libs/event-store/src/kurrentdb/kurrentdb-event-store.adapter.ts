@@ -290,7 +290,9 @@ export class KurrentDbEventStore extends EventStore {
   private track<T>(work: () => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error('The event store is closed.'));
     const promise = work().catch((error: unknown) => {
-      throw isUnavailable(error) ? new EventStoreUnavailableError(`KurrentDB: ${(error as Error).message}`, { cause: error }) : error;
+      throw isUnavailable(error)
+        ? new EventStoreUnavailableError(`KurrentDB: ${(error as Error).message}`, { cause: error })
+        : error;
     });
     this.pending.add(promise);
     void promise.catch(() => undefined).finally(() => this.pending.delete(promise));

@@ -14,7 +14,20 @@ export function endOf(dateOrDateTime: string): string {
 /** A LIKE pattern matching `text` anywhere, with its own % and _ taken literally. */
 export const containsPattern = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 /** `2015-10-14` → `14 October 2015`, for sentences people read. */
 export const longDate = (date: string): string => {
