@@ -60,7 +60,7 @@ test('the tick evaluates on its interval, reading the injected clock: time passi
   // No new event: only the clock moves.
   clock.set('2015-09-30');
   await until(raised, 5000, 'the alert from the tick');
-  expect((await store.readStream(alertStreamId(alertId)))[0].occurredAt).toBe('2015-09-30T12:00:00.000Z');
+  expect((await store.readStream(alertStreamId(alertId)))[0]!.occurredAt).toBe('2015-09-30T12:00:00.000Z');
 });
 
 test('exports the evaluator and a healthy status, with the tick registered in the SchedulerRegistry', async () => {

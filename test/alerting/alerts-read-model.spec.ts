@@ -36,7 +36,7 @@ for (const driver of testDrivers) {
         ['2015-q3', '2015-12-10'],
         ['2015-q4', '2016-03-10'],
       ]) {
-        await officer.schedule(BOARD, meeting, date);
+        await officer.schedule(BOARD, meeting!, date!);
       }
       await officer.hold(BOARD, '2015-q1', '2015-06-10');
       await officer.cancel(BOARD, '2015-q2', '2015-09-01');

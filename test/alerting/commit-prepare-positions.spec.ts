@@ -113,7 +113,10 @@ for (const driver of testDrivers) {
       await until(projected, 10_000, 'the alerts projection');
       const events = await alertEvents();
       expect(events.map((e) => e.type)).toEqual(['AlertRaised', 'AlertResolved']);
-      expect(await getAlert(database.db, alertId)).toMatchObject({ status: 'resolved', lastPosition: events[1].position });
+      expect(await getAlert(database.db, alertId)).toMatchObject({
+        status: 'resolved',
+        lastPosition: events[1]!.position,
+      });
       expect((await readCheckpoint(database.db, alertsProjection.name))?.position).toMatch(PAIR);
 
       clock.set('2015-11-20');
@@ -123,13 +126,20 @@ for (const driver of testDrivers) {
       await until(projected, 10_000, 'the alerts projection past the new occurrence');
       const again = (await alertEvents()).at(-1)!;
       expect(again.type).toBe('AlertRaised');
-      expect(await getAlert(database.db, alertId)).toMatchObject({ status: 'open', occurrence: 2, lastPosition: again.position });
+      expect(await getAlert(database.db, alertId)).toMatchObject({
+        status: 'open',
+        occurrence: 2,
+        lastPosition: again.position,
+      });
 
       await acknowledgeAlert(store, { alertId, acknowledgedBy: 'officer:test', now: clock.now() });
       await until(projected, 10_000, 'the alerts projection past the acknowledgement');
       const acknowledgement = (await alertEvents()).at(-1)!;
       expect(acknowledgement.type).toBe('AlertAcknowledged');
-      expect(await getAlert(database.db, alertId)).toMatchObject({ status: 'acknowledged', lastPosition: acknowledgement.position });
+      expect(await getAlert(database.db, alertId)).toMatchObject({
+        status: 'acknowledged',
+        lastPosition: acknowledgement.position,
+      });
     });
 
     test('an event older than the row’s last position changes nothing (pairs compared in log order)', async () => {

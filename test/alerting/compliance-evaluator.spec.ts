@@ -161,7 +161,7 @@ for (const driver of testDrivers) {
       test('they were detected within days, not in the annual statement', async () => {
         // Had the evaluator been running, the Q2 cancellation would have been flagged on 30 September 2015.
         const [raised] = await alertEvents(q2);
-        expect(raised.data).toMatchObject({ breachedOn: '2015-09-30' });
+        expect(raised!.data).toMatchObject({ breachedOn: '2015-09-30' });
       });
 
       test('rearranging one resolves its alert and leaves the other open', async () => {
@@ -203,7 +203,7 @@ for (const driver of testDrivers) {
         await evaluator.evaluateBoard(BOARD);
         const events = await alertEvents(q3);
         expect(events.map((e) => e.type)).toEqual(['AlertRaised', 'AlertResolved', 'AlertRaised']);
-        expect(events[2].data).toMatchObject({ occurrence: 2, breachedOn: '2016-05-09' });
+        expect(events[2]!.data).toMatchObject({ occurrence: 2, breachedOn: '2016-05-09' });
       });
     });
 

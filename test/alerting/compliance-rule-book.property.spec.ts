@@ -113,7 +113,7 @@ function eventsOf({
     } else if (s.kind === 'hold' || s.kind === 'cancel') {
       const candidates = open('scheduled');
       if (candidates.length === 0) continue;
-      const [meetingId, meeting] = candidates[s.pick % candidates.length];
+      const [meetingId, meeting] = candidates[s.pick % candidates.length]!;
       if (s.kind === 'hold') {
         meeting.status = 'held';
         const attendees = [{ name: 'A', body: 'a' }];
@@ -141,7 +141,7 @@ function eventsOf({
     } else if (s.kind === 'rearrange') {
       const candidates = open('either');
       if (candidates.length === 0) continue;
-      const [meetingId, meeting] = candidates[s.pick % candidates.length];
+      const [meetingId, meeting] = candidates[s.pick % candidates.length]!;
       const newDate = addDays(today, s.ahead);
       if (meeting.status === 'scheduled' && newDate === meeting.date) continue;
       const wasCancelled = meeting.status === 'cancelled';
@@ -196,7 +196,7 @@ function replayAlerts(events: readonly BoardEvent[], until: string): Occurrence[
     }
   };
   let board = initialBoardState();
-  const first = events[0].occurredAt.slice(0, 10);
+  const first = events[0]!.occurredAt.slice(0, 10);
   for (let day = first; day <= until; day = addDays(day, 1)) {
     if (board.status === 'established') evaluate(board, day);
     const today = byDay.get(day);

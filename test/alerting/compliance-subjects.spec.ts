@@ -102,7 +102,12 @@ for (const driver of testDrivers) {
           businessArea: 'roads policing',
           deliveryModel: 'virtual',
           parties: [
-            { id: 'hampshire', name: 'Hampshire and Isle of Wight Constabulary', kind: 'territorial-police-force', policingBody: null },
+            {
+              id: 'hampshire',
+              name: 'Hampshire and Isle of Wight Constabulary',
+              kind: 'territorial-police-force',
+              policingBody: null,
+            },
             { id: 'thames-valley', name: 'Thames Valley Police', kind: 'territorial-police-force', policingBody: null },
           ],
           occurredAt: at('2015-04-02'),
@@ -127,7 +132,7 @@ for (const driver of testDrivers) {
         ['2015-q2', '2015-09-10'],
         ['2015-q3', '2015-12-10'],
       ]) {
-        await officer.schedule('board-one', meeting, date);
+        await officer.schedule('board-one', meeting!, date!);
       }
       await officer.cancel('board-one', '2015-q2', '2015-09-01');
       await officer.cancel('board-one', '2015-q3', '2015-12-01');
@@ -144,7 +149,11 @@ for (const driver of testDrivers) {
       // Not a vacuous match: the log holds boards, agreements and alerts both open and resolved.
       expect(expected.boards).toEqual(['board-one', 'board-two']);
       expect(expected.agreements).toEqual(['bilateral', 'draft']);
-      expect(expected.overseeing).toEqual({ bilateral: ['board-one', 'board-two'], draft: ['board-two'], 'no-such-agreement': [] });
+      expect(expected.overseeing).toEqual({
+        bilateral: ['board-one', 'board-two'],
+        draft: ['board-two'],
+        'no-such-agreement': [],
+      });
       expect(expected.unresolved[`board:board-one:${BOARD_RULE_NAMES.join(',')}`]).toContain(q2);
       expect(expected.unresolved[`board:board-one:${BOARD_RULE_NAMES.join(',')}`]).not.toContain(q3);
       expect(expected.unresolved[`agreement:bilateral:${AGREEMENT_RULE_NAMES.join(',')}`]).toHaveLength(1);

@@ -58,8 +58,8 @@ for (const driver of testDrivers) {
       // The alert names the event that revealed the breach.
       expect(event).toMatchObject({
         actor: COMPLIANCE_ACTOR,
-        causationId: cancellation.eventId,
-        correlationId: cancellation.correlationId,
+        causationId: cancellation!.eventId,
+        correlationId: cancellation!.correlationId,
       });
       await until(caughtUp, 10_000, 'the checkpoint');
     });

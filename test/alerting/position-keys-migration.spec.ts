@@ -4,24 +4,22 @@
 import { afterEach, beforeEach, expect, test } from '@jest/globals';
 import { runMigrations, type SqlDatabase, type SqlEventStore } from '#event-store';
 import { ProjectionRunner, readCheckpoint, silentLogger, type SqlProjection } from '#projections';
-import {
-  ALERTING_MIGRATIONS,
-  alertsProjection,
-  ComplianceTrigger,
-  listAlerts,
-  migrateAlerting,
-} from '#alerting';
+import { ALERTING_MIGRATIONS, alertsProjection, ComplianceTrigger, listAlerts, migrateAlerting } from '#alerting';
 import { testDrivers, type TestDatabase } from '../support/db.js';
 import { evaluatorFor, MovableClock, openStore, Recorder, until } from './support.js';
 
 /** The column's type and collation, as PostgreSQL reports them. */
-async function columnType(db: SqlDatabase, table: string, column: string): Promise<{ type: string; collation: string | null }> {
+async function columnType(
+  db: SqlDatabase,
+  table: string,
+  column: string,
+): Promise<{ type: string; collation: string | null }> {
   const { rows } = await db.query<{ type: string; collation: string | null }>(
     `SELECT data_type AS type, collation_name AS collation FROM information_schema.columns
       WHERE table_name = $1 AND column_name = $2`,
     [table, column],
   );
-  return rows[0];
+  return rows[0]!;
 }
 
 for (const driver of testDrivers) {
@@ -46,7 +44,10 @@ for (const driver of testDrivers) {
       );
 
       expect(await migrateAlerting(database.db)).toEqual(['alerting/0002-compliance-checkpoint-position-key']);
-      expect(await columnType(database.db, 'compliance_checkpoints', 'position')).toEqual({ type: 'text', collation: 'C' });
+      expect(await columnType(database.db, 'compliance_checkpoints', 'position')).toEqual({
+        type: 'text',
+        collation: 'C',
+      });
       const { rows } = await database.db.query<{ name: string; position: string | null }>(
         'SELECT name, position FROM compliance_checkpoints ORDER BY name',
       );
@@ -69,13 +70,19 @@ for (const driver of testDrivers) {
       await evaluatorFor(store, database.db, clock).evaluateAll();
 
       const caughtUp = async () => {
-        const [head, checkpoint] = [await store.headPosition(), await readCheckpoint(database.db, alertsProjection.name)];
+        const [head, checkpoint] = [
+          await store.headPosition(),
+          await readCheckpoint(database.db, alertsProjection.name),
+        ];
         return head !== null && checkpoint?.position != null && store.comparePositions(checkpoint.position, head) >= 0;
       };
       const version1: SqlProjection = {
         ...alertsProjection,
         version: 1,
-        schema: (t) => alertsProjection.schema(t).replace('last_position text COLLATE "C" NOT NULL', 'last_position bigint NOT NULL'),
+        schema: (t) =>
+          alertsProjection
+            .schema(t)
+            .replace('last_position text COLLATE "C" NOT NULL', 'last_position bigint NOT NULL'),
       };
       const old = new ProjectionRunner(database.db, store, [version1], { logger: silentLogger });
       await old.start();
@@ -88,7 +95,11 @@ for (const driver of testDrivers) {
       const runner = new ProjectionRunner(database.db, store, [alertsProjection], { logger: silentLogger });
       await runner.start();
       try {
-        await until(async () => (await readCheckpoint(database.db, alertsProjection.name))?.version === 2 && caughtUp(), 10_000, 'version 2');
+        await until(
+          async () => (await readCheckpoint(database.db, alertsProjection.name))?.version === 2 && caughtUp(),
+          10_000,
+          'version 2',
+        );
         expect(await columnType(database.db, 'alerts', 'last_position')).toEqual({ type: 'text', collation: 'C' });
         expect(await listAlerts(database.db)).toEqual(before);
       } finally {

@@ -79,7 +79,12 @@ export async function startApi(
   };
   const app = await boot();
   const token = (claims: TokenClaims = {}) =>
-    issueToken(config.auth, { sub: claims.sub ?? ADMIN_SUB, roles: claims.roles ?? ['admin'], force: claims.force ?? null, expiresIn: claims.expiresIn });
+    issueToken(config.auth, {
+      sub: claims.sub ?? ADMIN_SUB,
+      roles: claims.roles ?? ['admin'],
+      force: claims.force ?? null,
+      expiresIn: claims.expiresIn,
+    });
   // With AUTH_JWKS_URL only the identity provider issues tokens: the test brings its own.
   const adminToken = config.auth.mode === 'jwks' ? 'none-with-jwks' : await token();
   const client = (bearer: string): Client => ({

@@ -10,7 +10,10 @@ import { ADMIN_ACTOR, startApi, type ApiHarness } from './api-harness.js';
 let api: ApiHarness;
 
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  api.admin.post(path).set(headers).send(body as object);
+  api.admin
+    .post(path)
+    .set(headers)
+    .send(body as object);
 
 const head = async (): Promise<string | null> => {
   const res = await api.admin.get('/events?limit=1000');
@@ -46,7 +49,10 @@ describe('recording an agreement through its life', () => {
     expect(drafted.body.position).toMatch(/^\d+$/);
 
     for (const party of ZEPHYR) {
-      expect((await post('/agreements/zephyr/signatures', { party, signedBy: 'Chief Constable', occurredAt: '2014-02-01' })).status).toBe(201);
+      expect(
+        (await post('/agreements/zephyr/signatures', { party, signedBy: 'Chief Constable', occurredAt: '2014-02-01' }))
+          .status,
+      ).toBe(201);
       expect((await post('/agreements/zephyr/pcc-approvals', { party, occurredAt: '2014-02-15' })).status).toBe(201);
     }
     const commenced = await post('/agreements/zephyr/commencement', { occurredAt: '2014-04-01' });
@@ -60,8 +66,16 @@ describe('recording an agreement through its life', () => {
     expect(types.at(-1)).toBe('AgreementCameIntoForce');
     expect(types.filter((t) => t === 'AgreementSigned')).toHaveLength(5);
     const first = trail.body.events[0];
-    expect(first).toMatchObject({ streamId: 'agreement-zephyr', revision: 0, schemaVersion: 1, actor: ADMIN_ACTOR, occurredAt: '2014-01-10T00:00:00.000Z', causationId: null });
-    for (const field of ['eventId', 'position', 'recordedAt', 'correlationId']) expect(first[field]).toEqual(expect.any(String));
+    expect(first).toMatchObject({
+      streamId: 'agreement-zephyr',
+      revision: 0,
+      schemaVersion: 1,
+      actor: ADMIN_ACTOR,
+      occurredAt: '2014-01-10T00:00:00.000Z',
+      causationId: null,
+    });
+    for (const field of ['eventId', 'position', 'recordedAt', 'correlationId'])
+      expect(first[field]).toEqual(expect.any(String));
   });
 
   test('varies, changes host, adds a party, takes notice and a withdrawal, reviews, records savings and terminates', async () => {
@@ -69,7 +83,10 @@ describe('recording an agreement through its life', () => {
       ['/agreements/zephyr/variations', { summary: 'Adds the Regional Fraud Unit', occurredAt: '2015-01-05' }],
       ['/agreements/zephyr/host', { hostForce: 'wiltshire', occurredAt: '2015-02-01' }],
       ['/agreements/zephyr/parties', { party: 'gwent', occurredAt: '2015-03-01' }],
-      ['/agreements/zephyr/withdrawal-notices', { party: 'gwent', effectiveOn: '2016-03-31', occurredAt: '2015-09-30' }],
+      [
+        '/agreements/zephyr/withdrawal-notices',
+        { party: 'gwent', effectiveOn: '2016-03-31', occurredAt: '2015-09-30' },
+      ],
       ['/agreements/zephyr/withdrawals', { party: 'gwent', occurredAt: '2016-03-31', reason: 'Tarian covers Gwent' }],
       ['/agreements/zephyr/reviews', { outcome: 'Continue', nextReviewDue: '2019-03-31', occurredAt: '2016-03-01' }],
       ['/agreements/zephyr/savings', { financialYear: '2015-16', kind: 'forecast', amountGbp: 25000000 }],
@@ -80,7 +97,9 @@ describe('recording an agreement through its life', () => {
       expect({ path, status: res.status, body: res.body }).toMatchObject({ path, status: 201 });
     }
     const trail = await api.admin.get('/streams/agreement-zephyr/events?fromRevision=12');
-    const savings = (trail.body.events as { type: string; data: { amountPence?: number } }[]).filter((e) => e.type === 'SavingsRealised');
+    const savings = (trail.body.events as { type: string; data: { amountPence?: number } }[]).filter(
+      (e) => e.type === 'SavingsRealised',
+    );
     expect(savings[0]?.data.amountPence).toBe(850000050);
 
     await post('/agreements', {
@@ -92,13 +111,18 @@ describe('recording an agreement through its life', () => {
       parties: ['avon-somerset', 'gloucestershire', 'wiltshire'],
       occurredAt: '2013-06-01',
     });
-    expect((await post('/agreements/brunel-mcit/termination', { reason: 'Abandoned draft', occurredAt: '2013-07-01' })).status).toBe(201);
+    expect(
+      (await post('/agreements/brunel-mcit/termination', { reason: 'Abandoned draft', occurredAt: '2013-07-01' }))
+        .status,
+    ).toBe(201);
   });
 });
 
 describe('boards, bodies and decisions', () => {
   test('registers a body, establishes a board, schedules, holds, cancels and rearranges meetings, records a decision', async () => {
-    expect((await post('/bodies', { id: 'hm-revenue-customs', name: 'HM Revenue & Customs', kind: 'government' })).status).toBe(201);
+    expect(
+      (await post('/bodies', { id: 'hm-revenue-customs', name: 'HM Revenue & Customs', kind: 'government' })).status,
+    ).toBe(201);
     await post('/agreements', {
       id: 'hampshire-tvp-bilateral',
       title: 'Hampshire/Thames Valley Bi-lateral Collaboration',
@@ -121,17 +145,41 @@ describe('boards, bodies and decisions', () => {
     const steps: [string, object][] = [
       ['/boards/hampshire-tvp/terms', { rearrangeWithinDays: 21, occurredAt: '2015-04-02' }],
       ['/boards/hampshire-tvp/meetings', { meetingId: '2015-q1', scheduledFor: '2015-06-15' }],
-      ['/boards/hampshire-tvp/meetings/2015-q1/held', { occurredAt: '2015-06-15', attendees: [{ name: 'PCC', body: 'thames-valley' }, { name: 'PCC', body: 'hampshire' }] }],
+      [
+        '/boards/hampshire-tvp/meetings/2015-q1/held',
+        {
+          occurredAt: '2015-06-15',
+          attendees: [
+            { name: 'PCC', body: 'thames-valley' },
+            { name: 'PCC', body: 'hampshire' },
+          ],
+        },
+      ],
       ['/boards/hampshire-tvp/meetings', { meetingId: '2015-q2', scheduledFor: '2015-09-15' }],
-      ['/boards/hampshire-tvp/meetings/2015-q2/cancellation', { reason: 'Chair unavailable', occurredAt: '2015-09-10' }],
+      [
+        '/boards/hampshire-tvp/meetings/2015-q2/cancellation',
+        { reason: 'Chair unavailable', occurredAt: '2015-09-10' },
+      ],
       ['/boards/hampshire-tvp/meetings/2015-q2/rearrangement', { newDate: '2015-10-01', occurredAt: '2015-09-12' }],
-      ['/decisions', { id: 'contact-centres', summary: 'Extend joint working to contact centres', boardId: 'hampshire-tvp', meetingId: '2015-q1', agreementId: 'hampshire-tvp-bilateral', occurredAt: '2015-06-15' }],
+      [
+        '/decisions',
+        {
+          id: 'contact-centres',
+          summary: 'Extend joint working to contact centres',
+          boardId: 'hampshire-tvp',
+          meetingId: '2015-q1',
+          agreementId: 'hampshire-tvp-bilateral',
+          occurredAt: '2015-06-15',
+        },
+      ],
     ];
     for (const [path, body] of steps) {
       const res = await post(path, body);
       expect({ path, status: res.status, body: res.body }).toMatchObject({ path, status: 201 });
     }
-    const held = (await api.admin.get('/streams/board-hampshire-tvp/events')).body.events.find((e: { type: string }) => e.type === 'BoardMeetingHeld');
+    const held = (await api.admin.get('/streams/board-hampshire-tvp/events')).body.events.find(
+      (e: { type: string }) => e.type === 'BoardMeetingHeld',
+    );
     expect(held.data.quorate).toBe(true);
   });
 });
@@ -139,24 +187,52 @@ describe('boards, bodies and decisions', () => {
 describe('validation: problem+json naming each bad field, nothing written', () => {
   const invalid: [string, object, string[]][] = [
     ['/bodies', { id: 'Bad Slug', kind: 'pub' }, ['id', 'name', 'kind']],
-    ['/agreements', { id: 'x', legalBasis: 's99', parties: ['dorset'] }, ['title', 'legalBasis', 'businessArea', 'deliveryModel', 'parties']],
+    [
+      '/agreements',
+      { id: 'x', legalBasis: 's99', parties: ['dorset'] },
+      ['title', 'legalBasis', 'businessArea', 'deliveryModel', 'parties'],
+    ],
     ['/agreements/zephyr/signatures', { party: 'dorset', occurredAt: '2015-02-30' }, ['signedBy', 'occurredAt']],
     ['/agreements/zephyr/pcc-approvals', { party: 'DORSET' }, ['party', 'occurredAt']],
     ['/agreements/zephyr/commencement', { occurredAt: 'yesterday' }, ['occurredAt']],
     ['/agreements/zephyr/variations', { summary: '', occurredAt: '2016-01-01' }, ['summary']],
     ['/agreements/zephyr/host', {}, ['hostForce', 'occurredAt']],
     ['/agreements/zephyr/parties', { party: 42, occurredAt: '2016-01-01' }, ['party']],
-    ['/agreements/zephyr/withdrawal-notices', { party: 'dorset', effectiveOn: '2016-13-01', occurredAt: '2016-01-01' }, ['effectiveOn']],
+    [
+      '/agreements/zephyr/withdrawal-notices',
+      { party: 'dorset', effectiveOn: '2016-13-01', occurredAt: '2016-01-01' },
+      ['effectiveOn'],
+    ],
     ['/agreements/zephyr/withdrawals', { party: 'dorset' }, ['occurredAt']],
-    ['/agreements/zephyr/reviews', { occurredAt: '2016-01-01', nextReviewDue: '31/03/2019' }, ['outcome', 'nextReviewDue']],
+    [
+      '/agreements/zephyr/reviews',
+      { occurredAt: '2016-01-01', nextReviewDue: '31/03/2019' },
+      ['outcome', 'nextReviewDue'],
+    ],
     ['/agreements/zephyr/termination', { occurredAt: '2016-01-01' }, ['reason']],
-    ['/agreements/zephyr/savings', { financialYear: '2015', kind: 'hoped', amountGbp: 1.234 }, ['financialYear', 'kind', 'amountGbp']],
-    ['/boards', { id: 'b', agreements: [], maxDaysBetweenMeetings: 0, quorum: 0 }, ['name', 'agreements', 'chair', 'maxDaysBetweenMeetings', 'quorum']],
+    [
+      '/agreements/zephyr/savings',
+      { financialYear: '2015', kind: 'hoped', amountGbp: 1.234 },
+      ['financialYear', 'kind', 'amountGbp'],
+    ],
+    [
+      '/boards',
+      { id: 'b', agreements: [], maxDaysBetweenMeetings: 0, quorum: 0 },
+      ['name', 'agreements', 'chair', 'maxDaysBetweenMeetings', 'quorum'],
+    ],
     ['/boards/hampshire-tvp/terms', { quorum: -1 }, ['quorum', 'occurredAt']],
     ['/boards/hampshire-tvp/meetings', { meetingId: '', scheduledFor: '2015-02-29' }, ['meetingId', 'scheduledFor']],
-    ['/boards/hampshire-tvp/meetings/2015-q2/held', { occurredAt: '2015-10-01', attendees: [{ name: 'PCC' }] }, ['attendees[0].body']],
+    [
+      '/boards/hampshire-tvp/meetings/2015-q2/held',
+      { occurredAt: '2015-10-01', attendees: [{ name: 'PCC' }] },
+      ['attendees[0].body'],
+    ],
     ['/boards/hampshire-tvp/meetings/2015-q2/cancellation', { occurredAt: '2015-10-01' }, ['reason']],
-    ['/boards/hampshire-tvp/meetings/2015-q2/rearrangement', { occurredAt: '2015-10-01', newDate: 'soon' }, ['newDate']],
+    [
+      '/boards/hampshire-tvp/meetings/2015-q2/rearrangement',
+      { occurredAt: '2015-10-01', newDate: 'soon' },
+      ['newDate'],
+    ],
     ['/decisions', { id: 'd', boardId: 'bad id!', occurredAt: '2015-10-01' }, ['summary', 'boardId']],
   ];
 
@@ -165,7 +241,12 @@ describe('validation: problem+json naming each bad field, nothing written', () =
     const res = await post(path, body);
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.body).toMatchObject({ type: '/problems/validation-failed', status: 400, title: expect.any(String), detail: expect.any(String) });
+    expect(res.body).toMatchObject({
+      type: '/problems/validation-failed',
+      status: 400,
+      title: expect.any(String),
+      detail: expect.any(String),
+    });
     const named = (res.body.errors as { field: string }[]).map((e) => e.field);
     for (const field of fields) expect(named).toContain(field);
     expect(await head()).toBe(before);
@@ -203,7 +284,10 @@ describe('validation: problem+json naming each bad field, nothing written', () =
 
   test('writes need a bearer token; an X-Actor header names nobody', async () => {
     const before = await head();
-    const res = await api.http.post('/agreements/zephyr/variations').set('X-Actor', 'someone').send({ summary: 'x', occurredAt: '2016-01-01' });
+    const res = await api.http
+      .post('/agreements/zephyr/variations')
+      .set('X-Actor', 'someone')
+      .send({ summary: 'x', occurredAt: '2016-01-01' });
     expect(res.status).toBe(401);
     expect(res.headers['www-authenticate']).toMatch(/^Bearer /);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
@@ -226,25 +310,79 @@ describe('validation: problem+json naming each bad field, nothing written', () =
 describe('domain rules: 409 with a message a person understands, nothing written', () => {
   const conflicts: [string, object, string][] = [
     ['/bodies', { id: 'hm-revenue-customs', name: 'HMRC again', kind: 'government' }, 'body-already-registered'],
-    ['/agreements', { id: 'zephyr', title: 'Again', legalBasis: 's22A', businessArea: 'x', deliveryModel: 'joint-unit', parties: ['dorset', 'wiltshire'] }, 'agreement-already-exists'],
-    ['/agreements/zephyr/signatures', { party: 'dorset', signedBy: 'Chief Constable', occurredAt: '2016-01-01' }, 'party-already-signed'],
+    [
+      '/agreements',
+      {
+        id: 'zephyr',
+        title: 'Again',
+        legalBasis: 's22A',
+        businessArea: 'x',
+        deliveryModel: 'joint-unit',
+        parties: ['dorset', 'wiltshire'],
+      },
+      'agreement-already-exists',
+    ],
+    [
+      '/agreements/zephyr/signatures',
+      { party: 'dorset', signedBy: 'Chief Constable', occurredAt: '2016-01-01' },
+      'party-already-signed',
+    ],
     ['/agreements/zephyr/pcc-approvals', { party: 'dorset', occurredAt: '2016-01-01' }, 'approval-already-given'],
     ['/agreements/zephyr/commencement', { occurredAt: '2016-01-01' }, 'already-in-force'],
     ['/agreements/brunel-mcit/variations', { summary: 'x', occurredAt: '2016-01-01' }, 'agreement-terminated'],
     ['/agreements/zephyr/host', { hostForce: 'wiltshire', occurredAt: '2016-01-01' }, 'host-unchanged'],
     ['/agreements/zephyr/parties', { party: 'dorset', occurredAt: '2016-01-01' }, 'already-a-party'],
-    ['/agreements/zephyr/withdrawal-notices', { party: 'kent', effectiveOn: '2016-06-01', occurredAt: '2016-01-01' }, 'not-a-party'],
+    [
+      '/agreements/zephyr/withdrawal-notices',
+      { party: 'kent', effectiveOn: '2016-06-01', occurredAt: '2016-01-01' },
+      'not-a-party',
+    ],
     ['/agreements/zephyr/withdrawals', { party: 'wiltshire', occurredAt: '2016-04-01' }, 'host-cannot-withdraw'],
     ['/agreements/brunel-mcit/reviews', { outcome: 'x', occurredAt: '2016-01-01' }, 'agreement-terminated'],
     ['/agreements/brunel-mcit/termination', { reason: 'again', occurredAt: '2016-01-01' }, 'agreement-terminated'],
-    ['/agreements/brunel-mcit/savings', { financialYear: '2015-16', kind: 'forecast', amountGbp: 1 }, 'agreement-terminated'],
-    ['/boards', { id: 'hampshire-tvp', name: 'Again', agreements: ['hampshire-tvp-bilateral'], chair: 'x', maxDaysBetweenMeetings: 92, quorum: 2 }, 'board-already-exists'],
+    [
+      '/agreements/brunel-mcit/savings',
+      { financialYear: '2015-16', kind: 'forecast', amountGbp: 1 },
+      'agreement-terminated',
+    ],
+    [
+      '/boards',
+      {
+        id: 'hampshire-tvp',
+        name: 'Again',
+        agreements: ['hampshire-tvp-bilateral'],
+        chair: 'x',
+        maxDaysBetweenMeetings: 92,
+        quorum: 2,
+      },
+      'board-already-exists',
+    ],
     ['/boards/hampshire-tvp/terms', { rearrangeWithinDays: 21, occurredAt: '2016-01-01' }, 'no-change'],
-    ['/boards/hampshire-tvp/meetings', { meetingId: '2015-q1', scheduledFor: '2016-01-01' }, 'meeting-already-scheduled'],
-    ['/boards/hampshire-tvp/meetings/2015-q1/held', { occurredAt: '2015-06-15', attendees: [{ name: 'PCC', body: 'hampshire' }] }, 'meeting-already-held'],
-    ['/boards/hampshire-tvp/meetings/2015-q1/cancellation', { reason: 'x', occurredAt: '2015-06-20' }, 'meeting-already-held'],
-    ['/boards/hampshire-tvp/meetings/2015-q1/rearrangement', { newDate: '2015-07-01', occurredAt: '2015-06-20' }, 'meeting-already-held'],
-    ['/decisions', { id: 'contact-centres', summary: 'again', agreementId: 'zephyr', occurredAt: '2016-01-01' }, 'decision-already-recorded'],
+    [
+      '/boards/hampshire-tvp/meetings',
+      { meetingId: '2015-q1', scheduledFor: '2016-01-01' },
+      'meeting-already-scheduled',
+    ],
+    [
+      '/boards/hampshire-tvp/meetings/2015-q1/held',
+      { occurredAt: '2015-06-15', attendees: [{ name: 'PCC', body: 'hampshire' }] },
+      'meeting-already-held',
+    ],
+    [
+      '/boards/hampshire-tvp/meetings/2015-q1/cancellation',
+      { reason: 'x', occurredAt: '2015-06-20' },
+      'meeting-already-held',
+    ],
+    [
+      '/boards/hampshire-tvp/meetings/2015-q1/rearrangement',
+      { newDate: '2015-07-01', occurredAt: '2015-06-20' },
+      'meeting-already-held',
+    ],
+    [
+      '/decisions',
+      { id: 'contact-centres', summary: 'again', agreementId: 'zephyr', occurredAt: '2016-01-01' },
+      'decision-already-recorded',
+    ],
   ];
 
   test.each(conflicts)('POST %s breaking a rule answers its code', async (path, body, code) => {
@@ -269,11 +407,19 @@ describe('optimistic concurrency and idempotency', () => {
     const trail = await api.admin.get('/streams/agreement-zephyr/events?limit=1000');
     const current = trail.body.events.length - 1;
     const before = await head();
-    const res = await post('/agreements/zephyr/variations', { summary: 'Stale edit', occurredAt: '2016-05-01', expectedRevision: current - 1 });
+    const res = await post('/agreements/zephyr/variations', {
+      summary: 'Stale edit',
+      occurredAt: '2016-05-01',
+      expectedRevision: current - 1,
+    });
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({ code: 'concurrency-conflict', currentRevision: current });
     expect(await head()).toBe(before);
-    const ok = await post('/agreements/zephyr/variations', { summary: 'Fresh edit', occurredAt: '2016-05-01', expectedRevision: current });
+    const ok = await post('/agreements/zephyr/variations', {
+      summary: 'Fresh edit',
+      occurredAt: '2016-05-01',
+      expectedRevision: current,
+    });
     expect(ok.status).toBe(201);
     expect(ok.body.revision).toBe(current + 1);
   });
@@ -292,14 +438,20 @@ describe('optimistic concurrency and idempotency', () => {
   test('concurrent twins with one Idempotency-Key write once', async () => {
     const body = { party: 'cheshire', occurredAt: '2016-07-01' };
     const before = await head();
-    const answers = await Promise.all([1, 2, 3].map(() => post('/agreements/zephyr/parties', body, { 'Idempotency-Key': 'join-cheshire' })));
+    const answers = await Promise.all(
+      [1, 2, 3].map(() => post('/agreements/zephyr/parties', body, { 'Idempotency-Key': 'join-cheshire' })),
+    );
     for (const res of answers) expect(res.status).toBe(201);
     expect(new Set(answers.map((r) => r.body.position)).size).toBe(1);
     expect(BigInt((await head()) as string) - BigInt(before as string)).toBe(1n);
   });
 
   test('the same Idempotency-Key on a different request is refused', async () => {
-    const res = await post('/agreements/zephyr/variations', { summary: 'Something else', occurredAt: '2016-06-01' }, { 'Idempotency-Key': 'retry-1' });
+    const res = await post(
+      '/agreements/zephyr/variations',
+      { summary: 'Something else', occurredAt: '2016-06-01' },
+      { 'Idempotency-Key': 'retry-1' },
+    );
     expect(res.status).toBe(422);
     expect(res.body.code).toBe('idempotency-key-reused');
   });
@@ -324,7 +476,14 @@ describe('audit trail reads', () => {
   test('the OpenAPI document describes every write endpoint', async () => {
     const res = await api.http.get('/docs/openapi.json');
     expect(res.status).toBe(200);
-    for (const path of ['/agreements', '/agreements/{id}/signatures', '/boards/{id}/meetings/{mid}/held', '/decisions', '/bodies', '/events']) {
+    for (const path of [
+      '/agreements',
+      '/agreements/{id}/signatures',
+      '/boards/{id}/meetings/{mid}/held',
+      '/decisions',
+      '/bodies',
+      '/events',
+    ]) {
       expect(Object.keys(res.body.paths)).toContain(path);
     }
   });
@@ -336,6 +495,8 @@ describe('durability', () => {
     await api.restart();
     const after = (await api.admin.get('/events?limit=1000')).body.events;
     expect(after).toEqual(before);
-    expect((await post('/agreements/zephyr/variations', { summary: 'After restart', occurredAt: '2016-08-01' })).status).toBe(201);
+    expect(
+      (await post('/agreements/zephyr/variations', { summary: 'After restart', occurredAt: '2016-08-01' })).status,
+    ).toBe(201);
   });
 });

@@ -20,7 +20,7 @@ for (const driver of testDrivers) {
   driver.describe(`concurrent writes on ${driver.name}`, () => {
     let database: TestDatabase | null = null;
     const apis: ApiHarness[] = [];
-    const post = (path: string, body: object, api = apis[0]) => api.admin.post(path).send(body);
+    const post = (path: string, body: object, api = apis[0]) => api!.admin.post(path).send(body);
 
     beforeAll(async () => {
       if (driver.name === 'postgres') {
@@ -58,7 +58,7 @@ for (const driver of testDrivers) {
     }, 60_000);
 
     test(`${WRITERS} writers × ${WRITES_EACH} writes without expectedRevision on one stream: every write succeeds, each at its own revision`, async () => {
-      const before = (await apis[0].admin.get('/streams/agreement-race/events?limit=1000')).body.events
+      const before = (await apis[0]!.admin.get('/streams/agreement-race/events?limit=1000')).body.events
         .length as number;
       const answers = await Promise.all(
         Array.from({ length: WRITERS }, async (_, writer) => {
@@ -81,7 +81,7 @@ for (const driver of testDrivers) {
       const revisions = all.map((a) => a.revision).sort((x, y) => x - y);
       expect(revisions).toEqual(Array.from({ length: WRITERS * WRITES_EACH }, (_, i) => before + i));
 
-      const trail = await apis[0].admin.get(`/streams/agreement-race/events?limit=1000`);
+      const trail = await apis[0]!.admin.get(`/streams/agreement-race/events?limit=1000`);
       const events = trail.body.events as { revision: number; data: { summary?: string } }[];
       expect(events.map((e) => e.revision)).toEqual(events.map((_, i) => i));
       const summaries = events.slice(before).map((e) => e.data.summary);
@@ -90,7 +90,7 @@ for (const driver of testDrivers) {
 
     test('a stale expectedRevision the client sent is still a 409 naming what it sent and the current revision', async () => {
       const current =
-        ((await apis[0].admin.get('/streams/agreement-race/events?limit=1000')).body.events.length as number) - 1;
+        ((await apis[0]!.admin.get('/streams/agreement-race/events?limit=1000')).body.events.length as number) - 1;
       const res = await post('/agreements/race/variations', {
         summary: 'stale',
         occurredAt: '2016-05-01',
@@ -140,7 +140,7 @@ for (const driver of testDrivers) {
           const { rows } = await admin.query<{ n: string }>(
             `SELECT count(*) AS n FROM events WHERE stream_id LIKE 'decision-round-%'`,
           );
-          expect(rows[0].n).toBe('630');
+          expect(rows[0]!.n).toBe('630');
         } finally {
           await admin.query(
             'DROP TRIGGER refuse_poisoned_decision ON events; DROP FUNCTION refuse_poisoned_decision()',

@@ -57,11 +57,19 @@ describe('the service on an unreachable KurrentDB', () => {
     const anyone = await api.http.get('/health');
     expect(anyone.status).toBe(503);
     expect(anyone.body.error.database).toMatchObject({ status: 'down', code: 'database-unavailable' });
-    expect(anyone.body.error.projections.problems).toEqual(['projection status unavailable (code projection-status-unavailable)']);
+    expect(anyone.body.error.projections.problems).toEqual([
+      'projection status unavailable (code projection-status-unavailable)',
+    ]);
     const health = await api.admin.get('/health');
     expect(health.status).toBe(503);
-    expect(health.body).toMatchObject({ code: 'unhealthy', detail: expect.stringMatching(/^Unhealthy: .*database.*projections|^Unhealthy: .*projections.*database/) });
-    expect(health.body.error.database).toMatchObject({ status: 'down', error: expect.stringMatching(/cannot be reached/) });
+    expect(health.body).toMatchObject({
+      code: 'unhealthy',
+      detail: expect.stringMatching(/^Unhealthy: .*database.*projections|^Unhealthy: .*projections.*database/),
+    });
+    expect(health.body.error.database).toMatchObject({
+      status: 'down',
+      error: expect.stringMatching(/cannot be reached/),
+    });
     expect(health.body.error.projections).toMatchObject({
       status: 'down',
       problems: [expect.stringMatching(/^projection status unavailable: The event store cannot be reached/)],

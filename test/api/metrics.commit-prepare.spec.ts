@@ -50,7 +50,7 @@ afterAll(async () => {
 test('relay and projection lags are reported in events for commit/prepare positions; the position gauges are absent', async () => {
   await appendInterleaved(store, 50, { prefix: 'm' });
   const events = await store.readAll();
-  await new RelayCheckpoints(database.db).save('kafka-relay', events[29].position);
+  await new RelayCheckpoints(database.db).save('kafka-relay', events[29]!.position);
   runner = new ProjectionRunner(database.db, store, [alertsProjection], { logger: silentLogger });
   const status = new ProjectionStatus(database.db, store, [alertsProjection], runner);
   const metrics = new Metrics('api');

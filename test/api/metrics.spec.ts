@@ -33,7 +33,8 @@ function parse(text: string): Samples {
   return samples;
 }
 
-const byPrefix = (samples: Samples, prefix: string): [string, number][] => [...samples].filter(([key]) => key.startsWith(prefix));
+const byPrefix = (samples: Samples, prefix: string): [string, number][] =>
+  [...samples].filter(([key]) => key.startsWith(prefix));
 
 for (const driver of testDrivers) {
   driver.describe(`/metrics on ${driver.name}`, () => {
@@ -57,7 +58,11 @@ for (const driver of testDrivers) {
     const scrape = async (): Promise<{ text: string; samples: Samples; contentType: string }> => {
       const response = await request(app!.getHttpServer()).get('/metrics');
       expect(response.status).toBe(200);
-      return { text: response.text, samples: parse(response.text), contentType: response.headers['content-type'] as string };
+      return {
+        text: response.text,
+        samples: parse(response.text),
+        contentType: response.headers['content-type'] as string,
+      };
     };
 
     beforeAll(async () => {
@@ -80,7 +85,9 @@ for (const driver of testDrivers) {
       app = api.app;
       const token = await issueToken(api.config.auth, { sub: 'ops.lead', roles: ['admin'], force: null });
       // Not projected yet: a 404 (a request the HTTP metrics count under its route template).
-      expect((await request(app.getHttpServer()).get('/agreements/zephyr').set('Authorization', `Bearer ${token}`)).status).toBe(404);
+      expect(
+        (await request(app.getHttpServer()).get('/agreements/zephyr').set('Authorization', `Bearer ${token}`)).status,
+      ).toBe(404);
 
       const before = await scrape();
       expect(before.contentType).toMatch(/^text\/plain; version=0\.0\.4/);
@@ -92,12 +99,16 @@ for (const driver of testDrivers) {
       for (const [, lag] of lagBefore) expect(lag).toBe(head);
       // Appends are timed and counted by type.
       expect(before.samples.get('governance_events_appended_total{type="AgreementDrafted"}')).toBeGreaterThan(0);
-      expect(before.samples.get('governance_event_append_duration_seconds_count{outcome="appended"}')).toBeGreaterThan(0);
+      expect(before.samples.get('governance_event_append_duration_seconds_count{outcome="appended"}')).toBeGreaterThan(
+        0,
+      );
       // Requests by route template, never the raw URL; no principal anywhere.
       const reads = byPrefix(before.samples, 'http_requests_total{method="GET",route="/agreements/:id",');
       expect(reads).toHaveLength(1);
       expect(reads[0]?.[1]).toBe(1);
-      expect(before.samples.get('http_request_duration_seconds_count{method="GET",route="/agreements/:id",status="404"}')).toBe(1);
+      expect(
+        before.samples.get('http_request_duration_seconds_count{method="GET",route="/agreements/:id",status="404"}'),
+      ).toBe(1);
       expect(before.text).not.toContain('zephyr');
       expect(before.text).not.toContain('ops.lead');
       expect(before.samples.get('governance_db_pool_connections{state="total"}')).toBeGreaterThanOrEqual(1);

@@ -28,8 +28,22 @@ async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean):
   return value;
 }
 
-async function agreementInForce(id: string, parties: string[], dates: { drafted: string; inForce: string }, extra: object = {}) {
-  await post('/agreements', { id, title: `Agreement ${id}`, legalBasis: 's22A', businessArea: 'serious and organised crime', deliveryModel: 'joint-unit', parties, occurredAt: dates.drafted, ...extra });
+async function agreementInForce(
+  id: string,
+  parties: string[],
+  dates: { drafted: string; inForce: string },
+  extra: object = {},
+) {
+  await post('/agreements', {
+    id,
+    title: `Agreement ${id}`,
+    legalBasis: 's22A',
+    businessArea: 'serious and organised crime',
+    deliveryModel: 'joint-unit',
+    parties,
+    occurredAt: dates.drafted,
+    ...extra,
+  });
   for (const party of parties) {
     await post(`/agreements/${id}/signatures`, { party, signedBy: 'Chief Constable', occurredAt: dates.drafted });
     await post(`/agreements/${id}/pcc-approvals`, { party, occurredAt: dates.drafted });
@@ -40,9 +54,18 @@ async function agreementInForce(id: string, parties: string[], dates: { drafted:
 beforeAll(async () => {
   api = await startApi();
   api.clock.set('2016-04-20T09:00:00.000Z');
-  await agreementInForce('zephyr', ['avon-somerset', 'devon-cornwall', 'dorset', 'gloucestershire', 'wiltshire'], { drafted: '2014-01-10', inForce: '2014-04-01' });
-  await agreementInForce('tarian', ['dyfed-powys', 'south-wales', 'gwent'], { drafted: '2010-01-10', inForce: '2010-04-01' });
-  await agreementInForce('hampshire-tvp-bilateral', ['hampshire', 'thames-valley'], { drafted: '2012-01-10', inForce: '2012-04-01' });
+  await agreementInForce('zephyr', ['avon-somerset', 'devon-cornwall', 'dorset', 'gloucestershire', 'wiltshire'], {
+    drafted: '2014-01-10',
+    inForce: '2014-04-01',
+  });
+  await agreementInForce('tarian', ['dyfed-powys', 'south-wales', 'gwent'], {
+    drafted: '2010-01-10',
+    inForce: '2010-04-01',
+  });
+  await agreementInForce('hampshire-tvp-bilateral', ['hampshire', 'thames-valley'], {
+    drafted: '2012-01-10',
+    inForce: '2012-04-01',
+  });
 });
 
 afterAll(async () => {
@@ -78,7 +101,11 @@ describe('register and agreements', () => {
   });
 
   test('a late entry changes asOf answers for the past but not knownAt answers from before it was recorded', async () => {
-    await post('/agreements/zephyr/withdrawal-notices', { party: 'dorset', effectiveOn: '2015-12-31', occurredAt: '2015-06-30' });
+    await post('/agreements/zephyr/withdrawal-notices', {
+      party: 'dorset',
+      effectiveOn: '2015-12-31',
+      occurredAt: '2015-06-30',
+    });
     const recordedBefore = api.clock.now().toISOString();
     api.clock.set('2016-05-10T09:00:00.000Z');
     // Logged in May 2016, it happened on 31 December 2015.
@@ -88,10 +115,14 @@ describe('register and agreements', () => {
     expect(asOfAfter.status).toBe(200);
     const partiesOf = (body: { agreement: { parties: { id: string }[] } }) => body.agreement.parties.map((p) => p.id);
     expect(partiesOf(asOfAfter.body)).not.toContain('dorset');
-    expect(asOfAfter.body.agreement.formerParties).toContainEqual(expect.objectContaining({ id: 'dorset', leftOn: '2015-12-31' }));
+    expect(asOfAfter.body.agreement.formerParties).toContainEqual(
+      expect.objectContaining({ id: 'dorset', leftOn: '2015-12-31' }),
+    );
     const asOfBefore = await api.admin.get('/agreements/zephyr?asOf=2015-11-30');
     expect(partiesOf(asOfBefore.body)).toContain('dorset');
-    const knownEarlier = await api.admin.get(`/agreements/zephyr?asOf=2016-01-15&knownAt=${encodeURIComponent(recordedBefore)}`);
+    const knownEarlier = await api.admin.get(
+      `/agreements/zephyr?asOf=2016-01-15&knownAt=${encodeURIComponent(recordedBefore)}`,
+    );
     expect(knownEarlier.status).toBe(200);
     expect(partiesOf(knownEarlier.body)).toContain('dorset');
     expect(knownEarlier.body.knownAt).toBe(recordedBefore);
@@ -120,19 +151,46 @@ describe('boards, compliance and alerts', () => {
       quorum: 2,
       occurredAt: '2015-04-01',
     });
-    const quarters: [string, string][] = [['q1', '2015-06-15'], ['q2', '2015-09-15'], ['q3', '2015-12-15'], ['q4', '2016-03-15']];
-    for (const [id, date] of quarters) await post('/boards/hampshire-tvp/meetings', { meetingId: `2015-${id}`, scheduledFor: date });
-    const attendees = [{ name: 'PCC', body: 'thames-valley' }, { name: 'PCC', body: 'hampshire' }];
+    const quarters: [string, string][] = [
+      ['q1', '2015-06-15'],
+      ['q2', '2015-09-15'],
+      ['q3', '2015-12-15'],
+      ['q4', '2016-03-15'],
+    ];
+    for (const [id, date] of quarters)
+      await post('/boards/hampshire-tvp/meetings', { meetingId: `2015-${id}`, scheduledFor: date });
+    const attendees = [
+      { name: 'PCC', body: 'thames-valley' },
+      { name: 'PCC', body: 'hampshire' },
+    ];
     await post('/boards/hampshire-tvp/meetings/2015-q1/held', { occurredAt: '2015-06-15', attendees });
-    await post('/boards/hampshire-tvp/meetings/2015-q2/cancellation', { reason: 'Chair unavailable', occurredAt: '2015-09-10' });
-    await post('/boards/hampshire-tvp/meetings/2015-q3/cancellation', { reason: 'Operational demands', occurredAt: '2015-12-10' });
+    await post('/boards/hampshire-tvp/meetings/2015-q2/cancellation', {
+      reason: 'Chair unavailable',
+      occurredAt: '2015-09-10',
+    });
+    await post('/boards/hampshire-tvp/meetings/2015-q3/cancellation', {
+      reason: 'Operational demands',
+      occurredAt: '2015-12-10',
+    });
     await post('/boards/hampshire-tvp/meetings/2015-q4/held', { occurredAt: '2016-03-15', attendees });
-    await post('/decisions', { id: 'contact-centres', summary: 'Joint contact centres', boardId: 'hampshire-tvp', meetingId: '2015-q1', occurredAt: '2015-06-15' });
+    await post('/decisions', {
+      id: 'contact-centres',
+      summary: 'Joint contact centres',
+      boardId: 'hampshire-tvp',
+      meetingId: '2015-q1',
+      occurredAt: '2015-06-15',
+    });
 
     const compliance = await get('/boards/hampshire-tvp/compliance?financialYear=2015-16&asOf=2016-04-30');
     expect(compliance.status).toBe(200);
     expect(compliance.body.status).toBe('red');
-    expect(compliance.body.counts).toEqual({ scheduled: 4, held: 2, quorate: 2, cancelled: 2, cancelledNotRearranged: 2 });
+    expect(compliance.body.counts).toEqual({
+      scheduled: 4,
+      held: 2,
+      quorate: 2,
+      cancelled: 2,
+      cancelledNotRearranged: 2,
+    });
     expect(compliance.body.reasons.join(' ')).toMatch(/cancel/i);
 
     const open = await eventually(
@@ -149,12 +207,17 @@ describe('boards, compliance and alerts', () => {
     expect(trail.body.events.map((e: { type: string }) => e.type)).toEqual(['AlertRaised', 'AlertAcknowledged']);
     expect(trail.body.events[1].actorDisplay).toBe('officer:officer.brown (thames-valley)');
 
-    await post('/boards/hampshire-tvp/meetings/2015-q2/rearrangement', { newDate: '2016-05-20', occurredAt: '2016-05-10' });
+    await post('/boards/hampshire-tvp/meetings/2015-q2/rearrangement', {
+      newDate: '2016-05-20',
+      occurredAt: '2016-05-10',
+    });
     const remaining = await eventually(
       () => api.admin.get('/alerts?status=open&rule=meeting-cancelled-not-rearranged'),
       (res) => res.body.alerts?.length === 1,
     );
-    expect(remaining.body.alerts.map((a: { alertId: string }) => a.alertId)).toEqual([expect.stringContaining('2015-q3')]);
+    expect(remaining.body.alerts.map((a: { alertId: string }) => a.alertId)).toEqual([
+      expect.stringContaining('2015-q3'),
+    ]);
     const resolved = await api.admin.get('/alerts?status=resolved');
     expect(resolved.body.alerts.map((a: { alertId: string }) => a.alertId)).toContain(q2.alertId);
   });

@@ -91,12 +91,17 @@ test('a write logs one line with route template, status, duration, principal and
   // No headers in the log: they carry the bearer token.
   expect(JSON.stringify(lines)).not.toContain(token);
 
-  const trail = await request(app.getHttpServer()).get('/streams/agreement-logged/events').set('Authorization', `Bearer ${token}`);
+  const trail = await request(app.getHttpServer())
+    .get('/streams/agreement-logged/events')
+    .set('Authorization', `Bearer ${token}`);
   expect(trail.body.events[0]).toMatchObject({ type: 'AgreementDrafted', correlationId: 'ticket-4711' });
 });
 
 test('without X-Correlation-Id a new id is generated per request, echoed back, logged and stored in the envelope', async () => {
-  const response = await request(app.getHttpServer()).post('/agreements').set('Authorization', `Bearer ${token}`).send(draft('generated'));
+  const response = await request(app.getHttpServer())
+    .post('/agreements')
+    .set('Authorization', `Bearer ${token}`)
+    .send(draft('generated'));
   expect(response.status).toBe(201);
   const id = response.headers['x-correlation-id'] as string;
   expect(id).toMatch(/^[0-9a-f-]{36}$/);
@@ -104,14 +109,19 @@ test('without X-Correlation-Id a new id is generated per request, echoed back, l
   const line = await lineFor(id);
   expect(line).toMatchObject({ route: '/agreements', res: { status: 201 } });
 
-  const trail = await request(app.getHttpServer()).get('/streams/agreement-generated/events').set('Authorization', `Bearer ${token}`);
+  const trail = await request(app.getHttpServer())
+    .get('/streams/agreement-generated/events')
+    .set('Authorization', `Bearer ${token}`);
   expect(trail.body.events[0].correlationId).toBe(id);
 });
 
 test('reads log the route template, not the raw URL; a refused request logs no principal; /health and /metrics are not logged', async () => {
   const read = await request(app.getHttpServer()).get('/agreements/logged').set('Authorization', `Bearer ${token}`);
   expect(read.status).toBe(200);
-  expect(await lineFor(read.headers['x-correlation-id'] as string)).toMatchObject({ route: '/agreements/:id', principal: 'officer:jane.doe (gloucestershire)' });
+  expect(await lineFor(read.headers['x-correlation-id'] as string)).toMatchObject({
+    route: '/agreements/:id',
+    principal: 'officer:jane.doe (gloucestershire)',
+  });
 
   const refused = await request(app.getHttpServer()).get('/agreements');
   expect(refused.status).toBe(401);

@@ -28,7 +28,8 @@ export function loadBenchConfig(argv: string[]): BenchConfig {
     .map((s) => s.trim())
     .filter(Boolean);
   const unknown = only.filter((s) => !(ALL_SECTIONS as readonly string[]).includes(s));
-  if (unknown.length > 0) throw new Error(`Unknown section(s) ${unknown.join(', ')}; choose from ${ALL_SECTIONS.join(', ')}.`);
+  if (unknown.length > 0)
+    throw new Error(`Unknown section(s) ${unknown.join(', ')}; choose from ${ALL_SECTIONS.join(', ')}.`);
   const scale = numberFrom('BENCH_SCALE', 1);
   const runs = Math.max(1, Math.round(numberFrom('BENCH_RUNS', 3)));
   return {

@@ -130,7 +130,8 @@ process.stderr.write(`\nwrote ${jsonOut} and ${mdOut} in ${((Date.now() - starte
 // The bench_* databases hold ~1.5 GB; BENCH_KEEP=1 keeps them for EXPLAIN ANALYZE afterwards.
 if (process.env.BENCH_KEEP !== '1') {
   await admin(async (c) => {
-    for (const name of createdDatabases) await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
+    for (const name of createdDatabases)
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
   }).catch(() => undefined);
 }
 // pg pools and kafkajs keep timers; the report is written, so end here.

@@ -61,7 +61,7 @@ function runtimeStage(): string[] {
 }
 
 const env = (service: string): Record<string, string> =>
-  Object.fromEntries(Object.entries(compose.services[service].environment ?? {}).map(([k, v]) => [k, String(v)]));
+  Object.fromEntries(Object.entries(compose.services[service]!.environment ?? {}).map(([k, v]) => [k, String(v)]));
 
 const STATEFUL: Record<string, string> = {
   postgres: '/var/lib/postgresql/data',
@@ -81,7 +81,7 @@ describe('docker-compose.yml', () => {
   test('the schema check is not vacuous: a misspelt healthcheck key is refused', () => {
     const validate = composeValidator();
     const broken = structuredClone(compose) as unknown as { services: Record<string, Record<string, unknown>> };
-    broken.services.postgres.healthcheck = { tst: ['CMD', 'true'] };
+    broken.services.postgres!.healthcheck = { tst: ['CMD', 'true'] };
     expect(validate(broken)).toBe(false);
   });
 
@@ -100,7 +100,7 @@ describe('docker-compose.yml', () => {
 
   test('stateful services keep their data in declared named volumes', () => {
     for (const [name, path] of Object.entries(STATEFUL)) {
-      const mount = (compose.services[name].volumes ?? []).find((v) => v.split(':')[1] === path);
+      const mount = (compose.services[name]!.volumes ?? []).find((v) => v.split(':')[1] === path);
       expect({ name, mount: mount !== undefined }).toEqual({ name, mount: true });
       const volume = mount!.split(':')[0];
       expect(volume).not.toMatch(/^[./~]/);
@@ -110,7 +110,7 @@ describe('docker-compose.yml', () => {
 
   test('api and worker start only once postgres, kafka and kurrentdb are healthy', () => {
     for (const app of APPS) {
-      const dependsOn = compose.services[app].depends_on ?? {};
+      const dependsOn = compose.services[app]!.depends_on ?? {};
       for (const dependency of ['postgres', 'kafka', 'kurrentdb']) {
         expect({ app, dependency, condition: dependsOn[dependency]?.condition }).toEqual({
           app,
@@ -123,7 +123,7 @@ describe('docker-compose.yml', () => {
 
   test('api and worker run from the Dockerfile, the api without workers beside the worker', () => {
     for (const app of APPS) {
-      expect(compose.services[app].build).toMatchObject({ context: '.', target: 'runtime' });
+      expect(compose.services[app]!.build).toMatchObject({ context: '.', target: 'runtime' });
       expect(env(app)).toMatchObject({
         DATABASE_URL: expect.stringMatching(/^postgres:\/\/[^@]+@postgres:5432\//),
         KAFKA_BROKERS: 'kafka:9092',
@@ -133,7 +133,7 @@ describe('docker-compose.yml', () => {
       });
     }
     expect(env('api').WORKERS).toBe('off');
-    expect(compose.services.worker.command).toEqual(['node', 'dist/apps/worker/src/main.js']);
+    expect(compose.services.worker!.command).toEqual(['node', 'dist/apps/worker/src/main.js']);
     expect(dockerfile).toMatch(/^FROM\s+\S+\s+AS\s+runtime\s*$/im);
   });
 
@@ -157,24 +157,24 @@ describe('docker-compose.yml', () => {
 
   test('kafka is a single KRaft node reachable as kafka:9092', () => {
     const kafka = env('kafka');
-    expect(compose.services.kafka.image).toBe('apache/kafka:3.9.1');
-    expect(kafka.KAFKA_PROCESS_ROLES.split(',').sort()).toEqual(['broker', 'controller']);
+    expect(compose.services.kafka!.image).toBe('apache/kafka:3.9.1');
+    expect(kafka.KAFKA_PROCESS_ROLES!.split(',').sort()).toEqual(['broker', 'controller']);
     expect(kafka.KAFKA_CONTROLLER_QUORUM_VOTERS).toBe(`${kafka.KAFKA_NODE_ID}@localhost:9093`);
-    expect(kafka.KAFKA_LISTENERS.split(',')).toEqual(
+    expect(kafka.KAFKA_LISTENERS!.split(',')).toEqual(
       expect.arrayContaining(['PLAINTEXT://:9092', 'CONTROLLER://:9093']),
     );
     expect(kafka.KAFKA_ADVERTISED_LISTENERS).toBe('PLAINTEXT://kafka:9092');
     expect(kafka.KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR).toBe('1');
     expect(kafka.KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR).toBe('1');
     // Storage is formatted with CLUSTER_ID: Kafka accepts only a UUID, 16 bytes in base64url.
-    expect(Buffer.from(kafka.CLUSTER_ID, 'base64url')).toHaveLength(16);
+    expect(Buffer.from(kafka.CLUSTER_ID!, 'base64url')).toHaveLength(16);
     expect(kafka.CLUSTER_ID).toMatch(/^[A-Za-z0-9_-]{22}$/);
   });
 
   test('kurrentdb is a 25.1+ single node (the adapter needs multi-stream appends)', () => {
-    const [, tag] = compose.services.kurrentdb.image!.split(':');
-    const [major, minor] = tag.split('.').map(Number);
-    expect(major > 25 || (major === 25 && minor >= 1)).toBe(true);
+    const [, tag] = compose.services.kurrentdb!.image!.split(':');
+    const [major, minor] = tag!.split('.').map(Number);
+    expect(major! > 25 || (major === 25 && minor! >= 1)).toBe(true);
     expect(env('kurrentdb')).toMatchObject({ KURRENTDB_CLUSTER_SIZE: '1', KURRENTDB_NODE_PORT: '2113' });
   });
 });

@@ -34,7 +34,7 @@ const FIRST_WRITES = 120;
 const LATER_WRITES = 60;
 
 const kafka = postgresDriver.skipReason ? null : await ensureKafka();
-const skipReason = postgresDriver.skipReason ?? (kafka ? null : kafkaUnavailableReason() ?? 'Kafka unavailable');
+const skipReason = postgresDriver.skipReason ?? (kafka ? null : (kafkaUnavailableReason() ?? 'Kafka unavailable'));
 if (skipReason) console.warn(`Skipping the split-deployment test: ${skipReason}.`);
 const suite = skipReason ? describe.skip : describe;
 
@@ -57,7 +57,11 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 60_000): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false>,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown = null;
   for (;;) {
@@ -67,7 +71,8 @@ async function until<T>(what: string, probe: () => Promise<T | null | undefined 
     } catch (error) {
       lastError = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastError ? ` (${(lastError as Error).message})` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${lastError ? ` (${(lastError as Error).message})` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
@@ -94,15 +99,22 @@ suite('split deployment: the API with WORKERS=off and two worker processes on Po
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const service: Service = { name, port, process: child, output, exited };
     services.push(service);
-    await until(`${name} to answer /health`, async () => {
-      if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${output.slice(-20).join('\n')}`);
-      return (await fetch(`http://127.0.0.1:${port}/health`)).status > 0;
-    }, 120_000);
+    await until(
+      `${name} to answer /health`,
+      async () => {
+        if (child.exitCode !== null)
+          throw new Error(`${name} exited with ${child.exitCode}:\n${output.slice(-20).join('\n')}`);
+        return (await fetch(`http://127.0.0.1:${port}/health`)).status > 0;
+      },
+      120_000,
+    );
     return service;
   };
 
   const health = async (service: Service): Promise<{ kafka?: { state?: string } }> => {
-    const body = (await (await fetch(`http://127.0.0.1:${service.port}/health`)).json()) as { details?: Record<string, { state?: string }> };
+    const body = (await (await fetch(`http://127.0.0.1:${service.port}/health`)).json()) as {
+      details?: Record<string, { state?: string }>;
+    };
     return body.details ?? {};
   };
 
@@ -125,19 +137,25 @@ suite('split deployment: the API with WORKERS=off and two worker processes on Po
               occurredAt: '2016-04-01',
             }),
           });
-          if (response.status !== 201) throw new Error(`POST /agreements ${id}: ${response.status} ${await response.text()}`);
+          if (response.status !== 201)
+            throw new Error(`POST /agreements ${id}: ${response.status} ${await response.text()}`);
         }),
       );
     }
   };
 
-  const head = async (): Promise<number> => Number((await db.query<{ head: string | null }>('SELECT max(position)::text AS head FROM events')).rows[0]?.head ?? 0);
+  const head = async (): Promise<number> =>
+    Number(
+      (await db.query<{ head: string | null }>('SELECT max(position)::text AS head FROM events')).rows[0]?.head ?? 0,
+    );
 
   /** Every projection has applied everything up to the head, and each fact is in its read model once. */
   const expectProjectedOnce = async (): Promise<void> => {
     const at = await until('every projection at the head', async () => {
       const now = await head();
-      const { rows } = await db.query<{ name: string; position: string | null }>('SELECT name, position::text AS position FROM projection_checkpoints');
+      const { rows } = await db.query<{ name: string; position: string | null }>(
+        'SELECT name, position::text AS position FROM projection_checkpoints',
+      );
       return rows.length >= 7 && rows.every((row) => Number(row.position) === now) ? now : null;
     });
     expect(at).toBe(await head());
@@ -146,7 +164,9 @@ suite('split deployment: the API with WORKERS=off and two worker processes on Po
     expect(await count('SELECT count(*)::text AS n FROM agreement_register')).toBe(
       await count("SELECT count(DISTINCT stream_id)::text AS n FROM events WHERE type = 'AgreementDrafted'"),
     );
-    expect(await count('SELECT count(*)::text AS n FROM agreement_detail')).toBe(await count('SELECT count(*)::text AS n FROM agreement_register'));
+    expect(await count('SELECT count(*)::text AS n FROM agreement_detail')).toBe(
+      await count('SELECT count(*)::text AS n FROM agreement_register'),
+    );
     expect(await count('SELECT count(*)::text AS n FROM alerts')).toBe(
       await count("SELECT count(DISTINCT stream_id)::text AS n FROM events WHERE type = 'AlertRaised'"),
     );
@@ -159,10 +179,20 @@ suite('split deployment: the API with WORKERS=off and two worker processes on Po
     await writeFile(join(buildDir, 'package.json'), JSON.stringify({ type: 'module', imports: manifest.imports }));
     await symlink(join(root, 'node_modules'), join(buildDir, 'node_modules'), 'dir');
     try {
-      await promisify(execFile)(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', join(buildDir, 'dist')], {
-        cwd: root,
-        maxBuffer: 16 * 1024 * 1024,
-      });
+      await promisify(execFile)(
+        process.execPath,
+        [
+          join(root, 'node_modules/typescript/bin/tsc'),
+          '-p',
+          join(root, 'tsconfig.build.json'),
+          '--outDir',
+          join(buildDir, 'dist'),
+        ],
+        {
+          cwd: root,
+          maxBuffer: 16 * 1024 * 1024,
+        },
+      );
     } catch (error) {
       // A type error elsewhere (npm test's typecheck reports it) still emits JavaScript; only a missing entry point is fatal here.
       if (!existsSync(join(buildDir, 'dist/apps/worker/src/main.js'))) throw error;
@@ -206,10 +236,22 @@ suite('split deployment: the API with WORKERS=off and two worker processes on Po
   }, 60_000);
 
   test('every event is projected once and published once, and a standby worker takes over the relay', async () => {
-    const api = await start('api', 'dist/apps/api/src/main.js', { WORKERS: 'off', IMPORT_ON_START: join(root, 'seeds/collaborations.json') });
-    const workers = [await start('worker-1', 'dist/apps/worker/src/main.js', {}), await start('worker-2', 'dist/apps/worker/src/main.js', {})];
+    const api = await start('api', 'dist/apps/api/src/main.js', {
+      WORKERS: 'off',
+      IMPORT_ON_START: join(root, 'seeds/collaborations.json'),
+    });
+    const workers = [
+      await start('worker-1', 'dist/apps/worker/src/main.js', {}),
+      await start('worker-2', 'dist/apps/worker/src/main.js', {}),
+    ];
     token = await issueToken(
-      { mode: 'secret', secret: SECRET, issuer: 'governance-tracker', audience: 'governance-tracker-api', maxTokenLifetimeMs: 86_400_000 },
+      {
+        mode: 'secret',
+        secret: SECRET,
+        issuer: 'governance-tracker',
+        audience: 'governance-tracker-api',
+        maxTokenLifetimeMs: 86_400_000,
+      },
       { sub: 'ops.lead', roles: ['admin'], force: null },
     );
 
@@ -221,7 +263,9 @@ suite('split deployment: the API with WORKERS=off and two worker processes on Po
     // Exactly one worker relays; the other stands by.
     const states = await until('one worker relaying, the other standing by', async () => {
       const found = await Promise.all(workers.map(async (w) => (await health(w)).kafka?.state));
-      return found.filter((s) => s === 'running').length === 1 && found.filter((s) => s === 'standby').length === 1 ? found : null;
+      return found.filter((s) => s === 'running').length === 1 && found.filter((s) => s === 'standby').length === 1
+        ? found
+        : null;
     });
     const holder = workers[states.indexOf('running')]!;
     const standby = workers[states.indexOf('standby')]!;
@@ -252,24 +296,34 @@ suite('split deployment: the API with WORKERS=off and two worker processes on Po
         expect([...counts.values()].filter((n) => n !== 1)).toEqual([]);
       };
       await publishedOnce();
-      const relayed = await db.query<{ position: string }>("SELECT position::text AS position FROM relay_checkpoints WHERE name = 'kafka-relay'");
+      const relayed = await db.query<{ position: string }>(
+        "SELECT position::text AS position FROM relay_checkpoints WHERE name = 'kafka-relay'",
+      );
       expect(Number(relayed.rows[0]?.position)).toBe(await head());
 
       // The API's /metrics reads what the workers reached from the database.
       const metrics = await (await fetch(`http://127.0.0.1:${api.port}/metrics`)).text();
-      const sample = (text: string, name: string): string[] => text.split('\n').filter((line) => line.startsWith(`${name}{`));
+      const sample = (text: string, name: string): string[] =>
+        text.split('\n').filter((line) => line.startsWith(`${name}{`));
       expect(sample(metrics, 'governance_relay_lag')).toEqual([expect.stringMatching(/relay="kafka-relay".* 0$/)]);
       const lags = sample(metrics, 'governance_projection_lag');
       expect(lags.length).toBeGreaterThanOrEqual(7);
       for (const line of lags) expect(line).toMatch(/ 0$/);
-      expect(sample(await (await fetch(`http://127.0.0.1:${holder.port}/metrics`)).text(), 'governance_relay_publish_errors_total')).toEqual([
-        expect.stringMatching(/relay="kafka-relay".* 0$/),
-      ]);
+      expect(
+        sample(
+          await (await fetch(`http://127.0.0.1:${holder.port}/metrics`)).text(),
+          'governance_relay_publish_errors_total',
+        ),
+      ).toEqual([expect.stringMatching(/relay="kafka-relay".* 0$/)]);
 
       // Kill the relaying worker outright (no shutdown hooks): its connection closes, the lease is free.
       holder.process.kill('SIGKILL');
       await holder.exited;
-      await until('the standby worker to take over the relay', async () => (await health(standby)).kafka?.state === 'running', 30_000);
+      await until(
+        'the standby worker to take over the relay',
+        async () => (await health(standby)).kafka?.state === 'running',
+        30_000,
+      );
       await write(api, LATER_WRITES, `after-${randomUUID().slice(0, 8)}`);
       await expectProjectedOnce();
       await publishedOnce();

@@ -86,7 +86,7 @@ postgresDriver.describe('the service on commit/prepare positions', () => {
     const log = await wholeLog(pairs);
     expect(log.length).toBe((await wholeLog(plain)).length);
     expect(log.every((e) => PAIR.test(e.position))).toBe(true);
-    expect(log[log.length - 1].position).toBe(head);
+    expect(log[log.length - 1]!.position).toBe(head);
   });
 
   test('read-your-writes waits for a pair; a decimal position is refused naming the field', async () => {
@@ -141,45 +141,68 @@ postgresDriver.describe('the service on commit/prepare positions', () => {
       quorum: 2,
       occurredAt: '2015-04-01',
     });
-    for (const [q, date] of [['q2', '2015-09-15'], ['q3', '2015-12-15']]) {
+    for (const [q, date] of [
+      ['q2', '2015-09-15'],
+      ['q3', '2015-12-15'],
+    ]) {
       await post('/boards/zephyr-positions-board/meetings', { meetingId: `2015-${q}`, scheduledFor: date });
-      await post(`/boards/zephyr-positions-board/meetings/2015-${q}/cancellation`, { reason: 'Chair unavailable', occurredAt: date });
+      await post(`/boards/zephyr-positions-board/meetings/2015-${q}/cancellation`, {
+        reason: 'Chair unavailable',
+        occurredAt: date,
+      });
     }
     const open = await eventually(
       () => pairs.admin.get('/alerts?status=open&rule=meeting-cancelled-not-rearranged'),
-      (res) => (res.body.alerts ?? []).filter((a: { subject: { boardId?: string } }) => a.subject.boardId === 'zephyr-positions-board').length === 2,
+      (res) =>
+        (res.body.alerts ?? []).filter(
+          (a: { subject: { boardId?: string } }) => a.subject.boardId === 'zephyr-positions-board',
+        ).length === 2,
     );
-    const mine = open.body.alerts.filter((a: { subject: { boardId?: string } }) => a.subject.boardId === 'zephyr-positions-board');
+    const mine = open.body.alerts.filter(
+      (a: { subject: { boardId?: string } }) => a.subject.boardId === 'zephyr-positions-board',
+    );
     expect(mine).toHaveLength(2);
   });
 
-  (kafka ? test : test.skip)('the relay publishes every event once, position pair and all', async () => {
-    const log = await wholeLog(pairs);
-    const ids = new Set(log.map((e) => e.eventId));
-    const seen = new Map<string, number>();
-    const positions = new Map<string, string>();
-    const consumer = new Kafka({ clientId: 'positions-test', brokers: kafka!.brokers, logLevel: logLevel.NOTHING }).consumer({
-      groupId: `positions-test-${Date.now()}`,
-    });
-    await consumer.connect();
-    try {
-      await consumer.subscribe({ topic: 'governance.events', fromBeginning: true });
-      await consumer.run({
-        eachMessage: async ({ message }) => {
-          const id = message.headers?.eventId?.toString();
-          if (!id || !ids.has(id)) return;
-          seen.set(id, (seen.get(id) ?? 0) + 1);
-          positions.set(id, JSON.parse(message.value!.toString()).position);
-        },
+  (kafka ? test : test.skip)(
+    'the relay publishes every event once, position pair and all',
+    async () => {
+      const log = await wholeLog(pairs);
+      const ids = new Set(log.map((e) => e.eventId));
+      const seen = new Map<string, number>();
+      const positions = new Map<string, string>();
+      const consumer = new Kafka({
+        clientId: 'positions-test',
+        brokers: kafka!.brokers,
+        logLevel: logLevel.NOTHING,
+      }).consumer({
+        groupId: `positions-test-${Date.now()}`,
       });
-      await eventually(async () => seen.size, (size) => size === ids.size, 120_000);
-      // A moment more, so a second copy of any event would have arrived too.
-      await new Promise((r) => setTimeout(r, 2000));
-    } finally {
-      await consumer.disconnect();
-    }
-    expect(seen.size).toBe(ids.size);
-    expect([...seen.values()].filter((n) => n !== 1)).toEqual([]);
-    for (const e of log) expect(positions.get(e.eventId)).toBe(e.position);
-  }, 180_000);
+      await consumer.connect();
+      try {
+        await consumer.subscribe({ topic: 'governance.events', fromBeginning: true });
+        await consumer.run({
+          eachMessage: async ({ message }) => {
+            const id = message.headers?.eventId?.toString();
+            if (!id || !ids.has(id)) return;
+            seen.set(id, (seen.get(id) ?? 0) + 1);
+            positions.set(id, JSON.parse(message.value!.toString()).position);
+          },
+        });
+        await eventually(
+          async () => seen.size,
+          (size) => size === ids.size,
+          120_000,
+        );
+        // A moment more, so a second copy of any event would have arrived too.
+        await new Promise((r) => setTimeout(r, 2000));
+      } finally {
+        await consumer.disconnect();
+      }
+      expect(seen.size).toBe(ids.size);
+      expect([...seen.values()].filter((n) => n !== 1)).toEqual([]);
+      for (const e of log) expect(positions.get(e.eventId)).toBe(e.position);
+    },
+    180_000,
+  );
 });

@@ -41,80 +41,111 @@ afterAll(async () => {
 });
 
 describe('Hampshire/Thames Valley bilateral board, 2015-16', () => {
-  kafkaTest('cancelled and never rearranged meetings raise alerts on the API and on governance.alerts; a rearrangement resolves one', async () => {
-    const parties = ['hampshire', 'thames-valley'];
-    await post('/agreements', {
-      id: 'hampshire-tvp-bilateral',
-      title: 'Hampshire/Thames Valley Bi-lateral Collaboration',
-      legalBasis: 's22A',
-      businessArea: 'ICT, information management, firearms, dogs and roads policing',
-      deliveryModel: 'joint-unit',
-      parties,
-      occurredAt: '2012-01-10',
-    });
-    for (const party of parties) {
-      await post('/agreements/hampshire-tvp-bilateral/signatures', { party, signedBy: 'Chief Constable', occurredAt: '2012-02-01' });
-      await post('/agreements/hampshire-tvp-bilateral/pcc-approvals', { party, occurredAt: '2012-02-15' });
-    }
-    await post('/agreements/hampshire-tvp-bilateral/commencement', { occurredAt: '2012-04-01' });
-    await post('/boards', {
-      id: 'hampshire-tvp',
-      name: 'Hampshire/TVP Bi-lateral Collaboration Governance Board',
-      agreements: ['hampshire-tvp-bilateral'],
-      chair: 'Police and Crime Commissioner for Thames Valley',
-      maxDaysBetweenMeetings: 92,
-      quorum: 2,
-      occurredAt: '2015-04-01',
-    });
-    const attendees = [{ name: 'PCC', body: 'thames-valley' }, { name: 'PCC', body: 'hampshire' }];
-    for (const [q, date] of [['q1', '2015-06-15'], ['q2', '2015-09-15'], ['q3', '2015-12-15'], ['q4', '2016-03-15']]) {
-      await post('/boards/hampshire-tvp/meetings', { meetingId: `2015-${q}`, scheduledFor: date });
-    }
-    await post('/boards/hampshire-tvp/meetings/2015-q1/held', { occurredAt: '2015-06-15', attendees });
-    await post('/boards/hampshire-tvp/meetings/2015-q2/cancellation', { reason: 'Chair unavailable', occurredAt: '2015-09-10' });
-    await post('/boards/hampshire-tvp/meetings/2015-q3/cancellation', { reason: 'Operational demands', occurredAt: '2015-12-10' });
-    await post('/boards/hampshire-tvp/meetings/2015-q4/held', { occurredAt: '2016-03-15', attendees });
-
-    const open = await eventually(
-      () => api.admin.get('/alerts?status=open&rule=meeting-cancelled-not-rearranged'),
-      (res) => res.body.alerts?.length === 2,
-    );
-    const alertIds: string[] = open.body.alerts.map((a: { alertId: string }) => a.alertId).sort();
-    expect(alertIds).toEqual([expect.stringContaining('2015-q2'), expect.stringContaining('2015-q3')]);
-
-    await post('/boards/hampshire-tvp/meetings/2015-q2/rearrangement', { newDate: '2016-05-20', occurredAt: '2016-04-20' });
-    const stillOpen = await eventually(
-      () => api.admin.get('/alerts?status=open&rule=meeting-cancelled-not-rearranged'),
-      (res) => res.body.alerts?.length === 1,
-    );
-    expect(stillOpen.body.alerts[0].alertId).toContain('2015-q3');
-
-    // The events of this run's alert streams, as the audit trail has them…
-    const expected = new Map<string, string>();
-    for (const id of alertIds) {
-      const trail = await api.admin.get(`/streams/alert-${id}/events`);
-      for (const e of trail.body.events as { eventId: string; type: string }[]) expected.set(e.eventId, e.type);
-    }
-    expect([...expected.values()].sort()).toEqual(['AlertRaised', 'AlertRaised', 'AlertResolved']);
-
-    // …must all arrive on governance.alerts (at least once; the relay is at-least-once).
-    const consumer = new Kafka({ clientId: 'e2e-alerts', brokers: kafka!.brokers, logLevel: logLevel.NOTHING }).consumer({
-      groupId: `e2e-alerts-${process.pid}-${Date.now()}`,
-    });
-    const seen = new Map<string, string>();
-    try {
-      await consumer.connect();
-      await consumer.subscribe({ topic: 'governance.alerts', fromBeginning: true });
-      await consumer.run({
-        eachMessage: async ({ message }) => {
-          const eventId = message.headers?.eventId?.toString();
-          if (eventId && expected.has(eventId)) seen.set(eventId, message.headers?.type?.toString() ?? '');
-        },
+  kafkaTest(
+    'cancelled and never rearranged meetings raise alerts on the API and on governance.alerts; a rearrangement resolves one',
+    async () => {
+      const parties = ['hampshire', 'thames-valley'];
+      await post('/agreements', {
+        id: 'hampshire-tvp-bilateral',
+        title: 'Hampshire/Thames Valley Bi-lateral Collaboration',
+        legalBasis: 's22A',
+        businessArea: 'ICT, information management, firearms, dogs and roads policing',
+        deliveryModel: 'joint-unit',
+        parties,
+        occurredAt: '2012-01-10',
       });
-      await eventually(async () => seen.size, (n) => n === expected.size);
-    } finally {
-      await consumer.disconnect();
-    }
-    expect(seen).toEqual(expected);
-  });
+      for (const party of parties) {
+        await post('/agreements/hampshire-tvp-bilateral/signatures', {
+          party,
+          signedBy: 'Chief Constable',
+          occurredAt: '2012-02-01',
+        });
+        await post('/agreements/hampshire-tvp-bilateral/pcc-approvals', { party, occurredAt: '2012-02-15' });
+      }
+      await post('/agreements/hampshire-tvp-bilateral/commencement', { occurredAt: '2012-04-01' });
+      await post('/boards', {
+        id: 'hampshire-tvp',
+        name: 'Hampshire/TVP Bi-lateral Collaboration Governance Board',
+        agreements: ['hampshire-tvp-bilateral'],
+        chair: 'Police and Crime Commissioner for Thames Valley',
+        maxDaysBetweenMeetings: 92,
+        quorum: 2,
+        occurredAt: '2015-04-01',
+      });
+      const attendees = [
+        { name: 'PCC', body: 'thames-valley' },
+        { name: 'PCC', body: 'hampshire' },
+      ];
+      for (const [q, date] of [
+        ['q1', '2015-06-15'],
+        ['q2', '2015-09-15'],
+        ['q3', '2015-12-15'],
+        ['q4', '2016-03-15'],
+      ]) {
+        await post('/boards/hampshire-tvp/meetings', { meetingId: `2015-${q}`, scheduledFor: date });
+      }
+      await post('/boards/hampshire-tvp/meetings/2015-q1/held', { occurredAt: '2015-06-15', attendees });
+      await post('/boards/hampshire-tvp/meetings/2015-q2/cancellation', {
+        reason: 'Chair unavailable',
+        occurredAt: '2015-09-10',
+      });
+      await post('/boards/hampshire-tvp/meetings/2015-q3/cancellation', {
+        reason: 'Operational demands',
+        occurredAt: '2015-12-10',
+      });
+      await post('/boards/hampshire-tvp/meetings/2015-q4/held', { occurredAt: '2016-03-15', attendees });
+
+      const open = await eventually(
+        () => api.admin.get('/alerts?status=open&rule=meeting-cancelled-not-rearranged'),
+        (res) => res.body.alerts?.length === 2,
+      );
+      const alertIds: string[] = open.body.alerts.map((a: { alertId: string }) => a.alertId).sort();
+      expect(alertIds).toEqual([expect.stringContaining('2015-q2'), expect.stringContaining('2015-q3')]);
+
+      await post('/boards/hampshire-tvp/meetings/2015-q2/rearrangement', {
+        newDate: '2016-05-20',
+        occurredAt: '2016-04-20',
+      });
+      const stillOpen = await eventually(
+        () => api.admin.get('/alerts?status=open&rule=meeting-cancelled-not-rearranged'),
+        (res) => res.body.alerts?.length === 1,
+      );
+      expect(stillOpen.body.alerts[0].alertId).toContain('2015-q3');
+
+      // The events of this run's alert streams, as the audit trail has them…
+      const expected = new Map<string, string>();
+      for (const id of alertIds) {
+        const trail = await api.admin.get(`/streams/alert-${id}/events`);
+        for (const e of trail.body.events as { eventId: string; type: string }[]) expected.set(e.eventId, e.type);
+      }
+      expect([...expected.values()].sort()).toEqual(['AlertRaised', 'AlertRaised', 'AlertResolved']);
+
+      // …must all arrive on governance.alerts (at least once; the relay is at-least-once).
+      const consumer = new Kafka({
+        clientId: 'e2e-alerts',
+        brokers: kafka!.brokers,
+        logLevel: logLevel.NOTHING,
+      }).consumer({
+        groupId: `e2e-alerts-${process.pid}-${Date.now()}`,
+      });
+      const seen = new Map<string, string>();
+      try {
+        await consumer.connect();
+        await consumer.subscribe({ topic: 'governance.alerts', fromBeginning: true });
+        await consumer.run({
+          eachMessage: async ({ message }) => {
+            const eventId = message.headers?.eventId?.toString();
+            if (eventId && expected.has(eventId)) seen.set(eventId, message.headers?.type?.toString() ?? '');
+          },
+        });
+        await eventually(
+          async () => seen.size,
+          (n) => n === expected.size,
+        );
+      } finally {
+        await consumer.disconnect();
+      }
+      expect(seen).toEqual(expected);
+    },
+  );
 });

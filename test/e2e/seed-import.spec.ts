@@ -33,7 +33,9 @@ describe('the seed collaborations, imported on start', () => {
     expect(res.status).toBe(200);
     const titles = res.body.agreements.map((a: { title: string }) => a.title).join(' | ');
     expect(titles).toMatch(/Zephyr/);
-    expect(res.body.agreements.every((a: { parties: { id: string }[] }) => a.parties.some((p) => p.id === 'dorset'))).toBe(true);
+    expect(
+      res.body.agreements.every((a: { parties: { id: string }[] }) => a.parties.some((p) => p.id === 'dorset')),
+    ).toBe(true);
   });
 
   test('starting again on the same data imports nothing twice', async () => {

@@ -91,7 +91,7 @@ export function eventStoreContract(
         const fresh = after === null ? page : page.filter((e) => store.comparePositions(e.position, after!) > 0);
         if (fresh.length === 0) return all;
         all.push(...fresh);
-        after = fresh[fresh.length - 1].position;
+        after = fresh[fresh.length - 1]!.position;
       }
     }
 
@@ -122,8 +122,8 @@ export function eventStoreContract(
         expect(result).toEqual({
           streamId,
           nextExpectedRevision: 1,
-          firstPosition: events[0].position,
-          lastPosition: events[1].position,
+          firstPosition: events[0]!.position,
+          lastPosition: events[1]!.position,
           replayed: false,
         });
         expect(events[0]).toEqual({
@@ -148,10 +148,10 @@ export function eventStoreContract(
           correlationId,
           causationId,
         });
-        const recordedAt = Date.parse(events[0].recordedAt);
+        const recordedAt = Date.parse(events[0]!.recordedAt);
         expect(recordedAt).toBeGreaterThanOrEqual(before - 1);
         expect(recordedAt).toBeLessThanOrEqual(after + 1);
-        expect(events[1].recordedAt).toBe(events[0].recordedAt);
+        expect(events[1]!.recordedAt).toBe(events[0]!.recordedAt);
       });
 
       test('generates eventIds and one correlationId per append when absent', async () => {
@@ -160,13 +160,13 @@ export function eventStoreContract(
         await store.append(streamId, [event()], opts('any'));
         const [a, b, c] = await store.readStream(streamId);
         for (const e of [a, b, c]) {
-          expect(e.eventId).toMatch(UUID);
-          expect(e.correlationId).toMatch(UUID);
-          expect(e.causationId).toBeNull();
+          expect(e!.eventId).toMatch(UUID);
+          expect(e!.correlationId).toMatch(UUID);
+          expect(e!.causationId).toBeNull();
         }
-        expect(new Set([a.eventId, b.eventId, c.eventId]).size).toBe(3);
-        expect(b.correlationId).toBe(a.correlationId);
-        expect(c.correlationId).not.toBe(a.correlationId);
+        expect(new Set([a!.eventId, b!.eventId, c!.eventId]).size).toBe(3);
+        expect(b!.correlationId).toBe(a!.correlationId);
+        expect(c!.correlationId).not.toBe(a!.correlationId);
       });
 
       test('reads occurredAt given with an offset or without one (UTC) as an ISO UTC instant', async () => {
@@ -344,9 +344,9 @@ export function eventStoreContract(
           [b, 0],
           [a, 2],
         ]);
-        const page = await store.readAll({ fromPosition: mine[1].position, maxCount: 2 });
-        expect(page.map((e) => e.eventId)).toEqual([mine[1].eventId, mine[2].eventId]);
-        expect(await store.readAll({ fromPosition: mine[3].position, maxCount: 10 })).toEqual([mine[3]]);
+        const page = await store.readAll({ fromPosition: mine[1]!.position, maxCount: 2 });
+        expect(page.map((e) => e.eventId)).toEqual([mine[1]!.eventId, mine[2]!.eventId]);
+        expect(await store.readAll({ fromPosition: mine[3]!.position, maxCount: 10 })).toEqual([mine[3]]);
       });
 
       test('positions strictly increase across appends and streams and follow revisions within a stream', async () => {
@@ -358,7 +358,7 @@ export function eventStoreContract(
         const mine = await readAllAfter(head);
         expect(mine).toHaveLength(24);
         for (let i = 1; i < mine.length; i++)
-          expect(store.comparePositions(mine[i - 1].position, mine[i].position)).toBe(-1);
+          expect(store.comparePositions(mine[i - 1]!.position, mine[i]!.position)).toBe(-1);
         for (const s of streams)
           expect(mine.filter((e) => e.streamId === s).map((e) => e.revision)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
       });
@@ -383,9 +383,9 @@ export function eventStoreContract(
         const { lastPosition } = await store.append(stream(), [event(), event(), event()], opts('no-stream'));
         const mine = await readAllAfter(head);
         expect(await store.eventsBetween(head, lastPosition!)).toBe(3);
-        expect(await store.eventsBetween(mine[0].position, lastPosition!)).toBe(2);
+        expect(await store.eventsBetween(mine[0]!.position, lastPosition!)).toBe(2);
         expect(await store.eventsBetween(lastPosition!, lastPosition!)).toBe(0);
-        expect(await store.eventsBetween(lastPosition!, mine[0].position)).toBe(0);
+        expect(await store.eventsBetween(lastPosition!, mine[0]!.position)).toBe(0);
         expect(await store.eventsBetween(head, lastPosition!, 2)).toBe(2);
         if (head === null) expect(await store.eventsBetween(null, lastPosition!)).toBe(3);
       });
@@ -456,7 +456,7 @@ export function eventStoreContract(
         const key = randomUUID();
         const results = await Promise.all(
           Array.from({ length: 12 }, (_, i) =>
-            stores[i % stores.length].append(
+            stores[i % stores.length]!.append(
               streamId,
               [event()],
               opts('any', { idempotency: { key, fingerprint: 'same' } }),
@@ -550,13 +550,13 @@ export function eventStoreContract(
           Array.from({ length: 16 }, async (_, w) => {
             const writer = stores[w % stores.length];
             for (let attempt = 0; attempt < 8; attempt++) {
-              const current = await writer.readStream(streamId);
+              const current = await writer!.readStream(streamId);
               const batch = [
                 { ...event(), eventId: randomUUID() },
                 { ...event(), eventId: randomUUID() },
               ];
               try {
-                await writer.append(streamId, batch, opts(current.at(-1)!.revision));
+                await writer!.append(streamId, batch, opts(current.at(-1)!.revision));
                 won.push(...batch.map((e) => e.eventId!));
               } catch (error) {
                 expect(error).toBeInstanceOf(ConcurrencyError);
@@ -580,10 +580,10 @@ export function eventStoreContract(
             const writer = stores[w % stores.length];
             for (let n = 0; n < 5; n++) {
               for (;;) {
-                const current = await writer.readStream(streamId);
+                const current = await writer!.readStream(streamId);
                 const expected = current.length === 0 ? 'no-stream' : current.at(-1)!.revision;
                 try {
-                  await writer.append(streamId, [event('DecisionRecorded', { w, n })], opts(expected));
+                  await writer!.append(streamId, [event('DecisionRecorded', { w, n })], opts(expected));
                   break;
                 } catch (error) {
                   if (!(error instanceof ConcurrencyError)) throw error;
@@ -619,19 +619,19 @@ export function eventStoreContract(
               const streamId = streams[(w * 7 + n * 3) % streams.length];
               const count = 1 + (n % 3);
               for (;;) {
-                const expected = known.has(streamId) ? known.get(streamId)! : 'no-stream';
+                const expected = known.has(streamId!) ? known.get(streamId!)! : 'no-stream';
                 try {
                   const result = await writer.append(
-                    streamId,
+                    streamId!,
                     Array.from({ length: count }, () => event('DecisionRecorded', { w, n })),
                     opts(expected),
                   );
-                  known.set(streamId, result.nextExpectedRevision);
+                  known.set(streamId!, result.nextExpectedRevision);
                   total += count;
                   break;
                 } catch (error) {
                   if (!(error instanceof ConcurrencyError)) throw error;
-                  known.set(streamId, error.actual);
+                  known.set(streamId!, error.actual);
                 }
               }
             }
@@ -643,7 +643,7 @@ export function eventStoreContract(
         expect(received).toHaveLength(total);
         expect(new Set(received.map((e) => e.eventId)).size).toBe(total);
         for (let i = 1; i < received.length; i++)
-          expect(store.comparePositions(received[i - 1].position, received[i].position)).toBe(-1);
+          expect(store.comparePositions(received[i - 1]!.position, received[i]!.position)).toBe(-1);
         expect(received).toEqual(await readAllAfter(head));
         for (const s of streams) {
           const revisions = received.filter((e) => e.streamId === s).map((e) => e.revision);

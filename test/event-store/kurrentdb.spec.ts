@@ -7,7 +7,14 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
-import { InvalidAppendError, InvalidPositionError, positionFromKey, positionKey, type EventStore, type Position } from '#event-store';
+import {
+  InvalidAppendError,
+  InvalidPositionError,
+  positionFromKey,
+  positionKey,
+  type EventStore,
+  type Position,
+} from '#event-store';
 import { prepareAppend } from '../../libs/event-store/src/prepare-append.js';
 import {
   VISIBLE_STREAMS_REGEX,
@@ -144,21 +151,21 @@ describe('KurrentDB envelope mapping', () => {
   /** What KurrentDB hands back for an event written from `toEventData`. */
   const stored = (
     index: number,
-    metadata: unknown = toEventData(append, append.events[index]).metadata,
+    metadata: unknown = toEventData(append, append.events[index]!).metadata,
   ): KurrentDbRecord => ({
-    id: append.events[index].eventId,
-    type: append.events[index].type,
+    id: append.events[index]!.eventId,
+    type: append.events[index]!.type,
     streamId: append.streamId,
     revision: BigInt(index),
     created: new Date('2016-03-10T12:00:00.123Z'),
     isJson: true,
-    data: JSON.parse(JSON.stringify(toEventData(append, append.events[index]).data)),
+    data: JSON.parse(JSON.stringify(toEventData(append, append.events[index]!).data)),
     metadata,
     position: { commit: 8192n, prepare: 8000n + BigInt(index) },
   });
 
   test('keeps the envelope fields KurrentDB lacks in string-valued metadata (what multi-stream append accepts)', () => {
-    const data = toEventData(append, append.events[0]);
+    const data = toEventData(append, append.events[0]!);
     expect(data).toEqual({
       id: 'c0ffee00-0000-4000-8000-000000000001',
       contentType: 'application/json',
@@ -205,7 +212,7 @@ describe('KurrentDB envelope mapping', () => {
       { expectedRevision: 'any', actor: 'clerk', causationId: 'cmd-7' },
       new Date('2016-01-06T00:00:00Z'),
     );
-    const metadata = toEventData(withCause, withCause.events[0]).metadata;
+    const metadata = toEventData(withCause, withCause.events[0]!).metadata;
     expect(metadata.causationId).toBe('cmd-7');
     const bytes = new TextEncoder().encode(JSON.stringify(metadata));
     expect(fromRecord({ ...stored(0), metadata: bytes })).toMatchObject({ actor: 'clerk', causationId: 'cmd-7' });

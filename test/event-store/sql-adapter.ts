@@ -161,9 +161,9 @@ export function sqlAdapterSuite(driver: TestDriver): void {
           },
         ];
         const applied = await Promise.all(others.map((o) => runMigrations(o, extra)));
-        expect(applied.flat()).toEqual([extra[0].id]);
+        expect(applied.flat()).toEqual([extra[0]!.id]);
         const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM migration_probe');
-        expect(rows[0].n).toBe('1');
+        expect(rows[0]!.n).toBe('1');
       });
 
       test('a migration whose script changed after it was applied stops the start', async () => {
@@ -178,7 +178,7 @@ export function sqlAdapterSuite(driver: TestDriver): void {
         const bad = { id: `test/${randomUUID()}`, sql: 'SELECT no_such_column FROM half_applied' };
         await expect(runMigrations(db, [ok, bad])).rejects.toThrow();
         const { rows } = await db.query(`SELECT to_regclass('half_applied') AS t`);
-        expect(rows[0].t).toBeNull();
+        expect(rows[0]!.t).toBeNull();
       });
     });
 
@@ -188,12 +188,12 @@ export function sqlAdapterSuite(driver: TestDriver): void {
         const streamId = `board-${randomUUID()}`;
         await store.append(streamId, [event()], { expectedRevision: 'no-stream', actor: ACTOR });
         const [stored] = await store.readStream(streamId);
-        expect(stored.recordedAt).toBe('2016-03-10T12:00:00.042Z');
+        expect(stored!.recordedAt).toBe('2016-03-10T12:00:00.042Z');
         const { rows } = await db.query<{ recorded_at: string }>(
           'SELECT recorded_at FROM events WHERE stream_id = $1',
           [streamId],
         );
-        expect(rows[0].recorded_at).toBe('2016-03-10T12:00:00.042Z');
+        expect(rows[0]!.recorded_at).toBe('2016-03-10T12:00:00.042Z');
         await store.close();
       });
 
@@ -293,7 +293,7 @@ export function sqlAdapterSuite(driver: TestDriver): void {
                 revision,
               ],
             );
-            expect(rows[0].hash).toBe(hashPrepared(pieces, position, revision, prevHash));
+            expect(rows[0]!.hash).toBe(hashPrepared(pieces, position, revision, prevHash));
           }
         }
       });
@@ -332,18 +332,23 @@ export function sqlAdapterSuite(driver: TestDriver): void {
           revision++;
           appended.push({ position: result.lastPosition!, revision, input, eventId });
         }
-        const rows = await readChainPage(db, String(BigInt(appended[0].position) - 1n), appended.at(-1)!.position, 100);
+        const rows = await readChainPage(
+          db,
+          String(BigInt(appended[0]!.position) - 1n),
+          appended.at(-1)!.position,
+          100,
+        );
         expect(rows.map((r) => r.position)).toEqual(appended.map((a) => a.position));
         for (const [i, row] of rows.entries()) {
-          const { input, eventId } = appended[i];
+          const { input, eventId } = appended[i]!;
           // From the caller's values, as they were before anything reached the database.
           const fromInput = hashEvent(
             {
               eventId,
               type: 'Tricky ✓ "type"',
               streamId,
-              revision: appended[i].revision,
-              position: appended[i].position as Position,
+              revision: appended[i]!.revision,
+              position: appended[i]!.position as Position,
               schemaVersion: 1,
               occurredAt: '2016-03-03T09:11:12.500Z',
               recordedAt: row.recordedAt,
@@ -359,7 +364,7 @@ export function sqlAdapterSuite(driver: TestDriver): void {
             fromInput,
             fromRow: fromInput,
           });
-          if (i > 0) expect(row.prevHash).toBe(rows[i - 1].hash);
+          if (i > 0) expect(row.prevHash).toBe(rows[i - 1]!.hash);
         }
         await expect(verifyLog(db)).resolves.toMatchObject({ ok: true });
         await store.close();
@@ -378,7 +383,7 @@ export function sqlAdapterSuite(driver: TestDriver): void {
         );
         for (const s of streams) await expect(store.readStream(s)).resolves.toEqual([]);
         await expect(
-          store.append(streams[0], [event()], { expectedRevision: 'no-stream', actor: ACTOR }),
+          store.append(streams[0]!, [event()], { expectedRevision: 'no-stream', actor: ACTOR }),
         ).resolves.toMatchObject({ nextExpectedRevision: 0 });
         await store.close();
       });
@@ -418,7 +423,7 @@ export function sqlAdapterSuite(driver: TestDriver): void {
           expect(results).toHaveLength(63);
           // Positions in the order the appends were made, each used once.
           const positions = results.map((r) => BigInt(r.lastPosition!));
-          for (let k = 1; k < positions.length; k++) expect(positions[k]).toBeGreaterThan(positions[k - 1]);
+          for (let k = 1; k < positions.length; k++) expect(positions[k]).toBeGreaterThan(positions[k - 1]!);
 
           const sharedValid = appends.filter((a, i) => a.streamId === shared && !poisoned.has(i)).map((a) => a.data.i);
           const stored = await store.readStream(shared);
@@ -482,7 +487,7 @@ export function sqlAdapterSuite(driver: TestDriver): void {
         const mine = received.filter((e) => e.streamId === streamId);
         expect(mine.map((e) => (e.data as { i: number }).i)).toEqual(Array.from({ length: 95 }, (_, i) => i));
         for (let i = 1; i < received.length; i++)
-          expect(store.comparePositions(received[i - 1].position, received[i].position)).toBe(-1);
+          expect(store.comparePositions(received[i - 1]!.position, received[i]!.position)).toBe(-1);
         // When full page k (1..9) is handed over, page k + 1 has already been asked for (without
         // the read-ahead only page k would have been).
         expect(readsAtDelivery.slice(0, 9)).toEqual(Array.from({ length: 9 }, (_, k) => k + 2));
@@ -523,9 +528,9 @@ export function sqlAdapterSuite(driver: TestDriver): void {
           await slowWriter;
           const fast = await fastAppend;
           await waitFor(() => received.length === 2);
-          expect(received[0].streamId).toMatch(/^board-slow-/);
-          expect(received[1].position).toBe(fast.lastPosition);
-          expect(store.comparePositions(received[0].position, received[1].position)).toBe(-1);
+          expect(received[0]!.streamId).toMatch(/^board-slow-/);
+          expect(received[1]!.position).toBe(fast.lastPosition);
+          expect(store.comparePositions(received[0]!.position, received[1]!.position)).toBe(-1);
         } finally {
           commit();
           await slowWriter.catch(() => undefined);

@@ -76,7 +76,7 @@ afterAll(async () => {
 kafkaTest('creates a topic with 3 partitions', async () => {
   await expect(admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true })).resolves.toBe(true);
   const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
-  expect(metadata.topics[0].partitions.map((p) => p.partitionId).sort()).toEqual([0, 1, 2]);
+  expect(metadata.topics[0]!.partitions.map((p) => p.partitionId).sort()).toEqual([0, 1, 2]);
 });
 
 kafkaTest('an idempotent producer (one request in flight) writes with send and sendBatch', async () => {
@@ -86,7 +86,7 @@ kafkaTest('an idempotent producer (one request in flight) writes with send and s
       acks: -1,
       messages: [{ key: `agreement-${i % 4}`, value: `send-${i}` }],
     });
-    expect(ack.errorCode).toBe(0);
+    expect(ack!.errorCode).toBe(0);
   }
   const acks = await producer.sendBatch({
     acks: -1,
@@ -123,9 +123,9 @@ kafkaTest(
 
     // The producer and admin created before the outage carry on without being recreated.
     const [ack] = await producer.send({ topic, acks: -1, messages: [{ key: 'agreement-0', value: 'after-restart' }] });
-    expect(ack.errorCode).toBe(0);
+    expect(ack!.errorCode).toBe(0);
     const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
-    expect(metadata.topics[0].partitions).toHaveLength(3);
+    expect(metadata.topics[0]!.partitions).toHaveLength(3);
 
     // The group that already read everything resumes from its committed offsets: only the new record.
     const resumed = await consume(`broker-spec-a-${run}`, 1);

@@ -17,7 +17,9 @@ describe('canonical JSON', () => {
   });
 
   test('the same value gives the same text whatever its key order', () => {
-    expect(canonicalJson(JSON.parse('{"a":{"y":1,"x":[1,2]},"b":2}'))).toBe(canonicalJson({ b: 2, a: { x: [1, 2], y: 1 } }));
+    expect(canonicalJson(JSON.parse('{"a":{"y":1,"x":[1,2]},"b":2}'))).toBe(
+      canonicalJson({ b: 2, a: { x: [1, 2], y: 1 } }),
+    );
   });
 
   test('refuses what JSON cannot hold', () => {
@@ -75,7 +77,9 @@ describe('event hash', () => {
 const CANONICAL =
   '{"actor":"officer:jane.doe (thames-valley)","causationId":null,"correlationId":"c-1",' +
   '"data":{"meetingId":"m-2015-q3","reason":"diary clash"},"eventId":"6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f",' +
-  '"occurredAt":"2015-11-12T00:00:00.000Z","position":"42","prevHash":"' + '0'.repeat(64) + '",' +
+  '"occurredAt":"2015-11-12T00:00:00.000Z","position":"42","prevHash":"' +
+  '0'.repeat(64) +
+  '",' +
   '"recordedAt":"2015-11-20T09:30:00.000Z","revision":4,"schemaVersion":1,"streamId":"board-hants-tvp",' +
   '"type":"BoardMeetingCancelled","v":1}';
 const PINNED = 'c01c0a96d56031301a3ed974415d6eb9daeff4bbee44743f55770274fcb0f7bb';

@@ -61,7 +61,7 @@ test('the latest signed checkpoint as a receipt that verifies with the key gener
   expect(receipt.keyId).toBe(keyIdOf(publicKey));
   expect(checkpointSignatureValid(receipt, publicKey)).toBe(true);
   const { rows } = await api.app.get(SqlDatabase).query<{ hash: string }>('SELECT hash FROM events WHERE position = 1');
-  expect(receipt.headHash).toBe(rows[0].hash);
+  expect(receipt.headHash).toBe(rows[0]!.hash);
   expect((await readAnchorFile(join(api.dataDir, 'checkpoints.ndjson'))).map((r) => r.position)).toEqual(['1']);
   expect((await api.admin.get('/integrity')).body).toMatchObject({
     ok: true,
@@ -74,10 +74,10 @@ test('the latest signed checkpoint as a receipt that verifies with the key gener
 test('GET /integrity checks the signed checkpoints too: an edit with the chain recomputed is named at its position', async () => {
   const db = api.app.get(SqlDatabase);
   const [row] = await readChainPage(db, '0', '1', 1);
-  const edited = { ...row, data: { meetingId: 'm-2' } };
+  const edited = { ...row!, data: { meetingId: 'm-2' } };
   await db.query('UPDATE events SET data = $1, hash = $2 WHERE position = 1', [
     JSON.stringify(edited.data),
-    hashEvent(edited, row.prevHash!),
+    hashEvent(edited, row!.prevHash!),
   ]);
   expect((await api.admin.get('/integrity')).body).toMatchObject({
     ok: false,

@@ -177,8 +177,8 @@ describe('the checkpointer', () => {
       keyId: signer.keyId,
       signedAt: '2016-04-01T00:00:00.000Z',
     });
-    expect(parseEntries(first.entries)!.map((e) => e.position)).toEqual(['1', '2', '3']);
-    expect(checkpointSignatureValid(first, signer.publicKey)).toBe(true);
+    expect(parseEntries(first!.entries)!.map((e) => e.position)).toEqual(['1', '2', '3']);
+    expect(checkpointSignatureValid(first!, signer.publicKey)).toBe(true);
   });
 
   test('signs again once N events are unsigned or T has passed, at most N events per checkpoint', async () => {

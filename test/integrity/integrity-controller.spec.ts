@@ -15,10 +15,14 @@ beforeAll(async () => {
   database = await pgliteDriver.create();
   await migrateEventStore(database.db);
   const store = new SqlEventStore(database.db);
-  await store.append('agreement-zephyr', [
-    { type: 'AgreementDrafted', occurredAt: '2015-04-01', data: { title: 'Zephyr' } },
-    { type: 'AgreementSigned', occurredAt: '2015-04-02', data: { party: 'avon-somerset' } },
-  ], { expectedRevision: 'no-stream', actor: 'officer' });
+  await store.append(
+    'agreement-zephyr',
+    [
+      { type: 'AgreementDrafted', occurredAt: '2015-04-01', data: { title: 'Zephyr' } },
+      { type: 'AgreementSigned', occurredAt: '2015-04-02', data: { party: 'avon-somerset' } },
+    ],
+    { expectedRevision: 'no-stream', actor: 'officer' },
+  );
   await store.close();
   controller = new IntegrityController(database.db, loadConfig({}), new CheckpointKeys(null));
 });

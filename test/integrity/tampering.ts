@@ -95,40 +95,64 @@ export function tamperingSuite(driver: TestDriver): void {
             },
           },
           { type: 'PartyAdded', occurredAt: '2015-04-02T10:15:30+01:00', data: { party: 'thames-valley' } },
-          { type: 'AgreementSigned', occurredAt: '2015-04-03T09:00:00.123Z', data: { party: 'hampshire', signedBy: 'Chief Constable' } },
+          {
+            type: 'AgreementSigned',
+            occurredAt: '2015-04-03T09:00:00.123Z',
+            data: { party: 'hampshire', signedBy: 'Chief Constable' },
+          },
         ],
         { expectedRevision: 'no-stream', actor: ACTOR },
       );
       // Concurrent appends: group-committed into few transactions.
       await Promise.all(
         Array.from({ length: 8 }, (_, i) =>
-          store.append(`board-${randomUUID()}`, [{ type: 'BoardMeetingScheduled', occurredAt: '2015-05-01', data: { i } }], {
-            expectedRevision: 'no-stream',
-            actor: ACTOR,
-          }),
+          store.append(
+            `board-${randomUUID()}`,
+            [{ type: 'BoardMeetingScheduled', occurredAt: '2015-05-01', data: { i } }],
+            {
+              expectedRevision: 'no-stream',
+              actor: ACTOR,
+            },
+          ),
         ),
       );
       const { lastPosition } = await store.append(
         agreement,
-        [{ type: 'AgreementVaried', occurredAt: '2016-03-03', data: { summary: 'Hampshire joins the joint unit', amountGbp: 125000.5 } }],
+        [
+          {
+            type: 'AgreementVaried',
+            occurredAt: '2016-03-03',
+            data: { summary: 'Hampshire joins the joint unit', amountGbp: 125000.5 },
+          },
+        ],
         { expectedRevision: 2, actor: ACTOR, causationId: randomUUID(), correlationId: 'import-2016-03' },
       );
       target = lastPosition!;
       // A rolled-back append still draws a position: the log has a gap, and that is no break.
-      const { rows } = await db.query<{ n: string }>(`SELECT nextval(pg_get_serial_sequence('events', 'position')) AS n`);
-      gap = rows[0].n;
+      const { rows } = await db.query<{ n: string }>(
+        `SELECT nextval(pg_get_serial_sequence('events', 'position')) AS n`,
+      );
+      gap = rows[0]!.n;
       await Promise.all(
         Array.from({ length: 6 }, (_, i) =>
-          store.append(`board-${randomUUID()}`, [{ type: 'BoardMeetingCancelled', occurredAt: '2016-01-10', data: { reason: `r${i}` } }], {
-            expectedRevision: 'any',
-            actor: ACTOR,
-          }),
+          store.append(
+            `board-${randomUUID()}`,
+            [{ type: 'BoardMeetingCancelled', occurredAt: '2016-01-10', data: { reason: `r${i}` } }],
+            {
+              expectedRevision: 'any',
+              actor: ACTOR,
+            },
+          ),
         ),
       );
-      await store.append(agreement, [{ type: 'AgreementReviewed', occurredAt: '2016-04-01', data: { outcome: 'continue' } }], {
-        expectedRevision: 3,
-        actor: ACTOR,
-      });
+      await store.append(
+        agreement,
+        [{ type: 'AgreementReviewed', occurredAt: '2016-04-01', data: { outcome: 'continue' } }],
+        {
+          expectedRevision: 3,
+          actor: ACTOR,
+        },
+      );
       const { rows: all } = await db.query<{ position: string }>('SELECT position FROM events ORDER BY position');
       positions = all.map((r) => r.position);
     });
@@ -146,30 +170,53 @@ export function tamperingSuite(driver: TestDriver): void {
         ok: true,
         events: positions.length,
         headPosition: positions.at(-1),
-        headHash: rows[0].hash,
+        headHash: rows[0]!.hash,
       });
     });
 
     test('the first event links to the genesis hash and each later one to the event before it', async () => {
-      const { rows } = await db.query<{ hash: string; prev_hash: string }>('SELECT hash, prev_hash FROM events ORDER BY position');
-      expect(rows[0].prev_hash).toBe('0'.repeat(64));
-      rows.slice(1).forEach((row, i) => expect(row.prev_hash).toBe(rows[i].hash));
+      const { rows } = await db.query<{ hash: string; prev_hash: string }>(
+        'SELECT hash, prev_hash FROM events ORDER BY position',
+      );
+      expect(rows[0]!.prev_hash).toBe('0'.repeat(64));
+      rows.slice(1).forEach((row, i) => expect(row.prev_hash).toBe(rows[i]!.hash));
     });
 
     const oneByteEdits: [string, string][] = [
-      ['a byte of its data', `UPDATE events SET data = replace(data::text, 'Hampshire', 'Hampshira')::jsonb WHERE position = $1`],
+      [
+        'a byte of its data',
+        `UPDATE events SET data = replace(data::text, 'Hampshire', 'Hampshira')::jsonb WHERE position = $1`,
+      ],
       ['a byte of its type', `UPDATE events SET type = overlay(type placing 'X' from 1 for 1) WHERE position = $1`],
       ['a byte of its stream id', `UPDATE events SET stream_id = stream_id || 'x' WHERE position = $1`],
-      ['a byte of its event id', `UPDATE events SET event_id = overlay(event_id::text placing (CASE WHEN left(event_id::text, 1) = 'a' THEN 'b' ELSE 'a' END) from 1 for 1)::uuid WHERE position = $1`],
+      [
+        'a byte of its event id',
+        `UPDATE events SET event_id = overlay(event_id::text placing (CASE WHEN left(event_id::text, 1) = 'a' THEN 'b' ELSE 'a' END) from 1 for 1)::uuid WHERE position = $1`,
+      ],
       ['its revision', `UPDATE events SET revision = revision + 1000 WHERE position = $1`],
       ['its schema version', `UPDATE events SET schema_version = schema_version + 1 WHERE position = $1`],
-      ['its valid time (occurred_at)', `UPDATE events SET occurred_at = occurred_at + interval '1 day' WHERE position = $1`],
-      ['its recorded time by a second', `UPDATE events SET recorded_at = recorded_at - interval '1 second' WHERE position = $1`],
-      ['its recorded time by a microsecond', `UPDATE events SET recorded_at = recorded_at + interval '1 microsecond' WHERE position = $1`],
+      [
+        'its valid time (occurred_at)',
+        `UPDATE events SET occurred_at = occurred_at + interval '1 day' WHERE position = $1`,
+      ],
+      [
+        'its recorded time by a second',
+        `UPDATE events SET recorded_at = recorded_at - interval '1 second' WHERE position = $1`,
+      ],
+      [
+        'its recorded time by a microsecond',
+        `UPDATE events SET recorded_at = recorded_at + interval '1 microsecond' WHERE position = $1`,
+      ],
       ['a byte of its actor', `UPDATE events SET actor = replace(actor, 'clerk', 'clerc') WHERE position = $1`],
       ['a byte of its correlation id', `UPDATE events SET correlation_id = correlation_id || '1' WHERE position = $1`],
-      ['a byte of its causation id', `UPDATE events SET causation_id = overlay(causation_id placing 'Z' from 1 for 1) WHERE position = $1`],
-      ['its stored hash', `UPDATE events SET hash = overlay(hash placing (CASE WHEN left(hash, 1) = 'a' THEN 'b' ELSE 'a' END) from 1 for 1) WHERE position = $1`],
+      [
+        'a byte of its causation id',
+        `UPDATE events SET causation_id = overlay(causation_id placing 'Z' from 1 for 1) WHERE position = $1`,
+      ],
+      [
+        'its stored hash',
+        `UPDATE events SET hash = overlay(hash placing (CASE WHEN left(hash, 1) = 'a' THEN 'b' ELSE 'a' END) from 1 for 1) WHERE position = $1`,
+      ],
     ];
     test.each(oneByteEdits)('changing %s names exactly that position (hash mismatch)', async (_what, sql) => {
       const result = await verifyTampered((tx) => tx.query(sql, [target]));
@@ -188,7 +235,12 @@ export function tamperingSuite(driver: TestDriver): void {
 
     test('deleting the first event names the second: it no longer links to the genesis hash', async () => {
       const result = await verifyTampered((tx) => tx.query('DELETE FROM events WHERE position = $1', [positions[0]]));
-      expect(result).toMatchObject({ ok: false, position: positions[1], reason: 'broken-link', expected: '0'.repeat(64) });
+      expect(result).toMatchObject({
+        ok: false,
+        position: positions[1],
+        reason: 'broken-link',
+        expected: '0'.repeat(64),
+      });
     });
 
     test('swapping two events between their positions (reordering) names the first of them', async () => {
@@ -196,7 +248,9 @@ export function tamperingSuite(driver: TestDriver): void {
       const columns =
         'event_id, stream_id, revision, type, schema_version, occurred_at, recorded_at, actor, correlation_id, causation_id, data, hash, prev_hash';
       const result = await verifyTampered(async (tx) => {
-        await tx.query(`CREATE TEMP TABLE swapped ON COMMIT DROP AS SELECT * FROM events WHERE position IN (${p}, ${q})`);
+        await tx.query(
+          `CREATE TEMP TABLE swapped ON COMMIT DROP AS SELECT * FROM events WHERE position IN (${p}, ${q})`,
+        );
         await tx.query(`DELETE FROM events WHERE position IN (${p}, ${q})`);
         await tx.query(
           `INSERT INTO events (position, ${columns}) OVERRIDING SYSTEM VALUE
@@ -237,12 +291,26 @@ export function tamperingSuite(driver: TestDriver): void {
       await tx.query(
         `INSERT INTO events (position, event_id, stream_id, revision, type, schema_version, occurred_at, recorded_at, actor, correlation_id, causation_id, data, hash, prev_hash)
          OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-        [position, event.eventId, event.streamId, 0, event.type, 1, event.occurredAt, event.recordedAt, ACTOR, event.correlationId, null,
-          JSON.stringify(event.data), hashEvent(event, prevHash), prevHash],
+        [
+          position,
+          event.eventId,
+          event.streamId,
+          0,
+          event.type,
+          1,
+          event.occurredAt,
+          event.recordedAt,
+          ACTOR,
+          event.correlationId,
+          null,
+          JSON.stringify(event.data),
+          hashEvent(event, prevHash),
+          prevHash,
+        ],
       );
     };
     const hashAt = async (tx: SqlExecutor, position: string) =>
-      (await tx.query<{ hash: string }>('SELECT hash FROM events WHERE position = $1', [position])).rows[0].hash;
+      (await tx.query<{ hash: string }>('SELECT hash FROM events WHERE position = $1', [position])).rows[0]!.hash;
 
     test('a forged event inserted into a gap, with a valid hash of its own but a wrong link, is named', async () => {
       const result = await verifyTampered((tx) => forge(tx, gap, 'f'.repeat(64)));
@@ -297,8 +365,17 @@ export function tamperingSuite(driver: TestDriver): void {
         const live = await verifyLog(db);
         expect(summary.events).toBe(positions.length);
         expect(lines).toHaveLength(positions.length + 1);
-        expect(JSON.parse(lines[0])).toMatchObject({ format: 'governance-event-log', version: 1, scope: 'log', headPosition: positions.at(-1) });
-        expect(JSON.parse(lines[1])).toMatchObject({ position: positions[0], prevHash: '0'.repeat(64), hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+        expect(JSON.parse(lines[0]!)).toMatchObject({
+          format: 'governance-event-log',
+          version: 1,
+          scope: 'log',
+          headPosition: positions.at(-1),
+        });
+        expect(JSON.parse(lines[1]!)).toMatchObject({
+          position: positions[0],
+          prevHash: '0'.repeat(64),
+          hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+        });
         await expect(verifyExport(path)).resolves.toEqual({ ...live, scope: 'log' });
       });
 
@@ -307,7 +384,7 @@ export function tamperingSuite(driver: TestDriver): void {
         const at = lineOf(lines, target);
         expect(lines[at]).toContain('Hampshire');
         const copy = [...lines];
-        copy[at] = copy[at].replace('Hampshire', 'Hampshira');
+        copy[at] = copy[at]!.replace('Hampshire', 'Hampshira');
         await expect(verifyExport(await rewrite('edited.ndjson', copy))).resolves.toMatchObject({
           ok: false,
           position: target,
@@ -319,7 +396,14 @@ export function tamperingSuite(driver: TestDriver): void {
       test('a line deleted from the export names the next position; a cut-off end fails against the header’s head', async () => {
         const { lines } = await exportTo('log.ndjson');
         const at = lineOf(lines, target);
-        await expect(verifyExport(await rewrite('deleted.ndjson', lines.filter((_, i) => i !== at)))).resolves.toMatchObject({
+        await expect(
+          verifyExport(
+            await rewrite(
+              'deleted.ndjson',
+              lines.filter((_, i) => i !== at),
+            ),
+          ),
+        ).resolves.toMatchObject({
           ok: false,
           position: next(target),
           reason: 'broken-link',
@@ -334,26 +418,36 @@ export function tamperingSuite(driver: TestDriver): void {
       test('two lines swapped in the export fail at the first swapped line', async () => {
         const { lines } = await exportTo('log.ndjson');
         const copy = [...lines];
-        [copy[3], copy[8]] = [copy[8], copy[3]];
-        await expect(verifyExport(await rewrite('swapped.ndjson', copy))).resolves.toMatchObject({ ok: false, line: 4 });
+        [copy[3], copy[8]] = [copy[8]!, copy[3]!];
+        await expect(verifyExport(await rewrite('swapped.ndjson', copy))).resolves.toMatchObject({
+          ok: false,
+          line: 4,
+        });
       });
 
       test('a stream export checks each event’s own hash, its revisions and the links between consecutive log positions', async () => {
         const { path, lines } = await exportTo('stream.ndjson', agreement);
-        expect(JSON.parse(lines[0])).toMatchObject({ scope: 'stream', streamId: agreement, lastRevision: 4 });
+        expect(JSON.parse(lines[0]!)).toMatchObject({ scope: 'stream', streamId: agreement, lastRevision: 4 });
         const result = await verifyExport(path);
         // Revisions 0-2 were appended together: two links between consecutive positions.
         expect(result).toMatchObject({ ok: true, events: 5, scope: 'stream', streamId: agreement, linksChecked: 2 });
 
         const edited = [...lines];
-        edited[4] = edited[4].replace('Hampshire', 'Hampshira');
+        edited[4] = edited[4]!.replace('Hampshire', 'Hampshira');
         await expect(verifyExport(await rewrite('stream-edited.ndjson', edited))).resolves.toMatchObject({
           ok: false,
           position: target,
           reason: 'hash-mismatch',
           line: 5,
         });
-        await expect(verifyExport(await rewrite('stream-gap.ndjson', lines.filter((_, i) => i !== 2)))).resolves.toMatchObject({
+        await expect(
+          verifyExport(
+            await rewrite(
+              'stream-gap.ndjson',
+              lines.filter((_, i) => i !== 2),
+            ),
+          ),
+        ).resolves.toMatchObject({
           ok: false,
           reason: 'revision-gap',
         });
@@ -364,9 +458,13 @@ export function tamperingSuite(driver: TestDriver): void {
       });
 
       test('a file that is not an export is refused with a reason', async () => {
-        await expect(verifyExport(await rewrite('junk.ndjson', ['{"hello":1}']))).resolves.toMatchObject({ ok: false, reason: 'malformed', line: 1 });
+        await expect(verifyExport(await rewrite('junk.ndjson', ['{"hello":1}']))).resolves.toMatchObject({
+          ok: false,
+          reason: 'malformed',
+          line: 1,
+        });
         const { lines } = await exportTo('log.ndjson');
-        await expect(verifyExport(await rewrite('bad-line.ndjson', [lines[0], '{not json']))).resolves.toMatchObject({
+        await expect(verifyExport(await rewrite('bad-line.ndjson', [lines[0]!, '{not json']))).resolves.toMatchObject({
           ok: false,
           reason: 'malformed',
           line: 2,
@@ -381,10 +479,16 @@ export function tamperingSuite(driver: TestDriver): void {
         await Promise.all(
           stores.flatMap((s, k) =>
             Array.from({ length: 40 }, (_, i) =>
-              s.append(`board-${k}-${i % 5}-${randomUUID().slice(0, 4)}`, [
-                { type: 'BoardMeetingScheduled', occurredAt: '2016-02-01', data: { k, i } },
-                ...(i % 3 === 0 ? [{ type: 'BoardMeetingHeld', occurredAt: '2016-02-02', data: { k, i, attendees: [] } }] : []),
-              ], { expectedRevision: 'any', actor: ACTOR }),
+              s.append(
+                `board-${k}-${i % 5}-${randomUUID().slice(0, 4)}`,
+                [
+                  { type: 'BoardMeetingScheduled', occurredAt: '2016-02-01', data: { k, i } },
+                  ...(i % 3 === 0
+                    ? [{ type: 'BoardMeetingHeld', occurredAt: '2016-02-02', data: { k, i, attendees: [] } }]
+                    : []),
+                ],
+                { expectedRevision: 'any', actor: ACTOR },
+              ),
             ),
           ),
         );
@@ -392,7 +496,7 @@ export function tamperingSuite(driver: TestDriver): void {
         await Promise.all(stores.map((s) => s.close()));
       }
       const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM events');
-      await expect(verifyLog(db)).resolves.toMatchObject({ ok: true, events: Number(rows[0].n) });
+      await expect(verifyLog(db)).resolves.toMatchObject({ ok: true, events: Number(rows[0]!.n) });
     }, 60_000);
   });
 }
@@ -446,16 +550,24 @@ export function signedTamperingSuite(driver: TestDriver): void {
       await store.append(
         agreement,
         [
-          { type: 'AgreementDrafted', occurredAt: '2015-04-01', data: { title: 'Hampshire & Thames Valley', parties: ['hampshire', 'thames-valley'] } },
+          {
+            type: 'AgreementDrafted',
+            occurredAt: '2015-04-01',
+            data: { title: 'Hampshire & Thames Valley', parties: ['hampshire', 'thames-valley'] },
+          },
           { type: 'PartyAdded', occurredAt: '2015-04-02', data: { party: 'thames-valley' } },
         ],
         { expectedRevision: 'no-stream', actor: ACTOR },
       );
       for (let i = 0; i < 5; i++) {
-        await store.append(`board-${randomUUID()}`, [{ type: 'BoardMeetingScheduled', occurredAt: '2015-05-01', data: { i } }], {
-          expectedRevision: 'no-stream',
-          actor: ACTOR,
-        });
+        await store.append(
+          `board-${randomUUID()}`,
+          [{ type: 'BoardMeetingScheduled', occurredAt: '2015-05-01', data: { i } }],
+          {
+            expectedRevision: 'no-stream',
+            actor: ACTOR,
+          },
+        );
       }
       await checkpointer.runOnce();
       const { lastPosition } = await store.append(
@@ -464,17 +576,25 @@ export function signedTamperingSuite(driver: TestDriver): void {
         { expectedRevision: 1, actor: ACTOR },
       );
       target = lastPosition!;
-      const { rows } = await db.query<{ n: string }>(`SELECT nextval(pg_get_serial_sequence('events', 'position')) AS n`);
-      gap = rows[0].n;
+      const { rows } = await db.query<{ n: string }>(
+        `SELECT nextval(pg_get_serial_sequence('events', 'position')) AS n`,
+      );
+      gap = rows[0]!.n;
       for (let i = 0; i < 14; i++) {
-        await store.append(`board-${randomUUID()}`, [{ type: 'BoardMeetingCancelled', occurredAt: '2016-01-10', data: { reason: `r${i}` } }], {
-          expectedRevision: 'any',
-          actor: ACTOR,
-        });
+        await store.append(
+          `board-${randomUUID()}`,
+          [{ type: 'BoardMeetingCancelled', occurredAt: '2016-01-10', data: { reason: `r${i}` } }],
+          {
+            expectedRevision: 'any',
+            actor: ACTOR,
+          },
+        );
         if (i % 6 === 5) await checkpointer.runOnce();
       }
       await checkpointer.runOnce();
-      positions = (await db.query<{ position: string }>('SELECT position FROM events ORDER BY position')).rows.map((r) => r.position);
+      positions = (await db.query<{ position: string }>('SELECT position FROM events ORDER BY position')).rows.map(
+        (r) => r.position,
+      );
       checkpoints = (await listCheckpoints(db)).map((c) => c.position);
       const latest = (await latestCheckpoint(db))!;
       receiptFile = join(dir, 'receipt.json');
@@ -593,12 +713,24 @@ export function signedTamperingSuite(driver: TestDriver): void {
       await tx.query(
         `INSERT INTO events (position, event_id, stream_id, revision, type, schema_version, occurred_at, recorded_at, actor, correlation_id, causation_id, data, hash, prev_hash)
          OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, 0, $4, 1, $5, $6, $7, $8, NULL, $9, $10, $11)`,
-        [position, event.eventId, event.streamId, event.type, event.occurredAt, event.recordedAt, ACTOR, event.correlationId, JSON.stringify(event.data), hash, prevHash],
+        [
+          position,
+          event.eventId,
+          event.streamId,
+          event.type,
+          event.occurredAt,
+          event.recordedAt,
+          ACTOR,
+          event.correlationId,
+          JSON.stringify(event.data),
+          hash,
+          prevHash,
+        ],
       );
       return hash;
     }
     const hashAt = async (tx: SqlExecutor, position: string) =>
-      (await tx.query<{ hash: string }>('SELECT hash FROM events WHERE position = $1', [position])).rows[0].hash;
+      (await tx.query<{ hash: string }>('SELECT hash FROM events WHERE position = $1', [position])).rows[0]!.hash;
     /** The events after the second-to-last checkpoint, and the checkpoints signing them, gone. */
     const cutTail = async (tx: SqlExecutor) => {
       const keep = checkpoints.at(-2)!;
@@ -615,18 +747,32 @@ export function signedTamperingSuite(driver: TestDriver): void {
       try {
         const result = await verifyCli(db.config, '--anchors', anchorFile);
         expect(result).toMatchObject({ code: 0, position: null });
-        expect(result.text).toContain(`Chain intact: ${positions.length} events verified, head position ${positions.at(-1)}`);
-        expect(result.text).toContain(`Signed checkpoints: ${checkpoints.length} verified with key ${signer.keyId} (1 receipt(s) among them`);
+        expect(result.text).toContain(
+          `Chain intact: ${positions.length} events verified, head position ${positions.at(-1)}`,
+        );
+        expect(result.text).toContain(
+          `Signed checkpoints: ${checkpoints.length} verified with key ${signer.keyId} (1 receipt(s) among them`,
+        );
         expect(result.text).toContain(`signed through position ${positions.at(-1)}`);
       } finally {
         await db.dispose();
       }
     }, 60_000);
 
-    const cases: [string, () => Promise<{ position: string | null; reason: string | null; code: number }>, () => [string, string]][] = [
+    const cases: [
+      string,
+      () => Promise<{ position: string | null; reason: string | null; code: number }>,
+      () => [string, string],
+    ][] = [
       [
         '1. a byte of an event’s data changed',
-        () => tampered((tx) => tx.query(`UPDATE events SET data = replace(data::text, 'Hampshire', 'Hampshira')::jsonb WHERE position = $1`, [target])),
+        () =>
+          tampered((tx) =>
+            tx.query(
+              `UPDATE events SET data = replace(data::text, 'Hampshire', 'Hampshira')::jsonb WHERE position = $1`,
+              [target],
+            ),
+          ),
         () => [target, 'hash-mismatch'],
       ],
       [
@@ -636,34 +782,46 @@ export function signedTamperingSuite(driver: TestDriver): void {
       ],
       [
         '3. a recorded time moved by a microsecond',
-        () => tampered((tx) => tx.query(`UPDATE events SET recorded_at = recorded_at + interval '1 microsecond' WHERE position = $1`, [target])),
+        () =>
+          tampered((tx) =>
+            tx.query(`UPDATE events SET recorded_at = recorded_at + interval '1 microsecond' WHERE position = $1`, [
+              target,
+            ]),
+          ),
         () => [target, 'hash-mismatch'],
       ],
       [
         '4. an event deleted (chain left as it is)',
         () => tampered((tx) => tx.query('DELETE FROM events WHERE position = $1', [target])),
-        () => [next(target), 'broken-link'],
+        () => [next(target)!, 'broken-link'],
       ],
       [
         '5. the first event deleted',
         () => tampered((tx) => tx.query('DELETE FROM events WHERE position = $1', [positions[0]])),
-        () => [positions[1], 'broken-link'],
+        () => [positions[1]!, 'broken-link'],
       ],
       [
         '6. two events swapped between their positions (reordered)',
         () =>
           tampered(async (tx) => {
             const [p, q] = [positions[2], positions[6]];
-            const columns = 'event_id, stream_id, revision, type, schema_version, occurred_at, recorded_at, actor, correlation_id, causation_id, data, hash, prev_hash';
-            await tx.query(`CREATE TEMP TABLE swapped ON COMMIT DROP AS SELECT * FROM events WHERE position IN (${p}, ${q})`);
+            const columns =
+              'event_id, stream_id, revision, type, schema_version, occurred_at, recorded_at, actor, correlation_id, causation_id, data, hash, prev_hash';
+            await tx.query(
+              `CREATE TEMP TABLE swapped ON COMMIT DROP AS SELECT * FROM events WHERE position IN (${p}, ${q})`,
+            );
             await tx.query(`DELETE FROM events WHERE position IN (${p}, ${q})`);
             await tx.query(
               `INSERT INTO events (position, ${columns}) OVERRIDING SYSTEM VALUE SELECT CASE WHEN position = ${p} THEN ${q} ELSE ${p} END, ${columns} FROM swapped`,
             );
           }),
-        () => [positions[2], 'hash-mismatch'],
+        () => [positions[2]!, 'hash-mismatch'],
       ],
-      ['7. a forged event inserted into a gap with a wrong link', () => tampered((tx) => forge(tx, gap, 'f'.repeat(64))), () => [gap, 'broken-link']],
+      [
+        '7. a forged event inserted into a gap with a wrong link',
+        () => tampered((tx) => forge(tx, gap, 'f'.repeat(64))),
+        () => [gap, 'broken-link'],
+      ],
       [
         '8. a forged event inserted into a gap, linked to the event before it',
         () => tampered(async (tx) => forge(tx, gap, await hashAt(tx, target))),
@@ -683,14 +841,20 @@ export function signedTamperingSuite(driver: TestDriver): void {
       ],
       [
         '10. a forged event on a fork after the head',
-        () => tampered(async (tx) => forge(tx, String(BigInt(positions.at(-1)!) + 1000n), await hashAt(tx, positions.at(-2)!))),
+        () =>
+          tampered(async (tx) =>
+            forge(tx, String(BigInt(positions.at(-1)!) + 1000n), await hashAt(tx, positions.at(-2)!)),
+          ),
         () => [String(BigInt(positions.at(-1)!) + 1000n), 'broken-link'],
       ],
       [
         '11. an event edited and the whole chain after it recomputed',
         () =>
           tampered(async (tx) => {
-            await tx.query(`UPDATE events SET data = replace(data::text, 'Hampshire', 'Hampshira')::jsonb WHERE position = $1`, [target]);
+            await tx.query(
+              `UPDATE events SET data = replace(data::text, 'Hampshire', 'Hampshira')::jsonb WHERE position = $1`,
+              [target],
+            );
             await relinkFrom(tx, target);
           }),
         () => [target, 'rewritten'],
@@ -700,7 +864,7 @@ export function signedTamperingSuite(driver: TestDriver): void {
         () =>
           tampered(async (tx) => {
             await tx.query('DELETE FROM events WHERE position = $1', [target]);
-            await relinkFrom(tx, next(target));
+            await relinkFrom(tx, next(target)!);
           }),
         () => [target, 'missing-event'],
       ],
@@ -719,17 +883,25 @@ export function signedTamperingSuite(driver: TestDriver): void {
         () => [positions.at(-1)!, 'truncated'],
       ],
     ];
-    test.each(cases)('%s: cli verify fails there (exit 1)', async (_name, run, expected) => {
-      const [position, reason] = expected();
-      await expect(run()).resolves.toMatchObject({ code: 1, position, reason });
-    }, 60_000);
+    test.each(cases)(
+      '%s: cli verify fails there (exit 1)',
+      async (_name, run, expected) => {
+        const [position, reason] = expected();
+        await expect(run()).resolves.toMatchObject({ code: 1, position, reason });
+      },
+      60_000,
+    );
 
     test('with the anchor file, a forged or cut tail is named at its first event, not only at the receipt', async () => {
       const first = next(checkpoints.at(-2)!);
-      const forged = await tampered(async (tx) => {
-        let prev = await hashAt(tx, checkpoints.at(-2)!);
-        for (const position of await cutTail(tx)) prev = await forge(tx, position, prev);
-      }, '--anchors', anchorFile);
+      const forged = await tampered(
+        async (tx) => {
+          let prev = await hashAt(tx, checkpoints.at(-2)!);
+          for (const position of await cutTail(tx)) prev = await forge(tx, position, prev);
+        },
+        '--anchors',
+        anchorFile,
+      );
       expect(forged).toMatchObject({ code: 1, position: first, reason: 'rewritten' });
       const cut = await tampered(cutTail, '--anchors', anchorFile);
       expect(cut).toMatchObject({ code: 1, position: first, reason: 'truncated' });
@@ -742,7 +914,10 @@ export function signedTamperingSuite(driver: TestDriver): void {
       const db = await copy();
       try {
         await db.tamper(async (tx) => {
-          await tx.query(`UPDATE events SET data = replace(data::text, 'Hampshire', 'Hampshira')::jsonb WHERE position = $1`, [target]);
+          await tx.query(
+            `UPDATE events SET data = replace(data::text, 'Hampshire', 'Hampshira')::jsonb WHERE position = $1`,
+            [target],
+          );
           await relinkFrom(tx, target);
           await tx.query('DELETE FROM integrity_checkpoints');
         });
@@ -762,7 +937,9 @@ export function signedTamperingSuite(driver: TestDriver): void {
     }, 60_000);
 
     test('a checkpoint row deleted from the middle is named by the one after it', async () => {
-      const result = await tampered((tx) => tx.query('DELETE FROM integrity_checkpoints WHERE position = $1', [checkpoints[1]]));
+      const result = await tampered((tx) =>
+        tx.query('DELETE FROM integrity_checkpoints WHERE position = $1', [checkpoints[1]]),
+      );
       expect(result).toMatchObject({ code: 1, position: checkpoints[1], reason: 'missing-checkpoint' });
     }, 60_000);
   });

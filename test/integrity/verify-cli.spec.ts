@@ -3,7 +3,14 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type AppConfig } from '#config';
-import { CHAIN_KEPT_BY_SQL_ONLY, Checkpointer, createEventStore, Ed25519CheckpointSigner, PgliteDatabase, publicKeyPem } from '#event-store';
+import {
+  CHAIN_KEPT_BY_SQL_ONLY,
+  Checkpointer,
+  createEventStore,
+  Ed25519CheckpointSigner,
+  PgliteDatabase,
+  publicKeyPem,
+} from '#event-store';
 import { runCli } from '../../apps/cli/src/cli.js';
 
 /* `npm run cli -- verify` and `export` on an embedded PGlite data directory. */
@@ -21,7 +28,13 @@ beforeAll(async () => {
   for (let i = 0; i < 5; i++) {
     const { lastPosition } = await store.append(
       `board-hants-tvp-${i % 2}`,
-      [{ type: 'BoardMeetingCancelled', occurredAt: '2015-11-12', data: { meetingId: `m-${i}`, reason: 'diary clash' } }],
+      [
+        {
+          type: 'BoardMeetingCancelled',
+          occurredAt: '2015-11-12',
+          data: { meetingId: `m-${i}`, reason: 'diary clash' },
+        },
+      ],
       { expectedRevision: 'any', actor: 'officer:jane.doe (thames-valley)' },
     );
     if (i === 2) target = lastPosition!;
@@ -58,10 +71,14 @@ test('verify reports an intact chain with its head hash (exit 0); export and ver
   const file = join(dir, 'log.ndjson');
   const exported = await cli('export', '--out', file);
   expect(exported.code).toBe(0);
-  expect(exported.out).toContain(`Exported 5 events of the whole log up to log position 5 (head hash ${headHash}) to ${file}`);
+  expect(exported.out).toContain(
+    `Exported 5 events of the whole log up to log position 5 (head hash ${headHash}) to ${file}`,
+  );
   const offline = await cli('verify', '--file', file);
   expect(offline).toMatchObject({ code: 0 });
-  expect(offline.out).toContain(`chain intact (whole log: 5 events, every hash and link checked); head position 5, head hash ${headHash}`);
+  expect(offline.out).toContain(
+    `chain intact (whole log: 5 events, every hash and link checked); head position 5, head hash ${headHash}`,
+  );
 
   const streamOut = await cli('export', '--stream', 'board-hants-tvp-0');
   expect(streamOut.code).toBe(0);
@@ -74,7 +91,7 @@ test('verify reports an intact chain with its head hash (exit 0); export and ver
   expect(streamCheck.out).toContain('stream board-hants-tvp-0: 3 events');
 
   const lines = (await readFile(file, 'utf8')).split('\n');
-  lines[3] = lines[3].replace('diary clash', 'diary clasH');
+  lines[3] = lines[3]!.replace('diary clash', 'diary clasH');
   await writeFile(file, lines.join('\n'));
   const tampered = await cli('verify', '--file', file);
   expect(tampered.code).toBe(1);
@@ -83,11 +100,18 @@ test('verify reports an intact chain with its head hash (exit 0); export and ver
 
 test('one byte changed in one stored event makes verify fail at exactly that position (exit 1)', async () => {
   const db = await PgliteDatabase.open({ dataDir });
-  await db.query(`UPDATE events SET data = replace(data::text, 'diary clash', 'diary clasH')::jsonb WHERE position = $1`, [target]);
+  await db.query(
+    `UPDATE events SET data = replace(data::text, 'diary clash', 'diary clasH')::jsonb WHERE position = $1`,
+    [target],
+  );
   await db.close();
   const { code, out } = await cli('verify');
   expect(code).toBe(1);
-  expect(out).toMatch(new RegExp(`^Chain BROKEN at position ${target}: hash-mismatch\\n  the event at position ${target} \\(board-hants-tvp-0 revision 1, BoardMeetingCancelled\\)`));
+  expect(out).toMatch(
+    new RegExp(
+      `^Chain BROKEN at position ${target}: hash-mismatch\\n  the event at position ${target} \\(board-hants-tvp-0 revision 1, BoardMeetingCancelled\\)`,
+    ),
+  );
   expect(out).toContain('2 event(s) before it verified.');
 });
 
@@ -115,7 +139,10 @@ test('with the public key, verify also checks every signed checkpoint and says h
   const signer = Ed25519CheckpointSigner.generate();
   const db = await PgliteDatabase.open({ dataDir });
   try {
-    await db.query(`UPDATE events SET data = replace(data::text, 'diary clasH', 'diary clash')::jsonb WHERE position = $1`, [target]);
+    await db.query(
+      `UPDATE events SET data = replace(data::text, 'diary clasH', 'diary clash')::jsonb WHERE position = $1`,
+      [target],
+    );
     await new Checkpointer(db, signer, { everyEvents: 3, intervalMs: 0 }).runOnce();
   } finally {
     await db.close();
@@ -134,7 +161,11 @@ test('with the public key, verify also checks every signed checkpoint and says h
 
 test('with EVENT_STORE=kurrentdb, verify and export refuse (exit 2) instead of calling the empty SQL log intact', async () => {
   const sqlConfig = config;
-  config = loadConfig({ DATA_DIR: dataDir, EVENT_STORE: 'kurrentdb', KURRENTDB_URL: 'kurrentdb://127.0.0.1:2113?tls=false' });
+  config = loadConfig({
+    DATA_DIR: dataDir,
+    EVENT_STORE: 'kurrentdb',
+    KURRENTDB_URL: 'kurrentdb://127.0.0.1:2113?tls=false',
+  });
   try {
     for (const command of [['verify'], ['export', '--out', join(dir, 'never.ndjson')]]) {
       const refused = await cli(...command);

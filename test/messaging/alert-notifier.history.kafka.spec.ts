@@ -141,7 +141,7 @@ kafkaTest(
       skippedHistoric: 6,
       notified: 0,
       history: 'skip',
-      watermark: { position: head.position, basis: 'skip' },
+      watermark: { position: head!.position, basis: 'skip' },
     });
     const seen = new SeenAlerts(database.db);
     for (const eventId of history)
@@ -150,7 +150,7 @@ kafkaTest(
     await store.append('alert-new1', [raise('new1')], { expectedRevision: 'no-stream', ...ctx });
     await until(() => first.status().notified >= 1, 'the new alert delivered and recorded');
     const [new1] = await store.readStream('alert-new1');
-    expect(eventIds(path)).toEqual([new1.eventId]);
+    expect(eventIds(path)).toEqual([new1!.eventId]);
 
     // One summary line for the whole history, none per event.
     const summaries = () =>
@@ -160,7 +160,7 @@ kafkaTest(
     await until(() => summaries().length >= 1, 'the summary of the skipped history logged');
     expect(summaries()).toEqual([
       expect.stringContaining(
-        `skipped 6 alert event(s) recorded before delivery was switched on (watermark: log position ${head.position}`,
+        `skipped 6 alert event(s) recorded before delivery was switched on (watermark: log position ${head!.position}`,
       ),
     ]);
     await first.stop();
@@ -177,7 +177,7 @@ kafkaTest(
 
     const [, resolved1] = await store.readStream('alert-new1');
     const [new2] = await store.readStream('alert-new2');
-    expect(eventIds(path)).toEqual([new1.eventId, resolved1.eventId, new2.eventId]);
+    expect(eventIds(path)).toEqual([new1!.eventId, resolved1!.eventId, new2!.eventId]);
     expect(second.status()).toMatchObject({ notified: 2, skippedHistoric: 0, duplicatesDropped: 7 });
     // The first start's watermark is kept, not moved to the head at the restart.
     expect(second.status().watermark).toEqual(first.status().watermark);
@@ -220,7 +220,7 @@ kafkaTest(
     for (const id of ['old1', 'old2', 'old3']) {
       const [raised, resolved] = await store.readStream(`alert-${id}`);
       const order = eventIds(path);
-      expect(order.indexOf(raised.eventId)).toBeLessThan(order.indexOf(resolved.eventId));
+      expect(order.indexOf(raised!.eventId)).toBeLessThan(order.indexOf(resolved!.eventId));
     }
   },
   240_000,

@@ -115,17 +115,17 @@ kafkaTest(
 
     const [raised, resolved] = await store.readStream('alert-a1');
     expect(receiver.requests(path).map((r) => r.status)).toEqual([500, 502, 200, 200]);
-    expect(eventIds(path)).toEqual([raised.eventId, resolved.eventId]);
+    expect(eventIds(path)).toEqual([raised!.eventId, resolved!.eventId]);
     expect(receiver.delivered(path)[0]).toMatchObject({
-      eventId: raised.eventId,
+      eventId: raised!.eventId,
       type: 'AlertRaised',
       alertId: 'a1',
       rule: 'meeting-cancelled-not-rearranged',
       severity: 'red',
       subject: { boardId: 'hampshire-tvp' },
-      occurredAt: raised.occurredAt,
+      occurredAt: raised!.occurredAt,
     });
-    expect(await new SeenAlerts(database.db).find(raised.eventId)).toMatchObject({ outcome: 'delivered' });
+    expect(await new SeenAlerts(database.db).find(raised!.eventId)).toMatchObject({ outcome: 'delivered' });
     expect(notifier.status()).toMatchObject({ state: 'running', notified: 2, failed: 0 });
   },
   180_000,
@@ -143,15 +143,15 @@ kafkaTest(
     const [raised, resolved] = await store.readStream('alert-d1');
     // As a relay that crashed before its checkpoint would: the same events published again.
     await publisher.publish([
-      ...toMessages(raised, topics),
-      ...toMessages(raised, topics),
-      ...toMessages(resolved, topics),
+      ...toMessages(raised!, topics),
+      ...toMessages(raised!, topics),
+      ...toMessages(resolved!, topics),
     ]);
 
     const first = await startNotifier(path, groupId);
     // On the topic: raised and resolved from the relay, raised twice and resolved again from the "crashed" one.
     await until(() => first.status().duplicatesDropped >= 3 && eventIds(path).length >= 2, 'duplicates dropped');
-    expect(eventIds(path)).toEqual([raised.eventId, resolved.eventId]);
+    expect(eventIds(path)).toEqual([raised!.eventId, resolved!.eventId]);
     await first.stop();
 
     // A restart re-reads whatever offsets were not committed yet; the seen table drops those.
@@ -159,7 +159,7 @@ kafkaTest(
     const second = await startNotifier(path, groupId);
     await until(() => second.status().notified >= 1, 'the new alert delivered and recorded');
     const [, , again] = await store.readStream('alert-d1');
-    expect(eventIds(path)).toEqual([raised.eventId, resolved.eventId, again.eventId]);
+    expect(eventIds(path)).toEqual([raised!.eventId, resolved!.eventId, again!.eventId]);
     expect(second.status().notified).toBe(1);
   },
   180_000,
@@ -196,11 +196,11 @@ kafkaTest(
     await app.init();
     try {
       const health = () => app.get(AlertNotifierHealthIndicator).check(new HealthIndicatorService());
-      await until(async () => (await health()).alertNotifier.status === 'up', 'notifier running');
+      await until(async () => (await health()).alertNotifier!.status === 'up', 'notifier running');
       await store.append('alert-m1', [raise('m1')], { expectedRevision: 'no-stream', actor: 'compliance-evaluator' });
       await until(() => receiver.delivered(path).length >= 1, 'alert delivered');
       const [raised] = await store.readStream('alert-m1');
-      expect(eventIds(path)).toContain(raised.eventId);
+      expect(eventIds(path)).toContain(raised!.eventId);
       expect((await health()).alertNotifier).toMatchObject({ status: 'up', state: 'running' });
     } finally {
       await app.close();

@@ -66,9 +66,9 @@ const messageOf = (event: StoredEvent): IncomingMessage => {
     topic: DEFAULT_TOPICS.alerts,
     partition: 0,
     offset: String(offset++),
-    key: message.key,
-    value: message.value,
-    headers: message.headers,
+    key: message!.key,
+    value: message!.value,
+    headers: message!.headers,
   };
 };
 
@@ -103,7 +103,7 @@ describe('alert notifier', () => {
     };
     expect(receiver.delivered(a)).toEqual([expected]);
     expect(receiver.delivered(b)).toEqual([expected]);
-    expect(receiver.requests(a)[0].headers['idempotency-key']).toBe(event.eventId);
+    expect(receiver.requests(a)[0]!.headers['idempotency-key']).toBe(event.eventId);
     expect(await new SeenAlerts(db).find(event.eventId)).toMatchObject({
       eventType: 'AlertRaised',
       outcome: 'delivered',

@@ -105,7 +105,11 @@ describe('the watermark row (PGlite and the SQL event log)', () => {
 
     const first = await watermarks().establish('skip');
     expect(first.created).toBe(true);
-    expect(first.watermark).toMatchObject({ position: head.position, headRecordedAt: head.recordedAt, basis: 'skip' });
+    expect(first.watermark).toMatchObject({
+      position: head!.position,
+      headRecordedAt: head!.recordedAt,
+      basis: 'skip',
+    });
     expect(Date.parse(first.watermark.establishedAt)).not.toBeNaN();
 
     await store.append('alert-h2', [raise('h2')], { expectedRevision: 'no-stream', actor: 'test' });
@@ -128,7 +132,7 @@ describe('the watermark row (PGlite and the SQL event log)', () => {
     await store.append('alert-u1', [raise('u1')], { expectedRevision: 'no-stream', actor: 'test' });
     const [delivered] = await store.readStream('alert-u1');
     await new SeenAlerts(database!.db).record({
-      eventId: delivered.eventId,
+      eventId: delivered!.eventId,
       eventType: 'AlertRaised',
       outcome: 'delivered',
       deliveries: [],
@@ -140,7 +144,8 @@ describe('the watermark row (PGlite and the SQL event log)', () => {
     const { store: sqlStore } = await open();
     const pairs = new CommitPreparePositionStore(sqlStore);
     // 17 events: the commit of the last needs one more hex digit than the first ones (…0f00 → …1000).
-    for (let i = 0; i < 16; i++) await pairs.append(`alert-k${i}`, [raise(`k${i}`)], { expectedRevision: 'no-stream', actor: 'test' });
+    for (let i = 0; i < 16; i++)
+      await pairs.append(`alert-k${i}`, [raise(`k${i}`)], { expectedRevision: 'no-stream', actor: 'test' });
     const early = (await pairs.readAll({ maxCount: 1 }))[0];
     await pairs.append('alert-k16', [raise('k16')], { expectedRevision: 'no-stream', actor: 'test' });
     const head = (await pairs.headPosition())!;
@@ -150,9 +155,12 @@ describe('the watermark row (PGlite and the SQL event log)', () => {
     expect(watermark.position).toBe(head);
     expect(await new DeliveryWatermarks(database!.db, pairs).find()).toEqual(watermark);
     const order = (a: Position, b: Position) => pairs.comparePositions(a, b);
-    expect(isHistoric(early, watermark, 'skip', order)).toBe(true);
+    expect(isHistoric(early!, watermark, 'skip', order)).toBe(true);
     expect(isHistoric({ position: head }, watermark, 'skip', order)).toBe(true);
-    const { lastPosition } = await pairs.append('alert-k17', [raise('k17')], { expectedRevision: 'no-stream', actor: 'test' });
+    const { lastPosition } = await pairs.append('alert-k17', [raise('k17')], {
+      expectedRevision: 'no-stream',
+      actor: 'test',
+    });
     expect(isHistoric({ position: lastPosition! }, watermark, 'skip', order)).toBe(false);
   });
 });

@@ -61,13 +61,13 @@ for (const driver of testDrivers) {
       const events = publisher.messages('events');
       expect(events.map((m) => JSON.parse(m.value).eventId)).toEqual(all.map((e) => e.eventId));
       expect(events.map((m) => m.key)).toEqual(all.map((e) => e.streamId));
-      expect(events[0].headers).toEqual({
-        eventId: all[0].eventId,
-        type: all[0].type,
-        schemaVersion: String(all[0].schemaVersion),
-        correlationId: all[0].correlationId,
+      expect(events[0]!.headers).toEqual({
+        eventId: all[0]!.eventId,
+        type: all[0]!.type,
+        schemaVersion: String(all[0]!.schemaVersion),
+        correlationId: all[0]!.correlationId,
       });
-      expect(JSON.parse(events[0].value)).toEqual(all[0]);
+      expect(JSON.parse(events[0]!.value)).toEqual(all[0]);
       const alerts = publisher.messages('alerts');
       expect(alerts.map((m) => JSON.parse(m.value).eventId)).toEqual(
         all.filter((e) => e.type === 'AlertRaised').map((e) => e.eventId),
@@ -95,7 +95,7 @@ for (const driver of testDrivers) {
       expect(publisher.batches.map((b) => b.length)).toEqual([100, 100, 50]);
       // When a batch is acknowledged, the checkpoint is still at the end of the previous one.
       const all = await store.readAll();
-      expect(checkpointsAtPublish).toEqual([null, all[99].position, all[199].position]);
+      expect(checkpointsAtPublish).toEqual([null, all[99]!.position, all[199]!.position]);
       const head = await store.headPosition();
       expect(await checkpointOf(db, 'kafka-relay')).toBe(head);
     });
@@ -188,7 +188,7 @@ for (const driver of testDrivers) {
       await until(() => crashes > 0, 'crashed after the second batch');
       await first.stop();
       publisher.down = null;
-      expect(await checkpointOf(db, 'kafka-relay')).toBe((await store.readAll({ maxCount: 10 }))[9].position);
+      expect(await checkpointOf(db, 'kafka-relay')).toBe((await store.readAll({ maxCount: 10 }))[9]!.position);
 
       const second = relay(publisher, { batchSize: 10 });
       second.start();
@@ -211,7 +211,7 @@ for (const driver of testDrivers) {
       const published = publisher.messages().length;
       const checkpoint = await checkpointOf(db, 'kafka-relay');
       const all = await store.readAll();
-      expect(checkpoint).toBe(all[published - 1].position);
+      expect(checkpoint).toBe(all[published - 1]!.position);
 
       const second = relay(publisher, { batchSize: 5 });
       second.start();

@@ -33,7 +33,11 @@ describe('messages of a stored event', () => {
   test('the causation id travels in a header when the event has one', () => {
     const event = { ...envelope('AlertRaised', 'alert-a1'), causationId: 'cause-1' };
     for (const message of toMessages(event, DEFAULT_TOPICS)) {
-      expect(message.headers).toMatchObject({ eventId: event.eventId, correlationId: 'corr-1', causationId: 'cause-1' });
+      expect(message.headers).toMatchObject({
+        eventId: event.eventId,
+        correlationId: 'corr-1',
+        causationId: 'cause-1',
+      });
     }
   });
 
@@ -47,7 +51,7 @@ describe('messages of a stored event', () => {
 
   test('a message value decodes back to the same envelope', () => {
     const event = envelope('AlertRaised');
-    expect(decodeEnvelope('t', toMessages(event, DEFAULT_TOPICS)[0].value)).toEqual(event);
+    expect(decodeEnvelope('t', toMessages(event, DEFAULT_TOPICS)[0]!.value)).toEqual(event);
   });
 
   test.each([

@@ -83,11 +83,11 @@ kafkaTest(
 
     await kafka!.stop();
     await appendInterleaved(store, 40, { prefix: 'during', streams: 6, alertEvery: 20 });
-    await until(async () => (await health()).kafka.status === 'down', 'health reports the outage', 180_000);
+    await until(async () => (await health()).kafka!.status === 'down', 'health reports the outage', 180_000);
     const down = (await health()).kafka;
     expect(down).toMatchObject({ status: 'down', state: 'retrying' });
-    expect(down.lag).toBeGreaterThan(0);
-    expect(down.lastError).toEqual({ message: expect.any(String), at: expect.any(String) });
+    expect(down!.lag).toBeGreaterThan(0);
+    expect(down!.lastError).toEqual({ message: expect.any(String), at: expect.any(String) });
     // More events while the relay is known to be failing.
     await appendInterleaved(store, 40, { prefix: 'during', streams: 6, alertEvery: 20 });
 

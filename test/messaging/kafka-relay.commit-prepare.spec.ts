@@ -9,7 +9,16 @@ import { EventRelay, KafkajsEventPublisher } from '#messaging';
 import { CommitPreparePositionStore } from '../support/commit-prepare-store.js';
 import { ensureKafka, kafkaUnavailableReason } from '../support/kafka.js';
 import { pgliteDriver, type TestDatabase } from '../support/db.js';
-import { appendInterleaved, checkpointOf, collect, firstOccurrencesPerKey, openStore, streamsOf, uniqueTopics, until } from './support.js';
+import {
+  appendInterleaved,
+  checkpointOf,
+  collect,
+  firstOccurrencesPerKey,
+  openStore,
+  streamsOf,
+  uniqueTopics,
+  until,
+} from './support.js';
 
 Logger.overrideLogger(['error']);
 
@@ -64,7 +73,13 @@ kafkaTest(
     expect(all).toHaveLength(340);
     const head = await store.headPosition();
     expect(head).toMatch(PAIR);
-    expect(await relay.status()).toMatchObject({ state: 'running', position: head, headPosition: head, lag: 0, published: 340 });
+    expect(await relay.status()).toMatchObject({
+      state: 'running',
+      position: head,
+      headPosition: head,
+      lag: 0,
+      published: 340,
+    });
     expect(await checkpointOf(database.db, 'pairs')).toBe(head);
 
     const consumer = await collect(brokers, [topics.events, topics.alerts], `pairs-check-${topics.events}`);
@@ -81,7 +96,12 @@ kafkaTest(
     expect(received.every((m) => PAIR.test(m.envelope.position))).toBe(true);
     expect(firstOccurrencesPerKey(received)).toEqual(await streamsOf(store));
     const alerts = consumer.received(topics.alerts);
-    expect(alerts.map((m) => m.eventId).sort()).toEqual(all.filter((e) => e.type === 'AlertRaised').map((e) => e.eventId).sort());
+    expect(alerts.map((m) => m.eventId).sort()).toEqual(
+      all
+        .filter((e) => e.type === 'AlertRaised')
+        .map((e) => e.eventId)
+        .sort(),
+    );
   },
   300_000,
 );

@@ -113,7 +113,9 @@ kafkaTest(
       expect(e.headers.correlationId).toMatch(/^[0-9a-f-]{36}$/);
     }
     // The alerts carry the id of the event that caused them.
-    expect(events.filter((e) => e.type === 'AlertRaised').every((e) => /^[0-9a-f-]{36}$/.test(e.headers.causationId ?? ''))).toBe(true);
+    expect(
+      events.filter((e) => e.type === 'AlertRaised').every((e) => /^[0-9a-f-]{36}$/.test(e.headers.causationId ?? '')),
+    ).toBe(true);
     const alerts = consumer.received(topics.alerts);
     expect(alerts.every((a) => a.type === 'AlertRaised')).toBe(true);
     expect(new Set(alerts.map((a) => a.eventId))).toEqual(

@@ -24,9 +24,13 @@ for (const driver of testDrivers) {
 
     test('an old bigint checkpoint is converted to its key, read back as the same position and never moved back', async () => {
       await runMigrations(database.db, MESSAGING_MIGRATIONS.slice(0, 1));
-      await database.db.query("INSERT INTO relay_checkpoints (name, position) VALUES ('kafka-relay', 769), ('other', 9)");
+      await database.db.query(
+        "INSERT INTO relay_checkpoints (name, position) VALUES ('kafka-relay', 769), ('other', 9)",
+      );
 
-      expect(await runMigrations(database.db, MESSAGING_MIGRATIONS)).toEqual(['messaging/0002-relay-checkpoint-position-key']);
+      expect(await runMigrations(database.db, MESSAGING_MIGRATIONS)).toEqual([
+        'messaging/0002-relay-checkpoint-position-key',
+      ]);
       const { rows: columns } = await database.db.query<{ type: string; collation: string | null }>(
         `SELECT data_type AS type, collation_name AS collation FROM information_schema.columns
           WHERE table_name = 'relay_checkpoints' AND column_name = 'position'`,

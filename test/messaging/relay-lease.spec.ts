@@ -42,9 +42,17 @@ postgresDriver.describe('relay lease on PostgreSQL', () => {
     database = await postgresDriver.create();
     disposals.push(() => database.dispose());
     const log: string[] = [];
-    const first = tracked(new RelayLease(await database.connect(), 'kafka-relay', { retryMs: 50, heartbeatMs: 100 }), 'first', log);
+    const first = tracked(
+      new RelayLease(await database.connect(), 'kafka-relay', { retryMs: 50, heartbeatMs: 100 }),
+      'first',
+      log,
+    );
     await until('first holds', () => first.held);
-    const second = tracked(new RelayLease(await database.connect(), 'kafka-relay', { retryMs: 50, heartbeatMs: 100 }), 'second', log);
+    const second = tracked(
+      new RelayLease(await database.connect(), 'kafka-relay', { retryMs: 50, heartbeatMs: 100 }),
+      'second',
+      log,
+    );
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(second.held).toBe(false);
     // Another relay name is another lease.
@@ -53,7 +61,11 @@ postgresDriver.describe('relay lease on PostgreSQL', () => {
 
     await first.stop();
     await until('second holds', () => second.held);
-    expect(log.filter((line) => !line.startsWith('other'))).toEqual(['first acquired', 'first stopped', 'second acquired']);
+    expect(log.filter((line) => !line.startsWith('other'))).toEqual([
+      'first acquired',
+      'first stopped',
+      'second acquired',
+    ]);
   });
 
   test('a holder whose connection is killed loses the lease and the standby takes it', async () => {
@@ -63,7 +75,11 @@ postgresDriver.describe('relay lease on PostgreSQL', () => {
     const holderDb = await database.connect();
     const holder = tracked(new RelayLease(holderDb, 'kafka-relay', { retryMs: 50, heartbeatMs: 100 }), 'holder', log);
     await until('holder holds', () => holder.held);
-    const standby = tracked(new RelayLease(await database.connect(), 'kafka-relay', { retryMs: 50, heartbeatMs: 100 }), 'standby', log);
+    const standby = tracked(
+      new RelayLease(await database.connect(), 'kafka-relay', { retryMs: 50, heartbeatMs: 100 }),
+      'standby',
+      log,
+    );
 
     // As when the holder's process dies: the server ends its session, releasing the lock.
     await database.db.query(

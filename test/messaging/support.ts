@@ -77,7 +77,7 @@ export async function streamsOf(store: EventStore): Promise<Map<string, string[]
     );
     if (page.length === 0) break;
     for (const e of page) byStream.set(e.streamId, []);
-    from = page[page.length - 1].position;
+    from = page[page.length - 1]!.position;
   }
   for (const streamId of byStream.keys()) {
     byStream.set(

@@ -19,8 +19,8 @@ describe('webhook delivery', () => {
     expect(outcome).toMatchObject({ delivered: true, attempts: 3, status: 200, error: null, target: receiver.url });
     expect(receiver.requests(path).map((r) => r.status)).toEqual([503, 500, 200]);
     expect(receiver.delivered(path)).toEqual([{ hello: 'world' }]);
-    expect(receiver.requests(path)[0].headers['idempotency-key']).toBe('event-1');
-    expect(receiver.requests(path)[0].headers['content-type']).toBe('application/json');
+    expect(receiver.requests(path)[0]!.headers['idempotency-key']).toBe('event-1');
+    expect(receiver.requests(path)[0]!.headers['content-type']).toBe('application/json');
   });
 
   test('gives up after the configured attempts and says why', async () => {

@@ -33,7 +33,9 @@ const asPairKey = (key: string): string => positionKey(CommitPreparePositionStor
 
 /** The position column of the decisions read model, as stored. */
 const decisionPositions = async (db: SqlDatabase): Promise<string[]> =>
-  (await db.query<{ position: string }>('SELECT position FROM decisions ORDER BY position')).rows.map((r) => r.position);
+  (await db.query<{ position: string }>('SELECT position FROM decisions ORDER BY position')).rows.map(
+    (r) => r.position,
+  );
 
 interface World {
   database: TestDatabase;
@@ -91,12 +93,20 @@ postgresDriver.describe('read models over commit/prepare positions, on PostgreSQ
   test('checkpoints are stored as the pair text, read back as the store positions, and the lag is 0', async () => {
     const head = (await pairs.store.headPosition()) as Position;
     expect(head).toBe(pair(41));
-    const { rows } = await pairs.db.query<{ name: string; position: string }>('SELECT name, position FROM projection_checkpoints ORDER BY name');
-    expect(rows).toEqual(READ_MODEL_PROJECTIONS.map((p) => ({ name: p.name, position: head })).sort((a, b) => a.name.localeCompare(b.name)));
+    const { rows } = await pairs.db.query<{ name: string; position: string }>(
+      'SELECT name, position FROM projection_checkpoints ORDER BY name',
+    );
+    expect(rows).toEqual(
+      READ_MODEL_PROJECTIONS.map((p) => ({ name: p.name, position: head })).sort((a, b) =>
+        a.name.localeCompare(b.name),
+      ),
+    );
     expect((await readCheckpoints(pairs.db)).map((c) => c.position)).toEqual(rows.map(() => head));
 
     const report = await pairs.status.report();
-    expect(report.map((p) => [p.name, p.position, p.headPosition, p.lag])).toEqual(READ_MODEL_PROJECTIONS.map((p) => [p.name, head, head, 0]));
+    expect(report.map((p) => [p.name, p.position, p.headPosition, p.lag])).toEqual(
+      READ_MODEL_PROJECTIONS.map((p) => [p.name, head, head, 0]),
+    );
     expect((await pairs.status.health()).healthy).toBe(true);
   });
 
@@ -110,7 +120,9 @@ postgresDriver.describe('read models over commit/prepare positions, on PostgreSQ
       meetingId: '2016-q4',
       agreementId: 'hants-tvp-ict',
     });
-    await pairs.story.board('hants-tvp').record('BoardMeetingScheduled', '2016-04-20', { meetingId: '2016-q1', scheduledFor: '2016-04-13' });
+    await pairs.story
+      .board('hants-tvp')
+      .record('BoardMeetingScheduled', '2016-04-20', { meetingId: '2016-q1', scheduledFor: '2016-04-13' });
     const written = await pairs.story.board('hants-tvp').record('BoardMeetingCancelled', '2016-04-01', {
       meetingId: '2016-q1',
       reason: 'Purdah',
@@ -119,7 +131,9 @@ postgresDriver.describe('read models over commit/prepare positions, on PostgreSQ
 
     const waited = await pairs.status.waitForPosition(written, { timeoutMs: 100 }).catch((error: unknown) => error);
     expect(waited).toBeInstanceOf(ProjectionLagError);
-    expect((waited as ProjectionLagError).lagging).toEqual(READ_MODEL_PROJECTIONS.map((p) => ({ name: p.name, position: caughtUp, behind: 3 })));
+    expect((waited as ProjectionLagError).lagging).toEqual(
+      READ_MODEL_PROJECTIONS.map((p) => ({ name: p.name, position: caughtUp, behind: 3 })),
+    );
     expect((await pairs.status.report()).map((p) => p.lag)).toEqual(READ_MODEL_PROJECTIONS.map(() => 3));
 
     pairs.runner = new ProjectionRunner(pairs.db, pairs.store, READ_MODEL_PROJECTIONS, { logger: silentLogger });
@@ -127,7 +141,9 @@ postgresDriver.describe('read models over commit/prepare positions, on PostgreSQ
     pairs.status = new ProjectionStatus(pairs.db, pairs.store, READ_MODEL_PROJECTIONS, pairs.runner);
     await pairs.runner.start();
     await pairs.status.waitForPosition(written, { timeoutMs: 10_000 });
-    expect((await pairs.status.report()).map((p) => [p.position, p.lag])).toEqual(READ_MODEL_PROJECTIONS.map(() => [written, 0]));
+    expect((await pairs.status.report()).map((p) => [p.position, p.lag])).toEqual(
+      READ_MODEL_PROJECTIONS.map(() => [written, 0]),
+    );
     expect(await decisionPositions(pairs.db)).toEqual([pair(40), pair(41), pair(42)]);
   });
 
@@ -159,13 +175,18 @@ postgresDriver.describe('checkpoint bookkeeping over commit/prepare positions, o
     await appendMany(store, 10, 'a');
     const poison = await store.append('tick-poison', [event('Poisoned')], { expectedRevision: 'any', actor: 'test' });
     await appendMany(store, 10, 'b');
-    for (let i = 0; i < 6; i++) await store.append('other-tail', [event('Ignored')], { expectedRevision: 'any', actor: 'test' });
+    for (let i = 0; i < 6; i++)
+      await store.append('other-tail', [event('Ignored')], { expectedRevision: 'any', actor: 'test' });
     const head = (await store.headPosition()) as Position;
     expect(poison.lastPosition).toBe(pair(11));
     expect(head).toBe(pair(27));
 
     const projection = countingProjection({ failOn: (e) => e.type === 'Poisoned' });
-    const runner = new ProjectionRunner(db, store, [projection], { batchSize: 5, retryDelayMs: 1, logger: silentLogger });
+    const runner = new ProjectionRunner(db, store, [projection], {
+      batchSize: 5,
+      retryDelayMs: 1,
+      logger: silentLogger,
+    });
     const status = new ProjectionStatus(db, store, [projection], runner);
     await runner.start();
     await status.waitForPosition(head, { timeoutMs: 10_000 });
@@ -173,8 +194,17 @@ postgresDriver.describe('checkpoint bookkeeping over commit/prepare positions, o
     await status.close();
 
     const live = await snapshot(db);
-    expect(live).toEqual({ counts: [{ stream_kind: 'tick', events: 8 }, { stream_kind: 'tock', events: 8 }], applied: 16, duplicates: 0 });
-    expect(await listParked(db, projection.name)).toEqual([expect.objectContaining({ position: pair(11), type: 'Poisoned' })]);
+    expect(live).toEqual({
+      counts: [
+        { stream_kind: 'tick', events: 8 },
+        { stream_kind: 'tock', events: 8 },
+      ],
+      applied: 16,
+      duplicates: 0,
+    });
+    expect(await listParked(db, projection.name)).toEqual([
+      expect.objectContaining({ position: pair(11), type: 'Poisoned' }),
+    ]);
     const stored = await db.query<{ position: string }>('SELECT position FROM projection_parked');
     expect(stored.rows).toEqual([{ position: pair(11) }]);
     expect((await readCheckpoint(db, projection.name))?.position).toBe(head);
@@ -182,7 +212,9 @@ postgresDriver.describe('checkpoint bookkeeping over commit/prepare positions, o
     const result = await rebuildProjection(db, store, projection, { batchSize: 4, retryDelayMs: 1 });
     expect(result).toMatchObject({ eventsRead: 27, eventsApplied: 16, parked: 1, position: head });
     expect(await snapshot(db)).toEqual(live);
-    expect(await listParked(db, projection.name)).toEqual([expect.objectContaining({ position: pair(11), type: 'Poisoned' })]);
+    expect(await listParked(db, projection.name)).toEqual([
+      expect.objectContaining({ position: pair(11), type: 'Poisoned' }),
+    ]);
     const { rows } = await db.query<{ position: string }>('SELECT position FROM projection_checkpoints');
     expect(rows).toEqual([{ position: head }]);
   });

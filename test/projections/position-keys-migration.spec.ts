@@ -39,7 +39,9 @@ for (const driver of testDrivers) {
       await db.query(
         `INSERT INTO projection_checkpoints (name, position, version) VALUES ('at-769', 769, 1), ('at-9', 9, 1), ('at-10', 10, 1), ('nothing-yet', NULL, 1)`,
       );
-      await db.query(`INSERT INTO projection_parked (name, position, event_id, type, stream_id, error) VALUES ('at-769', 42, 'e42', 'Poisoned', 's', 'boom')`);
+      await db.query(
+        `INSERT INTO projection_parked (name, position, event_id, type, stream_id, error) VALUES ('at-769', 42, 'e42', 'Poisoned', 's', 'boom')`,
+      );
 
       expect(await runMigrations(db, PROJECTION_MIGRATIONS)).toEqual(['projections-002-position-keys']);
 
@@ -51,7 +53,9 @@ for (const driver of testDrivers) {
         { table_name: 'projection_checkpoints', data_type: 'text', collation_name: 'C' },
         { table_name: 'projection_parked', data_type: 'text', collation_name: 'C' },
       ]);
-      const stored = await db.query<{ name: string; position: string | null }>('SELECT name, position FROM projection_checkpoints ORDER BY position, name');
+      const stored = await db.query<{ name: string; position: string | null }>(
+        'SELECT name, position FROM projection_checkpoints ORDER BY position, name',
+      );
       expect(stored.rows).toEqual([
         { name: 'at-9', position: '00000000000000000009' },
         { name: 'at-10', position: '00000000000000000010' },
@@ -60,7 +64,9 @@ for (const driver of testDrivers) {
       ]);
       expect((await readCheckpoint(db, 'at-769'))?.position).toBe('769');
       expect((await readCheckpoint(db, 'nothing-yet'))?.position).toBeNull();
-      expect(await listParked(db)).toEqual([expect.objectContaining({ name: 'at-769', position: '42', eventId: 'e42' })]);
+      expect(await listParked(db)).toEqual([
+        expect.objectContaining({ name: 'at-769', position: '42', eventId: 'e42' }),
+      ]);
       // Applied once: a second start changes nothing.
       expect(await runMigrations(db, PROJECTION_MIGRATIONS)).toEqual([]);
     });
@@ -74,7 +80,9 @@ for (const driver of testDrivers) {
         const projection = countingProjection();
         await oldShape(db);
         await db.transaction((tx) => createProjectionTables(tx, projection, liveTable));
-        await db.query('INSERT INTO projection_checkpoints (name, position, version) VALUES ($1, 20, 1)', [projection.name]);
+        await db.query('INSERT INTO projection_checkpoints (name, position, version) VALUES ($1, 20, 1)', [
+          projection.name,
+        ]);
 
         const runner = new ProjectionRunner(db, store, [projection], { logger: silentLogger });
         const status = new ProjectionStatus(db, store, [projection], runner);
@@ -83,7 +91,14 @@ for (const driver of testDrivers) {
         await runner.stop();
         await status.close();
         // Events 21 to 30 only: 8 of them are handled (every fifth is of a type it ignores).
-        expect(await snapshot(db)).toEqual({ counts: [{ stream_kind: 'tick', events: 4 }, { stream_kind: 'tock', events: 4 }], applied: 8, duplicates: 0 });
+        expect(await snapshot(db)).toEqual({
+          counts: [
+            { stream_kind: 'tick', events: 4 },
+            { stream_kind: 'tock', events: 4 },
+          ],
+          applied: 8,
+          duplicates: 0,
+        });
         expect((await readCheckpoint(db, projection.name))?.position).toBe('30');
 
         // Compared as text without the padding, '100' would come before '30'.

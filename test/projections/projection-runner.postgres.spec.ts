@@ -15,7 +15,13 @@ import {
 import { postgresDriver, type TestDatabase } from '../support/db.js';
 import { appendMany, countingProjection, expectedCounts, openStore, snapshot, until } from './support.js';
 
-const fast: ProjectionRunnerOptions = { batchSize: 20, retryDelayMs: 5, standbyDelayMs: 10, restartDelayMs: 20, logger: silentLogger };
+const fast: ProjectionRunnerOptions = {
+  batchSize: 20,
+  retryDelayMs: 5,
+  standbyDelayMs: 10,
+  restartDelayMs: 20,
+  logger: silentLogger,
+};
 
 /** What only a server shows: several processes on one database, and a connection killed mid-transaction. */
 postgresDriver.describe('projection runner with several PostgreSQL connections', () => {
@@ -92,7 +98,10 @@ postgresDriver.describe('projection runner with several PostgreSQL connections',
       cleanups.push(() => status.close());
       await status.waitForPosition(head, { timeoutMs: 20_000 });
 
-      const expected = expectedCounts(100).map((c, i) => ({ ...c, events: c.events + 2 * expectedCounts(80)[i].events }));
+      const expected = expectedCounts(100).map((c, i) => ({
+        ...c,
+        events: c.events + 2 * expectedCounts(80)[i]!.events,
+      }));
       expect(await snapshot(db)).toEqual({ counts: expected, applied: 80 + 64 + 64, duplicates: 0 });
     });
   }
@@ -112,7 +121,11 @@ postgresDriver.describe('projection runner with several PostgreSQL connections',
       },
     });
     const head = (await store.headPosition()) as Position;
-    await until(async () => (await readCheckpoint(db, 'stream-counts'))?.position === head, 15_000, 'catch-up after the kill');
+    await until(
+      async () => (await readCheckpoint(db, 'stream-counts'))?.position === head,
+      15_000,
+      'catch-up after the kill',
+    );
     expect(killed).toBe(true);
     expect(runner.states()['stream-counts']).toBe('running');
     const live = await snapshot(db);

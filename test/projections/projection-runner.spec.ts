@@ -12,7 +12,16 @@ import {
   type SqlProjection,
 } from '#projections';
 import { testDrivers, type TestDatabase } from '../support/db.js';
-import { appendMany, batches, countingProjection, expectedCounts, openStore, RecordingLogger, snapshot, until } from './support.js';
+import {
+  appendMany,
+  batches,
+  countingProjection,
+  expectedCounts,
+  openStore,
+  RecordingLogger,
+  snapshot,
+  until,
+} from './support.js';
 import type { SqlEventStore } from '#event-store';
 
 const fast: ProjectionRunnerOptions = {
@@ -42,7 +51,12 @@ for (const driver of testDrivers) {
       await database.dispose();
     });
 
-    const startRunner = async (projections: SqlProjection[], options: ProjectionRunnerOptions = {}, on = db, with_ = store) => {
+    const startRunner = async (
+      projections: SqlProjection[],
+      options: ProjectionRunnerOptions = {},
+      on = db,
+      with_ = store,
+    ) => {
       const runner = new ProjectionRunner(on, with_, projections, { ...fast, ...options });
       await runner.start();
       cleanups.push(() => runner.stop());
@@ -160,18 +174,36 @@ for (const driver of testDrivers) {
       const status = statusOf([projection], runner);
 
       await status.waitForPosition(after);
-      expect(await snapshot(db)).toEqual({ counts: expectedCounts(10).map((c) => ({ ...c, events: c.events * 2 })), applied: 16, duplicates: 0 });
+      expect(await snapshot(db)).toEqual({
+        counts: expectedCounts(10).map((c) => ({ ...c, events: c.events * 2 })),
+        applied: 16,
+        duplicates: 0,
+      });
 
       const parked = await listParked(db, projection.name);
       expect(parked).toEqual([
-        expect.objectContaining({ name: 'stream-counts', position: poison.lastPosition, type: 'Poisoned', streamId: 'tick-poison' }),
+        expect.objectContaining({
+          name: 'stream-counts',
+          position: poison.lastPosition,
+          type: 'Poisoned',
+          streamId: 'tick-poison',
+        }),
       ]);
-      expect(parked[0].error).toContain('cannot count Poisoned');
-      expect(logger.errors().join('\n')).toMatch(/parked event .* \(Poisoned in tick-poison at position 11\) after 3 tries/);
+      expect(parked[0]!.error).toContain('cannot count Poisoned');
+      expect(logger.errors().join('\n')).toMatch(
+        /parked event .* \(Poisoned in tick-poison at position 11\) after 3 tries/,
+      );
 
       const [report] = await status.report();
-      expect(report).toMatchObject({ name: 'stream-counts', parked: 1, position: after, lag: 0, status: 'running', runner: 'running' });
-      expect(report.lastError?.message).toContain('cannot count Poisoned');
+      expect(report).toMatchObject({
+        name: 'stream-counts',
+        parked: 1,
+        position: after,
+        lag: 0,
+        status: 'running',
+        runner: 'running',
+      });
+      expect(report!.lastError?.message).toContain('cannot count Poisoned');
       const health = await status.health();
       expect(health.healthy).toBe(false);
       expect(health.problems).toEqual([expect.stringContaining('stream-counts has 1 parked event')]);
@@ -192,19 +224,36 @@ for (const driver of testDrivers) {
 
       await status.waitForPosition(after);
       expect(batches[0]).toBe(17); // the whole log (16 handled + the poison) went in one batch first
-      expect(await snapshot(db)).toEqual({ counts: expectedCounts(10).map((c) => ({ ...c, events: c.events * 2 })), applied: 16, duplicates: 0 });
+      expect(await snapshot(db)).toEqual({
+        counts: expectedCounts(10).map((c) => ({ ...c, events: c.events * 2 })),
+        applied: 16,
+        duplicates: 0,
+      });
       expect(await listParked(db, projection.name)).toEqual([
-        expect.objectContaining({ name: 'stream-counts', position: poison.lastPosition, type: 'Poisoned', streamId: 'tick-poison' }),
+        expect.objectContaining({
+          name: 'stream-counts',
+          position: poison.lastPosition,
+          type: 'Poisoned',
+          streamId: 'tick-poison',
+        }),
       ]);
-      expect(logger.errors().join('\n')).toMatch(/parked event .* \(Poisoned in tick-poison at position 11\) after 2 tries/);
+      expect(logger.errors().join('\n')).toMatch(
+        /parked event .* \(Poisoned in tick-poison at position 11\) after 2 tries/,
+      );
 
       // A rebuild through the same batched path parks it too and ends with the same rows.
       await runner.stop();
       const live = await snapshot(db);
-      const result = await rebuildProjection(db, store, projection, { batchSize: 500, retryDelayMs: 1, maxAttempts: 2 });
+      const result = await rebuildProjection(db, store, projection, {
+        batchSize: 500,
+        retryDelayMs: 1,
+        maxAttempts: 2,
+      });
       expect(result).toMatchObject({ eventsRead: 21, eventsApplied: 16, parked: 1 });
       expect(await snapshot(db)).toEqual(live);
-      expect(await listParked(db, projection.name)).toEqual([expect.objectContaining({ position: poison.lastPosition, type: 'Poisoned' })]);
+      expect(await listParked(db, projection.name)).toEqual([
+        expect.objectContaining({ position: poison.lastPosition, type: 'Poisoned' }),
+      ]);
     });
 
     test('waitForPosition gives up after its timeout with the lag, and resolves once the projection catches up', async () => {
@@ -236,7 +285,7 @@ for (const driver of testDrivers) {
         batchSize: 40,
         onProgress: async () => {
           const { rows } = await db.query<{ n: string }>('SELECT count(*)::text AS n FROM stream_applied');
-          if (Number(rows[0].n) >= live.applied) served++;
+          if (Number(rows[0]!.n) >= live.applied) served++;
         },
       });
       await writing;
@@ -246,7 +295,11 @@ for (const driver of testDrivers) {
       const head = (await store.headPosition()) as Position;
       await status.waitForPosition(head);
       const afterRebuild = await snapshot(db);
-      expect(afterRebuild).toEqual({ counts: expectedCounts(150).map((c, i) => ({ ...c, events: c.events + expectedCounts(60)[i].events })), applied: 120 + 48, duplicates: 0 });
+      expect(afterRebuild).toEqual({
+        counts: expectedCounts(150).map((c, i) => ({ ...c, events: c.events + expectedCounts(60)[i]!.events })),
+        applied: 120 + 48,
+        duplicates: 0,
+      });
 
       // Built live from scratch on another name gives the same rows.
       await runner.stop();

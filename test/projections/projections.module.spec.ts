@@ -21,7 +21,13 @@ async function boot(run: boolean) {
   const store = await openStore(database.db);
   // What the API's PersistenceModule provides: both ports, globally, with the abstract classes as tokens.
   @Global()
-  @Module({ providers: [{ provide: SqlDatabase, useValue: database.db }, { provide: EventStore, useValue: store }], exports: [SqlDatabase, EventStore] })
+  @Module({
+    providers: [
+      { provide: SqlDatabase, useValue: database.db },
+      { provide: EventStore, useValue: store },
+    ],
+    exports: [SqlDatabase, EventStore],
+  })
   class FakePersistence {}
   const moduleRef = await Test.createTestingModule({
     imports: [FakePersistence, ProjectionsModule.forRoot({ projections: [countingProjection()], run })],
@@ -48,8 +54,15 @@ test('read-only (beside a worker): tables exist and status answers, but nothing 
   expect(await snapshot(database.db)).toEqual({ counts: [], applied: 0, duplicates: 0 });
   const head = await appendMany(store, 3);
   const status = app!.get(ProjectionStatus);
-  await expect(status.waitForPosition(head as Position, { timeoutMs: 100 })).rejects.toMatchObject({ code: 'projection-lag' });
-  expect((await status.report())[0]).toMatchObject({ name: 'stream-counts', status: 'not-started', runner: null, lag: 3 });
+  await expect(status.waitForPosition(head as Position, { timeoutMs: 100 })).rejects.toMatchObject({
+    code: 'projection-lag',
+  });
+  expect((await status.report())[0]).toMatchObject({
+    name: 'stream-counts',
+    status: 'not-started',
+    runner: null,
+    lag: 3,
+  });
   expect(await readCheckpoint(database.db, 'stream-counts')).toBeNull();
   expect(() => app!.get(ProjectionRunner)).toThrow();
   await store.close();

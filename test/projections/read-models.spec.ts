@@ -128,7 +128,11 @@ for (const driver of testDrivers) {
         ],
       });
       expect(detail?.signatures).toHaveLength(4);
-      expect(detail?.approvals[0]).toEqual({ party: 'hampshire', policingBody: expect.objectContaining({ kind: 'pcc' }), approvedOn: '2014-03-10' });
+      expect(detail?.approvals[0]).toEqual({
+        party: 'hampshire',
+        policingBody: expect.objectContaining({ kind: 'pcc' }),
+        approvedOn: '2014-03-10',
+      });
       const surrey = detail?.parties.find((p) => p.id === 'surrey');
       expect(surrey).toMatchObject({
         how: 'original',
@@ -141,7 +145,11 @@ for (const driver of testDrivers) {
         withdrawalReason: 'Joined the Surrey and Sussex partnership',
         current: false,
       });
-      expect(detail?.parties.find((p) => p.id === 'kent')).toMatchObject({ how: 'joined', addedOn: '2015-06-01', current: true });
+      expect(detail?.parties.find((p) => p.id === 'kent')).toMatchObject({
+        how: 'joined',
+        addedOn: '2015-06-01',
+        current: true,
+      });
       expect(await getAgreementDetail(w.db, 'nope')).toBeNull();
     });
 
@@ -170,7 +178,10 @@ for (const driver of testDrivers) {
 
     describe('board compliance', () => {
       test('a board with two meetings cancelled and not rearranged in 2015-16 is red, with those reasons', async () => {
-        const compliance = await getBoardCompliance(w.db, 'hants-tvp', { financialYear: '2015-16', asOf: '2016-04-30' });
+        const compliance = await getBoardCompliance(w.db, 'hants-tvp', {
+          financialYear: '2015-16',
+          asOf: '2016-04-30',
+        });
         expect(compliance).toMatchObject({
           name: 'Hampshire/TVP Bi-lateral Collaboration Governance Board',
           periodStart: '2015-04-01',
@@ -193,9 +204,18 @@ for (const driver of testDrivers) {
       });
 
       test('as of an earlier date it judges only what had happened by then', async () => {
-        const compliance = await getBoardCompliance(w.db, 'hants-tvp', { financialYear: '2015-16', asOf: '2015-08-01' });
+        const compliance = await getBoardCompliance(w.db, 'hants-tvp', {
+          financialYear: '2015-16',
+          asOf: '2015-08-01',
+        });
         // The July cancellation still had until 7 August to be rearranged; October's had not happened.
-        expect(compliance?.counts).toEqual({ scheduled: 5, held: 1, quorate: 1, cancelled: 1, cancelledNotRearranged: 0 });
+        expect(compliance?.counts).toEqual({
+          scheduled: 5,
+          held: 1,
+          quorate: 1,
+          cancelled: 1,
+          cancelledNotRearranged: 0,
+        });
         expect(compliance?.periodEnd).toBe('2015-08-01');
         expect(compliance?.longestGap).toEqual({ days: 108, from: '2015-04-15', to: '2015-08-01' });
         expect(compliance?.status).toBe('red');
@@ -216,7 +236,9 @@ for (const driver of testDrivers) {
         ]);
         expect(meetings[3]).toMatchObject({ cancelledOn: '2015-11-10', rearrangedTo: '2015-12-01', quorate: true });
         expect(await getBoardCompliance(w.db, 'nope', { financialYear: '2015-16', asOf: '2016-04-30' })).toBeNull();
-        await expect(getBoardCompliance(w.db, 'hants-tvp', { financialYear: '2015/16', asOf: '2016-04-30' })).rejects.toMatchObject({
+        await expect(
+          getBoardCompliance(w.db, 'hants-tvp', { financialYear: '2015/16', asOf: '2016-04-30' }),
+        ).rejects.toMatchObject({
           code: 'invalid-financial-year',
         });
       });
@@ -241,8 +263,20 @@ for (const driver of testDrivers) {
 
     test('savings by agreement, by year and by region of the parties', async () => {
       expect(await savingsByAgreement(w.db, { financialYear: '2015-16' })).toEqual([
-        { agreementId: 'hants-fire-estates', title: 'Shared Estates with Fire', financialYear: '2015-16', forecastPence: 0, realisedPence: 50_000_00 },
-        { agreementId: 'se-rocu', title: 'South East Regional Organised Crime Unit', financialYear: '2015-16', forecastPence: 900_000_00, realisedPence: 800_000_00 },
+        {
+          agreementId: 'hants-fire-estates',
+          title: 'Shared Estates with Fire',
+          financialYear: '2015-16',
+          forecastPence: 0,
+          realisedPence: 50_000_00,
+        },
+        {
+          agreementId: 'se-rocu',
+          title: 'South East Regional Organised Crime Unit',
+          financialYear: '2015-16',
+          forecastPence: 900_000_00,
+          realisedPence: 800_000_00,
+        },
       ]);
       expect(await savingsByYear(w.db)).toEqual([
         { financialYear: '2015-16', forecastPence: 900_000_00, realisedPence: 850_000_00, agreements: 2 },
@@ -293,7 +327,11 @@ for (const driver of testDrivers) {
 
       const members = (answer: Awaited<ReturnType<typeof agreementAsOf>>) => answer?.agreement.parties.map((p) => p.id);
       // The world on 20 February, as we know it now: Sussex had left.
-      expect(members(await agreementAsOf(w.store, 'se-rocu', { asOf: '2016-02-20' }))).toEqual(['hampshire', 'thames-valley', 'kent']);
+      expect(members(await agreementAsOf(w.store, 'se-rocu', { asOf: '2016-02-20' }))).toEqual([
+        'hampshire',
+        'thames-valley',
+        'kent',
+      ]);
       // The same date as the record stood on 5 March: Sussex was still shown as a party.
       expect(members(await agreementAsOf(w.store, 'se-rocu', { asOf: '2016-02-20', knownAt: '2016-03-05' }))).toEqual([
         'hampshire',
@@ -315,7 +353,9 @@ for (const driver of testDrivers) {
       ]);
 
       // The membership read model puts the late withdrawal in its place in valid time too.
-      expect((await collaborationsOf(w.db, 'sussex', { asOf: '2016-02-14' })).map((c) => c.agreementId)).toEqual(['se-rocu']);
+      expect((await collaborationsOf(w.db, 'sussex', { asOf: '2016-02-14' })).map((c) => c.agreementId)).toEqual([
+        'se-rocu',
+      ]);
       expect(await collaborationsOf(w.db, 'sussex', { asOf: '2016-02-20' })).toEqual([]);
     });
   });

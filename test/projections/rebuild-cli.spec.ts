@@ -55,7 +55,9 @@ postgresDriver.describe('npm run cli -- rebuild on PostgreSQL', () => {
     expect(c.err.join('')).not.toContain('failed');
     expect(code).toBe(0);
     expect(c.err.join('')).toMatch(/stream-counts \[#+\] 100% 300\/300 events \d+ events\/s/);
-    expect(c.out.join('')).toContain('rebuilt stream-counts (version 1): 300 events read, 240 applied, 0 parked, checkpoint 300');
+    expect(c.out.join('')).toContain(
+      'rebuilt stream-counts (version 1): 300 events read, 240 applied, 0 parked, checkpoint 300',
+    );
     expect(c.out.join('')).toContain('1 read model rebuilt from 300 events.');
     expect(await snapshot(db)).toEqual(live);
 

@@ -1,10 +1,4 @@
-import {
-  findReferenceBody,
-  type AgreementEvent,
-  type BoardEvent,
-  type BodyRef,
-  type DecisionRecorded,
-} from '#domain';
+import { findReferenceBody, type AgreementEvent, type BoardEvent, type BodyRef, type DecisionRecorded } from '#domain';
 import type { EventStore, Position } from '#event-store';
 
 type StoryEvent = AgreementEvent | BoardEvent | DecisionRecorded;
@@ -55,15 +49,21 @@ export class Story {
 
   agreement(agreementId: string) {
     const stream = `agreement-${agreementId}`;
-    const record = <T extends AgreementEvent['type']>(type: T, on: string, data: Omit<Extract<AgreementEvent, { type: T }>['data'], 'agreementId'>) =>
-      this.record(stream, type, on, { agreementId, ...data } as never);
+    const record = <T extends AgreementEvent['type']>(
+      type: T,
+      on: string,
+      data: Omit<Extract<AgreementEvent, { type: T }>['data'], 'agreementId'>,
+    ) => this.record(stream, type, on, { agreementId, ...data } as never);
     return { record };
   }
 
   board(boardId: string) {
     const stream = `board-${boardId}`;
-    const record = <T extends BoardEvent['type']>(type: T, on: string, data: Omit<Extract<BoardEvent, { type: T }>['data'], 'boardId'>) =>
-      this.record(stream, type, on, { boardId, ...data } as never);
+    const record = <T extends BoardEvent['type']>(
+      type: T,
+      on: string,
+      data: Omit<Extract<BoardEvent, { type: T }>['data'], 'boardId'>,
+    ) => this.record(stream, type, on, { boardId, ...data } as never);
     return { record };
   }
 
@@ -85,12 +85,17 @@ export class Story {
       await sem.record('AgreementSigned', '2014-03-03', { party, signedBy: `Chief Constable of ${party}` });
       await sem.record('PccApprovalGiven', '2014-03-10', { party, policingBody: body(party).policingBody! });
     }
-    await sem.record('AgreementCameIntoForce', '2014-04-01', { parties: ['hampshire', 'thames-valley', 'surrey', 'sussex'] });
+    await sem.record('AgreementCameIntoForce', '2014-04-01', {
+      parties: ['hampshire', 'thames-valley', 'surrey', 'sussex'],
+    });
     await sem.record('AgreementVaried', '2014-09-01', { summary: 'Cyber crime unit added' });
     await sem.record('HostForceChanged', '2015-01-05', { from: 'thames-valley', to: 'hampshire' });
     await sem.record('PartyJoined', '2015-06-01', { party: body('kent') });
     await sem.record('WithdrawalNoticeGiven', '2015-07-01', { party: 'surrey', effectiveOn: '2015-12-31' });
-    await sem.record('ForceWithdrew', '2015-12-31', { party: 'surrey', reason: 'Joined the Surrey and Sussex partnership' });
+    await sem.record('ForceWithdrew', '2015-12-31', {
+      party: 'surrey',
+      reason: 'Joined the Surrey and Sussex partnership',
+    });
     await sem.record('AgreementReviewed', '2016-03-15', { outcome: 'Continue', nextReviewDue: '2017-03-31' });
     await sem.record('SavingsForecast', '2016-04-20', { financialYear: '2015-16', amountPence: 1_000_000_00 });
     await sem.record('SavingsRealised', '2016-04-20', { financialYear: '2015-16', amountPence: 800_000_00 });
@@ -140,23 +145,55 @@ export class Story {
       { name: 'A. Chief', body: 'hampshire' },
       { name: 'B. Chief', body: 'thames-valley' },
     ];
-    const meeting = async (meetingId: string, scheduledFor: string) => b.record('BoardMeetingScheduled', '2016-04-20', { meetingId, scheduledFor });
+    const meeting = async (meetingId: string, scheduledFor: string) =>
+      b.record('BoardMeetingScheduled', '2016-04-20', { meetingId, scheduledFor });
     await meeting('2015-q1', '2015-04-15');
-    await b.record('BoardMeetingHeld', '2015-04-15', { meetingId: '2015-q1', heldOn: '2015-04-15', scheduledFor: '2015-04-15', attendees, quorate: true, quorum: 2 });
+    await b.record('BoardMeetingHeld', '2015-04-15', {
+      meetingId: '2015-q1',
+      heldOn: '2015-04-15',
+      scheduledFor: '2015-04-15',
+      attendees,
+      quorate: true,
+      quorum: 2,
+    });
     await meeting('2015-q2', '2015-07-15');
-    await b.record('BoardMeetingCancelled', '2015-07-10', { meetingId: '2015-q2', reason: 'Operational demands', scheduledFor: '2015-07-15' });
+    await b.record('BoardMeetingCancelled', '2015-07-10', {
+      meetingId: '2015-q2',
+      reason: 'Operational demands',
+      scheduledFor: '2015-07-15',
+    });
     await meeting('2015-q3', '2015-10-14');
-    await b.record('BoardMeetingCancelled', '2015-10-01', { meetingId: '2015-q3', reason: 'Chair unavailable', scheduledFor: '2015-10-14' });
+    await b.record('BoardMeetingCancelled', '2015-10-01', {
+      meetingId: '2015-q3',
+      reason: 'Chair unavailable',
+      scheduledFor: '2015-10-14',
+    });
     await meeting('2015-extra', '2015-11-20');
-    await b.record('BoardMeetingCancelled', '2015-11-10', { meetingId: '2015-extra', reason: 'Room unavailable', scheduledFor: '2015-11-20' });
-    await b.record('BoardMeetingRearranged', '2015-11-25', { meetingId: '2015-extra', previousDate: '2015-11-20', newDate: '2015-12-01', wasCancelled: true });
-    await b.record('BoardMeetingHeld', '2015-12-01', { meetingId: '2015-extra', heldOn: '2015-12-01', scheduledFor: '2015-12-01', attendees, quorate: true, quorum: 2 });
+    await b.record('BoardMeetingCancelled', '2015-11-10', {
+      meetingId: '2015-extra',
+      reason: 'Room unavailable',
+      scheduledFor: '2015-11-20',
+    });
+    await b.record('BoardMeetingRearranged', '2015-11-25', {
+      meetingId: '2015-extra',
+      previousDate: '2015-11-20',
+      newDate: '2015-12-01',
+      wasCancelled: true,
+    });
+    await b.record('BoardMeetingHeld', '2015-12-01', {
+      meetingId: '2015-extra',
+      heldOn: '2015-12-01',
+      scheduledFor: '2015-12-01',
+      attendees,
+      quorate: true,
+      quorum: 2,
+    });
     await meeting('2016-q4', '2016-01-13');
     await b.record('BoardMeetingHeld', '2016-01-13', {
       meetingId: '2016-q4',
       heldOn: '2016-01-13',
       scheduledFor: '2016-01-13',
-      attendees: [attendees[0]],
+      attendees: [attendees[0]!],
       quorate: false,
       quorum: 2,
     });

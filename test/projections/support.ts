@@ -1,5 +1,20 @@
-import { migrateEventStore, positionKey, SqlEventStore, type EventStore, type NewEvent, type Position, type SqlDatabase, type SqlExecutor, type StoredEvent } from '#event-store';
-import { READ_MODEL_PROJECTIONS, type ProjectionContext, type ProjectionLogger, type SqlProjection } from '#projections';
+import {
+  migrateEventStore,
+  positionKey,
+  SqlEventStore,
+  type EventStore,
+  type NewEvent,
+  type Position,
+  type SqlDatabase,
+  type SqlExecutor,
+  type StoredEvent,
+} from '#event-store';
+import {
+  READ_MODEL_PROJECTIONS,
+  type ProjectionContext,
+  type ProjectionLogger,
+  type SqlProjection,
+} from '#projections';
 
 /** Opens the event store over a test database (fast polling so live tests are quick). */
 export async function openStore(db: SqlDatabase, clock?: () => Date): Promise<SqlEventStore> {
@@ -7,7 +22,11 @@ export async function openStore(db: SqlDatabase, clock?: () => Date): Promise<Sq
   return new SqlEventStore(db, { pollIntervalMs: 50, clock });
 }
 
-export const event = (type: string, data: Record<string, unknown> = {}, occurredAt = '2016-03-03T10:00:00Z'): NewEvent => ({
+export const event = (
+  type: string,
+  data: Record<string, unknown> = {},
+  occurredAt = '2016-03-03T10:00:00Z',
+): NewEvent => ({
   type,
   occurredAt,
   data,
@@ -19,7 +38,10 @@ export async function appendMany(store: EventStore, count: number, prefix = 'a')
   for (let i = 0; i < count; i++) {
     const kind = i % 5 === 4 ? 'other' : i % 2 === 0 ? 'tick' : 'tock';
     const type = kind === 'other' ? 'Ignored' : kind === 'tick' ? 'Ticked' : 'Tocked';
-    const result = await store.append(`${kind}-${prefix}${i % 7}`, [event(type, { n: i })], { expectedRevision: 'any', actor: 'test' });
+    const result = await store.append(`${kind}-${prefix}${i % 7}`, [event(type, { n: i })], {
+      expectedRevision: 'any',
+      actor: 'test',
+    });
     last = result.lastPosition;
   }
   return last as Position;
@@ -59,7 +81,10 @@ export function countingProjection(options: CountingOptions = {}): SqlProjection
          ON CONFLICT (stream_kind) DO UPDATE SET events = ${t('stream_counts')}.events + $2`,
         [e.streamId.split('-')[0], weight],
       );
-      await tx.query(`INSERT INTO ${t('stream_applied')} (event_id, position) VALUES ($1, $2)`, [e.eventId, positionKey(e.position)]);
+      await tx.query(`INSERT INTO ${t('stream_applied')} (event_id, position) VALUES ($1, $2)`, [
+        e.eventId,
+        positionKey(e.position),
+      ]);
     },
     ...(options.batched
       ? {
@@ -68,16 +93,17 @@ export function countingProjection(options: CountingOptions = {}): SqlProjection
             const poison = events.find((e) => options.failOn?.(e));
             if (poison) throw new Error(`cannot count ${poison.type} at ${poison.position}`);
             const counts = new Map<string, number>();
-            for (const e of events) counts.set(e.streamId.split('-')[0], (counts.get(e.streamId.split('-')[0]) ?? 0) + weight);
+            for (const e of events)
+              counts.set(e.streamId.split('-')[0]!, (counts.get(e.streamId.split('-')[0]!) ?? 0) + weight);
             await tx.query(
               `INSERT INTO ${t('stream_counts')} (stream_kind, events) SELECT * FROM unnest($1::text[], $2::int[])
                ON CONFLICT (stream_kind) DO UPDATE SET events = ${t('stream_counts')}.events + EXCLUDED.events`,
               [[...counts.keys()], [...counts.values()]],
             );
-            await tx.query(`INSERT INTO ${t('stream_applied')} (event_id, position) SELECT * FROM unnest($1::text[], $2::text[])`, [
-              events.map((e) => e.eventId),
-              events.map((e) => positionKey(e.position)),
-            ]);
+            await tx.query(
+              `INSERT INTO ${t('stream_applied')} (event_id, position) SELECT * FROM unnest($1::text[], $2::text[])`,
+              [events.map((e) => e.eventId), events.map((e) => positionKey(e.position))],
+            );
           },
         }
       : {}),
@@ -94,15 +120,17 @@ export interface Snapshot {
 }
 
 export async function snapshot(db: SqlExecutor): Promise<Snapshot> {
-  const counts = await db.query<{ stream_kind: string; events: number }>('SELECT stream_kind, events FROM stream_counts ORDER BY stream_kind');
+  const counts = await db.query<{ stream_kind: string; events: number }>(
+    'SELECT stream_kind, events FROM stream_counts ORDER BY stream_kind',
+  );
   const applied = await db.query<{ n: string }>('SELECT count(*)::text AS n FROM stream_applied');
   const duplicates = await db.query<{ n: string }>(
     'SELECT count(*)::text AS n FROM (SELECT event_id FROM stream_applied GROUP BY event_id HAVING count(*) > 1) d',
   );
   return {
     counts: counts.rows.map((r) => ({ stream_kind: r.stream_kind, events: Number(r.events) })),
-    applied: Number(applied.rows[0].n),
-    duplicates: Number(duplicates.rows[0].n),
+    applied: Number(applied.rows[0]!.n),
+    duplicates: Number(duplicates.rows[0]!.n),
   };
 }
 
@@ -125,12 +153,17 @@ export function expectedCounts(count: number): Snapshot['counts'] {
  * Every row of every read-model table, to compare read models built different ways. `rewriteKey`
  * rewrites the stored position keys (to compare read models of stores whose positions differ).
  */
-export async function dumpReadModels(db: SqlExecutor, rewriteKey: (key: string) => string = (key) => key): Promise<Record<string, string[]>> {
+export async function dumpReadModels(
+  db: SqlExecutor,
+  rewriteKey: (key: string) => string = (key) => key,
+): Promise<Record<string, string[]>> {
   const dump: Record<string, string[]> = {};
   for (const table of READ_MODEL_PROJECTIONS.flatMap((p) => p.tables)) {
     const { rows } = await db.query<{ row: Record<string, unknown> }>(`SELECT to_jsonb(x) AS row FROM ${table} x`);
     dump[table] = rows
-      .map(({ row }) => JSON.stringify(typeof row.position === 'string' ? { ...row, position: rewriteKey(row.position) } : row))
+      .map(({ row }) =>
+        JSON.stringify(typeof row.position === 'string' ? { ...row, position: rewriteKey(row.position) } : row),
+      )
       .sort();
   }
   return dump;
@@ -152,7 +185,11 @@ export class RecordingLogger implements ProjectionLogger {
   }
 }
 
-export const until = async (condition: () => Promise<boolean> | boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> => {
+export const until = async (
+  condition: () => Promise<boolean> | boolean,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);

@@ -11,8 +11,16 @@ import { ADMIN_ACTOR, startApi, type ApiHarness, type Client, type TokenClaims }
  * records (as an administrator) so cells do not depend on each other.
  */
 
-type Caller = 'admin' | 'auditor' | 'officer of a party' | 'officer of another force' | 'token without a role' | 'no token';
-const CALLERS: Caller[] = ['admin', 'auditor', 'officer of a party', 'officer of another force', 'token without a role', 'no token'];
+type Caller =
+  'admin' | 'auditor' | 'officer of a party' | 'officer of another force' | 'token without a role' | 'no token';
+const CALLERS: Caller[] = [
+  'admin',
+  'auditor',
+  'officer of a party',
+  'officer of another force',
+  'token without a role',
+  'no token',
+];
 const CLAIMS: Record<Exclude<Caller, 'no token'>, TokenClaims> = {
   admin: { sub: 'ops.lead', roles: ['admin'] },
   auditor: { sub: 'panel.member', roles: ['auditor'] },
@@ -20,9 +28,15 @@ const CLAIMS: Record<Exclude<Caller, 'no token'>, TokenClaims> = {
   'officer of another force': { sub: 'dai.jones', roles: ['officer'], force: 'gwent' },
   'token without a role': { sub: 'visitor', roles: [] },
 };
-const ACTORS: Partial<Record<Caller, string>> = { admin: 'admin:ops.lead', 'officer of a party': 'officer:jane.doe (thames-valley)' };
+const ACTORS: Partial<Record<Caller, string>> = {
+  admin: 'admin:ops.lead',
+  'officer of a party': 'officer:jane.doe (thames-valley)',
+};
 const PARTIES = ['hampshire', 'thames-valley', 'surrey'];
-const ATTENDEES = [{ name: 'PCC', body: 'hampshire' }, { name: 'PCC', body: 'thames-valley' }];
+const ATTENDEES = [
+  { name: 'PCC', body: 'hampshire' },
+  { name: 'PCC', body: 'thames-valley' },
+];
 
 let api: ApiHarness;
 const clients = {} as Record<Caller, Client>;
@@ -32,9 +46,19 @@ async function setup(path: string, body: object): Promise<void> {
   if (res.status !== 201) throw new Error(`setup ${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
 }
 const draft = (id: string) =>
-  setup('/agreements', { id, title: `Agreement ${id}`, legalBasis: 's22A', businessArea: 'roads policing', deliveryModel: 'joint-unit', parties: PARTIES, hostForce: 'hampshire', occurredAt: '2014-01-10' });
+  setup('/agreements', {
+    id,
+    title: `Agreement ${id}`,
+    legalBasis: 's22A',
+    businessArea: 'roads policing',
+    deliveryModel: 'joint-unit',
+    parties: PARTIES,
+    hostForce: 'hampshire',
+    occurredAt: '2014-01-10',
+  });
 async function signAll(id: string): Promise<void> {
-  for (const party of PARTIES) await setup(`/agreements/${id}/signatures`, { party, signedBy: 'Chief Constable', occurredAt: '2014-02-01' });
+  for (const party of PARTIES)
+    await setup(`/agreements/${id}/signatures`, { party, signedBy: 'Chief Constable', occurredAt: '2014-02-01' });
 }
 async function approveAll(id: string): Promise<void> {
   for (const party of PARTIES) await setup(`/agreements/${id}/pcc-approvals`, { party, occurredAt: '2014-02-15' });
@@ -47,7 +71,15 @@ async function inForce(id: string): Promise<void> {
 }
 const board = async (id: string) => {
   await draft(id);
-  await setup('/boards', { id, name: `Board ${id}`, agreements: [id], chair: 'PCC for Thames Valley', maxDaysBetweenMeetings: 92, quorum: 2, occurredAt: '2015-04-01' });
+  await setup('/boards', {
+    id,
+    name: `Board ${id}`,
+    agreements: [id],
+    chair: 'PCC for Thames Valley',
+    maxDaysBetweenMeetings: 92,
+    quorum: 2,
+    occurredAt: '2015-04-01',
+  });
 };
 const meeting = async (id: string) => {
   await board(id);
@@ -61,7 +93,15 @@ async function alert(id: string): Promise<void> {
       {
         type: 'AlertRaised',
         occurredAt: '2016-01-01T00:00:00.000Z',
-        data: { alertId: id, rule: 'meeting-overdue', severity: 'red', subject: { boardId: id, meetingId: null, agreementId: null, party: null }, reason: 'No meeting held', breachedOn: '2015-12-31', occurrence: 1 },
+        data: {
+          alertId: id,
+          rule: 'meeting-overdue',
+          severity: 'red',
+          subject: { boardId: id, meetingId: null, agreementId: null, party: null },
+          reason: 'No meeting held',
+          breachedOn: '2015-12-31',
+          occurrence: 1,
+        },
       },
     ],
     { expectedRevision: 'no-stream', actor: 'system:compliance', correlationId: randomUUID() },
@@ -80,14 +120,41 @@ const ADMIN_ONLY: Caller[] = ['admin'];
 const PARTY: Caller[] = ['admin', 'officer of a party'];
 
 const WRITES: WriteRow[] = [
-  { endpoint: 'POST /bodies', allowed: ADMIN_ONLY, when: (id) => ['/bodies', { id, name: `Body ${id}`, kind: 'local-authority' }] },
+  {
+    endpoint: 'POST /bodies',
+    allowed: ADMIN_ONLY,
+    when: (id) => ['/bodies', { id, name: `Body ${id}`, kind: 'local-authority' }],
+  },
   {
     endpoint: 'POST /agreements',
     allowed: PARTY,
-    when: (id) => ['/agreements', { id, title: 'New', legalBasis: 'mou', businessArea: 'ICT', deliveryModel: 'virtual', parties: ['hampshire', 'thames-valley'] }],
+    when: (id) => [
+      '/agreements',
+      {
+        id,
+        title: 'New',
+        legalBasis: 'mou',
+        businessArea: 'ICT',
+        deliveryModel: 'virtual',
+        parties: ['hampshire', 'thames-valley'],
+      },
+    ],
   },
-  { endpoint: 'POST /agreements/:id/signatures', allowed: PARTY, given: draft, when: (id) => [`/agreements/${id}/signatures`, { party: 'hampshire', signedBy: 'Chief Constable', occurredAt: '2014-02-01' }] },
-  { endpoint: 'POST /agreements/:id/pcc-approvals', allowed: PARTY, given: draft, when: (id) => [`/agreements/${id}/pcc-approvals`, { party: 'hampshire', occurredAt: '2014-02-15' }] },
+  {
+    endpoint: 'POST /agreements/:id/signatures',
+    allowed: PARTY,
+    given: draft,
+    when: (id) => [
+      `/agreements/${id}/signatures`,
+      { party: 'hampshire', signedBy: 'Chief Constable', occurredAt: '2014-02-01' },
+    ],
+  },
+  {
+    endpoint: 'POST /agreements/:id/pcc-approvals',
+    allowed: PARTY,
+    given: draft,
+    when: (id) => [`/agreements/${id}/pcc-approvals`, { party: 'hampshire', occurredAt: '2014-02-15' }],
+  },
   {
     endpoint: 'POST /agreements/:id/commencement',
     allowed: PARTY,
@@ -98,37 +165,105 @@ const WRITES: WriteRow[] = [
     },
     when: (id) => [`/agreements/${id}/commencement`, { occurredAt: '2014-04-01' }],
   },
-  { endpoint: 'POST /agreements/:id/variations', allowed: PARTY, given: inForce, when: (id) => [`/agreements/${id}/variations`, { summary: 'Adds dogs', occurredAt: '2015-01-05' }] },
-  { endpoint: 'POST /agreements/:id/host', allowed: PARTY, given: inForce, when: (id) => [`/agreements/${id}/host`, { hostForce: 'thames-valley', occurredAt: '2015-02-01' }] },
-  { endpoint: 'POST /agreements/:id/parties', allowed: PARTY, given: inForce, when: (id) => [`/agreements/${id}/parties`, { party: 'kent', occurredAt: '2015-03-01' }] },
+  {
+    endpoint: 'POST /agreements/:id/variations',
+    allowed: PARTY,
+    given: inForce,
+    when: (id) => [`/agreements/${id}/variations`, { summary: 'Adds dogs', occurredAt: '2015-01-05' }],
+  },
+  {
+    endpoint: 'POST /agreements/:id/host',
+    allowed: PARTY,
+    given: inForce,
+    when: (id) => [`/agreements/${id}/host`, { hostForce: 'thames-valley', occurredAt: '2015-02-01' }],
+  },
+  {
+    endpoint: 'POST /agreements/:id/parties',
+    allowed: PARTY,
+    given: inForce,
+    when: (id) => [`/agreements/${id}/parties`, { party: 'kent', occurredAt: '2015-03-01' }],
+  },
   {
     endpoint: 'POST /agreements/:id/withdrawal-notices',
     allowed: PARTY,
     given: inForce,
-    when: (id) => [`/agreements/${id}/withdrawal-notices`, { party: 'surrey', effectiveOn: '2016-03-31', occurredAt: '2015-09-30' }],
+    when: (id) => [
+      `/agreements/${id}/withdrawal-notices`,
+      { party: 'surrey', effectiveOn: '2016-03-31', occurredAt: '2015-09-30' },
+    ],
   },
   {
     endpoint: 'POST /agreements/:id/withdrawals',
     allowed: PARTY,
     given: async (id) => {
       await inForce(id);
-      await setup(`/agreements/${id}/withdrawal-notices`, { party: 'surrey', effectiveOn: '2016-03-31', occurredAt: '2015-09-30' });
+      await setup(`/agreements/${id}/withdrawal-notices`, {
+        party: 'surrey',
+        effectiveOn: '2016-03-31',
+        occurredAt: '2015-09-30',
+      });
     },
     when: (id) => [`/agreements/${id}/withdrawals`, { party: 'surrey', occurredAt: '2016-03-31' }],
   },
-  { endpoint: 'POST /agreements/:id/reviews', allowed: PARTY, given: inForce, when: (id) => [`/agreements/${id}/reviews`, { outcome: 'Continue', occurredAt: '2016-03-01' }] },
-  { endpoint: 'POST /agreements/:id/termination', allowed: PARTY, given: inForce, when: (id) => [`/agreements/${id}/termination`, { reason: 'Replaced', occurredAt: '2016-04-01' }] },
-  { endpoint: 'POST /agreements/:id/savings', allowed: PARTY, given: inForce, when: (id) => [`/agreements/${id}/savings`, { financialYear: '2015-16', kind: 'forecast', amountGbp: 1000 }] },
+  {
+    endpoint: 'POST /agreements/:id/reviews',
+    allowed: PARTY,
+    given: inForce,
+    when: (id) => [`/agreements/${id}/reviews`, { outcome: 'Continue', occurredAt: '2016-03-01' }],
+  },
+  {
+    endpoint: 'POST /agreements/:id/termination',
+    allowed: PARTY,
+    given: inForce,
+    when: (id) => [`/agreements/${id}/termination`, { reason: 'Replaced', occurredAt: '2016-04-01' }],
+  },
+  {
+    endpoint: 'POST /agreements/:id/savings',
+    allowed: PARTY,
+    given: inForce,
+    when: (id) => [`/agreements/${id}/savings`, { financialYear: '2015-16', kind: 'forecast', amountGbp: 1000 }],
+  },
   {
     endpoint: 'POST /boards',
     allowed: ADMIN_ONLY,
     given: draft,
-    when: (id) => ['/boards', { id, name: 'Board', agreements: [id], chair: 'PCC', maxDaysBetweenMeetings: 92, quorum: 2, occurredAt: '2015-04-01' }],
+    when: (id) => [
+      '/boards',
+      {
+        id,
+        name: 'Board',
+        agreements: [id],
+        chair: 'PCC',
+        maxDaysBetweenMeetings: 92,
+        quorum: 2,
+        occurredAt: '2015-04-01',
+      },
+    ],
   },
-  { endpoint: 'POST /boards/:id/terms', allowed: PARTY, given: board, when: (id) => [`/boards/${id}/terms`, { quorum: 3, occurredAt: '2015-05-01' }] },
-  { endpoint: 'POST /boards/:id/meetings', allowed: PARTY, given: board, when: (id) => [`/boards/${id}/meetings`, { meetingId: 'q1', scheduledFor: '2015-06-15' }] },
-  { endpoint: 'POST /boards/:id/meetings/:mid/held', allowed: PARTY, given: meeting, when: (id) => [`/boards/${id}/meetings/q1/held`, { occurredAt: '2015-06-15', attendees: ATTENDEES }] },
-  { endpoint: 'POST /boards/:id/meetings/:mid/cancellation', allowed: PARTY, given: meeting, when: (id) => [`/boards/${id}/meetings/q1/cancellation`, { reason: 'Chair unavailable', occurredAt: '2015-06-10' }] },
+  {
+    endpoint: 'POST /boards/:id/terms',
+    allowed: PARTY,
+    given: board,
+    when: (id) => [`/boards/${id}/terms`, { quorum: 3, occurredAt: '2015-05-01' }],
+  },
+  {
+    endpoint: 'POST /boards/:id/meetings',
+    allowed: PARTY,
+    given: board,
+    when: (id) => [`/boards/${id}/meetings`, { meetingId: 'q1', scheduledFor: '2015-06-15' }],
+  },
+  {
+    endpoint: 'POST /boards/:id/meetings/:mid/held',
+    allowed: PARTY,
+    given: meeting,
+    when: (id) => [`/boards/${id}/meetings/q1/held`, { occurredAt: '2015-06-15', attendees: ATTENDEES }],
+  },
+  {
+    endpoint: 'POST /boards/:id/meetings/:mid/cancellation',
+    allowed: PARTY,
+    given: meeting,
+    when: (id) => [`/boards/${id}/meetings/q1/cancellation`, { reason: 'Chair unavailable', occurredAt: '2015-06-10' }],
+  },
   {
     endpoint: 'POST /boards/:id/meetings/:mid/rearrangement',
     allowed: PARTY,
@@ -139,12 +274,29 @@ const WRITES: WriteRow[] = [
     endpoint: 'POST /decisions',
     allowed: PARTY,
     given: meeting,
-    when: (id) => ['/decisions', { id, summary: 'Joint dogs unit', boardId: id, meetingId: 'q1', agreementId: id, occurredAt: '2015-06-15' }],
+    when: (id) => [
+      '/decisions',
+      { id, summary: 'Joint dogs unit', boardId: id, meetingId: 'q1', agreementId: id, occurredAt: '2015-06-15' },
+    ],
   },
-  { endpoint: 'POST /alerts/:id/acknowledgement', allowed: PARTY, given: alert, when: (id) => [`/alerts/${id}/acknowledgement`, { note: 'Raised with the chair' }] },
+  {
+    endpoint: 'POST /alerts/:id/acknowledgement',
+    allowed: PARTY,
+    given: alert,
+    when: (id) => [`/alerts/${id}/acknowledgement`, { note: 'Raised with the chair' }],
+  },
 ];
 
-const READS = ['/agreements', '/boards', '/alerts', '/decisions', '/savings', '/events', '/streams/agreement-read-fixture/events', '/bodies/thames-valley/collaborations'];
+const READS = [
+  '/agreements',
+  '/boards',
+  '/alerts',
+  '/decisions',
+  '/savings',
+  '/events',
+  '/streams/agreement-read-fixture/events',
+  '/bodies/thames-valley/collaborations',
+];
 const READERS: Caller[] = ['admin', 'auditor', 'officer of a party', 'officer of another force'];
 
 const head = async (): Promise<string | null> => (await api.app.get(EventStore).headPosition()) as string | null;
@@ -153,7 +305,10 @@ beforeAll(async () => {
   // No background workers: a hand-raised alert must not be resolved under the test's feet.
   api = await startApi({ WORKERS: 'off' });
   for (const caller of CALLERS) {
-    clients[caller] = caller === 'no token' ? { get: (p) => api.http.get(p), post: (p) => api.http.post(p) } : api.client(await api.token(CLAIMS[caller]));
+    clients[caller] =
+      caller === 'no token'
+        ? { get: (p) => api.http.get(p), post: (p) => api.http.post(p) }
+        : api.client(await api.token(CLAIMS[caller]));
   }
   await draft('read-fixture');
 }, 60_000);
@@ -165,37 +320,48 @@ afterAll(async () => {
 const refusal = (caller: Caller) => (caller === 'no token' ? 401 : 403);
 
 describe.each(WRITES.map((row, i) => [row.endpoint, row, i] as const))('%s', (_endpoint, row, rowIndex) => {
-  test.each(CALLERS.map((caller, j) => [caller, row.allowed.includes(caller) ? 'allowed' : 'refused', j] as const))('%s: %s', async (caller, outcome, callerIndex) => {
-    const id = `m${rowIndex}-${callerIndex}`;
-    await row.given?.(id);
-    const [path, body] = row.when(id);
-    const before = await head();
-    const res: request.Response = await clients[caller].post(path).send(body);
-    if (outcome === 'allowed') {
-      expect({ status: res.status, body: res.body }).toMatchObject({ status: 201 });
-      const written = await api.admin.get(`/events?fromPosition=${res.body.firstPosition}&limit=1`);
-      expect(written.body.events[0].actorDisplay).toBe(ACTORS[caller]);
-      return;
-    }
-    expect({ status: res.status, body: res.body }).toMatchObject({ status: refusal(caller), body: { status: refusal(caller), type: expect.any(String), detail: expect.any(String) } });
-    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    if (caller === 'no token') expect(res.headers['www-authenticate']).toMatch(/^Bearer realm=/);
-    if (caller === 'officer of another force' && !row.allowed.includes('officer of a party')) expect(res.body.detail).toMatch(/Only an administrator/);
-    else if (caller === 'officer of another force') expect(res.body.detail).toMatch(/^Officers of Gwent Police can only/);
-    if (caller === 'auditor') expect(res.body.detail).toMatch(/Auditors read and verify the record/);
-    expect(await head()).toBe(before);
-  });
+  test.each(CALLERS.map((caller, j) => [caller, row.allowed.includes(caller) ? 'allowed' : 'refused', j] as const))(
+    '%s: %s',
+    async (caller, outcome, callerIndex) => {
+      const id = `m${rowIndex}-${callerIndex}`;
+      await row.given?.(id);
+      const [path, body] = row.when(id);
+      const before = await head();
+      const res: request.Response = await clients[caller].post(path).send(body);
+      if (outcome === 'allowed') {
+        expect({ status: res.status, body: res.body }).toMatchObject({ status: 201 });
+        const written = await api.admin.get(`/events?fromPosition=${res.body.firstPosition}&limit=1`);
+        expect(written.body.events[0].actorDisplay).toBe(ACTORS[caller]);
+        return;
+      }
+      expect({ status: res.status, body: res.body }).toMatchObject({
+        status: refusal(caller),
+        body: { status: refusal(caller), type: expect.any(String), detail: expect.any(String) },
+      });
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      if (caller === 'no token') expect(res.headers['www-authenticate']).toMatch(/^Bearer realm=/);
+      if (caller === 'officer of another force' && !row.allowed.includes('officer of a party'))
+        expect(res.body.detail).toMatch(/Only an administrator/);
+      else if (caller === 'officer of another force')
+        expect(res.body.detail).toMatch(/^Officers of Gwent Police can only/);
+      if (caller === 'auditor') expect(res.body.detail).toMatch(/Auditors read and verify the record/);
+      expect(await head()).toBe(before);
+    },
+  );
 });
 
 describe.each(READS)('GET %s', (path) => {
-  test.each(CALLERS.map((caller) => [caller, READERS.includes(caller) ? 'allowed' : 'refused'] as const))('%s: %s', async (caller, outcome) => {
-    const res = await clients[caller].get(path);
-    if (outcome === 'allowed') expect(res.status).toBe(200);
-    else {
-      expect(res.status).toBe(refusal(caller));
-      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    }
-  });
+  test.each(CALLERS.map((caller) => [caller, READERS.includes(caller) ? 'allowed' : 'refused'] as const))(
+    '%s: %s',
+    async (caller, outcome) => {
+      const res = await clients[caller].get(path);
+      if (outcome === 'allowed') expect(res.status).toBe(200);
+      else {
+        expect(res.status).toBe(refusal(caller));
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      }
+    },
+  );
 });
 
 describe('the matrix is complete', () => {
@@ -215,8 +381,18 @@ describe('the matrix is complete', () => {
   });
 
   test('the done-when: an officer of Gwent cannot record a signature on a Thames Valley/Hampshire agreement', async () => {
-    await setup('/agreements', { id: 'hampshire-tvp-bilateral', title: 'Hampshire/TVP', legalBasis: 's22A', businessArea: 'ICT', deliveryModel: 'joint-unit', parties: ['hampshire', 'thames-valley'], occurredAt: '2012-01-10' });
-    const res = await clients['officer of another force'].post('/agreements/hampshire-tvp-bilateral/signatures').send({ party: 'thames-valley', signedBy: 'Chief Constable', occurredAt: '2012-02-01' });
+    await setup('/agreements', {
+      id: 'hampshire-tvp-bilateral',
+      title: 'Hampshire/TVP',
+      legalBasis: 's22A',
+      businessArea: 'ICT',
+      deliveryModel: 'joint-unit',
+      parties: ['hampshire', 'thames-valley'],
+      occurredAt: '2012-01-10',
+    });
+    const res = await clients['officer of another force']
+      .post('/agreements/hampshire-tvp-bilateral/signatures')
+      .send({ party: 'thames-valley', signedBy: 'Chief Constable', occurredAt: '2012-02-01' });
     expect(res.status).toBe(403);
     expect(res.body.detail).toBe(
       'Officers of Gwent Police can only record facts about agreements Gwent Police is a party to, and Gwent Police is not a party to agreement "hampshire-tvp-bilateral".',

@@ -28,22 +28,83 @@ describe('request bodies and parameters', () => {
 
   test('the actor cannot be given in the body (unknown field) nor by the old X-Actor header', async () => {
     const before = await head();
-    const inBody = await api.admin.post('/bodies').send({ id: 'acme', name: 'Acme', kind: 'other', actor: 'someone.else' });
+    const inBody = await api.admin
+      .post('/bodies')
+      .send({ id: 'acme', name: 'Acme', kind: 'other', actor: 'someone.else' });
     expect(inBody.status).toBe(400);
     expect(inBody.body.errors).toContainEqual(expect.objectContaining({ field: 'actor', rule: 'unknown-field' }));
     expect(await head()).toBe(before);
-    const res = await api.admin.post('/bodies').set('X-Actor', 'someone.else').send({ id: 'acme', name: 'Acme', kind: 'other' });
+    const res = await api.admin
+      .post('/bodies')
+      .set('X-Actor', 'someone.else')
+      .send({ id: 'acme', name: 'Acme', kind: 'other' });
     expect(res.status).toBe(201);
     const event = (await api.admin.get(`/events?fromPosition=${res.body.firstPosition}&limit=1`)).body.events[0];
     expect(event.actorDisplay).toBe('admin:admin.jones@thamesvalley.pnn.police.uk');
   });
 
   test.each([
-    ['a control character in an id', { id: 'tarian\u0000', title: 'T', legalBasis: 's22A', businessArea: 'x', deliveryModel: 'joint-unit', parties: ['gwent', 'south-wales'] }, 'id'],
-    ['a control character in a party slug', { id: 'tarian', title: 'T', legalBasis: 's22A', businessArea: 'x', deliveryModel: 'joint-unit', parties: ['gwent\n', 'south-wales'] }, 'parties'],
-    ['an impossible date (2015-02-30)', { id: 'tarian', title: 'T', legalBasis: 's22A', businessArea: 'x', deliveryModel: 'joint-unit', parties: ['gwent', 'south-wales'], occurredAt: '2015-02-30' }, 'occurredAt'],
-    ['a title over 200 characters', { id: 'tarian', title: 'T'.repeat(201), legalBasis: 's22A', businessArea: 'x', deliveryModel: 'joint-unit', parties: ['gwent', 'south-wales'] }, 'title'],
-    ['an id over 100 characters', { id: 'a'.repeat(101), title: 'T', legalBasis: 's22A', businessArea: 'x', deliveryModel: 'joint-unit', parties: ['gwent', 'south-wales'] }, 'id'],
+    [
+      'a control character in an id',
+      {
+        id: 'tarian\u0000',
+        title: 'T',
+        legalBasis: 's22A',
+        businessArea: 'x',
+        deliveryModel: 'joint-unit',
+        parties: ['gwent', 'south-wales'],
+      },
+      'id',
+    ],
+    [
+      'a control character in a party slug',
+      {
+        id: 'tarian',
+        title: 'T',
+        legalBasis: 's22A',
+        businessArea: 'x',
+        deliveryModel: 'joint-unit',
+        parties: ['gwent\n', 'south-wales'],
+      },
+      'parties',
+    ],
+    [
+      'an impossible date (2015-02-30)',
+      {
+        id: 'tarian',
+        title: 'T',
+        legalBasis: 's22A',
+        businessArea: 'x',
+        deliveryModel: 'joint-unit',
+        parties: ['gwent', 'south-wales'],
+        occurredAt: '2015-02-30',
+      },
+      'occurredAt',
+    ],
+    [
+      'a title over 200 characters',
+      {
+        id: 'tarian',
+        title: 'T'.repeat(201),
+        legalBasis: 's22A',
+        businessArea: 'x',
+        deliveryModel: 'joint-unit',
+        parties: ['gwent', 'south-wales'],
+      },
+      'title',
+    ],
+    [
+      'an id over 100 characters',
+      {
+        id: 'a'.repeat(101),
+        title: 'T',
+        legalBasis: 's22A',
+        businessArea: 'x',
+        deliveryModel: 'joint-unit',
+        parties: ['gwent', 'south-wales'],
+      },
+      'id',
+    ],
   ])('%s is a 400 naming the field', async (_name, body, field) => {
     const before = await head();
     const res = await api.admin.post('/agreements').send(body);
@@ -86,7 +147,10 @@ describe('headers', () => {
   });
 
   test('CORS is closed by default: no browser origin is allowed', async () => {
-    const preflight = await api.http.options('/agreements').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'POST');
+    const preflight = await api.http
+      .options('/agreements')
+      .set('Origin', 'https://evil.example')
+      .set('Access-Control-Request-Method', 'POST');
     expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
     const get = await api.admin.get('/agreements').set('Origin', 'https://evil.example');
     expect(get.headers['access-control-allow-origin']).toBeUndefined();
@@ -106,7 +170,15 @@ describe('rate limiting of writes, per principal', () => {
 
   test('the fourth write in a minute is a 429 problem with Retry-After; others and reads are unaffected', async () => {
     const jane = limited.client(await limited.token({ sub: 'jane.doe', roles: ['officer'], force: 'thames-valley' }));
-    const body = { id: 'x', title: 'T', legalBasis: 's22A', businessArea: 'x', deliveryModel: 'joint-unit', parties: ['thames-valley', 'hampshire'], occurredAt: '2016-02-30' };
+    const body = {
+      id: 'x',
+      title: 'T',
+      legalBasis: 's22A',
+      businessArea: 'x',
+      deliveryModel: 'joint-unit',
+      parties: ['thames-valley', 'hampshire'],
+      occurredAt: '2016-02-30',
+    };
     for (let i = 0; i < 3; i++) expect((await jane.post('/agreements').send(body)).status).toBe(400);
     const fourth = await jane.post('/agreements').send(body);
     expect(fourth.status).toBe(429);
@@ -118,10 +190,16 @@ describe('rate limiting of writes, per principal', () => {
   });
 
   test('CORS opens to the configured origins only', async () => {
-    const allowed = await limited.http.options('/agreements').set('Origin', 'https://governance.example').set('Access-Control-Request-Method', 'POST');
+    const allowed = await limited.http
+      .options('/agreements')
+      .set('Origin', 'https://governance.example')
+      .set('Access-Control-Request-Method', 'POST');
     expect(allowed.headers['access-control-allow-origin']).toBe('https://governance.example');
     expect(allowed.headers['access-control-allow-headers']).toMatch(/Authorization/);
-    const other = await limited.http.options('/agreements').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'POST');
+    const other = await limited.http
+      .options('/agreements')
+      .set('Origin', 'https://evil.example')
+      .set('Access-Control-Request-Method', 'POST');
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
   });
 });

@@ -2,7 +2,13 @@ import { Injectable, Module, type DynamicModule } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { AlertingModule, AlertingStatus, alertsProjection } from '#alerting';
 import type { AppConfig } from '#config';
-import { CheckpointLifecycle, CheckpointsModule, MessagingModule, messagingOptionsFromConfig, RelayHealthIndicator } from '#messaging';
+import {
+  CheckpointLifecycle,
+  CheckpointsModule,
+  MessagingModule,
+  messagingOptionsFromConfig,
+  RelayHealthIndicator,
+} from '#messaging';
 import { ProjectionsModule, ProjectionStatus, READ_MODEL_PROJECTIONS, type ProjectionHealth } from '#projections';
 import { HealthContributor, HealthContributors, type HealthView } from './health/health.http.controller.js';
 import { Clock } from './infrastructure/clock.js';
@@ -155,7 +161,11 @@ export class BackgroundModule {
         ProjectionsModule.forRoot({ projections: ALL_PROJECTIONS, run }),
         AlertingModule.forRoot({ complianceTickMs: config.complianceTickMs, run, clock: Clock }),
         MessagingModule.forRoot({ ...messagingOptionsFromConfig(config), ...(run ? {} : { brokers: [] }) }),
-        CheckpointsModule.forRoot({ config: config.checkpoints, brokers: config.kafkaBrokers, run: run && config.eventStore === 'sql' }),
+        CheckpointsModule.forRoot({
+          config: config.checkpoints,
+          brokers: config.kafkaBrokers,
+          run: run && config.eventStore === 'sql',
+        }),
       ],
       providers: [ProjectionsHealth, AlertingHealth, KafkaHealth, CheckpointsHealth],
       exports: [ProjectionsModule, AlertingModule, MessagingModule, CheckpointsModule],

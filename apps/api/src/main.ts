@@ -7,7 +7,10 @@ async function main(): Promise<void> {
   const config = configFromProcess();
   const app = await createApp(config);
   await app.listen(config.port, config.host);
-  const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('0.0.0.0', 'localhost').replace('127.0.0.1', 'localhost');
+  const url = (await app.getUrl())
+    .replace('[::1]', 'localhost')
+    .replace('0.0.0.0', 'localhost')
+    .replace('127.0.0.1', 'localhost');
   new Logger('Main').log(`Collaboration governance tracker listening on ${url} (API docs: ${url}/docs)`);
 }
 

@@ -10,7 +10,13 @@ import { ReadYourWrites } from './queries/read-your-writes.js';
 
 /** Every read endpoint over the read models, with read-your-writes through `minPosition`. */
 @Module({
-  controllers: [AgreementsReadController, BodiesReadController, BoardsReadController, DecisionsReadController, AlertsController],
+  controllers: [
+    AgreementsReadController,
+    BodiesReadController,
+    BoardsReadController,
+    DecisionsReadController,
+    AlertsController,
+  ],
   providers: [ReadYourWrites, ReferenceData, CommandRunner],
 })
 export class ReadModule {}

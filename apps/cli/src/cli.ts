@@ -7,7 +7,13 @@ import { tokenCommand } from './commands/token.command.js';
 import { verifyCommand } from './commands/verify.command.js';
 
 /** Every subcommand; add new ones (import, verify, token, ...) here. */
-export const COMMANDS: readonly CliCommand[] = [rebuildCommand, importCommand, tokenCommand, verifyCommand, exportCommand];
+export const COMMANDS: readonly CliCommand[] = [
+  rebuildCommand,
+  importCommand,
+  tokenCommand,
+  verifyCommand,
+  exportCommand,
+];
 
 export function helpText(commands: readonly CliCommand[] = COMMANDS): string {
   const width = Math.max(...commands.map((c) => `${c.name} ${c.usage}`.length));

@@ -13,7 +13,9 @@ async function main(): Promise<void> {
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();
   await app.listen(config.port, config.host);
-  new Logger('Worker').log(`Worker running: projections, compliance, Kafka relay, alert notifier; /health and /metrics on port ${config.port}`);
+  new Logger('Worker').log(
+    `Worker running: projections, compliance, Kafka relay, alert notifier; /health and /metrics on port ${config.port}`,
+  );
 }
 
 main().catch((error: unknown) => {

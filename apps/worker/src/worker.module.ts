@@ -9,7 +9,11 @@ import { ConfigModule } from '../../api/src/infrastructure/config.module.js';
 import { LoggingModule } from '../../api/src/infrastructure/logging.module.js';
 import { PersistenceModule } from '../../api/src/infrastructure/persistence.module.js';
 import { MetricsModule } from '../../api/src/metrics/metrics.module.js';
-import { AlertNotifierHealthIndicator, AlertNotifierModule, alertNotifierOptionsFromConfig } from './notifier/alert-notifier.module.js';
+import {
+  AlertNotifierHealthIndicator,
+  AlertNotifierModule,
+  alertNotifierOptionsFromConfig,
+} from './notifier/alert-notifier.module.js';
 
 @Injectable()
 class NotifierHealth extends HealthContributor {

@@ -124,7 +124,9 @@ export class AlertingModule {
           provide: ComplianceEvaluator,
           inject: [EventStore, SqlDatabase, COMPLIANCE_CLOCK],
           useFactory: (store: EventStore, db: SqlDatabase, clock: ComplianceClock) =>
-            new ComplianceEvaluator(store, complianceSubjectsFor(store, db), clock, { logger: new Logger('Compliance') }),
+            new ComplianceEvaluator(store, complianceSubjectsFor(store, db), clock, {
+              logger: new Logger('Compliance'),
+            }),
         },
         ...workers,
         {

@@ -186,7 +186,9 @@ export class ComplianceTrigger {
       const error = await this.evaluateWithRetry(kind, id, cause);
       if (error) failures.push(`${kind} ${id}: ${error}`);
     }
-    const last = events[events.length - 1].position;
+    const newest = events.at(-1);
+    if (!newest) throw new Error('The compliance trigger was handed an empty batch of events.');
+    const last = newest.position;
     const lastError = failures.length > 0 ? failures.join('; ') : null;
     await this.db.query(
       `INSERT INTO compliance_checkpoints (name, position, updated_at, last_error, last_error_at)

@@ -101,9 +101,11 @@ export class LogComplianceSubjects implements ComplianceSubjects {
         ...(from === null ? {} : { fromPosition: from }),
         maxCount: from === null ? this.pageSize : this.pageSize + 1,
       });
-      const fresh = from === null ? page : page.filter((event) => this.store.comparePositions(event.position, from) > 0);
+      const fresh =
+        from === null ? page : page.filter((event) => this.store.comparePositions(event.position, from) > 0);
       for (const event of fresh) this.index(event);
-      if (fresh.length > 0) this.position = fresh[fresh.length - 1].position;
+      const newest = fresh.at(-1);
+      if (newest) this.position = newest.position;
       if (fresh.length < this.pageSize) return;
     }
   }
@@ -142,7 +144,10 @@ export class LogComplianceSubjects implements ComplianceSubjects {
     const alertId = text(data.alertId);
     const rule = text(data.rule);
     if (alertId === null || rule === null) return;
-    const subjectData = (typeof data.subject === 'object' && data.subject !== null ? data.subject : {}) as Record<string, unknown>;
+    const subjectData = (typeof data.subject === 'object' && data.subject !== null ? data.subject : {}) as Record<
+      string,
+      unknown
+    >;
     const subject: OpenOccurrence['subject'] = {};
     for (const kind of SUBJECT_KINDS) {
       const id = text(subjectData[SUBJECT_FIELD[kind]]);

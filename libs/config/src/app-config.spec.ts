@@ -30,7 +30,12 @@ describe('configuration', () => {
       unauthenticatedRateLimit: { limit: 30, windowMs: 60_000 },
       httpTimeouts: { headersMs: 10_000, requestMs: 10_000 },
       corsOrigins: [],
-      checkpoints: { everyEvents: 1000, intervalMs: 60_000, anchorFile: 'data/checkpoints.ndjson', key: { source: 'file', file: 'data/checkpoint-key.pem' } },
+      checkpoints: {
+        everyEvents: 1000,
+        intervalMs: 60_000,
+        anchorFile: 'data/checkpoints.ndjson',
+        key: { source: 'file', file: 'data/checkpoint-key.pem' },
+      },
     });
   });
 
@@ -171,15 +176,31 @@ describe('configuration', () => {
 
   test('checkpoints: signed every N events or T, with a key outside the database (none on PostgreSQL until one is named)', () => {
     const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    expect(loadConfig({ CHECKPOINT_EVERY_EVENTS: '50', CHECKPOINT_INTERVAL: '10s', CHECKPOINT_ANCHOR_FILE: '/audit/cp.ndjson' }).checkpoints).toMatchObject({
+    expect(
+      loadConfig({
+        CHECKPOINT_EVERY_EVENTS: '50',
+        CHECKPOINT_INTERVAL: '10s',
+        CHECKPOINT_ANCHOR_FILE: '/audit/cp.ndjson',
+      }).checkpoints,
+    ).toMatchObject({
       everyEvents: 50,
       intervalMs: 10_000,
       anchorFile: '/audit/cp.ndjson',
     });
-    expect(loadConfig({ DATABASE_URL: 'postgres://u@db/gov' }).checkpoints.key).toMatchObject({ source: 'none', reason: expect.stringMatching(/CHECKPOINT_KEY_FILE/) });
-    expect(loadConfig({ DATABASE_URL: 'postgres://u@db/gov', CHECKPOINT_KEY_FILE: '/run/cp.pem' }).checkpoints.key).toEqual({ source: 'file', file: '/run/cp.pem' });
-    expect(loadConfig({ CHECKPOINT_PRIVATE_KEY: pem.replace(/\n/g, '\\n') }).checkpoints.key).toEqual({ source: 'env', pem });
-    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@db/gov' }).checkpoints.key).toMatchObject({
+      source: 'none',
+      reason: expect.stringMatching(/CHECKPOINT_KEY_FILE/),
+    });
+    expect(
+      loadConfig({ DATABASE_URL: 'postgres://u@db/gov', CHECKPOINT_KEY_FILE: '/run/cp.pem' }).checkpoints.key,
+    ).toEqual({ source: 'file', file: '/run/cp.pem' });
+    expect(loadConfig({ CHECKPOINT_PRIVATE_KEY: pem.replace(/\n/g, '\\n') }).checkpoints.key).toEqual({
+      source: 'env',
+      pem,
+    });
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString();
     expect(() => loadConfig({ CHECKPOINT_PRIVATE_KEY: rsa })).toThrow(/must be an Ed25519 key, not rsa/);
     expect(() => loadConfig({ CHECKPOINT_PRIVATE_KEY: 'secret' })).toThrow(/PKCS#8 PEM/);
     expect(() => loadConfig({ CHECKPOINT_PRIVATE_KEY: pem, CHECKPOINT_KEY_FILE: '/k' })).toThrow(/not both/);

@@ -299,11 +299,14 @@ function checkpointConfig(
   const every = value('CHECKPOINT_EVERY_EVENTS') ?? '1000';
   const everyEvents = Number(every);
   if (!/^\d+$/.test(every) || everyEvents < 1 || everyEvents > MAX_CHECKPOINT_EVERY_EVENTS) {
-    problems.push(`CHECKPOINT_EVERY_EVENTS must be a whole number from 1 to ${MAX_CHECKPOINT_EVERY_EVENTS}, not "${every}".`);
+    problems.push(
+      `CHECKPOINT_EVERY_EVENTS must be a whole number from 1 to ${MAX_CHECKPOINT_EVERY_EVENTS}, not "${every}".`,
+    );
   }
   const interval = value('CHECKPOINT_INTERVAL') ?? '1m';
   const intervalMs = parseDuration(interval);
-  if (intervalMs === null) problems.push(`CHECKPOINT_INTERVAL must be a duration such as 30s, 5m or 1h, not "${interval}".`);
+  if (intervalMs === null)
+    problems.push(`CHECKPOINT_INTERVAL must be a duration such as 30s, 5m or 1h, not "${interval}".`);
   const anchorFile = value('CHECKPOINT_ANCHOR_FILE') ?? join(dataDir, 'checkpoints.ndjson');
 
   const file = value('CHECKPOINT_KEY_FILE');
@@ -318,7 +321,9 @@ function checkpointConfig(
       const type = createPrivateKey(pem).asymmetricKeyType;
       if (type !== 'ed25519') problems.push(`CHECKPOINT_PRIVATE_KEY must be an Ed25519 key, not ${type}.`);
     } catch {
-      problems.push('CHECKPOINT_PRIVATE_KEY must be a PKCS#8 PEM private key (e.g. `openssl genpkey -algorithm ed25519`).');
+      problems.push(
+        'CHECKPOINT_PRIVATE_KEY must be a PKCS#8 PEM private key (e.g. `openssl genpkey -algorithm ed25519`).',
+      );
     }
     key = { source: 'env', pem };
   } else if (file !== undefined) {
@@ -328,7 +333,8 @@ function checkpointConfig(
   } else {
     key = {
       source: 'none',
-      reason: 'With DATABASE_URL set, no checkpoint is signed until CHECKPOINT_KEY_FILE or CHECKPOINT_PRIVATE_KEY names an Ed25519 key.',
+      reason:
+        'With DATABASE_URL set, no checkpoint is signed until CHECKPOINT_KEY_FILE or CHECKPOINT_PRIVATE_KEY names an Ed25519 key.',
     };
   }
   return { everyEvents, intervalMs: intervalMs as number, anchorFile, key };

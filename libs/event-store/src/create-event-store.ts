@@ -43,7 +43,10 @@ export async function createEventStore(options: CreateEventStoreOptions = {}): P
   }
   const store: EventStore =
     eventStore === 'kurrentdb'
-      ? KurrentDbEventStore.connect(kurrentDbUrl!, { clock: storeOptions.clock, pollIntervalMs: storeOptions.pollIntervalMs })
+      ? KurrentDbEventStore.connect(kurrentDbUrl!, {
+          clock: storeOptions.clock,
+          pollIntervalMs: storeOptions.pollIntervalMs,
+        })
       : new SqlEventStore(db, storeOptions);
   return {
     db,

@@ -27,7 +27,7 @@ export function positionKey(position: Position): string {
 
 /** The position a key stands for (the inverse of `positionKey`). */
 export function positionFromKey(key: string): Position {
-  if (DECIMAL.test(key) && key.length === DECIMAL_KEY_WIDTH) return (key.replace(/^0+(?=\d)/, '') as Position);
+  if (DECIMAL.test(key) && key.length === DECIMAL_KEY_WIDTH) return key.replace(/^0+(?=\d)/, '') as Position;
   return key as Position;
 }
 

@@ -64,13 +64,14 @@ export class PollingSubscription implements Subscription {
       if (this.stopped) return;
       const last = this.last;
       const fresh = last === null ? page : page.filter((e) => this.source.compare(e.position, last) > 0);
-      if (page.length >= batchSize && fresh.length > 0) {
-        next = this.read(fresh[fresh.length - 1].position);
+      const newest = fresh.at(-1);
+      if (page.length >= batchSize && newest) {
+        next = this.read(newest.position);
         next.catch(() => undefined);
       }
-      if (fresh.length > 0) {
+      if (newest) {
         await this.handler(fresh);
-        this.last = fresh[fresh.length - 1].position;
+        this.last = newest.position;
       }
       if (page.length < batchSize && !this.signalled) await this.sleep(pollIntervalMs);
     }

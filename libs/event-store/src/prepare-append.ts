@@ -49,7 +49,7 @@ const JSON_LONE_SURROGATE = /(?<!\\)(?:\\\\)*\\ud[89a-f][0-9a-f]{2}/i;
 const hasNul = (text: string): boolean => text.includes('\u0000');
 const hasLoneSurrogate = (text: string): boolean => LONE_SURROGATE.test(text);
 
-function isRealDate(year: string, month: string, day: string): boolean {
+function isRealDate(year: string | undefined, month: string | undefined, day: string | undefined): boolean {
   const d = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
   return d.getUTCFullYear() === Number(year) && d.getUTCMonth() === Number(month) - 1 && d.getUTCDate() === Number(day);
 }

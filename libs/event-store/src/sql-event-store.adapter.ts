@@ -209,11 +209,10 @@ export class SqlEventStore extends EventStore {
       [streamId, cached.length],
     );
     let events: StoredEvent[];
-    if (rows.length === 0) events = [...cached];
-    else if (
-      Number(rows[0].revision) === cached.length &&
-      Number(rows[rows.length - 1].revision) === cached.length + rows.length - 1
-    ) {
+    const [first] = rows;
+    const newest = rows.at(-1);
+    if (!first || !newest) events = [...cached];
+    else if (Number(first.revision) === cached.length && Number(newest.revision) === cached.length + rows.length - 1) {
       events = cached.length === 0 ? rows.map(toStoredEvent) : [...cached, ...rows.map(toStoredEvent)];
     } else {
       this.forget(streamId);
@@ -362,9 +361,11 @@ export class SqlEventStore extends EventStore {
       while (this.queue.length > 0) {
         const batch = this.takeBatch();
         const outcomes = await this.writeIsolating(batch);
-        outcomes.forEach((outcome, i) =>
-          outcome.ok ? batch[i].resolve(outcome.result()) : batch[i].reject(outcome.error),
-        );
+        batch.forEach((append, i) => {
+          const outcome = outcomeAt(outcomes, i);
+          if (outcome.ok) append.resolve(outcome.result());
+          else append.reject(outcome.error);
+        });
         if (outcomes.some((o) => o.ok && o.wrote)) this.wakeSubscribers();
       }
     } finally {
@@ -398,7 +399,8 @@ export class SqlEventStore extends EventStore {
     let events = 0;
     let count = 0;
     while (count < this.queue.length && count < this.maxBatchAppends) {
-      const size = this.queue[count].events.length;
+      // count < this.queue.length: in range.
+      const size = this.queue[count]!.events.length;
       if (count > 0 && events + size > this.maxBatchEvents) break;
       events += size;
       count++;
@@ -425,7 +427,7 @@ export class SqlEventStore extends EventStore {
     let outcomes: AppendOutcome[] | null = null;
     if (this.autocommitAppend) {
       try {
-        outcomes = (await this.db.query<{ outcomes: AppendOutcome[] }>(sql, [payload])).rows[0].outcomes;
+        outcomes = outcomesOf(await this.db.query<{ outcomes: AppendOutcome[] }>(sql, [payload]));
       } catch (error) {
         if ((error as { code?: unknown }).code !== NOT_READ_COMMITTED) throw error;
         this.autocommitAppend = false;
@@ -433,10 +435,13 @@ export class SqlEventStore extends EventStore {
     }
     outcomes ??= await this.db.transaction(async (tx) => {
       await tx.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
-      return (await tx.query<{ outcomes: AppendOutcome[] }>(sql, [payload])).rows[0].outcomes;
+      return outcomesOf(await tx.query<{ outcomes: AppendOutcome[] }>(sql, [payload]));
     });
-    return outcomes.map((outcome, i): Outcome => {
-      const append = batch[i];
+    if (outcomes.length !== batch.length) {
+      throw new Error(`event_store_append returned ${outcomes.length} outcomes for ${batch.length} appends.`);
+    }
+    return batch.map((append, i): Outcome => {
+      const outcome = outcomeAt(outcomes, i);
       if ('error' in outcome) {
         switch (outcome.error) {
           case 'concurrency':
@@ -504,3 +509,17 @@ function appendPayload(batch: readonly PendingAppend[]): string {
 }
 
 type Outcome = { ok: true; wrote: boolean; result: () => AppendResult } | { ok: false; error: Error };
+
+/** The outcomes `event_store_append` returns: its one row. */
+function outcomesOf(result: { rows: { outcomes: AppendOutcome[] }[] }): AppendOutcome[] {
+  const [row] = result.rows;
+  if (!row) throw new Error('event_store_append returned no row.');
+  return row.outcomes;
+}
+
+/** The outcome of the batch's `i`th append: there is one per append. */
+function outcomeAt<T>(outcomes: readonly T[], i: number): T {
+  const outcome = outcomes[i];
+  if (outcome === undefined) throw new Error(`The batch has no outcome for its append ${i}.`);
+  return outcome;
+}

@@ -104,7 +104,11 @@ export const splitStatements = (script: string): string[] =>
     .filter((statement) => statement !== '' && !/^(--[^\n]*\n?\s*)*$/.test(statement));
 
 /** Runs a projection's `schema` for a table mapping (live or rebuild tables). */
-export async function createProjectionTables(tx: SqlExecutor, projection: SqlProjection, map: (table: string) => string): Promise<void> {
+export async function createProjectionTables(
+  tx: SqlExecutor,
+  projection: SqlProjection,
+  map: (table: string) => string,
+): Promise<void> {
   for (const statement of splitStatements(projection.schema(tableMapper(projection, map)))) {
     await tx.query(statement);
   }
@@ -120,21 +124,26 @@ export async function ensureProjectionSchema(db: SqlDatabase, projections: reado
 }
 
 export async function readCheckpoint(db: SqlExecutor, name: string): Promise<Checkpoint | null> {
-  const { rows } = await db.query<CheckpointRow>(`SELECT ${CHECKPOINT_COLUMNS} FROM projection_checkpoints WHERE name = $1`, [name]);
+  const { rows } = await db.query<CheckpointRow>(
+    `SELECT ${CHECKPOINT_COLUMNS} FROM projection_checkpoints WHERE name = $1`,
+    [name],
+  );
   return rows[0] ? toCheckpoint(rows[0]) : null;
 }
 
 export async function readCheckpoints(db: SqlExecutor): Promise<Checkpoint[]> {
-  const { rows } = await db.query<CheckpointRow>(`SELECT ${CHECKPOINT_COLUMNS} FROM projection_checkpoints ORDER BY name`);
+  const { rows } = await db.query<CheckpointRow>(
+    `SELECT ${CHECKPOINT_COLUMNS} FROM projection_checkpoints ORDER BY name`,
+  );
   return rows.map(toCheckpoint);
 }
 
 /** Creates the checkpoint of a projection seen for the first time (nothing applied yet); returns it either way. */
 export async function ensureCheckpoint(db: SqlExecutor, projection: SqlProjection): Promise<Checkpoint> {
-  await db.query('INSERT INTO projection_checkpoints (name, position, version) VALUES ($1, NULL, $2) ON CONFLICT (name) DO NOTHING', [
-    projection.name,
-    projection.version,
-  ]);
+  await db.query(
+    'INSERT INTO projection_checkpoints (name, position, version) VALUES ($1, NULL, $2) ON CONFLICT (name) DO NOTHING',
+    [projection.name, projection.version],
+  );
   return (await readCheckpoint(db, projection.name)) as Checkpoint;
 }
 
@@ -143,7 +152,10 @@ export async function ensureCheckpoint(db: SqlExecutor, projection: SqlProjectio
  * same projection waits here and then sees the first one's committed position, so it can skip what
  * was applied: this alone keeps an event from being applied twice, with or without the advisory lock.
  */
-export async function lockCheckpoint(tx: SqlExecutor, name: string): Promise<{ position: Position | null; version: number }> {
+export async function lockCheckpoint(
+  tx: SqlExecutor,
+  name: string,
+): Promise<{ position: Position | null; version: number }> {
   const { rows } = await tx.query<{ position: string | null; version: number }>(
     'SELECT position, version FROM projection_checkpoints WHERE name = $1 FOR UPDATE',
     [name],
@@ -154,7 +166,10 @@ export async function lockCheckpoint(tx: SqlExecutor, name: string): Promise<{ p
 }
 
 export async function writeCheckpoint(tx: SqlExecutor, name: string, position: Position): Promise<void> {
-  await tx.query('UPDATE projection_checkpoints SET position = $2, updated_at = now() WHERE name = $1', [name, positionKey(position)]);
+  await tx.query('UPDATE projection_checkpoints SET position = $2, updated_at = now() WHERE name = $1', [
+    name,
+    positionKey(position),
+  ]);
 }
 
 /**
@@ -163,7 +178,12 @@ export async function writeCheckpoint(tx: SqlExecutor, name: string, position: P
  * holds the projection's lock. NOTIFYs the checkpoint channel at commit. False when it did not move
  * (the caller then takes the full path, which tells standby, version change and "already there" apart).
  */
-export async function moveCheckpointAlone(db: SqlExecutor, projection: SqlProjection, position: Position, advisoryLock: boolean): Promise<boolean> {
+export async function moveCheckpointAlone(
+  db: SqlExecutor,
+  projection: SqlProjection,
+  position: Position,
+  advisoryLock: boolean,
+): Promise<boolean> {
   const { rows } = await db.query<{ moved: number }>(
     `WITH moved AS (
        UPDATE projection_checkpoints SET position = $2, updated_at = now()
@@ -177,7 +197,10 @@ export async function moveCheckpointAlone(db: SqlExecutor, projection: SqlProjec
 }
 
 export async function recordError(db: SqlExecutor, name: string, message: string): Promise<void> {
-  await db.query('UPDATE projection_checkpoints SET last_error = $2, last_error_at = now() WHERE name = $1', [name, message]);
+  await db.query('UPDATE projection_checkpoints SET last_error = $2, last_error_at = now() WHERE name = $1', [
+    name,
+    message,
+  ]);
 }
 
 export interface ParkedEvent {
@@ -253,5 +276,10 @@ export function isTransientDatabaseError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return TRANSIENT_SQLSTATE.test(code);
   if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return true; // ECONNRESET, ECONNREFUSED, EPIPE, ...
-  return error instanceof Error && /connection terminated|connection ended|not queryable|is closed|timeout exceeded when trying to connect/i.test(error.message);
+  return (
+    error instanceof Error &&
+    /connection terminated|connection ended|not queryable|is closed|timeout exceeded when trying to connect/i.test(
+      error.message,
+    )
+  );
 }

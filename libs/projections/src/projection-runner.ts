@@ -127,7 +127,9 @@ class ProjectionWorker {
         }
         if (error instanceof VersionChanged) continue;
         this.state = 'failed';
-        this.logger.error(`${this.projection.name}: runner failed, restarting in ${this.options.restartDelayMs} ms: ${describeError(error)}`);
+        this.logger.error(
+          `${this.projection.name}: runner failed, restarting in ${this.options.restartDelayMs} ms: ${describeError(error)}`,
+        );
         await recordError(this.db, this.projection.name, describeError(error)).catch(() => {});
         await this.sleeper.sleep(this.options.restartDelayMs);
       } finally {
@@ -143,7 +145,9 @@ class ProjectionWorker {
     const checkpoint = await ensureCheckpoint(this.db, this.projection);
     if (checkpoint.version > version) {
       if (!this.warnedNewer) {
-        this.logger.warn(`${name}: the database holds version ${checkpoint.version}, newer than this code's ${version}; not running it here.`);
+        this.logger.warn(
+          `${name}: the database holds version ${checkpoint.version}, newer than this code's ${version}; not running it here.`,
+        );
         this.warnedNewer = true;
       }
       this.state = 'waiting';
@@ -160,7 +164,9 @@ class ProjectionWorker {
           logger: this.logger,
           shouldStop: () => this.stopped,
         });
-        this.logger.log(`${name}: rebuilt from ${result.eventsRead} events (${result.eventsApplied} applied, ${result.parked} parked)`);
+        this.logger.log(
+          `${name}: rebuilt from ${result.eventsRead} events (${result.eventsApplied} applied, ${result.parked} parked)`,
+        );
       } catch (error) {
         if (!(error instanceof RebuildInProgressError)) throw error;
         this.state = 'waiting';
@@ -181,7 +187,9 @@ class ProjectionWorker {
       if (error instanceof LockedOut || error instanceof VersionChanged || error instanceof HookAbort) throw error;
       // The database's failure, not the events': resubscribe from the checkpoint after a pause.
       if (isTransientDatabaseError(error)) throw error;
-      this.logger.warn(`${this.projection.name}: batch of ${events.length} failed, trying its events one by one: ${describeError(error)}`);
+      this.logger.warn(
+        `${this.projection.name}: batch of ${events.length} failed, trying its events one by one: ${describeError(error)}`,
+      );
       for (const event of events) await this.applyAlone(event);
       this.committed(this.projection.name);
     }
@@ -195,11 +203,14 @@ class ProjectionWorker {
       // statement instead of a transaction of five. It moves only forward and only when this
       // instance may run the projection (its lock free, the version its own); otherwise the full
       // path below decides (standby, version change, or nothing to do).
-      if (await moveCheckpointAlone(this.db, projection, events[events.length - 1].position, this.options.advisoryLock)) return 'moved';
+      const newest = events.at(-1);
+      if (!newest) throw new Error(`${projection.name} was handed an empty batch of events.`);
+      if (await moveCheckpointAlone(this.db, projection, newest.position, this.options.advisoryLock)) return 'moved';
     }
     return this.db.transaction(async (tx) => {
       const fresh = await this.guard(tx, events);
-      if (fresh.length === 0) return 'skipped';
+      const newest = fresh.at(-1);
+      if (!newest) return 'skipped';
       const t = tableMapper(projection, liveTable);
       await applyEvents(projection, { tx, t }, fresh);
       if (this.options.hooks.afterApply) {
@@ -209,7 +220,7 @@ class ProjectionWorker {
           throw new HookAbort(error);
         }
       }
-      await writeCheckpoint(tx, projection.name, fresh[fresh.length - 1].position);
+      await writeCheckpoint(tx, projection.name, newest.position);
       return 'applied';
     });
   }
@@ -289,7 +300,8 @@ export class ProjectionRunner {
       hooks: options.hooks ?? {},
     };
     this.workers = projections.map(
-      (projection) => new ProjectionWorker(db, store, projection, settings, (name, notified) => this.committed(name, notified)),
+      (projection) =>
+        new ProjectionWorker(db, store, projection, settings, (name, notified) => this.committed(name, notified)),
     );
   }
 

@@ -69,7 +69,9 @@ export class ProjectionStatus {
     const [checkpoints, head, parked] = await Promise.all([
       readCheckpoints(this.db),
       this.store.headPosition(),
-      this.db.query<{ name: string; count: string }>('SELECT name, count(*)::text AS count FROM projection_parked GROUP BY name'),
+      this.db.query<{ name: string; count: string }>(
+        'SELECT name, count(*)::text AS count FROM projection_parked GROUP BY name',
+      ),
     ]);
     const states = this.runner?.states() ?? {};
     // Projections mostly share a checkpoint: count each distinct one once (KurrentDB counts by reading the log).
@@ -105,9 +107,14 @@ export class ProjectionStatus {
     const problems: string[] = [];
     for (const p of projections) {
       if (p.parked > 0) {
-        problems.push(`${p.name} has ${p.parked} parked event${p.parked === 1 ? '' : 's'} it could not apply (last error: ${p.lastError?.message ?? 'unknown'}).`);
+        problems.push(
+          `${p.name} has ${p.parked} parked event${p.parked === 1 ? '' : 's'} it could not apply (last error: ${p.lastError?.message ?? 'unknown'}).`,
+        );
       }
-      if (p.runner === 'failed') problems.push(`${p.name}'s runner has failed and is restarting (${p.lastError?.message ?? 'no error recorded'}).`);
+      if (p.runner === 'failed')
+        problems.push(
+          `${p.name}'s runner has failed and is restarting (${p.lastError?.message ?? 'no error recorded'}).`,
+        );
       if (p.lag !== null && p.lag > maxLag) problems.push(`${p.name} is ${p.lag} events behind the head of the log.`);
     }
     return { healthy: problems.length === 0, problems, projections };
@@ -132,7 +139,9 @@ export class ProjectionStatus {
       const left = deadline - Date.now();
       if (left <= 0) {
         // Counted only now: a KurrentDB store counts by reading the log, too much for every poll.
-        const behind = await Promise.all(lagging.map(async (p) => ({ ...p, behind: await this.eventsBehind(p.position, position) })));
+        const behind = await Promise.all(
+          lagging.map(async (p) => ({ ...p, behind: await this.eventsBehind(p.position, position) })),
+        );
         throw new ProjectionLagError(position, timeoutMs, behind);
       }
       await this.nextSignal(Math.min(left, POLL_MS));

@@ -82,7 +82,10 @@ export class ProjectionsModule {
                 provide: ProjectionRunner,
                 inject: [SqlDatabase, EventStore],
                 useFactory: (db: SqlDatabase, store: EventStore) =>
-                  new ProjectionRunner(db, store, projections, { ...options.runner, logger: new Logger('Projections') }),
+                  new ProjectionRunner(db, store, projections, {
+                    ...options.runner,
+                    logger: new Logger('Projections'),
+                  }),
               },
             ]
           : []),

@@ -1,4 +1,11 @@
-import { positionKey, type EventStore, type Position, type SqlDatabase, type SqlExecutor, type StoredEvent } from '#event-store';
+import {
+  positionKey,
+  type EventStore,
+  type Position,
+  type SqlDatabase,
+  type SqlExecutor,
+  type StoredEvent,
+} from '#event-store';
 import {
   createProjectionTables,
   describeError,
@@ -81,9 +88,10 @@ async function claimRebuild(db: SqlDatabase, projection: SqlProjection): Promise
 }
 
 async function releaseClaim(db: SqlDatabase, name: string): Promise<void> {
-  await db.query(`UPDATE projection_checkpoints SET status = 'running', rebuild_heartbeat_at = NULL WHERE name = $1 AND status = 'rebuilding'`, [
-    name,
-  ]);
+  await db.query(
+    `UPDATE projection_checkpoints SET status = 'running', rebuild_heartbeat_at = NULL WHERE name = $1 AND status = 'rebuilding'`,
+    [name],
+  );
 }
 
 async function dropRebuildTables(tx: SqlExecutor, projection: SqlProjection): Promise<void> {
@@ -241,9 +249,12 @@ export async function rebuildProjections(
       const subscription = store.subscribe(
         async (events) => {
           const pending = jobs.filter((job) => !job.swapped);
-          if (pending.length === 0) return;
-          if (options.shouldStop?.()) throw new RebuildAbandonedError(pending[0].projection.name);
-          const last = events[events.length - 1].position;
+          const [firstPending] = pending;
+          if (!firstPending) return;
+          if (options.shouldStop?.()) throw new RebuildAbandonedError(firstPending.projection.name);
+          const newest = events.at(-1);
+          if (!newest) throw new Error('The rebuild was handed an empty batch of events.');
+          const last = newest.position;
           await Promise.all(
             pending.map(async (job) => {
               job.progress.eventsApplied += await applyBatchOrAlone(job, events);
@@ -255,9 +266,10 @@ export async function rebuildProjections(
           for (const job of pending) options.onProgress?.({ ...job.progress });
           if (Date.now() - lastHeartbeat > HEARTBEAT_MS) {
             lastHeartbeat = Date.now();
-            await db.query('UPDATE projection_checkpoints SET rebuild_heartbeat_at = now() WHERE name = ANY($1::text[])', [
-              pending.map((job) => job.projection.name),
-            ]);
+            await db.query(
+              'UPDATE projection_checkpoints SET rebuild_heartbeat_at = now() WHERE name = ANY($1::text[])',
+              [pending.map((job) => job.projection.name)],
+            );
           }
           for (const job of pending) await maybeSwap(job);
           if (jobs.every((job) => job.swapped)) finished();

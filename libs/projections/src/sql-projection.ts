@@ -39,7 +39,11 @@ export interface SqlProjection {
 }
 
 /** Applies a batch's handled events through `applyBatch` when the projection has one, else event by event. */
-export async function applyEvents(projection: SqlProjection, ctx: ProjectionContext, events: readonly StoredEvent[]): Promise<number> {
+export async function applyEvents(
+  projection: SqlProjection,
+  ctx: ProjectionContext,
+  events: readonly StoredEvent[],
+): Promise<number> {
   const handled = events.filter((event) => projection.handles.includes(event.type));
   if (handled.length === 0) return 0;
   if (projection.applyBatch) await projection.applyBatch(ctx, handled);
@@ -87,7 +91,8 @@ export function validateProjections(projections: readonly SqlProjection[]): void
 export function tableMapper(projection: SqlProjection, map: (table: string) => string): (table: string) => string {
   const declared = new Set(projection.tables);
   return (table: string): string => {
-    if (!declared.has(table)) throw new Error(`Projection ${projection.name} used table "${table}", which it does not declare.`);
+    if (!declared.has(table))
+      throw new Error(`Projection ${projection.name} used table "${table}", which it does not declare.`);
     return map(table);
   };
 }

@@ -53,7 +53,17 @@ export async function rawAppender(url: string): Promise<Appender> {
         await pool.query(
           `INSERT INTO raw_events (event_id, stream_id, revision, type, schema_version, occurred_at, recorded_at, actor, correlation_id, causation_id, data)
            VALUES ($1, $2, $3, $4, 1, $5, $6, $7, $8, NULL, $9)`,
-          [e.eventId, stream, first, e.type, e.occurredAt, recordedAt, ACTOR, correlationId, JSON.stringify(e.data)],
+          [
+            e!.eventId,
+            stream,
+            first,
+            e!.type,
+            e!.occurredAt,
+            recordedAt,
+            ACTOR,
+            correlationId,
+            JSON.stringify(e!.data),
+          ],
         );
         return;
       }

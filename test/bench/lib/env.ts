@@ -7,7 +7,8 @@ import pg from 'pg';
 import type { MachineInfo } from './report.js';
 
 /** The PostgreSQL server the benchmark creates its databases on (as test/support/db.ts). */
-export const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const ADMIN_URL =
+  process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export function databaseUrl(name: string): string {
   const url = new URL(ADMIN_URL);
@@ -53,7 +54,12 @@ function run(file: string, args: string[], timeoutMs: number): Promise<string> {
 }
 
 async function pgTestFsync(method: string): Promise<MachineInfo['fsync']> {
-  const candidates = [process.env.PG_TEST_FSYNC, '/usr/lib/postgresql/15/bin/pg_test_fsync', '/usr/lib/postgresql/16/bin/pg_test_fsync', 'pg_test_fsync'];
+  const candidates = [
+    process.env.PG_TEST_FSYNC,
+    '/usr/lib/postgresql/15/bin/pg_test_fsync',
+    '/usr/lib/postgresql/16/bin/pg_test_fsync',
+    'pg_test_fsync',
+  ];
   const bin = candidates.find((c) => c && (c === 'pg_test_fsync' || existsSync(c)));
   // On the PostgreSQL data directory's file system when we can write there, else the temp dir (same disk here).
   const file = join(os.tmpdir(), `bench-pg-test-fsync-${process.pid}.tmp`);
@@ -61,9 +67,9 @@ async function pgTestFsync(method: string): Promise<MachineInfo['fsync']> {
     const out = await run(bin!, ['-s', '1', '-f', file], 120_000);
     // The first block is "one 8kB write" per method.
     const block = out.split('Compare file sync methods using two')[0];
-    const line = block.split('\n').find((l) => l.trim().startsWith(method));
+    const line = block!.split('\n').find((l) => l.trim().startsWith(method));
     const ops = line ? Number(/([\d.]+) ops\/sec/.exec(line)?.[1]) : null;
-    return { method, opsPerSecond: ops, raw: block.trim() };
+    return { method, opsPerSecond: ops, raw: block!.trim() };
   } catch (error) {
     return { method, opsPerSecond: null, raw: (error as Error).message };
   } finally {
@@ -78,7 +84,7 @@ export async function machineInfo(scale: MachineInfo['scale']): Promise<MachineI
       `SELECT name, setting, unit FROM pg_settings WHERE name IN ('fsync','synchronous_commit','wal_sync_method','shared_buffers','commit_delay','full_page_writes','max_connections')`,
     );
     return {
-      version: v.rows[0].version.split(' on ')[0],
+      version: v.rows[0]!.version.split(' on ')[0]!,
       settings: Object.fromEntries(s.rows.map((r) => [r.name, r.unit ? `${r.setting} (${r.unit})` : r.setting])),
     };
   });
@@ -91,7 +97,7 @@ export async function machineInfo(scale: MachineInfo['scale']): Promise<MachineI
       await c.query('SELECT 1');
       times.push(performance.now() - t);
     }
-    return times.sort((a, b) => a - b)[1000];
+    return times.sort((a, b) => a - b)[1000]!;
   });
   let emmett: string | null = null;
   try {
@@ -108,7 +114,7 @@ export async function machineInfo(scale: MachineInfo['scale']): Promise<MachineI
     platform: `${os.type()} ${os.release()} ${os.arch()}`,
     postgres: version,
     postgresSettings: settings,
-    fsync: await pgTestFsync(method),
+    fsync: await pgTestFsync(method!),
     kafka: null,
     emmett: emmett ? `@event-driven-io/emmett-postgresql ${emmett}` : null,
     scale,

@@ -101,8 +101,10 @@ export class Report {
 
   text(): string {
     const rows = this.table().map((r) => r.filter((_, i) => i !== 4));
-    const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-    return rows.map((r) => r.map((c, i) => (i === 2 || i === 5 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ')).join('\n');
+    const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+    return rows
+      .map((r) => r.map((c, i) => (i === 2 || i === 5 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  '))
+      .join('\n');
   }
 
   markdown(machine: MachineInfo): string {
@@ -113,15 +115,17 @@ export class Report {
       '',
       `Machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB.toFixed(0)} GiB RAM, ${machine.platform}; Node ${machine.node}; ` +
         `${machine.postgres}; pg_test_fsync ${machine.fsync.method} ${machine.fsync.opsPerSecond?.toFixed(0) ?? '?'} ops/s (one 8 kB write), one SELECT 1 round trip ${machine.roundTripMs.toFixed(3)} ms (p50); ` +
-        `Kafka ${machine.kafka ?? 'not run'}; Emmett ${machine.emmett ?? 'not run'}. Scale: ${Object.entries(machine.scale)
+        `Kafka ${machine.kafka ?? 'not run'}; Emmett ${machine.emmett ?? 'not run'}. Scale: ${Object.entries(
+          machine.scale,
+        )
           .map(([k, v]) => `${k}=${v}`)
           .join(', ')}.`,
       '',
       'Every figure is the median of the runs shown; a ratio is this figure divided by its peer, measured in the same `npm run bench` run, ' +
         'on the same PostgreSQL, with the same ~500-byte JSON payload.',
       '',
-      `| ${rows[0].map(esc).join(' | ')} |`,
-      `|${rows[0].map((_, i) => (i === 2 || i === 6 ? '---:' : '---')).join('|')}|`,
+      `| ${rows[0]!.map(esc).join(' | ')} |`,
+      `|${rows[0]!.map((_, i) => (i === 2 || i === 6 ? '---:' : '---')).join('|')}|`,
       ...rows.slice(1).map((r) => `| ${r.map(esc).join(' | ')} |`),
     ];
     if (this.notes.length > 0) lines.push('', 'Notes:', '', ...this.notes.map((n) => `- ${n}`));

@@ -4,7 +4,7 @@ export const median = (values: readonly number[]): number => {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
 
 /** Nearest-rank percentile (p in 0..100) of unsorted values. */
@@ -12,7 +12,7 @@ export const percentile = (values: readonly number[], p: number): number => {
   if (values.length === 0) return Number.NaN;
   const sorted = Float64Array.from(values).sort();
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank];
+  return sorted[rank]!;
 };
 
 export const now = (): number => performance.now();
@@ -44,7 +44,9 @@ export function progress(label: string, everyMs = 2000): (done: number, total?: 
     last = t;
     const secs = (t - started) / 1000;
     const pct = total ? ` ${((100 * done) / total).toFixed(0)}%` : '';
-    process.stderr.write(`  … ${label}: ${done.toLocaleString('en-GB')}${total ? `/${total.toLocaleString('en-GB')}` : ''}${pct} (${secs.toFixed(0)} s)\n`);
+    process.stderr.write(
+      `  … ${label}: ${done.toLocaleString('en-GB')}${total ? `/${total.toLocaleString('en-GB')}` : ''}${pct} (${secs.toFixed(0)} s)\n`,
+    );
   };
 }
 

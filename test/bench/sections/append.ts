@@ -18,7 +18,11 @@ export interface AppendCase {
 const STREAMS_PER_WRITER = 10;
 
 /** Runs `writers` concurrent loops of appends; returns events/s and per-append latencies (ms). */
-async function measure(appender: Appender, c: AppendCase, tag: string): Promise<{ eventsPerSecond: number; p50: number; p99: number }> {
+async function measure(
+  appender: Appender,
+  c: AppendCase,
+  tag: string,
+): Promise<{ eventsPerSecond: number; p50: number; p99: number }> {
   const latencies: number[] = [];
   const started = now();
   await Promise.all(
@@ -40,7 +44,12 @@ async function measure(appender: Appender, c: AppendCase, tag: string): Promise<
 }
 
 /** Sections 1 and 2: our store vs raw INSERT vs Emmett, in one database each, runs interleaved. */
-export async function appendBench(report: Report, config: BenchConfig, cases: AppendCase[], section: string): Promise<void> {
+export async function appendBench(
+  report: Report,
+  config: BenchConfig,
+  cases: AppendCase[],
+  section: string,
+): Promise<void> {
   const ours = await ourAppender(await freshDatabase('append_ours'));
   const rawUrl = await freshDatabase('append_raw');
   // raw_events copies the definition of our events table.
@@ -56,28 +65,35 @@ export async function appendBench(report: Report, config: BenchConfig, cases: Ap
     for (const c of cases) {
       process.stderr.write(`${section} ${c.label}\n`);
       // Warm-up (connections, plans, JIT), not counted.
-      for (const a of appenders) await measure(a, { ...c, appendsPerWriter: Math.max(2, Math.ceil(c.appendsPerWriter / 10)) }, `warm-${c.key}`);
+      for (const a of appenders)
+        await measure(a, { ...c, appendsPerWriter: Math.max(2, Math.ceil(c.appendsPerWriter / 10)) }, `warm-${c.key}`);
       for (let run = 0; run < config.runs; run++) {
         // Rotate the order each run so no implementation always goes first.
         const order = appenders.map((_, i) => appenders[(i + run) % appenders.length]);
         for (const a of order) {
-          const r = await measure(a, c, `${c.key}-${run}`);
-          const id = `${c.key}.${a.name === 'ours' ? 'ours' : a.name === 'Emmett' ? 'emmett' : 'raw'}`;
-          const isOurs = a.name === 'ours';
+          const r = await measure(a!, c, `${c.key}-${run}`);
+          const id = `${c.key}.${a!.name === 'ours' ? 'ours' : a!.name === 'Emmett' ? 'emmett' : 'raw'}`;
+          const isOurs = a!.name === 'ours';
           report.add(`${id}.eps`, r.eventsPerSecond, {
             section,
-            label: `${c.label}: ${a.name} events/s`,
+            label: `${c.label}: ${a!.name} events/s`,
             unit: 'events/s',
-            ...(isOurs && c.goals?.vsEmmett && appenders.length > 2 ? { peer: `${c.key}.emmett.eps`, goal: c.goals.vsEmmett } : {}),
+            ...(isOurs && c.goals?.vsEmmett && appenders.length > 2
+              ? { peer: `${c.key}.emmett.eps`, goal: c.goals.vsEmmett }
+              : {}),
           });
-          report.add(`${id}.p50`, r.p50, { section, label: `${c.label}: ${a.name} p50`, unit: 'ms' });
+          report.add(`${id}.p50`, r.p50, { section, label: `${c.label}: ${a!.name} p50`, unit: 'ms' });
           report.add(`${id}.p99`, r.p99, {
             section,
-            label: `${c.label}: ${a.name} p99`,
+            label: `${c.label}: ${a!.name} p99`,
             unit: 'ms',
-            ...(isOurs && c.goals?.p99VsEmmett && appenders.length > 2 ? { peer: `${c.key}.emmett.p99`, goal: c.goals.p99VsEmmett } : {}),
+            ...(isOurs && c.goals?.p99VsEmmett && appenders.length > 2
+              ? { peer: `${c.key}.emmett.p99`, goal: c.goals.p99VsEmmett }
+              : {}),
           });
-          process.stderr.write(`  run ${run + 1} ${a.name.padEnd(10)} ${r.eventsPerSecond.toFixed(0).padStart(7)} events/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms\n`);
+          process.stderr.write(
+            `  run ${run + 1} ${a!.name.padEnd(10)} ${r.eventsPerSecond.toFixed(0).padStart(7)} events/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms\n`,
+          );
         }
       }
       // The ratio to the raw INSERT, as its own line (a figure has one peer).

@@ -18,14 +18,16 @@ export async function prepareLog(report: Report, config: BenchConfig): Promise<L
   const url = await freshDatabase('log');
   const handle = await createEventStore({ databaseUrl: url });
   const loaded = await loadHistory(handle.db, config.historyEvents);
-  process.stderr.write(`  history: ${loaded.events.toLocaleString('en-GB')} events, ${loaded.agreements} agreements, loaded in ${loaded.seconds.toFixed(0)} s\n`);
+  process.stderr.write(
+    `  history: ${loaded.events.toLocaleString('en-GB')} events, ${loaded.agreements} agreements, loaded in ${loaded.seconds.toFixed(0)} s\n`,
+  );
   let emmett = false;
   try {
     const { getPostgreSQLEventStore } = await import('@event-driven-io/emmett-postgresql');
     const store = getPostgreSQLEventStore(url, { schema: { autoMigration: 'CreateOrUpdate' } });
     await store.schema.migrate();
     await store.close();
-    process.stderr.write('  … copying the same rows into Emmett\'s emt_messages / emt_streams (set-based)\n');
+    process.stderr.write("  … copying the same rows into Emmett's emt_messages / emt_streams (set-based)\n");
     await handle.db.query(`
       INSERT INTO emt_messages (stream_position, transaction_id, created, is_archived, message_kind, stream_id, partition,
                                 message_schema_version, message_id, message_type, message_data, message_metadata)
@@ -139,29 +141,33 @@ export async function catchUpBench(report: Report, config: BenchConfig, log: Log
   const batchSize = Math.round(Number(process.env.BENCH_READ_BATCH ?? 500));
   const readers: Reader[] = [ourReader(log), rawReader(log)];
   if (log.emmett) readers.push(await emmettReader(log));
-  report.note(`Catch-up reads: every reader reads ${log.events.toLocaleString('en-GB')} events in pages of ${batchSize} (BENCH_READ_BATCH); Emmett's puller runs with pullingFrequencyInMs 0.`);
+  report.note(
+    `Catch-up reads: every reader reads ${log.events.toLocaleString('en-GB')} events in pages of ${batchSize} (BENCH_READ_BATCH); Emmett's puller runs with pullingFrequencyInMs 0.`,
+  );
   for (let run = 0; run < config.runs; run++) {
     const order = readers.map((_, i) => readers[(i + run) % readers.length]);
     for (const reader of order) {
       const t = now();
-      const seen = await reader.read(log.events, batchSize);
+      const seen = await reader!.read(log.events, batchSize);
       const eps = seen / ((now() - t) / 1000);
       if (seen < log.events && run === 0) {
         report.note(
-          `${reader.name} was stopped after ${CAP_SECONDS} s (BENCH_READ_CAP_S) having read ${seen.toLocaleString('en-GB')} of ${log.events.toLocaleString('en-GB')} events; its rate is over what it read. ` +
-            (reader.key === 'emmett'
+          `${reader!.name} was stopped after ${CAP_SECONDS} s (BENCH_READ_CAP_S) having read ${seen.toLocaleString('en-GB')} of ${log.events.toLocaleString('en-GB')} events; its rate is over what it read. ` +
+            (reader!.key === 'emmett'
               ? "Measured reason: Emmett 0.42's emt_messages has no index serving its reader's ORDER BY transaction_id, global_position, so every page is a (parallel) sequential scan of the whole table (EXPLAIN ANALYZE in test/bench/README.md)."
               : ''),
         );
       }
-      process.stderr.write(`  run ${run + 1} ${reader.name.padEnd(22)} ${eps.toFixed(0).padStart(8)} events/s\n`);
+      process.stderr.write(`  run ${run + 1} ${reader!.name.padEnd(22)} ${eps.toFixed(0).padStart(8)} events/s\n`);
       const base = { section: '3 catch-up', unit: 'events/s' };
-      report.add(`catchup.${reader.key}`, eps, {
+      report.add(`catchup.${reader!.key}`, eps, {
         ...base,
-        label: `catch-up read ${(log.events / 1e6).toFixed(1)}M: ${reader.name}`,
-        ...(reader.key === 'ours' && log.emmett ? { peer: 'catchup.emmett', goal: { on: 'ratio' as const, min: 2, text: '≥ 2× Emmett' } } : {}),
+        label: `catch-up read ${(log.events / 1e6).toFixed(1)}M: ${reader!.name}`,
+        ...(reader!.key === 'ours' && log.emmett
+          ? { peer: 'catchup.emmett', goal: { on: 'ratio' as const, min: 2, text: '≥ 2× Emmett' } }
+          : {}),
       });
-      if (reader.key === 'ours') {
+      if (reader!.key === 'ours') {
         report.add('catchup.ours.vsraw', eps, {
           ...base,
           label: `catch-up read: ours (vs raw)`,

@@ -4,7 +4,13 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '#config';
 import { createEventStore } from '#event-store';
-import { ensureProjectionSchema, getAgreementDetail, membershipOf, READ_MODEL_PROJECTIONS, rebuildProjections } from '#projections';
+import {
+  ensureProjectionSchema,
+  getAgreementDetail,
+  membershipOf,
+  READ_MODEL_PROJECTIONS,
+  rebuildProjections,
+} from '#projections';
 import { issueToken } from '../../../apps/api/src/auth/token-issuer.js';
 import { createApp } from '../../../apps/api/src/create-app.js';
 import type { BenchConfig } from '../config.js';
@@ -26,11 +32,22 @@ interface Cannon {
 /** autocannon in a child process, so the load generator does not share the server's event loop. */
 function autocannon(args: string[]): Promise<Cannon> {
   return new Promise((resolve, reject) =>
-    execFile(process.execPath, ['node_modules/autocannon/autocannon.js', '-j', ...args], { maxBuffer: 64 << 20, timeout: 120_000 }, (error, stdout, stderr) => {
-      if (error) return reject(new Error(`autocannon failed: ${stderr || error.message}`));
-      const r = JSON.parse(stdout);
-      resolve({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx ?? 0, errors: r.errors ?? 0 });
-    }),
+    execFile(
+      process.execPath,
+      ['node_modules/autocannon/autocannon.js', '-j', ...args],
+      { maxBuffer: 64 << 20, timeout: 120_000 },
+      (error, stdout, stderr) => {
+        if (error) return reject(new Error(`autocannon failed: ${stderr || error.message}`));
+        const r = JSON.parse(stdout);
+        resolve({
+          rps: r.requests.average,
+          p50: r.latency.p50,
+          p99: r.latency.p99,
+          non2xx: r.non2xx ?? 0,
+          errors: r.errors ?? 0,
+        });
+      },
+    ),
   );
 }
 
@@ -54,14 +71,18 @@ export async function httpBench(report: Report, config: BenchConfig): Promise<vo
   const url = await freshDatabase('http');
   const seed = await createEventStore({ databaseUrl: url });
   const loaded = await loadHistory(seed.db, scaled(config, 20_000));
-  process.stderr.write(`  API database: ${loaded.events.toLocaleString('en-GB')} events, ${loaded.agreements} agreements\n`);
+  process.stderr.write(
+    `  API database: ${loaded.events.toLocaleString('en-GB')} events, ${loaded.agreements} agreements\n`,
+  );
 
   const workers = process.env.BENCH_API_WORKERS === 'off' ? 'off' : 'on';
   if (workers === 'off') {
     await ensureProjectionSchema(seed.db, READ_MODEL_PROJECTIONS);
     await rebuildProjections(seed.db, seed.store, READ_MODEL_PROJECTIONS);
   }
-  report.note(`HTTP: the API ran with WORKERS=${workers}${workers === 'on' ? ' (projections, compliance alerting and relay embedded in the API process, the default)' : ' (no background work in the API process)'}.`);
+  report.note(
+    `HTTP: the API ran with WORKERS=${workers}${workers === 'on' ? ' (projections, compliance alerting and relay embedded in the API process, the default)' : ' (no background work in the API process)'}.`,
+  );
   const appConfig = loadConfig({
     DATABASE_URL: url,
     PORT: '0',
@@ -88,8 +109,10 @@ export async function httpBench(report: Report, config: BenchConfig): Promise<vo
     const fail = (error: unknown) => send(500, { title: String(error) });
     const match = /^\/agreements\/([a-z0-9-]+)$/.exec(req.url ?? '');
     if (req.method === 'GET' && match) {
-      Promise.all([getAgreementDetail(db, match[1]), membershipOf(db, match[1])])
-        .then(([detail, membership]) => (detail ? send(200, { ...detail, membership }) : send(404, { title: 'not found' })))
+      Promise.all([getAgreementDetail(db, match[1]!), membershipOf(db, match[1]!)])
+        .then(([detail, membership]) =>
+          detail ? send(200, { ...detail, membership }) : send(404, { title: 'not found' }),
+        )
         .catch(fail);
       return;
     }
@@ -101,7 +124,19 @@ export async function httpBench(report: Report, config: BenchConfig): Promise<vo
         store
           .append(
             `decision-${b.id}`,
-            [{ type: 'DecisionRecorded', occurredAt: b.occurredAt, data: { decisionId: b.id, summary: b.summary, boardId: b.boardId, meetingId: b.meetingId, agreementId: b.agreementId } }],
+            [
+              {
+                type: 'DecisionRecorded',
+                occurredAt: b.occurredAt,
+                data: {
+                  decisionId: b.id,
+                  summary: b.summary,
+                  boardId: b.boardId,
+                  meetingId: b.meetingId,
+                  agreementId: b.agreementId,
+                },
+              },
+            ],
             { expectedRevision: 'no-stream', actor: ACTOR },
           )
           .then((r) => send(201, { streamId: r.streamId, revision: r.nextExpectedRevision, position: r.lastPosition }))
@@ -122,8 +157,9 @@ export async function httpBench(report: Report, config: BenchConfig): Promise<vo
       `SELECT count(*)::int AS behind FROM projection_checkpoints
         WHERE coalesce(position, '') < (SELECT lpad(max(position)::text, 20, '0') FROM events)`,
     );
-    if (res.status === 200 && rows[0].behind === 0) break;
-    if (i % 20 === 0) process.stderr.write(`  … waiting for the API's projections (HTTP ${res.status}, ${rows[0].behind} behind)\n`);
+    if (res.status === 200 && rows[0]!.behind === 0) break;
+    if (i % 20 === 0)
+      process.stderr.write(`  … waiting for the API's projections (HTTP ${res.status}, ${rows[0]!.behind} behind)\n`);
     await sleep(500);
   }
 
@@ -138,27 +174,70 @@ export async function httpBench(report: Report, config: BenchConfig): Promise<vo
         'command.api': await autocannon(['-c', '32', '-d', seconds, ...auth, ...post, `${apiUrl}/decisions`]),
         'command.bare': await autocannon(['-c', '32', '-d', seconds, ...post, `${bareUrl}/decisions`]),
       };
-      const rate = Math.max(1, Math.floor(results['command.api'].rps * 0.7));
-      results['command.api70'] = await autocannon(['-c', '32', '-d', seconds, '-R', String(rate), ...auth, ...post, `${apiUrl}/decisions`]);
+      const rate = Math.max(1, Math.floor(results['command.api']!.rps * 0.7));
+      results['command.api70'] = await autocannon([
+        '-c',
+        '32',
+        '-d',
+        seconds,
+        '-R',
+        String(rate),
+        ...auth,
+        ...post,
+        `${apiUrl}/decisions`,
+      ]);
       for (const [key, r] of Object.entries(results)) {
-        process.stderr.write(`  run ${run + 1} ${key.padEnd(14)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  non-2xx ${r.non2xx} errors ${r.errors}\n`);
+        process.stderr.write(
+          `  run ${run + 1} ${key.padEnd(14)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  non-2xx ${r.non2xx} errors ${r.errors}\n`,
+        );
         if (r.non2xx > 0 && run === 0) report.note(`HTTP ${key}: ${r.non2xx} non-2xx answers in run 1`);
       }
       const s = '6 HTTP';
-      report.add('http.query.api', results['query.api'].rps, {
+      report.add('http.query.api', results['query.api']!.rps, {
         section: s,
         label: 'GET /agreements/:id: API (Nest) req/s',
         unit: 'req/s',
         peer: 'http.query.bare',
         goal: { on: 'ratio', min: 0.5, text: '≥ 0.5× bare Node' },
       });
-      report.add('http.query.bare', results['query.bare'].rps, { section: s, label: 'GET /agreements/:id: bare Node http req/s', unit: 'req/s' });
-      report.add('http.query.api.p99', results['query.api'].p99, { section: s, label: 'GET /agreements/:id: API p99 (32 conns)', unit: 'ms', peer: 'http.query.bare.p99' });
-      report.add('http.query.bare.p99', results['query.bare'].p99, { section: s, label: 'GET /agreements/:id: bare p99 (32 conns)', unit: 'ms' });
-      report.add('http.command.api', results['command.api'].rps, { section: s, label: 'POST /decisions: API (Nest) req/s (peak)', unit: 'req/s', peer: 'http.command.bare' });
-      report.add('http.command.bare', results['command.bare'].rps, { section: s, label: 'POST /decisions: bare Node http req/s', unit: 'req/s' });
-      report.add('http.command.api.p99', results['command.api'].p99, { section: s, label: 'POST /decisions: API p99 at peak (32 conns)', unit: 'ms', peer: 'http.command.bare.p99' });
-      report.add('http.command.bare.p99', results['command.bare'].p99, { section: s, label: 'POST /decisions: bare p99 at peak (32 conns)', unit: 'ms' });
+      report.add('http.query.bare', results['query.bare']!.rps, {
+        section: s,
+        label: 'GET /agreements/:id: bare Node http req/s',
+        unit: 'req/s',
+      });
+      report.add('http.query.api.p99', results['query.api']!.p99, {
+        section: s,
+        label: 'GET /agreements/:id: API p99 (32 conns)',
+        unit: 'ms',
+        peer: 'http.query.bare.p99',
+      });
+      report.add('http.query.bare.p99', results['query.bare']!.p99, {
+        section: s,
+        label: 'GET /agreements/:id: bare p99 (32 conns)',
+        unit: 'ms',
+      });
+      report.add('http.command.api', results['command.api']!.rps, {
+        section: s,
+        label: 'POST /decisions: API (Nest) req/s (peak)',
+        unit: 'req/s',
+        peer: 'http.command.bare',
+      });
+      report.add('http.command.bare', results['command.bare']!.rps, {
+        section: s,
+        label: 'POST /decisions: bare Node http req/s',
+        unit: 'req/s',
+      });
+      report.add('http.command.api.p99', results['command.api']!.p99, {
+        section: s,
+        label: 'POST /decisions: API p99 at peak (32 conns)',
+        unit: 'ms',
+        peer: 'http.command.bare.p99',
+      });
+      report.add('http.command.bare.p99', results['command.bare']!.p99, {
+        section: s,
+        label: 'POST /decisions: bare p99 at peak (32 conns)',
+        unit: 'ms',
+      });
       report.add('http.command.api70.p99', results['command.api70'].p99, {
         section: s,
         label: 'POST /decisions: API p99 at 70% of peak',

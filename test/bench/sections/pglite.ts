@@ -23,7 +23,11 @@ export async function pgliteBench(report: Report, config: BenchConfig): Promise<
       async run(h, tag) {
         const t = now();
         for (let i = 0; i < appends; i++) {
-          await h.store.append(`pg-${tag}-${i % 10}`, benchEvents(1, i), { expectedRevision: 'any', actor: ACTOR, correlationId: randomUUID() });
+          await h.store.append(`pg-${tag}-${i % 10}`, benchEvents(1, i), {
+            expectedRevision: 'any',
+            actor: ACTOR,
+            correlationId: randomUUID(),
+          });
         }
         return appends / ((now() - t) / 1000);
       },
@@ -52,7 +56,11 @@ export async function pgliteBench(report: Report, config: BenchConfig): Promise<
       async run(h, tag) {
         const n = Math.max(10, Math.round(appends / 10));
         const t = now();
-        for (let i = 0; i < n; i++) await h.store.append(`pg100-${tag}-${i % 10}`, benchEvents(100, i), { expectedRevision: 'any', actor: ACTOR });
+        for (let i = 0; i < n; i++)
+          await h.store.append(`pg100-${tag}-${i % 10}`, benchEvents(100, i), {
+            expectedRevision: 'any',
+            actor: ACTOR,
+          });
         return (n * 100) / ((now() - t) / 1000);
       },
     },
@@ -74,7 +82,8 @@ export async function pgliteBench(report: Report, config: BenchConfig): Promise<
       async run(h) {
         const n = Math.max(20, Math.round(appends / 10));
         const t = now();
-        for (let i = 0; i < n; i++) await h.store.readAll({ fromPosition: h.store.parsePosition(String(1 + ((i * 500) % 5000))), maxCount: 500 });
+        for (let i = 0; i < n; i++)
+          await h.store.readAll({ fromPosition: h.store.parsePosition(String(1 + ((i * 500) % 5000))), maxCount: 500 });
         return n / ((now() - t) / 1000);
       },
     },
@@ -86,9 +95,14 @@ export async function pgliteBench(report: Report, config: BenchConfig): Promise<
   try {
     for (let run = 0; run < config.runs; run++) {
       for (const w of work) {
-        for (const [name, h] of [['PGlite', pglite], ['PostgreSQL', postgres]] as const) {
+        for (const [name, h] of [
+          ['PGlite', pglite],
+          ['PostgreSQL', postgres],
+        ] as const) {
           const v = await w.run(h, `${run}`);
-          process.stderr.write(`  run ${run + 1} ${w.label.padEnd(30)} ${name.padEnd(10)} ${v.toFixed(0).padStart(8)} ${w.unit}\n`);
+          process.stderr.write(
+            `  run ${run + 1} ${w.label.padEnd(30)} ${name.padEnd(10)} ${v.toFixed(0).padStart(8)} ${w.unit}\n`,
+          );
           report.add(`pglite.${w.key}.${name === 'PGlite' ? 'pglite' : 'pg'}`, v, {
             section: '7 PGlite',
             label: `${w.label}: ${name}`,

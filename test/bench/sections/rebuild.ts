@@ -14,14 +14,20 @@ export async function rebuildBench(report: Report, config: BenchConfig, log: Log
   await ensureProjectionSchema(db, READ_MODEL_PROJECTIONS);
   for (let run = 0; run < config.rebuildRuns; run++) {
     const read = new Map<string, number>();
-    const tick = progress(`rebuild run ${run + 1} (events read, summed over ${READ_MODEL_PROJECTIONS.length} projections)`, 5000);
+    const tick = progress(
+      `rebuild run ${run + 1} (events read, summed over ${READ_MODEL_PROJECTIONS.length} projections)`,
+      5000,
+    );
     const t = now();
     const perProjection = new Map<string, number>();
     const { peakRss } = await withPeakRss(async () => {
       const results = await rebuildProjections(db, store, READ_MODEL_PROJECTIONS, {
         onProgress: (p) => {
           read.set(p.projection, p.eventsRead);
-          tick([...read.values()].reduce((a, b) => a + b, 0), log.events * READ_MODEL_PROJECTIONS.length);
+          tick(
+            [...read.values()].reduce((a, b) => a + b, 0),
+            log.events * READ_MODEL_PROJECTIONS.length,
+          );
         },
       });
       for (const result of results) perProjection.set(result.projection, result.durationMs / 1000);
@@ -34,9 +40,19 @@ export async function rebuildBench(report: Report, config: BenchConfig, log: Log
         '\n',
     );
     const label = `rebuild all ${READ_MODEL_PROJECTIONS.length} read models from ${(log.events / 1e6).toFixed(1)}M events`;
-    report.add('rebuild.seconds', seconds, { section: '4 rebuild', label: `${label}: time`, unit: 's', goal: { on: 'value', max: 60, text: '≤ 60 s' } });
+    report.add('rebuild.seconds', seconds, {
+      section: '4 rebuild',
+      label: `${label}: time`,
+      unit: 's',
+      goal: { on: 'value', max: 60, text: '≤ 60 s' },
+    });
     report.add('rebuild.eps', eps, { section: '4 rebuild', label: `${label}: events/s`, unit: 'events/s' });
-    report.add('rebuild.rss', peakRss / 2 ** 20, { section: '4 rebuild', label: `${label}: peak RSS`, unit: 'MiB', goal: { on: 'value', max: 1536, text: '≤ 1.5 GB' } });
+    report.add('rebuild.rss', peakRss / 2 ** 20, {
+      section: '4 rebuild',
+      label: `${label}: peak RSS`,
+      unit: 'MiB',
+      goal: { on: 'value', max: 1536, text: '≤ 1.5 GB' },
+    });
     for (const [name, s] of perProjection) {
       report.add(`rebuild.${name}`, s, { section: '4 rebuild', label: `  ${name} swapped after`, unit: 's' });
     }

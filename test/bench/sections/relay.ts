@@ -1,7 +1,14 @@
 import { execFile } from 'node:child_process';
 import kafkajs from 'kafkajs';
 import { runMigrations, type Position } from '#event-store';
-import { DEFAULT_TOPICS, EventRelay, KafkajsEventPublisher, MESSAGING_MIGRATIONS, toMessages, type GovernanceTopics } from '#messaging';
+import {
+  DEFAULT_TOPICS,
+  EventRelay,
+  KafkajsEventPublisher,
+  MESSAGING_MIGRATIONS,
+  toMessages,
+  type GovernanceTopics,
+} from '#messaging';
 import type { BenchConfig } from '../config.js';
 import { scaled } from '../config.js';
 import type { Report } from '../lib/report.js';
@@ -16,7 +23,10 @@ export async function ensureBroker(): Promise<string[]> {
       error ? reject(new Error(`infra/kafka/kafka.sh start failed: ${err || error.message}`)) : resolve(out),
     ),
   );
-  const line = stdout.split('\n').filter((l) => l.startsWith('KAFKA_BROKERS=')).pop();
+  const line = stdout
+    .split('\n')
+    .filter((l) => l.startsWith('KAFKA_BROKERS='))
+    .pop();
   if (!line) throw new Error('infra/kafka/kafka.sh start printed no KAFKA_BROKERS= line');
   return line.slice('KAFKA_BROKERS='.length).trim().split(',');
 }
@@ -26,7 +36,12 @@ export async function ensureBroker(): Promise<string[]> {
  * generated log vs a raw kafkajs `sendBatch` loop of the same messages (same producer settings,
  * same 500-message batches), each into fresh topics.
  */
-export async function relayBench(report: Report, config: BenchConfig, log: LogDatabase, machine: { kafka: string | null }): Promise<void> {
+export async function relayBench(
+  report: Report,
+  config: BenchConfig,
+  log: LogDatabase,
+  machine: { kafka: string | null },
+): Promise<void> {
   const brokers = await ensureBroker();
   machine.kafka = `local broker ${brokers.join(',')} (infra/kafka/kafka.sh)`;
   const total = Math.min(log.events, scaled(config, 200_000));
@@ -36,13 +51,13 @@ export async function relayBench(report: Report, config: BenchConfig, log: LogDa
 
   // The raw peer publishes exactly the messages the relay builds, prepared before the clock starts.
   const events = [];
-  for (let from: Position | undefined; events.length < total; ) {
+  for (let from: Position | undefined; events.length < total;) {
     const page = await store.readAll({ fromPosition: from, maxCount: Math.min(5000, total - events.length) });
     if (page.length === 0) break;
     events.push(...page);
-    from = store.parsePosition((BigInt(page[page.length - 1].position) + 1n).toString());
+    from = store.parsePosition((BigInt(page[page.length - 1]!.position) + 1n).toString());
   }
-  const lastPosition = events[events.length - 1].position;
+  const lastPosition = events[events.length - 1]!.position;
 
   for (let run = 0; run < config.runs; run++) {
     const tag = `${Date.now()}-${run}`;
@@ -54,7 +69,12 @@ export async function relayBench(report: Report, config: BenchConfig, log: LogDa
         { topic: topics.events, partitions: 6, replicationFactor: 1 },
         { topic: topics.alerts, partitions: 3, replicationFactor: 1 },
       ]);
-      const relay = new EventRelay(store, db, publisher, { name: `bench-relay-${tag}`, topics, batchSize, probeIntervalMs: 0 });
+      const relay = new EventRelay(store, db, publisher, {
+        name: `bench-relay-${tag}`,
+        topics,
+        batchSize,
+        probeIntervalMs: 0,
+      });
       const tick = progress('relay');
       const t = now();
       relay.start();
@@ -84,9 +104,17 @@ export async function relayBench(report: Report, config: BenchConfig, log: LogDa
       const admin = kafka.admin();
       await admin.connect();
       const rawTopic = `bench.raw.${tag}`;
-      await admin.createTopics({ waitForLeaders: true, topics: [{ topic: rawTopic, numPartitions: 6, replicationFactor: 1 }] });
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: [{ topic: rawTopic, numPartitions: 6, replicationFactor: 1 }],
+      });
       await admin.disconnect();
-      const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: kafkajs.Partitioners.DefaultPartitioner });
+      const producer = kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        createPartitioner: kafkajs.Partitioners.DefaultPartitioner,
+      });
       await producer.connect();
       const messages = events.flatMap((e) => toMessages(e, { ...DEFAULT_TOPICS, events: rawTopic }));
       const t = now();
@@ -94,14 +122,20 @@ export async function relayBench(report: Report, config: BenchConfig, log: LogDa
         const chunk = messages.slice(i, i + batchSize);
         await producer.sendBatch({
           acks: -1,
-          topicMessages: [{ topic: rawTopic, messages: chunk.map((m) => ({ key: m.key, value: m.value, headers: m.headers })) }],
+          topicMessages: [
+            { topic: rawTopic, messages: chunk.map((m) => ({ key: m.key, value: m.value, headers: m.headers })) },
+          ],
         });
       }
       const seconds = (now() - t) / 1000;
       await producer.disconnect();
       const mps = messages.length / seconds;
       process.stderr.write(`  run ${run + 1} raw kafkajs sendBatch ${mps.toFixed(0).padStart(7)} messages/s\n`);
-      report.add('relay.raw', mps, { section: '5 Kafka relay', label: `relay ${(total / 1000).toFixed(0)}k events: raw kafkajs sendBatch`, unit: 'msg/s' });
+      report.add('relay.raw', mps, {
+        section: '5 Kafka relay',
+        label: `relay ${(total / 1000).toFixed(0)}k events: raw kafkajs sendBatch`,
+        unit: 'msg/s',
+      });
     }
   }
 }

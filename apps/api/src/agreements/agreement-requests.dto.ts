@@ -1,19 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsIn,
-  IsOptional,
-  IsString,
-  Length,
-  Max,
-  Min,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { IsAmountGbp, IsCalendarDate, IsEntityId, IsOccurredAt, IsSlug, WriteRequest } from '../commands/validators.js';
 import { IsFinancialYear } from '../queries/query-validators.js';
 
-import { DELIVERY_MODELS, LEGAL_BASES, SAVINGS_KINDS, type DeliveryModel, type LegalBasis, type SavingsKind } from '#domain';
+import {
+  DELIVERY_MODELS,
+  LEGAL_BASES,
+  SAVINGS_KINDS,
+  type DeliveryModel,
+  type LegalBasis,
+  type SavingsKind,
+} from '#domain';
 
 const OCCURRED_AT = 'When it happened: a date (2016-03-31) or a datetime with offset. Late entries are normal.';
 
@@ -27,7 +24,11 @@ export class DraftAgreementRequest extends WriteRequest {
   @Length(1, 200)
   title!: string;
 
-  @ApiProperty({ enum: LEGAL_BASES, description: 'Police Act 1996 s22A (force collaboration), s23A (support services), an MoU, a national arrangement or other.' })
+  @ApiProperty({
+    enum: LEGAL_BASES,
+    description:
+      'Police Act 1996 s22A (force collaboration), s23A (support services), an MoU, a national arrangement or other.',
+  })
   @IsIn(LEGAL_BASES)
   legalBasis!: LegalBasis;
 
@@ -40,14 +41,20 @@ export class DraftAgreementRequest extends WriteRequest {
   @IsIn(DELIVERY_MODELS)
   deliveryModel!: DeliveryModel;
 
-  @ApiProperty({ type: [String], example: ['avon-somerset', 'devon-cornwall', 'dorset', 'gloucestershire', 'wiltshire'] })
+  @ApiProperty({
+    type: [String],
+    example: ['avon-somerset', 'devon-cornwall', 'dorset', 'gloucestershire', 'wiltshire'],
+  })
   @IsArray()
   @ArrayMinSize(2)
   @ArrayMaxSize(100)
   @IsSlug({ each: true })
   parties!: string[];
 
-  @ApiPropertyOptional({ example: 'avon-somerset', description: 'The force that hosts the collaboration (required for host-force delivery).' })
+  @ApiPropertyOptional({
+    example: 'avon-somerset',
+    description: 'The force that hosts the collaboration (required for host-force delivery).',
+  })
   @IsOptional()
   @IsSlug()
   hostForce?: string;
@@ -70,7 +77,10 @@ export class DraftAgreementRequest extends WriteRequest {
 
 export class SignAgreementRequest extends WriteRequest {
   @ApiProperty({ example: 'dorset' }) @IsSlug() party!: string;
-  @ApiProperty({ example: 'Chief Constable of Dorset Police', maxLength: 200 }) @IsString() @Length(1, 200) signedBy!: string;
+  @ApiProperty({ example: 'Chief Constable of Dorset Police', maxLength: 200 })
+  @IsString()
+  @Length(1, 200)
+  signedBy!: string;
   @ApiProperty({ description: OCCURRED_AT }) @IsOccurredAt() occurredAt!: string;
 }
 
@@ -100,7 +110,9 @@ export class PartyRequest extends WriteRequest {
 
 export class WithdrawalNoticeRequest extends WriteRequest {
   @ApiProperty({ example: 'gloucestershire' }) @IsSlug() party!: string;
-  @ApiProperty({ example: '2019-03-31', description: 'The day the withdrawal takes effect.' }) @IsCalendarDate() effectiveOn!: string;
+  @ApiProperty({ example: '2019-03-31', description: 'The day the withdrawal takes effect.' })
+  @IsCalendarDate()
+  effectiveOn!: string;
   @ApiProperty({ description: OCCURRED_AT }) @IsOccurredAt() occurredAt!: string;
 }
 
@@ -111,7 +123,10 @@ export class WithdrawalRequest extends WriteRequest {
 }
 
 export class ReviewRequest extends WriteRequest {
-  @ApiProperty({ maxLength: 2000, example: 'Continue; savings on track.' }) @IsString() @Length(1, 2000) outcome!: string;
+  @ApiProperty({ maxLength: 2000, example: 'Continue; savings on track.' })
+  @IsString()
+  @Length(1, 2000)
+  outcome!: string;
   @ApiPropertyOptional({ example: '2020-03-31' }) @IsOptional() @IsCalendarDate() nextReviewDue?: string;
   @ApiProperty({ description: OCCURRED_AT }) @IsOccurredAt() occurredAt!: string;
 }

@@ -1,9 +1,22 @@
 import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiPropertyOptional,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { LEGAL_BASES } from '#domain';
 import { SqlDatabase, EventStore } from '#event-store';
-import { agreementAsOf, countAgreementsByStatus, getAgreementDetail, listAgreements, membershipOf, type RegisterStatus } from '#projections';
+import {
+  agreementAsOf,
+  countAgreementsByStatus,
+  getAgreementDetail,
+  listAgreements,
+  membershipOf,
+  type RegisterStatus,
+} from '#projections';
 import { EntityIdParam } from '../commands/reference-data.js';
 import { IsOccurredAt, IsSlug } from '../commands/validators.js';
 import { ConsistentQuery, ReadYourWrites } from '../queries/read-your-writes.js';
@@ -13,18 +26,28 @@ const STATUSES: RegisterStatus[] = ['drafted', 'in-force', 'terminated'];
 export class RegisterQuery extends ConsistentQuery {
   @ApiPropertyOptional({ example: 'dorset', description: 'A current party.' }) @IsOptional() @IsSlug() party?: string;
   @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: RegisterStatus;
-  @ApiPropertyOptional({ example: 'organised crime', description: 'Part of the business area, any case.' }) @IsOptional() @IsString() @Length(1, 100) area?: string;
+  @ApiPropertyOptional({ example: 'organised crime', description: 'Part of the business area, any case.' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  area?: string;
   @ApiPropertyOptional({ enum: LEGAL_BASES }) @IsOptional() @IsIn(LEGAL_BASES) legalBasis?: string;
   @ApiPropertyOptional({ example: 'avon-somerset' }) @IsOptional() @IsSlug() hostForce?: string;
 }
 
 export class AgreementQuery extends ConsistentQuery {
-  @ApiPropertyOptional({ example: '2016-03-31', description: 'Valid time: the agreement as it was in the world on this date (facts ordered by when they happened).' })
+  @ApiPropertyOptional({
+    example: '2016-03-31',
+    description: 'Valid time: the agreement as it was in the world on this date (facts ordered by when they happened).',
+  })
   @IsOptional()
   @IsOccurredAt()
   asOf?: string;
 
-  @ApiPropertyOptional({ example: '2016-03-31', description: 'Transaction time: only what the record said by this date (facts recorded later are left out).' })
+  @ApiPropertyOptional({
+    example: '2016-03-31',
+    description: 'Transaction time: only what the record said by this date (facts recorded later are left out).',
+  })
   @IsOptional()
   @IsOccurredAt()
   knownAt?: string;
@@ -55,13 +78,21 @@ export class AgreementsReadController {
 
   @Get(':id')
   @ApiOperation({
-    summary: 'One agreement in full: parties and membership periods, host history, signatures, approvals, variations, reviews, savings.',
-    description: 'With asOf and/or knownAt, the agreement is replayed from its own events for that valid time / transaction time (bitemporal).',
+    summary:
+      'One agreement in full: parties and membership periods, host history, signatures, approvals, variations, reviews, savings.',
+    description:
+      'With asOf and/or knownAt, the agreement is replayed from its own events for that valid time / transaction time (bitemporal).',
   })
   async one(@Param('id', new EntityIdParam('id')) id: string, @Query() query: AgreementQuery) {
     if (query.asOf !== undefined || query.knownAt !== undefined) {
       const view = await agreementAsOf(this.store, id, { asOf: query.asOf, knownAt: query.knownAt });
-      if (!view) throw new NotFoundException(`There is no agreement ${id} ${query.knownAt ? `known at ${query.knownAt}` : ''}${query.asOf ? ` as of ${query.asOf}` : ''}.`.replace(/ +\./, '.'));
+      if (!view)
+        throw new NotFoundException(
+          `There is no agreement ${id} ${query.knownAt ? `known at ${query.knownAt}` : ''}${query.asOf ? ` as of ${query.asOf}` : ''}.`.replace(
+            / +\./,
+            '.',
+          ),
+        );
       return view;
     }
     await this.consistency.waitFor(query, ['agreement-detail', 'membership']);

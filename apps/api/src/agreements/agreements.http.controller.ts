@@ -28,9 +28,15 @@ import {
 const Id = () => Param('id', new EntityIdParam('id'));
 
 @ApiTags('agreements')
-@ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retried request with the same key appends nothing and gets the first answer.' })
+@ApiHeader({
+  name: 'Idempotency-Key',
+  required: false,
+  description: 'A retried request with the same key appends nothing and gets the first answer.',
+})
 @ApiCreatedResponse({ type: WriteResultDto })
-@ApiConflictResponse({ description: 'A rule of the agreement is broken, or the record changed since expectedRevision (problem+json).' })
+@ApiConflictResponse({
+  description: 'A rule of the agreement is broken, or the record changed since expectedRevision (problem+json).',
+})
 @Controller('agreements')
 export class AgreementsController {
   constructor(
@@ -51,7 +57,9 @@ export class AgreementsController {
     const parties = await this.references.bodies(body.parties, 'parties');
     const parent = body.parentId === undefined ? undefined : await this.references.agreement(body.parentId);
     return this.execute(
-      stamp('DraftAgreement', {
+      stamp(
+        'DraftAgreement',
+        {
           agreementId: body.id,
           title: body.title,
           legalBasis: body.legalBasis,
@@ -62,7 +70,9 @@ export class AgreementsController {
           parent,
           reviewDue: body.reviewDue,
           occurredAt: body.occurredAt,
-        }, this.clock),
+        },
+        this.clock,
+      ),
       context,
     );
   }
@@ -73,7 +83,11 @@ export class AgreementsController {
   @ApiOperation({ summary: 'Record that a party signed the agreement.' })
   sign(@Id() id: string, @Body() body: SignAgreementRequest, @Context() context: CommandContext): Promise<WriteResult> {
     return this.execute(
-      stamp('SignAgreement', { agreementId: id, party: body.party, signedBy: body.signedBy, occurredAt: body.occurredAt }, this.clock),
+      stamp(
+        'SignAgreement',
+        { agreementId: id, party: body.party, signedBy: body.signedBy, occurredAt: body.occurredAt },
+        this.clock,
+      ),
       context,
     );
   }
@@ -81,8 +95,14 @@ export class AgreementsController {
   @Post(':id/pcc-approvals')
   @HttpCode(201)
   @WritesAgreement()
-  @ApiOperation({ summary: "Record that a police party's local policing body (PCC, PFCC, mayor) approved the agreement." })
-  approve(@Id() id: string, @Body() body: PccApprovalRequest, @Context() context: CommandContext): Promise<WriteResult> {
+  @ApiOperation({
+    summary: "Record that a police party's local policing body (PCC, PFCC, mayor) approved the agreement.",
+  })
+  approve(
+    @Id() id: string,
+    @Body() body: PccApprovalRequest,
+    @Context() context: CommandContext,
+  ): Promise<WriteResult> {
     return this.execute(
       stamp('GivePccApproval', { agreementId: id, party: body.party, occurredAt: body.occurredAt }, this.clock),
       context,
@@ -93,7 +113,11 @@ export class AgreementsController {
   @HttpCode(201)
   @WritesAgreement()
   @ApiOperation({ summary: 'Bring the agreement into force (needs every signature and PCC approval).' })
-  commence(@Id() id: string, @Body() body: CommencementRequest, @Context() context: CommandContext): Promise<WriteResult> {
+  commence(
+    @Id() id: string,
+    @Body() body: CommencementRequest,
+    @Context() context: CommandContext,
+  ): Promise<WriteResult> {
     return this.execute(stamp('BringIntoForce', { agreementId: id, occurredAt: body.occurredAt }, this.clock), context);
   }
 
@@ -112,7 +136,11 @@ export class AgreementsController {
   @HttpCode(201)
   @WritesAgreement()
   @ApiOperation({ summary: 'Change the host force.' })
-  changeHost(@Id() id: string, @Body() body: HostChangeRequest, @Context() context: CommandContext): Promise<WriteResult> {
+  changeHost(
+    @Id() id: string,
+    @Body() body: HostChangeRequest,
+    @Context() context: CommandContext,
+  ): Promise<WriteResult> {
     return this.execute(
       stamp('ChangeHostForce', { agreementId: id, hostForce: body.hostForce, occurredAt: body.occurredAt }, this.clock),
       context,
@@ -125,16 +153,27 @@ export class AgreementsController {
   @ApiOperation({ summary: 'Add a party (while drafted) or record a party joining (in force).' })
   async join(@Id() id: string, @Body() body: PartyRequest, @Context() context: CommandContext): Promise<WriteResult> {
     const party = await this.references.body(body.party, 'party');
-    return this.execute(stamp('AddParty', { agreementId: id, party, occurredAt: body.occurredAt }, this.clock), context);
+    return this.execute(
+      stamp('AddParty', { agreementId: id, party, occurredAt: body.occurredAt }, this.clock),
+      context,
+    );
   }
 
   @Post(':id/withdrawal-notices')
   @HttpCode(201)
   @WritesAgreement()
   @ApiOperation({ summary: 'Record that a party gave notice of withdrawal, effective on a date.' })
-  notice(@Id() id: string, @Body() body: WithdrawalNoticeRequest, @Context() context: CommandContext): Promise<WriteResult> {
+  notice(
+    @Id() id: string,
+    @Body() body: WithdrawalNoticeRequest,
+    @Context() context: CommandContext,
+  ): Promise<WriteResult> {
     return this.execute(
-      stamp('GiveWithdrawalNotice', { agreementId: id, party: body.party, effectiveOn: body.effectiveOn, occurredAt: body.occurredAt }, this.clock),
+      stamp(
+        'GiveWithdrawalNotice',
+        { agreementId: id, party: body.party, effectiveOn: body.effectiveOn, occurredAt: body.occurredAt },
+        this.clock,
+      ),
       context,
     );
   }
@@ -143,9 +182,17 @@ export class AgreementsController {
   @HttpCode(201)
   @WritesAgreement()
   @ApiOperation({ summary: 'Record that a party withdrew.' })
-  withdraw(@Id() id: string, @Body() body: WithdrawalRequest, @Context() context: CommandContext): Promise<WriteResult> {
+  withdraw(
+    @Id() id: string,
+    @Body() body: WithdrawalRequest,
+    @Context() context: CommandContext,
+  ): Promise<WriteResult> {
     return this.execute(
-      stamp('WithdrawParty', { agreementId: id, party: body.party, reason: body.reason, occurredAt: body.occurredAt }, this.clock),
+      stamp(
+        'WithdrawParty',
+        { agreementId: id, party: body.party, reason: body.reason, occurredAt: body.occurredAt },
+        this.clock,
+      ),
       context,
     );
   }
@@ -156,7 +203,11 @@ export class AgreementsController {
   @ApiOperation({ summary: 'Record a review of the agreement and when the next one is due.' })
   review(@Id() id: string, @Body() body: ReviewRequest, @Context() context: CommandContext): Promise<WriteResult> {
     return this.execute(
-      stamp('ReviewAgreement', { agreementId: id, outcome: body.outcome, nextReviewDue: body.nextReviewDue, occurredAt: body.occurredAt }, this.clock),
+      stamp(
+        'ReviewAgreement',
+        { agreementId: id, outcome: body.outcome, nextReviewDue: body.nextReviewDue, occurredAt: body.occurredAt },
+        this.clock,
+      ),
       context,
     );
   }
@@ -165,7 +216,11 @@ export class AgreementsController {
   @HttpCode(201)
   @WritesAgreement()
   @ApiOperation({ summary: 'Terminate the agreement. Nothing can be recorded against it afterwards.' })
-  terminate(@Id() id: string, @Body() body: TerminationRequest, @Context() context: CommandContext): Promise<WriteResult> {
+  terminate(
+    @Id() id: string,
+    @Body() body: TerminationRequest,
+    @Context() context: CommandContext,
+  ): Promise<WriteResult> {
     return this.execute(
       stamp('TerminateAgreement', { agreementId: id, reason: body.reason, occurredAt: body.occurredAt }, this.clock),
       context,
@@ -178,7 +233,16 @@ export class AgreementsController {
   @ApiOperation({ summary: 'Record savings forecast or realised for a financial year.' })
   savings(@Id() id: string, @Body() body: SavingsRequest, @Context() context: CommandContext): Promise<WriteResult> {
     return this.execute(
-      stamp('RecordSavings', { agreementId: id, financialYear: body.financialYear, kind: body.kind, amountPence: gbpToPence(body.amountGbp) }, this.clock),
+      stamp(
+        'RecordSavings',
+        {
+          agreementId: id,
+          financialYear: body.financialYear,
+          kind: body.kind,
+          amountPence: gbpToPence(body.amountGbp),
+        },
+        this.clock,
+      ),
       context,
     );
   }

@@ -2,7 +2,14 @@ import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query 
 import { ApiCreatedResponse, ApiHeader, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { ALERT_VIEW_STATUSES, getAlert, listAlerts, type AlertViewStatus } from '#alerting';
-import { ALERT_RULES, ALERT_SEVERITIES, alertDecider, alertStreamId, type AlertRule, type AlertSeverity } from '#domain';
+import {
+  ALERT_RULES,
+  ALERT_SEVERITIES,
+  alertDecider,
+  alertStreamId,
+  type AlertRule,
+  type AlertSeverity,
+} from '#domain';
 import { displayActorText, SqlDatabase } from '#event-store';
 import { Writes } from '../auth/access.decorators.js';
 import { CommandRunner, type CommandContext, type WriteResult } from '../commands/command-runner.js';
@@ -63,11 +70,19 @@ export class AlertsController {
   @ApiHeader({ name: 'Idempotency-Key', required: false })
   @ApiOperation({ summary: 'Acknowledge an open alert, with a note; the alert stays until its condition clears.' })
   @ApiCreatedResponse({ type: WriteResultDto })
-  acknowledge(@Param('id', new EntityIdParam('id')) id: string, @Body() body: AcknowledgeAlertRequest, @Context() context: CommandContext): Promise<WriteResult> {
+  acknowledge(
+    @Param('id', new EntityIdParam('id')) id: string,
+    @Body() body: AcknowledgeAlertRequest,
+    @Context() context: CommandContext,
+  ): Promise<WriteResult> {
     return this.runner.run(
       alertStreamId(id),
       alertDecider,
-      stamp('AcknowledgeAlert', { alertId: id, acknowledgedBy: displayActorText(context.actor), note: body.note ?? null }, this.clock),
+      stamp(
+        'AcknowledgeAlert',
+        { alertId: id, acknowledgedBy: displayActorText(context.actor), note: body.note ?? null },
+        this.clock,
+      ),
       context,
     );
   }

@@ -73,7 +73,11 @@ export class EventEnvelopeDto {
 
 export class EventPageDto {
   @ApiProperty({ type: [EventEnvelopeDto] }) events!: EventEnvelopeDto[];
-  @ApiProperty({ nullable: true, type: String, description: 'Pass as fromPosition (or fromRevision) for the next page; null at the end.' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Pass as fromPosition (or fromRevision) for the next page; null at the end.',
+  })
   next!: string | number | null;
 }
 
@@ -103,9 +107,13 @@ export class AuditTrailController {
   @ApiOkResponse({ type: EventPageDto })
   async allEvents(@Query() query: GlobalEventsQuery): Promise<EventPageDto> {
     const limit = query.limit ?? 100;
-    const fromPosition = query.fromPosition === undefined ? undefined : parseQueryPosition(this.store, 'fromPosition', query.fromPosition);
+    const fromPosition =
+      query.fromPosition === undefined ? undefined : parseQueryPosition(this.store, 'fromPosition', query.fromPosition);
     const events: StoredEvent[] = await this.store.readAll({ fromPosition, maxCount: limit + 1 });
     const page = events.slice(0, limit);
-    return { events: page.map(envelopeOf), next: events.length > limit ? (events[limit] as StoredEvent).position : null };
+    return {
+      events: page.map(envelopeOf),
+      next: events.length > limit ? (events[limit] as StoredEvent).position : null,
+    };
   }
 }

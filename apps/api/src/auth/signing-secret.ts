@@ -16,7 +16,9 @@ async function readSecretFile(file: string): Promise<Uint8Array | null> {
   }
   const key = Buffer.from(text.trim(), 'base64url');
   if (key.length < SECRET_BYTES) {
-    throw new ConfigurationError([`The auth secret in ${file} is shorter than ${SECRET_BYTES} bytes: delete the file to have a new one generated.`]);
+    throw new ConfigurationError([
+      `The auth secret in ${file} is shorter than ${SECRET_BYTES} bytes: delete the file to have a new one generated.`,
+    ]);
   }
   return new Uint8Array(key);
 }

@@ -35,12 +35,17 @@ export class WriteAccess {
       const value = (request.params as Record<string, unknown> | undefined)?.[name];
       return isEntityId(value) ? value : null;
     };
-    const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, unknown>;
+    const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<
+      string,
+      unknown
+    >;
     switch (spec.kind) {
       case 'admin-only':
         return { kind: 'admin-only', action: spec.action };
       case 'new-agreement': {
-        const parties = Array.isArray(body.parties) ? body.parties.filter((p): p is string => typeof p === 'string') : [];
+        const parties = Array.isArray(body.parties)
+          ? body.parties.filter((p): p is string => typeof p === 'string')
+          : [];
         return { kind: 'new-agreement', agreementId: typeof body.id === 'string' ? body.id : '', parties };
       }
       case 'agreement': {
@@ -89,11 +94,15 @@ export class WriteAccess {
     const events = await this.store.readStream(boardStreamId(boardId));
     if (events.length === 0) return null;
     const state = fold(boardDecider, events as never[]);
-    const agreements = await Promise.all(state.agreementIds.slice(0, MAX_BOARD_AGREEMENTS).map((id) => this.agreement(id)));
+    const agreements = await Promise.all(
+      state.agreementIds.slice(0, MAX_BOARD_AGREEMENTS).map((id) => this.agreement(id)),
+    );
     return agreements.filter((a): a is AgreementParties => a !== null);
   }
 
-  private async alertSubject(alertId: string): Promise<{ party: string | null; agreements: AgreementParties[] } | null> {
+  private async alertSubject(
+    alertId: string,
+  ): Promise<{ party: string | null; agreements: AgreementParties[] } | null> {
     const events = await this.store.readStream(alertStreamId(alertId));
     const subject = fold(alertDecider, events as never[]).subject;
     if (events.length === 0 || subject === null) return null;

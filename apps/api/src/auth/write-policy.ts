@@ -34,7 +34,11 @@ export type WriteTarget =
       board: { boardId: string; agreements: readonly AgreementParties[] } | null;
       agreement: AgreementParties | null;
     }
-  | { kind: 'alert'; alertId: string; subject: { party: string | null; agreements: readonly AgreementParties[] } | null };
+  | {
+      kind: 'alert';
+      alertId: string;
+      subject: { party: string | null; agreements: readonly AgreementParties[] } | null;
+    };
 
 export type WriteDecision = { allowed: true } | { allowed: false; reason: string };
 
@@ -53,7 +57,8 @@ export function decideWrite(principal: Principal, target: WriteTarget, nameOf: F
   }
   const force = principal.force as string;
   const name = nameOf(force);
-  const isParty = (agreements: readonly AgreementParties[]): boolean => agreements.some((a) => a.parties.includes(force));
+  const isParty = (agreements: readonly AgreementParties[]): boolean =>
+    agreements.some((a) => a.parties.includes(force));
   const onlyTheirs = `Officers of ${name} can only record facts about agreements ${name} is a party to`;
 
   switch (target.kind) {
@@ -62,17 +67,23 @@ export function decideWrite(principal: Principal, target: WriteTarget, nameOf: F
     case 'new-agreement':
       return target.parties.includes(force)
         ? ALLOWED
-        : deny(`Officers of ${name} can only draft agreements ${name} is a party to: add ${force} to the parties or ask an administrator.`);
+        : deny(
+            `Officers of ${name} can only draft agreements ${name} is a party to: add ${force} to the parties or ask an administrator.`,
+          );
     case 'agreement':
       if (target.agreement === null || isParty([target.agreement])) return ALLOWED;
       return deny(`${onlyTheirs}, and ${name} is not a party to agreement "${target.agreementId}".`);
     case 'board':
       if (target.agreements === null || isParty(target.agreements)) return ALLOWED;
-      return deny(`${onlyTheirs} and the boards overseeing them, and ${name} is a party to none of the agreements board "${target.boardId}" oversees.`);
+      return deny(
+        `${onlyTheirs} and the boards overseeing them, and ${name} is a party to none of the agreements board "${target.boardId}" oversees.`,
+      );
     case 'decision': {
       // A decision names a board, an agreement or both: each one named must be the officer's.
       if (target.board !== null && !isParty(target.board.agreements)) {
-        return deny(`${onlyTheirs} and the boards overseeing them, and ${name} is a party to none of the agreements board "${target.board.boardId}" oversees.`);
+        return deny(
+          `${onlyTheirs} and the boards overseeing them, and ${name} is a party to none of the agreements board "${target.board.boardId}" oversees.`,
+        );
       }
       if (target.agreement !== null && !isParty([target.agreement])) {
         return deny(`${onlyTheirs}, and ${name} is not a party to agreement "${target.agreement.agreementId}".`);
@@ -80,8 +91,11 @@ export function decideWrite(principal: Principal, target: WriteTarget, nameOf: F
       return ALLOWED;
     }
     case 'alert':
-      if (target.subject === null || target.subject.party === force || isParty(target.subject.agreements)) return ALLOWED;
-      return deny(`Officers of ${name} can only acknowledge alerts about agreements ${name} is a party to (or their boards), and alert "${target.alertId}" is not one.`);
+      if (target.subject === null || target.subject.party === force || isParty(target.subject.agreements))
+        return ALLOWED;
+      return deny(
+        `Officers of ${name} can only acknowledge alerts about agreements ${name} is a party to (or their boards), and alert "${target.alertId}" is not one.`,
+      );
     default: {
       const _exhaustive: never = target;
       return _exhaustive;
@@ -91,5 +105,7 @@ export function decideWrite(principal: Principal, target: WriteTarget, nameOf: F
 
 /** Reads are open to every role of the service; a token with none of them reads nothing. */
 export function decideRead(principal: Principal): WriteDecision {
-  return principal.roles.length > 0 ? ALLOWED : deny('Your token grants no role of this service (officer, auditor or admin).');
+  return principal.roles.length > 0
+    ? ALLOWED
+    : deny('Your token grants no role of this service (officer, auditor or admin).');
 }

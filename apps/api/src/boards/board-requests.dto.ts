@@ -1,33 +1,65 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { IsCalendarDate, IsEntityId, IsOccurredAt, IsSlug, WriteRequest } from '../commands/validators.js';
 
 const OCCURRED_AT = 'When it happened: a date (2016-03-31) or a datetime with offset.';
 
 export class EstablishBoardRequest extends WriteRequest {
-  @ApiProperty({ example: 'hampshire-tvp-bilateral', description: 'The board stream is board-<id>.' }) @IsEntityId() id!: string;
-  @ApiProperty({ example: 'Hampshire/TVP Bi-lateral Collaboration Governance Board', maxLength: 200 }) @IsString() @Length(1, 200) name!: string;
+  @ApiProperty({ example: 'hampshire-tvp-bilateral', description: 'The board stream is board-<id>.' })
+  @IsEntityId()
+  id!: string;
+  @ApiProperty({ example: 'Hampshire/TVP Bi-lateral Collaboration Governance Board', maxLength: 200 })
+  @IsString()
+  @Length(1, 200)
+  name!: string;
   @ApiProperty({ type: [String], example: ['hampshire-tvp-bilateral'] })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(200)
   @IsEntityId({ each: true })
   agreements!: string[];
-  @ApiProperty({ example: 'Police and Crime Commissioner for Thames Valley', maxLength: 200 }) @IsString() @Length(1, 200) chair!: string;
-  @ApiProperty({ example: 92, description: 'Terms of reference: the longest allowed gap between meetings, in days (92 ≈ quarterly).' })
+  @ApiProperty({ example: 'Police and Crime Commissioner for Thames Valley', maxLength: 200 })
+  @IsString()
+  @Length(1, 200)
+  chair!: string;
+  @ApiProperty({
+    example: 92,
+    description: 'Terms of reference: the longest allowed gap between meetings, in days (92 ≈ quarterly).',
+  })
   @IsInt()
   @Min(1)
   @Max(731)
   maxDaysBetweenMeetings!: number;
-  @ApiProperty({ example: 2, description: 'How many distinct bodies must attend for a meeting to be quorate.' }) @IsInt() @Min(1) @Max(100) quorum!: number;
-  @ApiPropertyOptional({ example: 28, description: 'A cancelled meeting must be rearranged within this many days (default 28).' })
+  @ApiProperty({ example: 2, description: 'How many distinct bodies must attend for a meeting to be quorate.' })
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  quorum!: number;
+  @ApiPropertyOptional({
+    example: 28,
+    description: 'A cancelled meeting must be rearranged within this many days (default 28).',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(365)
   rearrangeWithinDays?: number;
-  @ApiPropertyOptional({ description: `${OCCURRED_AT} Default: now.` }) @IsOptional() @IsOccurredAt() occurredAt?: string;
+  @ApiPropertyOptional({ description: `${OCCURRED_AT} Default: now.` })
+  @IsOptional()
+  @IsOccurredAt()
+  occurredAt?: string;
 }
 
 export class ChangeBoardTermsRequest extends WriteRequest {

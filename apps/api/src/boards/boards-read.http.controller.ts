@@ -11,12 +11,27 @@ import { IsFinancialYear } from '../queries/query-validators.js';
 import { ConsistentQuery, ReadYourWrites } from '../queries/read-your-writes.js';
 
 export class ComplianceQuery extends ConsistentQuery {
-  @ApiPropertyOptional({ example: '2016-03-31', description: 'Judge the year as it stood on this date (default: today).' }) @IsOptional() @IsCalendarDate() asOf?: string;
-  @ApiPropertyOptional({ example: '2015-16', description: 'April–March financial year (default: the one containing asOf).' }) @IsOptional() @IsFinancialYear() financialYear?: string;
+  @ApiPropertyOptional({
+    example: '2016-03-31',
+    description: 'Judge the year as it stood on this date (default: today).',
+  })
+  @IsOptional()
+  @IsCalendarDate()
+  asOf?: string;
+  @ApiPropertyOptional({
+    example: '2015-16',
+    description: 'April–March financial year (default: the one containing asOf).',
+  })
+  @IsOptional()
+  @IsFinancialYear()
+  financialYear?: string;
 }
 
 export class BoardsQuery extends ConsistentQuery {
-  @ApiPropertyOptional({ description: 'Boards overseeing this agreement.' }) @IsOptional() @IsEntityId() agreementId?: string;
+  @ApiPropertyOptional({ description: 'Boards overseeing this agreement.' })
+  @IsOptional()
+  @IsEntityId()
+  agreementId?: string;
 }
 
 @ApiTags('boards')
@@ -36,7 +51,9 @@ export class BoardsReadController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'A board with its terms of reference and every meeting (scheduled, held, cancelled, rearranged).' })
+  @ApiOperation({
+    summary: 'A board with its terms of reference and every meeting (scheduled, held, cancelled, rearranged).',
+  })
   async one(@Param('id', new EntityIdParam('id')) id: string, @Query() query: ConsistentQuery) {
     await this.consistency.waitFor(query, ['board-compliance']);
     const board = await getBoard(this.db, id);
@@ -46,7 +63,8 @@ export class BoardsReadController {
 
   @Get(':id/compliance')
   @ApiOperation({
-    summary: 'Compliance for a financial year: meetings scheduled, held, quorate, cancelled, cancelled and not rearranged; longest gap; RAG with reasons.',
+    summary:
+      'Compliance for a financial year: meetings scheduled, held, quorate, cancelled, cancelled and not rearranged; longest gap; RAG with reasons.',
   })
   async compliance(@Param('id', new EntityIdParam('id')) id: string, @Query() query: ComplianceQuery) {
     await this.consistency.waitFor(query, ['board-compliance']);

@@ -23,9 +23,15 @@ const Id = () => Param('id', new EntityIdParam('id'));
 const MeetingId = () => Param('mid', new EntityIdParam('mid'));
 
 @ApiTags('boards')
-@ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retried request with the same key appends nothing and gets the first answer.' })
+@ApiHeader({
+  name: 'Idempotency-Key',
+  required: false,
+  description: 'A retried request with the same key appends nothing and gets the first answer.',
+})
 @ApiCreatedResponse({ type: WriteResultDto })
-@ApiConflictResponse({ description: 'A rule of the board is broken, or the record changed since expectedRevision (problem+json).' })
+@ApiConflictResponse({
+  description: 'A rule of the board is broken, or the record changed since expectedRevision (problem+json).',
+})
 @Controller('boards')
 export class BoardsController {
   constructor(
@@ -67,10 +73,18 @@ export class BoardsController {
   @HttpCode(201)
   @WritesBoard()
   @ApiOperation({ summary: "Change the board's chair or terms of reference." })
-  changeTerms(@Id() id: string, @Body() body: ChangeBoardTermsRequest, @Context() context: CommandContext): Promise<WriteResult> {
+  changeTerms(
+    @Id() id: string,
+    @Body() body: ChangeBoardTermsRequest,
+    @Context() context: CommandContext,
+  ): Promise<WriteResult> {
     const { chair, maxDaysBetweenMeetings, quorum, rearrangeWithinDays, occurredAt } = body;
     return this.execute(
-      stamp('ChangeBoardTerms', { boardId: id, chair, maxDaysBetweenMeetings, quorum, rearrangeWithinDays, occurredAt }, this.clock),
+      stamp(
+        'ChangeBoardTerms',
+        { boardId: id, chair, maxDaysBetweenMeetings, quorum, rearrangeWithinDays, occurredAt },
+        this.clock,
+      ),
       context,
     );
   }
@@ -79,33 +93,72 @@ export class BoardsController {
   @HttpCode(201)
   @WritesBoard()
   @ApiOperation({ summary: 'Schedule a board meeting.' })
-  schedule(@Id() id: string, @Body() body: ScheduleMeetingRequest, @Context() context: CommandContext): Promise<WriteResult> {
-    return this.execute(stamp('ScheduleMeeting', { boardId: id, meetingId: body.meetingId, scheduledFor: body.scheduledFor }, this.clock), context);
+  schedule(
+    @Id() id: string,
+    @Body() body: ScheduleMeetingRequest,
+    @Context() context: CommandContext,
+  ): Promise<WriteResult> {
+    return this.execute(
+      stamp('ScheduleMeeting', { boardId: id, meetingId: body.meetingId, scheduledFor: body.scheduledFor }, this.clock),
+      context,
+    );
   }
 
   @Post(':id/meetings/:mid/held')
   @HttpCode(201)
   @WritesBoard()
   @ApiOperation({ summary: 'Record that a meeting was held and who attended; quorum is computed from the attendees.' })
-  async held(@Id() id: string, @MeetingId() mid: string, @Body() body: HoldMeetingRequest, @Context() context: CommandContext): Promise<WriteResult> {
+  async held(
+    @Id() id: string,
+    @MeetingId() mid: string,
+    @Body() body: HoldMeetingRequest,
+    @Context() context: CommandContext,
+  ): Promise<WriteResult> {
     await Promise.all(body.attendees.map((a, i) => this.references.body(a.body, `attendees[${i}].body`)));
     const attendees = body.attendees.map((a) => ({ name: a.name, body: a.body }));
-    return this.execute(stamp('HoldMeeting', { boardId: id, meetingId: mid, attendees, occurredAt: body.occurredAt }, this.clock), context);
+    return this.execute(
+      stamp('HoldMeeting', { boardId: id, meetingId: mid, attendees, occurredAt: body.occurredAt }, this.clock),
+      context,
+    );
   }
 
   @Post(':id/meetings/:mid/cancellation')
   @HttpCode(201)
   @WritesBoard()
   @ApiOperation({ summary: 'Record that a meeting was cancelled.' })
-  cancel(@Id() id: string, @MeetingId() mid: string, @Body() body: CancelMeetingRequest, @Context() context: CommandContext): Promise<WriteResult> {
-    return this.execute(stamp('CancelMeeting', { boardId: id, meetingId: mid, reason: body.reason, occurredAt: body.occurredAt }, this.clock), context);
+  cancel(
+    @Id() id: string,
+    @MeetingId() mid: string,
+    @Body() body: CancelMeetingRequest,
+    @Context() context: CommandContext,
+  ): Promise<WriteResult> {
+    return this.execute(
+      stamp(
+        'CancelMeeting',
+        { boardId: id, meetingId: mid, reason: body.reason, occurredAt: body.occurredAt },
+        this.clock,
+      ),
+      context,
+    );
   }
 
   @Post(':id/meetings/:mid/rearrangement')
   @HttpCode(201)
   @WritesBoard()
   @ApiOperation({ summary: 'Rearrange a meeting (a cancelled one is back on at the new date).' })
-  rearrange(@Id() id: string, @MeetingId() mid: string, @Body() body: RearrangeMeetingRequest, @Context() context: CommandContext): Promise<WriteResult> {
-    return this.execute(stamp('RearrangeMeeting', { boardId: id, meetingId: mid, newDate: body.newDate, occurredAt: body.occurredAt }, this.clock), context);
+  rearrange(
+    @Id() id: string,
+    @MeetingId() mid: string,
+    @Body() body: RearrangeMeetingRequest,
+    @Context() context: CommandContext,
+  ): Promise<WriteResult> {
+    return this.execute(
+      stamp(
+        'RearrangeMeeting',
+        { boardId: id, meetingId: mid, newDate: body.newDate, occurredAt: body.occurredAt },
+        this.clock,
+      ),
+      context,
+    );
   }
 }

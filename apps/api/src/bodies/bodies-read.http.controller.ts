@@ -10,7 +10,10 @@ import { ConsistentQuery, ReadYourWrites } from '../queries/read-your-writes.js'
 import { BodySlugParam } from './body-slug.param.js';
 
 export class CollaborationsQuery extends ConsistentQuery {
-  @ApiPropertyOptional({ example: '2016-03-31', description: 'The date to ask about (default: today).' }) @IsOptional() @IsCalendarDate() asOf?: string;
+  @ApiPropertyOptional({ example: '2016-03-31', description: 'The date to ask about (default: today).' })
+  @IsOptional()
+  @IsCalendarDate()
+  asOf?: string;
 }
 
 @ApiTags('bodies')

@@ -12,7 +12,12 @@ import { WriteResultDto } from '../commands/write-result.dto.js';
 import { Clock } from '../infrastructure/clock.js';
 
 export class RegisterBodyRequest extends WriteRequest {
-  @ApiProperty({ example: 'hm-revenue-customs', description: 'Slug of the body; police forces are already known by theirs.' }) @IsSlug() id!: string;
+  @ApiProperty({
+    example: 'hm-revenue-customs',
+    description: 'Slug of the body; police forces are already known by theirs.',
+  })
+  @IsSlug()
+  id!: string;
   @ApiProperty({ example: 'HM Revenue & Customs', maxLength: 200 }) @IsString() @Length(1, 200) name!: string;
   @ApiProperty({ enum: BODY_KINDS }) @IsIn(BODY_KINDS) kind!: BodyKind;
 }
@@ -28,12 +33,17 @@ export class BodiesController {
   @Post()
   @HttpCode(201)
   @AdminOnly('register bodies')
-  @ApiOperation({ summary: 'Register a body that is not a police force (HMRC, CPS, a fire and rescue authority, a council).' })
+  @ApiOperation({
+    summary: 'Register a body that is not a police force (HMRC, CPS, a fire and rescue authority, a council).',
+  })
   @ApiCreatedResponse({ type: WriteResultDto })
   @ApiConflictResponse({ description: 'The slug is taken (problem+json).' })
   register(@Body() body: RegisterBodyRequest, @Context() context: CommandContext): Promise<WriteResult> {
     return this.bus.execute(
-      new ExecuteBodyRegistryCommand(stamp('RegisterBody', { bodyId: body.id, name: body.name, kind: body.kind }, this.clock), context),
+      new ExecuteBodyRegistryCommand(
+        stamp('RegisterBody', { bodyId: body.id, name: body.name, kind: body.kind }, this.clock),
+        context,
+      ),
     );
   }
 }

@@ -6,7 +6,10 @@ import { RequestValidationError } from '../infrastructure/problem.js';
 export class BodySlugParam implements PipeTransform<string, string> {
   transform(value: string): string {
     if (!isBodySlug(value)) {
-      throw new RequestValidationError([{ field: 'id', rule: 'isSlug', message: 'id must be a body slug such as thames-valley.' }], 'path');
+      throw new RequestValidationError(
+        [{ field: 'id', rule: 'isSlug', message: 'id must be a body slug such as thames-valley.' }],
+        'path',
+      );
     }
     return value;
   }

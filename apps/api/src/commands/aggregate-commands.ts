@@ -22,16 +22,28 @@ import { CommandRunner, type CommandContext, type WriteResult } from './command-
  */
 
 export class ExecuteAgreementCommand {
-  constructor(readonly command: AgreementCommand, readonly context: CommandContext) {}
+  constructor(
+    readonly command: AgreementCommand,
+    readonly context: CommandContext,
+  ) {}
 }
 export class ExecuteBoardCommand {
-  constructor(readonly command: BoardCommand, readonly context: CommandContext) {}
+  constructor(
+    readonly command: BoardCommand,
+    readonly context: CommandContext,
+  ) {}
 }
 export class ExecuteDecisionCommand {
-  constructor(readonly command: DecisionCommand, readonly context: CommandContext) {}
+  constructor(
+    readonly command: DecisionCommand,
+    readonly context: CommandContext,
+  ) {}
 }
 export class ExecuteBodyRegistryCommand {
-  constructor(readonly command: BodyRegistryCommand, readonly context: CommandContext) {}
+  constructor(
+    readonly command: BodyRegistryCommand,
+    readonly context: CommandContext,
+  ) {}
 }
 
 @CommandHandler(ExecuteAgreementCommand)
@@ -66,4 +78,9 @@ export class BodyRegistryCommandHandler implements ICommandHandler<ExecuteBodyRe
   }
 }
 
-export const COMMAND_HANDLERS = [AgreementCommandHandler, BoardCommandHandler, DecisionCommandHandler, BodyRegistryCommandHandler];
+export const COMMAND_HANDLERS = [
+  AgreementCommandHandler,
+  BoardCommandHandler,
+  DecisionCommandHandler,
+  BodyRegistryCommandHandler,
+];

@@ -39,7 +39,8 @@ export class FoldedStreams {
 
   async load<S>(streamId: string, folder: Folder<S>): Promise<FoldedStream<S>> {
     const cached = this.entries.get(streamId);
-    const base: Entry = cached && cached.folder === folder ? cached : { folder, state: folder.initialState(), revision: -1 };
+    const base: Entry =
+      cached && cached.folder === folder ? cached : { folder, state: folder.initialState(), revision: -1 };
     const newer = await this.store.readStream(streamId, { fromRevision: base.revision + 1 });
     if (newer.length === 0) {
       this.touch(streamId, base);
@@ -49,10 +50,14 @@ export class FoldedStreams {
       // Not written by the store (a gap): fold the stream as it is, and keep nothing.
       this.entries.delete(streamId);
       const all = await this.store.readStream(streamId);
-      return { state: all.reduce((state, event) => folder.evolve(state, event as never), folder.initialState()), revision: all.length - 1 };
+      return {
+        state: all.reduce((state, event) => folder.evolve(state, event as never), folder.initialState()),
+        revision: all.length - 1,
+      };
     }
     const state = newer.reduce((s, event) => folder.evolve(s, event as never), base.state as S);
-    const entry: Entry = { folder: folder as Folder<unknown>, state, revision: newer[newer.length - 1].revision };
+    // Contiguous from base.revision + 1 and not empty (checked above): the last revision is this.
+    const entry: Entry = { folder: folder as Folder<unknown>, state, revision: base.revision + newer.length };
     const latest = this.entries.get(streamId);
     // A slower concurrent load may bring an older state: keep the newer one.
     if (!latest || latest.folder !== folder || latest.revision <= entry.revision) this.touch(streamId, entry);

@@ -13,7 +13,8 @@ export const IsSlug = (options?: ValidationOptions) =>
       validator: {
         validate: isBodySlug,
         defaultMessage: buildMessage(
-          (each) => `${each}$property must be a lower-case slug of letters, digits and single hyphens (at most 64 characters), e.g. thames-valley.`,
+          (each) =>
+            `${each}$property must be a lower-case slug of letters, digits and single hyphens (at most 64 characters), e.g. thames-valley.`,
           options,
         ),
       },
@@ -21,7 +22,8 @@ export const IsSlug = (options?: ValidationOptions) =>
     options,
   );
 
-export const ENTITY_ID_MESSAGE = 'must be 1 to 100 letters, digits, dots, underscores or hyphens, starting with a letter or digit.';
+export const ENTITY_ID_MESSAGE =
+  'must be 1 to 100 letters, digits, dots, underscores or hyphens, starting with a letter or digit.';
 
 /** The id of an agreement, board, meeting or decision (it becomes part of a stream name and a URL). */
 export const IsEntityId = (options?: ValidationOptions) =>
@@ -128,7 +130,8 @@ export const MAX_REVISION = 2_147_483_647;
 /** Every write accepts the stream revision the client last read (optimistic concurrency). */
 export class WriteRequest {
   @ApiPropertyOptional({
-    description: 'The revision you last read of this record; if someone changed it since, the write is refused with 409.',
+    description:
+      'The revision you last read of this record; if someone changed it since, the write is refused with 409.',
     minimum: -1,
     maximum: MAX_REVISION,
   })
@@ -149,7 +152,10 @@ export function stamp<T extends string, D extends object>(
   clock: { now(): Date },
 ): { type: T; data: Stamped<D>; metadata: { now: string } } {
   const now = clock.now();
-  const withTime = 'occurredAt' in data ? { ...data, occurredAt: normaliseOccurredAt(data.occurredAt as string | undefined, now) } : data;
+  const withTime =
+    'occurredAt' in data
+      ? { ...data, occurredAt: normaliseOccurredAt(data.occurredAt as string | undefined, now) }
+      : data;
   return { type, data: withTime as Stamped<D>, metadata: { now: now.toISOString() } };
 }
 

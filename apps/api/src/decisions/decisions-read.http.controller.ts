@@ -16,7 +16,10 @@ export class DecisionsQuery extends ConsistentQuery {
 const SAVINGS_VIEWS = ['agreement', 'region', 'year'] as const;
 
 export class SavingsQuery extends ConsistentQuery {
-  @ApiPropertyOptional({ enum: SAVINGS_VIEWS, description: 'Group by agreement (default), region of the parties, or financial year.' })
+  @ApiPropertyOptional({
+    enum: SAVINGS_VIEWS,
+    description: 'Group by agreement (default), region of the parties, or financial year.',
+  })
   @IsOptional()
   @IsIn(SAVINGS_VIEWS)
   by?: (typeof SAVINGS_VIEWS)[number];
@@ -42,7 +45,8 @@ export class DecisionsReadController {
 
   @Get('savings')
   @ApiOperation({
-    summary: 'Savings forecast against realised (in pence), by agreement, by region of the parties, or by financial year.',
+    summary:
+      'Savings forecast against realised (in pence), by agreement, by region of the parties, or by financial year.',
     description: 'By region, an agreement counts in full in every region of its parties, so regional totals overlap.',
   })
   async savings(@Query() query: SavingsQuery) {

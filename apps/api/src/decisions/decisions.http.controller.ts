@@ -1,6 +1,13 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiConflictResponse, ApiCreatedResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { IsOptional, IsString, Length } from 'class-validator';
 import { Writes } from '../auth/access.decorators.js';
 import { ExecuteDecisionCommand } from '../commands/aggregate-commands.js';
@@ -13,7 +20,10 @@ import { Clock } from '../infrastructure/clock.js';
 
 export class RecordDecisionRequest extends WriteRequest {
   @ApiProperty({ example: 'hants-tvp-2015-07-contact-centres' }) @IsEntityId() id!: string;
-  @ApiProperty({ maxLength: 2000, example: 'Extend joint working to public contact centres.' }) @IsString() @Length(1, 2000) summary!: string;
+  @ApiProperty({ maxLength: 2000, example: 'Extend joint working to public contact centres.' })
+  @IsString()
+  @Length(1, 2000)
+  summary!: string;
   @ApiPropertyOptional() @IsOptional() @IsEntityId() boardId?: string;
   @ApiPropertyOptional({ description: 'A meeting of boardId.' }) @IsOptional() @IsEntityId() meetingId?: string;
   @ApiPropertyOptional() @IsOptional() @IsEntityId() agreementId?: string;
@@ -40,7 +50,18 @@ export class DecisionsController {
     const agreement = body.agreementId === undefined ? undefined : await this.references.agreement(body.agreementId);
     return this.bus.execute(
       new ExecuteDecisionCommand(
-        stamp('RecordDecision', { decisionId: body.id, summary: body.summary, board, meetingId: body.meetingId, agreement, occurredAt: body.occurredAt }, this.clock),
+        stamp(
+          'RecordDecision',
+          {
+            decisionId: body.id,
+            summary: body.summary,
+            board,
+            meetingId: body.meetingId,
+            agreement,
+            occurredAt: body.occurredAt,
+          },
+          this.clock,
+        ),
         context,
       ),
     );

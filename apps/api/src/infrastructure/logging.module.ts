@@ -60,19 +60,27 @@ export function usePrettyLogs(format: AppConfig['logFormat']): boolean {
   if (format === 'json') return false;
   const available = prettyAvailable();
   if (format === 'pretty' && !available) {
-    throw new ConfigurationError(['LOG_FORMAT=pretty needs the pino-pretty package (a development dependency); use LOG_FORMAT=json.']);
+    throw new ConfigurationError([
+      'LOG_FORMAT=pretty needs the pino-pretty package (a development dependency); use LOG_FORMAT=json.',
+    ]);
   }
   return available;
 }
 
 /** nestjs-pino's parameters for this service: one line per request, with who, what, how long and the correlation id. */
-export function loggingParams(config: Pick<AppConfig, 'logLevel' | 'logFormat'>, options: LoggingOptions = {}): Params<Request, Response> {
+export function loggingParams(
+  config: Pick<AppConfig, 'logLevel' | 'logFormat'>,
+  options: LoggingOptions = {},
+): Params<Request, Response> {
   const pretty = !options.silent && !options.destination && usePrettyLogs(config.logFormat);
   const pinoHttp: NonNullable<Params<Request, Response>['pinoHttp']> = {
     level: options.silent ? 'silent' : config.logLevel,
     genReqId: correlationIdFor,
     customAttributeKeys: { responseTime: 'durationMs' },
-    autoLogging: options.httpRequests === false ? false : { ignore: (request) => QUIET_PATHS.has(request.url.split('?')[0] ?? '') },
+    autoLogging:
+      options.httpRequests === false
+        ? false
+        : { ignore: (request) => QUIET_PATHS.has(request.url.split('?')[0] ?? '') },
     // Never the headers: they carry bearer tokens.
     serializers: {
       req: (request: { method: string; url: string }) => ({ method: request.method, url: request.url }),
@@ -85,10 +93,24 @@ export function loggingParams(config: Pick<AppConfig, 'logLevel' | 'logFormat'>,
       const principal = principalOf(request);
       return { route: routeOf(request), principal: principal ? actorDisplay(actorOf(principal)) : null };
     },
-    customLogLevel: (_request, response, error) => (error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info'),
-    customSuccessMessage: (request, response, durationMs) => `${request.method} ${routeOf(request)} ${response.statusCode} ${durationMs} ms`,
+    customLogLevel: (_request, response, error) =>
+      error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
+    customSuccessMessage: (request, response, durationMs) =>
+      `${request.method} ${routeOf(request)} ${response.statusCode} ${durationMs} ms`,
     customErrorMessage: (request, response) => `${request.method} ${routeOf(request)} ${response.statusCode} failed`,
-    ...(pretty ? { transport: { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,context', messageFormat: '{if context}[{context}] {end}{msg}' } } } : {}),
+    ...(pretty
+      ? {
+          transport: {
+            target: 'pino-pretty',
+            options: {
+              singleLine: true,
+              translateTime: 'SYS:HH:MM:ss.l',
+              ignore: 'pid,hostname,context',
+              messageFormat: '{if context}[{context}] {end}{msg}',
+            },
+          },
+        }
+      : {}),
   };
   return { pinoHttp: options.destination ? [pinoHttp, options.destination] : pinoHttp };
 }

@@ -56,13 +56,31 @@ export function toProblem(error: unknown): Problem {
     };
   }
   if (error instanceof AuthenticationError) {
-    return { type: problemType(error.code), title: TITLES[401] as string, status: 401, detail: error.message, code: error.code };
+    return {
+      type: problemType(error.code),
+      title: TITLES[401] as string,
+      status: 401,
+      detail: error.message,
+      code: error.code,
+    };
   }
   if (error instanceof AccessDeniedError) {
-    return { type: problemType(error.code), title: TITLES[403] as string, status: 403, detail: error.message, code: error.code };
+    return {
+      type: problemType(error.code),
+      title: TITLES[403] as string,
+      status: 403,
+      detail: error.message,
+      code: error.code,
+    };
   }
   if (error instanceof TokenVerificationUnavailableError) {
-    return { type: problemType(error.code), title: TITLES[503] as string, status: 503, detail: error.message, code: error.code };
+    return {
+      type: problemType(error.code),
+      title: TITLES[503] as string,
+      status: 503,
+      detail: error.message,
+      code: error.code,
+    };
   }
   if (error instanceof DomainError) {
     const status = DOMAIN_STATUS[error.kind];
@@ -98,7 +116,13 @@ export function toProblem(error: unknown): Problem {
   }
   if (error instanceof InvalidAppendError || error instanceof DuplicateEventIdError) {
     const status = error instanceof InvalidAppendError ? 422 : 409;
-    return { type: problemType(error.code), title: TITLES[status] as string, status, detail: error.message, code: error.code };
+    return {
+      type: problemType(error.code),
+      title: TITLES[status] as string,
+      status,
+      detail: error.message,
+      code: error.code,
+    };
   }
   if (error instanceof InvalidPositionError) {
     return {
@@ -110,7 +134,13 @@ export function toProblem(error: unknown): Problem {
     };
   }
   if (error instanceof EventStoreUnavailableError || error instanceof WriteContentionError) {
-    return { type: problemType(error.code), title: TITLES[503] as string, status: 503, detail: error.message, code: error.code };
+    return {
+      type: problemType(error.code),
+      title: TITLES[503] as string,
+      status: 503,
+      detail: error.message,
+      code: error.code,
+    };
   }
   if (error instanceof ProjectionLagError) {
     return {
@@ -153,7 +183,14 @@ export function toProblem(error: unknown): Problem {
     if (health) {
       // GET /health down: keep terminus's report, so an operator sees what is down and why.
       const down = Object.keys(health.error);
-      return { type: problemType('unhealthy'), title: TITLES[status] ?? 'Error', status, detail: `Unhealthy: ${down.join(', ')} down.`, code: 'unhealthy', ...health };
+      return {
+        type: problemType('unhealthy'),
+        title: TITLES[status] ?? 'Error',
+        status,
+        detail: `Unhealthy: ${down.join(', ')} down.`,
+        code: 'unhealthy',
+        ...health,
+      };
     }
     return { type: problemType(code), title: TITLES[status] ?? 'Error', status, detail, code };
   }
@@ -206,7 +243,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const problem = toProblem(error);
-    if (problem.status >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    if (problem.status >= 500)
+      this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     else if (problem.code === 'out-of-range')
       this.logger.warn(`A RangeError no validator caught: ${(error as RangeError).stack ?? String(error)}`);
     const response = host.switchToHttp().getResponse<Response>();

@@ -24,7 +24,10 @@ export const problemType = (code: string): string => `/problems/${code}`;
 
 /** A request that fails validation at the edge: the filter turns it into a 400 naming each field. */
 export class RequestValidationError extends Error {
-  constructor(readonly errors: FieldProblem[], readonly where: 'body' | 'query' | 'header' | 'path' = 'body') {
+  constructor(
+    readonly errors: FieldProblem[],
+    readonly where: 'body' | 'query' | 'header' | 'path' = 'body',
+  ) {
     super(errors.map((e) => `${e.field}: ${e.message}`).join('; '));
     this.name = 'RequestValidationError';
   }

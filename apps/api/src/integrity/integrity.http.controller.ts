@@ -30,7 +30,9 @@ export class IntegrityReportDto {
   events?: number;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'Last position verified (intact log).' })
   headPosition?: string | null;
-  @ApiPropertyOptional({ description: 'Hash of the last event: record it; a later check must still reach it unchanged.' })
+  @ApiPropertyOptional({
+    description: 'Hash of the last event: record it; a later check must still reach it unchanged.',
+  })
   headHash?: string;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'First position where the chain breaks.' })
   brokenAt?: string | null;
@@ -59,9 +61,15 @@ export class IntegrityReportDto {
   @ApiPropertyOptional({ nullable: true, type: String }) actual?: string | null;
   @ApiPropertyOptional({ description: 'Events verified before the break.' })
   eventsVerified?: number;
-  @ApiPropertyOptional({ description: 'Signed checkpoints verified with the service key (absent when no key is configured).' })
+  @ApiPropertyOptional({
+    description: 'Signed checkpoints verified with the service key (absent when no key is configured).',
+  })
   checkpoints?: number;
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'The last signed position; later events are protected by the chain alone.' })
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    description: 'The last signed position; later events are protected by the chain alone.',
+  })
   signedThrough?: string | null;
 }
 
@@ -71,11 +79,18 @@ export class CheckpointReceiptDto implements CheckpointReceipt {
   @ApiProperty({ description: 'Log position of the signed head.' }) position!: string;
   @ApiProperty({ description: 'Hash of the event at that position.' }) headHash!: string;
   @ApiProperty({ description: 'When the service signed it (ISO 8601 UTC).' }) signedAt!: string;
-  @ApiProperty({ description: 'SHA-256 (hex) of the public key (SPKI DER) that verifies the signature.' }) keyId!: string;
-  @ApiProperty({ nullable: true, type: String, description: 'The checkpoint before this one.' }) previousPosition!: string | null;
-  @ApiProperty({ description: 'SHA-256 of the position and hash of every event since the previous checkpoint.' }) entriesDigest!: string;
-  @ApiProperty({ description: 'Ed25519 signature (base64) of the canonical JSON of the fields above (docs/integrity.md).' }) signature!: string;
-  @ApiProperty({ description: 'The public key (SPKI PEM), for convenience: verify with the copy you trust.' }) publicKey!: string;
+  @ApiProperty({ description: 'SHA-256 (hex) of the public key (SPKI DER) that verifies the signature.' })
+  keyId!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'The checkpoint before this one.' }) previousPosition!:
+    string | null;
+  @ApiProperty({ description: 'SHA-256 of the position and hash of every event since the previous checkpoint.' })
+  entriesDigest!: string;
+  @ApiProperty({
+    description: 'Ed25519 signature (base64) of the canonical JSON of the fields above (docs/integrity.md).',
+  })
+  signature!: string;
+  @ApiProperty({ description: 'The public key (SPKI PEM), for convenience: verify with the copy you trust.' })
+  publicKey!: string;
 }
 
 /**
@@ -94,17 +109,26 @@ export class IntegrityController {
 
   @Get('checkpoint')
   @ApiOperation({
-    summary: 'The latest signed checkpoint of the hash chain, as a receipt to keep: `cli verify --receipt` later proves the log still holds it.',
+    summary:
+      'The latest signed checkpoint of the hash chain, as a receipt to keep: `cli verify --receipt` later proves the log still holds it.',
   })
   @ApiOkResponse({ type: CheckpointReceiptDto })
   @ApiNotFoundResponse({ description: 'Nothing signed yet, or no checkpoint key is configured.' })
-  @ApiNotImplementedResponse({ description: 'Events are kept in KurrentDB (EVENT_STORE=kurrentdb), which has no hash chain.' })
+  @ApiNotImplementedResponse({
+    description: 'Events are kept in KurrentDB (EVENT_STORE=kurrentdb), which has no hash chain.',
+  })
   async checkpoint(): Promise<CheckpointReceiptDto> {
     if (this.config.eventStore !== 'sql') throw new NotImplementedException(CHAIN_KEPT_BY_SQL_ONLY);
     const signer = this.keys.signer;
-    if (!signer) throw new NotFoundException('No checkpoint key is configured (CHECKPOINT_KEY_FILE or CHECKPOINT_PRIVATE_KEY), so nothing is signed.');
+    if (!signer)
+      throw new NotFoundException(
+        'No checkpoint key is configured (CHECKPOINT_KEY_FILE or CHECKPOINT_PRIVATE_KEY), so nothing is signed.',
+      );
     const latest = await latestCheckpoint(this.db);
-    if (!latest) throw new NotFoundException('No checkpoint has been signed yet: the service signs one shortly after the first events.');
+    if (!latest)
+      throw new NotFoundException(
+        'No checkpoint has been signed yet: the service signs one shortly after the first events.',
+      );
     // A row anyone with database access could have written is never handed out as a receipt.
     if (!checkpointSignatureValid(latest, signer.publicKey)) {
       throw new NotFoundException(
@@ -117,7 +141,9 @@ export class IntegrityController {
   @Get()
   @ApiOperation({ summary: 'Verify the hash chain of the event log (auditors); names the first broken position.' })
   @ApiOkResponse({ type: IntegrityReportDto })
-  @ApiNotImplementedResponse({ description: 'Events are kept in KurrentDB (EVENT_STORE=kurrentdb), which has no hash chain.' })
+  @ApiNotImplementedResponse({
+    description: 'Events are kept in KurrentDB (EVENT_STORE=kurrentdb), which has no hash chain.',
+  })
   async check(): Promise<IntegrityReportDto> {
     if (this.config.eventStore !== 'sql') throw new NotImplementedException(CHAIN_KEPT_BY_SQL_ONLY);
     const signer = this.keys.signer;
@@ -125,7 +151,13 @@ export class IntegrityController {
     const result = checked ?? (await verifyLog(this.db));
     const signed = checked ? { checkpoints: checked.checkpoints, signedThrough: checked.signedThrough } : {};
     if (result.ok) {
-      return { ok: true, events: result.events, headPosition: result.headPosition, headHash: result.headHash, ...signed };
+      return {
+        ok: true,
+        events: result.events,
+        headPosition: result.headPosition,
+        headHash: result.headHash,
+        ...signed,
+      };
     }
     return {
       ok: false,

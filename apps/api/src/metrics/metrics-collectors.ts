@@ -27,7 +27,8 @@ function sampled<T>(read: () => Promise<T>): () => Promise<T> {
  * (KurrentDB's commit/prepare pair) has no gauge value, so the position gauges are absent for it; the
  * lag gauges, counted in events by the store, are reported for every form.
  */
-const positionValue = (position: Position | null): number | null => (position !== null && /^\d+$/.test(position) ? Number(position) : null);
+const positionValue = (position: Position | null): number | null =>
+  position !== null && /^\d+$/.test(position) ? Number(position) : null;
 
 interface RelayCheckpoint {
   name: string;
@@ -35,7 +36,6 @@ interface RelayCheckpoint {
   /** Events between the checkpoint and the head, counted by the store. */
   lag: number;
 }
-
 
 /**
  * Gauges read on scrape, from the database, so an API beside a separate worker reports what the
@@ -61,7 +61,8 @@ export class MetricsCollectors {
     this.projections = sampled(async () => (status ? status.report() : []));
     this.relays = sampled(() => this.readRelays());
     // prom-client calls collect() with the metric as `this`: what it reads is captured here.
-    const safely = <T>(what: string, read: () => Promise<T>, fallback: T): Promise<T> => this.safely(what, read, fallback);
+    const safely = <T>(what: string, read: () => Promise<T>, fallback: T): Promise<T> =>
+      this.safely(what, read, fallback);
     const projections = this.projections;
     const relays = this.relays;
     const headPosition = () => this.store.headPosition();
@@ -202,11 +203,15 @@ export class MetricsCollectors {
 
   private async readRelays(): Promise<RelayCheckpoint[]> {
     // The table exists once a relay has started somewhere (Kafka on); before that there is nothing to report.
-    const { rows: exists } = await this.db.query<{ exists: boolean }>("SELECT to_regclass('relay_checkpoints') IS NOT NULL AS exists");
+    const { rows: exists } = await this.db.query<{ exists: boolean }>(
+      "SELECT to_regclass('relay_checkpoints') IS NOT NULL AS exists",
+    );
     if (!exists[0]?.exists) return [];
     const [{ rows }, head] = await Promise.all([
       // ::text: a table not yet migrated by a relay of this version still holds bigints.
-      this.db.query<{ name: string; position: string }>('SELECT name, position::text AS position FROM relay_checkpoints ORDER BY name'),
+      this.db.query<{ name: string; position: string }>(
+        'SELECT name, position::text AS position FROM relay_checkpoints ORDER BY name',
+      ),
       this.store.headPosition(),
     ]);
     return Promise.all(
@@ -218,7 +223,9 @@ export class MetricsCollectors {
   }
 
   private async openAlerts(): Promise<{ rule: string; count: string }[]> {
-    const { rows: exists } = await this.db.query<{ exists: boolean }>("SELECT to_regclass('alerts') IS NOT NULL AS exists");
+    const { rows: exists } = await this.db.query<{ exists: boolean }>(
+      "SELECT to_regclass('alerts') IS NOT NULL AS exists",
+    );
     if (!exists[0]?.exists) return [];
     const { rows } = await this.db.query<{ rule: string; count: string }>(
       "SELECT rule, count(*)::text AS count FROM alerts WHERE status = 'open' GROUP BY rule ORDER BY rule",

@@ -41,7 +41,11 @@ export const IsEventPosition = (options?: ValidationOptions) =>
       name: 'isEventPosition',
       validator: {
         validate: (value: unknown) => typeof value === 'string' && POSITION_FORMS.test(value),
-        defaultMessage: buildMessage((each) => `${each}$property must be a position the service answered with (a write's position, or the audit trail's next).`, options),
+        defaultMessage: buildMessage(
+          (each) =>
+            `${each}$property must be a position the service answered with (a write's position, or the audit trail's next).`,
+          options,
+        ),
       },
     },
     options,
@@ -54,7 +58,13 @@ export function parseQueryPosition(store: EventStore, field: string, text: strin
   } catch (error) {
     if (!(error instanceof InvalidPositionError)) throw error;
     throw new RequestValidationError(
-      [{ field, rule: 'isEventPosition', message: `${field} must be a position of this service's event store: ${error.message}` }],
+      [
+        {
+          field,
+          rule: 'isEventPosition',
+          message: `${field} must be a position of this service's event store: ${error.message}`,
+        },
+      ],
       'query',
     );
   }

@@ -8,7 +8,8 @@ import { IsEventPosition, parseQueryPosition } from './query-validators.js';
 /** Every query accepts the position a write answered with, and waits until its read model has it. */
 export class ConsistentQuery {
   @ApiPropertyOptional({
-    description: 'The `position` a write answered with: the query waits (up to 5 s, then 503) until its read model includes it.',
+    description:
+      'The `position` a write answered with: the query waits (up to 5 s, then 503) until its read model includes it.',
   })
   @IsOptional()
   @IsEventPosition()
@@ -25,6 +26,9 @@ export class ReadYourWrites {
 
   async waitFor(query: ConsistentQuery, projections: readonly string[]): Promise<void> {
     if (query.minPosition === undefined) return;
-    await this.status.waitForPosition(parseQueryPosition(this.store, 'minPosition', query.minPosition), { timeoutMs: 5000, projections: [...projections] });
+    await this.status.waitForPosition(parseQueryPosition(this.store, 'minPosition', query.minPosition), {
+      timeoutMs: 5000,
+      projections: [...projections],
+    });
   }
 }

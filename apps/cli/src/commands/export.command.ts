@@ -15,7 +15,8 @@ type Writable = { write(text: string): unknown; once?: (event: 'drain', listener
 export const exportCommand: CliCommand = {
   name: 'export',
   usage: '[--stream <streamId>] [--out <file>]',
-  summary: 'Export the event log (or one stream) with its hashes as NDJSON, to a file or stdout; verify it with verify --file.',
+  summary:
+    'Export the event log (or one stream) with its hashes as NDJSON, to a file or stdout; verify it with verify --file.',
   async run(args, io) {
     let values: { stream?: string; out?: string };
     try {
@@ -40,7 +41,8 @@ export const exportCommand: CliCommand = {
     const write = file
       ? (text: string) => file.write(text)
       : async (text: string) => {
-          if (stdout.write(text) === false && stdout.once) await once(stdout as unknown as NodeJS.EventEmitter, 'drain');
+          if (stdout.write(text) === false && stdout.once)
+            await once(stdout as unknown as NodeJS.EventEmitter, 'drain');
         };
     try {
       const bar = new ProgressBar(io.stderr, 'export');
@@ -54,7 +56,8 @@ export const exportCommand: CliCommand = {
         },
       });
       bar.finish(events, total);
-      const what = header.scope === 'stream' ? `stream ${header.streamId} (revisions 0..${header.lastRevision})` : 'the whole log';
+      const what =
+        header.scope === 'stream' ? `stream ${header.streamId} (revisions 0..${header.lastRevision})` : 'the whole log';
       const summary =
         `Exported ${events} events of ${what} up to log position ${header.headPosition ?? 'none'} (head hash ${header.headHash ?? 'none'})` +
         `${file ? ` to ${values.out}` : ''}. Check it with: npm run cli -- verify --file <file>\n`;

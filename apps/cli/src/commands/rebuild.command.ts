@@ -16,9 +16,12 @@ export const rebuildCommand: CliCommand = {
     const known = new Map(io.projections.map((p) => [p.name, p]));
     const unknown = args.filter((name) => !known.has(name));
     if (unknown.length > 0) {
-      throw new UsageError(`Unknown projection ${unknown.map((n) => `"${n}"`).join(', ')}: choose from ${[...known.keys()].join(', ')}.`);
+      throw new UsageError(
+        `Unknown projection ${unknown.map((n) => `"${n}"`).join(', ')}: choose from ${[...known.keys()].join(', ')}.`,
+      );
     }
-    const chosen: SqlProjection[] = args.length > 0 ? [...new Set(args)].map((name) => known.get(name) as SqlProjection) : [...io.projections];
+    const chosen: SqlProjection[] =
+      args.length > 0 ? [...new Set(args)].map((name) => known.get(name) as SqlProjection) : [...io.projections];
 
     const { db, store, close } = await createEventStore({
       databaseUrl: io.config.databaseUrl,
@@ -37,7 +40,9 @@ export const rebuildCommand: CliCommand = {
         let counting: Promise<void> | null = null;
         const result = await rebuildProjection(db, store, projection, {
           onProgress: (p) => {
-            counting ??= (p.target === null ? Promise.resolve(0) : store.eventsBetween(null, p.target, Number.MAX_SAFE_INTEGER))
+            counting ??= (
+              p.target === null ? Promise.resolve(0) : store.eventsBetween(null, p.target, Number.MAX_SAFE_INTEGER)
+            )
               .then((n) => {
                 total = n;
               })
@@ -54,10 +59,14 @@ export const rebuildCommand: CliCommand = {
             `${result.parked} parked, checkpoint ${result.position ?? 'none'}, in ${seconds} s\n`,
         );
         if (result.parked > 0) {
-          io.stderr.write(`${projection.name}: ${result.parked} event(s) could not be applied and were parked; see projection_parked.\n`);
+          io.stderr.write(
+            `${projection.name}: ${result.parked} event(s) could not be applied and were parked; see projection_parked.\n`,
+          );
         }
       }
-      io.stdout.write(`${chosen.length} read model${chosen.length === 1 ? '' : 's'} rebuilt from ${totalRead} events.\n`);
+      io.stdout.write(
+        `${chosen.length} read model${chosen.length === 1 ? '' : 's'} rebuilt from ${totalRead} events.\n`,
+      );
       return 0;
     } finally {
       await close();

@@ -19,7 +19,8 @@ import {
 import { ProgressBar } from '../progress-bar.js';
 import { UsageError, type CliCommand } from './cli-command.js';
 
-const numeric = (position: string | null): number | null => (position !== null && /^\d+$/.test(position) ? Number(position) : null);
+const numeric = (position: string | null): number | null =>
+  position !== null && /^\d+$/.test(position) ? Number(position) : null;
 
 export function describeBreak(broken: ChainBreak): string {
   return [
@@ -54,7 +55,9 @@ async function publicKeyFor(file: string | undefined, key: CheckpointConfig['key
   try {
     return readPublicKey(pem);
   } catch (error) {
-    throw new UsageError(`${file ?? 'the configured checkpoint key'} is not an Ed25519 key in PEM: ${(error as Error).message}`);
+    throw new UsageError(
+      `${file ?? 'the configured checkpoint key'} is not an Ed25519 key in PEM: ${(error as Error).message}`,
+    );
   }
 }
 
@@ -74,7 +77,8 @@ async function readReceipts(files: readonly string[]): Promise<SignedCheckpoint[
  */
 export const verifyCommand: CliCommand = {
   name: 'verify',
-  usage: '[--file <export.ndjson>] [--public-key <key.pem>] [--receipt <receipt.json>]... [--anchors <checkpoints.ndjson>]',
+  usage:
+    '[--file <export.ndjson>] [--public-key <key.pem>] [--receipt <receipt.json>]... [--anchors <checkpoints.ndjson>]',
   summary:
     'Check the hash chain of the event log and its signed checkpoints (and receipts, anchor file), or of an export file offline; exit 1 naming the first broken position.',
   async run(args, io) {
@@ -117,7 +121,9 @@ export const verifyCommand: CliCommand = {
           ? `stream ${result.streamId}: ${result.events} events, every own hash and revision checked, ${result.linksChecked} link(s) between ` +
             'consecutive log positions checked (links through other streams need the whole log)'
           : `whole log: ${result.events} events, every hash and link checked`;
-      io.stdout.write(`${file}: chain intact (${scope}); head position ${result.headPosition ?? 'none'}, head hash ${result.headHash}.\n`);
+      io.stdout.write(
+        `${file}: chain intact (${scope}); head position ${result.headPosition ?? 'none'}, head hash ${result.headHash}.\n`,
+      );
       return 0;
     }
 
@@ -128,7 +134,9 @@ export const verifyCommand: CliCommand = {
     const publicKey = await publicKeyFor(publicKeyFile, io.config.checkpoints.key);
     const receipts = await readReceipts(receiptFiles ?? []);
     if (publicKey === null && (receipts.length > 0 || anchorsFile !== undefined)) {
-      throw new UsageError('--receipt and --anchors need the public key: pass --public-key <file> (or configure CHECKPOINT_KEY_FILE).');
+      throw new UsageError(
+        '--receipt and --anchors need the public key: pass --public-key <file> (or configure CHECKPOINT_KEY_FILE).',
+      );
     }
     let anchored;
     try {
@@ -143,7 +151,9 @@ export const verifyCommand: CliCommand = {
         total = numeric(p.headPosition);
         bar.update(p.events, total);
       };
-      const checked = publicKey ? await verifyLogWithCheckpoints(db, { publicKey, receipts, anchored }, { onProgress }) : null;
+      const checked = publicKey
+        ? await verifyLogWithCheckpoints(db, { publicKey, receipts, anchored }, { onProgress })
+        : null;
       const result = checked ?? (await verifyLog(db, { onProgress }));
       bar.finish(result.events, total);
       if (!result.ok) {

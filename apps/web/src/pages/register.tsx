@@ -8,9 +8,6 @@ import { href, navigate } from '../router';
 import type { Register } from './types';
 import { Table } from '../components/table';
 
-const LEGAL_BASES = ['s22A', 's23A', 'mou', 'national', 'other'];
-const STATUSES = ['drafted', 'in-force', 'terminated'];
-
 /** The register of agreements: filter by party, status, business area and legal basis. */
 export function RegisterPage({ query }: { query: URLSearchParams }) {
   const id = useId();
@@ -81,7 +78,7 @@ export function RegisterPage({ query }: { query: URLSearchParams }) {
           label="Status"
           value={form.status}
           onChange={(status) => setForm({ ...form, status })}
-          choices={STATUSES.map((s) => [s, STATUS_LABEL[s]] as const)}
+          choices={Object.entries(STATUS_LABEL)}
           anyLabel="Any status"
         />
         <FilterField
@@ -95,7 +92,7 @@ export function RegisterPage({ query }: { query: URLSearchParams }) {
           label="Legal basis"
           value={form.legalBasis}
           onChange={(legalBasis) => setForm({ ...form, legalBasis })}
-          choices={LEGAL_BASES.map((b) => [b, LEGAL_BASIS_LABEL[b]] as const)}
+          choices={Object.entries(LEGAL_BASIS_LABEL)}
           anyLabel="Any legal basis"
         />
       </FilterForm>

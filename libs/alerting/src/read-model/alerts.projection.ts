@@ -83,7 +83,13 @@ export const alertsProjection: SqlProjection = {
           `UPDATE ${table} SET status = 'acknowledged', acknowledged_at = $2, acknowledged_by = $3, acknowledgement_note = $4,
                   last_position = $5
             WHERE alert_id = $1 AND last_position < $5`,
-          [event.data.alertId, event.occurredAt, event.data.acknowledgedBy, event.data.note, positionKey(event.position)],
+          [
+            event.data.alertId,
+            event.occurredAt,
+            event.data.acknowledgedBy,
+            event.data.note,
+            positionKey(event.position),
+          ],
         );
         return;
       case 'AlertResolved':

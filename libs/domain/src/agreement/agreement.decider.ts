@@ -154,7 +154,7 @@ const draftAgreement = ({ data, metadata }: DraftAgreement, state: AgreementStat
   if (parties.length < 2) {
     throw new ValidationError(
       'too-few-parties',
-      `A collaboration agreement needs at least two parties; ${parties.length === 0 ? 'none was' : `only ${parties[0].name} was`} given.`,
+      `A collaboration agreement needs at least two parties; ${parties[0] === undefined ? 'none was' : `only ${parties[0].name} was`} given.`,
       'parties',
     );
   }

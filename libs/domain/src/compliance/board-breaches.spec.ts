@@ -116,7 +116,7 @@ describe('board compliance breaches', () => {
       quorum: 2,
       subject: { boardId: 'b', meetingId: 'a' },
     });
-    expect(isOpenOn(breach, '2015-05-31')).toBe(true);
-    expect(isOpenOn(breach, '2015-06-01')).toBe(false);
+    expect(isOpenOn(breach!, '2015-05-31')).toBe(true);
+    expect(isOpenOn(breach!, '2015-06-01')).toBe(false);
   });
 });

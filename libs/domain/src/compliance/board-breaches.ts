@@ -184,7 +184,7 @@ export function meetingOverdue(history: BoardHistory, asOf: string): MeetingOver
     const spans: { from: string; to: string; max: number }[] = [];
     terms.forEach((version, j) => {
       const start = j === 0 ? '' : addDays(version.effectiveOn, 1);
-      const end = j + 1 < terms.length ? terms[j + 1].effectiveOn : '\uffff';
+      const end = terms[j + 1]?.effectiveOn ?? '\uffff';
       const firstLate = addDays(since, version.maxDaysBetweenMeetings + 1);
       const from = firstLate > start ? firstLate : start;
       const to = end < last ? end : last;

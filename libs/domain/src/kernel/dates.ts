@@ -39,7 +39,8 @@ export const isIsoDateTime = (value: unknown): value is string => {
 export const normaliseDateTime = (dateTime: string): string => new Date(dateTime).toISOString();
 
 const toUtcMillis = (date: string): number => {
-  const [year, month, day] = date.split('-').map(Number);
+  // A missing part is NaN, as a malformed one is: the result is NaN (an invalid date).
+  const [year = NaN, month = NaN, day = NaN] = date.split('-').map(Number);
   const at = new Date(0);
   at.setUTCFullYear(year, month - 1, day);
   return at.getTime();
@@ -78,7 +79,8 @@ export interface FinancialYearSpan {
 /** The UK public-sector financial year (1 April – 31 March) a date falls in, e.g. `2015-16`. */
 export const financialYearOf = (dateOrDateTime: string): string => {
   const date = toCalendarDate(dateOrDateTime);
-  const [year, month] = date.split('-').map(Number);
+  // A missing part is NaN, as a malformed one is.
+  const [year = NaN, month = NaN] = date.split('-').map(Number);
   const startYear = month >= 4 ? year : year - 1;
   return `${String(startYear).padStart(4, '0')}-${String((startYear + 1) % 100).padStart(2, '0')}`;
 };

@@ -29,5 +29,7 @@ export interface Command<Type extends string = string, Data = unknown> {
   metadata: CommandMetadata;
 }
 
-export const fold = <Event, State>(decider: Pick<Decider<unknown, Event, State>, 'evolve' | 'initialState'>, events: readonly Event[]): State =>
-  events.reduce(decider.evolve, decider.initialState());
+export const fold = <Event, State>(
+  decider: Pick<Decider<unknown, Event, State>, 'evolve' | 'initialState'>,
+  events: readonly Event[],
+): State => events.reduce(decider.evolve, decider.initialState());

@@ -25,6 +25,7 @@ export async function backfillEventHashes(tx: SqlExecutor, pageSize = 1000): Pro
     for (const event of page) {
       const hash = hashEvent(event, prevHash);
       positions.push(event.position);
+      after = event.position;
       hashes.push(hash);
       prevHashes.push(prevHash);
       prevHash = hash;
@@ -36,6 +37,5 @@ export async function backfillEventHashes(tx: SqlExecutor, pageSize = 1000): Pro
       [positions, hashes, prevHashes],
     );
     count += page.length;
-    after = positions[positions.length - 1];
   }
 }

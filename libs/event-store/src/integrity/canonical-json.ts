@@ -11,7 +11,8 @@ export function canonicalJson(value: unknown): string {
     case 'boolean':
       return value ? 'true' : 'false';
     case 'number':
-      if (!Number.isFinite(value)) throw new TypeError(`Cannot canonicalise the number ${value}: JSON has no such value.`);
+      if (!Number.isFinite(value))
+        throw new TypeError(`Cannot canonicalise the number ${value}: JSON has no such value.`);
       return JSON.stringify(value);
     case 'object': {
       if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;

@@ -89,12 +89,15 @@ export async function exportEvents(db: SqlExecutor, options: ExportOptions): Pro
       streamId === undefined
         ? await readChainPage(db, afterPosition, upTo, pageSize)
         : await readStreamChainPage(db, streamId, afterRevision, upTo, pageSize);
-    if (page.length > 0) {
-      const lines = page.map(({ millisecondExact: _exact, ...event }) => `${JSON.stringify(event satisfies ExportLine)}\n`);
+    const newest = page.at(-1);
+    if (newest) {
+      const lines = page.map(
+        ({ millisecondExact: _exact, ...event }) => `${JSON.stringify(event satisfies ExportLine)}\n`,
+      );
       await options.write(lines.join(''));
       events += page.length;
-      afterPosition = String(page[page.length - 1].position);
-      afterRevision = page[page.length - 1].revision;
+      afterPosition = String(newest.position);
+      afterRevision = newest.revision;
     }
     options.onProgress?.({ events, headPosition: header.headPosition });
     if (page.length < pageSize) break;

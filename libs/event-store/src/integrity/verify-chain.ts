@@ -182,7 +182,9 @@ export async function verifyLog(db: SqlExecutor, options: VerifyLogOptions = {})
   const verifier = new ChainVerifier();
   if (!head) {
     const fault = await options.also?.finish(null);
-    return fault ? { ok: false, ...fault, events: 0 } : { ok: true, events: 0, headPosition: null, headHash: GENESIS_HASH };
+    return fault
+      ? { ok: false, ...fault, events: 0 }
+      : { ok: true, events: 0, headPosition: null, headHash: GENESIS_HASH };
   }
   let after = '0';
   for (;;) {
@@ -191,7 +193,8 @@ export async function verifyLog(db: SqlExecutor, options: VerifyLogOptions = {})
       const broken = verifier.check(row, row.millisecondExact) ?? (await options.also?.check(row)) ?? null;
       if (broken) return { ok: false, ...broken, events: verifier.events };
     }
-    if (page.length > 0) after = String(page[page.length - 1].position);
+    const newest = page.at(-1);
+    if (newest) after = String(newest.position);
     options.onProgress?.({ events: verifier.events, position: after, headPosition: head.position });
     if (page.length < pageSize) break;
   }

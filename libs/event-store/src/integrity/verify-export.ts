@@ -4,7 +4,13 @@ import type { Position } from '../event-store.port.js';
 import type { HashedEvent } from './chain-rows.js';
 import { EXPORT_FORMAT, EXPORT_FORMAT_VERSION, type ExportHeader } from './export-log.js';
 import { GENESIS_HASH } from './event-hash.js';
-import { ChainVerifier, checkOwnHash, type ChainFault, type ChainVerification, type VerifyProgress } from './verify-chain.js';
+import {
+  ChainVerifier,
+  checkOwnHash,
+  type ChainFault,
+  type ChainVerification,
+  type VerifyProgress,
+} from './verify-chain.js';
 
 export type ExportVerification = ChainVerification & {
   scope: 'log' | 'stream' | null;
@@ -69,7 +75,8 @@ function parseHeader(text: string): ExportHeader | string {
     return 'the first line is not JSON';
   }
   const h = value as Partial<ExportHeader> | null;
-  if (typeof h !== 'object' || h === null || h.format !== EXPORT_FORMAT) return `the first line is not a ${EXPORT_FORMAT} header`;
+  if (typeof h !== 'object' || h === null || h.format !== EXPORT_FORMAT)
+    return `the first line is not a ${EXPORT_FORMAT} header`;
   if (h.version !== EXPORT_FORMAT_VERSION) {
     return `export format version ${String(h.version)} is not supported (only ${EXPORT_FORMAT_VERSION})`;
   }
@@ -150,7 +157,13 @@ export async function verifyExport(
       if (header === null) {
         const parsed = parseHeader(text);
         if (typeof parsed === 'string') {
-          return broken({ position: null, reason: 'malformed', expected: 'an export header', actual: null, detail: parsed });
+          return broken({
+            position: null,
+            reason: 'malformed',
+            expected: 'an export header',
+            actual: null,
+            detail: parsed,
+          });
         }
         header = parsed;
         continue;
@@ -184,7 +197,13 @@ export async function verifyExport(
     input.destroy();
   }
   if (header === null) {
-    return broken({ position: null, reason: 'malformed', expected: 'an export header', actual: null, detail: 'the file is empty' });
+    return broken({
+      position: null,
+      reason: 'malformed',
+      expected: 'an export header',
+      actual: null,
+      detail: 'the file is empty',
+    });
   }
   if (header.scope === 'log') {
     const lastPosition = chain.lastPosition;

@@ -260,8 +260,9 @@ export class KurrentDbEventStore extends EventStore {
           if (compareLogPositions(decodeKurrentDbPosition(event.position), target) > 0) return count;
           count += 1;
         }
-        if (page.length === 0) return count;
-        cursor = decodeKurrentDbPosition(page[page.length - 1].position);
+        const newest = page.at(-1);
+        if (!newest) return count;
+        cursor = decodeKurrentDbPosition(newest.position);
       }
       return count;
     });
@@ -289,7 +290,9 @@ export class KurrentDbEventStore extends EventStore {
   private track<T>(work: () => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error('The event store is closed.'));
     const promise = work().catch((error: unknown) => {
-      throw isUnavailable(error) ? new EventStoreUnavailableError(`KurrentDB: ${(error as Error).message}`, { cause: error }) : error;
+      throw isUnavailable(error)
+        ? new EventStoreUnavailableError(`KurrentDB: ${(error as Error).message}`, { cause: error })
+        : error;
     });
     this.pending.add(promise);
     void promise.catch(() => undefined).finally(() => this.pending.delete(promise));
@@ -343,8 +346,8 @@ export class KurrentDbEventStore extends EventStore {
     return {
       streamId,
       nextExpectedRevision: last,
-      firstPosition: positionOf(stored[0]),
-      lastPosition: positionOf(stored[stored.length - 1]),
+      firstPosition: positionOf(firstOf(stored, streamId)),
+      lastPosition: positionOf(lastOf(stored, streamId)),
       replayed: false,
     };
   }
@@ -407,8 +410,8 @@ export class KurrentDbEventStore extends EventStore {
       if (stored.length !== record.count) {
         throw new Error(`The events of idempotency key ${record.key} are no longer in ${record.streamId}.`);
       }
-      firstPosition = positionOf(stored[0]);
-      lastPosition = positionOf(stored[stored.length - 1]);
+      firstPosition = positionOf(firstOf(stored, record.streamId));
+      lastPosition = positionOf(lastOf(stored, record.streamId));
     }
     return {
       streamId: record.streamId,
@@ -522,6 +525,20 @@ const isUnavailable = (error: unknown): boolean =>
   error instanceof UnavailableError || (error instanceof Error && (error as { code?: unknown }).code === 14);
 
 const positionOf = (record: KurrentDbRecord): Position => fromRecord(record).position;
+
+/** The first of the records read back from `streamId`; an error when none were. */
+function firstOf(records: readonly KurrentDbRecord[], streamId: string): KurrentDbRecord {
+  const [first] = records;
+  if (!first) throw new Error(`No events were read back from ${streamId}.`);
+  return first;
+}
+
+/** The last of the records read back from `streamId`; an error when none were. */
+function lastOf(records: readonly KurrentDbRecord[], streamId: string): KurrentDbRecord {
+  const last = records.at(-1);
+  if (!last) throw new Error(`No events were read back from ${streamId}.`);
+  return last;
+}
 
 /** The client types JSON data as an object, array or string; ours may be any JSON value. */
 const asEventData = (event: KurrentDbEventData): EventData => event as unknown as EventData;

@@ -58,7 +58,9 @@ export class RelayLease {
     if (this.db.kind === 'pglite') {
       this.holding = true;
       acquired();
-      this.loop = new Promise<void>((resolve) => this.abort.signal.addEventListener('abort', () => resolve(), { once: true })).then(async () => {
+      this.loop = new Promise<void>((resolve) =>
+        this.abort.signal.addEventListener('abort', () => resolve(), { once: true }),
+      ).then(async () => {
         await lost();
         this.holding = false;
       });
@@ -81,7 +83,10 @@ export class RelayLease {
     while (!signal.aborted) {
       try {
         await this.db.transaction(async (tx) => {
-          const { rows } = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1::int, $2::int) AS locked', [NAMESPACE, key]);
+          const { rows } = await tx.query<{ locked: boolean }>(
+            'SELECT pg_try_advisory_xact_lock($1::int, $2::int) AS locked',
+            [NAMESPACE, key],
+          );
           if (rows[0]?.locked !== true) {
             if (this.waitingSince === null) {
               this.waitingSince = Date.now();
@@ -105,7 +110,9 @@ export class RelayLease {
           }
         });
       } catch (error) {
-        this.logger.warn(`relay lease of "${this.name}": ${(error as Error).message}; trying again in ${this.retryMs} ms`);
+        this.logger.warn(
+          `relay lease of "${this.name}": ${(error as Error).message}; trying again in ${this.retryMs} ms`,
+        );
       }
       await sleep(this.retryMs, signal);
     }

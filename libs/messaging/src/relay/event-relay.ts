@@ -206,7 +206,9 @@ export class EventRelay {
       try {
         await this.publisher.publish(chunk.messages);
         // Only now has the broker acknowledged every message of the chunk.
-        const last = chunk.events[chunk.events.length - 1].position;
+        const newest = chunk.events.at(-1);
+        if (!newest) throw new Error('The relay built an empty chunk of events.');
+        const last = newest.position;
         await this.checkpoints.save(this.name, last);
         this.position = last;
         this.published += chunk.events.length;

@@ -31,9 +31,10 @@ export class RelayCheckpoints {
 
   /** The last acknowledged position, or null when the relay has published nothing yet. */
   async load(name: string): Promise<Position | null> {
-    const { rows } = await this.db.query<{ position: string }>('SELECT position FROM relay_checkpoints WHERE name = $1', [
-      name,
-    ]);
+    const { rows } = await this.db.query<{ position: string }>(
+      'SELECT position FROM relay_checkpoints WHERE name = $1',
+      [name],
+    );
     return rows[0] ? positionFromKey(rows[0].position) : null;
   }
 

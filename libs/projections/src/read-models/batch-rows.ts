@@ -46,7 +46,13 @@ export async function writeRows(
 }
 
 /** Rows of `table` whose `column` is one of `ids` (one query, `= ANY`). */
-export async function rowsByIds<Row>(tx: SqlExecutor, table: string, select: string, column: string, ids: Iterable<string>): Promise<Row[]> {
+export async function rowsByIds<Row>(
+  tx: SqlExecutor,
+  table: string,
+  select: string,
+  column: string,
+  ids: Iterable<string>,
+): Promise<Row[]> {
   const list = [...new Set(ids)];
   if (list.length === 0) return [];
   const { rows } = await tx.query<Row>(`SELECT ${select} FROM ${table} WHERE ${column} = ANY($1::text[])`, [list]);

@@ -69,9 +69,9 @@ export function parseEntries(text: string): CheckpointEntry[] | null {
   if (!text.endsWith('\n')) return null;
   const entries: CheckpointEntry[] = [];
   for (const line of text.slice(0, -1).split('\n')) {
-    const match = /^(\d{1,19}) ([0-9a-f]{64})$/.exec(line);
-    if (!match) return null;
-    entries.push({ position: match[1], hash: match[2] });
+    const [, position, hash] = /^(\d{1,19}) ([0-9a-f]{64})$/.exec(line) ?? [];
+    if (position === undefined || hash === undefined) return null;
+    entries.push({ position, hash });
   }
   return entries;
 }

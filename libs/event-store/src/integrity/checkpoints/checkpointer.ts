@@ -158,9 +158,10 @@ export class Checkpointer {
       try {
         for (;;) {
           const records = await checkpointsAfter(this.db, await anchorProgress(this.db, anchor.name), 20);
-          if (records.length === 0) break;
+          const newest = records.at(-1);
+          if (!newest) break;
           await anchor.publish(records);
-          await saveAnchorProgress(this.db, anchor.name, records[records.length - 1].position);
+          await saveAnchorProgress(this.db, anchor.name, newest.position);
         }
       } catch (error) {
         failure ??= error;
@@ -175,5 +176,7 @@ async function countAfter(db: SqlExecutor, after: string, cap: number): Promise<
     'SELECT count(*) AS n FROM (SELECT 1 FROM events WHERE position > $1 ORDER BY position LIMIT $2) s',
     [after, cap],
   );
-  return Number(rows[0].n);
+  const [row] = rows;
+  if (!row) throw new Error('count(*) returned no row.');
+  return Number(row.n);
 }

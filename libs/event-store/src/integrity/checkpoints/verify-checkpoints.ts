@@ -75,9 +75,16 @@ class SignedEntries implements EventCheck {
     private readonly checkpoints: readonly Signed[],
   ) {}
 
+  /** The checkpoint whose entries are being matched; only called while one is left. */
+  private current(): Signed {
+    const signed = this.checkpoints[this.index];
+    if (!signed) throw new Error(`No checkpoint at index ${this.index}: every checkpoint is used up.`);
+    return signed;
+  }
+
   /** The entries of the current checkpoint, read when first needed; a fault when they do not match its digest. */
   private async load(): Promise<ChainFault | null> {
-    const { checkpoint, entries, source } = this.checkpoints[this.index];
+    const { checkpoint, entries, source } = this.current();
     this.next = 0;
     if (entries === null) {
       this.queue = [{ position: checkpoint.position, hash: checkpoint.headHash }];
@@ -91,7 +98,8 @@ class SignedEntries implements EventCheck {
       text === null ||
       parsed === null ||
       entriesDigest(text) !== checkpoint.entriesDigest ||
-      last?.position !== checkpoint.position ||
+      last === undefined ||
+      last.position !== checkpoint.position ||
       last.hash !== checkpoint.headHash
     ) {
       return badCheckpoint(checkpoint, source, 'has entries that do not match its signed digest');
@@ -109,7 +117,8 @@ class SignedEntries implements EventCheck {
         const fault = await this.load();
         if (fault) return fault;
       }
-      if (this.next < this.queue!.length) return this.queue![this.next];
+      const entry = this.queue?.[this.next];
+      if (entry !== undefined) return entry;
       this.index++;
       this.queue = null;
     }
@@ -126,7 +135,7 @@ class SignedEntries implements EventCheck {
         reason: 'missing-event',
         expected: `an event at position ${expected.position} with hash ${expected.hash}`,
         actual: `the log goes on at position ${position}`,
-        detail: `the checkpoint at position ${this.checkpoints[this.index].checkpoint.position} signed an event at position ${expected.position}, and the log has none: it was deleted and the chain relinked`,
+        detail: `the checkpoint at position ${this.current().checkpoint.position} signed an event at position ${expected.position}, and the log has none: it was deleted and the chain relinked`,
       };
     }
     if (expected.position === position) {
@@ -137,10 +146,10 @@ class SignedEntries implements EventCheck {
         reason: 'rewritten',
         expected: expected.hash,
         actual: event.hash,
-        detail: `the event at position ${position} (${event.streamId} revision ${event.revision}, ${event.type}) is not the one the checkpoint at position ${this.checkpoints[this.index].checkpoint.position} signed: it was rewritten and the chain recomputed`,
+        detail: `the event at position ${position} (${event.streamId} revision ${event.revision}, ${event.type}) is not the one the checkpoint at position ${this.current().checkpoint.position} signed: it was rewritten and the chain recomputed`,
       };
     }
-    const { checkpoint } = this.checkpoints[this.index];
+    const { checkpoint } = this.current();
     if (this.exhaustive && (checkpoint.previousPosition === null || before(checkpoint.previousPosition, position))) {
       return {
         position,
@@ -157,7 +166,7 @@ class SignedEntries implements EventCheck {
     const expected = await this.peek();
     if (expected === null) return null;
     if ('reason' in expected) return expected;
-    const { checkpoint, source } = this.checkpoints[this.index];
+    const { checkpoint, source } = this.current();
     return {
       position: expected.position,
       reason: 'truncated',

@@ -110,7 +110,10 @@ export async function agreementAsOf(
     .sort((a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt) || a.revision - b.revision);
   const state = events.reduce((s, e) => evolveAgreement(s, e as unknown as AgreementEvent), initialAgreementState());
   if (state.status === 'none') return null;
-  const lastRecorded = events.reduce((latest, e) => (e.revision > latest.revision ? e : latest), events[0]);
+  const [first] = events;
+  // A state other than 'none' was folded from at least one event.
+  if (!first) throw new Error(`Agreement ${agreementId} has a state but no events.`);
+  const lastRecorded = events.reduce((latest, e) => (e.revision > latest.revision ? e : latest), first);
   return {
     asOf: asOf ?? null,
     knownAt: knownAt ?? null,

@@ -112,8 +112,16 @@ const withParty = (detail: AgreementDetail, id: string, change: (p: PartyDetail)
   return index < 0 ? detail.parties : detail.parties.map((p, i) => (i === index ? change(p) : p));
 };
 
-const withSavings = (detail: AgreementDetail, financialYear: string, figure: Partial<AgreementDetail['savings'][number]>) => {
-  const existing = detail.savings.find((s) => s.financialYear === financialYear) ?? { financialYear, forecastPence: null, realisedPence: null };
+const withSavings = (
+  detail: AgreementDetail,
+  financialYear: string,
+  figure: Partial<AgreementDetail['savings'][number]>,
+) => {
+  const existing = detail.savings.find((s) => s.financialYear === financialYear) ?? {
+    financialYear,
+    forecastPence: null,
+    realisedPence: null,
+  };
   return [...detail.savings.filter((s) => s.financialYear !== financialYear), { ...existing, ...figure }].sort((a, b) =>
     a.financialYear.localeCompare(b.financialYear),
   );
@@ -172,26 +180,49 @@ export function evolveAgreementDetail(detail: AgreementDetail | null, event: Sto
     case 'AgreementCameIntoForce':
       return { ...detail, status: 'in-force', inForceFrom: on };
     case 'AgreementVaried':
-      return { ...detail, variations: [...detail.variations, { summary: dataOf<AgreementVaried>(event).summary, variedOn: on, recordedBy: displayActorText(event.actor) }] };
+      return {
+        ...detail,
+        variations: [
+          ...detail.variations,
+          { summary: dataOf<AgreementVaried>(event).summary, variedOn: on, recordedBy: displayActorText(event.actor) },
+        ],
+      };
     case 'HostForceChanged': {
       const { to } = dataOf<HostForceChanged>(event);
-      const closed = detail.hostForceHistory.map((period) => (period.until === null ? { ...period, until: on } : period));
+      const closed = detail.hostForceHistory.map((period) =>
+        period.until === null ? { ...period, until: on } : period,
+      );
       return { ...detail, hostForce: to, hostForceHistory: [...closed, { hostForce: to, from: on, until: null }] };
     }
     case 'WithdrawalNoticeGiven': {
       const { party, effectiveOn } = dataOf<WithdrawalNoticeGiven>(event);
-      return { ...detail, parties: withParty(detail, party, (p) => ({ ...p, noticeGivenOn: on, noticeEffectiveOn: effectiveOn })) };
+      return {
+        ...detail,
+        parties: withParty(detail, party, (p) => ({ ...p, noticeGivenOn: on, noticeEffectiveOn: effectiveOn })),
+      };
     }
     case 'ForceWithdrew': {
       const { party, reason } = dataOf<ForceWithdrew>(event);
-      return { ...detail, parties: withParty(detail, party, (p) => ({ ...p, withdrewOn: on, withdrawalReason: reason, current: false })) };
+      return {
+        ...detail,
+        parties: withParty(detail, party, (p) => ({ ...p, withdrewOn: on, withdrawalReason: reason, current: false })),
+      };
     }
     case 'AgreementReviewed': {
       const { outcome, nextReviewDue } = dataOf<AgreementReviewed>(event);
-      return { ...detail, reviewDue: nextReviewDue, reviews: [...detail.reviews, { outcome, reviewedOn: on, nextReviewDue }] };
+      return {
+        ...detail,
+        reviewDue: nextReviewDue,
+        reviews: [...detail.reviews, { outcome, reviewedOn: on, nextReviewDue }],
+      };
     }
     case 'AgreementTerminated':
-      return { ...detail, status: 'terminated', terminatedOn: on, terminationReason: dataOf<AgreementTerminated>(event).reason };
+      return {
+        ...detail,
+        status: 'terminated',
+        terminatedOn: on,
+        terminationReason: dataOf<AgreementTerminated>(event).reason,
+      };
     case 'SavingsForecast': {
       const { financialYear, amountPence } = dataOf<SavingsForecast>(event);
       return { ...detail, savings: withSavings(detail, financialYear, { forecastPence: amountPence }) };
@@ -222,7 +253,10 @@ export const agreementDetailProjection: SqlProjection = {
     const table = t('agreement_detail');
     let before: AgreementDetail | null = null;
     if (event.type !== 'AgreementDrafted') {
-      const { rows } = await tx.query<{ detail: AgreementDetail }>(`SELECT detail FROM ${table} WHERE agreement_id = $1`, [agreementId]);
+      const { rows } = await tx.query<{ detail: AgreementDetail }>(
+        `SELECT detail FROM ${table} WHERE agreement_id = $1`,
+        [agreementId],
+      );
       before = rows[0]?.detail ?? null;
     }
     const after = evolveAgreementDetail(before, event);
@@ -238,12 +272,28 @@ export const agreementDetailProjection: SqlProjection = {
     const changed = await foldAgreementRows(
       events,
       async (ids) => {
-        const rows = await rowsByIds<{ agreement_id: string; detail: AgreementDetail }>(tx, table, 'agreement_id, detail', 'agreement_id', ids);
+        const rows = await rowsByIds<{ agreement_id: string; detail: AgreementDetail }>(
+          tx,
+          table,
+          'agreement_id, detail',
+          'agreement_id',
+          ids,
+        );
         return new Map(rows.map((row) => [row.agreement_id, row.detail]));
       },
       evolveAgreementDetail,
     );
     const rows = changed.map((detail) => ({ agreement_id: detail.agreementId, detail }));
-    await writeRows(tx, table, [['agreement_id', 'text'], ['detail', 'jsonb']], ['agreement_id'], rows, 'update');
+    await writeRows(
+      tx,
+      table,
+      [
+        ['agreement_id', 'text'],
+        ['detail', 'jsonb'],
+      ],
+      ['agreement_id'],
+      rows,
+      'update',
+    );
   },
 };

@@ -72,7 +72,9 @@ export function evolveRegisterRow(row: RegisterRow | null, event: StoredEvent): 
     case 'PartyAdded':
     case 'PartyJoined': {
       const { party } = dataOf<PartyAdded | PartyJoined>(event);
-      return row.parties.some((p) => p.id === party.id) ? row : { ...row, parties: [...row.parties, { id: party.id, name: party.name }] };
+      return row.parties.some((p) => p.id === party.id)
+        ? row
+        : { ...row, parties: [...row.parties, { id: party.id, name: party.name }] };
     }
     case 'ForceWithdrew': {
       const { party } = dataOf<ForceWithdrew>(event);
@@ -127,7 +129,9 @@ export const toRegisterRow = (r: RegisterDbRow): RegisterRow => ({
 });
 
 async function load(tx: SqlExecutor, table: string, agreementId: string): Promise<RegisterRow | null> {
-  const { rows } = await tx.query<RegisterDbRow>(`SELECT ${REGISTER_COLUMNS} FROM ${table} WHERE agreement_id = $1`, [agreementId]);
+  const { rows } = await tx.query<RegisterDbRow>(`SELECT ${REGISTER_COLUMNS} FROM ${table} WHERE agreement_id = $1`, [
+    agreementId,
+  ]);
   return rows[0] ? toRegisterRow(rows[0]) : null;
 }
 

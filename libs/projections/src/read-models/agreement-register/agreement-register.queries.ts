@@ -1,6 +1,11 @@
 import type { SqlExecutor } from '#event-store';
 import { containsPattern } from '../shared.js';
-import { REGISTER_COLUMNS, toRegisterRow, type RegisterRow, type RegisterStatus } from './agreement-register.projection.js';
+import {
+  REGISTER_COLUMNS,
+  toRegisterRow,
+  type RegisterRow,
+  type RegisterStatus,
+} from './agreement-register.projection.js';
 
 export interface RegisterFilter {
   /** A body id among the current parties. */
@@ -22,15 +27,22 @@ export async function listAgreements(db: SqlExecutor, filter: RegisterFilter = {
         AND ($4::text IS NULL OR legal_basis = $4)
         AND ($5::text IS NULL OR host_force = $5)
       ORDER BY lower(title), agreement_id`,
-    [filter.party ?? null, filter.status ?? null, filter.area ? containsPattern(filter.area) : null, filter.legalBasis ?? null, filter.hostForce ?? null],
+    [
+      filter.party ?? null,
+      filter.status ?? null,
+      filter.area ? containsPattern(filter.area) : null,
+      filter.legalBasis ?? null,
+      filter.hostForce ?? null,
+    ],
   );
   return rows.map(toRegisterRow);
 }
 
 export async function getRegisterRow(db: SqlExecutor, agreementId: string): Promise<RegisterRow | null> {
-  const { rows } = await db.query<Parameters<typeof toRegisterRow>[0]>(`SELECT ${REGISTER_COLUMNS} FROM agreement_register WHERE agreement_id = $1`, [
-    agreementId,
-  ]);
+  const { rows } = await db.query<Parameters<typeof toRegisterRow>[0]>(
+    `SELECT ${REGISTER_COLUMNS} FROM agreement_register WHERE agreement_id = $1`,
+    [agreementId],
+  );
   return rows[0] ? toRegisterRow(rows[0]) : null;
 }
 
@@ -38,7 +50,9 @@ export type AgreementCounts = Record<RegisterStatus, number> & { total: number }
 
 /** How many agreements are drafted, in force and terminated. */
 export async function countAgreementsByStatus(db: SqlExecutor): Promise<AgreementCounts> {
-  const { rows } = await db.query<{ status: RegisterStatus; n: string }>('SELECT status, count(*)::text AS n FROM agreement_register GROUP BY status');
+  const { rows } = await db.query<{ status: RegisterStatus; n: string }>(
+    'SELECT status, count(*)::text AS n FROM agreement_register GROUP BY status',
+  );
   const counts: AgreementCounts = { drafted: 0, 'in-force': 0, terminated: 0, total: 0 };
   for (const row of rows) {
     counts[row.status] = Number(row.n);

@@ -95,7 +95,15 @@ export function assessBoardCompliance(
     if (fact.what !== 'scheduled' && fact.occurredOn > asOf) continue;
     let meeting = meetings.get(fact.meetingId);
     if (fact.what === 'scheduled' || !meeting) {
-      meeting = { meetingId: fact.meetingId, dates: new Set(), status: 'scheduled', scheduledFor: fact.scheduledFor, heldOn: null, quorate: null, cancellations: [] };
+      meeting = {
+        meetingId: fact.meetingId,
+        dates: new Set(),
+        status: 'scheduled',
+        scheduledFor: fact.scheduledFor,
+        heldOn: null,
+        quorate: null,
+        cancellations: [],
+      };
       meetings.set(fact.meetingId, meeting);
     }
     switch (fact.what) {
@@ -133,7 +141,9 @@ export function assessBoardCompliance(
 
   const breaches = breachesInYear(board, termsHistory, facts, { financialYear, asOf });
   const late = new Set(
-    breaches.flatMap((b) => (b.rule === 'meeting-cancelled-not-rearranged' ? [`${b.subject.meetingId} ${b.cancelledOn}`] : [])),
+    breaches.flatMap((b) =>
+      b.rule === 'meeting-cancelled-not-rearranged' ? [`${b.subject.meetingId} ${b.cancelledOn}`] : [],
+    ),
   );
 
   const all = [...meetings.values()];
@@ -153,9 +163,15 @@ export function assessBoardCompliance(
     asOf,
     periodStart: year.start,
     periodEnd,
-    terms: { chair: terms.chair, maxDaysBetweenMeetings: terms.maxDaysBetweenMeetings, quorum: terms.quorum, rearrangeWithinDays: terms.rearrangeWithinDays },
+    terms: {
+      chair: terms.chair,
+      maxDaysBetweenMeetings: terms.maxDaysBetweenMeetings,
+      quorum: terms.quorum,
+      rearrangeWithinDays: terms.rearrangeWithinDays,
+    },
     counts: {
-      scheduled: all.filter((m) => [...m.dates].some(inYear) || m.cancellations.some((c) => inYear(c.meetingDate))).length,
+      scheduled: all.filter((m) => [...m.dates].some(inYear) || m.cancellations.some((c) => inYear(c.meetingDate)))
+        .length,
       held: held.length,
       quorate: held.filter((m) => m.quorate === true).length,
       cancelled: cancellations.length,
@@ -171,7 +187,11 @@ export function assessBoardCompliance(
 function yearOf(financialYear: string): FinancialYearSpan {
   const year = parseFinancialYear(financialYear);
   if (!year) {
-    throw new ValidationError('invalid-financial-year', `"${financialYear}" is not a financial year: write it as 2015-16.`, 'financialYear');
+    throw new ValidationError(
+      'invalid-financial-year',
+      `"${financialYear}" is not a financial year: write it as 2015-16.`,
+      'financialYear',
+    );
   }
   return year;
 }
@@ -199,7 +219,11 @@ function reasonsFor(breaches: readonly Breach[], periodEnd: string): string[] {
   const byMeetingDate = (a: { date: string; id: string }, b: { date: string; id: string }) =>
     a.date.localeCompare(b.date) || a.id.localeCompare(b.id);
   const late = breaches
-    .flatMap((b) => (b.rule === 'meeting-cancelled-not-rearranged' ? [{ ...b, date: b.meetingDate, id: b.subject.meetingId ?? '' }] : []))
+    .flatMap((b) =>
+      b.rule === 'meeting-cancelled-not-rearranged'
+        ? [{ ...b, date: b.meetingDate, id: b.subject.meetingId ?? '' }]
+        : [],
+    )
     .sort(byMeetingDate)
     .map(
       (b) =>
@@ -222,7 +246,9 @@ function reasonsFor(breaches: readonly Breach[], periodEnd: string): string[] {
       : [],
   );
   const missing = breaches
-    .flatMap((b) => (b.rule === 'meeting-outcome-missing' ? [{ ...b, date: b.scheduledFor, id: b.subject.meetingId ?? '' }] : []))
+    .flatMap((b) =>
+      b.rule === 'meeting-outcome-missing' ? [{ ...b, date: b.scheduledFor, id: b.subject.meetingId ?? '' }] : [],
+    )
     .sort(byMeetingDate)
     .map((b) =>
       b.ended === null || b.ended > periodEnd
@@ -234,7 +260,12 @@ function reasonsFor(breaches: readonly Breach[], periodEnd: string): string[] {
   return [...late, ...overdue, ...inquorate, ...missing];
 }
 
-function gapOf(board: BoardRecord, meetings: readonly MeetingView[], yearStart: string, periodEnd: string): BoardCompliance['longestGap'] {
+function gapOf(
+  board: BoardRecord,
+  meetings: readonly MeetingView[],
+  yearStart: string,
+  periodEnd: string,
+): BoardCompliance['longestGap'] {
   if (board.establishedOn > periodEnd || yearStart > periodEnd) return null;
   const heldDates = meetings
     .filter((m) => m.status === 'held' && m.heldOn !== null && m.heldOn <= periodEnd)
@@ -244,9 +275,11 @@ function gapOf(board: BoardRecord, meetings: readonly MeetingView[], yearStart: 
   const anchor = before ?? (board.establishedOn > yearStart ? board.establishedOn : yearStart);
   const points = [anchor, ...heldDates.filter((d) => d >= yearStart), periodEnd];
   let longest: NonNullable<BoardCompliance['longestGap']> = { days: 0, from: anchor, to: anchor };
-  for (let i = 1; i < points.length; i++) {
-    const days = daysBetween(points[i - 1], points[i]);
-    if (days > longest.days) longest = { days, from: points[i - 1], to: points[i] };
-  }
+  points.slice(1).forEach((to, i) => {
+    // i counts from the second point: points[i] is the one before `to`.
+    const from = points[i]!;
+    const days = daysBetween(from, to);
+    if (days > longest.days) longest = { days, from, to };
+  });
   return longest;
 }

@@ -154,17 +154,39 @@ export const boardComplianceProjection: SqlProjection = {
   async apply({ tx, t }, event) {
     if (namesNoMeeting(event)) return;
     const on = dayOf(event);
-    const fact = (meetingId: string, what: string, scheduledFor: string, extra: { quorate?: boolean; reason?: string } = {}) =>
+    const fact = (
+      meetingId: string,
+      what: string,
+      scheduledFor: string,
+      extra: { quorate?: boolean; reason?: string } = {},
+    ) =>
       tx.query(
         `INSERT INTO ${t('board_meeting_facts')} (board_id, position, meeting_id, what, occurred_on, scheduled_for, quorate, reason)
          VALUES ($1, $2, $3, $4, $5::date, $6::date, $7, $8) ON CONFLICT (board_id, position) DO NOTHING`,
-        [(event.data as { boardId: string }).boardId, positionKey(event.position), meetingId, what, on, scheduledFor, extra.quorate ?? null, extra.reason ?? null],
+        [
+          (event.data as { boardId: string }).boardId,
+          positionKey(event.position),
+          meetingId,
+          what,
+          on,
+          scheduledFor,
+          extra.quorate ?? null,
+          extra.reason ?? null,
+        ],
       );
     const terms = async (data: GovernanceBoardEstablished['data'] | BoardTermsChanged['data']) => {
       await tx.query(
         `INSERT INTO ${t('board_terms')} (board_id, position, effective_on, chair, max_days_between_meetings, quorum, rearrange_within_days)
          VALUES ($1, $2, $3::date, $4, $5, $6, $7) ON CONFLICT (board_id, position) DO NOTHING`,
-        [data.boardId, positionKey(event.position), on, data.chair, data.maxDaysBetweenMeetings, data.quorum, data.rearrangeWithinDays],
+        [
+          data.boardId,
+          positionKey(event.position),
+          on,
+          data.chair,
+          data.maxDaysBetweenMeetings,
+          data.quorum,
+          data.rearrangeWithinDays,
+        ],
       );
       await tx.query(
         `UPDATE ${t('boards')} SET chair = $2, max_days_between_meetings = $3, quorum = $4, rearrange_within_days = $5 WHERE board_id = $1`,
@@ -177,7 +199,16 @@ export const boardComplianceProjection: SqlProjection = {
         await tx.query(
           `INSERT INTO ${t('boards')} (board_id, name, agreement_ids, established_on, chair, max_days_between_meetings, quorum, rearrange_within_days)
            VALUES ($1, $2, $3::text[], $4::date, $5, $6, $7, $8) ON CONFLICT (board_id) DO NOTHING`,
-          [data.boardId, data.name, data.agreementIds, on, data.chair, data.maxDaysBetweenMeetings, data.quorum, data.rearrangeWithinDays],
+          [
+            data.boardId,
+            data.name,
+            data.agreementIds,
+            on,
+            data.chair,
+            data.maxDaysBetweenMeetings,
+            data.quorum,
+            data.rearrangeWithinDays,
+          ],
         );
         await terms(data);
         return;
@@ -234,15 +265,27 @@ export const boardComplianceProjection: SqlProjection = {
     const boardIds = new Set<string>();
     const meetingKeys = new Map<string, [string, string]>();
     for (const event of events) {
-      if (event.type === 'GovernanceBoardEstablished' || event.type === 'BoardTermsChanged') boardIds.add(boardIdOf(event));
+      if (event.type === 'GovernanceBoardEstablished' || event.type === 'BoardTermsChanged')
+        boardIds.add(boardIdOf(event));
       else {
         const { boardId, meetingId } = event.data as { boardId: string; meetingId: string };
         meetingKeys.set(meetingKey(boardId, meetingId), [boardId, meetingId]);
       }
     }
     const boards = new Map<string, BoardRow>();
-    for (const row of await rowsByIds<BoardRow>(tx, t('boards'), BOARD_COLUMNS.map(([c]) => c).join(', '), 'board_id', boardIds)) {
-      boards.set(row.board_id, { ...row, max_days_between_meetings: Number(row.max_days_between_meetings), quorum: Number(row.quorum), rearrange_within_days: Number(row.rearrange_within_days) });
+    for (const row of await rowsByIds<BoardRow>(
+      tx,
+      t('boards'),
+      BOARD_COLUMNS.map(([c]) => c).join(', '),
+      'board_id',
+      boardIds,
+    )) {
+      boards.set(row.board_id, {
+        ...row,
+        max_days_between_meetings: Number(row.max_days_between_meetings),
+        quorum: Number(row.quorum),
+        rearrange_within_days: Number(row.rearrange_within_days),
+      });
     }
     const meetings = new Map<string, MeetingRow>();
     if (meetingKeys.size > 0) {
@@ -260,7 +303,12 @@ export const boardComplianceProjection: SqlProjection = {
     const facts: Record<string, unknown>[] = [];
     for (const event of events) {
       const on = dayOf(event);
-      const fact = (meetingId: string, what: string, scheduledFor: string, extra: { quorate?: boolean; reason?: string } = {}) =>
+      const fact = (
+        meetingId: string,
+        what: string,
+        scheduledFor: string,
+        extra: { quorate?: boolean; reason?: string } = {},
+      ) =>
         facts.push({
           board_id: boardIdOf(event),
           position: positionKey(event.position),

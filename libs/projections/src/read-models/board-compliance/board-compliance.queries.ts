@@ -30,10 +30,16 @@ const toBoard = (r: BoardRow): BoardSummary => ({
   name: r.name,
   agreementIds: r.agreement_ids,
   establishedOn: r.established_on,
-  terms: { chair: r.chair, maxDaysBetweenMeetings: Number(r.max_days_between_meetings), quorum: Number(r.quorum), rearrangeWithinDays: Number(r.rearrange_within_days) },
+  terms: {
+    chair: r.chair,
+    maxDaysBetweenMeetings: Number(r.max_days_between_meetings),
+    quorum: Number(r.quorum),
+    rearrangeWithinDays: Number(r.rearrange_within_days),
+  },
 });
 
-const BOARD_COLUMNS = 'board_id, name, agreement_ids, established_on, chair, max_days_between_meetings, quorum, rearrange_within_days';
+const BOARD_COLUMNS =
+  'board_id, name, agreement_ids, established_on, chair, max_days_between_meetings, quorum, rearrange_within_days';
 
 export async function listBoards(db: SqlExecutor, filter: { agreementId?: string } = {}): Promise<BoardSummary[]> {
   const { rows } = await db.query<BoardRow>(
@@ -108,7 +114,10 @@ export async function getBoardCompliance(
     scheduled_for: string;
     quorate: boolean | null;
     reason: string | null;
-  }>('SELECT meeting_id, what, occurred_on, scheduled_for, quorate, reason FROM board_meeting_facts WHERE board_id = $1 ORDER BY position', [boardId]);
+  }>(
+    'SELECT meeting_id, what, occurred_on, scheduled_for, quorate, reason FROM board_meeting_facts WHERE board_id = $1 ORDER BY position',
+    [boardId],
+  );
   return assessBoardCompliance(
     board,
     terms.rows.map((t) => ({

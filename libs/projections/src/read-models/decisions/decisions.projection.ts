@@ -43,7 +43,17 @@ export const decisionsProjection: SqlProjection = {
     await tx.query(
       `INSERT INTO ${t('decisions')} (decision_id, summary, board_id, meeting_id, agreement_id, decided_on, recorded_at, recorded_by, position)
        VALUES ($1, $2, $3, $4, $5, $6::date, $7::timestamptz, $8, $9) ON CONFLICT (decision_id) DO NOTHING`,
-      [decisionId, summary, boardId, meetingId, agreementId, dayOf(event), event.recordedAt, displayActorText(event.actor), positionKey(event.position)],
+      [
+        decisionId,
+        summary,
+        boardId,
+        meetingId,
+        agreementId,
+        dayOf(event),
+        event.recordedAt,
+        displayActorText(event.actor),
+        positionKey(event.position),
+      ],
     );
   },
   async applyBatch({ tx, t }, events) {

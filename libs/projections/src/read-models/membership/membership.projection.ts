@@ -19,7 +19,13 @@ interface Interval {
  * signed); for a body that joins an agreement in force, the day it joined. It ends on the day the party withdrew or the agreement was terminated (that day
  * it is no longer a member). A body that withdraws and joins again has two intervals.
  */
-export const MEMBERSHIP_EVENTS = ['AgreementDrafted', 'AgreementCameIntoForce', 'PartyJoined', 'ForceWithdrew', 'AgreementTerminated'] as const;
+export const MEMBERSHIP_EVENTS = [
+  'AgreementDrafted',
+  'AgreementCameIntoForce',
+  'PartyJoined',
+  'ForceWithdrew',
+  'AgreementTerminated',
+] as const;
 
 export const membershipProjection: SqlProjection = {
   name: 'membership',
@@ -70,14 +76,16 @@ export const membershipProjection: SqlProjection = {
         await open(dataOf<PartyJoined>(event).party.id);
         return;
       case 'ForceWithdrew':
-        await tx.query(`UPDATE ${intervals} SET valid_to = $3::date WHERE body_id = $1 AND agreement_id = $2 AND valid_to IS NULL`, [
-          dataOf<ForceWithdrew>(event).party,
+        await tx.query(
+          `UPDATE ${intervals} SET valid_to = $3::date WHERE body_id = $1 AND agreement_id = $2 AND valid_to IS NULL`,
+          [dataOf<ForceWithdrew>(event).party, agreementId, on],
+        );
+        return;
+      case 'AgreementTerminated':
+        await tx.query(`UPDATE ${intervals} SET valid_to = $2::date WHERE agreement_id = $1 AND valid_to IS NULL`, [
           agreementId,
           on,
         ]);
-        return;
-      case 'AgreementTerminated':
-        await tx.query(`UPDATE ${intervals} SET valid_to = $2::date WHERE agreement_id = $1 AND valid_to IS NULL`, [agreementId, on]);
         return;
     }
   },
@@ -91,7 +99,13 @@ export const membershipProjection: SqlProjection = {
     // Every interval of the agreements the batch touches (a few dozen each), folded in memory.
     const byAgreement = new Map<string, Interval[]>();
     for (const id of touched) byAgreement.set(id, []);
-    const loaded = await rowsByIds<Interval>(tx, intervalsTable, 'body_id, agreement_id, valid_from, valid_to', 'agreement_id', touched);
+    const loaded = await rowsByIds<Interval>(
+      tx,
+      intervalsTable,
+      'body_id, agreement_id, valid_from, valid_to',
+      'agreement_id',
+      touched,
+    );
     for (const row of loaded) byAgreement.get(row.agreement_id)?.push({ ...row });
     const dirty = new Set<Interval>();
     for (const event of events) {
@@ -140,7 +154,12 @@ export const membershipProjection: SqlProjection = {
     await writeRows(
       tx,
       t('membership_agreements'),
-      [['agreement_id', 'text'], ['title', 'text'], ['legal_basis', 'text'], ['business_area', 'text']],
+      [
+        ['agreement_id', 'text'],
+        ['title', 'text'],
+        ['legal_basis', 'text'],
+        ['business_area', 'text'],
+      ],
       ['agreement_id'],
       agreements,
       'nothing',
@@ -148,7 +167,12 @@ export const membershipProjection: SqlProjection = {
     await writeRows(
       tx,
       intervalsTable,
-      [['body_id', 'text'], ['agreement_id', 'text'], ['valid_from', 'date'], ['valid_to', 'date']],
+      [
+        ['body_id', 'text'],
+        ['agreement_id', 'text'],
+        ['valid_from', 'date'],
+        ['valid_to', 'date'],
+      ],
       ['body_id', 'agreement_id', 'valid_from'],
       [...dirty],
       'update',

@@ -11,7 +11,11 @@ export interface Collaboration {
 }
 
 /** The agreements a body belonged to on `asOf` (`YYYY-MM-DD`), answered from membership intervals. */
-export async function collaborationsOf(db: SqlExecutor, bodyId: string, { asOf }: { asOf: string }): Promise<Collaboration[]> {
+export async function collaborationsOf(
+  db: SqlExecutor,
+  bodyId: string,
+  { asOf }: { asOf: string },
+): Promise<Collaboration[]> {
   const { rows } = await db.query<{
     agreement_id: string;
     title: string | null;
@@ -45,9 +49,19 @@ export interface MembershipInterval {
 
 /** Every membership interval of an agreement (its membership history), oldest first. */
 export async function membershipOf(db: SqlExecutor, agreementId: string): Promise<MembershipInterval[]> {
-  const { rows } = await db.query<{ body_id: string; agreement_id: string; valid_from: string; valid_to: string | null }>(
+  const { rows } = await db.query<{
+    body_id: string;
+    agreement_id: string;
+    valid_from: string;
+    valid_to: string | null;
+  }>(
     `SELECT body_id, agreement_id, valid_from, valid_to FROM membership_intervals WHERE agreement_id = $1 ORDER BY valid_from, body_id`,
     [agreementId],
   );
-  return rows.map((r) => ({ bodyId: r.body_id, agreementId: r.agreement_id, validFrom: r.valid_from, validTo: r.valid_to }));
+  return rows.map((r) => ({
+    bodyId: r.body_id,
+    agreementId: r.agreement_id,
+    validFrom: r.valid_from,
+    validTo: r.valid_to,
+  }));
 }

@@ -10,7 +10,13 @@ interface SavingsRow {
   realised_pence: number | string | null;
 }
 
-export const SAVINGS_EVENTS = ['AgreementDrafted', 'PartyAdded', 'PartyJoined', 'SavingsForecast', 'SavingsRealised'] as const;
+export const SAVINGS_EVENTS = [
+  'AgreementDrafted',
+  'PartyAdded',
+  'PartyJoined',
+  'SavingsForecast',
+  'SavingsRealised',
+] as const;
 
 /**
  * Savings per agreement and financial year (pence; a later figure for a year replaces the earlier
@@ -41,17 +47,17 @@ export const savingsProjection: SqlProjection = {
   `,
   async apply({ tx, t }, event) {
     const party = (agreementId: string, bodyId: string) =>
-      tx.query(`INSERT INTO ${t('savings_parties')} (agreement_id, body_id) VALUES ($1, $2) ON CONFLICT (agreement_id, body_id) DO NOTHING`, [
-        agreementId,
-        bodyId,
-      ]);
+      tx.query(
+        `INSERT INTO ${t('savings_parties')} (agreement_id, body_id) VALUES ($1, $2) ON CONFLICT (agreement_id, body_id) DO NOTHING`,
+        [agreementId, bodyId],
+      );
     switch (event.type) {
       case 'AgreementDrafted': {
         const { agreementId, title, parties } = dataOf<AgreementDrafted>(event);
-        await tx.query(`INSERT INTO ${t('savings_agreements')} (agreement_id, title) VALUES ($1, $2) ON CONFLICT (agreement_id) DO NOTHING`, [
-          agreementId,
-          title,
-        ]);
+        await tx.query(
+          `INSERT INTO ${t('savings_agreements')} (agreement_id, title) VALUES ($1, $2) ON CONFLICT (agreement_id) DO NOTHING`,
+          [agreementId, title],
+        );
         for (const p of parties) await party(agreementId, p.id);
         return;
       }
@@ -116,7 +122,12 @@ export const savingsProjection: SqlProjection = {
           const k = key(agreementId, financialYear);
           let row = figures.get(k);
           if (!row) {
-            row = { agreement_id: agreementId, financial_year: financialYear, forecast_pence: null, realised_pence: null };
+            row = {
+              agreement_id: agreementId,
+              financial_year: financialYear,
+              forecast_pence: null,
+              realised_pence: null,
+            };
             figures.set(k, row);
           }
           if (event.type === 'SavingsForecast') row.forecast_pence = amountPence;
@@ -126,12 +137,37 @@ export const savingsProjection: SqlProjection = {
         }
       }
     }
-    await writeRows(tx, t('savings_agreements'), [['agreement_id', 'text'], ['title', 'text']], ['agreement_id'], agreements, 'nothing');
-    await writeRows(tx, t('savings_parties'), [['agreement_id', 'text'], ['body_id', 'text']], ['agreement_id', 'body_id'], parties, 'nothing');
+    await writeRows(
+      tx,
+      t('savings_agreements'),
+      [
+        ['agreement_id', 'text'],
+        ['title', 'text'],
+      ],
+      ['agreement_id'],
+      agreements,
+      'nothing',
+    );
+    await writeRows(
+      tx,
+      t('savings_parties'),
+      [
+        ['agreement_id', 'text'],
+        ['body_id', 'text'],
+      ],
+      ['agreement_id', 'body_id'],
+      parties,
+      'nothing',
+    );
     await writeRows(
       tx,
       t('savings'),
-      [['agreement_id', 'text'], ['financial_year', 'text'], ['forecast_pence', 'bigint'], ['realised_pence', 'bigint']],
+      [
+        ['agreement_id', 'text'],
+        ['financial_year', 'text'],
+        ['forecast_pence', 'bigint'],
+        ['realised_pence', 'bigint'],
+      ],
       ['agreement_id', 'financial_year'],
       [...dirty],
       'update',

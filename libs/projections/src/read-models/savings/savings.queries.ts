@@ -30,7 +30,13 @@ export async function savingsByAgreement(
   db: SqlExecutor,
   filter: { agreementId?: string; financialYear?: string } = {},
 ): Promise<AgreementSavings[]> {
-  const { rows } = await db.query<{ agreement_id: string; title: string | null; financial_year: string; forecast_pence: string | null; realised_pence: string | null }>(
+  const { rows } = await db.query<{
+    agreement_id: string;
+    title: string | null;
+    financial_year: string;
+    forecast_pence: string | null;
+    realised_pence: string | null;
+  }>(
     `SELECT s.agreement_id, a.title, s.financial_year, s.forecast_pence, s.realised_pence
        FROM savings s LEFT JOIN savings_agreements a ON a.agreement_id = s.agreement_id
       WHERE ($1::text IS NULL OR s.agreement_id = $1) AND ($2::text IS NULL OR s.financial_year = $2)
@@ -48,11 +54,21 @@ export async function savingsByAgreement(
 
 /** Totals per financial year across every agreement. */
 export async function savingsByYear(db: SqlExecutor): Promise<YearSavings[]> {
-  const { rows } = await db.query<{ financial_year: string; forecast: string | null; realised: string | null; agreements: string }>(
+  const { rows } = await db.query<{
+    financial_year: string;
+    forecast: string | null;
+    realised: string | null;
+    agreements: string;
+  }>(
     `SELECT financial_year, sum(forecast_pence)::text AS forecast, sum(realised_pence)::text AS realised, count(*)::text AS agreements
        FROM savings GROUP BY financial_year ORDER BY financial_year`,
   );
-  return rows.map((r) => ({ financialYear: r.financial_year, forecastPence: n(r.forecast), realisedPence: n(r.realised), agreements: n(r.agreements) }));
+  return rows.map((r) => ({
+    financialYear: r.financial_year,
+    forecastPence: n(r.forecast),
+    realisedPence: n(r.realised),
+    agreements: n(r.agreements),
+  }));
 }
 
 /**
@@ -60,8 +76,16 @@ export async function savingsByYear(db: SqlExecutor): Promise<YearSavings[]> {
  * region any of its parties (present or past) belongs to: agreements do not say how savings divide
  * between forces, so the regions' totals overlap and do not add up to the national total.
  */
-export async function savingsByRegion(db: SqlExecutor, filter: { financialYear?: string } = {}): Promise<RegionSavings[]> {
-  const { rows } = await db.query<{ region: string; forecast: string | null; realised: string | null; agreements: string }>(
+export async function savingsByRegion(
+  db: SqlExecutor,
+  filter: { financialYear?: string } = {},
+): Promise<RegionSavings[]> {
+  const { rows } = await db.query<{
+    region: string;
+    forecast: string | null;
+    realised: string | null;
+    agreements: string;
+  }>(
     `WITH regions (body_id, region) AS (SELECT * FROM unnest($1::text[], $2::text[])),
           agreement_regions AS (
             SELECT DISTINCT p.agreement_id, coalesce(r.region, 'other') AS region
@@ -73,5 +97,10 @@ export async function savingsByRegion(db: SqlExecutor, filter: { financialYear?:
       GROUP BY ar.region ORDER BY ar.region`,
     [REFERENCE_BODIES.map((b) => b.id), REFERENCE_BODIES.map((b) => b.region), filter.financialYear ?? null],
   );
-  return rows.map((r) => ({ region: r.region as RegionSavings['region'], forecastPence: n(r.forecast), realisedPence: n(r.realised), agreements: n(r.agreements) }));
+  return rows.map((r) => ({
+    region: r.region as RegionSavings['region'],
+    forecastPence: n(r.forecast),
+    realisedPence: n(r.realised),
+    agreements: n(r.agreements),
+  }));
 }
