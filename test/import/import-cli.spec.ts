@@ -71,7 +71,8 @@ test('imports a file, showing progress on stderr and the summary with the assump
   expect(second.err).toContain('import [2/2] unit: unchanged');
   expect(second.out).toContain('Events: 0 appended, 14 replayed');
   expect(await eventCount()).toBe(14);
-});
+  // Two imports, each opening the embedded database on disk: on a loaded 2-core CI machine over 30 s.
+}, 120_000);
 
 test('exits 1 and names the record and the domain error when the domain refuses a record', async () => {
   const path = await seedFile(
