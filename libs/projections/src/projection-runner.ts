@@ -1,22 +1,31 @@
-import type { EventStore, Position, SqlDatabase, SqlExecutor, StoredEvent, Subscription } from '#event-store';
 import {
-  CHECKPOINT_CHANNEL,
+  DEFAULT_RETRY_POLICY,
   describeError,
-  ensureCheckpoint,
-  ensureProjectionSchema,
   insertParked,
   isTransientDatabaseError,
   lockCheckpoint,
-  moveCheckpointAlone,
   parkedEventOf,
   readCheckpoint,
   recordError,
+  retryItem,
+  Sleeper,
   writeCheckpoint,
+  type EventStore,
+  type Position,
+  type SqlDatabase,
+  type SqlExecutor,
+  type StoredEvent,
+  type Subscription,
+} from '#event-store';
+import {
+  CHECKPOINT_CHANNEL,
+  ensureProjectionCheckpoint,
+  ensureProjectionSchema,
+  moveCheckpointAlone,
 } from './checkpoint-store.js';
 import { consoleLogger, type ProjectionLogger } from './projection-logger.js';
 import { tryLockProjection } from './projection-locks.js';
 import { RebuildInProgressError, rebuildProjection } from './rebuild-projection.js';
-import { Sleeper } from './sleep.js';
 import { applyEvents, liveTable, tableMapper, validateProjections, type SqlProjection } from './sql-projection.js';
 
 export interface ProjectionRunnerHooks {
@@ -142,7 +151,7 @@ class ProjectionWorker {
   /** The checkpoint to follow from, after rebuilding if this code's version is newer; 'wait' when it cannot run now. */
   private async prepare(): Promise<{ position: Position | null } | 'wait'> {
     const { name, version } = this.projection;
-    const checkpoint = await ensureCheckpoint(this.db, this.projection);
+    const checkpoint = await ensureProjectionCheckpoint(this.db, this.projection);
     if (checkpoint.version > version) {
       if (!this.warnedNewer) {
         this.logger.warn(
@@ -236,21 +245,20 @@ class ProjectionWorker {
 
   /** A failing event alone, a few times with back-off; then it is parked so the projection goes on. */
   private async applyAlone(event: StoredEvent): Promise<void> {
-    const { maxAttempts, retryDelayMs } = this.options;
-    let lastError: unknown;
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      if (this.stopped) throw new Stopping();
-      try {
-        await this.applyLive([event]);
-        return;
-      } catch (error) {
-        if (error instanceof LockedOut || error instanceof VersionChanged || error instanceof HookAbort) throw error;
-        if (isTransientDatabaseError(error)) throw error;
-        lastError = error;
-        if (attempt < maxAttempts) await this.sleeper.sleep(retryDelayMs * 2 ** (attempt - 1));
-      }
-    }
-    await this.park(event, lastError);
+    const outcome = await retryItem(() => this.applyLive([event]), {
+      maxAttempts: this.options.maxAttempts,
+      retryDelayMs: this.options.retryDelayMs,
+      sleep: (ms) => this.sleeper.sleep(ms),
+      rethrow: (error) =>
+        error instanceof LockedOut ||
+        error instanceof VersionChanged ||
+        error instanceof HookAbort ||
+        isTransientDatabaseError(error),
+      stopped: () => this.stopped,
+    });
+    if (outcome.ok) return;
+    if (this.stopped) throw new Stopping();
+    await this.park(event, outcome.error);
   }
 
   private async park(event: StoredEvent, error: unknown): Promise<void> {
@@ -291,10 +299,10 @@ export class ProjectionRunner {
     validateProjections(projections);
     const settings = {
       batchSize: options.batchSize ?? 200,
-      maxAttempts: options.maxAttempts ?? 3,
-      retryDelayMs: options.retryDelayMs ?? 200,
+      maxAttempts: options.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts,
+      retryDelayMs: options.retryDelayMs ?? DEFAULT_RETRY_POLICY.retryDelayMs,
       standbyDelayMs: options.standbyDelayMs ?? 1000,
-      restartDelayMs: options.restartDelayMs ?? 2000,
+      restartDelayMs: options.restartDelayMs ?? DEFAULT_RETRY_POLICY.restartDelayMs,
       advisoryLock: options.advisoryLock ?? true,
       logger: options.logger ?? consoleLogger(),
       hooks: options.hooks ?? {},

@@ -1,6 +1,15 @@
 import { Logger } from '@nestjs/common';
-import type { EventStore, Position, SqlExecutor, StoredEvent, Subscription } from '#event-store';
-import { backoffDelay, sleep, type BackoffOptions } from '../backoff.js';
+import {
+  backoffDelay,
+  processorLag,
+  sleep,
+  type BackoffOptions,
+  type EventStore,
+  type Position,
+  type SqlExecutor,
+  type StoredEvent,
+  type Subscription,
+} from '#event-store';
 import { EventPublisher, type OutgoingMessage, type TopicSpec } from '../event-publisher.port.js';
 import { DEFAULT_TOPICS, toMessages, type GovernanceTopics } from '../governance-topics.js';
 import { RelayCheckpoints } from './relay-checkpoints.js';
@@ -143,7 +152,7 @@ export class EventRelay {
   /** The relay's state for /health, with its lag behind the head of the log. */
   async status(): Promise<RelayStatus> {
     const head = await this.store.headPosition();
-    const lag = head === null ? 0 : await this.store.eventsBetween(this.position, head);
+    const lag = await processorLag(this.store, this.position, head);
     return { ...this.snapshot(), headPosition: head, lag };
   }
 

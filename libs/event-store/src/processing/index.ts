@@ -1,0 +1,3 @@
+export * from './processor-checkpoints.js';
+export * from './retry-policy.js';
+export { PROCESSOR_MIGRATIONS } from './processor-migrations.js';
