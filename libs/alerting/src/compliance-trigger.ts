@@ -3,6 +3,7 @@ import {
   advanceCheckpoint,
   DEFAULT_RETRY_POLICY,
   describeError,
+  followLog,
   migrateProcessors,
   readCheckpoint,
   retryItem,
@@ -124,28 +125,27 @@ export class ComplianceTrigger {
     return (await readCheckpoint(this.db, this.name))?.position ?? null;
   }
 
-  private async run(): Promise<void> {
-    while (!this.stopping) {
-      try {
-        this.position = await this.checkpoint();
-        const subscription = this.store.subscribe((events) => this.handle(events), {
-          after: this.position,
-          batchSize: this.batchSize,
-        });
+  private run(): Promise<void> {
+    return followLog({
+      store: this.store,
+      batchSize: this.batchSize,
+      from: async () => (this.position = await this.checkpoint()),
+      handle: (events) => this.handle(events),
+      subscribed: (subscription) => {
         this.subscription = subscription;
-        this.currentState = 'running';
-        if (this.stopping) await subscription.stop();
-        await subscription.done;
-      } catch (error) {
-        if (this.stopping) break;
+        if (subscription) this.currentState = 'running';
+      },
+      failed: (error) => {
         this.recordError(`subscription failed: ${describe(error)}`);
         this.logger.error(
           `compliance trigger: subscription failed, resubscribing in ${this.restartDelayMs} ms: ${describe(error)}`,
         );
         this.currentState = 'restarting';
-        await this.sleep(this.restartDelayMs);
-      }
-    }
+        return this.restartDelayMs;
+      },
+      stopped: () => this.stopping,
+      sleep: (ms) => this.sleep(ms),
+    });
   }
 
   private async handle(events: StoredEvent[]): Promise<void> {

@@ -1,6 +1,7 @@
 import {
   DEFAULT_RETRY_POLICY,
   describeError,
+  followLog,
   insertParked,
   isTransientDatabaseError,
   lockCheckpoint,
@@ -61,6 +62,8 @@ class LockedOut extends Error {}
 /** The checkpoint's version changed under the runner (a rebuild by newer code swapped tables in). */
 class VersionChanged extends Error {}
 class Stopping extends Error {}
+/** `prepare` found the projection cannot run here now (a newer version's, or rebuilt elsewhere): wait and look again. */
+class Waiting extends Error {}
 class HookAbort extends Error {
   constructor(override readonly cause: unknown) {
     super(`aborted by a hook: ${describeError(cause)}`);
@@ -107,45 +110,45 @@ class ProjectionWorker {
   }
 
   private async run(): Promise<void> {
-    while (!this.stopped) {
-      try {
+    let aborted = false;
+    await followLog({
+      store: this.store,
+      batchSize: this.options.batchSize,
+      from: async () => {
         const from = await this.prepare();
-        if (from === 'wait') {
-          await this.sleeper.sleep(this.options.standbyDelayMs);
-          continue;
-        }
+        if (from === 'wait') throw new Waiting();
         this.state = 'running';
-        const subscription = this.store.subscribe((events) => this.handle(events), {
-          after: from.position,
-          batchSize: this.options.batchSize,
-        });
+        return from.position;
+      },
+      handle: (events) => this.handle(events),
+      subscribed: (subscription) => {
         this.subscription = subscription;
-        if (this.stopped) await subscription.stop();
-        await subscription.done;
-      } catch (error) {
-        if (this.stopped || error instanceof Stopping) break;
+      },
+      failed: async (error) => {
+        if (error instanceof Stopping) return 'stop';
+        if (error instanceof Waiting) return this.options.standbyDelayMs;
         if (error instanceof HookAbort) {
+          aborted = true;
           this.state = 'failed';
           this.logger.error(`${this.projection.name}: runner stopped, ${error.message}`);
-          return;
+          return 'stop';
         }
         if (error instanceof LockedOut) {
           this.state = 'standby';
-          await this.sleeper.sleep(this.options.standbyDelayMs);
-          continue;
+          return this.options.standbyDelayMs;
         }
-        if (error instanceof VersionChanged) continue;
+        if (error instanceof VersionChanged) return 0;
         this.state = 'failed';
         this.logger.error(
           `${this.projection.name}: runner failed, restarting in ${this.options.restartDelayMs} ms: ${describeError(error)}`,
         );
         await recordError(this.db, this.projection.name, describeError(error)).catch(() => {});
-        await this.sleeper.sleep(this.options.restartDelayMs);
-      } finally {
-        this.subscription = null;
-      }
-    }
-    this.state = 'stopped';
+        return this.options.restartDelayMs;
+      },
+      stopped: () => this.stopped,
+      sleep: (ms) => this.sleeper.sleep(ms),
+    });
+    if (!aborted) this.state = 'stopped';
   }
 
   /** The checkpoint to follow from, after rebuilding if this code's version is newer; 'wait' when it cannot run now. */
