@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import type { SqlEventStore } from '#event-store';
-import { ProjectionRunner, readCheckpoint, silentLogger } from '#projections';
+import { readCheckpoint, type SqlEventStore } from '#event-store';
+import { ProjectionRunner, silentLogger } from '#projections';
 import { acknowledgeAlert, alertsProjection, getAlert, listAlerts, type ComplianceEvaluator } from '#alerting';
 import { alertIdFor } from '#domain';
 import { testDrivers, type TestDatabase } from '../support/db.js';

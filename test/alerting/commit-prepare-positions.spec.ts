@@ -2,8 +2,8 @@
 // commit/prepare pairs (test/support/commit-prepare-store.ts): every position they store and hand
 // back is a pair, compared in log order, and the evaluator finds its subjects through the log.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import type { Position, SqlEventStore, StoredEvent } from '#event-store';
-import { ProjectionRunner, readCheckpoint, silentLogger } from '#projections';
+import { readCheckpoint, type Position, type SqlEventStore, type StoredEvent } from '#event-store';
+import { ProjectionRunner, silentLogger } from '#projections';
 import {
   acknowledgeAlert,
   alertsProjection,
@@ -87,7 +87,7 @@ for (const driver of testDrivers) {
       expect(trigger.status()).toMatchObject({ state: 'running', position: checkpoint, lastError: null });
       // Stored as its key, which for a pair is the pair itself.
       const { rows } = await database.db.query<{ position: string }>(
-        "SELECT position FROM compliance_checkpoints WHERE name = 'compliance-evaluator'",
+        "SELECT position FROM processor_checkpoints WHERE name = 'compliance-evaluator'",
       );
       expect(rows).toEqual([{ position: checkpoint }]);
     });

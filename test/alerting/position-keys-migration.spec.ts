@@ -2,9 +2,9 @@
 // migration alerting/0002) and the alerts read model kept `last_position` as a bigint (version 1,
 // rebuilt by the projection runner when it meets version 2).
 import { afterEach, beforeEach, expect, test } from '@jest/globals';
-import { runMigrations, type SqlDatabase, type SqlEventStore } from '#event-store';
-import { ProjectionRunner, readCheckpoint, silentLogger, type SqlProjection } from '#projections';
-import { ALERTING_MIGRATIONS, alertsProjection, ComplianceTrigger, listAlerts, migrateAlerting } from '#alerting';
+import { readCheckpoint, type SqlDatabase, type SqlEventStore } from '#event-store';
+import { ProjectionRunner, silentLogger, type SqlProjection } from '#projections';
+import { alertsProjection, ComplianceTrigger, listAlerts, migrateAlerting } from '#alerting';
 import { testDrivers, type TestDatabase } from '../support/db.js';
 import { evaluatorFor, MovableClock, openStore, Recorder, until } from './support.js';
 
@@ -38,22 +38,25 @@ for (const driver of testDrivers) {
     });
 
     test('an old bigint compliance checkpoint is converted to its key and read back as the same position', async () => {
-      await runMigrations(database.db, ALERTING_MIGRATIONS.slice(0, 1));
+      // compliance_checkpoints as migration alerting/0001 created it, with bigint positions.
+      await database.db.query(`CREATE TABLE compliance_checkpoints (
+        name text PRIMARY KEY, position bigint, updated_at timestamptz NOT NULL DEFAULT now(),
+        last_error text, last_error_at timestamptz)`);
       await database.db.query(
         "INSERT INTO compliance_checkpoints (name, position) VALUES ('compliance-evaluator', 769), ('idle', NULL)",
       );
 
-      expect(await migrateAlerting(database.db)).toEqual(['alerting/0002-compliance-checkpoint-position-key']);
-      expect(await columnType(database.db, 'compliance_checkpoints', 'position')).toEqual({
+      expect(await migrateAlerting(database.db)).toEqual(['processing/0001-processor-checkpoints']);
+      expect(await columnType(database.db, 'processor_checkpoints', 'position')).toEqual({
         type: 'text',
         collation: 'C',
       });
-      const { rows } = await database.db.query<{ name: string; position: string | null }>(
-        'SELECT name, position FROM compliance_checkpoints ORDER BY name',
+      const { rows } = await database.db.query<{ name: string; kind: string; position: string | null }>(
+        'SELECT name, kind, position FROM processor_checkpoints ORDER BY name',
       );
       expect(rows).toEqual([
-        { name: 'compliance-evaluator', position: '00000000000000000769' },
-        { name: 'idle', position: null },
+        { name: 'compliance-evaluator', kind: 'reactor', position: '00000000000000000769' },
+        { name: 'idle', kind: 'reactor', position: null },
       ]);
       const evaluator = evaluatorFor(store, database.db, new MovableClock('2015-01-01'));
       expect(await new ComplianceTrigger(database.db, store, evaluator).checkpoint()).toBe('769');

@@ -3,10 +3,10 @@
 // the position gauges, which can only hold numbers, are absent (decimal positions: metrics.spec.ts).
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { Logger } from '@nestjs/common';
-import { runMigrations, type SqlEventStore } from '#event-store';
-import { ProjectionRunner, ProjectionStatus, readCheckpoint, silentLogger } from '#projections';
+import { migrateProcessors, readCheckpoint, type SqlEventStore } from '#event-store';
+import { ProjectionRunner, ProjectionStatus, silentLogger } from '#projections';
 import { alertsProjection } from '#alerting';
-import { MESSAGING_MIGRATIONS, RelayCheckpoints } from '#messaging';
+import { RelayCheckpoints } from '#messaging';
 import { MetricsCollectors } from '../../apps/api/src/metrics/metrics-collectors.js';
 import { Metrics } from '../../apps/api/src/metrics/metrics.js';
 import { CommitPreparePositionStore } from '../support/commit-prepare-store.js';
@@ -37,7 +37,7 @@ let runner: ProjectionRunner | null = null;
 beforeAll(async () => {
   database = await pgliteDriver.create();
   sqlStore = await openStore(database.db);
-  await runMigrations(database.db, MESSAGING_MIGRATIONS);
+  await migrateProcessors(database.db);
   store = new CommitPreparePositionStore(sqlStore);
 });
 

@@ -154,13 +154,13 @@ suite('split deployment: the API with WORKERS=off and two worker processes on Po
     const at = await until('every projection at the head', async () => {
       const now = await head();
       const { rows } = await db.query<{ name: string; position: string | null }>(
-        'SELECT name, position::text AS position FROM projection_checkpoints',
+        "SELECT name, position FROM processor_checkpoints WHERE kind = 'projection'",
       );
       return rows.length >= 7 && rows.every((row) => Number(row.position) === now) ? now : null;
     });
     expect(at).toBe(await head());
     const count = async (sql: string): Promise<number> => Number((await db.query<{ n: string }>(sql)).rows[0]!.n);
-    expect(await count('SELECT count(*)::text AS n FROM projection_parked')).toBe(0);
+    expect(await count('SELECT count(*)::text AS n FROM processor_parked')).toBe(0);
     expect(await count('SELECT count(*)::text AS n FROM agreement_register')).toBe(
       await count("SELECT count(DISTINCT stream_id)::text AS n FROM events WHERE type = 'AgreementDrafted'"),
     );
@@ -297,7 +297,7 @@ suite('split deployment: the API with WORKERS=off and two worker processes on Po
       };
       await publishedOnce();
       const relayed = await db.query<{ position: string }>(
-        "SELECT position::text AS position FROM relay_checkpoints WHERE name = 'kafka-relay'",
+        "SELECT position FROM processor_checkpoints WHERE name = 'kafka-relay'",
       );
       expect(Number(relayed.rows[0]?.position)).toBe(await head());
 

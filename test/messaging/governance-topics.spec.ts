@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import type { Position, StoredEvent } from '#event-store';
-import { backoffDelay, decodeEnvelope, DEFAULT_TOPICS, MalformedMessageError, toMessages } from '#messaging';
+import { backoffDelay, type Position, type StoredEvent } from '#event-store';
+import { decodeEnvelope, DEFAULT_TOPICS, MalformedMessageError, toMessages } from '#messaging';
 
 const envelope = (type: string, streamId = 'board-1'): StoredEvent => ({
   eventId: '5f0c6a64-8a5e-4c5e-9f59-1f7f3f0a0001',

@@ -1,9 +1,9 @@
 // A database from before position keys: relay_checkpoints.position was a bigint. Migration
-// messaging/0002 turns it into the key of the same position, which the relay reads back unchanged
-// and which still compares in log order with the keys written after it.
+// processing/0001 carries it into processor_checkpoints as the key of the same position, which the
+// relay reads back unchanged and which still compares in log order with the keys written after it.
 import { afterEach, beforeEach, expect, test } from '@jest/globals';
-import { migrateEventStore, runMigrations, SqlEventStore } from '#event-store';
-import { MESSAGING_MIGRATIONS, RelayCheckpoints } from '#messaging';
+import { migrateEventStore, migrateProcessors, SqlEventStore } from '#event-store';
+import { RelayCheckpoints } from '#messaging';
 import { testDrivers, type TestDatabase } from '../support/db.js';
 
 for (const driver of testDrivers) {
@@ -23,25 +23,25 @@ for (const driver of testDrivers) {
     });
 
     test('an old bigint checkpoint is converted to its key, read back as the same position and never moved back', async () => {
-      await runMigrations(database.db, MESSAGING_MIGRATIONS.slice(0, 1));
+      // relay_checkpoints as migration messaging/0001 created it, with bigint positions.
+      await database.db.query(`CREATE TABLE relay_checkpoints (
+        name text PRIMARY KEY, position bigint NOT NULL, updated_at timestamptz NOT NULL DEFAULT now())`);
       await database.db.query(
         "INSERT INTO relay_checkpoints (name, position) VALUES ('kafka-relay', 769), ('other', 9)",
       );
 
-      expect(await runMigrations(database.db, MESSAGING_MIGRATIONS)).toEqual([
-        'messaging/0002-relay-checkpoint-position-key',
-      ]);
+      expect(await migrateProcessors(database.db)).toEqual(['processing/0001-processor-checkpoints']);
       const { rows: columns } = await database.db.query<{ type: string; collation: string | null }>(
         `SELECT data_type AS type, collation_name AS collation FROM information_schema.columns
-          WHERE table_name = 'relay_checkpoints' AND column_name = 'position'`,
+          WHERE table_name = 'processor_checkpoints' AND column_name = 'position'`,
       );
       expect(columns).toEqual([{ type: 'text', collation: 'C' }]);
-      const { rows } = await database.db.query<{ name: string; position: string }>(
-        'SELECT name, position FROM relay_checkpoints ORDER BY name',
+      const { rows } = await database.db.query<{ name: string; kind: string; position: string }>(
+        'SELECT name, kind, position FROM processor_checkpoints ORDER BY name',
       );
       expect(rows).toEqual([
-        { name: 'kafka-relay', position: '00000000000000000769' },
-        { name: 'other', position: '00000000000000000009' },
+        { name: 'kafka-relay', kind: 'relay', position: '00000000000000000769' },
+        { name: 'other', kind: 'relay', position: '00000000000000000009' },
       ]);
 
       const checkpoints = new RelayCheckpoints(database.db);

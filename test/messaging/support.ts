@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   migrateEventStore,
-  runMigrations,
+  migrateProcessors,
   SqlEventStore,
   type EventStore,
   type NewEvent,
@@ -12,7 +12,6 @@ import {
 import {
   EventPublisher,
   KafkajsMessageSubscriber,
-  MESSAGING_MIGRATIONS,
   RelayCheckpoints,
   type GovernanceTopics,
   type IncomingMessage,
@@ -23,7 +22,7 @@ import {
 /** Opens the event store and the messaging tables over a test database (fast polling for live tests). */
 export async function openStore(db: SqlDatabase): Promise<SqlEventStore> {
   await migrateEventStore(db);
-  await runMigrations(db, MESSAGING_MIGRATIONS);
+  await migrateProcessors(db);
   return new SqlEventStore(db, { pollIntervalMs: 50 });
 }
 

@@ -5,18 +5,24 @@
  * as they are, and build the same read models as over the plain SQL store.
  */
 import { afterAll, afterEach, beforeAll, expect, test } from '@jest/globals';
-import { positionFromKey, positionKey, type EventStore, type Position, type SqlDatabase } from '#event-store';
+import {
+  listParked,
+  readCheckpoint,
+  readCheckpoints,
+  positionFromKey,
+  positionKey,
+  type EventStore,
+  type Position,
+  type SqlDatabase,
+} from '#event-store';
 import {
   READ_MODEL_PROJECTIONS,
   ProjectionLagError,
   ProjectionRunner,
   ProjectionStatus,
-  ensureCheckpoint,
+  ensureProjectionCheckpoint,
   ensureProjectionSchema,
-  listParked,
   moveCheckpointAlone,
-  readCheckpoint,
-  readCheckpoints,
   rebuildProjection,
   silentLogger,
 } from '#projections';
@@ -94,14 +100,14 @@ postgresDriver.describe('read models over commit/prepare positions, on PostgreSQ
     const head = (await pairs.store.headPosition()) as Position;
     expect(head).toBe(pair(41));
     const { rows } = await pairs.db.query<{ name: string; position: string }>(
-      'SELECT name, position FROM projection_checkpoints ORDER BY name',
+      "SELECT name, position FROM processor_checkpoints WHERE kind = 'projection' ORDER BY name",
     );
     expect(rows).toEqual(
       READ_MODEL_PROJECTIONS.map((p) => ({ name: p.name, position: head })).sort((a, b) =>
         a.name.localeCompare(b.name),
       ),
     );
-    expect((await readCheckpoints(pairs.db)).map((c) => c.position)).toEqual(rows.map(() => head));
+    expect((await readCheckpoints(pairs.db, 'projection')).map((c) => c.position)).toEqual(rows.map(() => head));
 
     const report = await pairs.status.report();
     expect(report.map((p) => [p.name, p.position, p.headPosition, p.lag])).toEqual(
@@ -156,7 +162,9 @@ postgresDriver.describe('read models over commit/prepare positions, on PostgreSQ
       expect(result).toMatchObject({ eventsRead: 44, position: head });
     }
     expect(await dumpReadModels(pairs.db)).toEqual(live);
-    expect((await readCheckpoints(pairs.db)).map((c) => c.position)).toEqual(READ_MODEL_PROJECTIONS.map(() => head));
+    expect((await readCheckpoints(pairs.db, 'projection')).map((c) => c.position)).toEqual(
+      READ_MODEL_PROJECTIONS.map(() => head),
+    );
   });
 });
 
@@ -205,7 +213,7 @@ postgresDriver.describe('checkpoint bookkeeping over commit/prepare positions, o
     expect(await listParked(db, projection.name)).toEqual([
       expect.objectContaining({ position: pair(11), type: 'Poisoned' }),
     ]);
-    const stored = await db.query<{ position: string }>('SELECT position FROM projection_parked');
+    const stored = await db.query<{ position: string }>('SELECT position FROM processor_parked');
     expect(stored.rows).toEqual([{ position: pair(11) }]);
     expect((await readCheckpoint(db, projection.name))?.position).toBe(head);
 
@@ -215,7 +223,9 @@ postgresDriver.describe('checkpoint bookkeeping over commit/prepare positions, o
     expect(await listParked(db, projection.name)).toEqual([
       expect.objectContaining({ position: pair(11), type: 'Poisoned' }),
     ]);
-    const { rows } = await db.query<{ position: string }>('SELECT position FROM projection_checkpoints');
+    const { rows } = await db.query<{ position: string }>(
+      "SELECT position FROM processor_checkpoints WHERE kind = 'projection'",
+    );
     expect(rows).toEqual([{ position: head }]);
   });
 
@@ -225,7 +235,7 @@ postgresDriver.describe('checkpoint bookkeeping over commit/prepare positions, o
     store = new CommitPreparePositionStore(await openStore(db));
     const projection = countingProjection();
     await ensureProjectionSchema(db, [projection]);
-    await ensureCheckpoint(db, projection);
+    await ensureProjectionCheckpoint(db, projection);
     const at = async () => (await readCheckpoint(db, projection.name))?.position;
     // 0x0f00 < 0x1000: true in log order, and in the stored text only because the pairs are fixed width.
     expect(await moveCheckpointAlone(db, projection, pair(15), true)).toBe(true);

@@ -1,18 +1,16 @@
 /**
- * projections-002-position-keys: a database whose checkpoints were decimal bigints (the SQL store's
- * positions) keeps them, as position keys, and the runner resumes from them.
+ * processing/0001-processor-checkpoints on a database whose projection checkpoints were still decimal
+ * bigints (the SQL store's positions, before projections-002): they are carried into
+ * processor_checkpoints as position keys, and the runner resumes from them.
  */
 import { afterEach, expect, test } from '@jest/globals';
-import { runMigrations, type Position, type SqlDatabase } from '#event-store';
+import { listParked, migrateProcessors, readCheckpoint, type Position, type SqlDatabase } from '#event-store';
 import {
-  PROJECTION_MIGRATIONS,
   ProjectionRunner,
   ProjectionStatus,
   createProjectionTables,
-  listParked,
   liveTable,
   moveCheckpointAlone,
-  readCheckpoint,
   silentLogger,
 } from '#projections';
 import { testDrivers, type TestDatabase } from '../support/db.js';
@@ -23,9 +21,16 @@ for (const driver of testDrivers) {
     let database: TestDatabase;
     afterEach(() => database.dispose());
 
-    /** The bookkeeping tables as the first migration left them, with bigint positions. */
+    /** The bookkeeping tables as migration projections-001 created them, with bigint positions. */
     const oldShape = async (db: SqlDatabase): Promise<void> => {
-      expect(await runMigrations(db, [PROJECTION_MIGRATIONS[0]])).toEqual(['projections-001-checkpoints']);
+      await db.query(`CREATE TABLE projection_checkpoints (
+        name text PRIMARY KEY, position bigint, version integer NOT NULL, status text NOT NULL DEFAULT 'running',
+        updated_at timestamptz NOT NULL DEFAULT now(), rebuild_heartbeat_at timestamptz, last_error text,
+        last_error_at timestamptz)`);
+      await db.query(`CREATE TABLE projection_parked (
+        name text NOT NULL, position bigint NOT NULL, event_id text NOT NULL, type text NOT NULL,
+        stream_id text NOT NULL, error text NOT NULL, parked_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (name, position))`);
       const { rows } = await db.query<{ data_type: string }>(
         "SELECT data_type FROM information_schema.columns WHERE table_name = 'projection_checkpoints' AND column_name = 'position'",
       );
@@ -43,32 +48,37 @@ for (const driver of testDrivers) {
         `INSERT INTO projection_parked (name, position, event_id, type, stream_id, error) VALUES ('at-769', 42, 'e42', 'Poisoned', 's', 'boom')`,
       );
 
-      expect(await runMigrations(db, PROJECTION_MIGRATIONS)).toEqual(['projections-002-position-keys']);
+      expect(await migrateProcessors(db)).toEqual(['processing/0001-processor-checkpoints']);
 
       const columns = await db.query<{ table_name: string; data_type: string; collation_name: string }>(
         `SELECT table_name, data_type, collation_name FROM information_schema.columns
-          WHERE table_name IN ('projection_checkpoints', 'projection_parked') AND column_name = 'position' ORDER BY table_name`,
+          WHERE table_name IN ('processor_checkpoints', 'processor_parked') AND column_name = 'position' ORDER BY table_name`,
       );
       expect(columns.rows).toEqual([
-        { table_name: 'projection_checkpoints', data_type: 'text', collation_name: 'C' },
-        { table_name: 'projection_parked', data_type: 'text', collation_name: 'C' },
+        { table_name: 'processor_checkpoints', data_type: 'text', collation_name: 'C' },
+        { table_name: 'processor_parked', data_type: 'text', collation_name: 'C' },
       ]);
-      const stored = await db.query<{ name: string; position: string | null }>(
-        'SELECT name, position FROM projection_checkpoints ORDER BY position, name',
+      const stored = await db.query<{ name: string; kind: string; position: string | null }>(
+        'SELECT name, kind, position FROM processor_checkpoints ORDER BY position, name',
       );
       expect(stored.rows).toEqual([
-        { name: 'at-9', position: '00000000000000000009' },
-        { name: 'at-10', position: '00000000000000000010' },
-        { name: 'at-769', position: '00000000000000000769' },
-        { name: 'nothing-yet', position: null },
+        { name: 'at-9', kind: 'projection', position: '00000000000000000009' },
+        { name: 'at-10', kind: 'projection', position: '00000000000000000010' },
+        { name: 'at-769', kind: 'projection', position: '00000000000000000769' },
+        { name: 'nothing-yet', kind: 'projection', position: null },
       ]);
+      // The old tables are gone: nothing can read a stale checkpoint from them.
+      const old = await db.query<{ found: boolean }>(
+        "SELECT to_regclass('projection_checkpoints') IS NULL AND to_regclass('projection_parked') IS NULL AS found",
+      );
+      expect(old.rows).toEqual([{ found: true }]);
       expect((await readCheckpoint(db, 'at-769'))?.position).toBe('769');
       expect((await readCheckpoint(db, 'nothing-yet'))?.position).toBeNull();
       expect(await listParked(db)).toEqual([
         expect.objectContaining({ name: 'at-769', position: '42', eventId: 'e42' }),
       ]);
       // Applied once: a second start changes nothing.
-      expect(await runMigrations(db, PROJECTION_MIGRATIONS)).toEqual([]);
+      expect(await migrateProcessors(db)).toEqual([]);
     });
 
     test('a runner resumes after a checkpoint migrated from bigint, and moves it in log order (10 after 9)', async () => {

@@ -1,13 +1,12 @@
 import { afterEach, beforeEach, expect, test } from '@jest/globals';
-import type { Position, SqlDatabase, SqlEventStore } from '#event-store';
+import { readCheckpoint, type Position, type SqlDatabase, type SqlEventStore } from '#event-store';
 import {
   ProjectionRunner,
   ProjectionStatus,
-  ensureCheckpoint,
+  ensureProjectionCheckpoint,
   ensureProjectionSchema,
   lockProjection,
   moveCheckpointAlone,
-  readCheckpoint,
   rebuildProjection,
   silentLogger,
   type ProjectionRunnerOptions,
@@ -58,7 +57,7 @@ postgresDriver.describe('projection runner with several PostgreSQL connections',
   test('a batch the projection handles none of moves the checkpoint alone: only forward, not while another instance holds the lock, not at another version', async () => {
     const projection = countingProjection();
     await ensureProjectionSchema(db, [projection]);
-    await ensureCheckpoint(db, projection);
+    await ensureProjectionCheckpoint(db, projection);
     const at = async () => (await readCheckpoint(db, projection.name))?.position;
     expect(await moveCheckpointAlone(db, projection, '10' as Position, true)).toBe(true);
     expect(await at()).toBe('10');

@@ -1,11 +1,9 @@
 import { afterEach, beforeEach, expect, test } from '@jest/globals';
-import type { Position, SqlDatabase, StoredEvent } from '#event-store';
+import { listParked, readCheckpoint, type Position, type SqlDatabase, type StoredEvent } from '#event-store';
 import {
   ProjectionLagError,
   ProjectionRunner,
   ProjectionStatus,
-  listParked,
-  readCheckpoint,
   rebuildProjection,
   silentLogger,
   type ProjectionRunnerOptions,
@@ -304,7 +302,7 @@ for (const driver of testDrivers) {
       // Built live from scratch on another name gives the same rows.
       await runner.stop();
       const liveRows = await snapshot(db);
-      await db.query('DELETE FROM projection_checkpoints');
+      await db.query("DELETE FROM processor_checkpoints WHERE kind = 'projection'");
       await db.query('TRUNCATE stream_counts, stream_applied');
       const fresh = await startRunner([projection]);
       await statusOf([projection], fresh).waitForPosition(head);

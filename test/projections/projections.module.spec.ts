@@ -2,8 +2,8 @@ import 'reflect-metadata';
 import { afterEach, expect, test } from '@jest/globals';
 import { Global, Module, type INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { EventStore, SqlDatabase, type Position } from '#event-store';
-import { ProjectionRunner, ProjectionStatus, ProjectionsModule, readCheckpoint } from '#projections';
+import { readCheckpoint, EventStore, SqlDatabase, type Position } from '#event-store';
+import { ProjectionRunner, ProjectionStatus, ProjectionsModule } from '#projections';
 import { pgliteDriver, type TestDatabase } from '../support/db.js';
 import { appendMany, countingProjection, openStore, snapshot } from './support.js';
 

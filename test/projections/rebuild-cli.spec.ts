@@ -1,7 +1,7 @@
 import { afterEach, expect, test } from '@jest/globals';
-import { PgliteDatabase, type Position } from '#event-store';
+import { readCheckpoint, PgliteDatabase, type Position } from '#event-store';
 import { loadConfig } from '#config';
-import { ProjectionRunner, ProjectionStatus, readCheckpoint, silentLogger } from '#projections';
+import { ProjectionRunner, ProjectionStatus, silentLogger } from '#projections';
 import { runCli } from '../../apps/cli/src/cli.js';
 import { pgliteDriver, postgresDriver, type TestDatabase } from '../support/db.js';
 import { appendMany, countingProjection, expectedCounts, openStore, snapshot } from './support.js';

@@ -1,5 +1,6 @@
 import { expect, test } from '@jest/globals';
-import { isTransientDatabaseError } from '#projections';
+import { isTransientDatabaseError } from '#event-store';
+import {} from '#projections';
 
 test('database failures are transient; failures of the event are not', () => {
   const withCode = (code: string, message = 'x') => Object.assign(new Error(message), { code });

@@ -206,23 +206,29 @@ describe('a PGlite data directory written by release 0.1.0', () => {
   }, 180_000);
 });
 
+/** A new PostgreSQL database holding the fixture's dump. */
+async function restoreDump(): Promise<TestDatabase> {
+  const database = await postgresDriver.create();
+  const { stdout: dump } = await execFileAsync('xz', ['-dc', join(fixtureDir, 'postgres.sql.xz')], {
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  // pg_dump's preamble empties search_path for its session: load on a client of its own.
+  const client = new pg.Client({ connectionString: database.url as string });
+  await client.connect();
+  try {
+    // pg_dump (15.14 on) brackets the dump in psql's \restrict/\unrestrict meta-commands, which are not SQL.
+    await client.query(dump.replace(/^\\(un)?restrict .*$/gm, ''));
+  } finally {
+    await client.end();
+  }
+  return database;
+}
+
 postgresDriver.describe('a PostgreSQL database written by release 0.1.0', () => {
   let database: TestDatabase;
 
   beforeAll(async () => {
-    database = await postgresDriver.create();
-    const { stdout: dump } = await execFileAsync('xz', ['-dc', join(fixtureDir, 'postgres.sql.xz')], {
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    // pg_dump's preamble empties search_path for its session: load on a client of its own.
-    const client = new pg.Client({ connectionString: database.url as string });
-    await client.connect();
-    try {
-      // pg_dump (15.14 on) brackets the dump in psql's \restrict/\unrestrict meta-commands, which are not SQL.
-      await client.query(dump.replace(/^\\(un)?restrict .*$/gm, ''));
-    } finally {
-      await client.end();
-    }
+    database = await restoreDump();
   }, 60_000);
   afterAll(async () => {
     await database?.dispose();
@@ -231,4 +237,102 @@ postgresDriver.describe('a PostgreSQL database written by release 0.1.0', () => 
   test('opens, verifies, and answers the old questions as that release did, before and after a rebuild', async () => {
     await openVerifyRebuild({ DATABASE_URL: database.url as string, AUTH_JWT_SECRET: SECRET }, false);
   }, 180_000);
+});
+
+/** Every read model table of release 0.1.0. */
+const READ_MODEL_TABLES = [
+  'agreement_detail',
+  'agreement_register',
+  'alerts',
+  'board_meeting_facts',
+  'board_meetings',
+  'board_terms',
+  'boards',
+  'decisions',
+  'membership_agreements',
+  'membership_intervals',
+  'savings',
+  'savings_agreements',
+  'savings_parties',
+];
+
+/** Row count and a digest of the rows of each read model table: an event applied twice changes one of them. */
+async function readModels(db: TestDatabase['db']): Promise<Record<string, { rows: number; digest: string }>> {
+  const tables: Record<string, { rows: number; digest: string }> = {};
+  for (const table of READ_MODEL_TABLES) {
+    const { rows } = await db.query<{ rows: number; digest: string }>(
+      `SELECT count(*)::int AS rows, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS digest FROM ${table} t`,
+    );
+    tables[table] = rows[0]!;
+  }
+  return tables;
+}
+
+postgresDriver.describe('the checkpoints of a PostgreSQL database written by release 0.1.0', () => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await restoreDump();
+  }, 60_000);
+  afterAll(async () => {
+    await database?.dispose();
+  });
+
+  test('move into processor_checkpoints at their positions, and the processors resume without applying an event twice', async () => {
+    const { db } = database;
+    const before = {
+      projections: (
+        await db.query<{ name: string; position: string; version: number; updated_at: string }>(
+          `SELECT name, position, version, to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') AS updated_at FROM projection_checkpoints ORDER BY name`,
+        )
+      ).rows,
+      compliance: (
+        await db.query<{ name: string; position: string; updated_at: string }>(
+          `SELECT name, position, to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') AS updated_at FROM compliance_checkpoints`,
+        )
+      ).rows,
+      head: (await db.query<{ head: string }>('SELECT max(position)::text AS head FROM events')).rows[0]!.head,
+      readModels: await readModels(db),
+    };
+    expect(before.projections).toHaveLength(7);
+    expect(before.compliance).toEqual([
+      { name: 'compliance-evaluator', position: before.projections[0]!.position, updated_at: expect.any(String) },
+    ]);
+    expect(before.projections.every((row) => Number(row.position) === Number(before.head))).toBe(true);
+
+    const api = await startApi({ DATABASE_URL: database.url as string, AUTH_JWT_SECRET: SECRET }, { now: writtenAt });
+    try {
+      await caughtUp(api);
+    } finally {
+      await api.close();
+    }
+
+    // The same positions, and not moved since release 0.1.0 wrote them (its checkpoints were at the head):
+    // a processor that had lost its place would have dealt with the log again and stamped updated_at.
+    const carried = await db.query<{
+      name: string;
+      kind: string;
+      position: string;
+      version: number;
+      updated_at: string;
+    }>(
+      `SELECT name, kind, position, version, to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') AS updated_at FROM processor_checkpoints ORDER BY name`,
+    );
+    expect(carried.rows).toEqual(
+      [
+        ...before.projections.map((row) => ({ ...row, kind: 'projection' })),
+        ...before.compliance.map((row) => ({ ...row, kind: 'reactor', version: 1 })),
+      ].sort((a, b) => a.name.localeCompare(b.name)),
+    );
+    // No event was appended while it ran, and no read model row changed: nothing was applied again.
+    expect((await db.query<{ head: string }>('SELECT max(position)::text AS head FROM events')).rows[0]!.head).toBe(
+      before.head,
+    );
+    expect(await readModels(db)).toEqual(before.readModels);
+    const old = await db.query<{ name: string }>(
+      `SELECT name FROM unnest(ARRAY['projection_checkpoints', 'projection_parked', 'compliance_checkpoints',
+         'relay_checkpoints']) AS name WHERE to_regclass(name) IS NOT NULL`,
+    );
+    expect(old.rows).toEqual([]);
+  }, 120_000);
 });

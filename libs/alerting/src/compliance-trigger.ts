@@ -1,10 +1,14 @@
 import { agreementStreamId, boardStreamId, isAgreementEvent, isBoardEvent } from '#domain';
 import {
-  positionFromKey,
-  positionKey,
-  runMigrations,
+  advanceCheckpoint,
+  DEFAULT_RETRY_POLICY,
+  describeError,
+  followLog,
+  migrateProcessors,
+  readCheckpoint,
+  retryItem,
+  Sleeper,
   type EventStore,
-  type Migration,
   type Position,
   type SqlDatabase,
   type StoredEvent,
@@ -12,32 +16,9 @@ import {
 } from '#event-store';
 import type { ComplianceEvaluator, EvaluatorLogger } from './compliance-evaluator.js';
 
-export const ALERTING_MIGRATIONS: readonly Migration[] = [
-  {
-    id: 'alerting/0001-compliance-checkpoints',
-    sql: `
-      CREATE TABLE IF NOT EXISTS compliance_checkpoints (
-        name text PRIMARY KEY,
-        position bigint,
-        updated_at timestamptz NOT NULL DEFAULT now(),
-        last_error text,
-        last_error_at timestamptz
-      );
-    `,
-  },
-  {
-    // The checkpoint holds positionKey(position), so positions that are not decimals (KurrentDB's
-    // commit/prepare pairs) fit; a decimal stored before is padded to the same key.
-    id: 'alerting/0002-compliance-checkpoint-position-key',
-    sql: `
-      ALTER TABLE compliance_checkpoints
-        ALTER COLUMN position TYPE text COLLATE "C" USING lpad(position::text, 20, '0');
-    `,
-  },
-];
-
+/** The trigger's bookkeeping is the log processor's checkpoint table (kind `reactor`). */
 export function migrateAlerting(db: SqlDatabase): Promise<string[]> {
-  return runMigrations(db, ALERTING_MIGRATIONS);
+  return migrateProcessors(db);
 }
 
 export type TriggerState = 'stopped' | 'starting' | 'running' | 'restarting';
@@ -64,8 +45,7 @@ export interface TriggerStatus {
 }
 
 const silent: EvaluatorLogger = { log: () => {}, warn: () => {}, error: () => {} };
-const describe = (error: unknown): string =>
-  error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+const describe = describeError;
 
 /** The subjects an event concerns: its board, or its agreement (the evaluator adds the boards overseeing it). */
 export function subjectOf(event: StoredEvent): { kind: 'board' | 'agreement'; id: string } | null {
@@ -82,8 +62,8 @@ export function subjectOf(event: StoredEvent): { kind: 'board' | 'agreement'; id
 /**
  * Re-evaluates a board or an agreement as soon as an event about it is stored, so a breach a new
  * fact reveals (a meeting held without quorum, a late cancellation) is flagged at once rather than
- * at the next tick. Follows the log with a catch-up subscription from a checkpoint in
- * `compliance_checkpoints`, written after the batch's evaluations: after a crash a batch is
+ * at the next tick. A log processor (docs/architecture.md, "The log processor"): follows the log with a
+ * catch-up subscription from its row in `processor_checkpoints`, written after the batch's evaluations: after a crash a batch is
  * evaluated again, which is harmless (evaluation is idempotent). A subject whose evaluation keeps
  * failing is logged, recorded on the checkpoint row and left to the clock tick, so one bad stream
  * cannot stall the trigger for every other board.
@@ -98,7 +78,7 @@ export class ComplianceTrigger {
   private subscription: Subscription | null = null;
   private running: Promise<void> | null = null;
   private stopping = false;
-  private wakeSleep: (() => void) | null = null;
+  private readonly sleeper = new Sleeper();
   private currentState: TriggerState = 'stopped';
   private position: Position | null = null;
   private lastError: TriggerStatus['lastError'] = null;
@@ -111,9 +91,9 @@ export class ComplianceTrigger {
   ) {
     this.name = options.name ?? 'compliance-evaluator';
     this.batchSize = options.batchSize ?? 200;
-    this.maxAttempts = options.maxAttempts ?? 3;
-    this.retryDelayMs = options.retryDelayMs ?? 200;
-    this.restartDelayMs = options.restartDelayMs ?? 2000;
+    this.maxAttempts = options.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts;
+    this.retryDelayMs = options.retryDelayMs ?? DEFAULT_RETRY_POLICY.retryDelayMs;
+    this.restartDelayMs = options.restartDelayMs ?? DEFAULT_RETRY_POLICY.restartDelayMs;
     this.logger = options.logger ?? silent;
   }
 
@@ -133,7 +113,7 @@ export class ComplianceTrigger {
   /** Stops following the log; a batch in flight finishes (its evaluations and checkpoint) first. */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.wakeSleep?.();
+    this.sleeper.wake();
     await this.subscription?.stop();
     await this.running;
     this.running = null;
@@ -142,36 +122,30 @@ export class ComplianceTrigger {
 
   /** The committed checkpoint (null: nothing dealt with yet). */
   async checkpoint(): Promise<Position | null> {
-    const { rows } = await this.db.query<{ position: string | null }>(
-      'SELECT position FROM compliance_checkpoints WHERE name = $1',
-      [this.name],
-    );
-    const key = rows[0]?.position ?? null;
-    return key === null ? null : positionFromKey(key);
+    return (await readCheckpoint(this.db, this.name))?.position ?? null;
   }
 
-  private async run(): Promise<void> {
-    while (!this.stopping) {
-      try {
-        this.position = await this.checkpoint();
-        const subscription = this.store.subscribe((events) => this.handle(events), {
-          after: this.position,
-          batchSize: this.batchSize,
-        });
+  private run(): Promise<void> {
+    return followLog({
+      store: this.store,
+      batchSize: this.batchSize,
+      from: async () => (this.position = await this.checkpoint()),
+      handle: (events) => this.handle(events),
+      subscribed: (subscription) => {
         this.subscription = subscription;
-        this.currentState = 'running';
-        if (this.stopping) await subscription.stop();
-        await subscription.done;
-      } catch (error) {
-        if (this.stopping) break;
+        if (subscription) this.currentState = 'running';
+      },
+      failed: (error) => {
         this.recordError(`subscription failed: ${describe(error)}`);
         this.logger.error(
           `compliance trigger: subscription failed, resubscribing in ${this.restartDelayMs} ms: ${describe(error)}`,
         );
         this.currentState = 'restarting';
-        await this.sleep(this.restartDelayMs);
-      }
-    }
+        return this.restartDelayMs;
+      },
+      stopped: () => this.stopping,
+      sleep: (ms) => this.sleep(ms),
+    });
   }
 
   private async handle(events: StoredEvent[]): Promise<void> {
@@ -190,36 +164,33 @@ export class ComplianceTrigger {
     if (!newest) throw new Error('The compliance trigger was handed an empty batch of events.');
     const last = newest.position;
     const lastError = failures.length > 0 ? failures.join('; ') : null;
-    await this.db.query(
-      `INSERT INTO compliance_checkpoints (name, position, updated_at, last_error, last_error_at)
-       VALUES ($1, $2, now(), $3::text, CASE WHEN $3::text IS NULL THEN NULL ELSE now() END)
-       ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, updated_at = now(),
-         last_error = COALESCE(EXCLUDED.last_error, compliance_checkpoints.last_error),
-         last_error_at = COALESCE(EXCLUDED.last_error_at, compliance_checkpoints.last_error_at)`,
-      [this.name, positionKey(last), lastError],
-    );
+    await advanceCheckpoint(this.db, { name: this.name, kind: 'reactor' }, last, { error: lastError });
     this.position = last;
   }
 
   /** Null on success, else the last error (already logged). */
   private async evaluateWithRetry(kind: 'board' | 'agreement', id: string, cause: StoredEvent): Promise<string | null> {
-    for (let attempt = 1; ; attempt++) {
-      try {
+    const outcome = await retryItem(
+      async () => {
         if (kind === 'board') await this.evaluator.evaluateBoard(id, cause);
         else await this.evaluator.evaluateAgreement(id, cause);
-        return null;
-      } catch (error) {
-        if (attempt >= this.maxAttempts || this.stopping) {
-          const message = describe(error);
-          this.recordError(`${kind} ${id} (after ${cause.type} at ${cause.position}): ${message}`);
-          this.logger.error(
-            `compliance trigger: gave up evaluating ${kind} ${id} after ${attempt} attempt(s) (event ${cause.eventId} ${cause.type} at ${cause.position}); the clock tick will retry: ${message}`,
-          );
-          return message;
-        }
-        await this.sleep(this.retryDelayMs * 2 ** (attempt - 1));
-      }
-    }
+      },
+      {
+        maxAttempts: this.maxAttempts,
+        retryDelayMs: this.retryDelayMs,
+        sleep: (ms) => this.sleep(ms),
+        // Every failure is the evaluation's: it is retried here and then left to the clock tick.
+        rethrow: () => false,
+        stopped: () => this.stopping,
+      },
+    );
+    if (outcome.ok) return null;
+    const message = describe(outcome.error);
+    this.recordError(`${kind} ${id} (after ${cause.type} at ${cause.position}): ${message}`);
+    this.logger.error(
+      `compliance trigger: gave up evaluating ${kind} ${id} after ${outcome.attempts} attempt(s) (event ${cause.eventId} ${cause.type} at ${cause.position}); the clock tick will retry: ${message}`,
+    );
+    return message;
   }
 
   private recordError(message: string): void {
@@ -227,14 +198,6 @@ export class ComplianceTrigger {
   }
 
   private sleep(ms: number): Promise<void> {
-    if (this.stopping) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wakeSleep = done;
-    });
+    return this.stopping ? Promise.resolve() : this.sleeper.sleep(ms);
   }
 }

@@ -44,3 +44,4 @@ export {
   type ActorKind,
   type ReadActor,
 } from './actor.js';
+export * from './processing/index.js';

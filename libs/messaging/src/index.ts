@@ -1,7 +1,6 @@
 export * from './event-publisher.port.js';
 export * from './message-subscriber.port.js';
 export * from './governance-topics.js';
-export * from './backoff.js';
 export * from './relay/event-relay.js';
 export * from './relay/relay-checkpoints.js';
 export * from './lease/relay-lease.js';

@@ -10,14 +10,13 @@ import {
   type Provider,
 } from '@nestjs/common';
 import type { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
-import { EventStore, runMigrations, SqlDatabase } from '#event-store';
+import { EventStore, migrateProcessors, SqlDatabase } from '#event-store';
 import type { AppConfig } from '#config';
 import { EventPublisher } from './event-publisher.port.js';
 import { KafkajsEventPublisher } from './kafkajs/kafkajs-event-publisher.adapter.js';
 import type { KafkaClientOptions } from './kafkajs/kafka-client.js';
 import { RelayLease, type RelayLeaseOptions } from './lease/relay-lease.js';
 import { EventRelay, type RelayOptions, type RelayStatus } from './relay/event-relay.js';
-import { MESSAGING_MIGRATIONS } from './relay/relay-checkpoints.js';
 
 export interface MessagingOptions {
   /** Kafka bootstrap brokers; empty → Kafka off (embedded default): no relay, /health says so. */
@@ -69,7 +68,7 @@ export class RelayLifecycle implements OnApplicationBootstrap, OnApplicationShut
       this.logger.log('Kafka is off (KAFKA_BROKERS is not set): events are not relayed');
       return;
     }
-    await runMigrations(this.db, MESSAGING_MIGRATIONS);
+    await migrateProcessors(this.db);
     // Several workers may run: only the holder of the lease relays, the others stand by to take over.
     const relay = this.relay;
     this.lease!.start(

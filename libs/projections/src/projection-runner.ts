@@ -1,22 +1,32 @@
-import type { EventStore, Position, SqlDatabase, SqlExecutor, StoredEvent, Subscription } from '#event-store';
 import {
-  CHECKPOINT_CHANNEL,
+  DEFAULT_RETRY_POLICY,
   describeError,
-  ensureCheckpoint,
-  ensureProjectionSchema,
+  followLog,
   insertParked,
   isTransientDatabaseError,
   lockCheckpoint,
-  moveCheckpointAlone,
   parkedEventOf,
   readCheckpoint,
   recordError,
+  retryItem,
+  Sleeper,
   writeCheckpoint,
+  type EventStore,
+  type Position,
+  type SqlDatabase,
+  type SqlExecutor,
+  type StoredEvent,
+  type Subscription,
+} from '#event-store';
+import {
+  CHECKPOINT_CHANNEL,
+  ensureProjectionCheckpoint,
+  ensureProjectionSchema,
+  moveCheckpointAlone,
 } from './checkpoint-store.js';
 import { consoleLogger, type ProjectionLogger } from './projection-logger.js';
 import { tryLockProjection } from './projection-locks.js';
 import { RebuildInProgressError, rebuildProjection } from './rebuild-projection.js';
-import { Sleeper } from './sleep.js';
 import { applyEvents, liveTable, tableMapper, validateProjections, type SqlProjection } from './sql-projection.js';
 
 export interface ProjectionRunnerHooks {
@@ -52,6 +62,8 @@ class LockedOut extends Error {}
 /** The checkpoint's version changed under the runner (a rebuild by newer code swapped tables in). */
 class VersionChanged extends Error {}
 class Stopping extends Error {}
+/** `prepare` found the projection cannot run here now (a newer version's, or rebuilt elsewhere): wait and look again. */
+class Waiting extends Error {}
 class HookAbort extends Error {
   constructor(override readonly cause: unknown) {
     super(`aborted by a hook: ${describeError(cause)}`);
@@ -98,51 +110,51 @@ class ProjectionWorker {
   }
 
   private async run(): Promise<void> {
-    while (!this.stopped) {
-      try {
+    let aborted = false;
+    await followLog({
+      store: this.store,
+      batchSize: this.options.batchSize,
+      from: async () => {
         const from = await this.prepare();
-        if (from === 'wait') {
-          await this.sleeper.sleep(this.options.standbyDelayMs);
-          continue;
-        }
+        if (from === 'wait') throw new Waiting();
         this.state = 'running';
-        const subscription = this.store.subscribe((events) => this.handle(events), {
-          after: from.position,
-          batchSize: this.options.batchSize,
-        });
+        return from.position;
+      },
+      handle: (events) => this.handle(events),
+      subscribed: (subscription) => {
         this.subscription = subscription;
-        if (this.stopped) await subscription.stop();
-        await subscription.done;
-      } catch (error) {
-        if (this.stopped || error instanceof Stopping) break;
+      },
+      failed: async (error) => {
+        if (error instanceof Stopping) return 'stop';
+        if (error instanceof Waiting) return this.options.standbyDelayMs;
         if (error instanceof HookAbort) {
+          aborted = true;
           this.state = 'failed';
           this.logger.error(`${this.projection.name}: runner stopped, ${error.message}`);
-          return;
+          return 'stop';
         }
         if (error instanceof LockedOut) {
           this.state = 'standby';
-          await this.sleeper.sleep(this.options.standbyDelayMs);
-          continue;
+          return this.options.standbyDelayMs;
         }
-        if (error instanceof VersionChanged) continue;
+        if (error instanceof VersionChanged) return 0;
         this.state = 'failed';
         this.logger.error(
           `${this.projection.name}: runner failed, restarting in ${this.options.restartDelayMs} ms: ${describeError(error)}`,
         );
         await recordError(this.db, this.projection.name, describeError(error)).catch(() => {});
-        await this.sleeper.sleep(this.options.restartDelayMs);
-      } finally {
-        this.subscription = null;
-      }
-    }
-    this.state = 'stopped';
+        return this.options.restartDelayMs;
+      },
+      stopped: () => this.stopped,
+      sleep: (ms) => this.sleeper.sleep(ms),
+    });
+    if (!aborted) this.state = 'stopped';
   }
 
   /** The checkpoint to follow from, after rebuilding if this code's version is newer; 'wait' when it cannot run now. */
   private async prepare(): Promise<{ position: Position | null } | 'wait'> {
     const { name, version } = this.projection;
-    const checkpoint = await ensureCheckpoint(this.db, this.projection);
+    const checkpoint = await ensureProjectionCheckpoint(this.db, this.projection);
     if (checkpoint.version > version) {
       if (!this.warnedNewer) {
         this.logger.warn(
@@ -236,21 +248,20 @@ class ProjectionWorker {
 
   /** A failing event alone, a few times with back-off; then it is parked so the projection goes on. */
   private async applyAlone(event: StoredEvent): Promise<void> {
-    const { maxAttempts, retryDelayMs } = this.options;
-    let lastError: unknown;
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      if (this.stopped) throw new Stopping();
-      try {
-        await this.applyLive([event]);
-        return;
-      } catch (error) {
-        if (error instanceof LockedOut || error instanceof VersionChanged || error instanceof HookAbort) throw error;
-        if (isTransientDatabaseError(error)) throw error;
-        lastError = error;
-        if (attempt < maxAttempts) await this.sleeper.sleep(retryDelayMs * 2 ** (attempt - 1));
-      }
-    }
-    await this.park(event, lastError);
+    const outcome = await retryItem(() => this.applyLive([event]), {
+      maxAttempts: this.options.maxAttempts,
+      retryDelayMs: this.options.retryDelayMs,
+      sleep: (ms) => this.sleeper.sleep(ms),
+      rethrow: (error) =>
+        error instanceof LockedOut ||
+        error instanceof VersionChanged ||
+        error instanceof HookAbort ||
+        isTransientDatabaseError(error),
+      stopped: () => this.stopped,
+    });
+    if (outcome.ok) return;
+    if (this.stopped) throw new Stopping();
+    await this.park(event, outcome.error);
   }
 
   private async park(event: StoredEvent, error: unknown): Promise<void> {
@@ -291,10 +302,10 @@ export class ProjectionRunner {
     validateProjections(projections);
     const settings = {
       batchSize: options.batchSize ?? 200,
-      maxAttempts: options.maxAttempts ?? 3,
-      retryDelayMs: options.retryDelayMs ?? 200,
+      maxAttempts: options.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts,
+      retryDelayMs: options.retryDelayMs ?? DEFAULT_RETRY_POLICY.retryDelayMs,
       standbyDelayMs: options.standbyDelayMs ?? 1000,
-      restartDelayMs: options.restartDelayMs ?? 2000,
+      restartDelayMs: options.restartDelayMs ?? DEFAULT_RETRY_POLICY.restartDelayMs,
       advisoryLock: options.advisoryLock ?? true,
       logger: options.logger ?? consoleLogger(),
       hooks: options.hooks ?? {},

@@ -1,5 +1,14 @@
-import { positionFromKey, runMigrations, type EventStore, type Position, type SqlDatabase } from '#event-store';
-import { CHECKPOINT_CHANNEL, PROJECTION_MIGRATIONS, readCheckpoints } from './checkpoint-store.js';
+import {
+  countParked,
+  migrateProcessors,
+  positionFromKey,
+  processorLag,
+  readCheckpoints,
+  type EventStore,
+  type Position,
+  type SqlDatabase,
+} from '#event-store';
+import { CHECKPOINT_CHANNEL } from './checkpoint-store.js';
 import { ProjectionLagError, type LaggingProjection } from './projection-lag.error.js';
 import type { ProjectionRunner, RunnerState } from './projection-runner.js';
 import type { SqlProjection } from './sql-projection.js';
@@ -67,23 +76,21 @@ export class ProjectionStatus {
   async report(): Promise<ProjectionReport[]> {
     await this.bookkeeping();
     const [checkpoints, head, parked] = await Promise.all([
-      readCheckpoints(this.db),
+      readCheckpoints(this.db, 'projection'),
       this.store.headPosition(),
-      this.db.query<{ name: string; count: string }>(
-        'SELECT name, count(*)::text AS count FROM projection_parked GROUP BY name',
-      ),
+      countParked(this.db),
     ]);
     const states = this.runner?.states() ?? {};
     // Projections mostly share a checkpoint: count each distinct one once (KurrentDB counts by reading the log).
     const lags = new Map<Position | null, Promise<number | null>>();
     const lagFrom = (position: Position | null) => {
-      if (!lags.has(position)) lags.set(position, this.eventsBehind(position, head));
+      if (!lags.has(position)) lags.set(position, processorLag(this.store, position, head));
       return lags.get(position)!;
     };
     return Promise.all(
       this.projections.map(async (projection) => {
         const checkpoint = checkpoints.find((c) => c.name === projection.name);
-        const parkedCount = Number(parked.rows.find((row) => row.name === projection.name)?.count ?? 0);
+        const parkedCount = parked.get(projection.name) ?? 0;
         return {
           name: projection.name,
           version: projection.version,
@@ -140,7 +147,7 @@ export class ProjectionStatus {
       if (left <= 0) {
         // Counted only now: a KurrentDB store counts by reading the log, too much for every poll.
         const behind = await Promise.all(
-          lagging.map(async (p) => ({ ...p, behind: await this.eventsBehind(p.position, position) })),
+          lagging.map(async (p) => ({ ...p, behind: await processorLag(this.store, p.position, position) })),
         );
         throw new ProjectionLagError(position, timeoutMs, behind);
       }
@@ -159,7 +166,7 @@ export class ProjectionStatus {
   /** The named projections whose checkpoint has not reached `position`. */
   private async lagging(position: Position, names: readonly string[]): Promise<Omit<LaggingProjection, 'behind'>[]> {
     const { rows } = await this.db.query<{ name: string; position: string | null }>(
-      'SELECT name, position FROM projection_checkpoints WHERE name = ANY($1::text[])',
+      'SELECT name, position FROM processor_checkpoints WHERE name = ANY($1::text[])',
       [names],
     );
     return names
@@ -170,24 +177,9 @@ export class ProjectionStatus {
       .filter((p) => p.position === null || this.store.comparePositions(p.position, position) < 0);
   }
 
-  /**
-   * Events a reader at `from` has still to read to reach `to` (0 when there). Null when the store
-   * cannot count them: a checkpoint in another store's position form (the event store was changed
-   * under the read models), which a report should show rather than fail on.
-   */
-  private async eventsBehind(from: Position | null, to: Position | null): Promise<number | null> {
-    if (to === null) return 0;
-    try {
-      if (from !== null && this.store.comparePositions(from, to) >= 0) return 0;
-      return await this.store.eventsBetween(from, to);
-    } catch {
-      return null;
-    }
-  }
-
   /** The checkpoint tables, for a process that reads before any runner has started. */
   private async bookkeeping(): Promise<void> {
-    this.ready ??= runMigrations(this.db, [...PROJECTION_MIGRATIONS]).catch((error: unknown) => {
+    this.ready ??= migrateProcessors(this.db).catch((error: unknown) => {
       this.ready = null;
       throw error;
     });

@@ -1,26 +1,24 @@
 import {
+  DEFAULT_RETRY_POLICY,
+  describeError,
+  insertParked,
+  isTransientDatabaseError,
+  lockCheckpoint,
+  parkedEventOf,
   positionKey,
+  readCheckpoint,
+  retryItem,
+  Sleeper,
   type EventStore,
+  type ParkedEvent,
   type Position,
   type SqlDatabase,
   type SqlExecutor,
   type StoredEvent,
 } from '#event-store';
-import {
-  createProjectionTables,
-  describeError,
-  ensureCheckpoint,
-  ensureProjectionSchema,
-  insertParked,
-  isTransientDatabaseError,
-  lockCheckpoint,
-  parkedEventOf,
-  readCheckpoint,
-  type ParkedEvent,
-} from './checkpoint-store.js';
+import { createProjectionTables, ensureProjectionCheckpoint, ensureProjectionSchema } from './checkpoint-store.js';
 import { silentLogger, type ProjectionLogger } from './projection-logger.js';
 import { lockProjection } from './projection-locks.js';
-import { Sleeper } from './sleep.js';
 import { applyEvents, rebuildTable, tableMapper, type SqlProjection } from './sql-projection.js';
 
 export interface RebuildProgress {
@@ -77,9 +75,9 @@ const CLAIM_EXPIRY_SECONDS = 60;
 const HEARTBEAT_MS = 10_000;
 
 async function claimRebuild(db: SqlDatabase, projection: SqlProjection): Promise<void> {
-  await ensureCheckpoint(db, projection);
+  await ensureProjectionCheckpoint(db, projection);
   const { rowCount } = await db.query(
-    `UPDATE projection_checkpoints SET status = 'rebuilding', rebuild_heartbeat_at = now()
+    `UPDATE processor_checkpoints SET status = 'rebuilding', rebuild_heartbeat_at = now()
       WHERE name = $1 AND (status <> 'rebuilding' OR rebuild_heartbeat_at IS NULL
                            OR rebuild_heartbeat_at < now() - make_interval(secs => $2))`,
     [projection.name, CLAIM_EXPIRY_SECONDS],
@@ -89,7 +87,7 @@ async function claimRebuild(db: SqlDatabase, projection: SqlProjection): Promise
 
 async function releaseClaim(db: SqlDatabase, name: string): Promise<void> {
   await db.query(
-    `UPDATE projection_checkpoints SET status = 'running', rebuild_heartbeat_at = NULL WHERE name = $1 AND status = 'rebuilding'`,
+    `UPDATE processor_checkpoints SET status = 'running', rebuild_heartbeat_at = NULL WHERE name = $1 AND status = 'rebuilding'`,
     [name],
   );
 }
@@ -168,8 +166,8 @@ export async function rebuildProjections(
 ): Promise<RebuildResult[]> {
   const started = Date.now();
   const logger = options.logger ?? silentLogger;
-  const maxAttempts = options.maxAttempts ?? 3;
-  const retryDelayMs = options.retryDelayMs ?? 200;
+  const maxAttempts = options.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts;
+  const retryDelayMs = options.retryDelayMs ?? DEFAULT_RETRY_POLICY.retryDelayMs;
   const sleeper = new Sleeper();
   const jobs: RebuildJob[] = projections.map((projection) => ({
     projection,
@@ -196,10 +194,10 @@ export async function rebuildProjections(
       const { position: live } = await lockCheckpoint(tx, projection.name);
       if (live !== null && (at === null || store.comparePositions(at, live) < 0)) return false;
       await swapTables(tx, projection);
-      await tx.query('DELETE FROM projection_parked WHERE name = $1', [projection.name]);
+      await tx.query('DELETE FROM processor_parked WHERE name = $1', [projection.name]);
       for (const event of parked) await insertParked(tx, projection.name, event);
       await tx.query(
-        `UPDATE projection_checkpoints
+        `UPDATE processor_checkpoints
             SET position = $2, version = $3, status = 'running', rebuild_heartbeat_at = NULL, updated_at = now()
                 ${parked.length === 0 ? ', last_error = NULL, last_error_at = NULL' : ''}
           WHERE name = $1`,
@@ -267,7 +265,7 @@ export async function rebuildProjections(
           if (Date.now() - lastHeartbeat > HEARTBEAT_MS) {
             lastHeartbeat = Date.now();
             await db.query(
-              'UPDATE projection_checkpoints SET rebuild_heartbeat_at = now() WHERE name = ANY($1::text[])',
+              'UPDATE processor_checkpoints SET rebuild_heartbeat_at = now() WHERE name = ANY($1::text[])',
               [pending.map((job) => job.projection.name)],
             );
           }
@@ -315,24 +313,19 @@ export async function rebuildProjections(
       let applied = 0;
       for (const event of events) {
         if (!projection.handles.includes(event.type)) continue;
-        let lastError: unknown;
-        let ok = false;
-        for (let attempt = 1; attempt <= maxAttempts && !ok; attempt++) {
-          try {
-            applied += await applyToRebuild(job, [event]);
-            ok = true;
-          } catch (error) {
-            if (isTransientDatabaseError(error)) throw error;
-            lastError = error;
-            if (attempt < maxAttempts) await sleeper.sleep(retryDelayMs * 2 ** (attempt - 1));
-          }
+        const outcome = await retryItem(() => applyToRebuild(job, [event]), {
+          maxAttempts,
+          retryDelayMs,
+          sleep: (ms) => sleeper.sleep(ms),
+        });
+        if (outcome.ok) {
+          applied += outcome.value;
+          continue;
         }
-        if (!ok) {
-          parked.push(parkedEventOf(event, lastError));
-          logger.error(
-            `${projection.name}: rebuild parked event ${event.eventId} (${event.type} at position ${event.position}): ${describeError(lastError)}`,
-          );
-        }
+        parked.push(parkedEventOf(event, outcome.error));
+        logger.error(
+          `${projection.name}: rebuild parked event ${event.eventId} (${event.type} at position ${event.position}): ${describeError(outcome.error)}`,
+        );
       }
       return applied;
     }

@@ -154,8 +154,8 @@ export async function httpBench(report: Report, config: BenchConfig): Promise<vo
     const res = await fetch(`${apiUrl}/agreements/a1`, { headers: { authorization: `Bearer ${token}` } });
     const { rows } = await db.query<{ behind: number }>(
       // Checkpoints hold the port's position key: a SQL position left-padded to 20 digits.
-      `SELECT count(*)::int AS behind FROM projection_checkpoints
-        WHERE coalesce(position, '') < (SELECT lpad(max(position)::text, 20, '0') FROM events)`,
+      `SELECT count(*)::int AS behind FROM processor_checkpoints
+        WHERE kind = 'projection' AND coalesce(position, '') < (SELECT lpad(max(position)::text, 20, '0') FROM events)`,
     );
     if (res.status === 200 && rows[0]!.behind === 0) break;
     if (i % 20 === 0)

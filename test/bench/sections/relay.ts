@@ -1,14 +1,7 @@
 import { execFile } from 'node:child_process';
 import kafkajs from 'kafkajs';
-import { runMigrations, type Position } from '#event-store';
-import {
-  DEFAULT_TOPICS,
-  EventRelay,
-  KafkajsEventPublisher,
-  MESSAGING_MIGRATIONS,
-  toMessages,
-  type GovernanceTopics,
-} from '#messaging';
+import { migrateProcessors, type Position } from '#event-store';
+import { DEFAULT_TOPICS, EventRelay, KafkajsEventPublisher, toMessages, type GovernanceTopics } from '#messaging';
 import type { BenchConfig } from '../config.js';
 import { scaled } from '../config.js';
 import type { Report } from '../lib/report.js';
@@ -46,7 +39,7 @@ export async function relayBench(
   machine.kafka = `local broker ${brokers.join(',')} (infra/kafka/kafka.sh)`;
   const total = Math.min(log.events, scaled(config, 200_000));
   const { db, store } = log.handle;
-  await runMigrations(db, MESSAGING_MIGRATIONS);
+  await migrateProcessors(db);
   const batchSize = 500;
 
   // The raw peer publishes exactly the messages the relay builds, prepared before the clock starts.

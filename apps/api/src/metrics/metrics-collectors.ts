@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { Counter, Gauge } from 'prom-client';
-import { EventStore, positionFromKey, SqlDatabase, type Position } from '#event-store';
+import { EventStore, processorLag, readCheckpoints, SqlDatabase, type Position } from '#event-store';
 import { RelayLifecycle } from '#messaging';
 import { ProjectionStatus, type ProjectionReport } from '#projections';
 import { Metrics } from './metrics.js';
@@ -33,8 +33,8 @@ const positionValue = (position: Position | null): number | null =>
 interface RelayCheckpoint {
   name: string;
   position: Position;
-  /** Events between the checkpoint and the head, counted by the store. */
-  lag: number;
+  /** Events between the checkpoint and the head, counted by the store; null when it cannot count them. */
+  lag: number | null;
 }
 
 /**
@@ -145,7 +145,8 @@ export class MetricsCollectors {
       registers,
       async collect() {
         this.reset();
-        for (const row of await safely('relay', relays, [])) this.set({ relay: row.name }, row.lag);
+        for (const row of await safely('relay', relays, []))
+          if (row.lag !== null) this.set({ relay: row.name }, row.lag);
       },
     });
 
@@ -202,23 +203,20 @@ export class MetricsCollectors {
   }
 
   private async readRelays(): Promise<RelayCheckpoint[]> {
-    // The table exists once a relay has started somewhere (Kafka on); before that there is nothing to report.
+    // The table exists once a processor has started somewhere; before that there is nothing to report.
     const { rows: exists } = await this.db.query<{ exists: boolean }>(
-      "SELECT to_regclass('relay_checkpoints') IS NOT NULL AS exists",
+      "SELECT to_regclass('processor_checkpoints') IS NOT NULL AS exists",
     );
     if (!exists[0]?.exists) return [];
-    const [{ rows }, head] = await Promise.all([
-      // ::text: a table not yet migrated by a relay of this version still holds bigints.
-      this.db.query<{ name: string; position: string }>(
-        'SELECT name, position::text AS position FROM relay_checkpoints ORDER BY name',
-      ),
-      this.store.headPosition(),
-    ]);
+    const [checkpoints, head] = await Promise.all([readCheckpoints(this.db, 'relay'), this.store.headPosition()]);
     return Promise.all(
-      rows.map(async ({ name, position: key }) => {
-        const position = positionFromKey(key);
-        return { name, position, lag: head === null ? 0 : await this.store.eventsBetween(position, head) };
-      }),
+      checkpoints
+        .filter((checkpoint): checkpoint is typeof checkpoint & { position: Position } => checkpoint.position !== null)
+        .map(async ({ name, position }) => ({
+          name,
+          position,
+          lag: await processorLag(this.store, position, head),
+        })),
     );
   }
 

@@ -60,7 +60,7 @@ export const rebuildCommand: CliCommand = {
         );
         if (result.parked > 0) {
           io.stderr.write(
-            `${projection.name}: ${result.parked} event(s) could not be applied and were parked; see projection_parked.\n`,
+            `${projection.name}: ${result.parked} event(s) could not be applied and were parked; see processor_parked.\n`,
           );
         }
       }

@@ -1,13 +1,10 @@
 import { Logger } from '@nestjs/common';
-import type { SqlExecutor, StoredEvent } from '#event-store';
+import { backoffDelay, sleep, type BackoffOptions, type SqlExecutor, type StoredEvent } from '#event-store';
 import {
   ALERT_TOPIC_EVENT_TYPES,
   DEFAULT_TOPICS,
   MalformedMessageError,
-  backoffDelay,
   decodeEnvelope,
-  sleep,
-  type BackoffOptions,
   type IncomingMessage,
   type MessageSubscriber,
   type TopicSubscription,

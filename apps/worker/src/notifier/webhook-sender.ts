@@ -1,4 +1,4 @@
-import { backoffDelay, sleep, type BackoffOptions } from '#messaging';
+import { backoffDelay, sleep, type BackoffOptions } from '#event-store';
 
 export interface WebhookSenderOptions {
   /** Tries per URL, the first included; default 5. */

@@ -15,8 +15,9 @@ import {
   FileCheckpointAnchor,
   SqlDatabase,
   type CheckpointSigner,
+  backoffDelay,
+  sleep,
 } from '#event-store';
-import { backoffDelay, sleep } from '../backoff.js';
 import { KafkajsEventPublisher } from '../kafkajs/kafkajs-event-publisher.adapter.js';
 import { DEFAULT_CHECKPOINT_TOPIC, KafkaCheckpointAnchor } from './kafka-checkpoint-anchor.js';
 

@@ -1,6 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { advisoryLockKey, type SqlDatabase } from '#event-store';
-import { sleep } from '../backoff.js';
+import { advisoryLockKey, sleep, type SqlDatabase } from '#event-store';
 
 /** Two-key advisory locks, so they cannot collide with the event store's or the projections' ("REL1"). */
 const NAMESPACE = 0x52454c31;

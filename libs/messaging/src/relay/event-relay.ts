@@ -1,6 +1,16 @@
 import { Logger } from '@nestjs/common';
-import type { EventStore, Position, SqlExecutor, StoredEvent, Subscription } from '#event-store';
-import { backoffDelay, sleep, type BackoffOptions } from '../backoff.js';
+import {
+  backoffDelay,
+  followLog,
+  processorLag,
+  sleep,
+  type BackoffOptions,
+  type EventStore,
+  type Position,
+  type SqlExecutor,
+  type StoredEvent,
+  type Subscription,
+} from '#event-store';
 import { EventPublisher, type OutgoingMessage, type TopicSpec } from '../event-publisher.port.js';
 import { DEFAULT_TOPICS, toMessages, type GovernanceTopics } from '../governance-topics.js';
 import { RelayCheckpoints } from './relay-checkpoints.js';
@@ -143,7 +153,7 @@ export class EventRelay {
   /** The relay's state for /health, with its lag behind the head of the log. */
   async status(): Promise<RelayStatus> {
     const head = await this.store.headPosition();
-    const lag = head === null ? 0 : await this.store.eventsBetween(this.position, head);
+    const lag = await processorLag(this.store, this.position, head);
     return { ...this.snapshot(), headPosition: head, lag };
   }
 
@@ -164,10 +174,13 @@ export class EventRelay {
     };
   }
 
-  private async run(): Promise<void> {
+  private run(): Promise<void> {
     const signal = this.abort.signal;
-    while (!signal.aborted) {
-      try {
+    return followLog({
+      store: this.store,
+      // Pages of several broker batches: fewer reads, the next one read while this one is published.
+      batchSize: this.batchSize * READ_BATCHES,
+      from: async () => {
         if (!this.topicsReady || this.failure) {
           // At start, and after a failure as a probe that the broker is back.
           await this.publisher.ensureTopics(this.topicSpecs);
@@ -177,22 +190,16 @@ export class EventRelay {
         const after = await this.checkpoints.load(this.name);
         this.position = after;
         if (this.failure && (await this.nothingPending(after))) this.recovered();
-        if (signal.aborted) break;
-        this.subscription = this.store.subscribe((events) => this.relay(events, signal), {
-          after,
-          // Pages of several broker batches: fewer reads, the next one read while this one is published.
-          batchSize: this.batchSize * READ_BATCHES,
-        });
-        // Resolves only when stopped; rejects when a batch failed.
-        await this.subscription.done;
-      } catch (error) {
-        if (signal.aborted || error instanceof RelayStopping) break;
-        const delay = this.failed(error);
-        await sleep(delay, signal);
-      } finally {
-        this.subscription = null;
-      }
-    }
+        return after;
+      },
+      handle: (events) => this.relay(events, signal),
+      subscribed: (subscription) => {
+        this.subscription = subscription;
+      },
+      failed: (error) => (error instanceof RelayStopping ? 'stop' : this.failed(error)),
+      stopped: () => signal.aborted,
+      sleep: (ms) => sleep(ms, signal),
+    });
   }
 
   /**
