@@ -11,13 +11,18 @@ import {
   type AlertSeverity,
 } from '#domain';
 import { displayActorText, SqlDatabase } from '#event-store';
-import { Writes } from '../auth/access.decorators.js';
-import { CommandRunner, type CommandContext, type WriteResult } from '../commands/command-runner.js';
-import { EntityIdParam } from '../commands/reference-data.js';
+import { Clock, Writes } from '#platform';
+import {
+  type CommandContext,
+  CommandRunner,
+  EntityIdParam,
+  IsEntityId,
+  stamp,
+  WriteRequest,
+  type WriteResult,
+} from '#application';
 import { Context } from '../commands/request-context.js';
-import { IsEntityId, stamp, WriteRequest } from '../commands/validators.js';
 import { WriteResultDto } from '../commands/write-result.dto.js';
-import { Clock } from '../infrastructure/clock.js';
 import { ConsistentQuery, ReadYourWrites } from '../queries/read-your-writes.js';
 
 export class AlertsQuery extends ConsistentQuery {

@@ -1,6 +1,6 @@
 import { Global, Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { instrumentEventStore } from '../metrics/instrumented-event-store.js';
-import { Metrics } from '../metrics/metrics.js';
+import { instrumentEventStore } from './metrics/instrumented-event-store.js';
+import { Metrics } from './metrics/metrics.js';
 import { createEventStore, EventStore, SqlDatabase } from '#event-store';
 import type { AppConfig } from '#config';
 import { APP_CONFIG } from './config.module.js';

@@ -13,7 +13,7 @@ import {
   type BodyRef,
 } from '#domain';
 import { EventStore } from '#event-store';
-import { RequestValidationError } from '../infrastructure/problem.js';
+import { RequestValidationError } from '#platform';
 import { foldedStreamsOf, type FoldedStreams } from './folded-streams.js';
 import { ENTITY_ID_MESSAGE } from './validators.js';
 

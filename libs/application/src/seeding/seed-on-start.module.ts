@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ReferenceData } from '../commands/reference-data.js';
-import { Clock } from '../infrastructure/clock.js';
+import { Clock } from '#platform';
 import { formatAssumptions, formatFailures, formatSummary } from './import-report.js';
 import { importSeed } from './importer.js';
 import { readSeedFile } from './seed-file.js';

@@ -11,7 +11,7 @@ import {
 } from '#messaging';
 import { ProjectionsModule, ProjectionStatus, READ_MODEL_PROJECTIONS, type ProjectionHealth } from '#projections';
 import { HealthContributor, HealthContributors, type HealthView } from './health/health.http.controller.js';
-import { Clock } from './infrastructure/clock.js';
+import { Clock } from './clock.js';
 
 /** Every read model, including the alerts the compliance evaluator raises. */
 export const ALL_PROJECTIONS = [...READ_MODEL_PROJECTIONS, alertsProjection];

@@ -5,9 +5,7 @@ import { EventStore } from '#event-store';
 import { COMMAND_HANDLERS } from '../commands/aggregate-commands.js';
 import { CommandRunner } from '../commands/command-runner.js';
 import { ReferenceData } from '../commands/reference-data.js';
-import type { Clock } from '../infrastructure/clock.js';
-import { ConfigModule } from '../infrastructure/config.module.js';
-import { PersistenceModule } from '../infrastructure/persistence.module.js';
+import { type Clock, ConfigModule, PersistenceModule } from '#platform';
 
 export interface ImportModuleOptions {
   config: AppConfig;
