@@ -6,7 +6,7 @@ import { AuditTrailController } from './audit/audit-trail.http.controller.js';
 import { BackgroundModule, type Clock, ConfigModule, HealthModule, PersistenceModule } from '#platform';
 import { WriteModule } from './write.module.js';
 import { ReadModule } from './read.module.js';
-import { SeedOnStartModule } from '#application';
+import { ApplicationModule, SeedOnStartModule } from '#application';
 import { IntegrityModule } from './integrity/integrity.module.js';
 import { WebModule } from './web/web.module.js';
 
@@ -21,6 +21,7 @@ export class AppModule {
         AuthModule,
         HealthModule,
         CqrsModule.forRoot(),
+        ApplicationModule,
         BackgroundModule.forRoot(config, { run: config.workers === 'on' }),
         WriteModule,
         ReadModule,

@@ -3,7 +3,7 @@ import { AgreementsReadController } from './agreements/agreements-read.http.cont
 import { AlertsController } from './alerts/alerts.http.controller.js';
 import { BoardsReadController } from './boards/boards-read.http.controller.js';
 import { BodiesReadController } from './bodies/bodies-read.http.controller.js';
-import { CommandRunner, ReferenceData } from '#application';
+import { ApplicationModule } from '#application';
 import { DecisionsReadController } from './decisions/decisions-read.http.controller.js';
 import { ReadYourWrites } from './queries/read-your-writes.js';
 
@@ -16,6 +16,7 @@ import { ReadYourWrites } from './queries/read-your-writes.js';
     DecisionsReadController,
     AlertsController,
   ],
-  providers: [ReadYourWrites, ReferenceData, CommandRunner],
+  imports: [ApplicationModule],
+  providers: [ReadYourWrites],
 })
 export class ReadModule {}

@@ -1,5 +1,7 @@
 import { Injectable, Module, type DynamicModule } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+import { ApplicationModule } from '#application';
 import type { AppConfig } from '#config';
 import {
   BackgroundModule,
@@ -47,6 +49,9 @@ export class WorkerModule {
         ConfigModule.forRoot(config, clock),
         PersistenceModule,
         HealthModule,
+        // The compliance evaluator records alerts through the command bus.
+        CqrsModule.forRoot(),
+        ApplicationModule,
         BackgroundModule.forRoot(config, { run: true }),
         AlertNotifierModule.forRoot(alertNotifierOptionsFromConfig(config)),
       ],

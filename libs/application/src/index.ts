@@ -10,3 +10,5 @@ export * from './seeding/import.module.js';
 export * from './seeding/importer.js';
 export * from './seeding/seed-file.js';
 export * from './seeding/seed-on-start.module.js';
+export * from './application.module.js';
+export * from './commands/alert-commands.js';

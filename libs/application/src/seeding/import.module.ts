@@ -1,11 +1,9 @@
-import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { AppConfig } from '#config';
 import { EventStore } from '#event-store';
-import { COMMAND_HANDLERS } from '../commands/aggregate-commands.js';
-import { CommandRunner } from '../commands/command-runner.js';
-import { ReferenceData } from '../commands/reference-data.js';
 import { type Clock, ConfigModule, PersistenceModule } from '#platform';
+import { ApplicationModule } from '../application.module.js';
 
 export interface ImportModuleOptions {
   config: AppConfig;
@@ -15,18 +13,34 @@ export interface ImportModuleOptions {
 }
 
 /**
- * The write side of the API without HTTP: configuration, the event store, the command bus with
- * the same handlers, runner and reference data as WriteModule. `npm run cli -- import` runs in it,
+ * The write side of the API without HTTP: configuration, the event store, the command bus and
+ * ApplicationModule (the same handlers, runner and reference data as the API). `npm run cli -- import` runs in it,
  * so an import reaches the event store only through the domain.
  */
 @Module({})
 export class ImportModule {
   static forRoot({ config, clock, store }: ImportModuleOptions): DynamicModule {
-    const persistence: Provider[] = store ? [{ provide: EventStore, useValue: store }] : [];
     return {
       module: ImportModule,
-      imports: [ConfigModule.forRoot(config, clock), ...(store ? [] : [PersistenceModule]), CqrsModule.forRoot()],
-      providers: [...persistence, CommandRunner, ReferenceData, ...COMMAND_HANDLERS],
+      imports: [
+        ConfigModule.forRoot(config, clock),
+        store ? GivenEventStoreModule.of(store) : PersistenceModule,
+        CqrsModule.forRoot(),
+        ApplicationModule,
+      ],
+    };
+  }
+}
+
+/** An event store opened by the caller, provided globally as PersistenceModule provides its own. */
+@Module({})
+class GivenEventStoreModule {
+  static of(store: EventStore): DynamicModule {
+    return {
+      module: GivenEventStoreModule,
+      global: true,
+      providers: [{ provide: EventStore, useValue: store }],
+      exports: [EventStore],
     };
   }
 }
