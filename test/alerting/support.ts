@@ -17,12 +17,13 @@ import {
   type Decider,
   type DomainEvent,
 } from '#domain';
-import { EventStore, migrateEventStore, SqlEventStore, type SqlDatabase } from '#event-store';
-import { Module, type DynamicModule } from '@nestjs/common';
+import { migrateEventStore, SqlEventStore, type EventStore, type SqlDatabase } from '#event-store';
+import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AlertCommands, ComplianceEvaluator, SqlComplianceSubjects, type ComplianceClock } from '#alerting';
 import { ApplicationModule } from '#application';
+import { GivenEventStoreModule } from '#platform';
 
 /** A clock that stands still until the test moves it. */
 export class MovableClock implements ComplianceClock {
@@ -45,18 +46,6 @@ export async function openStore(db: SqlDatabase): Promise<SqlEventStore> {
 }
 
 @Module({})
-class GivenStore {
-  static of(store: EventStore): DynamicModule {
-    return {
-      module: GivenStore,
-      global: true,
-      providers: [{ provide: EventStore, useValue: store }],
-      exports: [EventStore],
-    };
-  }
-}
-
-@Module({})
 class AlertCommandsRoot {}
 
 const commandsByStore = new WeakMap<EventStore, Promise<AlertCommands>>();
@@ -69,7 +58,10 @@ export function alertCommandsFor(store: EventStore): Promise<AlertCommands> {
   let commands = commandsByStore.get(store);
   if (!commands) {
     commands = NestFactory.createApplicationContext(
-      { module: AlertCommandsRoot, imports: [GivenStore.of(store), CqrsModule.forRoot(), ApplicationModule] },
+      {
+        module: AlertCommandsRoot,
+        imports: [GivenEventStoreModule.of(store), CqrsModule.forRoot(), ApplicationModule],
+      },
       { logger: false },
     ).then((context) => context.get(AlertCommands));
     commandsByStore.set(store, commands);

@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { AppConfig } from '#config';
 import { EventStore } from '#event-store';
-import { type Clock, ConfigModule, PersistenceModule } from '#platform';
+import { type Clock, ConfigModule, GivenEventStoreModule, PersistenceModule } from '#platform';
 import { ApplicationModule } from '../application.module.js';
 
 export interface ImportModuleOptions {
@@ -14,8 +14,8 @@ export interface ImportModuleOptions {
 
 /**
  * The write side of the API without HTTP: configuration, the event store, the command bus and
- * ApplicationModule (the same handlers, runner and reference data as the API). `npm run cli -- import` runs in it,
- * so an import reaches the event store only through the domain.
+ * ApplicationModule (the same handlers, runner and reference data as the API). `npm run cli --
+ * import` runs in it, so an import reaches the event store only through the domain.
  */
 @Module({})
 export class ImportModule {
@@ -28,19 +28,6 @@ export class ImportModule {
         CqrsModule.forRoot(),
         ApplicationModule,
       ],
-    };
-  }
-}
-
-/** An event store opened by the caller, provided globally as PersistenceModule provides its own. */
-@Module({})
-class GivenEventStoreModule {
-  static of(store: EventStore): DynamicModule {
-    return {
-      module: GivenEventStoreModule,
-      global: true,
-      providers: [{ provide: EventStore, useValue: store }],
-      exports: [EventStore],
     };
   }
 }
