@@ -150,6 +150,8 @@ class CheckpointsHealth extends HealthContributor {
  * The background work over the event log: projections into read models, the compliance evaluator
  * (clock tick + event trigger), the Kafka relay and the signed checkpoints of the hash chain. With `run: false` (WORKERS=off, beside a
  * separate apps/worker) this process still provides their status and queries but runs none of them.
+ * The compliance evaluator records alerts through AlertCommands: compose it beside CqrsModule.forRoot()
+ * and ApplicationModule (libs/application), which binds that port to the command bus.
  */
 @Module({})
 export class BackgroundModule {
