@@ -1,6 +1,6 @@
 // Jest runs in ESM mode because NestJS 12 is ESM-only (see docs/toolchain.md).
 // Type checking is done once by `tsc --noEmit` in `npm test`; ts-jest only transpiles.
-const libs = ['domain', 'event-store', 'projections', 'alerting', 'messaging', 'config'];
+const libs = ['domain', 'event-store', 'projections', 'alerting', 'messaging', 'config', 'platform', 'application'];
 
 export default {
   testEnvironment: 'node',

@@ -58,8 +58,8 @@ const ROUTES: RouteEntry[] = [
 ];
 
 const TYPES: TypeEntry[] = [
-  { file: 'apps/api/src/commands/command-runner.ts', type: 'WriteResult' },
-  { file: 'apps/api/src/infrastructure/problem.ts', type: 'Problem' },
+  { file: 'libs/application/src/commands/command-runner.ts', type: 'WriteResult' },
+  { file: 'libs/platform/src/problem-details/problem.ts', type: 'Problem' },
 ];
 
 function route(name: string, path: string, file: string, controller: string, method: string): RouteEntry {

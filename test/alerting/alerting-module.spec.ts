@@ -3,6 +3,8 @@ import { Global, Logger, Module } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { EventStore, SqlDatabase, type SqlEventStore } from '#event-store';
+import { CqrsModule } from '@nestjs/cqrs';
+import { ApplicationModule } from '#application';
 import { AlertingModule, AlertingStatus, COMPLIANCE_TICK_INTERVAL, ComplianceEvaluator } from '#alerting';
 import { alertIdFor, alertStreamId } from '#domain';
 import { pgliteDriver, type TestDatabase } from '../support/db.js';
@@ -31,7 +33,12 @@ beforeAll(async () => {
   class TestPersistenceModule {}
 
   app = await Test.createTestingModule({
-    imports: [TestPersistenceModule, AlertingModule.forRoot({ complianceTickMs: 50, clock: MovableClock })],
+    imports: [
+      TestPersistenceModule,
+      CqrsModule.forRoot(),
+      ApplicationModule,
+      AlertingModule.forRoot({ complianceTickMs: 50, clock: MovableClock }),
+    ],
   }).compile();
   await app.init();
 });

@@ -4,7 +4,7 @@ import { ProjectionRunner, silentLogger } from '#projections';
 import { acknowledgeAlert, alertsProjection, getAlert, listAlerts, type ComplianceEvaluator } from '#alerting';
 import { alertIdFor } from '#domain';
 import { testDrivers, type TestDatabase } from '../support/db.js';
-import { evaluatorFor, MovableClock, openStore, Recorder, until } from './support.js';
+import { alertCommandsFor, evaluatorFor, MovableClock, openStore, Recorder, until } from './support.js';
 
 for (const driver of testDrivers) {
   driver.describe(`alerts read model (${driver.name})`, () => {
@@ -23,7 +23,7 @@ for (const driver of testDrivers) {
       database = await driver.create();
       store = await openStore(database.db);
       clock = new MovableClock('2015-01-01');
-      evaluator = evaluatorFor(store, database.db, clock);
+      evaluator = await evaluatorFor(store, database.db, clock);
       officer = new Recorder(store, clock);
       runner = new ProjectionRunner(database.db, store, [alertsProjection], { logger: silentLogger });
       await runner.start();
@@ -100,7 +100,7 @@ for (const driver of testDrivers) {
 
     test('shows an acknowledgement with who and the note, and a resolution with its reason', async () => {
       clock.set('2016-04-02T08:00:00.000Z');
-      await acknowledgeAlert(store, {
+      await acknowledgeAlert(await alertCommandsFor(store), {
         alertId: q2,
         acknowledgedBy: 'officer:opcc-governance',
         note: 'Raised with both chiefs',

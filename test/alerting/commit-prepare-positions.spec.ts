@@ -17,7 +17,7 @@ import {
 import { alertIdFor, alertStreamId } from '#domain';
 import { CommitPreparePositionStore } from '../support/commit-prepare-store.js';
 import { testDrivers, type TestDatabase } from '../support/db.js';
-import { at, MovableClock, openStore, Recorder, until } from './support.js';
+import { alertCommandsFor, at, MovableClock, openStore, Recorder, until } from './support.js';
 
 const PAIR = /^[0-9a-f]{16}\/[0-9a-f]{16}$/;
 
@@ -39,7 +39,12 @@ for (const driver of testDrivers) {
       sqlStore = await openStore(database.db);
       store = new CommitPreparePositionStore(sqlStore);
       clock = new MovableClock('2015-01-01');
-      evaluator = new ComplianceEvaluator(store, complianceSubjectsFor(store, database.db), clock);
+      evaluator = new ComplianceEvaluator(
+        store,
+        await alertCommandsFor(store),
+        complianceSubjectsFor(store, database.db),
+        clock,
+      );
       officer = new Recorder(store, clock);
       trigger = new ComplianceTrigger(database.db, store, evaluator, { retryDelayMs: 10 });
       await trigger.start();
@@ -132,7 +137,11 @@ for (const driver of testDrivers) {
         lastPosition: again.position,
       });
 
-      await acknowledgeAlert(store, { alertId, acknowledgedBy: 'officer:test', now: clock.now() });
+      await acknowledgeAlert(await alertCommandsFor(store), {
+        alertId,
+        acknowledgedBy: 'officer:test',
+        now: clock.now(),
+      });
       await until(projected, 10_000, 'the alerts projection past the acknowledgement');
       const acknowledgement = (await alertEvents()).at(-1)!;
       expect(acknowledgement.type).toBe('AlertAcknowledged');

@@ -3,7 +3,7 @@ import type { SqlEventStore, StoredEvent } from '#event-store';
 import { acknowledgeAlert, COMPLIANCE_ACTOR, type ComplianceEvaluator } from '#alerting';
 import { alertIdFor, alertStreamId } from '#domain';
 import { testDrivers, type TestDatabase } from '../support/db.js';
-import { evaluatorFor, MovableClock, openStore, Recorder } from './support.js';
+import { alertCommandsFor, evaluatorFor, MovableClock, openStore, Recorder } from './support.js';
 
 const raisedCount = (events: StoredEvent[]) => events.filter((e) => e.type === 'AlertRaised').length;
 
@@ -19,7 +19,7 @@ for (const driver of testDrivers) {
       database = await driver.create();
       store = await openStore(database.db);
       clock = new MovableClock('2015-01-01');
-      evaluator = evaluatorFor(store, database.db, clock);
+      evaluator = await evaluatorFor(store, database.db, clock);
       officer = new Recorder(store, clock);
     });
 
@@ -109,7 +109,7 @@ for (const driver of testDrivers) {
       const otherDb = await database.connect();
       const otherStore = await openStore(otherDb);
       try {
-        const other = evaluatorFor(otherStore, otherDb, clock);
+        const other = await evaluatorFor(otherStore, otherDb, clock);
         const results = await Promise.all([
           evaluator.evaluateBoard(BOARD),
           other.evaluateBoard(BOARD),
@@ -173,7 +173,7 @@ for (const driver of testDrivers) {
 
       test('acknowledging the other stores who acknowledged it and their note', async () => {
         clock.set('2016-04-06T10:15:00.000Z');
-        await acknowledgeAlert(store, {
+        await acknowledgeAlert(await alertCommandsFor(store), {
           alertId: q2,
           acknowledgedBy: 'officer:opcc-governance',
           note: 'Raised with both chief constables; to be covered at the April board.',

@@ -18,7 +18,7 @@ import {
 import { alertIdFor } from '#domain';
 import { CommitPreparePositionStore } from '../support/commit-prepare-store.js';
 import { testDrivers, type TestDatabase } from '../support/db.js';
-import { at, MovableClock, openStore, Recorder } from './support.js';
+import { alertCommandsFor, at, MovableClock, openStore, Recorder } from './support.js';
 
 const RULE_SETS: readonly (readonly string[])[] = [
   BOARD_RULE_NAMES,
@@ -72,7 +72,7 @@ for (const driver of testDrivers) {
       clock = new MovableClock('2015-01-01');
       officer = new Recorder(store, clock);
       sql = new SqlComplianceSubjects(database.db);
-      evaluator = new ComplianceEvaluator(store, sql, clock);
+      evaluator = new ComplianceEvaluator(store, await alertCommandsFor(store), sql, clock);
       // Small pages, so the index reads the log in several steps.
       log = new LogComplianceSubjects(store, { pageSize: 7 });
       logOfPairs = new LogComplianceSubjects(pairs, { pageSize: 5 });
@@ -143,7 +143,11 @@ for (const driver of testDrivers) {
       const q2 = alertIdFor('meeting-cancelled-not-rearranged', { boardId: 'board-one', meetingId: '2015-q2' });
       await officer.rearrange('board-one', '2015-q3', '2016-04-05', '2016-04-20');
       expect((await evaluator.evaluateBoard('board-one')).resolved).toContain(q3);
-      await acknowledgeAlert(store, { alertId: q2, acknowledgedBy: 'officer:test', now: clock.now() });
+      await acknowledgeAlert(await alertCommandsFor(store), {
+        alertId: q2,
+        acknowledgedBy: 'officer:test',
+        now: clock.now(),
+      });
 
       const expected = await answers(sql);
       // Not a vacuous match: the log holds boards, agreements and alerts both open and resolved.

@@ -3,7 +3,7 @@ import type { SqlEventStore } from '#event-store';
 import { acknowledgeAlert, COMPLIANCE_ACTOR, ComplianceTrigger, type ComplianceEvaluator } from '#alerting';
 import { alertIdFor, alertStreamId } from '#domain';
 import { testDrivers, type TestDatabase } from '../support/db.js';
-import { at, evaluatorFor, MovableClock, openStore, Recorder, until } from './support.js';
+import { alertCommandsFor, at, evaluatorFor, MovableClock, openStore, Recorder, until } from './support.js';
 
 for (const driver of testDrivers) {
   driver.describe(`compliance trigger: evaluation when an event arrives (${driver.name})`, () => {
@@ -18,7 +18,7 @@ for (const driver of testDrivers) {
       database = await driver.create();
       store = await openStore(database.db);
       clock = new MovableClock('2015-01-01');
-      evaluator = evaluatorFor(store, database.db, clock);
+      evaluator = await evaluatorFor(store, database.db, clock);
       officer = new Recorder(store, clock);
       trigger = new ComplianceTrigger(database.db, store, evaluator, { retryDelayMs: 10 });
       await trigger.start();
@@ -106,7 +106,11 @@ for (const driver of testDrivers) {
       await until(caughtUp, 10_000, 'the checkpoint');
       const before = evaluator.stats().evaluations;
       const alertId = alertIdFor('no-meeting-scheduled', { boardId: 'draft-board' });
-      await acknowledgeAlert(store, { alertId, acknowledgedBy: 'officer:test', now: clock.now() });
+      await acknowledgeAlert(await alertCommandsFor(store), {
+        alertId,
+        acknowledgedBy: 'officer:test',
+        now: clock.now(),
+      });
       await until(caughtUp, 10_000, 'the checkpoint past the acknowledgement');
       expect(evaluator.stats().evaluations).toBe(before);
     });

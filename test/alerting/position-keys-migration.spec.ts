@@ -58,7 +58,7 @@ for (const driver of testDrivers) {
         { name: 'compliance-evaluator', kind: 'reactor', position: '00000000000000000769' },
         { name: 'idle', kind: 'reactor', position: null },
       ]);
-      const evaluator = evaluatorFor(store, database.db, new MovableClock('2015-01-01'));
+      const evaluator = await evaluatorFor(store, database.db, new MovableClock('2015-01-01'));
       expect(await new ComplianceTrigger(database.db, store, evaluator).checkpoint()).toBe('769');
       expect(await new ComplianceTrigger(database.db, store, evaluator, { name: 'idle' }).checkpoint()).toBeNull();
       expect(await migrateAlerting(database.db)).toEqual([]);
@@ -70,7 +70,7 @@ for (const driver of testDrivers) {
       await officer.bilateralAgreementInForce('old-agreement', '2015-03-01');
       await officer.establishBoard('old-board', 'old-agreement', '2015-04-01');
       clock.set('2015-06-01');
-      await evaluatorFor(store, database.db, clock).evaluateAll();
+      await (await evaluatorFor(store, database.db, clock)).evaluateAll();
 
       const caughtUp = async () => {
         const [head, checkpoint] = [

@@ -18,7 +18,12 @@ import {
   type DomainEvent,
 } from '#domain';
 import { migrateEventStore, SqlEventStore, type EventStore, type SqlDatabase } from '#event-store';
-import { ComplianceEvaluator, SqlComplianceSubjects, type ComplianceClock } from '#alerting';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { AlertCommands, ComplianceEvaluator, SqlComplianceSubjects, type ComplianceClock } from '#alerting';
+import { ApplicationModule } from '#application';
+import { GivenEventStoreModule } from '#platform';
 
 /** A clock that stands still until the test moves it. */
 export class MovableClock implements ComplianceClock {
@@ -40,8 +45,36 @@ export async function openStore(db: SqlDatabase): Promise<SqlEventStore> {
   return new SqlEventStore(db, { pollIntervalMs: 50 });
 }
 
-export const evaluatorFor = (store: EventStore, db: SqlDatabase, clock: ComplianceClock): ComplianceEvaluator =>
-  new ComplianceEvaluator(store, new SqlComplianceSubjects(db), clock);
+@Module({})
+class AlertCommandsRoot {}
+
+const commandsByStore = new WeakMap<EventStore, Promise<AlertCommands>>();
+
+/**
+ * The application's alert command path over this store: the command bus, the alert handler and
+ * the runner of ApplicationModule, as the API and the worker compose them (one per store).
+ */
+export function alertCommandsFor(store: EventStore): Promise<AlertCommands> {
+  let commands = commandsByStore.get(store);
+  if (!commands) {
+    commands = NestFactory.createApplicationContext(
+      {
+        module: AlertCommandsRoot,
+        imports: [GivenEventStoreModule.of(store), CqrsModule.forRoot(), ApplicationModule],
+      },
+      { logger: false },
+    ).then((context) => context.get(AlertCommands));
+    commandsByStore.set(store, commands);
+  }
+  return commands;
+}
+
+export const evaluatorFor = async (
+  store: EventStore,
+  db: SqlDatabase,
+  clock: ComplianceClock,
+): Promise<ComplianceEvaluator> =>
+  new ComplianceEvaluator(store, await alertCommandsFor(store), new SqlComplianceSubjects(db), clock);
 
 export const at = (date: string): string => `${date}T09:00:00.000Z`;
 

@@ -4,10 +4,8 @@ import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { loadConfig, type AppConfig, type AuthRole } from '#config';
-import { issueToken } from '../../apps/api/src/auth/token-issuer.js';
+import { Clock, type EventStoreDecorator, issueToken } from '#platform';
 import { createApp } from '../../apps/api/src/create-app.js';
-import { Clock } from '../../apps/api/src/infrastructure/clock.js';
-import type { EventStoreDecorator } from '../../apps/api/src/infrastructure/persistence.module.js';
 
 /** A clock the test moves by hand. */
 export class TestClock extends Clock {

@@ -7,8 +7,7 @@ import { migrateProcessors, readCheckpoint, type SqlEventStore } from '#event-st
 import { ProjectionRunner, ProjectionStatus, silentLogger } from '#projections';
 import { alertsProjection } from '#alerting';
 import { RelayCheckpoints } from '#messaging';
-import { MetricsCollectors } from '../../apps/api/src/metrics/metrics-collectors.js';
-import { Metrics } from '../../apps/api/src/metrics/metrics.js';
+import { Metrics, MetricsCollectors } from '#platform';
 import { CommitPreparePositionStore } from '../support/commit-prepare-store.js';
 import { pgliteDriver, type TestDatabase } from '../support/db.js';
 import { appendInterleaved, openStore } from '../messaging/support.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { loadConfig } from '#config';
-import { issueToken } from '../../apps/api/src/auth/token-issuer.js';
+import { issueToken } from '#platform';
 import { createApp } from '../../apps/api/src/create-app.js';
 import { testDrivers, type TestDatabase } from '../support/db.js';
 

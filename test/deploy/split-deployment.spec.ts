@@ -26,7 +26,7 @@ import pg from 'pg';
 import { ensureKafka, kafkaUnavailableReason } from '../support/kafka.js';
 import { postgresDriver, type TestDatabase } from '../support/db.js';
 import { collect } from '../messaging/support.js';
-import { issueToken } from '../../apps/api/src/auth/token-issuer.js';
+import { issueToken } from '#platform';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SECRET = 'split-deployment-test-secret-32-bytes-long';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { agreementStreamId } from '#domain';
 import { displayActorText, type SqlEventStore } from '#event-store';
-import { SeedFileError } from '../../apps/api/src/seeding/seed-file.js';
+import { SeedFileError } from '#application';
 import { pgliteDriver, type TestDatabase } from '../support/db.js';
 import { agreementState, importInto, openStore, smallSeed, tempSeedFile, wholeLog } from './support.js';
 

@@ -9,7 +9,7 @@ import {
   rebuildProjection,
   silentLogger,
 } from '#projections';
-import type { ImportReport } from '../../apps/api/src/seeding/importer.js';
+import type { ImportReport } from '#application';
 import { testDrivers, type TestDatabase } from '../support/db.js';
 import {
   GLOUCESTERSHIRE_REGISTER,

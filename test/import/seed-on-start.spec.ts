@@ -8,8 +8,8 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { loadConfig } from '#config';
 import { createEventStore, displayActorText, EventStore, type StoredEvent } from '#event-store';
 import { AppModule } from '../../apps/api/src/app.module.js';
-import { ConfigModule } from '../../apps/api/src/infrastructure/config.module.js';
-import { SeedOnStartModule } from '../../apps/api/src/seeding/seed-on-start.module.js';
+import { ConfigModule } from '#platform';
+import { SeedOnStartModule } from '#application';
 import { pgliteDriver } from '../support/db.js';
 import { openStore, smallSeed, tempSeedFile } from './support.js';
 

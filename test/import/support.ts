@@ -5,8 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig } from '#config';
 import { fold, agreementDecider, agreementStreamId, type AgreementState } from '#domain';
 import { migrateEventStore, SqlEventStore, type EventStore, type SqlDatabase, type StoredEvent } from '#event-store';
-import { importSeedFile } from '../../apps/api/src/seeding/import-seed-file.js';
-import type { ImportReport } from '../../apps/api/src/seeding/importer.js';
+import { type ImportReport, importSeedFile } from '#application';
 
 export const SEED_FILE = fileURLToPath(new URL('../../seeds/collaborations.json', import.meta.url));
 

@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
-import { hmacKeyOf } from '../../apps/api/src/auth/signing-secret.js';
-import { issueToken } from '../../apps/api/src/auth/token-issuer.js';
+import { hmacKeyOf, issueToken } from '#platform';
 import { startApi, type ApiHarness } from '../api/api-harness.js';
 
 /*

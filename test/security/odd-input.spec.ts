@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { EventStore } from '#event-store';
-import { toProblem } from '../../apps/api/src/infrastructure/problem-details.filter.js';
+import { toProblem } from '#platform';
 import { startApi, type ApiHarness } from '../api/api-harness.js';
 import { testDrivers, type TestDatabase } from '../support/db.js';
 

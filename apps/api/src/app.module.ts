@@ -3,14 +3,10 @@ import { CqrsModule } from '@nestjs/cqrs';
 import type { AppConfig } from '#config';
 import { AuthModule } from './auth/auth.module.js';
 import { AuditTrailController } from './audit/audit-trail.http.controller.js';
-import type { Clock } from './infrastructure/clock.js';
-import { ConfigModule } from './infrastructure/config.module.js';
-import { PersistenceModule } from './infrastructure/persistence.module.js';
-import { HealthModule } from './health/health.module.js';
+import { BackgroundModule, type Clock, ConfigModule, HealthModule, PersistenceModule } from '#platform';
 import { WriteModule } from './write.module.js';
 import { ReadModule } from './read.module.js';
-import { BackgroundModule } from './background.module.js';
-import { SeedOnStartModule } from './seeding/seed-on-start.module.js';
+import { ApplicationModule, SeedOnStartModule } from '#application';
 import { IntegrityModule } from './integrity/integrity.module.js';
 import { WebModule } from './web/web.module.js';
 
@@ -25,6 +21,7 @@ export class AppModule {
         AuthModule,
         HealthModule,
         CqrsModule.forRoot(),
+        ApplicationModule,
         BackgroundModule.forRoot(config, { run: config.workers === 'on' }),
         WriteModule,
         ReadModule,

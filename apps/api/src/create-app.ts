@@ -7,13 +7,16 @@ import { Logger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { ConfigurationError, type AppConfig } from '#config';
 import { AppModule } from './app.module.js';
-import type { Clock } from './infrastructure/clock.js';
-import { verifyJsonBody } from './infrastructure/json-body.js';
-import { LoggingModule } from './infrastructure/logging.module.js';
-import { EVENT_STORE_DECORATOR, type EventStoreDecorator } from './infrastructure/persistence.module.js';
-import { MetricsModule } from './metrics/metrics.module.js';
-import { ProblemDetailsFilter } from './infrastructure/problem-details.filter.js';
-import { validationPipe } from './infrastructure/validation.js';
+import {
+  type Clock,
+  EVENT_STORE_DECORATOR,
+  type EventStoreDecorator,
+  LoggingModule,
+  MetricsModule,
+  ProblemDetailsFilter,
+  validationPipe,
+  verifyJsonBody,
+} from '#platform';
 
 export interface CreateAppOptions {
   clock?: Clock;

@@ -3,8 +3,7 @@ import { AgreementsReadController } from './agreements/agreements-read.http.cont
 import { AlertsController } from './alerts/alerts.http.controller.js';
 import { BoardsReadController } from './boards/boards-read.http.controller.js';
 import { BodiesReadController } from './bodies/bodies-read.http.controller.js';
-import { CommandRunner } from './commands/command-runner.js';
-import { ReferenceData } from './commands/reference-data.js';
+import { ApplicationModule } from '#application';
 import { DecisionsReadController } from './decisions/decisions-read.http.controller.js';
 import { ReadYourWrites } from './queries/read-your-writes.js';
 
@@ -17,6 +16,7 @@ import { ReadYourWrites } from './queries/read-your-writes.js';
     DecisionsReadController,
     AlertsController,
   ],
-  providers: [ReadYourWrites, ReferenceData, CommandRunner],
+  imports: [ApplicationModule],
+  providers: [ReadYourWrites],
 })
 export class ReadModule {}

@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { ConfigurationError, configFromProcess } from '#config';
-import { ProblemDetailsFilter } from '../../api/src/infrastructure/problem-details.filter.js';
+import { ProblemDetailsFilter } from '#platform';
 import { WorkerModule } from './worker.module.js';
 
 async function main(): Promise<void> {

@@ -1,14 +1,19 @@
 import { Injectable, Module, type DynamicModule } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+import { ApplicationModule } from '#application';
 import type { AppConfig } from '#config';
-import { BackgroundModule } from '../../api/src/background.module.js';
-import { HealthContributor, HealthContributors } from '../../api/src/health/health.http.controller.js';
-import { HealthModule } from '../../api/src/health/health.module.js';
-import type { Clock } from '../../api/src/infrastructure/clock.js';
-import { ConfigModule } from '../../api/src/infrastructure/config.module.js';
-import { LoggingModule } from '../../api/src/infrastructure/logging.module.js';
-import { PersistenceModule } from '../../api/src/infrastructure/persistence.module.js';
-import { MetricsModule } from '../../api/src/metrics/metrics.module.js';
+import {
+  BackgroundModule,
+  type Clock,
+  ConfigModule,
+  HealthContributor,
+  HealthContributors,
+  HealthModule,
+  LoggingModule,
+  MetricsModule,
+  PersistenceModule,
+} from '#platform';
 import {
   AlertNotifierHealthIndicator,
   AlertNotifierModule,
@@ -44,6 +49,9 @@ export class WorkerModule {
         ConfigModule.forRoot(config, clock),
         PersistenceModule,
         HealthModule,
+        // The compliance evaluator records alerts through the command bus.
+        CqrsModule.forRoot(),
+        ApplicationModule,
         BackgroundModule.forRoot(config, { run: true }),
         AlertNotifierModule.forRoot(alertNotifierOptionsFromConfig(config)),
       ],

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { fold } from '#domain';
-import { actorText, retryLostRaces, type AppendResult, type EventStore } from '#event-store';
+import { actorText, type EventStore } from '#event-store';
 import {
   alertDecider,
   alertStreamId,
@@ -15,53 +15,29 @@ export const COMPLIANCE_ACTOR = actorText({ kind: 'system', sub: 'compliance', f
 
 export interface AlertCommandContext {
   actor: string;
-  correlationId?: string;
+  correlationId: string;
   causationId?: string;
 }
 
 export interface AlertCommandResult {
-  alertId: string;
-  /** What was appended: empty when the command changed nothing (raising an open alert, resolving a closed one). */
-  events: AlertEvent[];
-  /** The state after the command. */
-  state: AlertState;
-  append: AppendResult | null;
+  /** False when the command changed nothing (raising an open alert, resolving a closed one). */
+  written: boolean;
+}
+
+/**
+ * How alerting records an alert command. The application layer binds it to its command bus
+ * (libs/application), so an alert is loaded, decided and appended by the same runner as every
+ * other aggregate: a lost race reloads and decides again, and raising an open alert decides
+ * nothing, so two evaluators raising the same alert at once record it once.
+ */
+export abstract class AlertCommands {
+  abstract execute(command: AlertCommand, context: AlertCommandContext): Promise<AlertCommandResult>;
 }
 
 export async function loadAlert(store: EventStore, alertId: string): Promise<{ state: AlertState; revision: number }> {
   const history = await store.readStream(alertStreamId(alertId));
   const events = history.filter(isAlertEvent) as unknown as AlertEvent[];
   return { state: fold(alertDecider, events), revision: history.length - 1 };
-}
-
-/**
- * Load, decide, append with the expected revision; on a concurrency conflict, reload and decide
- * again, with backoff, up to a bound. Two evaluators raising the same alert at once therefore record
- * it once: the loser sees the winner's AlertRaised on reload, and raising an open alert decides nothing.
- */
-export async function executeAlertCommand(
-  store: EventStore,
-  command: AlertCommand,
-  context: AlertCommandContext,
-): Promise<AlertCommandResult> {
-  const { alertId } = command.data;
-  const streamId = alertStreamId(alertId);
-  return retryLostRaces(streamId, async () => {
-    const { state, revision } = await loadAlert(store, alertId);
-    const events = alertDecider.decide(command, state);
-    if (events.length === 0) return { alertId, events, state, append: null };
-    const append = await store.append(
-      streamId,
-      events.map((event) => ({ type: event.type, occurredAt: event.occurredAt, data: event.data })),
-      {
-        expectedRevision: revision < 0 ? 'no-stream' : revision,
-        actor: context.actor,
-        correlationId: context.correlationId ?? randomUUID(),
-        causationId: context.causationId,
-      },
-    );
-    return { alertId, events, state: events.reduce(alertDecider.evolve, state), append };
-  });
 }
 
 export interface AcknowledgeAlertInput {
@@ -75,17 +51,16 @@ export interface AcknowledgeAlertInput {
 }
 
 /**
- * Records who acknowledged an open alert and why (POST /alerts/:id/acknowledgement). Throws
- * NotFoundError (no such alert) or RuleBrokenError (already acknowledged or resolved).
+ * Records who acknowledged an open alert and why. Throws NotFoundError (no such alert) or
+ * RuleBrokenError (already acknowledged or resolved).
  */
-export function acknowledgeAlert(store: EventStore, input: AcknowledgeAlertInput): Promise<AlertCommandResult> {
-  return executeAlertCommand(
-    store,
+export function acknowledgeAlert(commands: AlertCommands, input: AcknowledgeAlertInput): Promise<AlertCommandResult> {
+  return commands.execute(
     {
       type: 'AcknowledgeAlert',
       data: { alertId: input.alertId, acknowledgedBy: input.acknowledgedBy, note: input.note ?? null },
       metadata: { now: input.now.toISOString() },
     },
-    { actor: input.acknowledgedBy, correlationId: input.correlationId },
+    { actor: input.acknowledgedBy, correlationId: input.correlationId ?? randomUUID() },
   );
 }

@@ -12,6 +12,7 @@ import {
 } from '@nestjs/common';
 import { ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
 import { EventStore, SqlDatabase, SqlEventStore } from '#event-store';
+import { AlertCommands } from './alert-commands.js';
 import { AlertingStatus } from './alerting-status.js';
 import { ComplianceEvaluator, type ComplianceClock } from './compliance-evaluator.js';
 import { SqlComplianceSubjects, type ComplianceSubjects } from './compliance-subjects.js';
@@ -82,8 +83,9 @@ class AlertingLifecycle implements OnApplicationBootstrap, BeforeApplicationShut
 }
 
 /**
- * The compliance evaluator for Nest apps. Needs EventStore and SqlDatabase from DI (the API's
- * PersistenceModule provides both globally). Exports ComplianceEvaluator (evaluate a board, an
+ * The compliance evaluator for Nest apps. Needs EventStore and SqlDatabase from DI (PersistenceModule
+ * in libs/platform provides both globally) and AlertCommands (ApplicationModule in libs/application
+ * binds it to the command bus). Exports ComplianceEvaluator (evaluate a board, an
  * agreement or everything now) and AlertingStatus (for GET /health).
  *
  *   imports: [AlertingModule.forRoot({ complianceTickMs: config.complianceTickMs, clock: Clock })]
@@ -122,9 +124,9 @@ export class AlertingModule {
         clockProvider,
         {
           provide: ComplianceEvaluator,
-          inject: [EventStore, SqlDatabase, COMPLIANCE_CLOCK],
-          useFactory: (store: EventStore, db: SqlDatabase, clock: ComplianceClock) =>
-            new ComplianceEvaluator(store, complianceSubjectsFor(store, db), clock, {
+          inject: [EventStore, AlertCommands, SqlDatabase, COMPLIANCE_CLOCK],
+          useFactory: (store: EventStore, commands: AlertCommands, db: SqlDatabase, clock: ComplianceClock) =>
+            new ComplianceEvaluator(store, commands, complianceSubjectsFor(store, db), clock, {
               logger: new Logger('Compliance'),
             }),
         },

@@ -13,7 +13,7 @@ import {
   type BoardState,
 } from '#domain';
 import type { EventStore, StoredEvent } from '#event-store';
-import { COMPLIANCE_ACTOR, executeAlertCommand, loadAlert } from './alert-commands.js';
+import { AlertCommands, COMPLIANCE_ACTOR, loadAlert } from './alert-commands.js';
 import type { AlertRule } from '#domain';
 import type { ComplianceSubjects, SubjectKind } from './compliance-subjects.js';
 import { KeyedMutex } from './keyed-mutex.js';
@@ -120,6 +120,7 @@ export class ComplianceEvaluator {
 
   constructor(
     private readonly store: EventStore,
+    private readonly commands: AlertCommands,
     private readonly subjects: ComplianceSubjects,
     private readonly clock: ComplianceClock,
     options: ComplianceEvaluatorOptions = {},
@@ -205,8 +206,7 @@ export class ComplianceEvaluator {
       let wrote = false;
 
       for (const found of conditions) {
-        const { append } = await executeAlertCommand(
-          this.store,
+        const { written } = await this.commands.execute(
           {
             type: 'RaiseAlert',
             data: { ...found, detectedAt: now.toISOString() },
@@ -214,7 +214,7 @@ export class ComplianceEvaluator {
           },
           context,
         );
-        if (append) {
+        if (written) {
           wrote = true;
           raised.add(found.alertId);
           resolved.delete(found.alertId);
@@ -227,12 +227,11 @@ export class ComplianceEvaluator {
         const { state } = await loadAlert(this.store, alertId);
         if (state.subject === null || state.rule === null) continue;
         const reason = resolutionReason(state.rule, state.subject, facts, todayOf(now));
-        const { append } = await executeAlertCommand(
-          this.store,
+        const { written } = await this.commands.execute(
           { type: 'ResolveAlert', data: { alertId, reason }, metadata: { now: now.toISOString() } },
           context,
         );
-        if (append) {
+        if (written) {
           wrote = true;
           resolved.add(alertId);
           raised.delete(alertId);

@@ -11,7 +11,7 @@ import {
   READ_MODEL_PROJECTIONS,
   rebuildProjections,
 } from '#projections';
-import { issueToken } from '../../../apps/api/src/auth/token-issuer.js';
+import { issueToken } from '#platform';
 import { createApp } from '../../../apps/api/src/create-app.js';
 import type { BenchConfig } from '../config.js';
 import { scaled } from '../config.js';

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Length, Max, Min } from 'class-validator';
-import { IsAmountGbp, IsCalendarDate, IsEntityId, IsOccurredAt, IsSlug, WriteRequest } from '../commands/validators.js';
+import { IsAmountGbp, IsCalendarDate, IsEntityId, IsOccurredAt, IsSlug, WriteRequest } from '#application';
 import { IsFinancialYear } from '../queries/query-validators.js';
 
 import {

@@ -17,8 +17,7 @@ import {
   membershipOf,
   type RegisterStatus,
 } from '#projections';
-import { EntityIdParam } from '../commands/reference-data.js';
-import { IsOccurredAt, IsSlug } from '../commands/validators.js';
+import { EntityIdParam, IsOccurredAt, IsSlug } from '#application';
 import { ConsistentQuery, ReadYourWrites } from '../queries/read-your-writes.js';
 
 const STATUSES: RegisterStatus[] = ['drafted', 'in-force', 'terminated'];

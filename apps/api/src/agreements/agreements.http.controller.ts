@@ -2,14 +2,17 @@ import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { gbpToPence, type AgreementCommand } from '#domain';
-import { Writes, WritesAgreement } from '../auth/access.decorators.js';
-import { ExecuteAgreementCommand } from '../commands/aggregate-commands.js';
-import type { CommandContext, WriteResult } from '../commands/command-runner.js';
-import { ReferenceData, EntityIdParam } from '../commands/reference-data.js';
+import { Clock, Writes, WritesAgreement } from '#platform';
+import {
+  type CommandContext,
+  EntityIdParam,
+  ExecuteAgreementCommand,
+  ReferenceData,
+  stamp,
+  type WriteResult,
+} from '#application';
 import { Context } from '../commands/request-context.js';
-import { stamp } from '../commands/validators.js';
 import { WriteResultDto } from '../commands/write-result.dto.js';
-import { Clock } from '../infrastructure/clock.js';
 import {
   CommencementRequest,
   DraftAgreementRequest,

@@ -1,23 +1,22 @@
 import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { CommandBus } from '@nestjs/cqrs';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { ALERT_VIEW_STATUSES, getAlert, listAlerts, type AlertViewStatus } from '#alerting';
-import {
-  ALERT_RULES,
-  ALERT_SEVERITIES,
-  alertDecider,
-  alertStreamId,
-  type AlertRule,
-  type AlertSeverity,
-} from '#domain';
+import { ALERT_RULES, ALERT_SEVERITIES, type AlertRule, type AlertSeverity } from '#domain';
 import { displayActorText, SqlDatabase } from '#event-store';
-import { Writes } from '../auth/access.decorators.js';
-import { CommandRunner, type CommandContext, type WriteResult } from '../commands/command-runner.js';
-import { EntityIdParam } from '../commands/reference-data.js';
+import { Clock, Writes } from '#platform';
+import {
+  type CommandContext,
+  EntityIdParam,
+  ExecuteAlertCommand,
+  IsEntityId,
+  stamp,
+  WriteRequest,
+  type WriteResult,
+} from '#application';
 import { Context } from '../commands/request-context.js';
-import { IsEntityId, stamp, WriteRequest } from '../commands/validators.js';
 import { WriteResultDto } from '../commands/write-result.dto.js';
-import { Clock } from '../infrastructure/clock.js';
 import { ConsistentQuery, ReadYourWrites } from '../queries/read-your-writes.js';
 
 export class AlertsQuery extends ConsistentQuery {
@@ -42,7 +41,7 @@ export class AcknowledgeAlertRequest extends WriteRequest {
 export class AlertsController {
   constructor(
     private readonly db: SqlDatabase,
-    private readonly runner: CommandRunner,
+    private readonly bus: CommandBus,
     private readonly clock: Clock,
     private readonly consistency: ReadYourWrites,
   ) {}
@@ -75,15 +74,15 @@ export class AlertsController {
     @Body() body: AcknowledgeAlertRequest,
     @Context() context: CommandContext,
   ): Promise<WriteResult> {
-    return this.runner.run(
-      alertStreamId(id),
-      alertDecider,
-      stamp(
-        'AcknowledgeAlert',
-        { alertId: id, acknowledgedBy: displayActorText(context.actor), note: body.note ?? null },
-        this.clock,
+    return this.bus.execute(
+      new ExecuteAlertCommand(
+        stamp(
+          'AcknowledgeAlert',
+          { alertId: id, acknowledgedBy: displayActorText(context.actor), note: body.note ?? null },
+          this.clock,
+        ),
+        context,
       ),
-      context,
     );
   }
 }

@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags 
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { actorDisplay, EventStore, parseActor, type ReadActor, type StoredEvent } from '#event-store';
-import { MAX_REVISION } from '../commands/validators.js';
+import { MAX_REVISION } from '#application';
 import { IsEventPosition, parseQueryPosition } from '../queries/query-validators.js';
 
 const STREAM_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$/;

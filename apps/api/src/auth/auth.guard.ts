@@ -1,11 +1,18 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
-import { PUBLIC_ROUTE, READS_OPTIONAL_TOKEN, WRITE_TARGET, type WriteTargetSpec } from './access.decorators.js';
-import { AccessDeniedError, AuthenticationError } from './auth-errors.js';
+import {
+  AccessDeniedError,
+  AuthenticationError,
+  type Principal,
+  PUBLIC_ROUTE,
+  READS_OPTIONAL_TOKEN,
+  setPrincipal,
+  TokenVerifier,
+  WRITE_TARGET,
+  type WriteTargetSpec,
+} from '#platform';
 import { FailedSignInLimit } from './failed-sign-in-limit.js';
-import { setPrincipal, type Principal } from './principal.js';
-import { TokenVerifier } from './token-verifier.js';
 import { WriteAccess } from './write-access.js';
 import { decideRead, decideWrite } from './write-policy.js';
 

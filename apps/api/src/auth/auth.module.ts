@@ -1,10 +1,9 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import type { AppConfig } from '#config';
-import { APP_CONFIG } from '../infrastructure/config.module.js';
+import { APP_CONFIG, TokenVerifier } from '#platform';
 import { AuthGuard } from './auth.guard.js';
 import { FailedSignInLimit } from './failed-sign-in-limit.js';
-import { TokenVerifier } from './token-verifier.js';
 import { WriteAccess } from './write-access.js';
 import { WriteRateLimitGuard } from './write-rate-limit.guard.js';
 

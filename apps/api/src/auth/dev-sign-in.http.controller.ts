@@ -12,11 +12,15 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Matche
 import type { Request } from 'express';
 import { AUTH_ROLES, type AuthConfig, type AuthRole } from '#config';
 import { REFERENCE_BODIES } from '#domain';
-import { IsSlug } from '../commands/validators.js';
-import { RequestValidationError } from '../infrastructure/problem.js';
-import { Public } from './access.decorators.js';
-import { AccessDeniedError } from './auth-errors.js';
-import { DEFAULT_TOKEN_LIFETIME, defaultTokenLifetime, issueToken } from './token-issuer.js';
+import { IsSlug } from '#application';
+import {
+  AccessDeniedError,
+  DEFAULT_TOKEN_LIFETIME,
+  defaultTokenLifetime,
+  issueToken,
+  Public,
+  RequestValidationError,
+} from '#platform';
 
 const DEV_AUTH = Symbol('dev-auth');
 /** Only this machine may mint tokens: HOST defaults to 0.0.0.0, and a token here can be an administrator's. */

@@ -1,7 +1,7 @@
 import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { AppConfig } from '#config';
-import { APP_CONFIG } from '../infrastructure/config.module.js';
+import { APP_CONFIG } from '#platform';
 
 /** Forget addresses whose window has ended once the table grows past this, so it cannot grow without bound. */
 const SWEEP_ABOVE = 10_000;

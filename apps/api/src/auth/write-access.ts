@@ -14,7 +14,7 @@ import {
   resolveBody,
 } from '#domain';
 import { EventStore } from '#event-store';
-import type { WriteTargetSpec } from './access.decorators.js';
+import type { WriteTargetSpec } from '#platform';
 import type { AgreementParties, WriteTarget } from './write-policy.js';
 
 /** Agreements a board oversees, at most; a board naming more is looked up no further. */

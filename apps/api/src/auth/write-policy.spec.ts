@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import type { Principal } from './principal.js';
+import type { Principal } from '#platform';
 import { decideRead, decideWrite, type WriteTarget } from './write-policy.js';
 
 const admin: Principal = { sub: 'ops.lead', roles: ['admin'], force: null, issuer: 'governance-tracker' };

@@ -1,4 +1,4 @@
-import { hasRole, type Principal } from './principal.js';
+import { hasRole, type Principal } from '#platform';
 
 /*
  * Who may write what: a pure function of the principal and what the write touches, as the event

@@ -1,8 +1,7 @@
 import { HttpException, HttpStatus, Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { AppConfig } from '#config';
-import { APP_CONFIG } from '../infrastructure/config.module.js';
-import { principalOf } from './principal.js';
+import { APP_CONFIG, principalOf } from '#platform';
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Forget idle principals once the table grows past this, so it cannot grow without bound. */

@@ -12,7 +12,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { IsCalendarDate, IsEntityId, IsOccurredAt, IsSlug, WriteRequest } from '../commands/validators.js';
+import { IsCalendarDate, IsEntityId, IsOccurredAt, IsSlug, WriteRequest } from '#application';
 
 const OCCURRED_AT = 'When it happened: a date (2016-03-31) or a datetime with offset.';
 

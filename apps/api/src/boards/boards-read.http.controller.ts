@@ -4,9 +4,8 @@ import { IsOptional } from 'class-validator';
 import { financialYearOf } from '#domain';
 import { SqlDatabase } from '#event-store';
 import { getBoard, getBoardCompliance, listBoardMeetings, listBoards } from '#projections';
-import { EntityIdParam } from '../commands/reference-data.js';
-import { IsCalendarDate, IsEntityId } from '../commands/validators.js';
-import { Clock } from '../infrastructure/clock.js';
+import { EntityIdParam, IsCalendarDate, IsEntityId } from '#application';
+import { Clock } from '#platform';
 import { IsFinancialYear } from '../queries/query-validators.js';
 import { ConsistentQuery, ReadYourWrites } from '../queries/read-your-writes.js';
 

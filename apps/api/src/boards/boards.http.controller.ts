@@ -2,14 +2,17 @@ import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { BoardCommand } from '#domain';
-import { AdminOnly, WritesBoard } from '../auth/access.decorators.js';
-import { ExecuteBoardCommand } from '../commands/aggregate-commands.js';
-import type { CommandContext, WriteResult } from '../commands/command-runner.js';
-import { ReferenceData, EntityIdParam } from '../commands/reference-data.js';
+import { AdminOnly, Clock, WritesBoard } from '#platform';
+import {
+  type CommandContext,
+  EntityIdParam,
+  ExecuteBoardCommand,
+  ReferenceData,
+  stamp,
+  type WriteResult,
+} from '#application';
 import { Context } from '../commands/request-context.js';
-import { stamp } from '../commands/validators.js';
 import { WriteResultDto } from '../commands/write-result.dto.js';
-import { Clock } from '../infrastructure/clock.js';
 import {
   CancelMeetingRequest,
   ChangeBoardTermsRequest,

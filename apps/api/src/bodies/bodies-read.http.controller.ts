@@ -3,9 +3,8 @@ import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
 import { SqlDatabase } from '#event-store';
 import { collaborationsOf } from '#projections';
-import { ReferenceData } from '../commands/reference-data.js';
-import { IsCalendarDate } from '../commands/validators.js';
-import { Clock } from '../infrastructure/clock.js';
+import { IsCalendarDate, ReferenceData } from '#application';
+import { Clock } from '#platform';
 import { ConsistentQuery, ReadYourWrites } from '../queries/read-your-writes.js';
 import { BodySlugParam } from './body-slug.param.js';
 

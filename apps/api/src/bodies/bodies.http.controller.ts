@@ -3,13 +3,17 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiConflictResponse, ApiCreatedResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsString, Length } from 'class-validator';
 import { BODY_KINDS, type BodyKind } from '#domain';
-import { AdminOnly } from '../auth/access.decorators.js';
-import { ExecuteBodyRegistryCommand } from '../commands/aggregate-commands.js';
-import type { CommandContext, WriteResult } from '../commands/command-runner.js';
+import { AdminOnly, Clock } from '#platform';
+import {
+  type CommandContext,
+  ExecuteBodyRegistryCommand,
+  IsSlug,
+  stamp,
+  WriteRequest,
+  type WriteResult,
+} from '#application';
 import { Context } from '../commands/request-context.js';
-import { IsSlug, stamp, WriteRequest } from '../commands/validators.js';
 import { WriteResultDto } from '../commands/write-result.dto.js';
-import { Clock } from '../infrastructure/clock.js';
 
 export class RegisterBodyRequest extends WriteRequest {
   @ApiProperty({

@@ -1,6 +1,6 @@
 import type { PipeTransform } from '@nestjs/common';
 import { isBodySlug } from '#domain';
-import { RequestValidationError } from '../infrastructure/problem.js';
+import { RequestValidationError } from '#platform';
 
 /** Validates a body slug in the path, answering 400 naming the parameter. */
 export class BodySlugParam implements PipeTransform<string, string> {

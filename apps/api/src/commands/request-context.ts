@@ -2,11 +2,15 @@ import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import { actorText } from '#event-store';
-import { AuthenticationError } from '../auth/auth-errors.js';
-import { actorOf, principalOf, type Principal } from '../auth/principal.js';
-import { CORRELATION_ID } from '../infrastructure/logging.module.js';
-import { RequestValidationError } from '../infrastructure/problem.js';
-import type { CommandContext } from './command-runner.js';
+import {
+  actorOf,
+  AuthenticationError,
+  CORRELATION_ID,
+  type Principal,
+  principalOf,
+  RequestValidationError,
+} from '#platform';
+import type { CommandContext } from '#application';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { WriteResult } from './command-runner.js';
+import type { WriteResult } from '#application';
 
 export class WriteResultDto implements WriteResult {
   @ApiProperty({ example: 'agreement-zephyr' }) streamId!: string;

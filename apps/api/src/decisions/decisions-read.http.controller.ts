@@ -3,7 +3,7 @@ import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { SqlDatabase } from '#event-store';
 import { listDecisions, savingsByAgreement, savingsByRegion, savingsByYear } from '#projections';
-import { IsEntityId } from '../commands/validators.js';
+import { IsEntityId } from '#application';
 import { IsFinancialYear } from '../queries/query-validators.js';
 import { ConsistentQuery, ReadYourWrites } from '../queries/read-your-writes.js';
 

@@ -9,14 +9,19 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { IsOptional, IsString, Length } from 'class-validator';
-import { Writes } from '../auth/access.decorators.js';
-import { ExecuteDecisionCommand } from '../commands/aggregate-commands.js';
-import type { CommandContext, WriteResult } from '../commands/command-runner.js';
-import { ReferenceData } from '../commands/reference-data.js';
+import { Clock, Writes } from '#platform';
+import {
+  type CommandContext,
+  ExecuteDecisionCommand,
+  IsEntityId,
+  IsOccurredAt,
+  ReferenceData,
+  stamp,
+  WriteRequest,
+  type WriteResult,
+} from '#application';
 import { Context } from '../commands/request-context.js';
-import { IsEntityId, IsOccurredAt, stamp, WriteRequest } from '../commands/validators.js';
 import { WriteResultDto } from '../commands/write-result.dto.js';
-import { Clock } from '../infrastructure/clock.js';
 
 export class RecordDecisionRequest extends WriteRequest {
   @ApiProperty({ example: 'hants-tvp-2015-07-contact-centres' }) @IsEntityId() id!: string;

@@ -21,7 +21,7 @@ import {
   type CheckpointReceipt,
 } from '#event-store';
 import { CheckpointKeys } from '#messaging';
-import { APP_CONFIG } from '../infrastructure/config.module.js';
+import { APP_CONFIG } from '#platform';
 
 export class IntegrityReportDto {
   @ApiProperty({ description: 'True when every event matches its hash and links to the one before it.' })

@@ -1,7 +1,7 @@
 import { ValidateBy, buildMessage, type ValidationOptions } from 'class-validator';
 import { parseFinancialYear } from '#domain';
 import { InvalidPositionError, type EventStore, type Position } from '#event-store';
-import { RequestValidationError } from '../infrastructure/problem.js';
+import { RequestValidationError } from '#platform';
 
 /**
  * A financial year such as `2015-16` (April 2015 to March 2016), within the years dates may take

@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { stat } from 'node:fs/promises';
 import { join, normalize, sep } from 'node:path';
-import { Public } from '../auth/access.decorators.js';
+import { Public } from '#platform';
 
 export const WEB_ASSETS_DIR = Symbol('web-assets-dir');
 

@@ -1,7 +1,11 @@
-import { SeedFileError } from '../../../api/src/seeding/seed-file.js';
-import { DEFAULT_SEED_FILE, importSeedFile } from '../../../api/src/seeding/import-seed-file.js';
-import { formatProgress, formatReport } from '../../../api/src/seeding/import-report.js';
-import { importSucceeded } from '../../../api/src/seeding/importer.js';
+import {
+  DEFAULT_SEED_FILE,
+  formatProgress,
+  formatReport,
+  importSeedFile,
+  importSucceeded,
+  SeedFileError,
+} from '#application';
 import { UsageError, type CliCommand } from './cli-command.js';
 
 const isMissingFile = (error: unknown, file: string): boolean => {

@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import { AUTH_ROLES, parseDuration, type AuthRole } from '#config';
 import { isBodySlug } from '#domain';
-import { defaultTokenLifetime, issueToken } from '../../../api/src/auth/token-issuer.js';
+import { defaultTokenLifetime, issueToken } from '#platform';
 import { UsageError, type CliCommand } from './cli-command.js';
 
 interface TokenArgs {

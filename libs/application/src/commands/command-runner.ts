@@ -7,8 +7,8 @@ import {
   retryLostRaces,
   type AppendResult,
 } from '#event-store';
-import { foldedStreamsOf, type FoldedStreams } from './folded-streams.js';
-import { streamWriteQueueOf, type StreamWriteQueue } from './stream-write-queue.js';
+import { FoldedStreams } from './folded-streams.js';
+import { StreamWriteQueue } from './stream-write-queue.js';
 
 /** Who is recording, and how the request asked to be handled. */
 export interface CommandContext {
@@ -47,13 +47,11 @@ const toWriteResult = (result: AppendResult, replayed = result.replayed): WriteR
  */
 @Injectable()
 export class CommandRunner {
-  private readonly folded: FoldedStreams;
-  private readonly queue: StreamWriteQueue;
-
-  constructor(private readonly store: EventStore) {
-    this.folded = foldedStreamsOf(store);
-    this.queue = streamWriteQueueOf(store);
-  }
+  constructor(
+    private readonly store: EventStore,
+    private readonly folded: FoldedStreams,
+    private readonly queue: StreamWriteQueue,
+  ) {}
 
   async run<C, E extends DomainEvent, S>(
     streamId: string,

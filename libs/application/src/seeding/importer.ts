@@ -14,7 +14,7 @@ import { ExecuteAgreementCommand, ExecuteBodyRegistryCommand } from '../commands
 import type { CommandContext, WriteResult } from '../commands/command-runner.js';
 import type { ReferenceData } from '../commands/reference-data.js';
 import { stamp } from '../commands/validators.js';
-import type { Clock } from '../infrastructure/clock.js';
+import type { Clock } from '#platform';
 import type { SeedAgreement, SeedBody, SeedFile } from './seed-file.js';
 
 /*

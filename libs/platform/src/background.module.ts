@@ -11,7 +11,7 @@ import {
 } from '#messaging';
 import { ProjectionsModule, ProjectionStatus, READ_MODEL_PROJECTIONS, type ProjectionHealth } from '#projections';
 import { HealthContributor, HealthContributors, type HealthView } from './health/health.http.controller.js';
-import { Clock } from './infrastructure/clock.js';
+import { Clock } from './clock.js';
 
 /** Every read model, including the alerts the compliance evaluator raises. */
 export const ALL_PROJECTIONS = [...READ_MODEL_PROJECTIONS, alertsProjection];
@@ -150,6 +150,8 @@ class CheckpointsHealth extends HealthContributor {
  * The background work over the event log: projections into read models, the compliance evaluator
  * (clock tick + event trigger), the Kafka relay and the signed checkpoints of the hash chain. With `run: false` (WORKERS=off, beside a
  * separate apps/worker) this process still provides their status and queries but runs none of them.
+ * The compliance evaluator records alerts through AlertCommands: compose it beside CqrsModule.forRoot()
+ * and ApplicationModule (libs/application), which binds that port to the command bus.
  */
 @Module({})
 export class BackgroundModule {

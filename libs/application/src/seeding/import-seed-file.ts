@@ -2,7 +2,7 @@ import type { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CommandBus } from '@nestjs/cqrs';
 import { ReferenceData } from '../commands/reference-data.js';
-import { Clock } from '../infrastructure/clock.js';
+import { Clock } from '#platform';
 import { ImportModule, type ImportModuleOptions } from './import.module.js';
 import { importSeed, type ImportProgress, type ImportReport } from './importer.js';
 import { readSeedFile } from './seed-file.js';

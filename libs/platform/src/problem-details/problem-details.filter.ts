@@ -43,6 +43,58 @@ const PARSER_DETAILS: Record<string, string> = {
   'entity.too.large': 'The request body is larger than this service accepts.',
 };
 
+/** An error class that carries a stable code, and how it answers. */
+interface ProblemMapping<E extends Error & { code: string }> {
+  error: abstract new (...args: never[]) => E;
+  status: number | ((error: E) => number);
+  /** Absent: the status's title. */
+  title?: string;
+  /** Members beyond type, title, status, detail and code: field errors, extensions. */
+  extra?: (error: E) => Partial<Problem>;
+}
+
+type AnyProblemMapping = ProblemMapping<Error & { code: string }>;
+const mapping = <E extends Error & { code: string }>(m: ProblemMapping<E>): AnyProblemMapping =>
+  m as unknown as AnyProblemMapping;
+
+/** The errors with a stable code, first match wins (docs/architecture.md, "Errors with stable codes"). */
+const PROBLEMS: readonly AnyProblemMapping[] = [
+  mapping({ error: AuthenticationError, status: 401 }),
+  mapping({ error: AccessDeniedError, status: 403 }),
+  mapping({ error: TokenVerificationUnavailableError, status: 503 }),
+  mapping({
+    error: DomainError,
+    status: (error) => DOMAIN_STATUS[error.kind],
+    extra: (error) =>
+      error.field ? { errors: [{ field: error.field, rule: error.code, message: error.message }] } : {},
+  }),
+  mapping({
+    error: ConcurrencyError,
+    status: 409,
+    title: 'The record changed since you read it',
+    extra: (error) => ({
+      errors: [{ field: 'expectedRevision', rule: error.code, message: error.message }],
+      currentRevision: error.actual,
+    }),
+  }),
+  mapping({
+    error: IdempotencyKeyReusedError,
+    status: 422,
+    extra: (error) => ({ errors: [{ field: 'Idempotency-Key', rule: error.code, message: error.message }] }),
+  }),
+  mapping({ error: InvalidAppendError, status: 422 }),
+  mapping({ error: DuplicateEventIdError, status: 409 }),
+  mapping({ error: InvalidPositionError, status: 400 }),
+  mapping({ error: EventStoreUnavailableError, status: 503 }),
+  mapping({ error: WriteContentionError, status: 503 }),
+  mapping({
+    error: ProjectionLagError,
+    status: 503,
+    title: 'The read model has not caught up yet',
+    extra: (error) => ({ position: error.position, lag: error.lagging }),
+  }),
+];
+
 /** Maps every error to RFC 9457 problem+json, in this one place (docs/architecture.md, "Errors with stable codes"). */
 export function toProblem(error: unknown): Problem {
   if (error instanceof RequestValidationError) {
@@ -55,102 +107,17 @@ export function toProblem(error: unknown): Problem {
       errors: error.errors,
     };
   }
-  if (error instanceof AuthenticationError) {
+  const known = PROBLEMS.find((m) => error instanceof m.error);
+  if (known) {
+    const coded = error as Error & { code: string };
+    const status = typeof known.status === 'number' ? known.status : known.status(coded);
     return {
-      type: problemType(error.code),
-      title: TITLES[401] as string,
-      status: 401,
-      detail: error.message,
-      code: error.code,
-    };
-  }
-  if (error instanceof AccessDeniedError) {
-    return {
-      type: problemType(error.code),
-      title: TITLES[403] as string,
-      status: 403,
-      detail: error.message,
-      code: error.code,
-    };
-  }
-  if (error instanceof TokenVerificationUnavailableError) {
-    return {
-      type: problemType(error.code),
-      title: TITLES[503] as string,
-      status: 503,
-      detail: error.message,
-      code: error.code,
-    };
-  }
-  if (error instanceof DomainError) {
-    const status = DOMAIN_STATUS[error.kind];
-    return {
-      type: problemType(error.code),
-      title: TITLES[status] as string,
+      type: problemType(coded.code),
+      title: known.title ?? (TITLES[status] as string),
       status,
-      detail: error.message,
-      code: error.code,
-      ...(error.field ? { errors: [{ field: error.field, rule: error.code, message: error.message }] } : {}),
-    };
-  }
-  if (error instanceof ConcurrencyError) {
-    return {
-      type: problemType(error.code),
-      title: 'The record changed since you read it',
-      status: 409,
-      detail: error.message,
-      code: error.code,
-      errors: [{ field: 'expectedRevision', rule: error.code, message: error.message }],
-      currentRevision: error.actual,
-    };
-  }
-  if (error instanceof IdempotencyKeyReusedError) {
-    return {
-      type: problemType(error.code),
-      title: TITLES[422] as string,
-      status: 422,
-      detail: error.message,
-      code: error.code,
-      errors: [{ field: 'Idempotency-Key', rule: error.code, message: error.message }],
-    };
-  }
-  if (error instanceof InvalidAppendError || error instanceof DuplicateEventIdError) {
-    const status = error instanceof InvalidAppendError ? 422 : 409;
-    return {
-      type: problemType(error.code),
-      title: TITLES[status] as string,
-      status,
-      detail: error.message,
-      code: error.code,
-    };
-  }
-  if (error instanceof InvalidPositionError) {
-    return {
-      type: problemType(error.code),
-      title: TITLES[400] as string,
-      status: 400,
-      detail: error.message,
-      code: error.code,
-    };
-  }
-  if (error instanceof EventStoreUnavailableError || error instanceof WriteContentionError) {
-    return {
-      type: problemType(error.code),
-      title: TITLES[503] as string,
-      status: 503,
-      detail: error.message,
-      code: error.code,
-    };
-  }
-  if (error instanceof ProjectionLagError) {
-    return {
-      type: problemType(error.code),
-      title: 'The read model has not caught up yet',
-      status: 503,
-      detail: error.message,
-      code: error.code,
-      position: error.position,
-      lag: error.lagging,
+      detail: coded.message,
+      code: coded.code,
+      ...known.extra?.(coded),
     };
   }
   const parserError = bodyParserErrorOf(error);

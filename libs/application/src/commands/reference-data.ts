@@ -12,9 +12,8 @@ import {
   NotFoundError,
   type BodyRef,
 } from '#domain';
-import { EventStore } from '#event-store';
-import { RequestValidationError } from '../infrastructure/problem.js';
-import { foldedStreamsOf, type FoldedStreams } from './folded-streams.js';
+import { RequestValidationError } from '#platform';
+import { FoldedStreams } from './folded-streams.js';
 import { ENTITY_ID_MESSAGE } from './validators.js';
 
 /**
@@ -23,11 +22,7 @@ import { ENTITY_ID_MESSAGE } from './validators.js';
  */
 @Injectable()
 export class ReferenceData {
-  private readonly folded: FoldedStreams;
-
-  constructor(store: EventStore) {
-    this.folded = foldedStreamsOf(store);
-  }
+  constructor(private readonly folded: FoldedStreams) {}
 
   async body(id: string, field: string): Promise<BodyRef> {
     const { state: registry } = await this.folded.load(BODY_REGISTRY_STREAM_ID, bodyRegistryDecider);

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { Clock } from '#platform';
+import { ApplicationModule } from '../application.module.js';
 import { ReferenceData } from '../commands/reference-data.js';
-import { Clock } from '../infrastructure/clock.js';
 import { formatAssumptions, formatFailures, formatSummary } from './import-report.js';
 import { importSeed } from './importer.js';
 import { readSeedFile } from './seed-file.js';
@@ -47,7 +48,8 @@ export class SeedOnStartModule {
     if (path === null) return { module: SeedOnStartModule };
     return {
       module: SeedOnStartModule,
-      providers: [{ provide: SEED_FILE, useValue: path }, ReferenceData, SeedOnStart],
+      imports: [ApplicationModule],
+      providers: [{ provide: SEED_FILE, useValue: path }, SeedOnStart],
     };
   }
 }

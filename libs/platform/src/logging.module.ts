@@ -7,7 +7,7 @@ import { LoggerModule, type Params } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { ConfigurationError, type AppConfig } from '#config';
 import { actorDisplay } from '#event-store';
-import { actorOf, principalOf } from '../auth/principal.js';
+import { actorOf, principalOf } from './auth/principal.js';
 
 /** The header a caller (or a gateway) sets to tie its requests to what they caused; echoed back on every response. */
 export const CORRELATION_HEADER = 'X-Correlation-Id';

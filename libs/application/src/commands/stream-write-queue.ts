@@ -1,11 +1,13 @@
-import type { EventStore } from '#event-store';
+import { Injectable } from '@nestjs/common';
 
 /**
  * The writes of this process to one stream, one after another in arrival order. Concurrent
  * commands on one stream would otherwise all load the same revision, meet in one group-commit
  * batch where all but one lose, and retry against each other; queued, each decides on the state
  * the one before it left, and only writers in other processes can still win a race (retried).
+ * One provider per application (ApplicationModule), shared by every command handler.
  */
+@Injectable()
 export class StreamWriteQueue {
   /** Settles when the last write queued for the stream has; absent when none is queued. */
   private readonly tails = new Map<string, Promise<void>>();
@@ -23,16 +25,4 @@ export class StreamWriteQueue {
     });
     return result;
   }
-}
-
-const byStore = new WeakMap<EventStore, StreamWriteQueue>();
-
-/** The queue of this event store, shared by every runner that writes to it. */
-export function streamWriteQueueOf(store: EventStore): StreamWriteQueue {
-  let queue = byStore.get(store);
-  if (!queue) {
-    queue = new StreamWriteQueue();
-    byStore.set(store, queue);
-  }
-  return queue;
 }

@@ -1,6 +1,6 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { routeOf } from '../infrastructure/logging.module.js';
+import { routeOf } from '../logging.module.js';
 import { Metrics } from './metrics.js';
 
 /** Times every request and counts it by method, route template and status once the response is finished (or aborted). */

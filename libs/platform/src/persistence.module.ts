@@ -1,6 +1,14 @@
-import { Global, Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { instrumentEventStore } from '../metrics/instrumented-event-store.js';
-import { Metrics } from '../metrics/metrics.js';
+import {
+  Global,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { instrumentEventStore } from './metrics/instrumented-event-store.js';
+import { Metrics } from './metrics/metrics.js';
 import { createEventStore, EventStore, SqlDatabase } from '#event-store';
 import type { AppConfig } from '#config';
 import { APP_CONFIG } from './config.module.js';
@@ -67,3 +75,19 @@ class PersistenceLifecycle implements OnApplicationShutdown {
   exports: [SqlDatabase, EventStore],
 })
 export class PersistenceModule {}
+
+/**
+ * An event store the caller opened (the CLI's import into a given store, tests), provided globally
+ * as PersistenceModule provides its own; the caller closes it.
+ */
+@Module({})
+export class GivenEventStoreModule {
+  static of(store: EventStore): DynamicModule {
+    return {
+      module: GivenEventStoreModule,
+      global: true,
+      providers: [{ provide: EventStore, useValue: store }],
+      exports: [EventStore],
+    };
+  }
+}

@@ -1,4 +1,5 @@
-import type { EventStore, StoredEvent } from '#event-store';
+import { Injectable } from '@nestjs/common';
+import { EventStore, type StoredEvent } from '#event-store';
 
 /** What a command or a lookup needs of a stream: the state folded from it and its last revision (-1: no stream). */
 export interface FoldedStream<S> {
@@ -25,8 +26,10 @@ const MAX_STREAMS = 2000;
  * after the cached revision (one query, usually empty) and evolves the cached state with them.
  * Sound because events never change once appended and every `evolve` of the domain is pure (it
  * returns a new state and never touches the one it was given), so a cached state can be shared by
- * concurrent requests. One cache per event store (a process may hold several, as tests do).
+ * concurrent requests. One provider per application (ApplicationModule), shared by the runner and
+ * the reference data, so a command and the lookups before it fold a stream once.
  */
+@Injectable()
 export class FoldedStreams {
   private readonly entries = new Map<string, Entry>();
 
@@ -74,15 +77,3 @@ export class FoldedStreams {
 
 const isContiguous = (events: readonly StoredEvent[], from: number): boolean =>
   events.every((event, i) => event.revision === from + i);
-
-const byStore = new WeakMap<EventStore, FoldedStreams>();
-
-/** The cache of this event store. */
-export function foldedStreamsOf(store: EventStore): FoldedStreams {
-  let folded = byStore.get(store);
-  if (!folded) {
-    folded = new FoldedStreams(store);
-    byStore.set(store, folded);
-  }
-  return folded;
-}
