@@ -182,6 +182,30 @@ describe('boards, bodies and decisions', () => {
     );
     expect(held.data.quorate).toBe(true);
   });
+
+  test('refuses a meeting dated before the board was established, naming the field and how to record the real date', async () => {
+    // No occurredAt: the board is established on the day it is recorded, so a 2015 meeting cannot be its.
+    expect(
+      (
+        await post('/boards', {
+          id: 'established-today',
+          name: 'Board recorded without its date',
+          agreements: ['hampshire-tvp-bilateral'],
+          chair: 'Police and Crime Commissioner for Thames Valley',
+          maxDaysBetweenMeetings: 92,
+          quorum: 2,
+        })
+      ).status,
+    ).toBe(201);
+    const before = await head();
+    const res = await post('/boards/established-today/meetings', { meetingId: '2015-q1', scheduledFor: '2015-06-15' });
+    expect(res.status).toBe(422);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ code: 'meeting-before-establishment' });
+    expect(res.body.detail).toContain('occurredAt on POST /boards');
+    expect(res.body.errors).toContainEqual(expect.objectContaining({ field: 'scheduledFor' }));
+    expect(await head()).toBe(before);
+  });
 });
 
 describe('validation: problem+json naming each bad field, nothing written', () => {
