@@ -6,7 +6,7 @@ import { Loading, ProblemMessage } from '../components/problem';
 import { useLoad } from '../components/use-load';
 import { formatDate, formatDateTime } from '../format';
 import { href, navigate } from '../router';
-import type { AgreementAsOf, Collaboration, CollaborationsAnswer, Register } from './types';
+import type { AgreementDetail, Collaboration, CollaborationsAnswer, Register } from './types';
 import { Table } from '../components/table';
 
 /** The collaborations answer, with the transaction time the page replayed it for ("known at"). */
@@ -42,22 +42,22 @@ async function collaborationsKnownAt(
 ): Promise<Collaboration[]> {
   const replays = await mapLimited(register.agreements, PARALLEL, async (a) => {
     try {
-      return await get<AgreementAsOf>(`/agreements/${encodeURIComponent(a.agreementId)}`, { asOf, knownAt });
+      return await get<AgreementDetail>(`/agreements/${encodeURIComponent(a.agreementId)}`, { asOf, knownAt });
     } catch (error) {
       if (error instanceof ApiError && error.problem.status === 404) return null;
       throw error;
     }
   });
   return replays.flatMap((r) => {
-    const party = r?.agreement.parties.find((p) => p.id === bodyId);
+    const party = r?.parties.find((p) => p.id === bodyId && p.current);
     if (!r || !party) return [];
     return [
       {
-        agreementId: r.agreement.agreementId,
-        title: r.agreement.title,
-        legalBasis: r.agreement.legalBasis ?? 'other',
-        businessArea: r.agreement.businessArea,
-        memberFrom: party.joinedOn.slice(0, 10),
+        agreementId: r.agreementId,
+        title: r.title,
+        legalBasis: r.legalBasis,
+        businessArea: r.businessArea,
+        memberFrom: party.addedOn.slice(0, 10),
         memberUntil: null,
       },
     ];
