@@ -69,7 +69,8 @@ describe('recording an agreement through its life', () => {
     expect(first).toMatchObject({
       streamId: 'agreement-zephyr',
       revision: 0,
-      schemaVersion: 1,
+      // AgreementDrafted is at version 2: legal basis and scope apart (docs/domain.md, "Agreements").
+      schemaVersion: 2,
       actor: ADMIN_ACTOR,
       occurredAt: '2014-01-10T00:00:00.000Z',
       causationId: null,
@@ -274,6 +275,46 @@ describe('validation: problem+json naming each bad field, nothing written', () =
     const named = (res.body.errors as { field: string }[]).map((e) => e.field);
     for (const field of fields) expect(named).toContain(field);
     expect(await head()).toBe(before);
+  });
+
+  test('"national" is refused as a legal basis, naming the field and saying it is a scope', async () => {
+    const before = await head();
+    const res = await post('/agreements', {
+      id: 'nabis',
+      title: 'National Ballistics Intelligence Service (NABIS)',
+      legalBasis: 'national',
+      businessArea: 'ballistics intelligence',
+      deliveryModel: 'national',
+      parties: ['gwent', 'dorset'],
+      occurredAt: '2013-04-01',
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const problem = (res.body.errors as { field: string; message: string }[]).find((e) => e.field === 'legalBasis');
+    expect(problem?.message).toContain('scope "national"');
+    expect(await head()).toBe(before);
+  });
+
+  test('a national agreement is drafted under s22A with scope national, and the register shows both', async () => {
+    const nabis = {
+      id: 'nabis',
+      title: 'National Ballistics Intelligence Service (NABIS)',
+      legalBasis: 's22A',
+      scope: 'national',
+      businessArea: 'ballistics intelligence',
+      deliveryModel: 'national',
+      parties: ['gwent', 'dorset'],
+      occurredAt: '2013-04-01',
+    };
+    const county = await post('/agreements', { ...nabis, scope: 'county' });
+    expect(county.status).toBe(400);
+    expect(county.body.errors).toContainEqual(expect.objectContaining({ field: 'scope' }));
+    const res = await post('/agreements', nabis);
+    expect(res.status).toBe(201);
+    const register = await api.admin.get(`/agreements?scope=national&minPosition=${res.body.position}`);
+    expect(register.body.agreements).toEqual([
+      expect.objectContaining({ agreementId: 'nabis', legalBasis: 's22A', scope: 'national' }),
+    ]);
   });
 
   test('unknown fields are rejected, not silently dropped', async () => {

@@ -19,6 +19,7 @@ export * from './agreement/agreement.commands.js';
 export * from './agreement/agreement.events.js';
 export * from './agreement/agreement.state.js';
 export * from './agreement/agreement.decider.js';
+export * from './agreement/agreement.upcasters.js';
 
 export * from './board/board.commands.js';
 export * from './board/board.events.js';

@@ -7,7 +7,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
-import { LEGAL_BASES } from '#domain';
+import { AGREEMENT_SCOPES, LEGAL_BASES } from '#domain';
 import { SqlDatabase, EventStore } from '#event-store';
 import {
   agreementAsOf,
@@ -33,6 +33,7 @@ export class RegisterQuery extends ConsistentQuery {
   @Length(1, 100)
   area?: string;
   @ApiPropertyOptional({ enum: LEGAL_BASES }) @IsOptional() @IsIn(LEGAL_BASES) legalBasis?: string;
+  @ApiPropertyOptional({ enum: AGREEMENT_SCOPES }) @IsOptional() @IsIn(AGREEMENT_SCOPES) scope?: string;
   @ApiPropertyOptional({ example: 'avon-somerset' }) @IsOptional() @IsSlug() hostForce?: string;
 }
 
@@ -69,9 +70,9 @@ export class AgreementsReadController {
   @ApiOkResponse({ description: '{ agreements: [...], counts: { drafted, in-force, terminated, total } }' })
   async register(@Query() query: RegisterQuery) {
     await this.consistency.waitFor(query, ['agreement-register']);
-    const { party, status, area, legalBasis, hostForce } = query;
+    const { party, status, area, legalBasis, scope, hostForce } = query;
     const [agreements, counts] = await Promise.all([
-      listAgreements(this.db, { party, status, area, legalBasis, hostForce }),
+      listAgreements(this.db, { party, status, area, legalBasis, scope, hostForce }),
       countAgreementsByStatus(this.db),
     ]);
     return { agreements, counts };

@@ -57,7 +57,8 @@ export type DevTokenAnswer = DevTokenResponse;
 export interface RegisterRow {
   agreementId: string;
   title: string;
-  legalBasis: string;
+  legalBasis: string | null;
+  scope: string | null;
   businessArea: string;
   deliveryModel: string;
   status: RegisterStatus;
@@ -75,7 +76,8 @@ export interface AgreementView {
   replay: AgreementReplay | null;
   agreementId: string;
   title: string;
-  legalBasis: string;
+  legalBasis: string | null;
+  scope: string | null;
   businessArea: string;
   deliveryModel: string;
   status: RegisterStatus;
@@ -168,7 +170,8 @@ export interface BodyRef {
 export interface Collaboration {
   agreementId: string;
   title: string;
-  legalBasis: string;
+  legalBasis: string | null;
+  scope: string | null;
   businessArea: string;
   memberFrom: string;
   memberUntil: string | null;

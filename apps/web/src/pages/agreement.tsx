@@ -8,7 +8,16 @@ import { useLoad } from '../components/use-load';
 import { DecisionForm } from '../components/decision-form';
 import { Decisions } from '../components/decisions';
 import { choiceField, dateField, RecordForms, WriteForm } from '../components/write-form';
-import { dayOf, formatDate, formatPounds, LEGAL_BASIS_LABEL, STATUS_LABEL, today } from '../format';
+import {
+  dayOf,
+  formatDate,
+  formatPounds,
+  labelOf,
+  LEGAL_BASIS_LABEL,
+  SCOPE_LABEL,
+  STATUS_LABEL,
+  today,
+} from '../format';
 import { href, navigate } from '../router';
 import { canWrite, type Session } from '../session';
 import type { AgreementDetail, Board, BoardList, Decision, DecisionList } from './types';
@@ -32,6 +41,7 @@ interface View {
   title: string;
   status: 'drafted' | 'in-force' | 'terminated';
   legalBasis: string | null;
+  scope: string | null;
   businessArea: string;
   deliveryModel: string | null;
   parentId: string | null;
@@ -173,7 +183,9 @@ export function AgreementPage({ id, query, session }: { id: string; query: URLSe
                 <span className={`status status-${view.status}`}>{STATUS_LABEL[view.status]}</span>
               </dd>
               <dt>Legal basis</dt>
-              <dd>{view.legalBasis ? (LEGAL_BASIS_LABEL[view.legalBasis] ?? view.legalBasis) : '—'}</dd>
+              <dd>{labelOf(LEGAL_BASIS_LABEL, view.legalBasis)}</dd>
+              <dt>Scope</dt>
+              <dd>{labelOf(SCOPE_LABEL, view.scope)}</dd>
               <dt>Business area</dt>
               <dd>{view.businessArea}</dd>
               <dt>Delivery model</dt>

@@ -47,6 +47,7 @@ const fixturesFor = (draftData: DraftData, draftedOn: string) => {
       event<AgreementDrafted>('AgreementDrafted', on, {
         title: draftData.title,
         legalBasis: draftData.legalBasis,
+        scope: draftData.scope ?? null,
         businessArea: draftData.businessArea,
         deliveryModel: draftData.deliveryModel,
         parties: parties.map(body),
@@ -276,6 +277,35 @@ describe('DraftAgreement', () => {
     given(agreementDecider)
       .when(zephyr.draft({ businessArea: '' }))
       .thenThrows(ValidationError, 'business-area-required');
+  });
+
+  test('records the legal basis and the scope apart: a national agreement is made under s22A', () => {
+    // NPCC, NABIS, NPoCC and Op Temperer (seeds/000) are national in reach, s22A agreements in law.
+    const state = given(agreementDecider)
+      .when(zephyr.draft({ legalBasis: 's22A', scope: 'national' }))
+      .then([zephyr.drafted({ legalBasis: 's22A', scope: 'national' })]);
+    expect({ legalBasis: state.legalBasis, scope: state.scope }).toEqual({ legalBasis: 's22A', scope: 'national' });
+  });
+
+  test('records no scope when none is given', () => {
+    const state = given(agreementDecider)
+      .when(zephyr.draft())
+      .then([zephyr.drafted({ scope: null })]);
+    expect(state.scope).toBeNull();
+  });
+
+  test('rejects "national" as a legal basis, saying it is a scope', () => {
+    const error = given(agreementDecider)
+      .when(zephyr.draft({ legalBasis: 'national' as 's22A' }))
+      .thenThrows(ValidationError, 'legal-basis-is-a-scope');
+    expect(error.field).toBe('legalBasis');
+    expect(error.message).toContain('scope "national"');
+  });
+
+  test('rejects a scope that is not local, regional or national', () => {
+    given(agreementDecider)
+      .when(zephyr.draft({ scope: 'county' as 'local' }))
+      .thenThrows(ValidationError, 'invalid-scope');
   });
 
   test('rejects an unknown legal basis or delivery model', () => {

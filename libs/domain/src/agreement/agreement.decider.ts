@@ -12,6 +12,7 @@ import {
 } from '../kernel/validation.js';
 import {
   DELIVERY_MODELS,
+  AGREEMENT_SCOPES,
   LEGAL_BASES,
   SAVINGS_KINDS,
   type AddParty,
@@ -134,7 +135,21 @@ const draftAgreement = ({ data, metadata }: DraftAgreement, state: AgreementStat
     'business-area-required',
     'Say which business area the agreement covers (e.g. "serious and organised crime").',
   );
+  if ((data.legalBasis as string) === 'national') {
+    // Release 0.1.0 took `national` as a legal basis; it is a scope (national collaborations are made under
+    // a statute, usually s22A, or an MoU): docs/domain.md, "Agreements".
+    throw new ValidationError(
+      'legal-basis-is-a-scope',
+      '"national" is the scope of an agreement, not its legal basis: give the statute it is made under as legalBasis ' +
+        '(s22A for a collaboration of chief officers or policing bodies, s23A, other or mou) and scope "national".',
+      'legalBasis',
+    );
+  }
   const legalBasis = requireOneOf(data.legalBasis, LEGAL_BASES, 'legalBasis', 'invalid-legal-basis', 'legal basis');
+  const scope =
+    data.scope === undefined || data.scope === null
+      ? null
+      : requireOneOf(data.scope, AGREEMENT_SCOPES, 'scope', 'invalid-scope', 'scope (local, regional or national)');
   const deliveryModel = requireOneOf(
     data.deliveryModel,
     DELIVERY_MODELS,
@@ -218,6 +233,7 @@ const draftAgreement = ({ data, metadata }: DraftAgreement, state: AgreementStat
         agreementId,
         title,
         legalBasis,
+        scope,
         businessArea,
         deliveryModel,
         parties,

@@ -1,4 +1,5 @@
 import type { AgreementCameIntoForce, AgreementDrafted, ForceWithdrew, PartyJoined } from '#domain';
+import { upcastAgreementDrafted } from '#domain';
 import type { StoredEvent } from '#event-store';
 import type { SqlProjection } from '../../sql-projection.js';
 import { rowsByIds, writeRows } from '../batch-rows.js';
@@ -77,7 +78,8 @@ export function evolveMembershipIntervals(
 
 export const membershipProjection: SqlProjection = {
   name: 'membership',
-  version: 1,
+  // 2: the agreements' legal basis (nullable) and scope apart (issue 15); rebuilt from the log on upgrade.
+  version: 2,
   handles: MEMBERSHIP_EVENTS,
   tables: ['membership_intervals', 'membership_agreements'],
   schema: (t) => `
@@ -92,7 +94,8 @@ export const membershipProjection: SqlProjection = {
     CREATE TABLE IF NOT EXISTS ${t('membership_agreements')} (
       agreement_id text PRIMARY KEY,
       title text NOT NULL,
-      legal_basis text NOT NULL,
+      legal_basis text,
+      scope text,
       business_area text NOT NULL
     );
   `,
@@ -109,11 +112,11 @@ export const membershipProjection: SqlProjection = {
     };
     switch (event.type) {
       case 'AgreementDrafted': {
-        const { title, legalBasis, businessArea } = dataOf<AgreementDrafted>(event);
+        const { title, legalBasis, scope, businessArea } = upcastAgreementDrafted(dataOf<AgreementDrafted>(event));
         await tx.query(
-          `INSERT INTO ${t('membership_agreements')} (agreement_id, title, legal_basis, business_area) VALUES ($1, $2, $3, $4)
+          `INSERT INTO ${t('membership_agreements')} (agreement_id, title, legal_basis, scope, business_area) VALUES ($1, $2, $3, $4, $5)
            ON CONFLICT (agreement_id) DO NOTHING`,
-          [agreementId, title, legalBasis, businessArea],
+          [agreementId, title, legalBasis, scope, businessArea],
         );
         return;
       }
@@ -159,8 +162,14 @@ export const membershipProjection: SqlProjection = {
     for (const event of events) {
       const agreementId = (event.data as { agreementId: string }).agreementId;
       if (event.type === 'AgreementDrafted') {
-        const { title, legalBasis, businessArea } = dataOf<AgreementDrafted>(event);
-        agreements.push({ agreement_id: agreementId, title, legal_basis: legalBasis, business_area: businessArea });
+        const { title, legalBasis, scope, businessArea } = upcastAgreementDrafted(dataOf<AgreementDrafted>(event));
+        agreements.push({
+          agreement_id: agreementId,
+          title,
+          legal_basis: legalBasis,
+          scope,
+          business_area: businessArea,
+        });
       }
       let intervals = byAgreement.get(agreementId);
       if (!intervals) byAgreement.set(agreementId, (intervals = []));
@@ -173,6 +182,7 @@ export const membershipProjection: SqlProjection = {
         ['agreement_id', 'text'],
         ['title', 'text'],
         ['legal_basis', 'text'],
+        ['scope', 'text'],
         ['business_area', 'text'],
       ],
       ['agreement_id'],
