@@ -146,6 +146,19 @@ describe('register and agreements', () => {
     expect(knownEarlier.body.replay.knownAt).toBe(recordedBefore);
   });
 
+  test("a body's collaborations on a date show the policing body of that date: Gwent's police authority in 2012", async () => {
+    const then = await get('/bodies/gwent/collaborations?asOf=2012-06-01');
+    expect(then.status).toBe(200);
+    expect(then.body.body.policingBody).toEqual({ name: 'Gwent Police Authority', kind: 'police-authority' });
+    expect(then.body.policingBodyOn).toMatchObject({ known: true, period: { from: null } });
+    const after = await get('/bodies/gwent/collaborations?asOf=2012-11-22');
+    expect(after.body.body.policingBody).toEqual({ name: 'Gwent Police and Crime Commissioner', kind: 'pcc' });
+    expect(after.body.policingBodyOn.period.source).toContain('SI 2012/2892');
+    const unsure = await get('/bodies/south-yorkshire/collaborations?asOf=2024-05-15');
+    expect(unsure.body.body.policingBody).toBeNull();
+    expect(unsure.body.policingBodyOn).toMatchObject({ known: false });
+  });
+
   test("a body's collaborations on a date come from membership intervals", async () => {
     const before = await get('/bodies/dorset/collaborations?asOf=2015-06-01');
     expect(before.status).toBe(200);

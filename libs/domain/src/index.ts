@@ -9,6 +9,7 @@ export * from './kernel/money.js';
 
 export * from './bodies/body.js';
 export * from './bodies/reference-bodies.js';
+export * from './bodies/policing-body-history.js';
 export * from './bodies/resolve-body.js';
 export * from './bodies/body-registry.commands.js';
 export * from './bodies/body-registry.events.js';

@@ -36,7 +36,15 @@ export type AlertAnswer = AlertView;
 export type DecisionList = { decisions: DecisionEntry[] };
 
 /** GET /bodies/:id/collaborations (BodiesReadController.collaborations). */
-export type CollaborationsAnswer = { body: BodyRef; asOf: string; collaborations: Collaboration[] };
+export type CollaborationsAnswer = {
+  body: BodyRef;
+  asOf: string;
+  policingBodyOn:
+    | { known: false; candidates: PolicingBody[] }
+    | { known: true; policingBody: PolicingBody; period: PolicingBodyPeriod }
+    | null;
+  collaborations: Collaboration[];
+};
 
 /** GET /streams/:streamId/events (AuditTrailController.streamEvents). */
 export type EventPage = EventPageDto;
@@ -167,6 +175,19 @@ export interface BodyRef {
   policingBody: PolicingBody | null;
 }
 
+export interface PolicingBody {
+  name: string;
+  kind: PolicingBodyKind;
+}
+
+export interface PolicingBodyPeriod {
+  from: string | null;
+  precision: DatePrecision;
+  policingBody: PolicingBody;
+  source: string | null;
+  assumption: string | null;
+}
+
 export interface Collaboration {
   agreementId: string;
   title: string;
@@ -268,11 +289,6 @@ export interface HostForcePeriod {
   until: string | null;
 }
 
-export interface PolicingBody {
-  name: string;
-  kind: PolicingBodyKind;
-}
-
 export interface Cancellation {
   meetingId: string;
   meetingDate: string;
@@ -317,6 +333,10 @@ export type BodyKind =
   | 'prosecutor'
   | 'territorial-police-force';
 
+export type PolicingBodyKind = 'mayor' | 'pcc' | 'pfcc' | 'police-authority';
+
+export type DatePrecision = 'day' | 'month' | 'year';
+
 export interface EventEnvelopeDto {
   eventId: string;
   type: string;
@@ -338,8 +358,6 @@ export interface FieldProblem {
   rule: string;
   message: string;
 }
-
-export type PolicingBodyKind = 'mayor' | 'pcc' | 'pfcc' | 'police-authority';
 
 export interface ReadActor {
   kind: 'admin' | 'auditor' | 'officer' | 'system' | 'unknown';

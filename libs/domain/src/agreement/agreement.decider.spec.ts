@@ -375,6 +375,52 @@ describe('SignAgreement', () => {
 });
 
 describe('GivePccApproval', () => {
+  // seeds/004: Gwent and South Wales joint legal services, "In 2009", before any PCC took office.
+  const legal = fixturesFor(
+    {
+      agreementId: 'gwent-south-wales-joint-legal-services',
+      title: 'Joint Legal Services',
+      legalBasis: 's23A',
+      businessArea: 'legal services',
+      deliveryModel: 'joint-unit',
+      parties: ['gwent', 'south-wales'],
+    },
+    '2009-01-01',
+  );
+
+  test('credits an approval to the body that held the role on its date: a police authority in 2009', () => {
+    const event = (policingBody: { name: string; kind: string }) =>
+      ({
+        type: 'PccApprovalGiven',
+        occurredAt: '2009-01-01T00:00:00.000Z',
+        data: { agreementId: 'gwent-south-wales-joint-legal-services', party: 'gwent', policingBody },
+      }) as AgreementEvent;
+    given(agreementDecider, [legal.drafted()])
+      .when(legal.approve('gwent', '2009-01-01'))
+      .then([event({ name: 'Gwent Police Authority', kind: 'police-authority' })]);
+  });
+
+  test('credits an approval of July 2013 to the PCC, not to the mayor who took over in 2017', () => {
+    const npas = fixturesFor(
+      {
+        agreementId: 'npas',
+        title: 'National Police Air Service (NPAS)',
+        legalBasis: 's22A',
+        scope: 'national',
+        businessArea: 'air support',
+        deliveryModel: 'national',
+        parties: ['greater-manchester', 'gwent'],
+      },
+      '2013-07-01',
+    );
+    const [approval] = given(agreementDecider, [npas.drafted()])
+      .when(npas.approve('greater-manchester', '2013-07-01'))
+      .then([expect.anything() as unknown as AgreementEvent])
+      .members.filter((m) => m.body.id === 'greater-manchester')
+      .map((m) => m.approval);
+    expect(approval?.policingBody).toEqual({ name: 'Greater Manchester Police and Crime Commissioner', kind: 'pcc' });
+  });
+
   test("records the party's policing body approving", () => {
     given(agreementDecider, [zephyr.drafted()])
       .when(zephyr.approve('dorset', '2015-05-15'))

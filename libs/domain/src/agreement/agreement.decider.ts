@@ -1,4 +1,5 @@
 import { isPoliceForce } from '../bodies/body.js';
+import { policingBodyOn } from '../bodies/policing-body-history.js';
 import type { Decider } from '../kernel/decider.js';
 import { parseFinancialYear, toCalendarDate } from '../kernel/dates.js';
 import { NotFoundError, AlreadyExistsError, RuleBrokenError, ValidationError } from '../kernel/errors.js';
@@ -269,7 +270,11 @@ const givePccApproval = ({ data, metadata }: GivePccApproval, state: AgreementSt
   requireExisting(state, data.agreementId);
   const occurredAt = requireOccurredAt(data.occurredAt, metadata.now);
   const member = requireMember(state, data.party);
-  const policingBody = member.body.policingBody;
+  // The approval is credited to the body that held the role on its date (police authority before 22 November
+  // 2012, PCC, then PFCC or mayor: docs/domain.md, "Policing bodies in their time"), not to today's holder.
+  // Where the history cannot tell (a change known only to its month or year), the party's recorded one stays.
+  const dated = member.body.policingBody ? policingBodyOn(member.body.id, toCalendarDate(occurredAt)) : null;
+  const policingBody = dated?.known ? dated.policingBody : member.body.policingBody;
   if (!policingBody) {
     throw new RuleBrokenError(
       'no-policing-body',
