@@ -69,7 +69,8 @@ describe('recording an agreement through its life', () => {
     expect(first).toMatchObject({
       streamId: 'agreement-zephyr',
       revision: 0,
-      schemaVersion: 1,
+      // AgreementDrafted is at version 2: legal basis and scope apart (docs/domain.md, "Agreements").
+      schemaVersion: 2,
       actor: ADMIN_ACTOR,
       occurredAt: '2014-01-10T00:00:00.000Z',
       causationId: null,
@@ -182,6 +183,30 @@ describe('boards, bodies and decisions', () => {
     );
     expect(held.data.quorate).toBe(true);
   });
+
+  test('refuses a meeting dated before the board was established, naming the field and how to record the real date', async () => {
+    // No occurredAt: the board is established on the day it is recorded, so a 2015 meeting cannot be its.
+    expect(
+      (
+        await post('/boards', {
+          id: 'established-today',
+          name: 'Board recorded without its date',
+          agreements: ['hampshire-tvp-bilateral'],
+          chair: 'Police and Crime Commissioner for Thames Valley',
+          maxDaysBetweenMeetings: 92,
+          quorum: 2,
+        })
+      ).status,
+    ).toBe(201);
+    const before = await head();
+    const res = await post('/boards/established-today/meetings', { meetingId: '2015-q1', scheduledFor: '2015-06-15' });
+    expect(res.status).toBe(422);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ code: 'meeting-before-establishment' });
+    expect(res.body.detail).toContain('occurredAt on POST /boards');
+    expect(res.body.errors).toContainEqual(expect.objectContaining({ field: 'scheduledFor' }));
+    expect(await head()).toBe(before);
+  });
 });
 
 describe('validation: problem+json naming each bad field, nothing written', () => {
@@ -250,6 +275,46 @@ describe('validation: problem+json naming each bad field, nothing written', () =
     const named = (res.body.errors as { field: string }[]).map((e) => e.field);
     for (const field of fields) expect(named).toContain(field);
     expect(await head()).toBe(before);
+  });
+
+  test('"national" is refused as a legal basis, naming the field and saying it is a scope', async () => {
+    const before = await head();
+    const res = await post('/agreements', {
+      id: 'nabis',
+      title: 'National Ballistics Intelligence Service (NABIS)',
+      legalBasis: 'national',
+      businessArea: 'ballistics intelligence',
+      deliveryModel: 'national',
+      parties: ['gwent', 'dorset'],
+      occurredAt: '2013-04-01',
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const problem = (res.body.errors as { field: string; message: string }[]).find((e) => e.field === 'legalBasis');
+    expect(problem?.message).toContain('scope "national"');
+    expect(await head()).toBe(before);
+  });
+
+  test('a national agreement is drafted under s22A with scope national, and the register shows both', async () => {
+    const nabis = {
+      id: 'nabis',
+      title: 'National Ballistics Intelligence Service (NABIS)',
+      legalBasis: 's22A',
+      scope: 'national',
+      businessArea: 'ballistics intelligence',
+      deliveryModel: 'national',
+      parties: ['gwent', 'dorset'],
+      occurredAt: '2013-04-01',
+    };
+    const county = await post('/agreements', { ...nabis, scope: 'county' });
+    expect(county.status).toBe(400);
+    expect(county.body.errors).toContainEqual(expect.objectContaining({ field: 'scope' }));
+    const res = await post('/agreements', nabis);
+    expect(res.status).toBe(201);
+    const register = await api.admin.get(`/agreements?scope=national&minPosition=${res.body.position}`);
+    expect(register.body.agreements).toEqual([
+      expect.objectContaining({ agreementId: 'nabis', legalBasis: 's22A', scope: 'national' }),
+    ]);
   });
 
   test('unknown fields are rejected, not silently dropped', async () => {

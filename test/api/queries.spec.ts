@@ -91,6 +91,20 @@ describe('register and agreements', () => {
     expect(missing.headers['content-type']).toMatch(/problem\+json/);
   });
 
+  test('answers in one shape with and without asOf: the replay as of today equals the read models', async () => {
+    const now = await get('/agreements/zephyr');
+    const replayed = await get(`/agreements/zephyr?asOf=${api.clock.now().toISOString().slice(0, 10)}`);
+    expect(replayed.status).toBe(200);
+    expect(now.body.replay).toBeNull();
+    expect(replayed.body.replay).toMatchObject({
+      asOf: expect.any(String),
+      knownAt: null,
+      eventsConsidered: expect.any(Number),
+    });
+    expect(Object.keys(replayed.body).sort()).toEqual(Object.keys(now.body).sort());
+    expect({ ...replayed.body, replay: null }).toEqual(now.body);
+  });
+
   test('bad query parameters are 400 problems naming them', async () => {
     const res = await api.admin.get('/agreements?status=maybe&party=Not%20A%20Slug');
     expect(res.status).toBe(400);
@@ -113,10 +127,14 @@ describe('register and agreements', () => {
 
     const asOfAfter = await api.admin.get('/agreements/zephyr?asOf=2016-01-15');
     expect(asOfAfter.status).toBe(200);
-    const partiesOf = (body: { agreement: { parties: { id: string }[] } }) => body.agreement.parties.map((p) => p.id);
+    const partiesOf = (body: { parties: { id: string; current: boolean }[] }) =>
+      body.parties.filter((p) => p.current).map((p) => p.id);
     expect(partiesOf(asOfAfter.body)).not.toContain('dorset');
-    expect(asOfAfter.body.agreement.formerParties).toContainEqual(
-      expect.objectContaining({ id: 'dorset', leftOn: '2015-12-31' }),
+    expect(asOfAfter.body.parties).toContainEqual(
+      expect.objectContaining({ id: 'dorset', withdrewOn: '2015-12-31', current: false }),
+    );
+    expect(asOfAfter.body.membership).toContainEqual(
+      expect.objectContaining({ bodyId: 'dorset', validTo: '2015-12-31' }),
     );
     const asOfBefore = await api.admin.get('/agreements/zephyr?asOf=2015-11-30');
     expect(partiesOf(asOfBefore.body)).toContain('dorset');
@@ -125,7 +143,20 @@ describe('register and agreements', () => {
     );
     expect(knownEarlier.status).toBe(200);
     expect(partiesOf(knownEarlier.body)).toContain('dorset');
-    expect(knownEarlier.body.knownAt).toBe(recordedBefore);
+    expect(knownEarlier.body.replay.knownAt).toBe(recordedBefore);
+  });
+
+  test("a body's collaborations on a date show the policing body of that date: Gwent's police authority in 2012", async () => {
+    const then = await get('/bodies/gwent/collaborations?asOf=2012-06-01');
+    expect(then.status).toBe(200);
+    expect(then.body.body.policingBody).toEqual({ name: 'Gwent Police Authority', kind: 'police-authority' });
+    expect(then.body.policingBodyOn).toMatchObject({ known: true, period: { from: null } });
+    const after = await get('/bodies/gwent/collaborations?asOf=2012-11-22');
+    expect(after.body.body.policingBody).toEqual({ name: 'Gwent Police and Crime Commissioner', kind: 'pcc' });
+    expect(after.body.policingBodyOn.period.source).toContain('SI 2012/2892');
+    const unsure = await get('/bodies/south-yorkshire/collaborations?asOf=2024-05-15');
+    expect(unsure.body.body.policingBody).toBeNull();
+    expect(unsure.body.policingBodyOn).toMatchObject({ known: false });
   });
 
   test("a body's collaborations on a date come from membership intervals", async () => {

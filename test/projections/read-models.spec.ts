@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { findReferenceBody } from '#domain';
 import type { Position, SqlDatabase, SqlEventStore } from '#event-store';
 import {
   READ_MODEL_PROJECTIONS,
@@ -75,6 +76,7 @@ for (const driver of testDrivers) {
           agreementId: 'se-rocu',
           title: 'South East Regional Organised Crime Unit',
           legalBasis: 's22A',
+          scope: 'regional',
           businessArea: 'Serious and Organised Crime',
           deliveryModel: 'host-force',
           status: 'in-force',
@@ -169,6 +171,7 @@ for (const driver of testDrivers) {
         agreementId: 'se-rocu',
         title: 'South East Regional Organised Crime Unit',
         legalBasis: 's22A',
+        scope: 'regional',
         businessArea: 'Serious and Organised Crime',
         memberFrom: '2014-04-01',
         memberUntil: '2015-12-31',
@@ -325,7 +328,8 @@ for (const driver of testDrivers) {
       await story.agreement('se-rocu').record('ForceWithdrew', '2016-02-15', { party: 'sussex', reason: null });
       await w.status.waitForPosition(story.last as Position);
 
-      const members = (answer: Awaited<ReturnType<typeof agreementAsOf>>) => answer?.agreement.parties.map((p) => p.id);
+      const members = (answer: Awaited<ReturnType<typeof agreementAsOf>>) =>
+        answer?.parties.filter((p) => p.current).map((p) => p.id);
       // The world on 20 February, as we know it now: Sussex had left.
       expect(members(await agreementAsOf(w.store, 'se-rocu', { asOf: '2016-02-20' }))).toEqual([
         'hampshire',
@@ -342,12 +346,12 @@ for (const driver of testDrivers) {
       // Before the withdrawal happened, both agree.
       expect(members(await agreementAsOf(w.store, 'se-rocu', { asOf: '2016-02-14' }))).toContain('sussex');
       // In valid-time order: a date before commencement shows the draft; before drafting, nothing.
-      expect((await agreementAsOf(w.store, 'se-rocu', { asOf: '2014-03-31' }))?.agreement.status).toBe('drafted');
+      expect((await agreementAsOf(w.store, 'se-rocu', { asOf: '2014-03-31' }))?.status).toBe('drafted');
       expect(await agreementAsOf(w.store, 'se-rocu', { asOf: '2013-12-31' })).toBeNull();
       expect(await agreementAsOf(w.store, 'se-rocu', { knownAt: '2016-01-04' })).toBeNull();
       const now = await agreementAsOf(w.store, 'se-rocu');
-      expect(now).toMatchObject({ asOf: null, knownAt: null, lastRecordedAt: '2016-03-10T12:00:00.000Z' });
-      expect(now?.agreement.formerParties.map((p) => [p.id, p.leftOn])).toEqual([
+      expect(now?.replay).toMatchObject({ asOf: null, knownAt: null, lastRecordedAt: '2016-03-10T12:00:00.000Z' });
+      expect(now?.parties.filter((p) => !p.current).map((p) => [p.id, p.withdrewOn])).toEqual([
         ['surrey', '2015-12-31'],
         ['sussex', '2016-02-15'],
       ]);
@@ -357,6 +361,34 @@ for (const driver of testDrivers) {
         'se-rocu',
       ]);
       expect(await collaborationsOf(w.db, 'sussex', { asOf: '2016-02-20' })).toEqual([]);
+    });
+
+    test('an AgreementDrafted of version 1 is upcast when read: its "national" is the scope, its legal basis not recorded', async () => {
+      // As release 0.1.0 wrote it: one field for basis and scope. The stored event stays as it was.
+      const data = {
+        agreementId: 'nabis-v1',
+        title: 'National Ballistics Intelligence Service (NABIS)',
+        legalBasis: 'national',
+        businessArea: 'ballistics intelligence',
+        deliveryModel: 'national',
+        parties: [findReferenceBody('gwent')!, findReferenceBody('dorset')!],
+        hostForce: null,
+        parentAgreementId: null,
+        reviewDue: null,
+      };
+      const { lastPosition } = await w.store.append(
+        'agreement-nabis-v1',
+        [{ type: 'AgreementDrafted', schemaVersion: 1, occurredAt: '2013-04-01T00:00:00.000Z', data }],
+        { expectedRevision: 'no-stream', actor: 'officer@gwent' },
+      );
+      await w.status.waitForPosition(lastPosition as Position);
+      const apart = { legalBasis: null, scope: 'national' };
+      expect(await listAgreements(w.db, { scope: 'national' })).toEqual([expect.objectContaining(apart)]);
+      expect(await getAgreementDetail(w.db, 'nabis-v1')).toMatchObject(apart);
+      expect(await agreementAsOf(w.store, 'nabis-v1')).toMatchObject(apart);
+      const [stored] = await w.store.readStream('agreement-nabis-v1');
+      expect(stored).toMatchObject({ schemaVersion: 1, data: { legalBasis: 'national' } });
+      expect(stored?.data).not.toHaveProperty('scope');
     });
   });
 }

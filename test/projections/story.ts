@@ -1,4 +1,11 @@
-import { findReferenceBody, type AgreementEvent, type BoardEvent, type BodyRef, type DecisionRecorded } from '#domain';
+import {
+  AGREEMENT_SCHEMA_VERSIONS,
+  findReferenceBody,
+  type AgreementEvent,
+  type BoardEvent,
+  type BodyRef,
+  type DecisionRecorded,
+} from '#domain';
 import type { EventStore, Position } from '#event-store';
 
 type StoryEvent = AgreementEvent | BoardEvent | DecisionRecorded;
@@ -39,10 +46,14 @@ export class Story {
     data: Extract<StoryEvent, { type: T }>['data'],
   ): Promise<Position> {
     if (!this.store) throw new Error('attach a store first');
-    const result = await this.store.append(streamId, [{ type, occurredAt: `${occurredAt}T10:00:00.000Z`, data }], {
-      expectedRevision: 'any',
-      actor: 'officer@hampshire',
-    });
+    const result = await this.store.append(
+      streamId,
+      [{ type, schemaVersion: AGREEMENT_SCHEMA_VERSIONS[type], occurredAt: `${occurredAt}T10:00:00.000Z`, data }],
+      {
+        expectedRevision: 'any',
+        actor: 'officer@hampshire',
+      },
+    );
     this.last = result.lastPosition as Position;
     return this.last;
   }
@@ -73,6 +84,7 @@ export class Story {
     await sem.record('AgreementDrafted', '2014-01-10', {
       title: 'South East Regional Organised Crime Unit',
       legalBasis: 's22A',
+      scope: 'regional',
       businessArea: 'Serious and Organised Crime',
       deliveryModel: 'host-force',
       parties: [body('hampshire'), body('thames-valley'), body('surrey')],
@@ -106,6 +118,7 @@ export class Story {
     await ict.record('AgreementDrafted', '2015-05-01', {
       title: 'Hampshire and Thames Valley ICT',
       legalBasis: 'mou',
+      scope: 'local',
       businessArea: 'ICT',
       deliveryModel: 'joint-unit',
       parties: [body('hampshire'), body('thames-valley')],
@@ -118,6 +131,7 @@ export class Story {
     await fire.record('AgreementDrafted', '2014-11-01', {
       title: 'Shared Estates with Fire',
       legalBasis: 'other',
+      scope: null,
       businessArea: 'Estates',
       deliveryModel: 'virtual',
       parties: [body('hampshire'), hampshireFire],

@@ -102,6 +102,23 @@ function mapEnvelopes(value: unknown, change: (envelope: Record<string, unknown>
   return 'streamId' in object && 'revision' in object && 'actor' in object ? change(object) : object;
 }
 
+/** GET /agreements/:id?asOf= as release 0.1.0 answered it (the `agreement` of its wrapped answer). */
+interface OldAgreementView extends Record<string, unknown> {
+  parties: {
+    id: string;
+    name: string;
+    kind: string;
+    joinedOn: string;
+    signedOn: string | null;
+    signedBy: string | null;
+    approvedOn: string | null;
+    approvedBy: unknown;
+    notice: { givenOn: string; effectiveOn: string } | null;
+  }[];
+  formerParties: { id: string; name: string; joinedOn: string; leftOn: string; reason: string | null }[];
+  lastReviewedOn: unknown;
+}
+
 const DELIBERATE_CHANGES: readonly Change[] = [
   {
     // Issue 13: the actor is stored structured. Text written before is read back, never rewritten: the
@@ -113,6 +130,61 @@ const DELIBERATE_CHANGES: readonly Change[] = [
           ? { ...envelope, actor: { legacyText: envelope.actor }, actorDisplay: envelope.actor }
           : envelope,
       ),
+  },
+  {
+    // Issue 15: GET /agreements/:id?asOf= answered in its own wrapped shape ({ asOf, …, agreement: { parties:
+    // [{ joinedOn, notice, approvedBy }], formerParties } }). It now answers in the shape of GET /agreements/:id
+    // (parties with addedOn, notice dates and current, former parties among them, approvals listed), with
+    // what the replay was asked under `replay`. lastReviewedOn is gone: `reviews` lists every review.
+    why: 'one shape for GET /agreements/:id with and without asOf',
+    apply: (answer) => {
+      if (answer === null || typeof answer !== 'object' || !('agreement' in answer) || !('eventsConsidered' in answer))
+        return answer;
+      const { agreement, ...replay } = answer as { agreement: OldAgreementView } & Record<string, unknown>;
+      const { parties, formerParties, lastReviewedOn: _gone, ...same } = agreement;
+      return {
+        ...same,
+        parties: [
+          ...parties.map((p) => ({
+            id: p.id,
+            name: p.name,
+            kind: p.kind,
+            addedOn: p.joinedOn,
+            signedOn: p.signedOn,
+            signedBy: p.signedBy,
+            approvedOn: p.approvedOn,
+            noticeGivenOn: p.notice?.givenOn ?? null,
+            noticeEffectiveOn: p.notice?.effectiveOn ?? null,
+            withdrewOn: null,
+            current: true,
+          })),
+          ...formerParties.map((p) => ({
+            id: p.id,
+            name: p.name,
+            addedOn: p.joinedOn,
+            withdrewOn: p.leftOn,
+            withdrawalReason: p.reason,
+            current: false,
+          })),
+        ],
+        approvals: parties.flatMap((p) =>
+          p.approvedOn && p.approvedBy ? [{ party: p.id, policingBody: p.approvedBy, approvedOn: p.approvedOn }] : [],
+        ),
+        replay,
+      };
+    },
+  },
+  {
+    // Issue 15: the legal basis and the scope are separate. AgreementDrafted version 1 is upcast when read:
+    // its `national` is the scope, its legal basis not recorded (null); the stored event is unchanged.
+    why: 'legal basis apart from scope',
+    apply: function apart(answer: unknown): unknown {
+      if (Array.isArray(answer)) return answer.map(apart);
+      if (answer === null || typeof answer !== 'object') return answer;
+      const object = Object.fromEntries(Object.entries(answer).map(([k, v]) => [k, apart(v)]));
+      if ('streamId' in object) return object; // a stored event, shown as stored
+      return object.legalBasis === 'national' ? { ...object, legalBasis: null, scope: 'national' } : object;
+    },
   },
 ];
 
@@ -160,8 +232,10 @@ async function caughtUp(api: ApiHarness): Promise<void> {
   for (let i = 0; i < 200; i++) {
     const health = await api.http.get('/health');
     const projections = (health.body?.info?.projections ?? health.body?.details?.projections)?.projections as
-      { lag: number }[] | undefined;
-    if (health.status === 200 && projections?.every((p) => p.lag === 0)) return;
+      { lag: number; version: number; storedVersion: number | null }[] | undefined;
+    // Caught up means rebuilt too: a projection whose version this code bumped is rebuilt from the log on
+    // open, and until then its checkpoint (the old version's, at the head) shows no lag.
+    if (health.status === 200 && projections?.every((p) => p.lag === 0 && p.storedVersion === p.version)) return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`the read models did not catch up: ${JSON.stringify((await api.http.get('/health')).body)}`);

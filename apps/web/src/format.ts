@@ -63,7 +63,16 @@ export const STATUS_LABEL: Record<string, string> = {
 export const LEGAL_BASIS_LABEL: Record<string, string> = {
   s22A: 's22A (force collaboration)',
   s23A: 's23A (support services)',
+  other: 'Another statute',
   mou: 'Memorandum of understanding',
-  national: 'National arrangement',
-  other: 'Other',
 };
+
+export const SCOPE_LABEL: Record<string, string> = {
+  local: 'Local',
+  regional: 'Regional',
+  national: 'National',
+};
+
+/** A legal basis or scope as people read it; an old record may have neither ("not recorded"). */
+export const labelOf = (labels: Record<string, string>, value: string | null): string =>
+  value === null ? 'not recorded' : (labels[value] ?? value);

@@ -9,6 +9,7 @@ export * from './kernel/money.js';
 
 export * from './bodies/body.js';
 export * from './bodies/reference-bodies.js';
+export * from './bodies/policing-body-history.js';
 export * from './bodies/resolve-body.js';
 export * from './bodies/body-registry.commands.js';
 export * from './bodies/body-registry.events.js';
@@ -19,6 +20,7 @@ export * from './agreement/agreement.commands.js';
 export * from './agreement/agreement.events.js';
 export * from './agreement/agreement.state.js';
 export * from './agreement/agreement.decider.js';
+export * from './agreement/agreement.upcasters.js';
 
 export * from './board/board.commands.js';
 export * from './board/board.events.js';

@@ -4,9 +4,11 @@ import { IsAmountGbp, IsCalendarDate, IsEntityId, IsOccurredAt, IsSlug, WriteReq
 import { IsFinancialYear } from '../queries/query-validators.js';
 
 import {
+  AGREEMENT_SCOPES,
   DELIVERY_MODELS,
   LEGAL_BASES,
   SAVINGS_KINDS,
+  type AgreementScope,
   type DeliveryModel,
   type LegalBasis,
   type SavingsKind,
@@ -27,10 +29,23 @@ export class DraftAgreementRequest extends WriteRequest {
   @ApiProperty({
     enum: LEGAL_BASES,
     description:
-      'Police Act 1996 s22A (force collaboration), s23A (support services), an MoU, a national arrangement or other.',
+      'What it is made under: Police Act 1996 s22A (force collaboration, national ones included), s23A (support ' +
+      'services), another statute (other) or an MoU. Its reach is scope, not this.',
   })
-  @IsIn(LEGAL_BASES)
+  @IsIn(LEGAL_BASES, {
+    message:
+      'legalBasis must be one of s22A, s23A, other, mou; "national" is a scope: give the statute as legalBasis ' +
+      '(s22A for a national collaboration of chief officers) and scope "national".',
+  })
   legalBasis!: LegalBasis;
+
+  @ApiPropertyOptional({
+    enum: AGREEMENT_SCOPES,
+    description: 'How far it reaches: some forces (local), a region (regional), England and Wales (national).',
+  })
+  @IsOptional()
+  @IsIn(AGREEMENT_SCOPES)
+  scope?: AgreementScope;
 
   @ApiProperty({ example: 'serious and organised crime', maxLength: 100 })
   @IsString()

@@ -7,10 +7,11 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
-import { LEGAL_BASES } from '#domain';
+import { AGREEMENT_SCOPES, LEGAL_BASES } from '#domain';
 import { SqlDatabase, EventStore } from '#event-store';
 import {
   agreementAsOf,
+  type AgreementView,
   countAgreementsByStatus,
   getAgreementDetail,
   listAgreements,
@@ -31,6 +32,7 @@ export class RegisterQuery extends ConsistentQuery {
   @Length(1, 100)
   area?: string;
   @ApiPropertyOptional({ enum: LEGAL_BASES }) @IsOptional() @IsIn(LEGAL_BASES) legalBasis?: string;
+  @ApiPropertyOptional({ enum: AGREEMENT_SCOPES }) @IsOptional() @IsIn(AGREEMENT_SCOPES) scope?: string;
   @ApiPropertyOptional({ example: 'avon-somerset' }) @IsOptional() @IsSlug() hostForce?: string;
 }
 
@@ -67,9 +69,9 @@ export class AgreementsReadController {
   @ApiOkResponse({ description: '{ agreements: [...], counts: { drafted, in-force, terminated, total } }' })
   async register(@Query() query: RegisterQuery) {
     await this.consistency.waitFor(query, ['agreement-register']);
-    const { party, status, area, legalBasis, hostForce } = query;
+    const { party, status, area, legalBasis, scope, hostForce } = query;
     const [agreements, counts] = await Promise.all([
-      listAgreements(this.db, { party, status, area, legalBasis, hostForce }),
+      listAgreements(this.db, { party, status, area, legalBasis, scope, hostForce }),
       countAgreementsByStatus(this.db),
     ]);
     return { agreements, counts };
@@ -80,23 +82,31 @@ export class AgreementsReadController {
     summary:
       'One agreement in full: parties and membership periods, host history, signatures, approvals, variations, reviews, savings.',
     description:
-      'With asOf and/or knownAt, the agreement is replayed from its own events for that valid time / transaction time (bitemporal).',
+      'With asOf and/or knownAt, the agreement is replayed from its own events for that valid time / transaction time ' +
+      '(bitemporal), through the same folds as the read models: the answer has the same shape either way, and ' +
+      '`replay` says what the replay was asked and folded (null without asOf and knownAt).',
   })
-  async one(@Param('id', new EntityIdParam('id')) id: string, @Query() query: AgreementQuery) {
+  @ApiOkResponse({
+    description:
+      '{ agreementId, title, legalBasis, …, parties: [{ id, addedOn, withdrewOn, current, … }], hostForceHistory, ' +
+      'signatures, approvals, variations, reviews, savings, membership: [{ bodyId, validFrom, validTo }], ' +
+      'replay: { asOf, knownAt, eventsConsidered, lastPosition, lastRecordedAt } | null }',
+  })
+  async one(@Param('id', new EntityIdParam('id')) id: string, @Query() query: AgreementQuery): Promise<AgreementView> {
     if (query.asOf !== undefined || query.knownAt !== undefined) {
-      const view = await agreementAsOf(this.store, id, { asOf: query.asOf, knownAt: query.knownAt });
-      if (!view)
+      const answer = await agreementAsOf(this.store, id, { asOf: query.asOf, knownAt: query.knownAt });
+      if (!answer)
         throw new NotFoundException(
           `There is no agreement ${id} ${query.knownAt ? `known at ${query.knownAt}` : ''}${query.asOf ? ` as of ${query.asOf}` : ''}.`.replace(
             / +\./,
             '.',
           ),
         );
-      return view;
+      return answer;
     }
     await this.consistency.waitFor(query, ['agreement-detail', 'membership']);
     const [detail, membership] = await Promise.all([getAgreementDetail(this.db, id), membershipOf(this.db, id)]);
     if (!detail) throw new NotFoundException(`There is no agreement ${id}.`);
-    return { ...detail, membership };
+    return { ...detail, membership, replay: null };
   }
 }

@@ -66,6 +66,7 @@ export class AgreementsController {
           agreementId: body.id,
           title: body.title,
           legalBasis: body.legalBasis,
+          scope: body.scope,
           businessArea: body.businessArea,
           deliveryModel: body.deliveryModel,
           parties,

@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
+import { policingBodyOn } from '#domain';
 import { SqlDatabase } from '#event-store';
 import { collaborationsOf } from '#projections';
 import { IsCalendarDate, ReferenceData } from '#application';
@@ -26,11 +27,19 @@ export class BodiesReadController {
   ) {}
 
   @Get(':id/collaborations')
-  @ApiOperation({ summary: 'The collaborations a body belonged to on a date, from membership validity intervals.' })
+  @ApiOperation({
+    summary: 'The collaborations a body belonged to on a date, from membership validity intervals.',
+    description:
+      "`body.policingBody` is the body that held the force's policing body role on that date (a police authority " +
+      'before 22 November 2012; null where the history cannot tell), and `policingBodyOn` says how that is known ' +
+      '(its period, with the source or assumption behind its date).',
+  })
   async collaborations(@Param('id', BodySlugParam) id: string, @Query() query: CollaborationsQuery) {
-    const body = await this.references.bodyOrNotFound(id);
+    const today = await this.references.bodyOrNotFound(id);
     await this.consistency.waitFor(query, ['membership']);
     const asOf = query.asOf ?? this.clock.now().toISOString().slice(0, 10);
-    return { body, asOf, collaborations: await collaborationsOf(this.db, id, { asOf }) };
+    const dated = policingBodyOn(id, asOf);
+    const body = dated === null ? today : { ...today, policingBody: dated.known ? dated.policingBody : null };
+    return { body, asOf, policingBodyOn: dated, collaborations: await collaborationsOf(this.db, id, { asOf }) };
   }
 }

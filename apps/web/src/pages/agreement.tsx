@@ -8,10 +8,19 @@ import { useLoad } from '../components/use-load';
 import { DecisionForm } from '../components/decision-form';
 import { Decisions } from '../components/decisions';
 import { choiceField, dateField, RecordForms, WriteForm } from '../components/write-form';
-import { dayOf, formatDate, formatPounds, LEGAL_BASIS_LABEL, STATUS_LABEL, today } from '../format';
+import {
+  dayOf,
+  formatDate,
+  formatPounds,
+  labelOf,
+  LEGAL_BASIS_LABEL,
+  SCOPE_LABEL,
+  STATUS_LABEL,
+  today,
+} from '../format';
 import { href, navigate } from '../router';
 import { canWrite, type Session } from '../session';
-import type { AgreementAsOf, AgreementDetail, Board, BoardList, Decision, DecisionList } from './types';
+import type { AgreementDetail, Board, BoardList, Decision, DecisionList } from './types';
 import { Table } from '../components/table';
 
 interface PartyView {
@@ -32,6 +41,7 @@ interface View {
   title: string;
   status: 'drafted' | 'in-force' | 'terminated';
   legalBasis: string | null;
+  scope: string | null;
   businessArea: string;
   deliveryModel: string | null;
   parentId: string | null;
@@ -56,30 +66,6 @@ const inWindow = (asOf: string | null, knownAt: string | null) => (e: StoredEven
   (asOf === null || Date.parse(e.occurredAt) <= endOfDay(asOf)) &&
   (knownAt === null || Date.parse(e.recordedAt) <= endOfDay(knownAt));
 
-function hostsFrom(events: StoredEvent[]): View['hosts'] {
-  const hosts: View['hosts'] = [];
-  const sorted = [...events].sort(
-    (a, b) => Date.parse(a.occurredAt) - Date.parse(b.occurredAt) || a.revision - b.revision,
-  );
-  for (const e of sorted) {
-    const to =
-      e.type === 'AgreementDrafted'
-        ? (e.data.hostForce as string | null | undefined)
-        : e.type === 'HostForceChanged'
-          ? (e.data.to as string)
-          : undefined;
-    if (!to) continue;
-    const last = hosts[hosts.length - 1];
-    if (last) last.until = dayOf(e.occurredAt);
-    hosts.push({ hostForce: to, from: dayOf(e.occurredAt), until: null });
-  }
-  return hosts;
-}
-
-const variationsFrom = (events: StoredEvent[]): View['variations'] =>
-  events
-    .filter((e) => e.type === 'AgreementVaried')
-    .map((e) => ({ summary: String(e.data.summary), on: dayOf(e.occurredAt), by: e.actorDisplay }));
 const reviewsFrom = (events: StoredEvent[]): View['reviews'] =>
   events
     .filter((e) => e.type === 'AgreementReviewed')
@@ -90,7 +76,8 @@ const reviewsFrom = (events: StoredEvent[]): View['reviews'] =>
       by: e.actorDisplay,
     }));
 
-function fromDetail(d: AgreementDetail, events: StoredEvent[]): View {
+/** Both answers of GET /agreements/:id (now, or replayed as of a date) have one shape. */
+function fromAnswer(d: AgreementDetail, events: StoredEvent[]): View {
   return {
     ...d,
     parties: d.parties.map((p) => ({
@@ -110,48 +97,7 @@ function fromDetail(d: AgreementDetail, events: StoredEvent[]): View {
     hosts: d.hostForceHistory.map((h) => ({ hostForce: h.hostForce, from: h.from, until: h.until })),
     variations: d.variations.map((v) => ({ summary: v.summary, on: v.variedOn, by: v.recordedBy })),
     reviews: reviewsFrom(events),
-    replay: null,
-  };
-}
-
-function fromReplay(r: AgreementAsOf, included: StoredEvent[]): View {
-  const a = r.agreement;
-  const parties: PartyView[] = [
-    ...a.parties.map((p) => ({
-      id: p.id,
-      name: p.name,
-      from: p.joinedOn,
-      until: null,
-      signedOn: p.signedOn,
-      signedBy: p.signedBy,
-      approvedOn: p.approvedOn,
-      approvedBy: p.approvedBy?.name ?? null,
-      noticeGivenOn: p.notice?.givenOn ?? null,
-      noticeEffectiveOn: p.notice?.effectiveOn ?? null,
-      current: true,
-    })),
-    ...a.formerParties.map((p) => ({
-      id: p.id,
-      name: p.name,
-      from: p.joinedOn,
-      until: p.leftOn,
-      signedOn: null,
-      signedBy: null,
-      approvedOn: null,
-      approvedBy: null,
-      noticeGivenOn: null,
-      noticeEffectiveOn: null,
-      current: false,
-    })),
-  ];
-  return {
-    ...a,
-    parties,
-    membership: parties.map((p) => ({ bodyId: p.id, from: dayOf(p.from), until: p.until ? dayOf(p.until) : null })),
-    hosts: hostsFrom(included),
-    variations: variationsFrom(included),
-    reviews: reviewsFrom(included),
-    replay: { eventsConsidered: r.eventsConsidered, lastRecordedAt: r.lastRecordedAt },
+    replay: d.replay ? { eventsConsidered: d.replay.eventsConsidered, lastRecordedAt: d.replay.lastRecordedAt } : null,
   };
 }
 
@@ -177,12 +123,11 @@ export function AgreementPage({ id, query, session }: { id: string; query: URLSe
     let view: View | null = null;
     let notFound: string | null = null;
     try {
-      view = replaying
-        ? fromReplay(
-            await get<AgreementAsOf>(`/agreements/${encodeURIComponent(id)}`, { asOf, knownAt }),
-            events.filter(inWindow(asOf, knownAt)),
-          )
-        : fromDetail(await get<AgreementDetail>(`/agreements/${encodeURIComponent(id)}`, { minPosition }), events);
+      const answer = await get<AgreementDetail>(
+        `/agreements/${encodeURIComponent(id)}`,
+        replaying ? { asOf, knownAt } : { minPosition },
+      );
+      view = fromAnswer(answer, replaying ? events.filter(inWindow(asOf, knownAt)) : events);
     } catch (error) {
       if (!(error instanceof ApiError) || error.problem.status !== 404) throw error;
       notFound = error.problem.detail;
@@ -238,7 +183,9 @@ export function AgreementPage({ id, query, session }: { id: string; query: URLSe
                 <span className={`status status-${view.status}`}>{STATUS_LABEL[view.status]}</span>
               </dd>
               <dt>Legal basis</dt>
-              <dd>{view.legalBasis ? (LEGAL_BASIS_LABEL[view.legalBasis] ?? view.legalBasis) : '—'}</dd>
+              <dd>{labelOf(LEGAL_BASIS_LABEL, view.legalBasis)}</dd>
+              <dt>Scope</dt>
+              <dd>{labelOf(SCOPE_LABEL, view.scope)}</dd>
               <dt>Business area</dt>
               <dd>{view.businessArea}</dd>
               <dt>Delivery model</dt>

@@ -4,9 +4,9 @@ import { ApiError, get } from '../api';
 import { AuditorControls, IntegrityCheck } from '../components/auditor-controls';
 import { Loading, ProblemMessage } from '../components/problem';
 import { useLoad } from '../components/use-load';
-import { formatDate, formatDateTime } from '../format';
+import { formatDate, formatDateTime, labelOf, LEGAL_BASIS_LABEL, SCOPE_LABEL } from '../format';
 import { href, navigate } from '../router';
-import type { AgreementAsOf, Collaboration, CollaborationsAnswer, Register } from './types';
+import type { AgreementDetail, Collaboration, CollaborationsAnswer, Register } from './types';
 import { Table } from '../components/table';
 
 /** The collaborations answer, with the transaction time the page replayed it for ("known at"). */
@@ -42,22 +42,23 @@ async function collaborationsKnownAt(
 ): Promise<Collaboration[]> {
   const replays = await mapLimited(register.agreements, PARALLEL, async (a) => {
     try {
-      return await get<AgreementAsOf>(`/agreements/${encodeURIComponent(a.agreementId)}`, { asOf, knownAt });
+      return await get<AgreementDetail>(`/agreements/${encodeURIComponent(a.agreementId)}`, { asOf, knownAt });
     } catch (error) {
       if (error instanceof ApiError && error.problem.status === 404) return null;
       throw error;
     }
   });
   return replays.flatMap((r) => {
-    const party = r?.agreement.parties.find((p) => p.id === bodyId);
+    const party = r?.parties.find((p) => p.id === bodyId && p.current);
     if (!r || !party) return [];
     return [
       {
-        agreementId: r.agreement.agreementId,
-        title: r.agreement.title,
-        legalBasis: r.agreement.legalBasis ?? 'other',
-        businessArea: r.agreement.businessArea,
-        memberFrom: party.joinedOn.slice(0, 10),
+        agreementId: r.agreementId,
+        title: r.title,
+        legalBasis: r.legalBasis,
+        scope: r.scope,
+        businessArea: r.businessArea,
+        memberFrom: party.addedOn.slice(0, 10),
         memberUntil: null,
       },
     ];
@@ -122,7 +123,7 @@ export function BodyPage({ id, query }: { id: string | null; query: URLSearchPar
             <p role="status">As the record stood on {formatDate(data.knownAt)} (facts recorded later are left out).</p>
           ) : null}
           <Table
-            columns={['Agreement', 'Legal basis', 'Business area', 'Member from', 'Member until']}
+            columns={['Agreement', 'Legal basis', 'Scope', 'Business area', 'Member from', 'Member until']}
             region="Collaborations"
           >
             {data.collaborations.map((c) => (
@@ -130,7 +131,8 @@ export function BodyPage({ id, query }: { id: string | null; query: URLSearchPar
                 <th scope="row">
                   <a href={href(['agreements', c.agreementId], { asOf, knownAt })}>{c.title}</a>
                 </th>
-                <td>{c.legalBasis}</td>
+                <td>{labelOf(LEGAL_BASIS_LABEL, c.legalBasis)}</td>
+                <td>{labelOf(SCOPE_LABEL, c.scope)}</td>
                 <td>{c.businessArea}</td>
                 <td>{formatDate(c.memberFrom)}</td>
                 <td>{c.memberUntil ? formatDate(c.memberUntil) : '—'}</td>

@@ -3,7 +3,7 @@ import { FilterField, FilterForm } from '../components/filter-form';
 import { get } from '../api';
 import { Loading, ProblemMessage } from '../components/problem';
 import { useLoad } from '../components/use-load';
-import { formatDate, LEGAL_BASIS_LABEL, STATUS_LABEL } from '../format';
+import { formatDate, labelOf, LEGAL_BASIS_LABEL, SCOPE_LABEL, STATUS_LABEL } from '../format';
 import { href, navigate } from '../router';
 import type { Register } from './types';
 import { Table } from '../components/table';
@@ -105,7 +105,16 @@ export function RegisterPage({ query }: { query: URLSearchParams }) {
             Showing {filtered.data.agreements.length} of {filtered.data.counts.total} agreements.
           </p>
           <Table
-            columns={['Agreement', 'Status', 'Legal basis', 'Business area', 'Host force', 'Parties', 'In force from']}
+            columns={[
+              'Agreement',
+              'Status',
+              'Legal basis',
+              'Scope',
+              'Business area',
+              'Host force',
+              'Parties',
+              'In force from',
+            ]}
             region="Agreements"
           >
             {filtered.data.agreements.map((a) => (
@@ -116,7 +125,8 @@ export function RegisterPage({ query }: { query: URLSearchParams }) {
                 <td>
                   <span className={`status status-${a.status}`}>{STATUS_LABEL[a.status]}</span>
                 </td>
-                <td>{a.legalBasis}</td>
+                <td>{labelOf(LEGAL_BASIS_LABEL, a.legalBasis)}</td>
+                <td>{labelOf(SCOPE_LABEL, a.scope)}</td>
                 <td>{a.businessArea}</td>
                 <td>{a.hostForce ? (parties.get(a.hostForce) ?? a.hostForce) : '—'}</td>
                 <td>

@@ -1,8 +1,7 @@
 /** The API's read models under the names the page uses, from the generated server types (npm run web:types). */
-import type { AgreementAnswer, AgreementAsOf, AlertView, BoardSummary, DecisionEntry } from '../generated/api-types';
+import type { AgreementAnswer, AlertView, BoardSummary, DecisionEntry } from '../generated/api-types';
 
 export type {
-  AgreementAsOf,
   AlertList,
   BoardAnswer,
   BoardList,
@@ -20,8 +19,8 @@ export type {
   RegisterRow,
 } from '../generated/api-types';
 
-/** GET /agreements/:id without asOf/knownAt: the projected detail and its membership periods. */
-export type AgreementDetail = Exclude<AgreementAnswer, AgreementAsOf>;
+/** GET /agreements/:id, now or as of a date (one shape): the detail, its membership periods and the replay. */
+export type AgreementDetail = AgreementAnswer;
 export type Alert = AlertView;
 export type Board = BoardSummary;
 export type Decision = DecisionEntry;

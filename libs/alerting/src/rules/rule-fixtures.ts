@@ -102,6 +102,7 @@ export const drafted = (reviewDue: string | null = null, date = '2015-01-05'): A
     agreementId: AGREEMENT_ID,
     title: 'Hampshire and Thames Valley bilateral collaboration',
     legalBasis: 's22A',
+    scope: 'local',
     businessArea: 'joint operations',
     deliveryModel: 'joint-unit',
     parties: [HAMPSHIRE, THAMES_VALLEY],

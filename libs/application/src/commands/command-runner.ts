@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Decider, DomainEvent } from '#domain';
+import { AGREEMENT_SCHEMA_VERSIONS as SCHEMA_VERSIONS, type Decider, type DomainEvent } from '#domain';
 import {
   ConcurrencyError,
   EventStore,
@@ -129,7 +129,12 @@ export class CommandRunner {
     try {
       const result = await this.store.append(
         streamId,
-        events.map((e) => ({ type: e.type, occurredAt: e.occurredAt, data: e.data })),
+        events.map((e) => ({
+          type: e.type,
+          schemaVersion: SCHEMA_VERSIONS[e.type],
+          occurredAt: e.occurredAt,
+          data: e.data,
+        })),
         {
           expectedRevision,
           actor: context.actor,

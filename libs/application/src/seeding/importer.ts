@@ -7,6 +7,7 @@ import {
   type BodyKind,
   type BodyRef,
   type DeliveryModel,
+  type AgreementScope,
   type LegalBasis,
 } from '#domain';
 import { actorText, IdempotencyKeyReusedError } from '#event-store';
@@ -231,6 +232,7 @@ export async function importSeed(
       agreementId,
       title: a.title,
       legalBasis: a.legalBasis,
+      scope: a.scope,
       businessArea: a.businessArea,
       deliveryModel: a.deliveryModel,
       parties: a.parties,
@@ -249,6 +251,7 @@ export async function importSeed(
           title: a.title,
           // Checked by the decider, as for any client.
           legalBasis: a.legalBasis as LegalBasis,
+          scope: a.scope as AgreementScope | null,
           businessArea: a.businessArea,
           deliveryModel: a.deliveryModel as DeliveryModel,
           parties,

@@ -32,7 +32,10 @@ export interface SeedAgreement {
   /** The document's own words. */
   summary: string | null;
   sources: string[];
+  /** What it is made under (s22A, s23A, other, mou). */
   legalBasis: string;
+  /** How far it reaches (local, regional, national); null when the file does not say. */
+  scope: string | null;
   businessArea: string;
   deliveryModel: string;
   /** Body ids: reference forces or bodies of `bodies`. */
@@ -139,6 +142,7 @@ function agreementOf(r: Reader, a: Json, at: string): SeedAgreement {
     summary: r.optionalText(a, 'summary', at),
     sources: r.texts(a, 'sources', at, { required: true }),
     legalBasis: r.text(a, 'legalBasis', at),
+    scope: r.optionalText(a, 'scope', at),
     businessArea: r.text(a, 'businessArea', at),
     deliveryModel: r.text(a, 'deliveryModel', at),
     parties: r.texts(a, 'parties', at, { required: true }),

@@ -1,9 +1,17 @@
 import type { BodyRef } from '../bodies/body.js';
 import type { Command } from '../kernel/decider.js';
 
-export const LEGAL_BASES = ['s22A', 's23A', 'mou', 'national', 'other'] as const;
-/** Police Act 1996 s22A (police force collaboration), s23A (PCCs' joint support services), or neither. */
+/**
+ * What an agreement is made under: Police Act 1996 s22A (police force collaboration, national ones
+ * included), s23A (policing bodies' joint support services), another statute (`other`), or a memorandum of
+ * understanding. Separate from its scope (docs/domain.md, "Agreements").
+ */
+export const LEGAL_BASES = ['s22A', 's23A', 'other', 'mou'] as const;
 export type LegalBasis = (typeof LEGAL_BASES)[number];
+
+/** How far an agreement reaches: some forces (`local`), a region's forces, or England and Wales (`national`). */
+export const AGREEMENT_SCOPES = ['local', 'regional', 'national'] as const;
+export type AgreementScope = (typeof AGREEMENT_SCOPES)[number];
 
 export const DELIVERY_MODELS = ['host-force', 'joint-unit', 'virtual', 'national'] as const;
 export type DeliveryModel = (typeof DELIVERY_MODELS)[number];
@@ -19,6 +27,8 @@ export type DraftAgreement = Command<
     agreementId: string;
     title: string;
     legalBasis: LegalBasis;
+    /** Optional: null when not recorded. */
+    scope?: AgreementScope | null;
     businessArea: string;
     deliveryModel: DeliveryModel;
     /** Resolved by the handler from the ids the officer gave. */

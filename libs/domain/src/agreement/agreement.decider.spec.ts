@@ -47,6 +47,7 @@ const fixturesFor = (draftData: DraftData, draftedOn: string) => {
       event<AgreementDrafted>('AgreementDrafted', on, {
         title: draftData.title,
         legalBasis: draftData.legalBasis,
+        scope: draftData.scope ?? null,
         businessArea: draftData.businessArea,
         deliveryModel: draftData.deliveryModel,
         parties: parties.map(body),
@@ -278,6 +279,35 @@ describe('DraftAgreement', () => {
       .thenThrows(ValidationError, 'business-area-required');
   });
 
+  test('records the legal basis and the scope apart: a national agreement is made under s22A', () => {
+    // NPCC, NABIS, NPoCC and Op Temperer (seeds/000) are national in reach, s22A agreements in law.
+    const state = given(agreementDecider)
+      .when(zephyr.draft({ legalBasis: 's22A', scope: 'national' }))
+      .then([zephyr.drafted({ legalBasis: 's22A', scope: 'national' })]);
+    expect({ legalBasis: state.legalBasis, scope: state.scope }).toEqual({ legalBasis: 's22A', scope: 'national' });
+  });
+
+  test('records no scope when none is given', () => {
+    const state = given(agreementDecider)
+      .when(zephyr.draft())
+      .then([zephyr.drafted({ scope: null })]);
+    expect(state.scope).toBeNull();
+  });
+
+  test('rejects "national" as a legal basis, saying it is a scope', () => {
+    const error = given(agreementDecider)
+      .when(zephyr.draft({ legalBasis: 'national' as 's22A' }))
+      .thenThrows(ValidationError, 'legal-basis-is-a-scope');
+    expect(error.field).toBe('legalBasis');
+    expect(error.message).toContain('scope "national"');
+  });
+
+  test('rejects a scope that is not local, regional or national', () => {
+    given(agreementDecider)
+      .when(zephyr.draft({ scope: 'county' as 'local' }))
+      .thenThrows(ValidationError, 'invalid-scope');
+  });
+
   test('rejects an unknown legal basis or delivery model', () => {
     given(agreementDecider)
       .when(zephyr.draft({ legalBasis: 's22' as 's22A' }))
@@ -345,6 +375,52 @@ describe('SignAgreement', () => {
 });
 
 describe('GivePccApproval', () => {
+  // seeds/004: Gwent and South Wales joint legal services, "In 2009", before any PCC took office.
+  const legal = fixturesFor(
+    {
+      agreementId: 'gwent-south-wales-joint-legal-services',
+      title: 'Joint Legal Services',
+      legalBasis: 's23A',
+      businessArea: 'legal services',
+      deliveryModel: 'joint-unit',
+      parties: ['gwent', 'south-wales'],
+    },
+    '2009-01-01',
+  );
+
+  test('credits an approval to the body that held the role on its date: a police authority in 2009', () => {
+    const event = (policingBody: { name: string; kind: string }) =>
+      ({
+        type: 'PccApprovalGiven',
+        occurredAt: '2009-01-01T00:00:00.000Z',
+        data: { agreementId: 'gwent-south-wales-joint-legal-services', party: 'gwent', policingBody },
+      }) as AgreementEvent;
+    given(agreementDecider, [legal.drafted()])
+      .when(legal.approve('gwent', '2009-01-01'))
+      .then([event({ name: 'Gwent Police Authority', kind: 'police-authority' })]);
+  });
+
+  test('credits an approval of July 2013 to the PCC, not to the mayor who took over in 2017', () => {
+    const npas = fixturesFor(
+      {
+        agreementId: 'npas',
+        title: 'National Police Air Service (NPAS)',
+        legalBasis: 's22A',
+        scope: 'national',
+        businessArea: 'air support',
+        deliveryModel: 'national',
+        parties: ['greater-manchester', 'gwent'],
+      },
+      '2013-07-01',
+    );
+    const [approval] = given(agreementDecider, [npas.drafted()])
+      .when(npas.approve('greater-manchester', '2013-07-01'))
+      .then([expect.anything() as unknown as AgreementEvent])
+      .members.filter((m) => m.body.id === 'greater-manchester')
+      .map((m) => m.approval);
+    expect(approval?.policingBody).toEqual({ name: 'Greater Manchester Police and Crime Commissioner', kind: 'pcc' });
+  });
+
   test("records the party's policing body approving", () => {
     given(agreementDecider, [zephyr.drafted()])
       .when(zephyr.approve('dorset', '2015-05-15'))

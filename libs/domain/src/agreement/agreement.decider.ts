@@ -1,4 +1,5 @@
 import { isPoliceForce } from '../bodies/body.js';
+import { policingBodyOn } from '../bodies/policing-body-history.js';
 import type { Decider } from '../kernel/decider.js';
 import { parseFinancialYear, toCalendarDate } from '../kernel/dates.js';
 import { NotFoundError, AlreadyExistsError, RuleBrokenError, ValidationError } from '../kernel/errors.js';
@@ -12,6 +13,7 @@ import {
 } from '../kernel/validation.js';
 import {
   DELIVERY_MODELS,
+  AGREEMENT_SCOPES,
   LEGAL_BASES,
   SAVINGS_KINDS,
   type AddParty,
@@ -134,7 +136,21 @@ const draftAgreement = ({ data, metadata }: DraftAgreement, state: AgreementStat
     'business-area-required',
     'Say which business area the agreement covers (e.g. "serious and organised crime").',
   );
+  if ((data.legalBasis as string) === 'national') {
+    // Release 0.1.0 took `national` as a legal basis; it is a scope (national collaborations are made under
+    // a statute, usually s22A, or an MoU): docs/domain.md, "Agreements".
+    throw new ValidationError(
+      'legal-basis-is-a-scope',
+      '"national" is the scope of an agreement, not its legal basis: give the statute it is made under as legalBasis ' +
+        '(s22A for a collaboration of chief officers or policing bodies, s23A, other or mou) and scope "national".',
+      'legalBasis',
+    );
+  }
   const legalBasis = requireOneOf(data.legalBasis, LEGAL_BASES, 'legalBasis', 'invalid-legal-basis', 'legal basis');
+  const scope =
+    data.scope === undefined || data.scope === null
+      ? null
+      : requireOneOf(data.scope, AGREEMENT_SCOPES, 'scope', 'invalid-scope', 'scope (local, regional or national)');
   const deliveryModel = requireOneOf(
     data.deliveryModel,
     DELIVERY_MODELS,
@@ -218,6 +234,7 @@ const draftAgreement = ({ data, metadata }: DraftAgreement, state: AgreementStat
         agreementId,
         title,
         legalBasis,
+        scope,
         businessArea,
         deliveryModel,
         parties,
@@ -253,7 +270,11 @@ const givePccApproval = ({ data, metadata }: GivePccApproval, state: AgreementSt
   requireExisting(state, data.agreementId);
   const occurredAt = requireOccurredAt(data.occurredAt, metadata.now);
   const member = requireMember(state, data.party);
-  const policingBody = member.body.policingBody;
+  // The approval is credited to the body that held the role on its date (police authority before 22 November
+  // 2012, PCC, then PFCC or mayor: docs/domain.md, "Policing bodies in their time"), not to today's holder.
+  // Where the history cannot tell (a change known only to its month or year), the party's recorded one stays.
+  const dated = member.body.policingBody ? policingBodyOn(member.body.id, toCalendarDate(occurredAt)) : null;
+  const policingBody = dated?.known ? dated.policingBody : member.body.policingBody;
   if (!policingBody) {
     throw new RuleBrokenError(
       'no-policing-body',

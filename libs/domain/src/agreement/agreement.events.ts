@@ -1,15 +1,22 @@
 import type { BodyRef, PolicingBody } from '../bodies/body.js';
 import type { DomainEvent } from '../kernel/decider.js';
-import type { DeliveryModel, LegalBasis } from './agreement.commands.js';
+import type { AgreementScope, DeliveryModel, LegalBasis } from './agreement.commands.js';
 
 export const agreementStreamId = (agreementId: string): string => `agreement-${agreementId}`;
 
+/**
+ * Schema version 2 (issue 15): the legal basis and the scope are separate fields. Version 1 had only
+ * `legalBasis`, where `national` stood for the scope; `upcastAgreementDrafted` reads it in this shape.
+ */
 export type AgreementDrafted = DomainEvent<
   'AgreementDrafted',
   {
     agreementId: string;
     title: string;
-    legalBasis: LegalBasis;
+    /** Null only for a version 1 event that recorded the scope in its place (`national`). */
+    legalBasis: LegalBasis | null;
+    /** Null where it was not recorded (every version 1 event but `national` ones). */
+    scope: AgreementScope | null;
     businessArea: string;
     deliveryModel: DeliveryModel;
     parties: BodyRef[];

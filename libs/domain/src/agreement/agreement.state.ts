@@ -1,7 +1,8 @@
 import type { BodyRef, PolicingBody } from '../bodies/body.js';
 import { toCalendarDate } from '../kernel/dates.js';
-import type { DeliveryModel, LegalBasis } from './agreement.commands.js';
+import type { AgreementScope, DeliveryModel, LegalBasis } from './agreement.commands.js';
 import type { AgreementEvent } from './agreement.events.js';
+import { upcastAgreementDrafted } from './agreement.upcasters.js';
 
 export type AgreementStatus = 'none' | 'drafted' | 'in-force' | 'terminated';
 
@@ -31,6 +32,7 @@ export interface AgreementState {
   agreementId: string;
   title: string;
   legalBasis: LegalBasis | null;
+  scope: AgreementScope | null;
   businessArea: string;
   deliveryModel: DeliveryModel | null;
   parentAgreementId: string | null;
@@ -53,6 +55,7 @@ export const initialAgreementState = (): AgreementState => ({
   agreementId: '',
   title: '',
   legalBasis: null,
+  scope: null,
   businessArea: '',
   deliveryModel: null,
   parentAgreementId: null,
@@ -100,13 +103,14 @@ export const evolveAgreement = (state: AgreementState, event: AgreementEvent): A
 
   switch (event.type) {
     case 'AgreementDrafted': {
-      const { data } = event;
+      const data = upcastAgreementDrafted(event.data);
       return dated({
         ...state,
         status: 'drafted',
         agreementId: data.agreementId,
         title: data.title,
         legalBasis: data.legalBasis,
+        scope: data.scope,
         businessArea: data.businessArea,
         deliveryModel: data.deliveryModel,
         parentAgreementId: data.parentAgreementId,

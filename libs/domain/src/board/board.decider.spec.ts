@@ -506,6 +506,72 @@ describe('RearrangeMeeting', () => {
   });
 });
 
+describe('meetings before the board was established', () => {
+  // A board established with no occurredAt is established on the day it was recorded; one recorded today
+  // then accepted meetings held in 2015, and its 2015-16 compliance had no longest gap.
+  const establishedToday: GovernanceBoardEstablished = { ...established, occurredAt: NOW };
+
+  test('rejects scheduling a meeting dated before the establishment, saying how to record the real date', () => {
+    const error = given(boardDecider, [establishedToday])
+      .when(schedule('2015-q1', '2015-06-10'))
+      .thenThrows(ValidationError, 'meeting-before-establishment');
+    expect(error.field).toBe('scheduledFor');
+    expect(error.message).toContain('established on 2016-06-01');
+    expect(error.message).toContain('occurredAt on POST /boards');
+  });
+
+  test('accepts a meeting on the day of establishment', () => {
+    given(boardDecider, [establishedToday])
+      .when(schedule('2016-q1', '2016-06-01'))
+      .then([scheduled('2016-q1', '2016-06-01', NOW)]);
+  });
+
+  // The remaining commands meet meetings that old logs hold: scheduled before the rule existed.
+  const oldLog = [establishedToday, scheduled('2015-q1', '2015-06-10')];
+
+  test('rejects holding a meeting on a day before the establishment', () => {
+    const error = given(boardDecider, oldLog)
+      .when(hold('2015-q1', '2015-06-10'))
+      .thenThrows(ValidationError, 'meeting-before-establishment');
+    expect(error.field).toBe('occurredAt');
+  });
+
+  test('rejects a cancellation dated before the establishment', () => {
+    given(boardDecider, oldLog)
+      .when(cancel('2015-q1', '2015-06-01'))
+      .thenThrows(ValidationError, 'meeting-before-establishment');
+  });
+
+  test('rejects rearranging a meeting to a date before the establishment', () => {
+    const error = given(boardDecider, [established, scheduled('2015-q1', '2015-06-10')])
+      .when(rearrange('2015-q1', '2014-03-01', '2014-03-20'))
+      .thenThrows(ValidationError, 'meeting-before-establishment');
+    expect(error.field).toBe('newDate');
+  });
+
+  test('still folds a log that holds such meetings, and moves them to a date after establishment', () => {
+    const state = given(boardDecider, [...oldLog, held('2015-q1', '2015-06-10', '2015-06-10')])
+      .when(schedule('2016-q2', '2016-09-01'))
+      .then([scheduled('2016-q2', '2016-09-01', NOW)]);
+    expect(state.meetings.get('2015-q1')!.status).toBe('held');
+    given(boardDecider, oldLog)
+      .when(rearrange('2015-q1', '2016-06-01', '2016-07-01'))
+      .then([
+        {
+          type: 'BoardMeetingRearranged',
+          occurredAt: at('2016-06-01'),
+          data: {
+            boardId: BOARD_ID,
+            meetingId: '2015-q1',
+            previousDate: '2015-06-10',
+            newDate: '2016-07-01',
+            wasCancelled: false,
+          },
+        },
+      ]);
+  });
+});
+
 describe('meeting ids named after what every object inherits', () => {
   test.each(INHERITED_NAMES)(
     'rejects holding, cancelling or rearranging "%s", never scheduled, as not found',

@@ -84,6 +84,23 @@ const refuseIfHeld = (state: BoardState, meeting: Meeting, refused: string): voi
   }
 };
 
+/**
+ * A board cannot meet before it exists: a meeting dated before the establishment would count in a year the
+ * board did not govern and leave that year's gaps unmeasured (docs/domain.md, "Governance boards"). The
+ * refusal applies to commands only; events already stored keep folding as they are.
+ */
+const refuseBeforeEstablishment = (state: BoardState, date: string, what: string, field: string): void => {
+  if (state.establishedOn !== null && date < state.establishedOn) {
+    throw new ValidationError(
+      'meeting-before-establishment',
+      `The ${state.name} was established on ${state.establishedOn}, so ${what} cannot be dated ${date}. ` +
+        'A board established without an occurredAt is established on the day it was recorded: if it really ' +
+        'existed earlier, record its establishment with its real date (occurredAt on POST /boards).',
+      field,
+    );
+  }
+};
+
 const establishBoard = ({ data, metadata }: EstablishBoard, state: BoardState): BoardEvent[] => {
   if (state.status !== 'none') {
     throw new AlreadyExistsError(
@@ -170,6 +187,7 @@ const scheduleMeeting = ({ data, metadata }: ScheduleMeeting, state: BoardState)
     );
   }
   const scheduledFor = requireCalendarDate(data.scheduledFor, 'scheduledFor', 'the meeting');
+  refuseBeforeEstablishment(state, scheduledFor, `a meeting "${meetingId}"`, 'scheduledFor');
   return [
     {
       type: 'BoardMeetingScheduled',
@@ -218,6 +236,7 @@ const holdMeeting = ({ data, metadata }: HoldMeeting, state: BoardState): BoardE
     );
   }
   const occurredAt = requireOccurredAt(data.occurredAt, metadata.now);
+  refuseBeforeEstablishment(state, toCalendarDate(occurredAt), `its meeting "${meeting.meetingId}"`, 'occurredAt');
   const attendees = attendeesOf(data.attendees);
   const { quorum } = state.terms;
   const bodiesPresent = new Set(attendees.map((attendee) => attendee.body)).size;
@@ -251,6 +270,12 @@ const cancelMeeting = ({ data, metadata }: CancelMeeting, state: BoardState): Bo
   }
   const occurredAt = requireOccurredAt(data.occurredAt, metadata.now);
   const reason = requireText(data.reason, 'reason', 'reason-required', 'Say why the meeting was cancelled.');
+  refuseBeforeEstablishment(
+    state,
+    toCalendarDate(occurredAt),
+    `the cancellation of its meeting "${meeting.meetingId}"`,
+    'occurredAt',
+  );
   return [
     {
       type: 'BoardMeetingCancelled',
@@ -267,6 +292,7 @@ const rearrangeMeeting = ({ data, metadata }: RearrangeMeeting, state: BoardStat
   const occurredAt = requireOccurredAt(data.occurredAt, metadata.now);
   const newDate = requireCalendarDate(data.newDate, 'newDate', 'the rearranged meeting');
   const on = toCalendarDate(occurredAt);
+  refuseBeforeEstablishment(state, newDate, `its meeting "${meeting.meetingId}"`, 'newDate');
   if (newDate < on) {
     throw new ValidationError(
       'date-out-of-order',

@@ -7,8 +7,8 @@
  * the mayor is the policing body: Greater Manchester (2017), West Yorkshire (2021), South Yorkshire and
  * York and North Yorkshire (both May 2024); London's is the Mayor's Office for Policing And Crime (2012).
  * Essex, Northamptonshire, Staffordshire and (since 2024) Cumbria have police, fire and crime
- * commissioners. History before these dates is not modelled: an event keeps the policing body it was
- * given at the time, so older records stay true when this table changes.
+ * commissioners. The holders before today's are dated in `policing-body-history.ts`; an event keeps the
+ * policing body it was given at the time, so older records stay true when this table changes.
  */
 import type { BodyKind, PolicingBody } from './body.js';
 

@@ -15,6 +15,7 @@ import type {
   SavingsRealised,
   WithdrawalNoticeGiven,
 } from '#domain';
+import { upcastAgreementDrafted } from '#domain';
 import { displayActorText, type StoredEvent } from '#event-store';
 import type { SqlProjection } from '../../sql-projection.js';
 import { foldAgreementRows, rowsByIds, writeRows } from '../batch-rows.js';
@@ -51,7 +52,10 @@ export interface HostForcePeriod {
 export interface AgreementDetail {
   agreementId: string;
   title: string;
-  legalBasis: string;
+  /** The statute or MoU it is made under; null when an old record gave only its scope. */
+  legalBasis: string | null;
+  /** local, regional or national; null when not recorded. */
+  scope: string | null;
   businessArea: string;
   deliveryModel: string;
   status: RegisterStatus;
@@ -131,11 +135,12 @@ const withSavings = (
 export function evolveAgreementDetail(detail: AgreementDetail | null, event: StoredEvent): AgreementDetail | null {
   const on = dayOf(event);
   if (event.type === 'AgreementDrafted') {
-    const data = dataOf<AgreementDrafted>(event);
+    const data = upcastAgreementDrafted(dataOf<AgreementDrafted>(event));
     return {
       agreementId: data.agreementId,
       title: data.title,
       legalBasis: data.legalBasis,
+      scope: data.scope,
       businessArea: data.businessArea,
       deliveryModel: data.deliveryModel,
       status: 'drafted',
@@ -239,7 +244,8 @@ export function evolveAgreementDetail(detail: AgreementDetail | null, event: Sto
 /** One document per agreement (GET /agreements/:id without asOf/knownAt). */
 export const agreementDetailProjection: SqlProjection = {
   name: 'agreement-detail',
-  version: 1,
+  // 2: the legal basis and the scope separate (issue 15); rebuilt from the log on upgrade.
+  version: 2,
   handles: AGREEMENT_DETAIL_EVENTS,
   tables: ['agreement_detail'],
   schema: (t) => `

@@ -6,6 +6,7 @@ import type {
   PartyAdded,
   PartyJoined,
 } from '#domain';
+import { upcastAgreementDrafted } from '#domain';
 import type { SqlExecutor, StoredEvent } from '#event-store';
 import type { SqlProjection } from '../../sql-projection.js';
 import { foldAgreementRows, rowsByIds, writeRows, type Columns } from '../batch-rows.js';
@@ -22,7 +23,10 @@ export interface RegisterParty {
 export interface RegisterRow {
   agreementId: string;
   title: string;
-  legalBasis: string;
+  /** The statute or MoU it is made under; null when an old record gave only its scope. */
+  legalBasis: string | null;
+  /** local, regional or national; null when not recorded. */
+  scope: string | null;
   businessArea: string;
   deliveryModel: string;
   status: RegisterStatus;
@@ -50,11 +54,12 @@ export const AGREEMENT_REGISTER_EVENTS = [
 /** The register row after one event: the projection's whole logic, pure. */
 export function evolveRegisterRow(row: RegisterRow | null, event: StoredEvent): RegisterRow | null {
   if (event.type === 'AgreementDrafted') {
-    const data = dataOf<AgreementDrafted>(event);
+    const data = upcastAgreementDrafted(dataOf<AgreementDrafted>(event));
     return {
       agreementId: data.agreementId,
       title: data.title,
       legalBasis: data.legalBasis,
+      scope: data.scope,
       businessArea: data.businessArea,
       deliveryModel: data.deliveryModel,
       status: 'drafted',
@@ -96,7 +101,8 @@ export function evolveRegisterRow(row: RegisterRow | null, event: StoredEvent): 
 interface RegisterDbRow {
   agreement_id: string;
   title: string;
-  legal_basis: string;
+  legal_basis: string | null;
+  scope: string | null;
   business_area: string;
   delivery_model: string;
   status: RegisterStatus;
@@ -110,12 +116,13 @@ interface RegisterDbRow {
 }
 
 export const REGISTER_COLUMNS =
-  'agreement_id, title, legal_basis, business_area, delivery_model, status, host_force, parent_id, review_due, parties, drafted_at, in_force_at, terminated_at';
+  'agreement_id, title, legal_basis, scope, business_area, delivery_model, status, host_force, parent_id, review_due, parties, drafted_at, in_force_at, terminated_at';
 
 export const toRegisterRow = (r: RegisterDbRow): RegisterRow => ({
   agreementId: r.agreement_id,
   title: r.title,
   legalBasis: r.legal_basis,
+  scope: r.scope,
   businessArea: r.business_area,
   deliveryModel: r.delivery_model,
   status: r.status,
@@ -138,9 +145,9 @@ async function load(tx: SqlExecutor, table: string, agreementId: string): Promis
 async function save(tx: SqlExecutor, table: string, row: RegisterRow): Promise<void> {
   await tx.query(
     `INSERT INTO ${table} (${REGISTER_COLUMNS}, party_ids)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::date, $10::jsonb, $11::timestamptz, $12::timestamptz, $13::timestamptz, $14::text[])
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::date, $11::jsonb, $12::timestamptz, $13::timestamptz, $14::timestamptz, $15::text[])
      ON CONFLICT (agreement_id) DO UPDATE SET
-       title = EXCLUDED.title, legal_basis = EXCLUDED.legal_basis, business_area = EXCLUDED.business_area,
+       title = EXCLUDED.title, legal_basis = EXCLUDED.legal_basis, scope = EXCLUDED.scope, business_area = EXCLUDED.business_area,
        delivery_model = EXCLUDED.delivery_model, status = EXCLUDED.status, host_force = EXCLUDED.host_force,
        parent_id = EXCLUDED.parent_id, review_due = EXCLUDED.review_due, parties = EXCLUDED.parties,
        drafted_at = EXCLUDED.drafted_at, in_force_at = EXCLUDED.in_force_at, terminated_at = EXCLUDED.terminated_at,
@@ -149,6 +156,7 @@ async function save(tx: SqlExecutor, table: string, row: RegisterRow): Promise<v
       row.agreementId,
       row.title,
       row.legalBasis,
+      row.scope,
       row.businessArea,
       row.deliveryModel,
       row.status,
@@ -168,6 +176,7 @@ const BATCH_COLUMNS: Columns = [
   ['agreement_id', 'text'],
   ['title', 'text'],
   ['legal_basis', 'text'],
+  ['scope', 'text'],
   ['business_area', 'text'],
   ['delivery_model', 'text'],
   ['status', 'text'],
@@ -185,6 +194,7 @@ const toDbRow = (row: RegisterRow): Record<string, unknown> => ({
   agreement_id: row.agreementId,
   title: row.title,
   legal_basis: row.legalBasis,
+  scope: row.scope,
   business_area: row.businessArea,
   delivery_model: row.deliveryModel,
   status: row.status,
@@ -201,14 +211,16 @@ const toDbRow = (row: RegisterRow): Record<string, unknown> => ({
 /** The register of agreements (GET /agreements): one row per agreement as it stands now. */
 export const agreementRegisterProjection: SqlProjection = {
   name: 'agreement-register',
-  version: 1,
+  // 2: the legal basis and the scope in separate columns (issue 15); rebuilt from the log on upgrade.
+  version: 2,
   handles: AGREEMENT_REGISTER_EVENTS,
   tables: ['agreement_register'],
   schema: (t) => `
     CREATE TABLE IF NOT EXISTS ${t('agreement_register')} (
       agreement_id text PRIMARY KEY,
       title text NOT NULL,
-      legal_basis text NOT NULL,
+      legal_basis text,
+      scope text,
       business_area text NOT NULL,
       delivery_model text NOT NULL,
       status text NOT NULL,

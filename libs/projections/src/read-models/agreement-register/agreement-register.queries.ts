@@ -14,6 +14,7 @@ export interface RegisterFilter {
   /** Part of the business area, any case (`organised` finds "Serious and Organised Crime"). */
   area?: string;
   legalBasis?: string;
+  scope?: string;
   hostForce?: string;
 }
 
@@ -26,6 +27,7 @@ export async function listAgreements(db: SqlExecutor, filter: RegisterFilter = {
         AND ($3::text IS NULL OR business_area ILIKE $3)
         AND ($4::text IS NULL OR legal_basis = $4)
         AND ($5::text IS NULL OR host_force = $5)
+        AND ($6::text IS NULL OR scope = $6)
       ORDER BY lower(title), agreement_id`,
     [
       filter.party ?? null,
@@ -33,6 +35,7 @@ export async function listAgreements(db: SqlExecutor, filter: RegisterFilter = {
       filter.area ? containsPattern(filter.area) : null,
       filter.legalBasis ?? null,
       filter.hostForce ?? null,
+      filter.scope ?? null,
     ],
   );
   return rows.map(toRegisterRow);

@@ -1,9 +1,11 @@
 import type { AgreementCameIntoForce, AgreementDrafted, ForceWithdrew, PartyJoined } from '#domain';
+import { upcastAgreementDrafted } from '#domain';
+import type { StoredEvent } from '#event-store';
 import type { SqlProjection } from '../../sql-projection.js';
 import { rowsByIds, writeRows } from '../batch-rows.js';
 import { dataOf, dayOf } from '../shared.js';
 
-interface Interval {
+export interface MembershipRow {
   body_id: string;
   agreement_id: string;
   valid_from: string;
@@ -27,9 +29,57 @@ export const MEMBERSHIP_EVENTS = [
   'AgreementTerminated',
 ] as const;
 
+/**
+ * The membership rule above, pure: changes one agreement's `intervals` in place for one of its events and
+ * adds each interval it opens or closes to `changed`. The projection folds batches with it, and the
+ * bitemporal replay of an agreement (GET /agreements/:id?asOf=) folds the agreement's own events with it.
+ */
+export function evolveMembershipIntervals(
+  intervals: MembershipRow[],
+  event: StoredEvent,
+  changed: Set<MembershipRow> = new Set(),
+): void {
+  const agreementId = (event.data as { agreementId: string }).agreementId;
+  const on = dayOf(event);
+  const open = (bodyId: string): void => {
+    let interval = intervals.find((i) => i.body_id === bodyId && i.valid_from === on);
+    if (interval) interval.valid_to = null;
+    else {
+      interval = { body_id: bodyId, agreement_id: agreementId, valid_from: on, valid_to: null };
+      intervals.push(interval);
+    }
+    changed.add(interval);
+  };
+  const close = (matches: (interval: MembershipRow) => boolean): void => {
+    for (const interval of intervals) {
+      if (interval.valid_to === null && matches(interval)) {
+        interval.valid_to = on;
+        changed.add(interval);
+      }
+    }
+  };
+  switch (event.type) {
+    case 'AgreementCameIntoForce':
+      for (const party of dataOf<AgreementCameIntoForce>(event).parties) open(party);
+      return;
+    case 'PartyJoined':
+      open(dataOf<PartyJoined>(event).party.id);
+      return;
+    case 'ForceWithdrew': {
+      const party = dataOf<ForceWithdrew>(event).party;
+      close((interval) => interval.body_id === party);
+      return;
+    }
+    case 'AgreementTerminated':
+      close(() => true);
+      return;
+  }
+}
+
 export const membershipProjection: SqlProjection = {
   name: 'membership',
-  version: 1,
+  // 2: the agreements' legal basis (nullable) and scope apart (issue 15); rebuilt from the log on upgrade.
+  version: 2,
   handles: MEMBERSHIP_EVENTS,
   tables: ['membership_intervals', 'membership_agreements'],
   schema: (t) => `
@@ -44,7 +94,8 @@ export const membershipProjection: SqlProjection = {
     CREATE TABLE IF NOT EXISTS ${t('membership_agreements')} (
       agreement_id text PRIMARY KEY,
       title text NOT NULL,
-      legal_basis text NOT NULL,
+      legal_basis text,
+      scope text,
       business_area text NOT NULL
     );
   `,
@@ -61,11 +112,11 @@ export const membershipProjection: SqlProjection = {
     };
     switch (event.type) {
       case 'AgreementDrafted': {
-        const { title, legalBasis, businessArea } = dataOf<AgreementDrafted>(event);
+        const { title, legalBasis, scope, businessArea } = upcastAgreementDrafted(dataOf<AgreementDrafted>(event));
         await tx.query(
-          `INSERT INTO ${t('membership_agreements')} (agreement_id, title, legal_basis, business_area) VALUES ($1, $2, $3, $4)
+          `INSERT INTO ${t('membership_agreements')} (agreement_id, title, legal_basis, scope, business_area) VALUES ($1, $2, $3, $4, $5)
            ON CONFLICT (agreement_id) DO NOTHING`,
-          [agreementId, title, legalBasis, businessArea],
+          [agreementId, title, legalBasis, scope, businessArea],
         );
         return;
       }
@@ -97,9 +148,9 @@ export const membershipProjection: SqlProjection = {
       if (event.type !== 'AgreementDrafted') touched.add((event.data as { agreementId: string }).agreementId);
     }
     // Every interval of the agreements the batch touches (a few dozen each), folded in memory.
-    const byAgreement = new Map<string, Interval[]>();
+    const byAgreement = new Map<string, MembershipRow[]>();
     for (const id of touched) byAgreement.set(id, []);
-    const loaded = await rowsByIds<Interval>(
+    const loaded = await rowsByIds<MembershipRow>(
       tx,
       intervalsTable,
       'body_id, agreement_id, valid_from, valid_to',
@@ -107,49 +158,22 @@ export const membershipProjection: SqlProjection = {
       touched,
     );
     for (const row of loaded) byAgreement.get(row.agreement_id)?.push({ ...row });
-    const dirty = new Set<Interval>();
+    const dirty = new Set<MembershipRow>();
     for (const event of events) {
       const agreementId = (event.data as { agreementId: string }).agreementId;
-      const on = dayOf(event);
-      const intervals = byAgreement.get(agreementId) ?? [];
-      const open = (bodyId: string): void => {
-        let interval = intervals.find((i) => i.body_id === bodyId && i.valid_from === on);
-        if (interval) interval.valid_to = null;
-        else {
-          interval = { body_id: bodyId, agreement_id: agreementId, valid_from: on, valid_to: null };
-          intervals.push(interval);
-        }
-        dirty.add(interval);
-      };
-      const close = (matches: (interval: Interval) => boolean): void => {
-        for (const interval of intervals) {
-          if (interval.valid_to === null && matches(interval)) {
-            interval.valid_to = on;
-            dirty.add(interval);
-          }
-        }
-      };
-      switch (event.type) {
-        case 'AgreementDrafted': {
-          const { title, legalBasis, businessArea } = dataOf<AgreementDrafted>(event);
-          agreements.push({ agreement_id: agreementId, title, legal_basis: legalBasis, business_area: businessArea });
-          break;
-        }
-        case 'AgreementCameIntoForce':
-          for (const party of dataOf<AgreementCameIntoForce>(event).parties) open(party);
-          break;
-        case 'PartyJoined':
-          open(dataOf<PartyJoined>(event).party.id);
-          break;
-        case 'ForceWithdrew': {
-          const party = dataOf<ForceWithdrew>(event).party;
-          close((interval) => interval.body_id === party);
-          break;
-        }
-        case 'AgreementTerminated':
-          close(() => true);
-          break;
+      if (event.type === 'AgreementDrafted') {
+        const { title, legalBasis, scope, businessArea } = upcastAgreementDrafted(dataOf<AgreementDrafted>(event));
+        agreements.push({
+          agreement_id: agreementId,
+          title,
+          legal_basis: legalBasis,
+          scope,
+          business_area: businessArea,
+        });
       }
+      let intervals = byAgreement.get(agreementId);
+      if (!intervals) byAgreement.set(agreementId, (intervals = []));
+      evolveMembershipIntervals(intervals, event, dirty);
     }
     await writeRows(
       tx,
@@ -158,6 +182,7 @@ export const membershipProjection: SqlProjection = {
         ['agreement_id', 'text'],
         ['title', 'text'],
         ['legal_basis', 'text'],
+        ['scope', 'text'],
         ['business_area', 'text'],
       ],
       ['agreement_id'],

@@ -3,7 +3,9 @@ import type { SqlExecutor } from '#event-store';
 export interface Collaboration {
   agreementId: string;
   title: string;
-  legalBasis: string;
+  /** Null when an old record gave only the scope. */
+  legalBasis: string | null;
+  scope: string | null;
   businessArea: string;
   /** The interval of membership that covers the date asked about. */
   memberFrom: string;
@@ -20,11 +22,12 @@ export async function collaborationsOf(
     agreement_id: string;
     title: string | null;
     legal_basis: string | null;
+    scope: string | null;
     business_area: string | null;
     valid_from: string;
     valid_to: string | null;
   }>(
-    `SELECT i.agreement_id, a.title, a.legal_basis, a.business_area, i.valid_from, i.valid_to
+    `SELECT i.agreement_id, a.title, a.legal_basis, a.scope, a.business_area, i.valid_from, i.valid_to
        FROM membership_intervals i LEFT JOIN membership_agreements a ON a.agreement_id = i.agreement_id
       WHERE i.body_id = $1 AND i.valid_from <= $2::date AND (i.valid_to IS NULL OR i.valid_to > $2::date)
       ORDER BY lower(coalesce(a.title, i.agreement_id)), i.agreement_id`,
@@ -33,7 +36,8 @@ export async function collaborationsOf(
   return rows.map((r) => ({
     agreementId: r.agreement_id,
     title: r.title ?? r.agreement_id,
-    legalBasis: r.legal_basis ?? 'other',
+    legalBasis: r.legal_basis,
+    scope: r.scope,
     businessArea: r.business_area ?? '',
     memberFrom: r.valid_from,
     memberUntil: r.valid_to,

@@ -1,0 +1,29 @@
+import type { AgreementScope, LegalBasis } from './agreement.commands.js';
+import type { AgreementDrafted } from './agreement.events.js';
+
+/**
+ * The schema version each agreement event type is written with today. A type not listed is at version 1.
+ * Stored events are never rewritten: a reader upcasts an older version when it reads it.
+ */
+export const AGREEMENT_SCHEMA_VERSIONS: Readonly<Partial<Record<string, number>>> = { AgreementDrafted: 2 };
+
+/** `AgreementDrafted` version 1: one field for what version 2 records as two. */
+interface AgreementDraftedV1 extends Omit<AgreementDrafted['data'], 'legalBasis' | 'scope'> {
+  legalBasis: LegalBasis | 'national';
+}
+
+/**
+ * `AgreementDrafted` data in its version 2 shape, whatever version it was stored at. Version 1 (release
+ * 0.1.0) mixed two things in `legalBasis`: a statute (s22A, s23A, other, mou) or the scope `national`.
+ * Version 1 `national` becomes scope `national` with the legal basis not recorded (null): the record never
+ * said which statute (national collaborations are usually made under s22A, but an old record cannot be
+ * assumed to be); every other version 1 value keeps its legal basis, with the scope not recorded. The shape
+ * tells the versions apart (version 1 has no `scope`), so domain events folded without their envelope
+ * upcast the same way.
+ */
+export function upcastAgreementDrafted(data: AgreementDrafted['data'] | AgreementDraftedV1): AgreementDrafted['data'] {
+  if ('scope' in data) return data as AgreementDrafted['data'];
+  const { legalBasis, ...rest } = data;
+  const scope: AgreementScope | null = legalBasis === 'national' ? 'national' : null;
+  return { ...rest, legalBasis: legalBasis === 'national' ? null : legalBasis, scope };
+}
