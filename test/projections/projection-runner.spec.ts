@@ -2,6 +2,7 @@ import { afterEach, beforeEach, expect, test } from '@jest/globals';
 import { listParked, readCheckpoint, type Position, type SqlDatabase, type StoredEvent } from '#event-store';
 import {
   ProjectionLagError,
+  ProjectionRebuildingError,
   ProjectionRunner,
   ProjectionStatus,
   rebuildProjection,
@@ -66,6 +67,24 @@ for (const driver of testDrivers) {
       cleanups.push(() => status.close());
       return status;
     };
+
+    test('a read of a read model whose live tables an older version built is refused until the rebuild is done', async () => {
+      const built = countingProjection({ version: 1 });
+      await appendMany(store, 10, 'a');
+      const runner = await startRunner([built]);
+      await statusOf([built], runner).waitForPosition((await store.headPosition()) as Position);
+      await runner.stop();
+
+      // A newer release (version 2) reads before its rebuild has run: refused, naming both versions.
+      const newer = statusOf([countingProjection({ version: 2 })]);
+      const refused = await newer.assertCurrent(['stream-counts']).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(ProjectionRebuildingError);
+      expect((refused as ProjectionRebuildingError).rebuilding).toEqual([
+        { name: 'stream-counts', version: 2, storedVersion: 1 },
+      ]);
+      // The release that built the tables reads them.
+      await expect(statusOf([built]).assertCurrent(['stream-counts'])).resolves.toBeUndefined();
+    });
 
     test('catches up from the start, follows live appends, and resumes from its checkpoint after a restart', async () => {
       const projection = countingProjection();

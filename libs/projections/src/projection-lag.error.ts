@@ -26,3 +26,20 @@ export class ProjectionLagError extends Error {
     this.name = 'ProjectionLagError';
   }
 }
+
+/**
+ * A read model's live tables were built by an older version of its projection and the new version is
+ * still being rebuilt (an old database opened by a newer release): its rows may lack what this code
+ * reads, so the query is refused with 503 problem+json and a Retry-After rather than answered wrongly.
+ */
+export class ProjectionRebuildingError extends Error {
+  readonly code = 'read-model-rebuilding';
+  constructor(readonly rebuilding: readonly { name: string; version: number; storedVersion: number | null }[]) {
+    super(
+      `The read model is being rebuilt for this release (${rebuilding
+        .map((p) => `${p.name} is at version ${p.storedVersion ?? 'none'} of ${p.version}`)
+        .join(', ')}); try again shortly.`,
+    );
+    this.name = 'ProjectionRebuildingError';
+  }
+}

@@ -9,7 +9,7 @@ import {
   type SqlDatabase,
 } from '#event-store';
 import { CHECKPOINT_CHANNEL } from './checkpoint-store.js';
-import { ProjectionLagError, type LaggingProjection } from './projection-lag.error.js';
+import { ProjectionLagError, ProjectionRebuildingError, type LaggingProjection } from './projection-lag.error.js';
 import type { ProjectionRunner, RunnerState } from './projection-runner.js';
 import type { SqlProjection } from './sql-projection.js';
 
@@ -63,6 +63,8 @@ export class ProjectionStatus {
   private unlisten: Promise<(() => Promise<void>) | null> | null = null;
   private readonly detachRunner: (() => void) | null;
   private ready: Promise<unknown> | null = null;
+  /** Projections seen with live tables at this code's version: a version only rises, so once is enough. */
+  private readonly current = new Set<string>();
 
   constructor(
     private readonly db: SqlDatabase,
@@ -153,6 +155,31 @@ export class ProjectionStatus {
       }
       await this.nextSignal(Math.min(left, POLL_MS));
     }
+  }
+
+  /**
+   * Throws a ProjectionRebuildingError when a named projection's live tables were built by another
+   * version than this code's (the rebuild a new release starts has not finished yet).
+   */
+  async assertCurrent(names: readonly string[]): Promise<void> {
+    const unknown = names.filter((name) => !this.current.has(name));
+    if (unknown.length === 0) return;
+    await this.bookkeeping();
+    const { rows } = await this.db.query<{ name: string; version: number | null }>(
+      'SELECT name, version FROM processor_checkpoints WHERE name = ANY($1::text[])',
+      [unknown],
+    );
+    const stale = unknown.flatMap((name) => {
+      const version = this.projections.find((p) => p.name === name)?.version;
+      if (version === undefined) throw new Error(`Unknown projection "${name}".`);
+      const storedVersion = rows.find((row) => row.name === name)?.version ?? null;
+      if (storedVersion === version) {
+        this.current.add(name);
+        return [];
+      }
+      return [{ name, version, storedVersion: storedVersion === null ? null : Number(storedVersion) }];
+    });
+    if (stale.length > 0) throw new ProjectionRebuildingError(stale);
   }
 
   async close(): Promise<void> {

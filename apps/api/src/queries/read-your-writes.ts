@@ -24,7 +24,9 @@ export class ReadYourWrites {
     private readonly store: EventStore,
   ) {}
 
+  /** Also refuses (503) a read of a read model still being rebuilt for this release. */
   async waitFor(query: ConsistentQuery, projections: readonly string[]): Promise<void> {
+    await this.status.assertCurrent(projections);
     if (query.minPosition === undefined) return;
     await this.status.waitForPosition(parseQueryPosition(this.store, 'minPosition', query.minPosition), {
       timeoutMs: 5000,

@@ -10,7 +10,7 @@ import {
   InvalidPositionError,
   WriteContentionError,
 } from '#event-store';
-import { ProjectionLagError } from '#projections';
+import { ProjectionLagError, ProjectionRebuildingError } from '#projections';
 import { AccessDeniedError, AuthenticationError, TokenVerificationUnavailableError } from '../auth/auth-errors.js';
 import { JsonBodyError } from './json-body.js';
 import { problemType, RequestValidationError, type Problem } from './problem.js';
@@ -92,6 +92,12 @@ const PROBLEMS: readonly AnyProblemMapping[] = [
     status: 503,
     title: 'The read model has not caught up yet',
     extra: (error) => ({ position: error.position, lag: error.lagging }),
+  }),
+  mapping({
+    error: ProjectionRebuildingError,
+    status: 503,
+    title: 'The read model is being rebuilt for this release',
+    extra: (error) => ({ rebuilding: error.rebuilding }),
   }),
 ];
 
