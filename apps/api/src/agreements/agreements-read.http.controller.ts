@@ -19,11 +19,12 @@ import {
 } from '#projections';
 import { EntityIdParam } from '../commands/reference-data.js';
 import { IsOccurredAt, IsSlug } from '../commands/validators.js';
+import { pageOf, PagedQuery, windowOf } from '../queries/page.js';
 import { ConsistentQuery, ReadYourWrites } from '../queries/read-your-writes.js';
 
 const STATUSES: RegisterStatus[] = ['drafted', 'in-force', 'terminated'];
 
-export class RegisterQuery extends ConsistentQuery {
+export class RegisterQuery extends PagedQuery {
   @ApiPropertyOptional({ example: 'dorset', description: 'A current party.' }) @IsOptional() @IsSlug() party?: string;
   @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: RegisterStatus;
   @ApiPropertyOptional({ example: 'organised crime', description: 'Part of the business area, any case.' })
@@ -65,15 +66,19 @@ export class AgreementsReadController {
 
   @Get()
   @ApiOperation({ summary: 'The register of agreements, filtered, with counts by status.' })
-  @ApiOkResponse({ description: '{ agreements: [...], counts: { drafted, in-force, terminated, total } }' })
+  @ApiOkResponse({
+    description:
+      '{ agreements: [...], counts: { drafted, in-force, terminated, total }, next }: a page of the register by title; next is the cursor of the following page, null at the end.',
+  })
   async register(@Query() query: RegisterQuery) {
     await this.consistency.waitFor(query, ['agreement-register']);
     const { party, status, area, legalBasis, hostForce } = query;
-    const [agreements, counts] = await Promise.all([
-      listAgreements(this.db, { party, status, area, legalBasis, hostForce }),
+    const [rows, counts] = await Promise.all([
+      listAgreements(this.db, { party, status, area, legalBasis, hostForce }, windowOf(query)),
       countAgreementsByStatus(this.db),
     ]);
-    return { agreements, counts };
+    const page = pageOf(rows, query, (row) => row.agreementId);
+    return { agreements: page.rows, counts, next: page.next };
   }
 
   @Get(':id')

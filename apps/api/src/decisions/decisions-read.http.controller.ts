@@ -5,9 +5,10 @@ import { SqlDatabase } from '#event-store';
 import { listDecisions, savingsByAgreement, savingsByRegion, savingsByYear } from '#projections';
 import { IsEntityId } from '../commands/validators.js';
 import { IsFinancialYear } from '../queries/query-validators.js';
+import { pageOf, PagedQuery, windowOf } from '../queries/page.js';
 import { ConsistentQuery, ReadYourWrites } from '../queries/read-your-writes.js';
 
-export class DecisionsQuery extends ConsistentQuery {
+export class DecisionsQuery extends PagedQuery {
   @ApiPropertyOptional() @IsOptional() @IsEntityId() boardId?: string;
   @ApiPropertyOptional() @IsOptional() @IsEntityId() meetingId?: string;
   @ApiPropertyOptional() @IsOptional() @IsEntityId() agreementId?: string;
@@ -36,11 +37,15 @@ export class DecisionsReadController {
   ) {}
 
   @Get('decisions')
-  @ApiOperation({ summary: 'The decisions log, by board, meeting or agreement.' })
+  @ApiOperation({
+    summary: 'The decisions log, oldest first, by board, meeting or agreement; a page and the next cursor.',
+  })
   async decisions(@Query() query: DecisionsQuery) {
     await this.consistency.waitFor(query, ['decisions']);
     const { boardId, meetingId, agreementId } = query;
-    return { decisions: await listDecisions(this.db, { boardId, meetingId, agreementId }) };
+    const rows = await listDecisions(this.db, { boardId, meetingId, agreementId }, windowOf(query));
+    const page = pageOf(rows, query, (d) => d.decisionId);
+    return { decisions: page.rows, next: page.next };
   }
 
   @Get('savings')

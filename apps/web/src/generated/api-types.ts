@@ -5,6 +5,7 @@
 export type Register = {
   agreements: RegisterRow[];
   counts: { drafted: number; 'in-force': number; terminated: number } & { total: number };
+  next: string | null;
 };
 
 /** GET /agreements/:id (AgreementsReadController.one). */
@@ -35,7 +36,7 @@ export type AgreementAnswer =
   | AgreementAsOf;
 
 /** GET /boards (BoardsReadController.list). */
-export type BoardList = { boards: BoardSummary[] };
+export type BoardList = { boards: BoardSummary[]; next: string | null };
 
 /** GET /boards/:id (BoardsReadController.one). */
 export type BoardAnswer = {
@@ -51,13 +52,13 @@ export type BoardAnswer = {
 export type BoardComplianceAnswer = BoardCompliance;
 
 /** GET /alerts (AlertsController.list). */
-export type AlertList = { alerts: AlertView[] };
+export type AlertList = { alerts: AlertView[]; next: string | null };
 
 /** GET /alerts/:id (AlertsController.one). */
 export type AlertAnswer = AlertView;
 
 /** GET /decisions (DecisionsReadController.decisions). */
-export type DecisionList = { decisions: DecisionEntry[] };
+export type DecisionList = { decisions: DecisionEntry[]; next: string | null };
 
 /** GET /bodies/:id/collaborations (BodiesReadController.collaborations). */
 export type CollaborationsAnswer = { body: BodyRef; asOf: string; collaborations: Collaboration[] };

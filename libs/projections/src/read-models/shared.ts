@@ -38,3 +38,13 @@ export const longDate = (date: string): string => {
 
 /** The event's data, typed as the domain declares it for that event type. */
 export const dataOf = <E extends { data: unknown }>(event: StoredEvent): E['data'] => event.data as E['data'];
+
+/**
+ * Keyset paging of a list: the rows after the row whose id is `afterId` in the list's own order
+ * (null: from the start), at most `limit` of them. A row whose sort key changed between two pages
+ * may be seen twice or not at all; rows added before the cursor are not seen (docs/api.md, "Paging").
+ */
+export interface PageWindow {
+  afterId: string | null;
+  limit: number;
+}
