@@ -60,11 +60,17 @@ beforeAll(async () => {
       occurredAt: '2014-01-10',
     });
   }
-  for (const party of PARTIES) {
-    await post('/agreements/paged-0/signatures', { party, signedBy: 'Chief Constable', occurredAt: '2014-01-10' });
-    await post('/agreements/paged-0/pcc-approvals', { party, occurredAt: '2014-01-10' });
+  // Delta (paged-0) and alpha (paged-1) come into force; the others stay drafted.
+  for (const id of ['paged-0', 'paged-1']) {
+    for (const party of PARTIES) {
+      await post(`/agreements/${id}/signatures`, { party, signedBy: 'Chief Constable', occurredAt: '2014-01-10' });
+      await post(`/agreements/${id}/pcc-approvals`, { party, occurredAt: '2014-01-10' });
+    }
+    await post(`/agreements/${id}/commencement`, { occurredAt: '2014-04-01' });
   }
-  await post('/agreements/paged-0/commencement', { occurredAt: '2014-04-01' });
+  for (const id of ['paged-1', 'paged-0'])
+    for (const financialYear of ['2015-16', '2014-15'])
+      await post(`/agreements/${id}/savings`, { financialYear, kind: 'realised', amountGbp: 1000 });
   for (const name of ['Wessex Board', 'anglia board', 'Mercia Board']) {
     await post('/boards', {
       id: name.split(' ')[0]!.toLowerCase(),
@@ -108,11 +114,11 @@ describe('paged lists', () => {
   });
 
   test('a filtered register pages within the filter, and the counts stay those of the whole register', async () => {
-    const res = await api.admin.get(withQuery('/agreements', { status: 'drafted', limit: '3' }));
-    expect(res.body.agreements).toHaveLength(3);
+    const res = await api.admin.get(withQuery('/agreements', { status: 'drafted', limit: '2' }));
+    expect(res.body.agreements.map((a: { title: string }) => a.title)).toEqual(['bravo', 'Charlie']);
     expect(res.body.counts.total).toBe(TITLES.length);
     const rest = await api.admin.get(
-      withQuery('/agreements', { status: 'drafted', limit: '3', cursor: res.body.next }),
+      withQuery('/agreements', { status: 'drafted', limit: '2', cursor: res.body.next }),
     );
     expect(rest.body.agreements.map((a: { title: string }) => a.title)).toEqual(['Echo']);
     expect(rest.body.next).toBeNull();
@@ -144,6 +150,25 @@ describe('paged lists', () => {
     expect(new Set((rows as { alertId: string }[]).map((a) => a.alertId)).size).toBe(rows.length);
   });
 
+  test('savings by agreement page by agreement then year; by year they are totals with next null', async () => {
+    const { pages, rows } = await pageThrough('/savings', 'savings', 3);
+    expect(pages.map((p) => p.length)).toEqual([3, 1]);
+    expect(
+      (rows as { agreementId: string; financialYear: string }[]).map((r) => `${r.agreementId} ${r.financialYear}`),
+    ).toEqual(['paged-0 2014-15', 'paged-0 2015-16', 'paged-1 2014-15', 'paged-1 2015-16']);
+    const byYear = await api.admin.get(withQuery('/savings', { by: 'year', limit: '1' }));
+    expect(byYear.body).toMatchObject({ by: 'year', next: null });
+    expect(byYear.body.savings).toHaveLength(2);
+  });
+
+  test("a body's collaborations page by title", async () => {
+    const { pages, rows } = await pageThrough('/bodies/hampshire/collaborations', 'collaborations', 1, {
+      asOf: '2016-01-01',
+    });
+    expect(pages).toHaveLength(2);
+    expect((rows as { title: string }[]).map((c) => c.title)).toEqual(['alpha', 'Delta']);
+  });
+
   test.each([
     ['/agreements', 'limit=0', 'limit'],
     ['/agreements', 'limit=501', 'limit'],
@@ -151,6 +176,9 @@ describe('paged lists', () => {
     ['/decisions', 'cursor=not-a-cursor', 'cursor'],
     ['/alerts', `cursor=${Buffer.from('{"after":"constructor()"}').toString('base64url')}`, 'cursor'],
     ['/agreements', `cursor=${Buffer.from('[1]').toString('base64url')}`, 'cursor'],
+    // A savings cursor (agreement and year) is not a register cursor, nor the other way round.
+    ['/agreements', `cursor=${Buffer.from('{"after":["paged-0","2014-15"]}').toString('base64url')}`, 'cursor'],
+    ['/savings', `cursor=${Buffer.from('{"after":["paged-0"]}').toString('base64url')}`, 'cursor'],
   ])('%s?%s is a 400 problem naming %s', async (path, query, field) => {
     const res = await api.admin.get(`${path}?${query}`);
     expect(res.status).toBe(400);

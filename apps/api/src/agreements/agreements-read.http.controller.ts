@@ -77,7 +77,7 @@ export class AgreementsReadController {
       listAgreements(this.db, { party, status, area, legalBasis, hostForce }, windowOf(query)),
       countAgreementsByStatus(this.db),
     ]);
-    const page = pageOf(rows, query, (row) => row.agreementId);
+    const page = pageOf(rows, query, (row) => [row.agreementId]);
     return { agreements: page.rows, counts, next: page.next };
   }
 

@@ -57,7 +57,7 @@ export class AlertsController {
     await this.consistency.waitFor(query, ['alerts']);
     const { status, rule, severity, boardId, agreementId } = query;
     const rows = await listAlerts(this.db, { status, rule, severity, boardId, agreementId }, windowOf(query));
-    const page = pageOf(rows, query, (a) => a.alertId);
+    const page = pageOf(rows, query, (a) => [a.alertId]);
     return { alerts: page.rows, next: page.next };
   }
 

@@ -50,11 +50,9 @@ export class BoardsReadController {
   })
   async list(@Query() query: BoardsQuery) {
     await this.consistency.waitFor(query, ['board-compliance']);
-    const page = pageOf(
-      await listBoards(this.db, { agreementId: query.agreementId }, windowOf(query)),
-      query,
-      (b) => b.boardId,
-    );
+    const page = pageOf(await listBoards(this.db, { agreementId: query.agreementId }, windowOf(query)), query, (b) => [
+      b.boardId,
+    ]);
     return { boards: page.rows, next: page.next };
   }
 

@@ -6,10 +6,11 @@ import { collaborationsOf } from '#projections';
 import { ReferenceData } from '../commands/reference-data.js';
 import { IsCalendarDate } from '../commands/validators.js';
 import { Clock } from '../infrastructure/clock.js';
-import { ConsistentQuery, ReadYourWrites } from '../queries/read-your-writes.js';
+import { pageOf, PagedQuery, windowOf } from '../queries/page.js';
+import { ReadYourWrites } from '../queries/read-your-writes.js';
 import { BodySlugParam } from './body-slug.param.js';
 
-export class CollaborationsQuery extends ConsistentQuery {
+export class CollaborationsQuery extends PagedQuery {
   @ApiPropertyOptional({ example: '2016-03-31', description: 'The date to ask about (default: today).' })
   @IsOptional()
   @IsCalendarDate()
@@ -27,11 +28,15 @@ export class BodiesReadController {
   ) {}
 
   @Get(':id/collaborations')
-  @ApiOperation({ summary: 'The collaborations a body belonged to on a date, from membership validity intervals.' })
+  @ApiOperation({
+    summary:
+      'The collaborations a body belonged to on a date, from membership validity intervals, by title; a page and the next cursor.',
+  })
   async collaborations(@Param('id', BodySlugParam) id: string, @Query() query: CollaborationsQuery) {
     const body = await this.references.bodyOrNotFound(id);
     await this.consistency.waitFor(query, ['membership']);
     const asOf = query.asOf ?? this.clock.now().toISOString().slice(0, 10);
-    return { body, asOf, collaborations: await collaborationsOf(this.db, id, { asOf }) };
+    const page = pageOf(await collaborationsOf(this.db, id, { asOf }, windowOf(query)), query, (c) => [c.agreementId]);
+    return { body, asOf, collaborations: page.rows, next: page.next };
   }
 }

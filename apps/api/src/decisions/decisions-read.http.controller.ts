@@ -16,7 +16,7 @@ export class DecisionsQuery extends PagedQuery {
 
 const SAVINGS_VIEWS = ['agreement', 'region', 'year'] as const;
 
-export class SavingsQuery extends ConsistentQuery {
+export class SavingsQuery extends PagedQuery {
   @ApiPropertyOptional({
     enum: SAVINGS_VIEWS,
     description: 'Group by agreement (default), region of the parties, or financial year.',
@@ -44,7 +44,7 @@ export class DecisionsReadController {
     await this.consistency.waitFor(query, ['decisions']);
     const { boardId, meetingId, agreementId } = query;
     const rows = await listDecisions(this.db, { boardId, meetingId, agreementId }, windowOf(query));
-    const page = pageOf(rows, query, (d) => d.decisionId);
+    const page = pageOf(rows, query, (d) => [d.decisionId]);
     return { decisions: page.rows, next: page.next };
   }
 
@@ -52,18 +52,23 @@ export class DecisionsReadController {
   @ApiOperation({
     summary:
       'Savings forecast against realised (in pence), by agreement, by region of the parties, or by financial year.',
-    description: 'By region, an agreement counts in full in every region of its parties, so regional totals overlap.',
+    description:
+      'By region, an agreement counts in full in every region of its parties, so regional totals overlap. ' +
+      'By agreement the rows are paged (limit, next); by region and by year they are totals, one row a region or year, and next is null.',
   })
   async savings(@Query() query: SavingsQuery) {
     await this.consistency.waitFor(query, ['savings']);
     const { agreementId, financialYear } = query;
     switch (query.by ?? 'agreement') {
       case 'region':
-        return { by: 'region', savings: await savingsByRegion(this.db, { financialYear }) };
+        return { by: 'region', savings: await savingsByRegion(this.db, { financialYear }), next: null };
       case 'year':
-        return { by: 'year', savings: await savingsByYear(this.db) };
-      default:
-        return { by: 'agreement', savings: await savingsByAgreement(this.db, { agreementId, financialYear }) };
+        return { by: 'year', savings: await savingsByYear(this.db), next: null };
+      default: {
+        const rows = await savingsByAgreement(this.db, { agreementId, financialYear }, windowOf(query, 2));
+        const page = pageOf(rows, query, (s) => [s.agreementId, s.financialYear]);
+        return { by: 'agreement', savings: page.rows, next: page.next };
+      }
     }
   }
 }

@@ -61,7 +61,12 @@ export type AlertAnswer = AlertView;
 export type DecisionList = { decisions: DecisionEntry[]; next: string | null };
 
 /** GET /bodies/:id/collaborations (BodiesReadController.collaborations). */
-export type CollaborationsAnswer = { body: BodyRef; asOf: string; collaborations: Collaboration[] };
+export type CollaborationsAnswer = {
+  body: BodyRef;
+  asOf: string;
+  collaborations: Collaboration[];
+  next: string | null;
+};
 
 /** GET /streams/:streamId/events (AuditTrailController.streamEvents). */
 export type EventPage = EventPageDto;

@@ -74,10 +74,11 @@ export function BodyPage({ id, query }: { id: string | null; query: URLSearchPar
   );
   const loaded = useLoad<BodyCollaborations | null>(async (minPosition) => {
     if (id === null) return null;
-    const answer = await get<CollaborationsAnswer>(`/bodies/${encodeURIComponent(id)}/collaborations`, {
-      asOf,
-      minPosition,
-    });
+    const answer = await getEveryPage<CollaborationsAnswer>(
+      `/bodies/${encodeURIComponent(id)}/collaborations`,
+      { asOf, minPosition },
+      'collaborations',
+    );
     if (knownAt === null) return { ...answer, knownAt: null };
     const all = await getEveryPage<Register>('/agreements', {}, 'agreements');
     return { ...answer, knownAt, collaborations: await collaborationsKnownAt(id, answer.asOf, knownAt, all) };

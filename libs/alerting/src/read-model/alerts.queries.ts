@@ -108,7 +108,7 @@ export async function listAlerts(db: SqlExecutor, filter: AlertFilter = {}, page
       filter.agreementId ?? null,
       filter.rule ?? null,
       filter.severity ?? null,
-      page?.afterId ?? null,
+      page?.after?.[0] ?? null,
       page?.limit ?? null,
     ],
   );

@@ -40,11 +40,12 @@ export const longDate = (date: string): string => {
 export const dataOf = <E extends { data: unknown }>(event: StoredEvent): E['data'] => event.data as E['data'];
 
 /**
- * Keyset paging of a list: the rows after the row whose id is `afterId` in the list's own order
- * (null: from the start), at most `limit` of them. A row whose sort key changed between two pages
- * may be seen twice or not at all; rows added before the cursor are not seen (docs/api.md, "Paging").
+ * Keyset paging of a list: the rows after the row keyed `after` in the list's own order (null:
+ * from the start), at most `limit` of them. The key is the row's id, or for a list keyed otherwise
+ * (savings: agreement and year) the values it is ordered by. A row whose sort key changed between
+ * two pages may be seen twice or not at all; rows added before the cursor are not seen (docs/api.md, "Paging").
  */
 export interface PageWindow {
-  afterId: string | null;
+  after: readonly string[] | null;
   limit: number;
 }

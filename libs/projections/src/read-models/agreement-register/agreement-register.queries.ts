@@ -19,7 +19,7 @@ export interface RegisterFilter {
 
 /**
  * The register, filtered; ordered by title (then id). With `page`, only the rows after the row
- * `page.afterId` in that order, at most `page.limit` of them.
+ * `page.after` in that order, at most `page.limit` of them.
  */
 export async function listAgreements(
   db: SqlExecutor,
@@ -43,7 +43,7 @@ export async function listAgreements(
       filter.area ? containsPattern(filter.area) : null,
       filter.legalBasis ?? null,
       filter.hostForce ?? null,
-      page?.afterId ?? null,
+      page?.after?.[0] ?? null,
       page?.limit ?? null,
     ],
   );

@@ -42,7 +42,7 @@ const toBoard = (r: BoardRow): BoardSummary => ({
 const BOARD_COLUMNS =
   'board_id, name, agreement_ids, established_on, chair, max_days_between_meetings, quorum, rearrange_within_days';
 
-/** Boards by name (then id), optionally those overseeing one agreement; with `page`, the rows after `page.afterId`. */
+/** Boards by name (then id), optionally those overseeing one agreement; with `page`, the rows after `page.after`. */
 export async function listBoards(
   db: SqlExecutor,
   filter: { agreementId?: string } = {},
@@ -54,7 +54,7 @@ export async function listBoards(
         AND ($2::text IS NULL OR (lower(name), board_id) > (SELECT lower(b.name), b.board_id FROM boards b WHERE b.board_id = $2))
       ORDER BY lower(name), board_id
       LIMIT $3`,
-    [filter.agreementId ?? null, page?.afterId ?? null, page?.limit ?? null],
+    [filter.agreementId ?? null, page?.after?.[0] ?? null, page?.limit ?? null],
   );
   return rows.map(toBoard);
 }

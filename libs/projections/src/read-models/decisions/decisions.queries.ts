@@ -14,7 +14,7 @@ export interface DecisionEntry {
 
 /**
  * Decisions, oldest first (then in log order), narrowed by board, meeting and/or agreement; with
- * `page`, the rows after the decision `page.afterId`, at most `page.limit`.
+ * `page`, the rows after the decision `page.after`, at most `page.limit`.
  */
 export async function listDecisions(
   db: SqlExecutor,
@@ -40,7 +40,7 @@ export async function listDecisions(
       filter.boardId ?? null,
       filter.meetingId ?? null,
       filter.agreementId ?? null,
-      page?.afterId ?? null,
+      page?.after?.[0] ?? null,
       page?.limit ?? null,
     ],
   );
