@@ -6,7 +6,7 @@ import { listDecisions, savingsByAgreement, savingsByRegion, savingsByYear } fro
 import { IsEntityId } from '../commands/validators.js';
 import { IsFinancialYear } from '../queries/query-validators.js';
 import { pageOf, PagedQuery, windowOf } from '../queries/page.js';
-import { ConsistentQuery, ReadYourWrites } from '../queries/read-your-writes.js';
+import { ReadYourWrites } from '../queries/read-your-writes.js';
 
 export class DecisionsQuery extends PagedQuery {
   @ApiPropertyOptional() @IsOptional() @IsEntityId() boardId?: string;
