@@ -1,4 +1,4 @@
-import { HttpException, HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
+import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { AppConfig } from '#config';
 import { APP_CONFIG } from '../infrastructure/config.module.js';
@@ -17,7 +17,6 @@ import { RateLimitWindows } from './rate-limit-windows.js';
  */
 @Injectable()
 export class FailedSignInLimit {
-  private readonly logger = new Logger('RateLimit');
   private readonly limit: number;
   private readonly windowMs: number;
 
@@ -35,7 +34,7 @@ export class FailedSignInLimit {
     try {
       window = await this.windows.current('failed-sign-ins', addressOf(request));
     } catch (error) {
-      this.logger.warn(`refused sign-ins not read, request let through: ${String(error)}`);
+      this.windows.failedOpen('refused sign-ins not read, request let through', error);
       return;
     }
     if (window === null || window.count < this.limit) return;
@@ -51,7 +50,7 @@ export class FailedSignInLimit {
     try {
       await this.windows.hit('failed-sign-ins', addressOf(request), this.windowMs);
     } catch (error) {
-      this.logger.warn(`refused sign-in not counted: ${String(error)}`);
+      this.windows.failedOpen('refused sign-in not counted', error);
     }
   }
 }

@@ -42,6 +42,8 @@ const PURGE_EVERY_MS = 60_000;
 export class RateLimitWindows implements OnModuleInit {
   private readonly logger = new Logger('RateLimit');
   private lastPurge = 0;
+  private lastWarning = 0;
+  private unwarned = 0;
 
   constructor(private readonly db: SqlDatabase) {}
 
@@ -74,6 +76,22 @@ export class RateLimitWindows implements OnModuleInit {
       [scope, key],
     );
     return rows[0] === undefined ? null : toCount(rows[0]);
+  }
+
+  /**
+   * Logs that a limit was not applied (fail open), at most once a minute, with how many went
+   * unlogged since: while the table is unreachable every request would otherwise log a line.
+   */
+  failedOpen(what: string, error: unknown): void {
+    const now = Date.now();
+    if (now - this.lastWarning < PURGE_EVERY_MS) {
+      this.unwarned++;
+      return;
+    }
+    const since = this.unwarned > 0 ? ` (and ${this.unwarned} more since the last warning)` : '';
+    this.lastWarning = now;
+    this.unwarned = 0;
+    this.logger.warn(`${what}${since}: ${String(error)}`);
   }
 
   /** Deletes ended windows, so the table holds only the keys active in the last window. */

@@ -1,12 +1,4 @@
-import {
-  HttpException,
-  HttpStatus,
-  Inject,
-  Injectable,
-  Logger,
-  type CanActivate,
-  type ExecutionContext,
-} from '@nestjs/common';
+import { HttpException, HttpStatus, Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { AppConfig } from '#config';
 import { APP_CONFIG } from '../infrastructure/config.module.js';
@@ -31,7 +23,6 @@ const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
  */
 @Injectable()
 export class WriteRateLimitGuard implements CanActivate {
-  private readonly logger = new Logger('RateLimit');
   private readonly limit: number;
   private readonly windowMs: number;
 
@@ -53,7 +44,7 @@ export class WriteRateLimitGuard implements CanActivate {
     try {
       window = await this.windows.hit('writes', principal.sub, this.windowMs);
     } catch (error) {
-      this.logger.warn(`write limit not counted, write let through: ${String(error)}`);
+      this.windows.failedOpen('write limit not counted, write let through', error);
       return true;
     }
     const response = context.switchToHttp().getResponse<Response>();
