@@ -82,6 +82,26 @@ async function request<T>(
 export const get = <T>(path: string, query?: Query, options?: { anonymous?: boolean }): Promise<T> =>
   request<T>('GET', withQuery(path, query), undefined, options);
 
+/**
+ * Every page of a list (the API answers at most 500 rows a page, with the cursor of the next), its
+ * rows under `key` joined: for what needs the whole list, such as the choices of a filter.
+ */
+export async function getEveryPage<Page extends { next: string | null }>(
+  path: string,
+  query: Query,
+  key: { [K in keyof Page]: Page[K] extends unknown[] ? K : never }[keyof Page],
+): Promise<Page> {
+  const first = await get<Page>(path, { ...query, limit: 500 });
+  const rows = [...(first[key] as unknown[])];
+  let next = first.next;
+  while (next !== null) {
+    const page = await get<Page>(path, { ...query, limit: 500, cursor: next });
+    rows.push(...(page[key] as unknown[]));
+    next = page.next;
+  }
+  return { ...first, [key]: rows, next: null };
+}
+
 export const post = <T = WriteResult>(path: string, body: unknown, options?: { anonymous?: boolean }): Promise<T> =>
   request<T>('POST', path, body, options);
 

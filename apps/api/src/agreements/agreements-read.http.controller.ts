@@ -19,11 +19,12 @@ import {
   type RegisterStatus,
 } from '#projections';
 import { EntityIdParam, IsOccurredAt, IsSlug } from '#application';
+import { pageOf, PagedQuery, windowOf } from '../queries/page.js';
 import { ConsistentQuery, ReadYourWrites } from '../queries/read-your-writes.js';
 
 const STATUSES: RegisterStatus[] = ['drafted', 'in-force', 'terminated'];
 
-export class RegisterQuery extends ConsistentQuery {
+export class RegisterQuery extends PagedQuery {
   @ApiPropertyOptional({ example: 'dorset', description: 'A current party.' }) @IsOptional() @IsSlug() party?: string;
   @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: RegisterStatus;
   @ApiPropertyOptional({ example: 'organised crime', description: 'Part of the business area, any case.' })
@@ -66,15 +67,19 @@ export class AgreementsReadController {
 
   @Get()
   @ApiOperation({ summary: 'The register of agreements, filtered, with counts by status.' })
-  @ApiOkResponse({ description: '{ agreements: [...], counts: { drafted, in-force, terminated, total } }' })
+  @ApiOkResponse({
+    description:
+      '{ agreements: [...], counts: { drafted, in-force, terminated, total }, next }: a page of the register by title; next is the cursor of the following page, null at the end.',
+  })
   async register(@Query() query: RegisterQuery) {
     await this.consistency.waitFor(query, ['agreement-register']);
     const { party, status, area, legalBasis, scope, hostForce } = query;
-    const [agreements, counts] = await Promise.all([
-      listAgreements(this.db, { party, status, area, legalBasis, scope, hostForce }),
+    const [rows, counts] = await Promise.all([
+      listAgreements(this.db, { party, status, area, legalBasis, scope, hostForce }, windowOf(query)),
       countAgreementsByStatus(this.db),
     ]);
-    return { agreements, counts };
+    const page = pageOf(rows, query, (row) => [row.agreementId]);
+    return { agreements: page.rows, counts, next: page.next };
   }
 
   @Get(':id')

@@ -17,9 +17,10 @@ import {
 } from '#application';
 import { Context } from '../commands/request-context.js';
 import { WriteResultDto } from '../commands/write-result.dto.js';
+import { pageOf, PagedQuery, windowOf } from '../queries/page.js';
 import { ConsistentQuery, ReadYourWrites } from '../queries/read-your-writes.js';
 
-export class AlertsQuery extends ConsistentQuery {
+export class AlertsQuery extends PagedQuery {
   @ApiPropertyOptional({ enum: ALERT_VIEW_STATUSES }) @IsOptional() @IsIn(ALERT_VIEW_STATUSES) status?: AlertViewStatus;
   @ApiPropertyOptional({ enum: ALERT_RULES }) @IsOptional() @IsIn(ALERT_RULES) rule?: AlertRule;
   @ApiPropertyOptional({ enum: ALERT_SEVERITIES }) @IsOptional() @IsIn(ALERT_SEVERITIES) severity?: AlertSeverity;
@@ -47,11 +48,16 @@ export class AlertsController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Alerts raised by the compliance rules, most severe first.' })
+  @ApiOperation({
+    summary:
+      'Alerts raised by the compliance rules, most severe first, then the latest raised; a page and the next cursor.',
+  })
   async list(@Query() query: AlertsQuery) {
     await this.consistency.waitFor(query, ['alerts']);
     const { status, rule, severity, boardId, agreementId } = query;
-    return { alerts: await listAlerts(this.db, { status, rule, severity, boardId, agreementId }) };
+    const rows = await listAlerts(this.db, { status, rule, severity, boardId, agreementId }, windowOf(query));
+    const page = pageOf(rows, query, (a) => [a.alertId]);
+    return { alerts: page.rows, next: page.next };
   }
 
   @Get(':id')

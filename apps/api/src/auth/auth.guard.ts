@@ -47,12 +47,12 @@ export class AuthGuard implements CanActivate {
       return true;
     }
 
-    this.failedSignIns.check(request, context.switchToHttp().getResponse<Response>());
+    await this.failedSignIns.check(request, context.switchToHttp().getResponse<Response>());
     let principal: Principal;
     try {
       principal = await this.authenticate(request);
     } catch (error) {
-      if (error instanceof AuthenticationError) this.failedSignIns.failed(request);
+      if (error instanceof AuthenticationError) await this.failedSignIns.failed(request);
       throw error;
     }
     setPrincipal(request, principal);

@@ -2,14 +2,7 @@ import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { AppConfig } from '#config';
 import { APP_CONFIG } from '#platform';
-
-/** Forget addresses whose window has ended once the table grows past this, so it cannot grow without bound. */
-const SWEEP_ABOVE = 10_000;
-
-interface Window {
-  startedAt: number;
-  failures: number;
-}
+import { RateLimitWindows } from './rate-limit-windows.js';
 
 /**
  * Refused sign-ins (401s) per client address, in fixed windows (RATE_LIMIT_UNAUTHENTICATED, default
@@ -19,51 +12,46 @@ interface Window {
  * Public routes (/health, /metrics) are not limited. The address is the socket's: behind a proxy
  * every client shares the proxy's, so the limit then applies to them together (Express's
  * `trust proxy` is off, so a client cannot choose its address with X-Forwarded-For). The counts
- * live in this process, like the write limit.
+ * live in the database, like the write limit, and a failure to read or count them lets the request
+ * go on to token verification (fail open), which still refuses a bad token.
  */
 @Injectable()
 export class FailedSignInLimit {
-  private readonly windows = new Map<string, Window>();
   private readonly limit: number;
   private readonly windowMs: number;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly windows: RateLimitWindows,
+  ) {
     this.limit = config.unauthenticatedRateLimit.limit;
     this.windowMs = config.unauthenticatedRateLimit.windowMs;
   }
 
   /** Throws the 429 (Retry-After set on the response) when this address is over its limit. */
-  check(request: Request, response: Response, now = Date.now()): void {
-    const window = this.current(addressOf(request), now);
-    if (window === undefined || window.failures < this.limit) return;
-    const retryAfter = Math.max(1, Math.ceil((window.startedAt + this.windowMs - now) / 1000));
-    response.setHeader('Retry-After', String(retryAfter));
+  async check(request: Request, response: Response): Promise<void> {
+    let window;
+    try {
+      window = await this.windows.current('failed-sign-ins', addressOf(request));
+    } catch (error) {
+      this.windows.failedOpen('refused sign-ins not read, request let through', error);
+      return;
+    }
+    if (window === null || window.count < this.limit) return;
+    response.setHeader('Retry-After', String(window.resetSeconds));
     throw new HttpException(
-      `Too many requests without a valid token from your address: at most ${this.limit} every ${this.windowMs / 1000} s. Try again in ${retryAfter} s.`,
+      `Too many requests without a valid token from your address: at most ${this.limit} every ${this.windowMs / 1000} s. Try again in ${window.resetSeconds} s.`,
       HttpStatus.TOO_MANY_REQUESTS,
     );
   }
 
   /** Counts a refused sign-in against this address. */
-  failed(request: Request, now = Date.now()): void {
-    if (this.windows.size > SWEEP_ABOVE) this.sweep(now);
-    const address = addressOf(request);
-    let window = this.current(address, now);
-    if (window === undefined) {
-      window = { startedAt: now, failures: 0 };
-      this.windows.set(address, window);
+  async failed(request: Request): Promise<void> {
+    try {
+      await this.windows.hit('failed-sign-ins', addressOf(request), this.windowMs);
+    } catch (error) {
+      this.windows.failedOpen('refused sign-in not counted', error);
     }
-    window.failures++;
-  }
-
-  private current(address: string, now: number): Window | undefined {
-    const window = this.windows.get(address);
-    return window !== undefined && now - window.startedAt < this.windowMs ? window : undefined;
-  }
-
-  private sweep(now: number): void {
-    for (const [address, window] of this.windows)
-      if (now - window.startedAt >= this.windowMs) this.windows.delete(address);
   }
 }
 

@@ -2,68 +2,61 @@ import { HttpException, HttpStatus, Inject, Injectable, type CanActivate, type E
 import type { Request, Response } from 'express';
 import type { AppConfig } from '#config';
 import { APP_CONFIG, principalOf } from '#platform';
+import { RateLimitWindows, type WindowCount } from './rate-limit-windows.js';
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
-/** Forget idle principals once the table grows past this, so it cannot grow without bound. */
-const SWEEP_ABOVE = 10_000;
-
-interface Window {
-  startedAt: number;
-  count: number;
-}
 
 /**
  * Rate limiting of writes per principal (`sub`), across every write endpoint together, in fixed
  * windows (RATE_LIMIT_WRITES, default 120 a minute); reads are not limited. It runs after the
- * AuthGuard, so the principal is verified. The counts live in this process: behind a load balancer
- * each instance allows the limit.
+ * AuthGuard, so the principal is verified. The counts live in the database (RateLimitWindows), so
+ * the limit holds for all instances on one database together.
+ *
+ * When the count cannot be taken the write goes ahead (fail open), with a warning: the principal is
+ * verified and the write policy has allowed it, and the write itself needs the same database, so a
+ * database that is really down still refuses it with the store's 503. Failing closed would turn a
+ * hiccup of this table into refused writes for everyone (docs/operations.md, "Several instances").
  *
  * Why not @nestjs/throttler: its 6.x is CommonJS and `require`s the ESM-only @nestjs/common 12.
  * Node 20.19+ allows that, but Jest 30 on Node 20 cannot load it, so no test could start the app.
  */
 @Injectable()
 export class WriteRateLimitGuard implements CanActivate {
-  private readonly windows = new Map<string, Window>();
   private readonly limit: number;
   private readonly windowMs: number;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly windows: RateLimitWindows,
+  ) {
     this.limit = config.writeRateLimit.limit;
     this.windowMs = config.writeRateLimit.windowMs;
   }
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const request = context.switchToHttp().getRequest<Request>();
     const principal = principalOf(request);
     if (READS.has(request.method) || principal === undefined) return true;
 
-    // Real time, like token expiry: a test's Clock set to 2016 must not stall the limiter.
-    const now = Date.now();
-    if (this.windows.size > SWEEP_ABOVE) this.sweep(now);
-    const key = principal.sub;
-    let window = this.windows.get(key);
-    if (!window || now - window.startedAt >= this.windowMs) {
-      window = { startedAt: now, count: 0 };
-      this.windows.set(key, window);
+    let window: WindowCount;
+    try {
+      window = await this.windows.hit('writes', principal.sub, this.windowMs);
+    } catch (error) {
+      this.windows.failedOpen('write limit not counted, write let through', error);
+      return true;
     }
-    window.count++;
     const response = context.switchToHttp().getResponse<Response>();
-    const resetSeconds = Math.max(1, Math.ceil((window.startedAt + this.windowMs - now) / 1000));
     response.setHeader('RateLimit-Limit', String(this.limit));
     response.setHeader('RateLimit-Remaining', String(Math.max(0, this.limit - window.count)));
-    response.setHeader('RateLimit-Reset', String(resetSeconds));
+    response.setHeader('RateLimit-Reset', String(window.resetSeconds));
     if (window.count > this.limit) {
-      response.setHeader('Retry-After', String(resetSeconds));
+      response.setHeader('Retry-After', String(window.resetSeconds));
       throw new HttpException(
-        `Too many writes: one person may make at most ${this.limit} every ${this.windowMs / 1000} s. Try again in ${resetSeconds} s.`,
+        `Too many writes: one person may make at most ${this.limit} every ${this.windowMs / 1000} s. Try again in ${window.resetSeconds} s.`,
         HttpStatus.TOO_MANY_REQUESTS,
       );
     }
     return true;
-  }
-
-  private sweep(now: number): void {
-    for (const [key, window] of this.windows) if (now - window.startedAt >= this.windowMs) this.windows.delete(key);
   }
 }

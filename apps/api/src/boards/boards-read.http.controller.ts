@@ -7,6 +7,7 @@ import { getBoard, getBoardCompliance, listBoardMeetings, listBoards } from '#pr
 import { EntityIdParam, IsCalendarDate, IsEntityId } from '#application';
 import { Clock } from '#platform';
 import { IsFinancialYear } from '../queries/query-validators.js';
+import { pageOf, PagedQuery, windowOf } from '../queries/page.js';
 import { ConsistentQuery, ReadYourWrites } from '../queries/read-your-writes.js';
 
 export class ComplianceQuery extends ConsistentQuery {
@@ -26,7 +27,7 @@ export class ComplianceQuery extends ConsistentQuery {
   financialYear?: string;
 }
 
-export class BoardsQuery extends ConsistentQuery {
+export class BoardsQuery extends PagedQuery {
   @ApiPropertyOptional({ description: 'Boards overseeing this agreement.' })
   @IsOptional()
   @IsEntityId()
@@ -43,10 +44,15 @@ export class BoardsReadController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Governance boards, optionally those overseeing one agreement.' })
+  @ApiOperation({
+    summary: 'Governance boards by name, optionally those overseeing one agreement; a page and the next cursor.',
+  })
   async list(@Query() query: BoardsQuery) {
     await this.consistency.waitFor(query, ['board-compliance']);
-    return { boards: await listBoards(this.db, { agreementId: query.agreementId }) };
+    const page = pageOf(await listBoards(this.db, { agreementId: query.agreementId }, windowOf(query)), query, (b) => [
+      b.boardId,
+    ]);
+    return { boards: page.rows, next: page.next };
   }
 
   @Get(':id')

@@ -6,10 +6,11 @@ import { SqlDatabase } from '#event-store';
 import { collaborationsOf } from '#projections';
 import { IsCalendarDate, ReferenceData } from '#application';
 import { Clock } from '#platform';
-import { ConsistentQuery, ReadYourWrites } from '../queries/read-your-writes.js';
+import { pageOf, PagedQuery, windowOf } from '../queries/page.js';
+import { ReadYourWrites } from '../queries/read-your-writes.js';
 import { BodySlugParam } from './body-slug.param.js';
 
-export class CollaborationsQuery extends ConsistentQuery {
+export class CollaborationsQuery extends PagedQuery {
   @ApiPropertyOptional({ example: '2016-03-31', description: 'The date to ask about (default: today).' })
   @IsOptional()
   @IsCalendarDate()
@@ -28,7 +29,8 @@ export class BodiesReadController {
 
   @Get(':id/collaborations')
   @ApiOperation({
-    summary: 'The collaborations a body belonged to on a date, from membership validity intervals.',
+    summary:
+      'The collaborations a body belonged to on a date, from membership validity intervals, by title; a page and the next cursor.',
     description:
       "`body.policingBody` is the body that held the force's policing body role on that date (a police authority " +
       'before 22 November 2012; null where the history cannot tell), and `policingBodyOn` says how that is known ' +
@@ -40,6 +42,7 @@ export class BodiesReadController {
     const asOf = query.asOf ?? this.clock.now().toISOString().slice(0, 10);
     const dated = policingBodyOn(id, asOf);
     const body = dated === null ? today : { ...today, policingBody: dated.known ? dated.policingBody : null };
-    return { body, asOf, policingBodyOn: dated, collaborations: await collaborationsOf(this.db, id, { asOf }) };
+    const page = pageOf(await collaborationsOf(this.db, id, { asOf }, windowOf(query)), query, (c) => [c.agreementId]);
+    return { body, asOf, policingBodyOn: dated, collaborations: page.rows, next: page.next };
   }
 }

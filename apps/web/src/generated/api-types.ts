@@ -5,13 +5,38 @@
 export type Register = {
   agreements: RegisterRow[];
   counts: { drafted: number; 'in-force': number; terminated: number } & { total: number };
+  next: string | null;
 };
 
 /** GET /agreements/:id (AgreementsReadController.one). */
-export type AgreementAnswer = AgreementView;
+export type AgreementAnswer =
+  | {
+      membership: MembershipInterval[];
+      agreementId: string;
+      title: string;
+      legalBasis: string;
+      businessArea: string;
+      deliveryModel: string;
+      status: RegisterStatus;
+      parentId: string | null;
+      reviewDue: string | null;
+      draftedOn: string;
+      inForceFrom: string | null;
+      terminatedOn: string | null;
+      terminationReason: string | null;
+      parties: PartyDetail[];
+      hostForce: string | null;
+      hostForceHistory: HostForcePeriod[];
+      signatures: { party: string; signedBy: string; signedOn: string }[];
+      approvals: { party: string; policingBody: PolicingBody; approvedOn: string }[];
+      variations: { summary: string; variedOn: string; recordedBy: string }[];
+      reviews: { outcome: string; reviewedOn: string; nextReviewDue: string | null }[];
+      savings: { financialYear: string; forecastPence: number | null; realisedPence: number | null }[];
+    }
+  | AgreementAsOf;
 
 /** GET /boards (BoardsReadController.list). */
-export type BoardList = { boards: BoardSummary[] };
+export type BoardList = { boards: BoardSummary[]; next: string | null };
 
 /** GET /boards/:id (BoardsReadController.one). */
 export type BoardAnswer = {
@@ -27,23 +52,20 @@ export type BoardAnswer = {
 export type BoardComplianceAnswer = BoardCompliance;
 
 /** GET /alerts (AlertsController.list). */
-export type AlertList = { alerts: AlertView[] };
+export type AlertList = { alerts: AlertView[]; next: string | null };
 
 /** GET /alerts/:id (AlertsController.one). */
 export type AlertAnswer = AlertView;
 
 /** GET /decisions (DecisionsReadController.decisions). */
-export type DecisionList = { decisions: DecisionEntry[] };
+export type DecisionList = { decisions: DecisionEntry[]; next: string | null };
 
 /** GET /bodies/:id/collaborations (BodiesReadController.collaborations). */
 export type CollaborationsAnswer = {
   body: BodyRef;
   asOf: string;
-  policingBodyOn:
-    | { known: false; candidates: PolicingBody[] }
-    | { known: true; policingBody: PolicingBody; period: PolicingBodyPeriod }
-    | null;
   collaborations: Collaboration[];
+  next: string | null;
 };
 
 /** GET /streams/:streamId/events (AuditTrailController.streamEvents). */
@@ -65,8 +87,7 @@ export type DevTokenAnswer = DevTokenResponse;
 export interface RegisterRow {
   agreementId: string;
   title: string;
-  legalBasis: string | null;
-  scope: string | null;
+  legalBasis: string;
   businessArea: string;
   deliveryModel: string;
   status: RegisterStatus;
@@ -79,30 +100,50 @@ export interface RegisterRow {
   terminatedAt: string | null;
 }
 
-export interface AgreementView {
-  membership: MembershipInterval[];
-  replay: AgreementReplay | null;
+export interface AgreementAsOf {
+  asOf: string | null;
+  knownAt: string | null;
+  eventsConsidered: number;
+  lastPosition: Position | null;
+  lastRecordedAt: string | null;
+  agreement: AgreementView;
+}
+
+export interface MembershipInterval {
+  bodyId: string;
   agreementId: string;
-  title: string;
-  legalBasis: string | null;
-  scope: string | null;
-  businessArea: string;
-  deliveryModel: string;
-  status: RegisterStatus;
-  parentId: string | null;
-  reviewDue: string | null;
-  draftedOn: string;
-  inForceFrom: string | null;
-  terminatedOn: string | null;
-  terminationReason: string | null;
-  parties: PartyDetail[];
-  hostForce: string | null;
-  hostForceHistory: HostForcePeriod[];
-  signatures: { party: string; signedBy: string; signedOn: string }[];
-  approvals: { party: string; policingBody: PolicingBody; approvedOn: string }[];
-  variations: { summary: string; variedOn: string; recordedBy: string }[];
-  reviews: { outcome: string; reviewedOn: string; nextReviewDue: string | null }[];
-  savings: { financialYear: string; forecastPence: number | null; realisedPence: number | null }[];
+  validFrom: string;
+  validTo: string | null;
+}
+
+export type RegisterStatus = 'drafted' | 'in-force' | 'terminated';
+
+export interface PartyDetail {
+  id: string;
+  name: string;
+  kind: BodyKind;
+  policingBody: PolicingBody | null;
+  how: 'joined' | 'original';
+  addedOn: string;
+  signedOn: string | null;
+  signedBy: string | null;
+  approvedOn: string | null;
+  noticeGivenOn: string | null;
+  noticeEffectiveOn: string | null;
+  withdrewOn: string | null;
+  withdrawalReason: string | null;
+  current: boolean;
+}
+
+export interface HostForcePeriod {
+  hostForce: string;
+  from: string;
+  until: string | null;
+}
+
+export interface PolicingBody {
+  name: string;
+  kind: PolicingBodyKind;
 }
 
 export interface BoardSummary {
@@ -175,24 +216,10 @@ export interface BodyRef {
   policingBody: PolicingBody | null;
 }
 
-export interface PolicingBody {
-  name: string;
-  kind: PolicingBodyKind;
-}
-
-export interface PolicingBodyPeriod {
-  from: string | null;
-  precision: DatePrecision;
-  policingBody: PolicingBody;
-  source: string | null;
-  assumption: string | null;
-}
-
 export interface Collaboration {
   agreementId: string;
   title: string;
-  legalBasis: string | null;
-  scope: string | null;
+  legalBasis: string;
   businessArea: string;
   memberFrom: string;
   memberUntil: string | null;
@@ -244,50 +271,53 @@ export interface Problem {
   errors?: FieldProblem[];
 }
 
-export type RegisterStatus = 'drafted' | 'in-force' | 'terminated';
-
 export interface RegisterParty {
   id: string;
   name: string;
 }
 
-export interface MembershipInterval {
-  bodyId: string;
+export type Position = string;
+
+export interface AgreementView {
   agreementId: string;
-  validFrom: string;
-  validTo: string | null;
+  title: string;
+  legalBasis: string | null;
+  businessArea: string;
+  deliveryModel: string | null;
+  status: 'drafted' | 'in-force' | 'terminated';
+  parentId: string | null;
+  hostForce: string | null;
+  reviewDue: string | null;
+  lastReviewedOn: string | null;
+  draftedOn: string | null;
+  inForceFrom: string | null;
+  terminatedOn: string | null;
+  parties: {
+    id: string;
+    name: string;
+    kind: BodyKind;
+    joinedOn: string;
+    signedOn: string | null;
+    signedBy: string | null;
+    approvedOn: string | null;
+    approvedBy: PolicingBody | null;
+    notice: { givenOn: string; effectiveOn: string } | null;
+  }[];
+  formerParties: { id: string; name: string; joinedOn: string; leftOn: string; reason: string | null }[];
+  savings: { financialYear: string; forecastPence: number | null; realisedPence: number | null }[];
 }
 
-export interface AgreementReplay {
-  asOf: string | null;
-  knownAt: string | null;
-  eventsConsidered: number;
-  lastPosition: Position | null;
-  lastRecordedAt: string | null;
-}
+export type BodyKind =
+  | 'fire-and-rescue'
+  | 'government'
+  | 'local-authority'
+  | 'national-agency'
+  | 'national-police-force'
+  | 'other'
+  | 'prosecutor'
+  | 'territorial-police-force';
 
-export interface PartyDetail {
-  id: string;
-  name: string;
-  kind: BodyKind;
-  policingBody: PolicingBody | null;
-  how: 'joined' | 'original';
-  addedOn: string;
-  signedOn: string | null;
-  signedBy: string | null;
-  approvedOn: string | null;
-  noticeGivenOn: string | null;
-  noticeEffectiveOn: string | null;
-  withdrewOn: string | null;
-  withdrawalReason: string | null;
-  current: boolean;
-}
-
-export interface HostForcePeriod {
-  hostForce: string;
-  from: string;
-  until: string | null;
-}
+export type PolicingBodyKind = 'mayor' | 'pcc' | 'pfcc' | 'police-authority';
 
 export interface Cancellation {
   meetingId: string;
@@ -320,22 +350,6 @@ export interface StoredAlertSubject {
   agreementId: string | null;
   party: string | null;
 }
-
-export type Position = string;
-
-export type BodyKind =
-  | 'fire-and-rescue'
-  | 'government'
-  | 'local-authority'
-  | 'national-agency'
-  | 'national-police-force'
-  | 'other'
-  | 'prosecutor'
-  | 'territorial-police-force';
-
-export type PolicingBodyKind = 'mayor' | 'pcc' | 'pfcc' | 'police-authority';
-
-export type DatePrecision = 'day' | 'month' | 'year';
 
 export interface EventEnvelopeDto {
   eventId: string;

@@ -1,5 +1,5 @@
 import { useId } from 'react';
-import { ApiError, get, post, revisionOf, streamEvents, type StoredEvent } from '../api';
+import { ApiError, get, getEveryPage, post, revisionOf, streamEvents, type StoredEvent } from '../api';
 import { AuditorControls, IntegrityCheck } from '../components/auditor-controls';
 import { MembershipTimeline, SavingsChart, type Period } from '../components/charts';
 import { EventHistory } from '../components/event-history';
@@ -117,8 +117,8 @@ export function AgreementPage({ id, query, session }: { id: string; query: URLSe
   const loaded = useLoad<Loaded>(async (minPosition) => {
     const [events, decisions, boards] = await Promise.all([
       streamEvents(`agreement-${id}`),
-      get<DecisionList>('/decisions', { agreementId: id, minPosition }),
-      get<BoardList>('/boards', { agreementId: id, minPosition }),
+      getEveryPage<DecisionList>('/decisions', { agreementId: id, minPosition }, 'decisions'),
+      getEveryPage<BoardList>('/boards', { agreementId: id, minPosition }, 'boards'),
     ]);
     let view: View | null = null;
     let notFound: string | null = null;

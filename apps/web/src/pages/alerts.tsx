@@ -1,5 +1,6 @@
 import { useEffect, useId, useState } from 'react';
 import { get, post, revisionOf, streamEvents } from '../api';
+import { MoreButton, useMore } from '../components/more';
 import { Loading, ProblemMessage } from '../components/problem';
 import { useLoad } from '../components/use-load';
 import { WriteForm } from '../components/write-form';
@@ -42,6 +43,10 @@ export function AlertsPage({ query, session }: { query: URLSearchParams; session
     ? (query.get('status') as Alert['status'])
     : 'open';
   const alerts = useLoad((minPosition) => get<AlertList>('/alerts', { status, minPosition }), status);
+  const list = useMore(alerts.data ? { rows: alerts.data.alerts, next: alerts.data.next } : null, async (cursor) => {
+    const page = await get<AlertList>('/alerts', { status, cursor });
+    return { rows: page.alerts, next: page.next };
+  });
   const [acknowledging, setAcknowledging] = useState<string | null>(null);
   const { reload } = alerts;
 
@@ -76,10 +81,11 @@ export function AlertsPage({ query, session }: { query: URLSearchParams; session
       {alerts.data ? (
         <section aria-labelledby={`${hid}-list`}>
           <h2 id={`${hid}-list`}>
-            {alerts.data.alerts.length} {status} alerts
+            {list.rows.length}
+            {list.next !== null ? '+' : ''} {status} alerts
           </h2>
           <ul className="alerts">
-            {alerts.data.alerts.map((a) => (
+            {list.rows.map((a) => (
               <li key={a.alertId} className={`alert alert-${a.severity}`}>
                 <h3>
                   <span className={`severity severity-${a.severity}`}>
@@ -141,6 +147,7 @@ export function AlertsPage({ query, session }: { query: URLSearchParams; session
               </li>
             ))}
           </ul>
+          <MoreButton paged={list} what="alerts" />
         </section>
       ) : null}
     </>

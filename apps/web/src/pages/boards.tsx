@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import { FilterField, FilterForm } from '../components/filter-form';
-import { get, post, revisionOf, streamEvents, type StoredEvent } from '../api';
+import { get, getEveryPage, post, revisionOf, streamEvents, type StoredEvent } from '../api';
+import { MoreButton, useMore } from '../components/more';
 import { MeetingTimeline } from '../components/charts';
 import { EventHistory } from '../components/event-history';
 import { Loading, ProblemMessage } from '../components/problem';
@@ -26,6 +27,10 @@ import { Table } from '../components/table';
 
 export function BoardsPage() {
   const boards = useLoad((minPosition) => get<BoardList>('/boards', { minPosition }), 'boards');
+  const list = useMore(boards.data ? { rows: boards.data.boards, next: boards.data.next } : null, async (cursor) => {
+    const page = await get<BoardList>('/boards', { cursor });
+    return { rows: page.boards, next: page.next };
+  });
   return (
     <>
       <h1 tabIndex={-1}>Governance boards</h1>
@@ -36,11 +41,16 @@ export function BoardsPage() {
       ) : null}
       {boards.data && boards.data.boards.length ? (
         <Table
-          caption={<>{boards.data.boards.length} boards</>}
+          caption={
+            <>
+              {list.rows.length}
+              {list.next !== null ? '+' : ''} boards
+            </>
+          }
           columns={['Board', 'Chair', 'Oversees', 'Longest allowed gap', 'Quorum']}
           region="Boards"
         >
-          {boards.data.boards.map((b) => (
+          {list.rows.map((b) => (
             <tr key={b.boardId}>
               <th scope="row">
                 <a href={href(['boards', b.boardId])}>{b.name}</a>
@@ -60,6 +70,7 @@ export function BoardsPage() {
           ))}
         </Table>
       ) : null}
+      <MoreButton paged={list} what="boards" />
     </>
   );
 }
@@ -105,8 +116,8 @@ export function BoardPage({ id, query, session }: { id: string; query: URLSearch
       get<BoardAnswer>(path, { minPosition }),
       get<BoardCompliance>(`${path}/compliance`, { financialYear, minPosition }),
       streamEvents(`board-${id}`),
-      get<DecisionList>('/decisions', { boardId: id, minPosition }),
-      get<AlertList>('/alerts', { boardId: id, minPosition }),
+      getEveryPage<DecisionList>('/decisions', { boardId: id, minPosition }, 'decisions'),
+      getEveryPage<AlertList>('/alerts', { boardId: id, minPosition }, 'alerts'),
     ]);
     return { board, compliance, events, decisions: decisions.decisions, alerts: alerts.alerts };
   }, `${id}|${financialYear}`);

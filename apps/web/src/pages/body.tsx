@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
 import { FilterField, FilterForm } from '../components/filter-form';
-import { ApiError, get } from '../api';
+import { ApiError, get, getEveryPage } from '../api';
 import { AuditorControls, IntegrityCheck } from '../components/auditor-controls';
 import { Loading, ProblemMessage } from '../components/problem';
 import { useLoad } from '../components/use-load';
@@ -69,15 +69,19 @@ export function BodyPage({ id, query }: { id: string | null; query: URLSearchPar
   const hid = useId();
   const asOf = query.get('asOf');
   const knownAt = query.get('knownAt');
-  const register = useLoad((minPosition) => get<Register>('/agreements', { minPosition }), 'register');
+  const register = useLoad(
+    (minPosition) => getEveryPage<Register>('/agreements', { minPosition }, 'agreements'),
+    'register',
+  );
   const loaded = useLoad<BodyCollaborations | null>(async (minPosition) => {
     if (id === null) return null;
-    const answer = await get<CollaborationsAnswer>(`/bodies/${encodeURIComponent(id)}/collaborations`, {
-      asOf,
-      minPosition,
-    });
+    const answer = await getEveryPage<CollaborationsAnswer>(
+      `/bodies/${encodeURIComponent(id)}/collaborations`,
+      { asOf, minPosition },
+      'collaborations',
+    );
     if (knownAt === null) return { ...answer, knownAt: null };
-    const all = await get<Register>('/agreements');
+    const all = await getEveryPage<Register>('/agreements', {}, 'agreements');
     return { ...answer, knownAt, collaborations: await collaborationsKnownAt(id, answer.asOf, knownAt, all) };
   }, `${id}|${asOf}|${knownAt}`);
   const [choice, setChoice] = useState(id ?? '');

@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import { FilterField, FilterForm } from '../components/filter-form';
-import { get } from '../api';
+import { get, getEveryPage } from '../api';
+import { MoreButton, useMore } from '../components/more';
 import { Loading, ProblemMessage } from '../components/problem';
 import { useLoad } from '../components/use-load';
 import { formatDate, labelOf, LEGAL_BASIS_LABEL, SCOPE_LABEL, STATUS_LABEL } from '../format';
@@ -17,10 +18,18 @@ export function RegisterPage({ query }: { query: URLSearchParams }) {
     area: query.get('area') ?? '',
     legalBasis: query.get('legalBasis') ?? '',
   };
-  const all = useLoad((minPosition) => get<Register>('/agreements', { minPosition }), 'all');
+  // Every agreement, for the parties to choose from and the counts; the list below is paged.
+  const all = useLoad((minPosition) => getEveryPage<Register>('/agreements', { minPosition }, 'agreements'), 'all');
   const filtered = useLoad(
     (minPosition) => get<Register>('/agreements', { ...filter, minPosition }),
     JSON.stringify(filter),
+  );
+  const list = useMore(
+    filtered.data ? { rows: filtered.data.agreements, next: filtered.data.next } : null,
+    async (cursor) => {
+      const page = await get<Register>('/agreements', { ...filter, cursor });
+      return { rows: page.agreements, next: page.next };
+    },
   );
   const [form, setForm] = useState(filter);
 
@@ -102,7 +111,7 @@ export function RegisterPage({ query }: { query: URLSearchParams }) {
         <section aria-labelledby={`${id}-list`}>
           <h2 id={`${id}-list`}>Agreements</h2>
           <p role="status">
-            Showing {filtered.data.agreements.length} of {filtered.data.counts.total} agreements.
+            Showing {list.rows.length} of {filtered.data.counts.total} agreements{list.next !== null ? ' so far' : ''}.
           </p>
           <Table
             columns={[
@@ -117,7 +126,7 @@ export function RegisterPage({ query }: { query: URLSearchParams }) {
             ]}
             region="Agreements"
           >
-            {filtered.data.agreements.map((a) => (
+            {list.rows.map((a) => (
               <tr key={a.agreementId}>
                 <th scope="row">
                   <a href={href(['agreements', a.agreementId])}>{a.title}</a>
@@ -143,6 +152,7 @@ export function RegisterPage({ query }: { query: URLSearchParams }) {
               </tr>
             ))}
           </Table>
+          <MoreButton paged={list} what="agreements" />
         </section>
       ) : null}
     </>

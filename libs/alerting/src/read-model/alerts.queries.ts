@@ -1,5 +1,6 @@
 import { positionFromKey, type Position, type SqlExecutor } from '#event-store';
 import type { AlertRule, AlertSeverity, StoredAlertSubject } from '#domain';
+import type { PageWindow } from '#projections';
 
 export const ALERT_VIEW_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
 export type AlertViewStatus = (typeof ALERT_VIEW_STATUSES)[number];
@@ -63,6 +64,9 @@ const COLUMNS = `alert_id, rule, severity, status, board_id, meeting_id, agreeme
   ${iso('acknowledged_at')}, acknowledged_by, acknowledgement_note, ${iso('resolved_at')}, resolution,
   last_position`;
 
+/** Red before amber before info, as a number so it can sit in a row comparison. */
+const SEVERITY_RANK = `CASE severity WHEN 'red' THEN 0 WHEN 'amber' THEN 1 ELSE 2 END`;
+
 const toView = (row: AlertRow): AlertView => ({
   alertId: row.alert_id,
   rule: row.rule,
@@ -86,7 +90,7 @@ const toView = (row: AlertRow): AlertView => ({
  * Alerts matching every given filter: red before amber before info, then the most recently
  * raised first. A filter value is compared as given; the HTTP layer validates it first.
  */
-export async function listAlerts(db: SqlExecutor, filter: AlertFilter = {}): Promise<AlertView[]> {
+export async function listAlerts(db: SqlExecutor, filter: AlertFilter = {}, page?: PageWindow): Promise<AlertView[]> {
   const { rows } = await db.query<AlertRow>(
     `SELECT ${COLUMNS} FROM alerts
       WHERE ($1::text IS NULL OR status = $1)
@@ -94,13 +98,18 @@ export async function listAlerts(db: SqlExecutor, filter: AlertFilter = {}): Pro
         AND ($3::text IS NULL OR agreement_id = $3)
         AND ($4::text IS NULL OR rule = $4)
         AND ($5::text IS NULL OR severity = $5)
-      ORDER BY CASE severity WHEN 'red' THEN 0 WHEN 'amber' THEN 1 ELSE 2 END, alerts.raised_at DESC, alert_id`,
+        AND ($6::text IS NULL OR (${SEVERITY_RANK}, -extract(epoch FROM alerts.raised_at), alert_id) >
+             (SELECT ${SEVERITY_RANK}, -extract(epoch FROM a.raised_at), a.alert_id FROM alerts a WHERE a.alert_id = $6))
+      ORDER BY ${SEVERITY_RANK}, alerts.raised_at DESC, alert_id
+      LIMIT $7`,
     [
       filter.status ?? null,
       filter.boardId ?? null,
       filter.agreementId ?? null,
       filter.rule ?? null,
       filter.severity ?? null,
+      page?.after?.[0] ?? null,
+      page?.limit ?? null,
     ],
   );
   return rows.map(toView);

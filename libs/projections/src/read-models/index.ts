@@ -20,6 +20,7 @@ export * from './decisions/decisions.queries.js';
 export * from './savings/savings.projection.js';
 export * from './savings/savings.queries.js';
 export * from './agreement-as-of/agreement-as-of.js';
+export type { PageWindow } from './shared.js';
 
 /** Every read model the service keeps, in the order they are started. */
 export const READ_MODEL_PROJECTIONS: readonly SqlProjection[] = [

@@ -38,3 +38,14 @@ export const longDate = (date: string): string => {
 
 /** The event's data, typed as the domain declares it for that event type. */
 export const dataOf = <E extends { data: unknown }>(event: StoredEvent): E['data'] => event.data as E['data'];
+
+/**
+ * Keyset paging of a list: the rows after the row keyed `after` in the list's own order (null:
+ * from the start), at most `limit` of them. The key is the row's id, or for a list keyed otherwise
+ * (savings: agreement and year) the values it is ordered by. A row whose sort key changed between
+ * two pages may be seen twice or not at all; rows added before the cursor are not seen (docs/api.md, "Paging").
+ */
+export interface PageWindow {
+  after: readonly string[] | null;
+  limit: number;
+}

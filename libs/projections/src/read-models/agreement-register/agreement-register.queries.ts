@@ -1,5 +1,5 @@
 import type { SqlExecutor } from '#event-store';
-import { containsPattern } from '../shared.js';
+import { containsPattern, type PageWindow } from '../shared.js';
 import {
   REGISTER_COLUMNS,
   toRegisterRow,
@@ -18,8 +18,15 @@ export interface RegisterFilter {
   hostForce?: string;
 }
 
-/** The register, filtered; ordered by title. */
-export async function listAgreements(db: SqlExecutor, filter: RegisterFilter = {}): Promise<RegisterRow[]> {
+/**
+ * The register, filtered; ordered by title (then id). With `page`, only the rows after the row
+ * `page.after` in that order, at most `page.limit` of them.
+ */
+export async function listAgreements(
+  db: SqlExecutor,
+  filter: RegisterFilter = {},
+  page?: PageWindow,
+): Promise<RegisterRow[]> {
   const { rows } = await db.query<Parameters<typeof toRegisterRow>[0]>(
     `SELECT ${REGISTER_COLUMNS} FROM agreement_register
       WHERE ($1::text IS NULL OR $1 = ANY (party_ids))
@@ -28,7 +35,10 @@ export async function listAgreements(db: SqlExecutor, filter: RegisterFilter = {
         AND ($4::text IS NULL OR legal_basis = $4)
         AND ($5::text IS NULL OR host_force = $5)
         AND ($6::text IS NULL OR scope = $6)
-      ORDER BY lower(title), agreement_id`,
+        AND ($7::text IS NULL OR (lower(title), agreement_id) >
+             (SELECT lower(a.title), a.agreement_id FROM agreement_register a WHERE a.agreement_id = $7))
+      ORDER BY lower(title), agreement_id
+      LIMIT $8`,
     [
       filter.party ?? null,
       filter.status ?? null,
@@ -36,6 +46,8 @@ export async function listAgreements(db: SqlExecutor, filter: RegisterFilter = {
       filter.legalBasis ?? null,
       filter.hostForce ?? null,
       filter.scope ?? null,
+      page?.after?.[0] ?? null,
+      page?.limit ?? null,
     ],
   );
   return rows.map(toRegisterRow);

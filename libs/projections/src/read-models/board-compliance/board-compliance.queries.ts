@@ -1,4 +1,5 @@
 import type { SqlExecutor } from '#event-store';
+import type { PageWindow } from '../shared.js';
 import {
   assessBoardCompliance,
   type BoardCompliance,
@@ -41,10 +42,19 @@ const toBoard = (r: BoardRow): BoardSummary => ({
 const BOARD_COLUMNS =
   'board_id, name, agreement_ids, established_on, chair, max_days_between_meetings, quorum, rearrange_within_days';
 
-export async function listBoards(db: SqlExecutor, filter: { agreementId?: string } = {}): Promise<BoardSummary[]> {
+/** Boards by name (then id), optionally those overseeing one agreement; with `page`, the rows after `page.after`. */
+export async function listBoards(
+  db: SqlExecutor,
+  filter: { agreementId?: string } = {},
+  page?: PageWindow,
+): Promise<BoardSummary[]> {
   const { rows } = await db.query<BoardRow>(
-    `SELECT ${BOARD_COLUMNS} FROM boards WHERE $1::text IS NULL OR $1 = ANY (agreement_ids) ORDER BY lower(name), board_id`,
-    [filter.agreementId ?? null],
+    `SELECT ${BOARD_COLUMNS} FROM boards
+      WHERE ($1::text IS NULL OR $1 = ANY (agreement_ids))
+        AND ($2::text IS NULL OR (lower(name), board_id) > (SELECT lower(b.name), b.board_id FROM boards b WHERE b.board_id = $2))
+      ORDER BY lower(name), board_id
+      LIMIT $3`,
+    [filter.agreementId ?? null, page?.after?.[0] ?? null, page?.limit ?? null],
   );
   return rows.map(toBoard);
 }

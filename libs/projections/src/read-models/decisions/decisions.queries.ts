@@ -1,4 +1,5 @@
 import type { SqlExecutor } from '#event-store';
+import type { PageWindow } from '../shared.js';
 
 export interface DecisionEntry {
   decisionId: string;
@@ -11,10 +12,14 @@ export interface DecisionEntry {
   recordedBy: string;
 }
 
-/** Decisions, oldest first, narrowed by board, meeting and/or agreement. */
+/**
+ * Decisions, oldest first (then in log order), narrowed by board, meeting and/or agreement; with
+ * `page`, the rows after the decision `page.after`, at most `page.limit`.
+ */
 export async function listDecisions(
   db: SqlExecutor,
   filter: { boardId?: string; meetingId?: string; agreementId?: string } = {},
+  page?: PageWindow,
 ): Promise<DecisionEntry[]> {
   const { rows } = await db.query<{
     decision_id: string;
@@ -28,8 +33,16 @@ export async function listDecisions(
   }>(
     `SELECT decision_id, summary, board_id, meeting_id, agreement_id, decided_on, recorded_at, recorded_by FROM decisions
       WHERE ($1::text IS NULL OR board_id = $1) AND ($2::text IS NULL OR meeting_id = $2) AND ($3::text IS NULL OR agreement_id = $3)
-      ORDER BY decided_on, position`,
-    [filter.boardId ?? null, filter.meetingId ?? null, filter.agreementId ?? null],
+        AND ($4::text IS NULL OR (decided_on, position) > (SELECT d.decided_on, d.position FROM decisions d WHERE d.decision_id = $4))
+      ORDER BY decided_on, position
+      LIMIT $5`,
+    [
+      filter.boardId ?? null,
+      filter.meetingId ?? null,
+      filter.agreementId ?? null,
+      page?.after?.[0] ?? null,
+      page?.limit ?? null,
+    ],
   );
   return rows.map((r) => ({
     decisionId: r.decision_id,

@@ -1,4 +1,5 @@
 import type { SqlExecutor } from '#event-store';
+import type { PageWindow } from '../shared.js';
 
 export interface Collaboration {
   agreementId: string;
@@ -17,6 +18,7 @@ export async function collaborationsOf(
   db: SqlExecutor,
   bodyId: string,
   { asOf }: { asOf: string },
+  page?: PageWindow,
 ): Promise<Collaboration[]> {
   const { rows } = await db.query<{
     agreement_id: string;
@@ -30,8 +32,11 @@ export async function collaborationsOf(
     `SELECT i.agreement_id, a.title, a.legal_basis, a.scope, a.business_area, i.valid_from, i.valid_to
        FROM membership_intervals i LEFT JOIN membership_agreements a ON a.agreement_id = i.agreement_id
       WHERE i.body_id = $1 AND i.valid_from <= $2::date AND (i.valid_to IS NULL OR i.valid_to > $2::date)
-      ORDER BY lower(coalesce(a.title, i.agreement_id)), i.agreement_id`,
-    [bodyId, asOf],
+        AND ($3::text IS NULL OR (lower(coalesce(a.title, i.agreement_id)), i.agreement_id) >
+             (lower(coalesce((SELECT m.title FROM membership_agreements m WHERE m.agreement_id = $3), $3)), $3))
+      ORDER BY lower(coalesce(a.title, i.agreement_id)), i.agreement_id
+      LIMIT $4`,
+    [bodyId, asOf, page?.after?.[0] ?? null, page?.limit ?? null],
   );
   return rows.map((r) => ({
     agreementId: r.agreement_id,

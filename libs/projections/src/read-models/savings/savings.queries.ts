@@ -1,5 +1,6 @@
 import { REFERENCE_BODIES, type Region } from '#domain';
 import type { SqlExecutor } from '#event-store';
+import type { PageWindow } from '../shared.js';
 
 export interface SavingsFigures {
   forecastPence: number;
@@ -25,10 +26,14 @@ export interface RegionSavings extends SavingsFigures {
 
 const n = (value: string | number | null): number => (value === null ? 0 : Number(value));
 
-/** Savings of each agreement per financial year (pence); absent figures count as 0. */
+/**
+ * Savings of each agreement per financial year (pence), by agreement then year; absent figures
+ * count as 0. With `page`, the rows after `page.after` = [agreement id, financial year].
+ */
 export async function savingsByAgreement(
   db: SqlExecutor,
   filter: { agreementId?: string; financialYear?: string } = {},
+  page?: PageWindow,
 ): Promise<AgreementSavings[]> {
   const { rows } = await db.query<{
     agreement_id: string;
@@ -40,8 +45,16 @@ export async function savingsByAgreement(
     `SELECT s.agreement_id, a.title, s.financial_year, s.forecast_pence, s.realised_pence
        FROM savings s LEFT JOIN savings_agreements a ON a.agreement_id = s.agreement_id
       WHERE ($1::text IS NULL OR s.agreement_id = $1) AND ($2::text IS NULL OR s.financial_year = $2)
-      ORDER BY s.agreement_id, s.financial_year`,
-    [filter.agreementId ?? null, filter.financialYear ?? null],
+        AND ($3::text IS NULL OR (s.agreement_id, s.financial_year) > ($3::text, $4::text))
+      ORDER BY s.agreement_id, s.financial_year
+      LIMIT $5`,
+    [
+      filter.agreementId ?? null,
+      filter.financialYear ?? null,
+      page?.after?.[0] ?? null,
+      page?.after?.[1] ?? null,
+      page?.limit ?? null,
+    ],
   );
   return rows.map((r) => ({
     agreementId: r.agreement_id,
