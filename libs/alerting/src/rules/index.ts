@@ -20,8 +20,7 @@ export {
   withdrawalImminent,
   withdrawalOutcomeMissing,
 };
-export { OUTCOME_GRACE_DAYS } from '#domain';
-export { WITHDRAWAL_NOTICE_DAYS } from './withdrawal-imminent.rule.js';
+export { OUTCOME_GRACE_DAYS, WITHDRAWAL_NOTICE_DAYS } from '#domain';
 
 /** Rules about a governance board; their alerts' subjects carry `boardId`. */
 export const BOARD_RULES = {
