@@ -240,5 +240,30 @@ for (const driver of testDrivers) {
       expect(again.raised).toEqual([]);
       expect(again.resolved).toEqual([]);
     });
+
+    test('a meeting-overdue alert stops saying the board never met once a meeting is recorded (issue 15)', async () => {
+      const BOARD = 'never-met-board';
+      const AGREEMENT = 'never-met-agreement';
+      const alertId = alertIdFor('meeting-overdue', { boardId: BOARD });
+      await officer.bilateralAgreementInForce(AGREEMENT, '2015-03-01');
+      await officer.establishBoard(BOARD, AGREEMENT, '2015-04-01');
+      clock.set('2015-07-10');
+      await evaluator.evaluateBoard(BOARD);
+      const reasonOf = (event: StoredEvent | undefined) => (event?.data as { reason?: string } | undefined)?.reason;
+      const [first] = await alertEvents(alertId);
+      expect(first?.data).toMatchObject({ breachedOn: '2015-07-03' });
+      expect(reasonOf(first)).toContain('it has never met');
+
+      // A meeting held on 1 August is recorded late; by 1 January the board is overdue again, counting from it.
+      await officer.schedule(BOARD, 'summer', '2015-08-01');
+      await officer.hold(BOARD, 'summer', '2015-08-01');
+      clock.set('2016-01-01');
+      await evaluator.evaluateBoard(BOARD);
+      const events = await alertEvents(alertId);
+      expect(events.map((e) => e.type)).toEqual(['AlertRaised', 'AlertResolved', 'AlertRaised']);
+      expect(events[2]!.data).toMatchObject({ occurrence: 2, breachedOn: '2015-11-02' });
+      expect(reasonOf(events[2])).toContain('since its last meeting on 2015-08-01');
+      expect(reasonOf(events[2])).not.toContain('never met');
+    });
   });
 }

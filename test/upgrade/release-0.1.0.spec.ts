@@ -186,7 +186,36 @@ const DELIBERATE_CHANGES: readonly Change[] = [
       return object.legalBasis === 'national' ? { ...object, legalBasis: null, scope: 'national' } : object;
     },
   },
+  {
+    // Issue 15: release 0.1.0 kept the Hampshire/TVP meeting-overdue alert saying the board "has never met"
+    // after its meetings were recorded. Opened with today's code, the evaluator finds the breach it tracked
+    // over and another open (since the last meeting, 2016-03-15): it resolves the old occurrence and raises the
+    // second, at the clock of the run, appending two events (the alert's row is now at position 808).
+    why: 'one alert occurrence per breach',
+    apply: (answer) =>
+      mapObjects(answer, (object) =>
+        object.alertId === 'meeting-overdue--hampshire-tvp' && String(object.reason).includes('it has never met')
+          ? {
+              ...object,
+              breachedOn: '2016-06-16',
+              occurrence: 2,
+              lastPosition: '808',
+              raisedAt: new Date(writtenAt).toISOString(),
+              raisedRecordedAt: new Date(writtenAt).toISOString(),
+              reason:
+                'The Hampshire/TVP Bi-lateral Collaboration Governance Board has held no meeting since its last meeting ' +
+                'on 2016-03-15: its terms of reference allow at most 92 days between meetings.',
+            }
+          : object,
+      ),
+  },
 ];
+
+function mapObjects(value: unknown, change: (object: Record<string, unknown>) => Record<string, unknown>): unknown {
+  if (Array.isArray(value)) return value.map((v) => mapObjects(v, change));
+  if (value === null || typeof value !== 'object') return value;
+  return change(Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapObjects(v, change)])));
+}
 
 const asToday = (answer: unknown): unknown => DELIBERATE_CHANGES.reduce((a, change) => change.apply(a), answer);
 

@@ -38,6 +38,13 @@ export function resolutionReason(
         return `${cleared}: the withdrawal of ${subject.party} is recorded.`;
       }
       return `${cleared}: no withdrawal of ${subject.party} takes effect within 30 days.`;
+    case 'withdrawal-outcome-missing':
+      if (agreement && agreement.status !== 'in-force')
+        return `${cleared}: the agreement is ${agreement.status === 'terminated' ? 'terminated' : 'not in force'}.`;
+      if (agreement && !agreement.members.some((member) => member.body.id === subject.party)) {
+        return `${cleared}: the withdrawal of ${subject.party} is recorded.`;
+      }
+      return `${cleared}: the withdrawal of ${subject.party} is no longer overdue for recording.`;
     default: {
       const _exhaustive: never = rule;
       return `${cleared}.`;

@@ -40,3 +40,4 @@ export * from './alert/alert-id.js';
 
 export * from './compliance/board-history.js';
 export * from './compliance/board-breaches.js';
+export * from './compliance/agreement-breaches.js';

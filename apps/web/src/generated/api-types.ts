@@ -338,7 +338,8 @@ export type AlertRule =
   | 'meeting-overdue'
   | 'no-meeting-scheduled'
   | 'review-overdue'
-  | 'withdrawal-imminent';
+  | 'withdrawal-imminent'
+  | 'withdrawal-outcome-missing';
 
 export type AlertSeverity = 'amber' | 'info' | 'red';
 

@@ -1,5 +1,5 @@
 import { boardHistoryOf, isOpenOn, type Breach, type BoardHistory } from '#domain';
-import { condition, isGoverning, todayOf, type BoardFacts, type Condition } from './condition.js';
+import { conditionOf, isGoverning, todayOf, type BoardFacts, type Condition } from './condition.js';
 
 /**
  * A board rule's alerts are its breaches (libs/domain/src/compliance) open today: raised from the day a
@@ -12,5 +12,5 @@ export const alertsFrom =
     const today = todayOf(now);
     return rule(boardHistoryOf(facts.board), today)
       .filter((breach) => isOpenOn(breach, today))
-      .map((breach) => condition(breach.rule, breach.severity, breach.subject, breach.reason, breach.began));
+      .map(conditionOf);
   };

@@ -41,6 +41,15 @@ export const condition = (
   breachedOn,
 });
 
+/** A breach of the rule book as an alert's condition: `breachedOn` is the day it began. */
+export const conditionOf = (breach: {
+  rule: AlertRule;
+  severity: AlertSeverity;
+  subject: AlertSubject;
+  reason: string;
+  began: string | null;
+}): Condition => condition(breach.rule, breach.severity, breach.subject, breach.reason, breach.began);
+
 /** What the board rules look at: the board, and the agreements it oversees (those recorded). */
 export interface BoardFacts {
   board: BoardState;

@@ -7,6 +7,7 @@ import { meetingOverdue } from './meeting-overdue.rule.js';
 import { noMeetingScheduled } from './no-meeting-scheduled.rule.js';
 import { reviewOverdue } from './review-overdue.rule.js';
 import { withdrawalImminent } from './withdrawal-imminent.rule.js';
+import { withdrawalOutcomeMissing } from './withdrawal-outcome-missing.rule.js';
 
 export * from './condition.js';
 export {
@@ -17,9 +18,9 @@ export {
   noMeetingScheduled,
   reviewOverdue,
   withdrawalImminent,
+  withdrawalOutcomeMissing,
 };
-export { OUTCOME_GRACE_DAYS } from '#domain';
-export { WITHDRAWAL_NOTICE_DAYS } from './withdrawal-imminent.rule.js';
+export { OUTCOME_GRACE_DAYS, WITHDRAWAL_NOTICE_DAYS } from '#domain';
 
 /** Rules about a governance board; their alerts' subjects carry `boardId`. */
 export const BOARD_RULES = {
@@ -34,6 +35,7 @@ export const BOARD_RULES = {
 export const AGREEMENT_RULES = {
   'review-overdue': reviewOverdue,
   'withdrawal-imminent': withdrawalImminent,
+  'withdrawal-outcome-missing': withdrawalOutcomeMissing,
 } as const satisfies Partial<Record<AlertRule, AgreementRuleFn>>;
 
 export type BoardRuleName = keyof typeof BOARD_RULES;

@@ -35,6 +35,15 @@ describe('meeting-overdue', () => {
     ]);
   });
 
+  test('no longer says the board has never met once a meeting is recorded (issue 15)', () => {
+    // Overdue since establishment, then a meeting held on 2015-08-01 is recorded late: overdue again from it.
+    const board = boardOf(established(), scheduled('2015-q1', '2015-08-01'), held('2015-q1', '2015-08-01'));
+    const [overdue, ...rest] = meetingOverdue(facts(board), on('2016-01-01'));
+    expect(rest).toEqual([]);
+    expect(overdue?.reason).toContain('since its last meeting on 2015-08-01');
+    expect(overdue?.reason).not.toContain('never met');
+  });
+
   test('an inquorate meeting still counts as a meeting held', () => {
     const board = boardOf(
       established(),

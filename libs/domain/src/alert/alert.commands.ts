@@ -9,6 +9,7 @@ export const ALERT_RULES = [
   'inquorate-meeting',
   'review-overdue',
   'withdrawal-imminent',
+  'withdrawal-outcome-missing',
 ] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 

@@ -110,6 +110,27 @@ describe('RaiseAlert', () => {
       .then([]);
   });
 
+  test('records a new occurrence when the breach it tracks ended and another began (its reason is the new one)', () => {
+    // issue 15: a board overdue since establishment ("it has never met") records a backdated meeting, and
+    // is overdue again counting from it; the open alert must stop saying it has never met.
+    const later = '2015-11-02T06:00:00.000Z';
+    const reason = 'No meeting since its last meeting on 2015-08-01.';
+    given(alertDecider, [raised()])
+      .when(raise({ reason, breachedOn: '2015-11-02' }, later))
+      .then([
+        {
+          type: 'AlertResolved',
+          occurredAt: later,
+          data: {
+            alertId: ALERT_ID,
+            rule: RULE,
+            reason: 'The breach that began on 2015-09-30 has ended; another began on 2015-11-02.',
+          },
+        },
+        { ...raised(2, later), data: { ...raised(2, later).data, reason, breachedOn: '2015-11-02' } },
+      ]);
+  });
+
   test('records nothing when the alert is acknowledged but its condition still holds', () => {
     given(alertDecider, [raised(), acknowledged()]).when(raise({}, '2015-10-03T06:00:00.000Z')).then([]);
   });

@@ -22,10 +22,30 @@ import { evolveAlert, initialAlertState, isAlertActive, type AlertState } from '
 
 /**
  * Raising an alert that is already active is not an error but nothing to record: the evaluator
- * re-checks every condition on each tick, and the stable id makes a repeat land here.
+ * re-checks every condition on each tick, and the stable id makes a repeat land here. One occurrence
+ * tracks one breach, though: when the breach it was raised for has ended and another has begun (a
+ * backdated meeting ends a "never met" gap and starts a new one), the open occurrence is resolved and a
+ * new one raised, so its reason and breach date are the current breach's (issue 15).
  */
-const raiseAlert = ({ data, metadata }: RaiseAlert, state: AlertState): AlertEvent[] => {
-  if (isAlertActive(state)) return [];
+const raiseAlert = (command: RaiseAlert, state: AlertState): AlertEvent[] => {
+  if (!isAlertActive(state)) return raiseOccurrence(command, state);
+  const { data, metadata } = command;
+  const began = data.breachedOn ?? null;
+  if (began === null || state.breachedOn === null || began === state.breachedOn || state.rule === null) return [];
+  const newer = raiseOccurrence(command, state);
+  const resolved: AlertEvent = {
+    type: 'AlertResolved',
+    occurredAt: metadata.now,
+    data: {
+      alertId: state.alertId,
+      rule: state.rule,
+      reason: `The breach that began on ${state.breachedOn} has ended; another began on ${began}.`,
+    },
+  };
+  return [resolved, ...newer];
+};
+
+const raiseOccurrence = ({ data, metadata }: RaiseAlert, state: AlertState): AlertEvent[] => {
   const alertId = requireEntityId(data.alertId, 'alertId', 'alert');
   const rule = requireOneOf(data.rule, ALERT_RULES, 'rule', 'invalid-alert-rule', 'compliance rule');
   const severity = requireOneOf(data.severity, ALERT_SEVERITIES, 'severity', 'invalid-alert-severity', 'severity');

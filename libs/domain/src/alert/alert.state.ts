@@ -11,6 +11,8 @@ export interface AlertState {
   severity: AlertSeverity | null;
   subject: StoredAlertSubject | null;
   reason: string | null;
+  /** The first day of the breach the current (or last) occurrence tracks, when the rule can tell. */
+  breachedOn: string | null;
   occurrence: number;
   /** Of the current (or last) occurrence. */
   raisedAt: string | null;
@@ -27,6 +29,7 @@ export const initialAlertState = (): AlertState => ({
   severity: null,
   subject: null,
   reason: null,
+  breachedOn: null,
   occurrence: 0,
   raisedAt: null,
   acknowledgedAt: null,
@@ -48,6 +51,8 @@ export const evolveAlert = (state: AlertState, event: AlertEvent): AlertState =>
         severity: event.data.severity,
         subject: event.data.subject,
         reason: event.data.reason,
+        // Alerts raised before breach dates were recorded have none.
+        breachedOn: event.data.breachedOn ?? null,
         occurrence: event.data.occurrence,
         raisedAt: event.occurredAt,
       };
