@@ -1,18 +1,24 @@
 import { createEventStore } from '#event-store';
 import { ensureProjectionSchema, rebuildProjection, type SqlProjection } from '#projections';
 import { ProgressBar } from '../progress-bar.js';
-import { UsageError, type CliCommand } from './cli-command.js';
+import { UsageError, defineCommand } from './cli-command.js';
 
 /**
  * Rebuilds read models from the log into new tables and swaps them in; the live tables keep serving
  * until the swap. With PostgreSQL the API and workers keep running meanwhile. Embedded PGlite
  * belongs to one process: stop the API before rebuilding its data directory.
  */
-export const rebuildCommand: CliCommand = {
+export const rebuildCommand = defineCommand({
   name: 'rebuild',
   usage: '[projection ...]',
   summary: 'Rebuild read models from the event log (all of them when none is named), then swap them in.',
-  async run(args, io) {
+  options: {},
+  optionHelp: {},
+  operands: {
+    max: Number.POSITIVE_INFINITY,
+    help: '[projection ...]: the read models to rebuild, by name (every read model when none is named).',
+  },
+  async run({ positionals: args }, io) {
     const known = new Map(io.projections.map((p) => [p.name, p]));
     const unknown = args.filter((name) => !known.has(name));
     if (unknown.length > 0) {
@@ -72,4 +78,4 @@ export const rebuildCommand: CliCommand = {
       await close();
     }
   },
-};
+});
