@@ -94,8 +94,8 @@ suite('split deployment: the API with WORKERS=off and two worker processes on Po
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const output: string[] = [];
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => output.push(...chunk.split('\n').filter(Boolean)));
-    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => output.push(...chunk.split('\n').filter(Boolean)));
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => output.push(...chunk.split('\n').filter(Boolean)));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => output.push(...chunk.split('\n').filter(Boolean)));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const service: Service = { name, port, process: child, output, exited };
     services.push(service);

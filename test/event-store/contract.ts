@@ -192,7 +192,7 @@ export function eventStoreContract(
         ]);
         expect(ok.status).toBe('fulfilled');
         expect(invalid.status === 'rejected' && invalid.reason).toBeInstanceOf(InvalidAppendError);
-        expect((invalid as PromiseRejectedResult).reason.message).toContain('occurredAt');
+        expect(((invalid as PromiseRejectedResult).reason as Error).message).toContain('occurredAt');
         await expect(store.readStream(bad)).resolves.toEqual([]);
         for (const malformed of [
           store.append('', [event()], opts('any')),
@@ -384,8 +384,8 @@ export function eventStoreContract(
         const mine = await readAllAfter(head);
         expect(await store.eventsBetween(head, lastPosition!)).toBe(3);
         expect(await store.eventsBetween(mine[0]!.position, lastPosition!)).toBe(2);
-        expect(await store.eventsBetween(lastPosition!, lastPosition!)).toBe(0);
-        expect(await store.eventsBetween(lastPosition!, mine[0]!.position)).toBe(0);
+        expect(await store.eventsBetween(lastPosition, lastPosition!)).toBe(0);
+        expect(await store.eventsBetween(lastPosition, mine[0]!.position)).toBe(0);
         expect(await store.eventsBetween(head, lastPosition!, 2)).toBe(2);
         if (head === null) expect(await store.eventsBetween(null, lastPosition!)).toBe(3);
       });
@@ -557,10 +557,10 @@ export function eventStoreContract(
               ];
               try {
                 await writer!.append(streamId, batch, opts(current.at(-1)!.revision));
-                won.push(...batch.map((e) => e.eventId!));
+                won.push(...batch.map((e) => e.eventId));
               } catch (error) {
                 expect(error).toBeInstanceOf(ConcurrencyError);
-                lost.push(...batch.map((e) => e.eventId!));
+                lost.push(...batch.map((e) => e.eventId));
               }
             }
           }),

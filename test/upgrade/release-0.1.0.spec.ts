@@ -10,6 +10,7 @@ import { loadConfig, type AppConfig } from '#config';
 import { runCli } from '../../apps/cli/src/cli.js';
 import { startApi, type ApiHarness } from '../api/api-harness.js';
 import { postgresDriver, type TestDatabase } from '../support/db.js';
+import { bodyOf, type HealthBody } from '../support/http.js';
 
 /*
  * A database written by release 0.1.0 (commit 6477a86) must open under this code: migrations run, every
@@ -131,7 +132,9 @@ async function askEverything(api: ApiHarness, exact: boolean): Promise<void> {
       expectSameIntegrity(res.body as Record<string, unknown>, expected);
       continue;
     }
-    const [now, then] = exact ? [res.body, expected] : [withoutRunSpecific(res.body), withoutRunSpecific(expected)];
+    const [now, then] = exact
+      ? [bodyOf<unknown>(res), expected]
+      : [withoutRunSpecific(res.body), withoutRunSpecific(expected)];
     expect({ path, answer: now }).toMatchObject({ path, answer: then as object });
   }
 }
@@ -159,8 +162,8 @@ async function rebuild(config: AppConfig): Promise<void> {
 async function caughtUp(api: ApiHarness): Promise<void> {
   for (let i = 0; i < 200; i++) {
     const health = await api.http.get('/health');
-    const projections = (health.body?.info?.projections ?? health.body?.details?.projections)?.projections as
-      { lag: number }[] | undefined;
+    const body = bodyOf<Partial<HealthBody>>(health);
+    const projections = (body.info?.projections ?? body.details?.projections)?.projections;
     if (health.status === 200 && projections?.every((p) => p.lag === 0)) return;
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -74,7 +74,7 @@ export function prepareAppend(streamId: string, events: NewEvent[], options: App
   if (!(
     expected === 'any' ||
     expected === 'no-stream' ||
-    (Number.isSafeInteger(expected) && (expected as number) >= -1)
+    (Number.isSafeInteger(expected) && (expected) >= -1)
   )) {
     problems.push(`expectedRevision must be a revision, "no-stream" or "any", not ${JSON.stringify(expected)}`);
   }

@@ -308,10 +308,10 @@ export class KurrentDbEventStore extends EventStore {
         events: events.map((e) => asEventData(toEventData(append, e))),
         expectedState: streamState(expected),
       },
-      ...events.map((e) => ({
+      ...events.map((e): AppendStreamRequest => ({
         streamName: eventIdStreamOf(e.eventId),
         events: [asEventData(eventIdReservationData(streamId, append, randomUUID()))],
-        expectedState: NO_STREAM as AppendStreamState,
+        expectedState: NO_STREAM,
       })),
     ];
     if (append.idempotency) {
