@@ -277,12 +277,12 @@ suite('split deployment: the API with WORKERS=off and two worker processes on Po
         const ours = new Set(rows.map((row) => row.event_id));
         const seen = await until(
           `all ${ours.size} events on governance.events`,
-          async () => {
+          () => {
             const counts = new Map<string, number>();
             for (const message of consumer.received('governance.events')) {
               if (ours.has(message.eventId)) counts.set(message.eventId, (counts.get(message.eventId) ?? 0) + 1);
             }
-            return counts.size === ours.size ? counts : null;
+            return Promise.resolve(counts.size === ours.size ? counts : null);
           },
           90_000,
         );

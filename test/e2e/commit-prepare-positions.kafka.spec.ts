@@ -198,15 +198,16 @@ postgresDriver.describe('the service on commit/prepare positions', () => {
       try {
         await consumer.subscribe({ topic: 'governance.events', fromBeginning: true });
         await consumer.run({
-          eachMessage: async ({ message }) => {
+          eachMessage: ({ message }) => {
             const id = message.headers?.eventId?.toString();
-            if (!id || !ids.has(id)) return;
+            if (!id || !ids.has(id)) return Promise.resolve();
             seen.set(id, (seen.get(id) ?? 0) + 1);
-            positions.set(id, JSON.parse(message.value!.toString()).position);
+            positions.set(id, (JSON.parse(message.value!.toString()) as { position: string }).position);
+            return Promise.resolve();
           },
         });
         await eventually(
-          async () => seen.size,
+          () => Promise.resolve(seen.size),
           (size) => size === ids.size,
           120_000,
         );

@@ -136,13 +136,14 @@ describe('Hampshire/Thames Valley bilateral board, 2015-16', () => {
         await consumer.connect();
         await consumer.subscribe({ topic: 'governance.alerts', fromBeginning: true });
         await consumer.run({
-          eachMessage: async ({ message }) => {
+          eachMessage: ({ message }) => {
             const eventId = message.headers?.eventId?.toString();
             if (eventId && expected.has(eventId)) seen.set(eventId, message.headers?.type?.toString() ?? '');
+            return Promise.resolve();
           },
         });
         await eventually(
-          async () => seen.size,
+          () => Promise.resolve(seen.size),
           (n) => n === expected.size,
         );
       } finally {

@@ -481,7 +481,10 @@ export function eventStoreContract(
         );
         const pages: StoredEvent[][] = [];
         const received = () => pages.flat().filter((e) => e.streamId === streamId);
-        const subscription = store.subscribe(async (events) => void pages.push(events), { after: head, batchSize: 10 });
+        const subscription = store.subscribe((events) => Promise.resolve(void pages.push(events)), {
+          after: head,
+          batchSize: 10,
+        });
         await eventually(() => received().length === 25);
         expect(pages.slice(0, 3).map((p) => p.length)).toEqual([10, 10, 5]);
 
@@ -498,7 +501,9 @@ export function eventStoreContract(
         const streamId = stream();
         const { firstPosition } = await store.append(streamId, [event(), event(), event()], opts('no-stream'));
         const seen: StoredEvent[] = [];
-        const subscription = store.subscribe(async (events) => void seen.push(...events), { after: firstPosition });
+        const subscription = store.subscribe((events) => Promise.resolve(void seen.push(...events)), {
+          after: firstPosition,
+        });
         await eventually(() => seen.filter((e) => e.streamId === streamId).length === 2);
         await subscription.stop();
         expect(seen.filter((e) => e.streamId === streamId).map((e) => e.revision)).toEqual([1, 2]);
@@ -507,7 +512,7 @@ export function eventStoreContract(
       test('delivers nothing after stop', async () => {
         const head = await store.headPosition();
         const seen: StoredEvent[] = [];
-        const subscription = store.subscribe(async (events) => void seen.push(...events), { after: head });
+        const subscription = store.subscribe((events) => Promise.resolve(void seen.push(...events)), { after: head });
         await subscription.stop();
         await store.append(stream(), [event()], opts('no-stream'));
         await new Promise((r) => setTimeout(r, 700));
@@ -605,7 +610,7 @@ export function eventStoreContract(
         const head = await store.headPosition();
         const subscriberStore = await fixture.openStore();
         const received: StoredEvent[] = [];
-        const subscription = subscriberStore.subscribe(async (events) => void received.push(...events), {
+        const subscription = subscriberStore.subscribe((events) => Promise.resolve(void received.push(...events)), {
           after: head,
           batchSize: 100,
         });

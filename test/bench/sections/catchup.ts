@@ -60,10 +60,11 @@ const ourReader = (log: LogDatabase): Reader => ({
     let finished!: () => void;
     const done = new Promise<void>((resolve) => (finished = resolve));
     const subscription = log.handle.store.subscribe(
-      async (events) => {
+      (events) => {
         seen += events.length;
         tick(seen, total);
         if (seen >= total) finished();
+        return Promise.resolve();
       },
       { batchSize },
     );
@@ -92,10 +93,10 @@ async function emmettReader(log: LogDatabase): Promise<Reader> {
         pullingFrequencyInMs: 0,
         stopWhen: { noMessagesLeft: true },
         signal: abort.signal,
-        eachBatch: async (messages) => {
+        eachBatch: (messages) => {
           seen += messages.length;
           tick(seen, total);
-          return seen >= total || now() > deadline ? { type: 'STOP' } : undefined;
+          return Promise.resolve(seen >= total || now() > deadline ? { type: 'STOP' as const } : undefined);
         },
       });
       try {

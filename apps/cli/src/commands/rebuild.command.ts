@@ -43,10 +43,11 @@ export const rebuildCommand = defineCommand({
         // The events up to the head the rebuild started from, counted beside the rebuild: the SQL
         // store subtracts positions, KurrentDB reads the log to count, and the bar should not wait.
         let total: number | null = null;
-        let counting: Promise<void> | null = null;
+        // Held in an object: the callback sets it, which a plain `let` would hide from the type checker.
+        const counting: { done: Promise<void> | null } = { done: null };
         const result = await rebuildProjection(db, store, projection, {
           onProgress: (p) => {
-            counting ??= (
+            counting.done ??= (
               p.target === null ? Promise.resolve(0) : store.eventsBetween(null, p.target, Number.MAX_SAFE_INTEGER)
             )
               .then((n) => {
@@ -56,7 +57,7 @@ export const rebuildCommand = defineCommand({
             bar.update(p.eventsRead, total);
           },
         });
-        await counting;
+        await counting.done;
         bar.finish(result.eventsRead, total);
         totalRead += result.eventsRead;
         const seconds = (result.durationMs / 1000).toFixed(1);

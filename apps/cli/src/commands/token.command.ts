@@ -48,7 +48,7 @@ export function tokenArgs(values: CommandLine<typeof TOKEN_OPTIONS>['values']): 
   }
   const force = needsValue('force', values.force) ?? null;
   if (force !== null && !isBodySlug(force))
-    throw new UsageError(`--force must be the slug of a body, such as thames-valley, not "${force}".`);
+    throw new UsageError(`--force must be the slug of a body, such as thames-valley, not "${String(force)}".`);
   const sub = needsValue('sub', values.sub);
   if (sub !== undefined && !/^[^\p{Cc}]{1,200}$/u.test(sub))
     throw new UsageError('--sub must be 1 to 200 characters without control characters.');
