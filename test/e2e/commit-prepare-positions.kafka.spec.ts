@@ -59,7 +59,7 @@ async function wholeLog(api: ApiHarness): Promise<{ eventId: string; position: s
 
 /** What the read models answer, without the positions (their form differs by store, by design). */
 const withoutPositions = (body: unknown): unknown =>
-  JSON.parse(JSON.stringify(body, (key, value) => (/position$/i.test(key) ? undefined : value)));
+  JSON.parse(JSON.stringify(body, (key, value: unknown) => (/position$/i.test(key) ? undefined : value))) as unknown;
 
 const READS = [
   '/agreements',

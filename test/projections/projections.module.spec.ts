@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { afterEach, expect, test } from '@jest/globals';
 import { Global, Module, type INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { EventStore, SqlDatabase, type Position } from '#event-store';
+import { EventStore, SqlDatabase } from '#event-store';
 import { ProjectionRunner, ProjectionStatus, ProjectionsModule, readCheckpoint } from '#projections';
 import { pgliteDriver, type TestDatabase } from '../support/db.js';
 import { appendMany, countingProjection, openStore, snapshot } from './support.js';

@@ -121,14 +121,14 @@ const rawReader = (log: LogDatabase): Reader => ({
     const tick = progress('raw');
     try {
       while (seen < total) {
-        const { rows } = await client.query(
+        const { rows } = await client.query<{ position: string }>(
           `SELECT position, event_id, stream_id, revision, type, schema_version, occurred_at, recorded_at, actor, correlation_id, causation_id, data
              FROM events WHERE position > $1 ORDER BY position LIMIT $2`,
           [after, batchSize],
         );
         if (rows.length === 0) break;
         seen += rows.length;
-        after = rows[rows.length - 1].position;
+        after = rows[rows.length - 1]!.position;
         tick(seen, total);
       }
     } finally {
