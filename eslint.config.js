@@ -72,7 +72,19 @@ const boundaries = {
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**', 'web/dist/**', '.kafka*/**'] },
-  ...tseslint.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    // Type-aware rules: each file is checked against the tsconfig.json nearest to it (the root one, or
+    // apps/web/tsconfig.json for the web client).
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+  },
+  {
+    // Plain JavaScript (this file, jest.config.js, the Kafka scripts) is in no tsconfig.
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
   {
     files: ['apps/**/*.ts', 'apps/**/*.tsx', 'libs/**/*.ts'],
     plugins: { layers: { rules: { boundaries } } },

@@ -70,7 +70,7 @@ test('the tick evaluates on its interval, reading the injected clock: time passi
   expect((await store.readStream(alertStreamId(alertId)))[0]!.occurredAt).toBe('2015-09-30T12:00:00.000Z');
 });
 
-test('exports the evaluator and a healthy status, with the tick registered in the SchedulerRegistry', async () => {
+test('exports the evaluator and a healthy status, with the tick registered in the SchedulerRegistry', () => {
   expect(app.get(ComplianceEvaluator)).toBeInstanceOf(ComplianceEvaluator);
   expect(app.get(SchedulerRegistry).doesExist('interval', COMPLIANCE_TICK_INTERVAL)).toBe(true);
   const health = app.get(AlertingStatus).health();

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { ADMIN_ACTOR, startApi, type ApiHarness } from './api-harness.js';
+import { bodyOf, problemOf, eventsOf, type AppendedBody, type EventsBody, type OpenApiBody } from '../support/http.js';
 
 /*
  * The command API through real HTTP on the real application over embedded PGlite: every write
@@ -17,7 +18,7 @@ const post = (path: string, body: unknown, headers: Record<string, string> = {})
 
 const head = async (): Promise<string | null> => {
   const res = await api.admin.get('/events?limit=1000');
-  const events = res.body.events as { position: string }[];
+  const events = eventsOf(res) as { position: string }[];
   return events.length ? (events[events.length - 1] as { position: string }).position : null;
 };
 
@@ -46,7 +47,7 @@ describe('recording an agreement through its life', () => {
     });
     expect(drafted.status).toBe(201);
     expect(drafted.body).toMatchObject({ streamId: 'agreement-zephyr', revision: 0, replayed: false });
-    expect(drafted.body.position).toMatch(/^\d+$/);
+    expect(bodyOf<AppendedBody>(drafted).position).toMatch(/^\d+$/);
 
     for (const party of ZEPHYR) {
       expect(
@@ -57,15 +58,15 @@ describe('recording an agreement through its life', () => {
     }
     const commenced = await post('/agreements/zephyr/commencement', { occurredAt: '2014-04-01' });
     expect(commenced.status).toBe(201);
-    expect(commenced.body.revision).toBe(11);
+    expect(bodyOf<AppendedBody>(commenced).revision).toBe(11);
 
     const trail = await api.admin.get('/streams/agreement-zephyr/events');
     expect(trail.status).toBe(200);
-    const types = (trail.body.events as { type: string }[]).map((e) => e.type);
+    const types = (eventsOf(trail) as { type: string }[]).map((e) => e.type);
     expect(types[0]).toBe('AgreementDrafted');
     expect(types.at(-1)).toBe('AgreementCameIntoForce');
     expect(types.filter((t) => t === 'AgreementSigned')).toHaveLength(5);
-    const first = trail.body.events[0];
+    const first = eventsOf(trail)[0];
     expect(first).toMatchObject({
       streamId: 'agreement-zephyr',
       revision: 0,
@@ -76,7 +77,7 @@ describe('recording an agreement through its life', () => {
       causationId: null,
     });
     for (const field of ['eventId', 'position', 'recordedAt', 'correlationId'])
-      expect(first[field]).toEqual(expect.any(String));
+      expect(first?.[field]).toEqual(expect.any(String));
   });
 
   test('varies, changes host, adds a party, takes notice and a withdrawal, reviews, records savings and terminates', async () => {
@@ -95,10 +96,10 @@ describe('recording an agreement through its life', () => {
     ];
     for (const [path, body] of steps) {
       const res = await post(path, body);
-      expect({ path, status: res.status, body: res.body }).toMatchObject({ path, status: 201 });
+      expect({ path, status: res.status, body: bodyOf<unknown>(res) }).toMatchObject({ path, status: 201 });
     }
     const trail = await api.admin.get('/streams/agreement-zephyr/events?fromRevision=12');
-    const savings = (trail.body.events as { type: string; data: { amountPence?: number } }[]).filter(
+    const savings = (eventsOf(trail) as { type: string; data: { amountPence?: number } }[]).filter(
       (e) => e.type === 'SavingsRealised',
     );
     expect(savings[0]?.data.amountPence).toBe(850000050);
@@ -176,12 +177,12 @@ describe('boards, bodies and decisions', () => {
     ];
     for (const [path, body] of steps) {
       const res = await post(path, body);
-      expect({ path, status: res.status, body: res.body }).toMatchObject({ path, status: 201 });
+      expect({ path, status: res.status, body: bodyOf<unknown>(res) }).toMatchObject({ path, status: 201 });
     }
-    const held = (await api.admin.get('/streams/board-hampshire-tvp/events')).body.events.find(
+    const held = eventsOf(await api.admin.get('/streams/board-hampshire-tvp/events')).find(
       (e: { type: string }) => e.type === 'BoardMeetingHeld',
     );
-    expect(held.data.quorate).toBe(true);
+    expect(held?.data.quorate).toBe(true);
   });
 
   test('refuses a meeting dated before the board was established, naming the field and how to record the real date', async () => {
@@ -272,7 +273,7 @@ describe('validation: problem+json naming each bad field, nothing written', () =
       title: expect.any(String),
       detail: expect.any(String),
     });
-    const named = (res.body.errors as { field: string }[]).map((e) => e.field);
+    const named = (problemOf(res).errors as { field: string }[]).map((e) => e.field);
     for (const field of fields) expect(named).toContain(field);
     expect(await head()).toBe(before);
   });
@@ -320,13 +321,15 @@ describe('validation: problem+json naming each bad field, nothing written', () =
   test('unknown fields are rejected, not silently dropped', async () => {
     const res = await post('/agreements/zephyr/variations', { summary: 'x', occurredAt: '2016-01-01', amendment: 'y' });
     expect(res.status).toBe(400);
-    expect(res.body.errors).toContainEqual(expect.objectContaining({ field: 'amendment', rule: 'unknown-field' }));
+    expect(problemOf(res).errors).toContainEqual(
+      expect.objectContaining({ field: 'amendment', rule: 'unknown-field' }),
+    );
   });
 
   test('a bad id in the path names the parameter', async () => {
     const res = await post('/agreements/not%20an%20id/variations', { summary: 'x', occurredAt: '2016-01-01' });
     expect(res.status).toBe(400);
-    expect(res.body.errors).toContainEqual(expect.objectContaining({ field: 'id' }));
+    expect(problemOf(res).errors).toContainEqual(expect.objectContaining({ field: 'id' }));
   });
 
   test('an unknown body is refused with 422 naming the slug and the field', async () => {
@@ -341,9 +344,9 @@ describe('validation: problem+json naming each bad field, nothing written', () =
       occurredAt: '2010-01-01',
     });
     expect(res.status).toBe(422);
-    expect(res.body.code).toBe('unknown-body');
-    expect(res.body.detail).toContain('gwentt');
-    expect(res.body.errors).toContainEqual(expect.objectContaining({ field: 'parties[2]' }));
+    expect(problemOf(res).code).toBe('unknown-body');
+    expect(problemOf(res).detail).toContain('gwentt');
+    expect(problemOf(res).errors).toContainEqual(expect.objectContaining({ field: 'parties[2]' }));
     expect(await head()).toBe(before);
   });
 
@@ -368,7 +371,7 @@ describe('validation: problem+json naming each bad field, nothing written', () =
   test('a fact in the future is refused', async () => {
     const res = await post('/agreements/zephyr/variations', { summary: 'x', occurredAt: '2030-01-01' });
     expect(res.status).toBe(422);
-    expect(res.body.code).toBe('occurred-in-future');
+    expect(problemOf(res).code).toBe('occurred-in-future');
   });
 });
 
@@ -453,24 +456,24 @@ describe('domain rules: 409 with a message a person understands, nothing written
   test.each(conflicts)('POST %s breaking a rule answers its code', async (path, body, code) => {
     const before = await head();
     const res = await post(path, body);
-    expect({ status: res.status, code: res.body.code }).toEqual({ status: expect.any(Number), code });
+    expect({ status: res.status, code: problemOf(res).code }).toEqual({ status: expect.any(Number), code });
     expect([404, 409, 422]).toContain(res.status);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.body.detail.length).toBeGreaterThan(10);
+    expect(problemOf(res).detail.length).toBeGreaterThan(10);
     expect(await head()).toBe(before);
   });
 
   test('a command against an agreement that does not exist is 404', async () => {
     const res = await post('/agreements/no-such/variations', { summary: 'x', occurredAt: '2016-01-01' });
     expect(res.status).toBe(404);
-    expect(res.body.code).toBe('agreement-not-found');
+    expect(problemOf(res).code).toBe('agreement-not-found');
   });
 });
 
 describe('optimistic concurrency and idempotency', () => {
   test('a stale expectedRevision is refused with 409 and the current revision', async () => {
     const trail = await api.admin.get('/streams/agreement-zephyr/events?limit=1000');
-    const current = trail.body.events.length - 1;
+    const current = eventsOf(trail).length - 1;
     const before = await head();
     const res = await post('/agreements/zephyr/variations', {
       summary: 'Stale edit',
@@ -486,7 +489,7 @@ describe('optimistic concurrency and idempotency', () => {
       expectedRevision: current,
     });
     expect(ok.status).toBe(201);
-    expect(ok.body.revision).toBe(current + 1);
+    expect(bodyOf<AppendedBody>(ok).revision).toBe(current + 1);
   });
 
   test('a retried command with the same Idempotency-Key appends nothing and answers as the first time', async () => {
@@ -507,7 +510,7 @@ describe('optimistic concurrency and idempotency', () => {
       [1, 2, 3].map(() => post('/agreements/zephyr/parties', body, { 'Idempotency-Key': 'join-cheshire' })),
     );
     for (const res of answers) expect(res.status).toBe(201);
-    expect(new Set(answers.map((r) => r.body.position)).size).toBe(1);
+    expect(new Set(answers.map((r) => bodyOf<AppendedBody>(r).position)).size).toBe(1);
     expect(BigInt((await head()) as string) - BigInt(before as string)).toBe(1n);
   });
 
@@ -518,7 +521,7 @@ describe('optimistic concurrency and idempotency', () => {
       { 'Idempotency-Key': 'retry-1' },
     );
     expect(res.status).toBe(422);
-    expect(res.body.code).toBe('idempotency-key-reused');
+    expect(problemOf(res).code).toBe('idempotency-key-reused');
   });
 });
 
@@ -526,9 +529,9 @@ describe('audit trail reads', () => {
   test('pages the global log in position order', async () => {
     const page1 = await api.admin.get('/events?limit=5');
     expect(page1.status).toBe(200);
-    expect(page1.body.events).toHaveLength(5);
-    const page2 = await api.admin.get(`/events?fromPosition=${page1.body.next}&limit=5`);
-    const positions = [...page1.body.events, ...page2.body.events].map((e: { position: string }) => BigInt(e.position));
+    expect(eventsOf(page1)).toHaveLength(5);
+    const page2 = await api.admin.get(`/events?fromPosition=${bodyOf<EventsBody>(page1).next}&limit=5`);
+    const positions = [...eventsOf(page1), ...eventsOf(page2)].map((e: { position: string }) => BigInt(e.position));
     for (let i = 1; i < positions.length; i++) expect(positions[i]! > positions[i - 1]!).toBe(true);
   });
 
@@ -549,16 +552,16 @@ describe('audit trail reads', () => {
       '/bodies',
       '/events',
     ]) {
-      expect(Object.keys(res.body.paths)).toContain(path);
+      expect(Object.keys(bodyOf<OpenApiBody>(res).paths)).toContain(path);
     }
   });
 });
 
 describe('durability', () => {
   test('a restart on the same data directory keeps every event', async () => {
-    const before = (await api.admin.get('/events?limit=1000')).body.events;
+    const before = eventsOf(await api.admin.get('/events?limit=1000'));
     await api.restart();
-    const after = (await api.admin.get('/events?limit=1000')).body.events;
+    const after = eventsOf(await api.admin.get('/events?limit=1000'));
     expect(after).toEqual(before);
     expect(
       (await post('/agreements/zephyr/variations', { summary: 'After restart', occurredAt: '2016-08-01' })).status,

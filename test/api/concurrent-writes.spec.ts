@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import pg from 'pg';
 import { testDrivers, type TestDatabase } from '../support/db.js';
 import { startApi, type ApiHarness } from './api-harness.js';
+import { bodyOf, problemOf, eventsOf, type AppendedBody } from '../support/http.js';
 
 /*
  * Concurrent writes through the real HTTP API. Many writers on one stream through the real HTTP API: a write without expectedRevision that
@@ -58,8 +59,7 @@ for (const driver of testDrivers) {
     }, 60_000);
 
     test(`${WRITERS} writers × ${WRITES_EACH} writes without expectedRevision on one stream: every write succeeds, each at its own revision`, async () => {
-      const before = (await apis[0]!.admin.get('/streams/agreement-race/events?limit=1000')).body.events
-        .length as number;
+      const before = eventsOf(await apis[0]!.admin.get('/streams/agreement-race/events?limit=1000')).length;
       const answers = await Promise.all(
         Array.from({ length: WRITERS }, async (_, writer) => {
           const mine: { status: number; revision: number; code?: string }[] = [];
@@ -69,7 +69,7 @@ for (const driver of testDrivers) {
               { summary: `writer ${writer} write ${n}`, occurredAt: '2016-05-01' },
               apis[writer % apis.length],
             );
-            mine.push({ status: res.status, revision: res.body.revision, code: res.body.code });
+            mine.push({ status: res.status, revision: bodyOf<AppendedBody>(res).revision, code: problemOf(res).code });
           }
           return mine;
         }),
@@ -82,15 +82,14 @@ for (const driver of testDrivers) {
       expect(revisions).toEqual(Array.from({ length: WRITERS * WRITES_EACH }, (_, i) => before + i));
 
       const trail = await apis[0]!.admin.get(`/streams/agreement-race/events?limit=1000`);
-      const events = trail.body.events as { revision: number; data: { summary?: string } }[];
+      const events = eventsOf(trail) as { revision: number; data: { summary?: string } }[];
       expect(events.map((e) => e.revision)).toEqual(events.map((_, i) => i));
       const summaries = events.slice(before).map((e) => e.data.summary);
       expect(new Set(summaries).size).toBe(WRITERS * WRITES_EACH);
     }, 120_000);
 
     test('a stale expectedRevision the client sent is still a 409 naming what it sent and the current revision', async () => {
-      const current =
-        ((await apis[0]!.admin.get('/streams/agreement-race/events?limit=1000')).body.events.length as number) - 1;
+      const current = eventsOf(await apis[0]!.admin.get('/streams/agreement-race/events?limit=1000')).length - 1;
       const res = await post('/agreements/race/variations', {
         summary: 'stale',
         occurredAt: '2016-05-01',
@@ -98,8 +97,8 @@ for (const driver of testDrivers) {
       });
       expect(res.status).toBe(409);
       expect(res.body).toMatchObject({ code: 'concurrency-conflict', currentRevision: current });
-      expect(res.body.detail).toContain(`revision ${current - 3}`);
-      expect(res.body.detail).toContain(`at revision ${current}`);
+      expect(problemOf(res).detail).toContain(`revision ${current - 3}`);
+      expect(problemOf(res).detail).toContain(`at revision ${current}`);
     });
 
     // Only the server lets another connection add a trigger under the running service.

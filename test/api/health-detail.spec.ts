@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { EventStore } from '#event-store';
 import { startApi, type ApiHarness } from './api-harness.js';
 import { testDrivers, type TestDatabase } from '../support/db.js';
+import { bodyOf, type HealthBody } from '../support/http.js';
 
 /*
  * /health is open to anyone (load balancers), so what it says without a token is a code and the
@@ -36,7 +37,8 @@ for (const driver of testDrivers) {
         );
       for (;;) {
         const health = await api.http.get('/health');
-        if (health.body.error?.projections?.projections?.some((p: { parked: number }) => p.parked > 0)) break;
+        if (bodyOf<HealthBody>(health).error?.projections?.projections?.some((p: { parked: number }) => p.parked > 0))
+          break;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }, 60_000);
@@ -50,10 +52,10 @@ for (const driver of testDrivers) {
       const health = await api.http.get('/health');
       expect(health.status).toBe(503);
       expect(health.headers['content-type']).toMatch(/^application\/problem\+json/);
-      expect(health.body.error.projections.problems).toEqual([
+      expect(bodyOf<HealthBody>(health).error?.projections.problems).toEqual([
         'decisions has 1 parked event it could not apply (code projection-event-parked).',
       ]);
-      const decisions = health.body.details.projections.projections.find(
+      const decisions = bodyOf<HealthBody>(health).details.projections.projections.find(
         (p: { name: string }) => p.name === 'decisions',
       );
       expect(decisions).toMatchObject({ parked: 1, lastError: { code: 'projection-apply-failed' } });
@@ -68,7 +70,7 @@ for (const driver of testDrivers) {
       for (const health of [officer, forged]) {
         expect(health.status).toBe(503);
         expect(health.text).not.toMatch(SQL_ERROR);
-        expect(health.body.error.projections.problems).toEqual([
+        expect(bodyOf<HealthBody>(health).error?.projections.problems).toEqual([
           expect.stringContaining('code projection-event-parked'),
         ]);
       }
@@ -77,7 +79,7 @@ for (const driver of testDrivers) {
     test("with an administrator's token: the parked event's error itself", async () => {
       const health = await api.admin.get('/health');
       expect(health.status).toBe(503);
-      expect(health.body.error.projections.problems).toEqual([
+      expect(bodyOf<HealthBody>(health).error?.projections.problems).toEqual([
         expect.stringMatching(/^decisions has 1 parked event .*summary/),
       ]);
       expect(health.text).toMatch(SQL_ERROR);

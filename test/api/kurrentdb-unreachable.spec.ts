@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { EventStoreUnavailableError, KurrentDbEventStore } from '#event-store';
 import { startApi, type ApiHarness } from './api-harness.js';
+import { bodyOf, type HealthBody } from '../support/http.js';
 
 /*
  * EVENT_STORE=kurrentdb with the node down. No KurrentDB server can be had here, but an unreachable
@@ -56,8 +57,8 @@ describe('the service on an unreachable KurrentDB', () => {
     expect((await api.admin.get('/events?limit=1')).status).toBe(503);
     const anyone = await api.http.get('/health');
     expect(anyone.status).toBe(503);
-    expect(anyone.body.error.database).toMatchObject({ status: 'down', code: 'database-unavailable' });
-    expect(anyone.body.error.projections.problems).toEqual([
+    expect(bodyOf<HealthBody>(anyone).error?.database).toMatchObject({ status: 'down', code: 'database-unavailable' });
+    expect(bodyOf<HealthBody>(anyone).error?.projections.problems).toEqual([
       'projection status unavailable (code projection-status-unavailable)',
     ]);
     const health = await api.admin.get('/health');
@@ -66,11 +67,11 @@ describe('the service on an unreachable KurrentDB', () => {
       code: 'unhealthy',
       detail: expect.stringMatching(/^Unhealthy: .*database.*projections|^Unhealthy: .*projections.*database/),
     });
-    expect(health.body.error.database).toMatchObject({
+    expect(bodyOf<HealthBody>(health).error?.database).toMatchObject({
       status: 'down',
       error: expect.stringMatching(/cannot be reached/),
     });
-    expect(health.body.error.projections).toMatchObject({
+    expect(bodyOf<HealthBody>(health).error?.projections).toMatchObject({
       status: 'down',
       problems: [expect.stringMatching(/^projection status unavailable: The event store cannot be reached/)],
     });

@@ -8,6 +8,7 @@ import { loadConfig } from '#config';
 import { issueToken } from '#platform';
 import { createApp } from '../../apps/api/src/create-app.js';
 import { testDrivers, type TestDatabase } from '../support/db.js';
+import { bodyOf, type OpenApiBody } from '../support/http.js';
 
 /*
  * GET /metrics in Prometheus text format, on the embedded database and on PostgreSQL. The seed
@@ -142,7 +143,7 @@ for (const driver of testDrivers) {
     test('needs no token and is not in the OpenAPI document', async () => {
       const docs = await request(app!.getHttpServer()).get('/docs/openapi.json');
       expect(docs.status).toBe(200);
-      expect(Object.keys(docs.body.paths as object)).not.toContain('/metrics');
+      expect(Object.keys(bodyOf<OpenApiBody>(docs).paths as object)).not.toContain('/metrics');
       expect((await request(app!.getHttpServer()).get('/metrics')).status).toBe(200);
     });
   });

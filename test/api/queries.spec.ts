@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { startApi, type ApiHarness } from './api-harness.js';
+import {
+  bodyOf,
+  problemOf,
+  eventsOf,
+  type AppendedBody,
+  type AlertsBody,
+  type AgreementSummaryBody,
+} from '../support/http.js';
 
 /*
  * The read endpoints through real HTTP: register, one agreement (and its bitemporal views),
@@ -13,7 +21,7 @@ let last = '0';
 async function post(path: string, body: object): Promise<void> {
   const res = await api.admin.post(path).send(body);
   if (res.status !== 201) throw new Error(`${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
-  last = res.body.position;
+  last = bodyOf<AppendedBody>(res).position;
 }
 
 const get = (path: string) => api.admin.get(path + (path.includes('?') ? '&' : '?') + `minPosition=${last}`);
@@ -76,10 +84,12 @@ describe('register and agreements', () => {
   test('filters the register by party and counts by status', async () => {
     const res = await get('/agreements?party=dorset');
     expect(res.status).toBe(200);
-    expect(res.body.agreements.map((a: { agreementId: string }) => a.agreementId)).toEqual(['zephyr']);
-    expect(res.body.counts).toMatchObject({ 'in-force': 3, total: 3 });
+    expect(
+      bodyOf<{ agreements: AgreementSummaryBody[] }>(res).agreements.map((a: { agreementId: string }) => a.agreementId),
+    ).toEqual(['zephyr']);
+    expect(bodyOf(res).counts).toMatchObject({ 'in-force': 3, total: 3 });
     const area = await get('/agreements?area=ORGANISED');
-    expect(area.body.agreements).toHaveLength(3);
+    expect(bodyOf<{ agreements: AgreementSummaryBody[] }>(area).agreements).toHaveLength(3);
   });
 
   test('one agreement in full, and 404 for an unknown one', async () => {
@@ -108,7 +118,7 @@ describe('register and agreements', () => {
   test('bad query parameters are 400 problems naming them', async () => {
     const res = await api.admin.get('/agreements?status=maybe&party=Not%20A%20Slug');
     expect(res.status).toBe(400);
-    const fields = res.body.errors.map((e: { field: string }) => e.field);
+    const fields = (problemOf(res).errors ?? []).map((e: { field: string }) => e.field);
     expect(fields).toEqual(expect.arrayContaining(['status', 'party']));
     expect((await api.admin.get('/agreements/zephyr?asOf=2015-02-30')).status).toBe(400);
     expect((await api.admin.get('/agreements?minPosition=soon')).status).toBe(400);
@@ -127,45 +137,59 @@ describe('register and agreements', () => {
 
     const asOfAfter = await api.admin.get('/agreements/zephyr?asOf=2016-01-15');
     expect(asOfAfter.status).toBe(200);
-    const partiesOf = (body: { parties: { id: string; current: boolean }[] }) =>
-      body.parties.filter((p) => p.current).map((p) => p.id);
-    expect(partiesOf(asOfAfter.body)).not.toContain('dorset');
-    expect(asOfAfter.body.parties).toContainEqual(
+    type Party = { id: string; current: boolean; withdrewOn?: string | null };
+    type AgreementDetail = { parties: Party[]; membership: unknown[]; replay: { knownAt: string | null } | null };
+    const partiesOf = (body: AgreementDetail) => body.parties.filter((p) => p.current).map((p) => p.id);
+    const after = bodyOf<AgreementDetail>(asOfAfter);
+    expect(partiesOf(after)).not.toContain('dorset');
+    expect(after.parties).toContainEqual(
       expect.objectContaining({ id: 'dorset', withdrewOn: '2015-12-31', current: false }),
     );
-    expect(asOfAfter.body.membership).toContainEqual(
-      expect.objectContaining({ bodyId: 'dorset', validTo: '2015-12-31' }),
-    );
+    expect(after.membership).toContainEqual(expect.objectContaining({ bodyId: 'dorset', validTo: '2015-12-31' }));
     const asOfBefore = await api.admin.get('/agreements/zephyr?asOf=2015-11-30');
-    expect(partiesOf(asOfBefore.body)).toContain('dorset');
+    expect(partiesOf(bodyOf<AgreementDetail>(asOfBefore))).toContain('dorset');
     const knownEarlier = await api.admin.get(
       `/agreements/zephyr?asOf=2016-01-15&knownAt=${encodeURIComponent(recordedBefore)}`,
     );
     expect(knownEarlier.status).toBe(200);
-    expect(partiesOf(knownEarlier.body)).toContain('dorset');
-    expect(knownEarlier.body.replay.knownAt).toBe(recordedBefore);
+    expect(partiesOf(bodyOf<AgreementDetail>(knownEarlier))).toContain('dorset');
+    expect(bodyOf<AgreementDetail>(knownEarlier).replay?.knownAt).toBe(recordedBefore);
   });
 
   test("a body's collaborations on a date show the policing body of that date: Gwent's police authority in 2012", async () => {
+    type Collaborations = {
+      body: { policingBody: unknown };
+      policingBodyOn: { known: boolean; period: { from: string | null; source: string } };
+    };
     const then = await get('/bodies/gwent/collaborations?asOf=2012-06-01');
     expect(then.status).toBe(200);
-    expect(then.body.body.policingBody).toEqual({ name: 'Gwent Police Authority', kind: 'police-authority' });
-    expect(then.body.policingBodyOn).toMatchObject({ known: true, period: { from: null } });
+    expect(bodyOf<Collaborations>(then).body.policingBody).toEqual({
+      name: 'Gwent Police Authority',
+      kind: 'police-authority',
+    });
+    expect(bodyOf<Collaborations>(then).policingBodyOn).toMatchObject({ known: true, period: { from: null } });
     const after = await get('/bodies/gwent/collaborations?asOf=2012-11-22');
-    expect(after.body.body.policingBody).toEqual({ name: 'Gwent Police and Crime Commissioner', kind: 'pcc' });
-    expect(after.body.policingBodyOn.period.source).toContain('SI 2012/2892');
+    expect(bodyOf<Collaborations>(after).body.policingBody).toEqual({
+      name: 'Gwent Police and Crime Commissioner',
+      kind: 'pcc',
+    });
+    expect(bodyOf<Collaborations>(after).policingBodyOn.period.source).toContain('SI 2012/2892');
     const unsure = await get('/bodies/south-yorkshire/collaborations?asOf=2024-05-15');
-    expect(unsure.body.body.policingBody).toBeNull();
-    expect(unsure.body.policingBodyOn).toMatchObject({ known: false });
+    expect(bodyOf<Collaborations>(unsure).body.policingBody).toBeNull();
+    expect(bodyOf<Collaborations>(unsure).policingBodyOn).toMatchObject({ known: false });
   });
 
   test("a body's collaborations on a date come from membership intervals", async () => {
     const before = await get('/bodies/dorset/collaborations?asOf=2015-06-01');
     expect(before.status).toBe(200);
-    expect(before.body.collaborations.map((c: { agreementId: string }) => c.agreementId)).toEqual(['zephyr']);
+    expect(
+      bodyOf<{ collaborations: AgreementSummaryBody[] }>(before).collaborations.map(
+        (c: { agreementId: string }) => c.agreementId,
+      ),
+    ).toEqual(['zephyr']);
     const after = await get('/bodies/dorset/collaborations?asOf=2016-02-01');
-    expect(after.body.collaborations).toEqual([]);
-    expect((await get('/bodies/gwent/collaborations?asOf=2009-01-01')).body.collaborations).toEqual([]);
+    expect(bodyOf<{ collaborations: AgreementSummaryBody[] }>(after).collaborations).toEqual([]);
+    expect(bodyOf(await get('/bodies/gwent/collaborations?asOf=2009-01-01')).collaborations).toEqual([]);
     expect((await get('/bodies/no-such-force/collaborations')).status).toBe(404);
   });
 });
@@ -214,29 +238,30 @@ describe('boards, compliance and alerts', () => {
 
     const compliance = await get('/boards/hampshire-tvp/compliance?financialYear=2015-16&asOf=2016-04-30');
     expect(compliance.status).toBe(200);
-    expect(compliance.body.status).toBe('red');
-    expect(compliance.body.counts).toEqual({
+    expect(bodyOf(compliance).status).toBe('red');
+    expect(bodyOf(compliance).counts).toEqual({
       scheduled: 4,
       held: 2,
       quorate: 2,
       cancelled: 2,
       cancelledNotRearranged: 2,
     });
-    expect(compliance.body.reasons.join(' ')).toMatch(/cancel/i);
+    expect(bodyOf<{ reasons: string[] }>(compliance).reasons.join(' ')).toMatch(/cancel/i);
 
     const open = await eventually(
       () => api.admin.get('/alerts?status=open&rule=meeting-cancelled-not-rearranged'),
-      (res) => res.body.alerts?.length === 2,
+      (res) => bodyOf<AlertsBody>(res).alerts?.length === 2,
     );
-    expect(open.body.alerts).toHaveLength(2);
+    expect(bodyOf<AlertsBody>(open).alerts).toHaveLength(2);
 
-    const q2 = open.body.alerts.find((a: { alertId: string }) => a.alertId.includes('2015-q2'));
+    const q2 = bodyOf<AlertsBody>(open).alerts.find((a: { alertId: string }) => a.alertId.includes('2015-q2'));
+    if (q2 === undefined) throw new Error('the 2015-q2 alert is not open');
     const officer = api.client(await api.token({ sub: 'officer.brown', roles: ['officer'], force: 'thames-valley' }));
     const ack = await officer.post(`/alerts/${q2.alertId}/acknowledgement`).send({ note: 'Raised with the chair' });
     expect(ack.status).toBe(201);
     const trail = await api.admin.get(`/streams/alert-${q2.alertId}/events`);
-    expect(trail.body.events.map((e: { type: string }) => e.type)).toEqual(['AlertRaised', 'AlertAcknowledged']);
-    expect(trail.body.events[1].actorDisplay).toBe('officer:officer.brown (thames-valley)');
+    expect(eventsOf(trail).map((e: { type: string }) => e.type)).toEqual(['AlertRaised', 'AlertAcknowledged']);
+    expect(eventsOf(trail)[1]?.actorDisplay).toBe('officer:officer.brown (thames-valley)');
 
     await post('/boards/hampshire-tvp/meetings/2015-q2/rearrangement', {
       newDate: '2016-05-20',
@@ -244,21 +269,21 @@ describe('boards, compliance and alerts', () => {
     });
     const remaining = await eventually(
       () => api.admin.get('/alerts?status=open&rule=meeting-cancelled-not-rearranged'),
-      (res) => res.body.alerts?.length === 1,
+      (res) => bodyOf<AlertsBody>(res).alerts?.length === 1,
     );
-    expect(remaining.body.alerts.map((a: { alertId: string }) => a.alertId)).toEqual([
+    expect(bodyOf<AlertsBody>(remaining).alerts.map((a: { alertId: string }) => a.alertId)).toEqual([
       expect.stringContaining('2015-q3'),
     ]);
     const resolved = await api.admin.get('/alerts?status=resolved');
-    expect(resolved.body.alerts.map((a: { alertId: string }) => a.alertId)).toContain(q2.alertId);
+    expect(bodyOf<AlertsBody>(resolved).alerts.map((a: { alertId: string }) => a.alertId)).toContain(q2.alertId);
   });
 
   test('board detail, decisions log, savings, and 404s', async () => {
     const board = await get('/boards/hampshire-tvp');
     expect(board.status).toBe(200);
-    expect(board.body.meetings).toHaveLength(4);
+    expect(bodyOf(board).meetings).toHaveLength(4);
     const decisions = await get('/decisions?boardId=hampshire-tvp');
-    expect(decisions.body.decisions).toHaveLength(1);
+    expect(bodyOf(decisions).decisions).toHaveLength(1);
     await post('/agreements/zephyr/savings', { financialYear: '2015-16', kind: 'realised', amountGbp: 8500000 });
     const savings = await get('/savings?agreementId=zephyr');
     expect(JSON.stringify(savings.body)).toContain('850000000');

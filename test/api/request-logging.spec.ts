@@ -7,6 +7,7 @@ import request from 'supertest';
 import { loadConfig, type AppConfig } from '#config';
 import { issueToken } from '#platform';
 import { createApp } from '../../apps/api/src/create-app.js';
+import { eventsOf } from '../support/http.js';
 
 /*
  * Structured request logs (nestjs-pino): one JSON line per request with the method, the route
@@ -94,7 +95,7 @@ test('a write logs one line with route template, status, duration, principal and
   const trail = await request(app.getHttpServer())
     .get('/streams/agreement-logged/events')
     .set('Authorization', `Bearer ${token}`);
-  expect(trail.body.events[0]).toMatchObject({ type: 'AgreementDrafted', correlationId: 'ticket-4711' });
+  expect(eventsOf(trail)[0]).toMatchObject({ type: 'AgreementDrafted', correlationId: 'ticket-4711' });
 });
 
 test('without X-Correlation-Id a new id is generated per request, echoed back, logged and stored in the envelope', async () => {
@@ -112,7 +113,7 @@ test('without X-Correlation-Id a new id is generated per request, echoed back, l
   const trail = await request(app.getHttpServer())
     .get('/streams/agreement-generated/events')
     .set('Authorization', `Bearer ${token}`);
-  expect(trail.body.events[0].correlationId).toBe(id);
+  expect(eventsOf(trail)[0]?.correlationId).toBe(id);
 });
 
 test('reads log the route template, not the raw URL; a refused request logs no principal; /health and /metrics are not logged', async () => {

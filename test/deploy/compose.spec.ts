@@ -18,7 +18,8 @@ const addFormats = addFormatsModule.default;
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 const read = (path: string): string => readFileSync(join(root, path), 'utf8');
-const readJson = (path: string): Record<string, unknown> => JSON.parse(readFileSync(path, 'utf8'));
+const readJson = (path: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
 
 interface Service {
   image?: string;

@@ -94,8 +94,8 @@ suite('split deployment: the API with WORKERS=off and two worker processes on Po
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const output: string[] = [];
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => output.push(...chunk.split('\n').filter(Boolean)));
-    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => output.push(...chunk.split('\n').filter(Boolean)));
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => output.push(...chunk.split('\n').filter(Boolean)));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => output.push(...chunk.split('\n').filter(Boolean)));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const service: Service = { name, port, process: child, output, exited };
     services.push(service);
@@ -277,12 +277,12 @@ suite('split deployment: the API with WORKERS=off and two worker processes on Po
         const ours = new Set(rows.map((row) => row.event_id));
         const seen = await until(
           `all ${ours.size} events on governance.events`,
-          async () => {
+          () => {
             const counts = new Map<string, number>();
             for (const message of consumer.received('governance.events')) {
               if (ours.has(message.eventId)) counts.set(message.eventId, (counts.get(message.eventId) ?? 0) + 1);
             }
-            return counts.size === ours.size ? counts : null;
+            return Promise.resolve(counts.size === ours.size ? counts : null);
           },
           90_000,
         );

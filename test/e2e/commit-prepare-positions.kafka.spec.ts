@@ -4,6 +4,15 @@ import { startApi, type ApiHarness } from '../api/api-harness.js';
 import { CommitPreparePositionStore } from '../support/commit-prepare-store.js';
 import { postgresDriver, type TestDatabase } from '../support/db.js';
 import { ensureKafka } from '../support/kafka.js';
+import {
+  bodyOf,
+  problemOf,
+  eventsOf,
+  type EventsBody,
+  type AlertsBody,
+  type HealthBody,
+  type AgreementSummaryBody,
+} from '../support/http.js';
 
 /*
  * The whole service, read side included, on positions that are not numbers. No KurrentDB server
@@ -42,15 +51,15 @@ async function wholeLog(api: ApiHarness): Promise<{ eventId: string; position: s
   do {
     const res = await api.admin.get(`/events?limit=1000${from === null ? '' : `&fromPosition=${from}`}`);
     expect(res.status).toBe(200);
-    events.push(...res.body.events);
-    from = res.body.next;
+    events.push(...eventsOf(res));
+    from = bodyOf<EventsBody>(res).next;
   } while (from !== null);
   return events;
 }
 
 /** What the read models answer, without the positions (their form differs by store, by design). */
 const withoutPositions = (body: unknown): unknown =>
-  JSON.parse(JSON.stringify(body, (key, value) => (/position$/i.test(key) ? undefined : value)));
+  JSON.parse(JSON.stringify(body, (key, value: unknown) => (/position$/i.test(key) ? undefined : value))) as unknown;
 
 const READS = [
   '/agreements',
@@ -71,7 +80,7 @@ beforeAll(async () => {
   };
   pairs = await startApi(env, { now: NOW, decorateEventStore: (store) => new CommitPreparePositionStore(store) });
   plain = await startApi({ IMPORT_ON_START: 'seeds/collaborations.json' }, { now: NOW });
-  head = (await pairs.admin.get('/health')).body.info.database.headPosition;
+  head = bodyOf<HealthBody>(await pairs.admin.get('/health')).details.database.headPosition ?? 'none';
 }, 300_000);
 
 afterAll(async () => {
@@ -92,14 +101,16 @@ postgresDriver.describe('the service on commit/prepare positions', () => {
   test('read-your-writes waits for a pair; a decimal position is refused naming the field', async () => {
     const res = await pairs.admin.get(`/bodies/gloucestershire/collaborations?asOf=2018-01-01&minPosition=${head}`);
     expect(res.status).toBe(200);
-    expect(res.body.collaborations.length).toBeGreaterThanOrEqual(19);
+    expect(bodyOf<{ collaborations: AgreementSummaryBody[] }>(res).collaborations.length).toBeGreaterThanOrEqual(19);
     const refused = await pairs.admin.get('/agreements?minPosition=12');
     expect(refused.status).toBe(400);
-    expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'minPosition', rule: 'isEventPosition' })]);
+    expect(problemOf(refused).errors).toEqual([
+      expect.objectContaining({ field: 'minPosition', rule: 'isEventPosition' }),
+    ]);
   });
 
   test('the read models equal those built over the plain SQL store', async () => {
-    const plainHead = (await plain.admin.get('/health')).body.info.database.headPosition;
+    const plainHead = bodyOf<HealthBody>(await plain.admin.get('/health')).details.database.headPosition ?? 'none';
     for (const path of READS) {
       const join = path.includes('?') ? '&' : '?';
       const [a, b] = await Promise.all([
@@ -114,9 +125,14 @@ postgresDriver.describe('the service on commit/prepare positions', () => {
   test('projection checkpoints hold the pair; /metrics shows every projection lag at 0', async () => {
     const health = await eventually(
       () => pairs.admin.get('/health'),
-      (res) => (res.body.info?.projections?.projections ?? []).every((p: { lag: number }) => p.lag === 0),
+      (res) =>
+        (bodyOf<HealthBody>(res).info?.projections?.projections ?? []).every((p: { lag: number }) => p.lag === 0),
     );
-    const projections = health.body.info.projections.projections as { name: string; position: string; lag: number }[];
+    const projections = bodyOf<HealthBody>(health).info?.projections.projections as {
+      name: string;
+      position: string;
+      lag: number;
+    }[];
     expect(projections.length).toBeGreaterThan(0);
     for (const p of projections) expect([p.name, p.position, p.lag]).toEqual([p.name, head, 0]);
     const metrics = await pairs.http.get('/metrics');
@@ -154,11 +170,11 @@ postgresDriver.describe('the service on commit/prepare positions', () => {
     const open = await eventually(
       () => pairs.admin.get('/alerts?status=open&rule=meeting-cancelled-not-rearranged'),
       (res) =>
-        (res.body.alerts ?? []).filter(
+        (bodyOf<AlertsBody>(res).alerts ?? []).filter(
           (a: { subject: { boardId?: string } }) => a.subject.boardId === 'zephyr-positions-board',
         ).length === 2,
     );
-    const mine = open.body.alerts.filter(
+    const mine = bodyOf<AlertsBody>(open).alerts.filter(
       (a: { subject: { boardId?: string } }) => a.subject.boardId === 'zephyr-positions-board',
     );
     expect(mine).toHaveLength(2);
@@ -182,15 +198,16 @@ postgresDriver.describe('the service on commit/prepare positions', () => {
       try {
         await consumer.subscribe({ topic: 'governance.events', fromBeginning: true });
         await consumer.run({
-          eachMessage: async ({ message }) => {
+          eachMessage: ({ message }) => {
             const id = message.headers?.eventId?.toString();
-            if (!id || !ids.has(id)) return;
+            if (!id || !ids.has(id)) return Promise.resolve();
             seen.set(id, (seen.get(id) ?? 0) + 1);
-            positions.set(id, JSON.parse(message.value!.toString()).position);
+            positions.set(id, (JSON.parse(message.value!.toString()) as { position: string }).position);
+            return Promise.resolve();
           },
         });
         await eventually(
-          async () => seen.size,
+          () => Promise.resolve(seen.size),
           (size) => size === ids.size,
           120_000,
         );

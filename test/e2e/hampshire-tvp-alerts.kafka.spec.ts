@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import kafkajs from 'kafkajs';
 import { startApi, type ApiHarness } from '../api/api-harness.js';
 import { ensureKafka } from '../support/kafka.js';
+import { bodyOf, eventsOf, type AlertsBody } from '../support/http.js';
 
 /*
  * The case the service exists for (seeds/003): the Hampshire/TVP bilateral board's 2015-16
@@ -97,9 +98,11 @@ describe('Hampshire/Thames Valley bilateral board, 2015-16', () => {
 
       const open = await eventually(
         () => api.admin.get('/alerts?status=open&rule=meeting-cancelled-not-rearranged'),
-        (res) => res.body.alerts?.length === 2,
+        (res) => bodyOf<AlertsBody>(res).alerts?.length === 2,
       );
-      const alertIds: string[] = open.body.alerts.map((a: { alertId: string }) => a.alertId).sort();
+      const alertIds: string[] = bodyOf<AlertsBody>(open)
+        .alerts.map((a: { alertId: string }) => a.alertId)
+        .sort();
       expect(alertIds).toEqual([expect.stringContaining('2015-q2'), expect.stringContaining('2015-q3')]);
 
       await post('/boards/hampshire-tvp/meetings/2015-q2/rearrangement', {
@@ -108,15 +111,15 @@ describe('Hampshire/Thames Valley bilateral board, 2015-16', () => {
       });
       const stillOpen = await eventually(
         () => api.admin.get('/alerts?status=open&rule=meeting-cancelled-not-rearranged'),
-        (res) => res.body.alerts?.length === 1,
+        (res) => bodyOf<AlertsBody>(res).alerts?.length === 1,
       );
-      expect(stillOpen.body.alerts[0].alertId).toContain('2015-q3');
+      expect(bodyOf<AlertsBody>(stillOpen).alerts[0]?.alertId).toContain('2015-q3');
 
       // The events of this run's alert streams, as the audit trail has them…
       const expected = new Map<string, string>();
       for (const id of alertIds) {
         const trail = await api.admin.get(`/streams/alert-${id}/events`);
-        for (const e of trail.body.events as { eventId: string; type: string }[]) expected.set(e.eventId, e.type);
+        for (const e of eventsOf(trail)) expected.set(e.eventId, e.type);
       }
       expect([...expected.values()].sort()).toEqual(['AlertRaised', 'AlertRaised', 'AlertResolved']);
 
@@ -133,13 +136,14 @@ describe('Hampshire/Thames Valley bilateral board, 2015-16', () => {
         await consumer.connect();
         await consumer.subscribe({ topic: 'governance.alerts', fromBeginning: true });
         await consumer.run({
-          eachMessage: async ({ message }) => {
+          eachMessage: ({ message }) => {
             const eventId = message.headers?.eventId?.toString();
             if (eventId && expected.has(eventId)) seen.set(eventId, message.headers?.type?.toString() ?? '');
+            return Promise.resolve();
           },
         });
         await eventually(
-          async () => seen.size,
+          () => Promise.resolve(seen.size),
           (n) => n === expected.size,
         );
       } finally {

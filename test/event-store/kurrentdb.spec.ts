@@ -43,19 +43,19 @@ if (!KURRENTDB_URL) console.warn(`Skipping the KurrentDB contract suite: ${SKIP_
 
 eventStoreContract(
   'KurrentDB adapter',
-  async () => {
+  () => {
     const stores: EventStore[] = [];
-    return {
-      async openStore() {
+    return Promise.resolve({
+      openStore() {
         // A client (gRPC channel) per store: as many processes appending to one server.
         const store = KurrentDbEventStore.connect(KURRENTDB_URL!, { pollIntervalMs: 100 });
         stores.push(store);
-        return store;
+        return Promise.resolve(store);
       },
       async dispose() {
         await Promise.all(stores.map((s) => s.close()));
       },
-    };
+    });
   },
   KURRENTDB_URL ? describe : (name, fn) => describe.skip(`${name} (skipped: ${SKIP_REASON})`, fn),
 );
@@ -288,7 +288,7 @@ describe('KurrentDB adapter streams and idempotency records', () => {
         ).rejects.toBeInstanceOf(InvalidAppendError);
       }
       await expect(store.readAll({ fromPosition: '12' as Position })).rejects.toBeInstanceOf(InvalidPositionError);
-      expect(() => store.subscribe(async () => undefined, { after: 'x' as Position })).toThrow(InvalidPositionError);
+      expect(() => store.subscribe(() => Promise.resolve(), { after: 'x' as Position })).toThrow(InvalidPositionError);
       const p = store.parsePosition('0000000000001000/0000000000000fc0');
       expect(store.comparePositions(p, pos(4096n, 4033n))).toBe(-1);
     } finally {

@@ -498,7 +498,9 @@ export function sqlAdapterSuite(driver: TestDriver): void {
         const store = new SqlEventStore(db, { pollIntervalMs: 50 });
         const head = await store.headPosition();
         const received: StoredEvent[] = [];
-        const subscription = store.subscribe(async (events) => void received.push(...events), { after: head });
+        const subscription = store.subscribe((events) => Promise.resolve(void received.push(...events)), {
+          after: head,
+        });
 
         // A slow writer (another process) holds the append lock with its positions drawn but not committed.
         const slow = await database.connect();

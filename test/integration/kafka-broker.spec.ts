@@ -41,8 +41,9 @@ async function consume(groupId: string, expected: number, fromBeginning = true):
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning });
   await consumer.run({
-    eachMessage: async ({ partition, message }: EachMessagePayload) => {
+    eachMessage: ({ partition, message }: EachMessagePayload) => {
       seen.push({ partition, offset: message.offset, key: String(message.key), value: String(message.value) });
+      return Promise.resolve();
     },
   });
   const deadline = Date.now() + 30_000;

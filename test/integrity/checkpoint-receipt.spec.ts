@@ -16,6 +16,7 @@ import {
 } from '#event-store';
 import { CheckpointLifecycle } from '#messaging';
 import { startApi, type ApiHarness } from '../api/api-harness.js';
+import { bodyOf, problemOf, type HealthBody } from '../support/http.js';
 
 let api: ApiHarness;
 
@@ -91,14 +92,14 @@ test('a latest checkpoint row that does not verify is never handed out as a rece
   await api.app.get(SqlDatabase).query(`UPDATE integrity_checkpoints SET head_hash = repeat('b', 64)`);
   const response = await api.admin.get('/integrity/checkpoint');
   expect(response.status).toBe(404);
-  expect(response.body.detail).toMatch(/does not verify with key/);
+  expect(problemOf(response).detail).toMatch(/does not verify with key/);
 });
 
 test('a checkpointer that refuses to sign on (the last checkpoint no longer verifies) takes /health down with its code', async () => {
   await expect(api.app.get(CheckpointLifecycle).pass()).resolves.toBe(false);
   const health = await api.http.get('/health');
   expect(health.status).toBe(503);
-  expect(health.body.error.checkpoints).toEqual({
+  expect(bodyOf<HealthBody>(health).error?.checkpoints).toEqual({
     status: 'down',
     state: 'retrying',
     lastCheckpoint: { position: '1', signedAt: expect.any(String) },

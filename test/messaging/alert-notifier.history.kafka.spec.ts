@@ -48,9 +48,9 @@ interface World {
   database: TestDatabase;
   store: SqlEventStore;
   relay: EventRelay;
-  startNotifier(options: { path: string; groupId: string; history?: AlertHistoryMode }): Promise<AlertNotifier>;
+  startNotifier: (options: { path: string; groupId: string; history?: AlertHistoryMode }) => Promise<AlertNotifier>;
   /** Resolves once the relay has published everything in the log. */
-  published(): Promise<void>;
+  published: () => Promise<void>;
 }
 
 /** A database with its event log, a relay publishing it to topics of this test, and notifiers over it. */

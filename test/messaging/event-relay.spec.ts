@@ -16,6 +16,9 @@ import {
   until,
 } from './support.js';
 
+/** The event id inside a relayed message (its value is the stored event as JSON). */
+const eventIdOf = (message: { value: string }): string => (JSON.parse(message.value) as { eventId: string }).eventId;
+
 Logger.overrideLogger(['error']);
 
 const topics = { events: 'events', alerts: 'alerts' };
@@ -59,7 +62,7 @@ for (const driver of testDrivers) {
 
       const all = await store.readAll({ maxCount: 1000 });
       const events = publisher.messages('events');
-      expect(events.map((m) => JSON.parse(m.value).eventId)).toEqual(all.map((e) => e.eventId));
+      expect(events.map((m) => eventIdOf(m))).toEqual(all.map((e) => e.eventId));
       expect(events.map((m) => m.key)).toEqual(all.map((e) => e.streamId));
       expect(events[0]!.headers).toEqual({
         eventId: all[0]!.eventId,
@@ -69,7 +72,7 @@ for (const driver of testDrivers) {
       });
       expect(JSON.parse(events[0]!.value)).toEqual(all[0]);
       const alerts = publisher.messages('alerts');
-      expect(alerts.map((m) => JSON.parse(m.value).eventId)).toEqual(
+      expect(alerts.map((m) => eventIdOf(m))).toEqual(
         all.filter((e) => e.type === 'AlertRaised').map((e) => e.eventId),
       );
       expect(alerts).toHaveLength(6);
@@ -119,9 +122,7 @@ for (const driver of testDrivers) {
       await until(() => caughtUp(r), 'first events published');
       await appendInterleaved(store, 7, { prefix: 'y' });
       await until(() => publisher.messages().length === 12, 'live events published');
-      expect(publisher.messages().map((m) => JSON.parse(m.value).eventId)).toEqual(
-        (await store.readAll()).map((e) => e.eventId),
-      );
+      expect(publisher.messages().map((m) => eventIdOf(m))).toEqual((await store.readAll()).map((e) => e.eventId));
     });
 
     test('while the broker is down it keeps the checkpoint, reports retrying with the error, and resumes in order', async () => {
@@ -146,7 +147,7 @@ for (const driver of testDrivers) {
       const up = await r.status();
       expect(up).toMatchObject({ state: 'running', consecutiveFailures: 0, lag: 0, published: 45 });
       expect(up.lastError?.message).toContain('ECONNREFUSED');
-      const received = publisher.messages('events').map((m) => ({ key: m.key, eventId: JSON.parse(m.value).eventId }));
+      const received = publisher.messages('events').map((m) => ({ key: m.key, eventId: eventIdOf(m) }));
       expect(received).toHaveLength(45);
       expect(firstOccurrencesPerKey(received)).toEqual(await streamsOf(store));
     });
@@ -194,7 +195,7 @@ for (const driver of testDrivers) {
       second.start();
       await until(() => caughtUp(second), 'second relay caught up');
 
-      const received = publisher.messages('events').map((m) => ({ key: m.key, eventId: JSON.parse(m.value).eventId }));
+      const received = publisher.messages('events').map((m) => ({ key: m.key, eventId: eventIdOf(m) }));
       expect(received).toHaveLength(50);
       expect(new Set(received.map((m) => m.eventId)).size).toBe(40);
       expect(firstOccurrencesPerKey(received)).toEqual(await streamsOf(store));
@@ -216,7 +217,7 @@ for (const driver of testDrivers) {
       const second = relay(publisher, { batchSize: 5 });
       second.start();
       await until(() => caughtUp(second), 'caught up');
-      expect(publisher.messages().map((m) => JSON.parse(m.value).eventId)).toEqual(all.map((e) => e.eventId));
+      expect(publisher.messages().map((m) => eventIdOf(m))).toEqual(all.map((e) => e.eventId));
     });
 
     test('the checkpoint never moves back', async () => {

@@ -127,9 +127,10 @@ export class RecordingPublisher extends EventPublisher {
   failAfterPublish: (messages: OutgoingMessage[]) => Error | null | Promise<Error | null> = () => null;
   publishCalls = 0;
 
-  async ensureTopics(topics: TopicSpec[]): Promise<void> {
-    if (this.down) throw this.down;
+  ensureTopics(topics: TopicSpec[]): Promise<void> {
+    if (this.down) return Promise.reject(this.down);
     this.ensured.push(topics);
+    return Promise.resolve();
   }
 
   async publish(messages: OutgoingMessage[]): Promise<void> {
@@ -140,8 +141,8 @@ export class RecordingPublisher extends EventPublisher {
     if (after) throw after;
   }
 
-  async probe(): Promise<void> {
-    if (this.down) throw this.down;
+  probe(): Promise<void> {
+    return this.down ? Promise.reject(this.down) : Promise.resolve();
   }
 
   async close(): Promise<void> {}
@@ -168,7 +169,7 @@ export async function collect(brokers: string[], topics: string[], groupId: stri
     groupId,
     topics,
     fromBeginning: true,
-    handle: async (message: IncomingMessage) => {
+    handle: (message: IncomingMessage) => {
       const envelope = JSON.parse(message.value ?? 'null') as StoredEvent;
       received.get(message.topic)!.push({
         key: message.key,
@@ -178,6 +179,7 @@ export async function collect(brokers: string[], topics: string[], groupId: stri
         partition: message.partition,
         envelope,
       });
+      return Promise.resolve();
     },
   });
   return {

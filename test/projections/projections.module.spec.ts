@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { afterEach, expect, test } from '@jest/globals';
 import { Global, Module, type INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { readCheckpoint, EventStore, SqlDatabase, type Position } from '#event-store';
+import { readCheckpoint, EventStore, SqlDatabase } from '#event-store';
 import { ProjectionRunner, ProjectionStatus, ProjectionsModule } from '#projections';
 import { pgliteDriver, type TestDatabase } from '../support/db.js';
 import { appendMany, countingProjection, openStore, snapshot } from './support.js';
@@ -54,7 +54,7 @@ test('read-only (beside a worker): tables exist and status answers, but nothing 
   expect(await snapshot(database.db)).toEqual({ counts: [], applied: 0, duplicates: 0 });
   const head = await appendMany(store, 3);
   const status = app!.get(ProjectionStatus);
-  await expect(status.waitForPosition(head as Position, { timeoutMs: 100 })).rejects.toMatchObject({
+  await expect(status.waitForPosition(head, { timeoutMs: 100 })).rejects.toMatchObject({
     code: 'projection-lag',
   });
   expect((await status.report())[0]).toMatchObject({

@@ -54,7 +54,8 @@ export class Story {
         actor: 'officer@hampshire',
       },
     );
-    this.last = result.lastPosition as Position;
+    if (result.lastPosition === null) throw new Error('the append wrote no event');
+    this.last = result.lastPosition;
     return this.last;
   }
 

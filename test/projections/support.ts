@@ -74,7 +74,9 @@ export function countingProjection(options: CountingOptions = {}): SqlProjection
       CREATE TABLE IF NOT EXISTS ${t('stream_applied')} (event_id text NOT NULL, position text COLLATE "C" NOT NULL);
       CREATE INDEX IF NOT EXISTS ${t('stream_applied')}_position_idx ON ${t('stream_applied')} (position);
     `,
-    async apply({ tx, t }, e) {
+    async apply(ctx, e) {
+      const { tx } = ctx;
+      const t = ctx.t.bind(ctx);
       if (options.failOn?.(e)) throw new Error(`cannot count ${e.type} at ${e.position}`);
       await tx.query(
         `INSERT INTO ${t('stream_counts')} (stream_kind, events) VALUES ($1, $2)
@@ -88,7 +90,9 @@ export function countingProjection(options: CountingOptions = {}): SqlProjection
     },
     ...(options.batched
       ? {
-          async applyBatch({ tx, t }: ProjectionContext, events: readonly StoredEvent[]) {
+          async applyBatch(ctx: ProjectionContext, events: readonly StoredEvent[]) {
+            const { tx } = ctx;
+            const t = ctx.t.bind(ctx);
             batches.push(events.length);
             const poison = events.find((e) => options.failOn?.(e));
             if (poison) throw new Error(`cannot count ${poison.type} at ${poison.position}`);

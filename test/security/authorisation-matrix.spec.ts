@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type request from 'supertest';
 import { EventStore } from '#event-store';
 import { ADMIN_ACTOR, startApi, type ApiHarness, type Client, type TokenClaims } from '../api/api-harness.js';
+import { bodyOf, problemOf, eventsOf, type AppendedBody } from '../support/http.js';
 
 /*
  * The authorisation matrix of docs/security.md, one test per cell: every write endpoint and the reads,
@@ -299,7 +300,7 @@ const READS = [
 ];
 const READERS: Caller[] = ['admin', 'auditor', 'officer of a party', 'officer of another force'];
 
-const head = async (): Promise<string | null> => (await api.app.get(EventStore).headPosition()) as string | null;
+const head = async (): Promise<string | null> => await api.app.get(EventStore).headPosition();
 
 beforeAll(async () => {
   // No background workers: a hand-raised alert must not be resolved under the test's feet.
@@ -329,22 +330,22 @@ describe.each(WRITES.map((row, i) => [row.endpoint, row, i] as const))('%s', (_e
       const before = await head();
       const res: request.Response = await clients[caller].post(path).send(body);
       if (outcome === 'allowed') {
-        expect({ status: res.status, body: res.body }).toMatchObject({ status: 201 });
-        const written = await api.admin.get(`/events?fromPosition=${res.body.firstPosition}&limit=1`);
-        expect(written.body.events[0].actorDisplay).toBe(ACTORS[caller]);
+        expect({ status: res.status, body: bodyOf<unknown>(res) }).toMatchObject({ status: 201 });
+        const written = await api.admin.get(`/events?fromPosition=${bodyOf<AppendedBody>(res).firstPosition}&limit=1`);
+        expect(eventsOf(written)[0]?.actorDisplay).toBe(ACTORS[caller]);
         return;
       }
-      expect({ status: res.status, body: res.body }).toMatchObject({
+      expect({ status: res.status, body: bodyOf<unknown>(res) }).toMatchObject({
         status: refusal(caller),
         body: { status: refusal(caller), type: expect.any(String), detail: expect.any(String) },
       });
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
       if (caller === 'no token') expect(res.headers['www-authenticate']).toMatch(/^Bearer realm=/);
       if (caller === 'officer of another force' && !row.allowed.includes('officer of a party'))
-        expect(res.body.detail).toMatch(/Only an administrator/);
+        expect(problemOf(res).detail).toMatch(/Only an administrator/);
       else if (caller === 'officer of another force')
-        expect(res.body.detail).toMatch(/^Officers of Gwent Police can only/);
-      if (caller === 'auditor') expect(res.body.detail).toMatch(/Auditors read and verify the record/);
+        expect(problemOf(res).detail).toMatch(/^Officers of Gwent Police can only/);
+      if (caller === 'auditor') expect(problemOf(res).detail).toMatch(/Auditors read and verify the record/);
       expect(await head()).toBe(before);
     },
   );
@@ -394,10 +395,10 @@ describe('the matrix is complete', () => {
       .post('/agreements/hampshire-tvp-bilateral/signatures')
       .send({ party: 'thames-valley', signedBy: 'Chief Constable', occurredAt: '2012-02-01' });
     expect(res.status).toBe(403);
-    expect(res.body.detail).toBe(
+    expect(problemOf(res).detail).toBe(
       'Officers of Gwent Police can only record facts about agreements Gwent Police is a party to, and Gwent Police is not a party to agreement "hampshire-tvp-bilateral".',
     );
     const trail = await api.admin.get('/streams/agreement-hampshire-tvp-bilateral/events');
-    expect(trail.body.events.map((e: { actor: unknown }) => e.actor)).toEqual([ADMIN_ACTOR]);
+    expect(eventsOf(trail).map((e: { actor: unknown }) => e.actor)).toEqual([ADMIN_ACTOR]);
   });
 });

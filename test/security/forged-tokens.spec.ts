@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { SignJWT, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 import { hmacKeyOf, issueToken } from '#platform';
 import { startApi, type ApiHarness } from '../api/api-harness.js';
+import { problemOf, eventsOf } from '../support/http.js';
 
 /*
  * Tokens an attacker could present: each is refused with 401 problem+json and a Bearer challenge
@@ -27,9 +28,9 @@ const sign = (payload: object, signingKey: Uint8Array = key, edit: (jwt: SignJWT
   ).sign(signingKey);
 
 async function refused(token: string, detail: RegExp): Promise<void> {
-  const before = (await api.admin.get('/events?limit=1000')).body.events.length;
+  const before = eventsOf(await api.admin.get('/events?limit=1000')).length;
   const write = await api.client(token).post('/bodies').send({ id: 'forged-body', name: 'Forged', kind: 'other' });
-  expect({ status: write.status, detail: write.body.detail }).toEqual({
+  expect({ status: write.status, detail: problemOf(write).detail }).toEqual({
     status: 401,
     detail: expect.stringMatching(detail),
   });
@@ -38,7 +39,7 @@ async function refused(token: string, detail: RegExp): Promise<void> {
     /^Bearer realm="governance-tracker", error="invalid_(token|request)"/,
   );
   expect((await api.client(token).get('/agreements')).status).toBe(401);
-  expect((await api.admin.get('/events?limit=1000')).body.events.length).toBe(before);
+  expect(eventsOf(await api.admin.get('/events?limit=1000')).length).toBe(before);
 }
 
 beforeAll(async () => {
@@ -172,7 +173,7 @@ describe('a configured maximum lifetime (AUTH_MAX_TOKEN_LIFETIME=1h)', () => {
     const shortKey = (await hmacKeyOf(short.config.auth)) as Uint8Array;
     const token = (seconds: number) => sign(claims, shortKey, (j) => j.setExpirationTime(now() + seconds));
     const long = await short.client(await token(7200)).get('/agreements');
-    expect({ status: long.status, detail: long.body.detail }).toEqual({
+    expect({ status: long.status, detail: problemOf(long).detail }).toEqual({
       status: 401,
       detail: expect.stringMatching(/at most 1 h/),
     });
@@ -241,6 +242,6 @@ describe('tokens of an identity provider (JWKS, ES256)', () => {
       .sign(new TextEncoder().encode(JSON.stringify(publicJwk)));
     const res = await idp.client(confused).get('/agreements');
     expect(res.status).toBe(401);
-    expect(res.body.detail).toMatch(/algorithm/);
+    expect(problemOf(res).detail).toMatch(/algorithm/);
   });
 });

@@ -610,7 +610,7 @@ const attempt: fc.Arbitrary<Attempt> = fc.oneof(
       .map(([e, id, headers, as]) => ({
         ...post(e, applyDefects(e, [{ kind: 'unknown', name: 'zz', value: 1 }]), {
           as,
-          headers: headers as Record<string, string>,
+          headers: headers,
         }),
         path: e.path.replace(PATH_IDS, id),
       })),

@@ -5,6 +5,7 @@ import type { Position } from '#event-store';
 import { ProjectionStatus } from '#projections';
 import { startApi, type ApiHarness, type Client } from '../api/api-harness.js';
 import { testDrivers, type TestDatabase } from '../support/db.js';
+import { bodyOf, firstEventOf, problemOf, eventsOf } from '../support/http.js';
 
 /*
  * Ids that name nothing, sent where every command route takes an id or a reference: in the path
@@ -223,11 +224,11 @@ for (const driver of testDrivers) {
     /** The log without alert streams: the compliance evaluator may raise alerts about the seeded board at any time. */
     const recorded = async () => {
       const res = await api.admin.get('/events?limit=1000');
-      return (res.body.events as { streamId: string }[]).filter((event) => !event.streamId.startsWith('alert-'));
+      return (eventsOf(res) as { streamId: string }[]).filter((event) => !event.streamId.startsWith('alert-'));
     };
     /** Health once every read model has taken the whole log. */
     const healthAfterProjections = async () => {
-      const head = (await api.admin.get('/events?limit=1000')).body.events.at(-1).position as Position;
+      const head = eventsOf(await api.admin.get('/events?limit=1000')).at(-1)?.position as Position;
       await api.app.get(ProjectionStatus).waitForPosition(head, { timeoutMs: 20_000 });
       return api.http.get('/health');
     };
@@ -265,7 +266,7 @@ for (const driver of testDrivers) {
           const client = asOfficer && !slot.adminOnly ? officer : api.admin;
           const res = await client.post(path).send(body);
           const [status, code] = wellFormed(slot, id) ? slot.refused : [400, 'validation-failed'];
-          expect({ slot: slot.name, id, status: res.status, code: res.body.code }).toEqual({
+          expect({ slot: slot.name, id, status: res.status, code: problemOf(res).code }).toEqual({
             slot: slot.name,
             id,
             status,
@@ -288,7 +289,7 @@ for (const driver of testDrivers) {
       });
       const joined = await created('/agreements/hi-draft/parties', { party: 'constructor', occurredAt: '2015-01-01' });
       const detail = await api.admin.get(`/agreements/hi-draft?minPosition=${joined.position}`);
-      expect(detail.body.parties).toContainEqual(
+      expect(bodyOf(detail).parties).toContainEqual(
         expect.objectContaining({ id: 'constructor', name: 'Constructor Fire and Rescue Service' }),
       );
 
@@ -297,11 +298,11 @@ for (const driver of testDrivers) {
         await created('/boards/hi-board/meetings', { meetingId, scheduledFor: '2015-09-15' });
         last = (await created(`/boards/hi-board/meetings/${meetingId}/held`, { ...HOLD, occurredAt: '2015-09-15' }))
           .position;
-        const event = (await api.admin.get(`/events?fromPosition=${last}&limit=1`)).body.events[0];
+        const event = firstEventOf(await api.admin.get(`/events?fromPosition=${last}&limit=1`));
         expect(event).toMatchObject({ type: 'BoardMeetingHeld', data: { meetingId, scheduledFor: '2015-09-15' } });
       }
       const board = await api.admin.get(`/boards/hi-board?minPosition=${last}`);
-      expect(board.body.meetings).toEqual(
+      expect(bodyOf(board).meetings).toEqual(
         expect.arrayContaining(
           ['constructor', 'toString', 'valueOf', 'hasOwnProperty'].map((meetingId) =>
             expect.objectContaining({ meetingId, status: 'held' }),

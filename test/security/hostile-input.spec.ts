@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { startApi, type ApiHarness } from '../api/api-harness.js';
+import { bodyOf, firstEventOf, problemOf, eventsOf, type AppendedBody } from '../support/http.js';
 
 /*
  * Hostile input at the edge: oversized bodies, unknown fields, control characters, impossible
@@ -8,7 +9,7 @@ import { startApi, type ApiHarness } from '../api/api-harness.js';
  */
 
 let api: ApiHarness;
-const head = async () => (await api.admin.get('/events?limit=1000')).body.events.length as number;
+const head = async () => eventsOf(await api.admin.get('/events?limit=1000')).length;
 
 beforeAll(async () => {
   api = await startApi({ WORKERS: 'off' });
@@ -32,14 +33,16 @@ describe('request bodies and parameters', () => {
       .post('/bodies')
       .send({ id: 'acme', name: 'Acme', kind: 'other', actor: 'someone.else' });
     expect(inBody.status).toBe(400);
-    expect(inBody.body.errors).toContainEqual(expect.objectContaining({ field: 'actor', rule: 'unknown-field' }));
+    expect(problemOf(inBody).errors).toContainEqual(expect.objectContaining({ field: 'actor', rule: 'unknown-field' }));
     expect(await head()).toBe(before);
     const res = await api.admin
       .post('/bodies')
       .set('X-Actor', 'someone.else')
       .send({ id: 'acme', name: 'Acme', kind: 'other' });
     expect(res.status).toBe(201);
-    const event = (await api.admin.get(`/events?fromPosition=${res.body.firstPosition}&limit=1`)).body.events[0];
+    const event = firstEventOf(
+      await api.admin.get(`/events?fromPosition=${bodyOf<AppendedBody>(res).firstPosition}&limit=1`),
+    );
     expect(event.actorDisplay).toBe('admin:admin.jones@thamesvalley.pnn.police.uk');
   });
 
@@ -109,7 +112,7 @@ describe('request bodies and parameters', () => {
     const before = await head();
     const res = await api.admin.post('/agreements').send(body);
     expect(res.status).toBe(400);
-    expect((res.body.errors as { field: string }[]).map((e) => e.field.replace(/\[\d+\]$/, ''))).toContain(field);
+    expect((problemOf(res).errors as { field: string }[]).map((e) => e.field.replace(/\[\d+\]$/, ''))).toContain(field);
     expect(await head()).toBe(before);
   });
 
@@ -184,7 +187,7 @@ describe('rate limiting of writes, per principal', () => {
     expect(fourth.status).toBe(429);
     expect(fourth.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(fourth.headers['retry-after']).toMatch(/^\d+$/);
-    expect(fourth.body.detail).toMatch(/at most 3/);
+    expect(problemOf(fourth).detail).toMatch(/at most 3/);
     expect((await jane.get('/agreements')).status).toBe(200);
     expect((await limited.admin.post('/agreements').send(body)).status).toBe(400);
   });

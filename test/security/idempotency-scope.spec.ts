@@ -2,6 +2,8 @@ import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { scopedIdempotencyKey } from '../../apps/api/src/commands/request-context.js';
 import { startApi, type ApiHarness, type Client } from '../api/api-harness.js';
 import { testDrivers, type TestDatabase } from '../support/db.js';
+import { bodyOf, type AppendedBody } from '../support/http.js';
+type Replayed = AppendedBody & { replayed: boolean };
 
 /*
  * Idempotency keys are scoped to the principal who sent them (issuer and sub): one person's key
@@ -48,26 +50,36 @@ for (const driver of testDrivers) {
 
     test("an officer's key does not refuse an administrator's unrelated write with the same key", async () => {
       const mine = await officer.post('/agreements').set('Idempotency-Key', 'shared-1').send(draft('gwent-roads'));
-      expect({ status: mine.status, replayed: mine.body.replayed }).toEqual({ status: 201, replayed: false });
+      expect({ status: mine.status, replayed: bodyOf<Replayed>(mine).replayed }).toEqual({
+        status: 201,
+        replayed: false,
+      });
       const theirs = await api.admin
         .post('/bodies')
         .set('Idempotency-Key', 'shared-1')
         .send({ id: 'monmouth-trust', name: 'Monmouth Trust', kind: 'other' });
-      expect({ status: theirs.status, replayed: theirs.body.replayed }).toEqual({ status: 201, replayed: false });
-      expect(theirs.body.streamId).not.toBe(mine.body.streamId);
+      expect({ status: theirs.status, replayed: bodyOf<Replayed>(theirs).replayed }).toEqual({
+        status: 201,
+        replayed: false,
+      });
+      expect(bodyOf<Replayed>(theirs).streamId).not.toBe(bodyOf<Replayed>(mine).streamId);
     });
 
     test('two people sending the same key with the same request both record it, each once', async () => {
       const first = await api.admin.post('/agreements').set('Idempotency-Key', 'same-1').send(draft('first-roads'));
       const second = await otherAdmin.post('/agreements').set('Idempotency-Key', 'same-1').send(draft('second-roads'));
       expect([first.status, second.status]).toEqual([201, 201]);
-      expect([first.body.replayed, second.body.replayed]).toEqual([false, false]);
-      expect(second.body.position).not.toBe(first.body.position);
+      expect([bodyOf<Replayed>(first).replayed, bodyOf<Replayed>(second).replayed]).toEqual([false, false]);
+      expect(bodyOf<AppendedBody>(second).position).not.toBe(bodyOf<AppendedBody>(first).position);
     });
 
     test("a person's own retry with the same key still replays, and their own reuse for another request is refused naming their key", async () => {
       const again = await officer.post('/agreements').set('Idempotency-Key', 'shared-1').send(draft('gwent-roads'));
-      expect({ status: again.status, replayed: again.body.replayed, streamId: again.body.streamId }).toEqual({
+      expect({
+        status: again.status,
+        replayed: bodyOf<Replayed>(again).replayed,
+        streamId: bodyOf<Replayed>(again).streamId,
+      }).toEqual({
         status: 201,
         replayed: true,
         streamId: 'agreement-gwent-roads',

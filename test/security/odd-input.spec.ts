@@ -3,6 +3,7 @@ import { EventStore } from '#event-store';
 import { toProblem } from '#platform';
 import { startApi, type ApiHarness } from '../api/api-harness.js';
 import { testDrivers, type TestDatabase } from '../support/db.js';
+import { problemOf } from '../support/http.js';
 
 /*
  * Input the database or a built-in cannot take, each once answered 500 (a lie about whose fault it
@@ -226,7 +227,7 @@ for (const driver of testDrivers) {
           detail: expect.any(String),
           code: expect.any(String),
         });
-        expect(res.body.errors).toContainEqual(expect.objectContaining({ field, rule }));
+        expect(problemOf(res).errors).toContainEqual(expect.objectContaining({ field, rule }));
         expect(await head()).toBe(before);
       },
     );

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { actorDisplay, actorText, EventStore, parseActor, SqlDatabase } from '#event-store';
+import { actorDisplay, actorText, EventStore, parseActor, SqlDatabase, type Actor } from '#event-store';
 import { startApi, type ApiHarness } from '../api/api-harness.js';
 import { testDrivers, type TestDatabase } from '../support/db.js';
+import { bodyOf, firstEventOf, type AppendedBody } from '../support/http.js';
 
 /*
  * The envelope's actor is stored as the canonical JSON of { kind, sub, force, issuer }, so a `sub`
@@ -69,7 +70,9 @@ for (const driver of testDrivers) {
       const mallory = api.client(await api.token({ sub: 'officer:jane.doe (thames-valley)', roles: ['admin'] }));
       const written = await mallory.post('/bodies').send({ id: 'colon-trust', name: 'Colon Trust', kind: 'other' });
       expect(written.status).toBe(201);
-      const [event] = (await api.admin.get(`/events?fromPosition=${written.body.firstPosition}&limit=1`)).body.events;
+      const event = firstEventOf(
+        await api.admin.get(`/events?fromPosition=${bodyOf<AppendedBody>(written).firstPosition}&limit=1`),
+      );
       expect(event.actor).toEqual({
         kind: 'admin',
         sub: 'officer:jane.doe (thames-valley)',
@@ -79,8 +82,10 @@ for (const driver of testDrivers) {
       expect(event.actorDisplay).toBe('admin:officer:jane.doe (thames-valley)');
       const { rows } = await api.app
         .get(SqlDatabase)
-        .query<{ actor: string }>('SELECT actor FROM events WHERE position = $1', [written.body.firstPosition]);
-      expect(rows[0]?.actor).toBe(actorText(event.actor));
+        .query<{ actor: string }>('SELECT actor FROM events WHERE position = $1', [
+          bodyOf<AppendedBody>(written).firstPosition,
+        ]);
+      expect(rows[0]?.actor).toBe(actorText(event.actor as Actor));
     });
 
     test('an event recorded with text before keeps it, is read back parsed and marked legacy, and the chain still verifies', async () => {
@@ -90,7 +95,7 @@ for (const driver of testDrivers) {
           expectedRevision: 'no-stream',
           actor: 'officer:jane.doe (thames-valley)',
         });
-      const [event] = (await api.admin.get(`/events?fromPosition=${legacy.firstPosition}&limit=1`)).body.events;
+      const event = firstEventOf(await api.admin.get(`/events?fromPosition=${legacy.firstPosition}&limit=1`));
       expect(event.actor).toEqual({
         kind: 'officer',
         sub: 'jane.doe',

@@ -5,6 +5,7 @@ import { loadConfig } from '#config';
 import { runCli } from '../../apps/cli/src/cli.js';
 import { createApp } from '../../apps/api/src/create-app.js';
 import { startApi, type ApiHarness } from '../api/api-harness.js';
+import { firstEventOf } from '../support/http.js';
 
 /*
  * The embedded default: a person trying the service locally runs `npm run cli -- token --role
@@ -18,7 +19,7 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
   let stderr = '';
   const code = await runCli(args, {
     stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t), isTTY: false } as never,
+    stderr: { write: (t: string) => (stderr += t), isTTY: false },
     config: api.config,
   });
   return { code, stdout, stderr };
@@ -61,7 +62,7 @@ describe('npm run cli -- token', () => {
       parties: ['thames-valley', 'hampshire'],
     });
     expect(res.status).toBe(201);
-    const event = (await officer.get('/streams/agreement-tvp-dogs/events')).body.events[0];
+    const event = firstEventOf(await officer.get('/streams/agreement-tvp-dogs/events'));
     expect(event.actor).toEqual({
       kind: 'officer',
       sub: 'jane.doe',
@@ -74,7 +75,10 @@ describe('npm run cli -- token', () => {
   test('roles as a list, and an expiry', async () => {
     const { code, stdout } = await cli(['token', '--role', 'auditor,admin', '--sub', 'ops', '--expires', '30m']);
     expect(code).toBe(0);
-    const payload = JSON.parse(Buffer.from(stdout.split('.')[1] as string, 'base64url').toString());
+    const payload = JSON.parse(Buffer.from(stdout.split('.')[1] as string, 'base64url').toString()) as {
+      exp: number;
+      iat: number;
+    };
     expect(payload).toMatchObject({
       sub: 'ops',
       roles: ['auditor', 'admin'],

@@ -72,7 +72,7 @@ export const pgliteDriver: TestDriver = {
       db,
       url: null,
       dataDir,
-      connect: async () => new SharedHandle(db),
+      connect: () => Promise.resolve(new SharedHandle(db)),
       async dispose() {
         await db.close();
         if (dataDir) await rm(dataDir, { recursive: true, force: true });
@@ -122,10 +122,10 @@ export const postgresDriver: TestDriver = {
     const url = new URL(adminUrl);
     url.pathname = `/${name}`;
     const opened: PgDatabase[] = [];
-    const connect = async () => {
+    const connect = () => {
       const db = new PgDatabase({ connectionString: url.toString(), max: 4 });
       opened.push(db);
-      return db;
+      return Promise.resolve(db);
     };
     return {
       db: await connect(),

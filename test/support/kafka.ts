@@ -47,13 +47,14 @@ export function kafkaUnavailableReason(): string | null {
 export async function ensureKafka(options: EnsureKafkaOptions = {}): Promise<TestKafka | null> {
   const external = process.env.KAFKA_BROKERS;
   if (external && options.instance === undefined) {
-    const notOurs = async (): Promise<void> => {
-      throw new Error(
-        'KAFKA_BROKERS is set, so the tests use an external broker, which they cannot stop or start. ' +
-          'Only a broker started by infra/kafka/kafka.sh supports stop()/start(): ' +
-          "use ensureKafka({ instance: '<name>' }) in outage tests, or unset KAFKA_BROKERS.",
+    const notOurs = (): Promise<void> =>
+      Promise.reject(
+        new Error(
+          'KAFKA_BROKERS is set, so the tests use an external broker, which they cannot stop or start. ' +
+            'Only a broker started by infra/kafka/kafka.sh supports stop()/start(): ' +
+            "use ensureKafka({ instance: '<name>' }) in outage tests, or unset KAFKA_BROKERS.",
+        ),
       );
-    };
     return { brokers: splitBrokers(external), stop: notOurs, start: notOurs };
   }
 

@@ -12,6 +12,7 @@ import { READ_MODEL_PROJECTIONS } from '#projections';
 import { runCli } from '../../apps/cli/src/cli.js';
 import { startApi, type ApiHarness } from '../api/api-harness.js';
 import { postgresDriver, type TestDatabase } from '../support/db.js';
+import { bodyOf, type HealthBody } from '../support/http.js';
 
 /*
  * A database written by release 0.1.0 (commit 6477a86) must open under this code: migrations run, every
@@ -234,7 +235,9 @@ async function askEverything(api: ApiHarness, exact: boolean): Promise<void> {
       expectSameIntegrity(res.body as Record<string, unknown>, expected);
       continue;
     }
-    const [now, then] = exact ? [res.body, expected] : [withoutRunSpecific(res.body), withoutRunSpecific(expected)];
+    const [now, then] = exact
+      ? [bodyOf<unknown>(res), expected]
+      : [withoutRunSpecific(res.body), withoutRunSpecific(expected)];
     expect({ path, answer: now }).toMatchObject({ path, answer: then as object });
   }
 }
@@ -262,8 +265,8 @@ async function rebuild(config: AppConfig): Promise<void> {
 async function caughtUp(api: ApiHarness): Promise<void> {
   for (let i = 0; i < 200; i++) {
     const health = await api.http.get('/health');
-    const projections = (health.body?.info?.projections ?? health.body?.details?.projections)?.projections as
-      { lag: number; version: number; storedVersion: number | null }[] | undefined;
+    const body = bodyOf<Partial<HealthBody>>(health);
+    const projections = (body.info?.projections ?? body.details?.projections)?.projections;
     // Caught up means rebuilt too: a projection whose version this code bumped is rebuilt from the log on
     // open, and until then its checkpoint (the old version's, at the head) shows no lag.
     if (health.status === 200 && projections?.every((p) => p.lag === 0 && p.storedVersion === p.version)) return;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { startApi, type ApiHarness } from '../api/api-harness.js';
+import { bodyOf, problemOf, type OpenApiBody } from '../support/http.js';
 
 /* The local sign-in of the web page: only where the service signs its own tokens (the embedded default). */
 
@@ -18,10 +19,10 @@ describe('local sign-in in the embedded default', () => {
       .send({ roles: ['officer'], force: 'gwent', sub: 'dai.jones' });
     expect(minted.status).toBe(201);
     expect(minted.body).toMatchObject({ sub: 'dai.jones', roles: ['officer'], force: 'gwent', expiresIn: '8h' });
-    const read = await api.client(minted.body.token).get('/agreements');
+    const read = await api.client(bodyOf<{ token: string }>(minted).token).get('/agreements');
     expect(read.status).toBe(200);
     const refused = await api
-      .client(minted.body.token)
+      .client(bodyOf<{ token: string }>(minted).token)
       .post('/bodies')
       .send({ id: 'x-council', name: 'X Council', kind: 'council' });
     expect(refused.status).toBe(403);
@@ -45,7 +46,7 @@ describe('local sign-in in the embedded default', () => {
       code: 'forbidden',
       detail: expect.stringContaining(`through a proxy (the request carries ${name.toLowerCase()})`),
     });
-    expect(minted.body.token).toBeUndefined();
+    expect(bodyOf<{ token: string }>(minted).token).toBeUndefined();
     expect((await api.http.get('/auth/dev-sign-in').set(name, value)).status).toBe(403);
   });
 
@@ -54,7 +55,7 @@ describe('local sign-in in the embedded default', () => {
       .post('/auth/dev-token')
       .set('Host', 'governance.example.org')
       .send({ roles: ['admin'] });
-    expect({ status: host.status, detail: host.body.detail }).toEqual({
+    expect({ status: host.status, detail: problemOf(host).detail }).toEqual({
       status: 403,
       detail: expect.stringMatching(/another host/),
     });
@@ -62,7 +63,7 @@ describe('local sign-in in the embedded default', () => {
       .post('/auth/dev-token')
       .set('Origin', 'https://evil.example')
       .send({ roles: ['admin'] });
-    expect({ status: origin.status, detail: origin.body.detail }).toEqual({
+    expect({ status: origin.status, detail: problemOf(origin).detail }).toEqual({
       status: 403,
       detail: expect.stringMatching(/another origin/),
     });
@@ -76,23 +77,25 @@ describe('local sign-in in the embedded default', () => {
   test('offers the roles and the reference bodies to choose from, without a token', async () => {
     const options = await api.http.get('/auth/dev-sign-in');
     expect(options.status).toBe(200);
-    expect(options.body.roles).toEqual(['officer', 'auditor', 'admin']);
-    expect(options.body.bodies).toEqual(expect.arrayContaining([{ id: 'gwent', name: 'Gwent Police' }]));
+    expect(bodyOf(options).roles).toEqual(['officer', 'auditor', 'admin']);
+    expect(bodyOf(options).bodies).toEqual(expect.arrayContaining([{ id: 'gwent', name: 'Gwent Police' }]));
   });
 
   test('validates the request with field-level problems', async () => {
     const noForce = await api.http.post('/auth/dev-token').send({ roles: ['officer'] });
     expect(noForce.status).toBe(400);
-    expect(noForce.body.errors).toEqual([expect.objectContaining({ field: 'force' })]);
+    expect(problemOf(noForce).errors).toEqual([expect.objectContaining({ field: 'force' })]);
     const badRole = await api.http.post('/auth/dev-token').send({ roles: ['superuser'], extra: 1 });
     expect(badRole.status).toBe(400);
-    expect(badRole.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['extra', 'roles']);
+    expect((problemOf(badRole).errors ?? []).map((e) => e.field).sort()).toEqual(['extra', 'roles']);
   });
 
   test('is documented in the OpenAPI description', async () => {
     const doc = await api.http.get('/docs/openapi.json');
-    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/auth/dev-token', '/auth/dev-sign-in']));
-    expect(doc.body.paths['/auth/dev-token'].post.requestBody).toBeDefined();
+    expect(Object.keys(bodyOf<OpenApiBody>(doc).paths)).toEqual(
+      expect.arrayContaining(['/auth/dev-token', '/auth/dev-sign-in']),
+    );
+    expect(bodyOf<OpenApiBody>(doc).paths['/auth/dev-token']?.post?.requestBody).toBeDefined();
   });
 
   test('the page is served at / without a token and shadows neither /health, /docs nor the API', async () => {
@@ -123,6 +126,6 @@ describe('local sign-in where a real secret is configured', () => {
     expect(minted.headers['content-type']).toMatch(/application\/problem\+json/);
     expect((await api.http.get('/auth/dev-sign-in')).status).toBe(404);
     const doc = await api.http.get('/docs/openapi.json');
-    expect(Object.keys(doc.body.paths)).not.toContain('/auth/dev-token');
+    expect(Object.keys(bodyOf<OpenApiBody>(doc).paths)).not.toContain('/auth/dev-token');
   });
 });

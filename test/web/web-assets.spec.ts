@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
+import type { Server } from 'node:http';
 import { Test } from '@nestjs/testing';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,7 @@ import { WebModule } from '../../apps/api/src/web/web.module.js';
 
 /* Without a built page the API still runs, and `/` says how to build it. */
 
-let app: INestApplication;
+let app: INestApplication<Server>;
 let empty: string;
 
 beforeAll(async () => {
@@ -19,7 +20,7 @@ beforeAll(async () => {
   const moduleRef = await Test.createTestingModule({
     imports: [WebModule.forRoot(config, join(empty, 'not-built'))],
   }).compile();
-  app = moduleRef.createNestApplication({ logger: false });
+  app = moduleRef.createNestApplication<INestApplication<Server>>({ logger: false });
   await app.init();
 });
 

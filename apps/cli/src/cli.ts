@@ -23,6 +23,7 @@ export function helpText(commands: readonly CliCommand[] = COMMANDS): string {
     'Commands:',
     ...commands.map((c) => `  ${`${c.name} ${c.usage}`.padEnd(width)}  ${c.summary}`),
     '',
+    'Every command takes --help (-h) for its options; an unknown option is refused (exit code 2).',
     'Configuration comes from the environment (DATABASE_URL, DATA_DIR), as for the API.',
     '',
   ].join('\n');

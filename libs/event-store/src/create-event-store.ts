@@ -24,8 +24,8 @@ export interface EventStoreHandle {
   /** Shared with the read models, so a projection writes rows and checkpoint in one transaction. */
   db: SqlDatabase;
   store: EventStore;
-  /** Closes the store, then the database. */
-  close(): Promise<void>;
+  /** Closes the store, then the database (a function: callers destructure it). */
+  close: () => Promise<void>;
 }
 
 /** Opens the database the configuration names, applies the event store's migrations and returns the store. */
@@ -51,7 +51,7 @@ export async function createEventStore(options: CreateEventStoreOptions = {}): P
   return {
     db,
     store,
-    async close() {
+    close: async () => {
       await store.close();
       await db.close();
     },

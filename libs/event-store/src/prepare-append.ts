@@ -71,11 +71,7 @@ export function prepareAppend(streamId: string, events: NewEvent[], options: App
     problems.push('streamId must be a non-empty string');
   if (!Array.isArray(events)) problems.push('events must be an array');
   const expected = options?.expectedRevision;
-  if (!(
-    expected === 'any' ||
-    expected === 'no-stream' ||
-    (Number.isSafeInteger(expected) && (expected as number) >= -1)
-  )) {
+  if (!(expected === 'any' || expected === 'no-stream' || (Number.isSafeInteger(expected) && expected >= -1))) {
     problems.push(`expectedRevision must be a revision, "no-stream" or "any", not ${JSON.stringify(expected)}`);
   }
   if (typeof options?.actor !== 'string' || options.actor === '' || hasNul(options.actor))

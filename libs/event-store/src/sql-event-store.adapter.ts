@@ -184,10 +184,10 @@ export class SqlEventStore extends EventStore {
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
     const fromRevision = options.fromRevision ?? 0;
     if (!isRevision(fromRevision))
-      throw new RangeError(`fromRevision must be a whole number ≥ 0, not ${fromRevision}.`);
+      throw new RangeError(`fromRevision must be a whole number ≥ 0, not ${String(fromRevision)}.`);
     const maxCount = options.maxCount ?? null;
     if (maxCount !== null && !isRevision(maxCount))
-      throw new RangeError(`maxCount must be a whole number ≥ 0, not ${maxCount}.`);
+      throw new RangeError(`maxCount must be a whole number ≥ 0, not ${String(maxCount)}.`);
     // Whole-stream reads go through the cache; a page (the audit trail) always reads the table.
     if (fromRevision === 0 && maxCount === null && this.streamCacheEvents > 0) return this.readWholeStream(streamId);
     const { rows } = await this.db.query<EventRow>(
@@ -251,7 +251,7 @@ export class SqlEventStore extends EventStore {
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
     const from = options.fromPosition === undefined ? '0' : this.parsePosition(options.fromPosition);
     const maxCount = options.maxCount ?? 1000;
-    if (!isRevision(maxCount)) throw new RangeError(`maxCount must be a whole number ≥ 0, not ${maxCount}.`);
+    if (!isRevision(maxCount)) throw new RangeError(`maxCount must be a whole number ≥ 0, not ${String(maxCount)}.`);
     const { rows } = await this.db.query<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM events WHERE position >= $1 ORDER BY position LIMIT $2`,
       [from, maxCount],
@@ -297,9 +297,12 @@ export class SqlEventStore extends EventStore {
     return x < y ? -1 : x > y ? 1 : 0;
   }
 
-  async eventsBetween(from: Position | null, to: Position, limit = DEFAULT_LAG_LIMIT): Promise<number> {
-    const gap = BigInt(to) - BigInt(from ?? '0');
-    return gap <= 0n ? 0 : gap > BigInt(limit) ? limit : Number(gap);
+  eventsBetween(from: Position | null, to: Position, limit = DEFAULT_LAG_LIMIT): Promise<number> {
+    // Positions subtract, nothing to read; a position that is not a number rejects like any other method.
+    return new Promise((resolve) => {
+      const gap = BigInt(to) - BigInt(from ?? '0');
+      resolve(gap <= 0n ? 0 : gap > BigInt(limit) ? limit : Number(gap));
+    });
   }
 
   parsePosition(text: string): Position {

@@ -19,7 +19,7 @@ export interface SubscribeToTopicsOptions {
   topics: string[];
   /** Where a group without committed offsets starts: the earliest (true) or only new messages (false). */
   fromBeginning: boolean;
-  handle(message: IncomingMessage): Promise<void>;
+  handle: (message: IncomingMessage) => Promise<void>;
 }
 
 export interface TopicSubscription {

@@ -101,7 +101,8 @@ export async function machineInfo(scale: MachineInfo['scale']): Promise<MachineI
   });
   let emmett: string | null = null;
   try {
-    emmett = JSON.parse(await readFile('node_modules/@event-driven-io/emmett-postgresql/package.json', 'utf8')).version;
+    const manifest = await readFile('node_modules/@event-driven-io/emmett-postgresql/package.json', 'utf8');
+    emmett = (JSON.parse(manifest) as { version: string }).version;
   } catch {
     emmett = null;
   }

@@ -60,10 +60,11 @@ const ourReader = (log: LogDatabase): Reader => ({
     let finished!: () => void;
     const done = new Promise<void>((resolve) => (finished = resolve));
     const subscription = log.handle.store.subscribe(
-      async (events) => {
+      (events) => {
         seen += events.length;
         tick(seen, total);
         if (seen >= total) finished();
+        return Promise.resolve();
       },
       { batchSize },
     );
@@ -92,10 +93,10 @@ async function emmettReader(log: LogDatabase): Promise<Reader> {
         pullingFrequencyInMs: 0,
         stopWhen: { noMessagesLeft: true },
         signal: abort.signal,
-        eachBatch: async (messages) => {
+        eachBatch: (messages) => {
           seen += messages.length;
           tick(seen, total);
-          return seen >= total || now() > deadline ? { type: 'STOP' } : undefined;
+          return Promise.resolve(seen >= total || now() > deadline ? { type: 'STOP' as const } : undefined);
         },
       });
       try {
@@ -120,14 +121,14 @@ const rawReader = (log: LogDatabase): Reader => ({
     const tick = progress('raw');
     try {
       while (seen < total) {
-        const { rows } = await client.query(
+        const { rows } = await client.query<{ position: string }>(
           `SELECT position, event_id, stream_id, revision, type, schema_version, occurred_at, recorded_at, actor, correlation_id, causation_id, data
              FROM events WHERE position > $1 ORDER BY position LIMIT $2`,
           [after, batchSize],
         );
         if (rows.length === 0) break;
         seen += rows.length;
-        after = rows[rows.length - 1].position;
+        after = rows[rows.length - 1]!.position;
         tick(seen, total);
       }
     } finally {

@@ -38,7 +38,13 @@ function autocannon(args: string[]): Promise<Cannon> {
       { maxBuffer: 64 << 20, timeout: 120_000 },
       (error, stdout, stderr) => {
         if (error) return reject(new Error(`autocannon failed: ${stderr || error.message}`));
-        const r = JSON.parse(stdout);
+        // autocannon's JSON report, the figures read here.
+        const r = JSON.parse(stdout) as {
+          requests: { average: number };
+          latency: { p50: number; p99: number };
+          non2xx?: number;
+          errors?: number;
+        };
         resolve({
           rps: r.requests.average,
           p50: r.latency.p50,
@@ -120,7 +126,14 @@ export async function httpBench(report: Report, config: BenchConfig): Promise<vo
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        const b = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        const b = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+          id: string;
+          occurredAt: string;
+          summary: string;
+          boardId: string;
+          meetingId: string;
+          agreementId: string;
+        };
         store
           .append(
             `decision-${b.id}`,

@@ -74,7 +74,7 @@ export async function relayBench(
       for (;;) {
         const s = relay.snapshot();
         tick(s.published, total);
-        if (s.position !== null && store.comparePositions(s.position as Position, lastPosition) >= 0) break;
+        if (s.position !== null && store.comparePositions(s.position, lastPosition) >= 0) break;
         if (s.lastError && s.consecutiveFailures > 3) throw new Error(`relay failing: ${s.lastError.message}`);
         await sleep(5);
       }

@@ -1,9 +1,8 @@
 import { once } from 'node:events';
 import { open } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { CHAIN_KEPT_BY_SQL_ONLY, createEventStore, exportEvents } from '#event-store';
 import { ProgressBar } from '../progress-bar.js';
-import { UsageError, type CliCommand } from './cli-command.js';
+import { UsageError, defineCommand } from './cli-command.js';
 
 type Writable = { write(text: string): unknown; once?: (event: 'drain', listener: () => void) => unknown };
 
@@ -12,22 +11,17 @@ type Writable = { write(text: string): unknown; once?: (event: 'drain', listener
  * auditor to keep and to check offline with `verify --file`. The header line says what a stream
  * export can and cannot prove on its own.
  */
-export const exportCommand: CliCommand = {
+export const exportCommand = defineCommand({
   name: 'export',
   usage: '[--stream <streamId>] [--out <file>]',
   summary:
     'Export the event log (or one stream) with its hashes as NDJSON, to a file or stdout; verify it with verify --file.',
-  async run(args, io) {
-    let values: { stream?: string; out?: string };
-    try {
-      ({ values } = parseArgs({
-        args: [...args],
-        options: { stream: { type: 'string' }, out: { type: 'string' } },
-        strict: true,
-      }));
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+  options: { stream: { type: 'string' }, out: { type: 'string' } },
+  optionHelp: {
+    stream: { value: '<streamId>', text: 'Export this stream only (its events can be checked alone, not its links).' },
+    out: { value: '<file>', text: 'Write the export to this file instead of stdout.' },
+  },
+  async run({ values }, io) {
     if (values.stream === '') throw new UsageError('--stream needs a stream id, e.g. agreement-zephyr.');
     if (values.out === '') throw new UsageError('--out needs a file name.');
 
@@ -69,4 +63,4 @@ export const exportCommand: CliCommand = {
       await close();
     }
   },
-};
+});

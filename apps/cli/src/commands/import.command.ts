@@ -6,7 +6,7 @@ import {
   importSucceeded,
   SeedFileError,
 } from '#application';
-import { UsageError, type CliCommand } from './cli-command.js';
+import { UsageError, defineCommand } from './cli-command.js';
 
 const isMissingFile = (error: unknown, file: string): boolean => {
   const e = error as NodeJS.ErrnoException | null;
@@ -18,13 +18,15 @@ const isMissingFile = (error: unknown, file: string): boolean => {
  * as the HTTP API). Idempotent: a second run appends nothing. Embedded PGlite belongs to one
  * process: stop the API before importing into its data directory (or use IMPORT_ON_START).
  */
-export const importCommand: CliCommand = {
+export const importCommand = defineCommand({
   name: 'import',
   usage: `[file]`,
   summary: `Import collaborations from a seed file (default ${DEFAULT_SEED_FILE}) through the domain; running it again changes nothing.`,
-  async run(args, io) {
-    if (args.length > 1) throw new UsageError(`Give one seed file, not ${args.length}.`);
-    const file = args[0] ?? DEFAULT_SEED_FILE;
+  options: {},
+  optionHelp: {},
+  operands: { max: 1, help: `[file]: the seed file to import (default ${DEFAULT_SEED_FILE}).` },
+  async run({ positionals }, io) {
+    const file = positionals[0] ?? DEFAULT_SEED_FILE;
     let report;
     try {
       report = await importSeedFile(file, {
@@ -42,4 +44,4 @@ export const importCommand: CliCommand = {
     io.stdout.write(formatReport(report));
     return importSucceeded(report) ? 0 : 1;
   },
-};
+});

@@ -1,18 +1,24 @@
 import { createEventStore } from '#event-store';
 import { ensureProjectionSchema, rebuildProjection, type SqlProjection } from '#projections';
 import { ProgressBar } from '../progress-bar.js';
-import { UsageError, type CliCommand } from './cli-command.js';
+import { UsageError, defineCommand } from './cli-command.js';
 
 /**
  * Rebuilds read models from the log into new tables and swaps them in; the live tables keep serving
  * until the swap. With PostgreSQL the API and workers keep running meanwhile. Embedded PGlite
  * belongs to one process: stop the API before rebuilding its data directory.
  */
-export const rebuildCommand: CliCommand = {
+export const rebuildCommand = defineCommand({
   name: 'rebuild',
   usage: '[projection ...]',
   summary: 'Rebuild read models from the event log (all of them when none is named), then swap them in.',
-  async run(args, io) {
+  options: {},
+  optionHelp: {},
+  operands: {
+    max: Number.POSITIVE_INFINITY,
+    help: '[projection ...]: the read models to rebuild, by name (every read model when none is named).',
+  },
+  async run({ positionals: args }, io) {
     const known = new Map(io.projections.map((p) => [p.name, p]));
     const unknown = args.filter((name) => !known.has(name));
     if (unknown.length > 0) {
@@ -37,10 +43,11 @@ export const rebuildCommand: CliCommand = {
         // The events up to the head the rebuild started from, counted beside the rebuild: the SQL
         // store subtracts positions, KurrentDB reads the log to count, and the bar should not wait.
         let total: number | null = null;
-        let counting: Promise<void> | null = null;
+        // Held in an object: the callback sets it, which a plain `let` would hide from the type checker.
+        const counting: { done: Promise<void> | null } = { done: null };
         const result = await rebuildProjection(db, store, projection, {
           onProgress: (p) => {
-            counting ??= (
+            counting.done ??= (
               p.target === null ? Promise.resolve(0) : store.eventsBetween(null, p.target, Number.MAX_SAFE_INTEGER)
             )
               .then((n) => {
@@ -50,7 +57,7 @@ export const rebuildCommand: CliCommand = {
             bar.update(p.eventsRead, total);
           },
         });
-        await counting;
+        await counting.done;
         bar.finish(result.eventsRead, total);
         totalRead += result.eventsRead;
         const seconds = (result.durationMs / 1000).toFixed(1);
@@ -72,4 +79,4 @@ export const rebuildCommand: CliCommand = {
       await close();
     }
   },
-};
+});

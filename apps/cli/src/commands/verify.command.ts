@@ -1,6 +1,5 @@
 import type { KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import type { CheckpointConfig } from '#config';
 import {
   CHAIN_KEPT_BY_SQL_ONLY,
@@ -17,7 +16,7 @@ import {
   type SignedCheckpoint,
 } from '#event-store';
 import { ProgressBar } from '../progress-bar.js';
-import { UsageError, type CliCommand } from './cli-command.js';
+import { UsageError, defineCommand } from './cli-command.js';
 
 const numeric = (position: string | null): number | null =>
   position !== null && /^\d+$/.test(position) ? Number(position) : null;
@@ -75,36 +74,29 @@ async function readReceipts(files: readonly string[]): Promise<SignedCheckpoint[
  * Walks the hash chain of the live log (the configured database) or, with --file, of an export
  * offline. Exit code 0 when intact, 1 at the first break, naming its position.
  */
-export const verifyCommand: CliCommand = {
+export const verifyCommand = defineCommand({
   name: 'verify',
   usage:
     '[--file <export.ndjson>] [--public-key <key.pem>] [--receipt <receipt.json>]... [--anchors <checkpoints.ndjson>]',
   summary:
     'Check the hash chain of the event log and its signed checkpoints (and receipts, anchor file), or of an export file offline; exit 1 naming the first broken position.',
-  async run(args, io) {
-    let file: string | undefined;
-    let publicKeyFile: string | undefined;
-    let receiptFiles: string[] | undefined;
-    let anchorsFile: string | undefined;
-    try {
-      ({
-        file,
-        'public-key': publicKeyFile,
-        receipt: receiptFiles,
-        anchors: anchorsFile,
-      } = parseArgs({
-        args: [...args],
-        options: {
-          file: { type: 'string' },
-          'public-key': { type: 'string' },
-          receipt: { type: 'string', multiple: true },
-          anchors: { type: 'string' },
-        },
-        strict: true,
-      }).values);
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
+  options: {
+    file: { type: 'string' },
+    'public-key': { type: 'string' },
+    receipt: { type: 'string', multiple: true },
+    anchors: { type: 'string' },
+  },
+  optionHelp: {
+    file: { value: '<export.ndjson>', text: 'Check an export file offline instead of the live log.' },
+    'public-key': {
+      value: '<key.pem>',
+      text: 'Verify signed checkpoints with this Ed25519 public key (default: the configured checkpoint key).',
+    },
+    receipt: { value: '<receipt.json>', text: 'A checkpoint receipt that must be found in the log; repeatable.' },
+    anchors: { value: '<checkpoints.ndjson>', text: 'An anchor file of checkpoints that must be found in the log.' },
+  },
+  async run({ values }, io) {
+    const { file, 'public-key': publicKeyFile, receipt: receiptFiles, anchors: anchorsFile } = values;
     if (file !== undefined && (receiptFiles !== undefined || anchorsFile !== undefined)) {
       throw new UsageError('--receipt and --anchors check the live log: they do not go with --file.');
     }
@@ -180,4 +172,4 @@ export const verifyCommand: CliCommand = {
       await close();
     }
   },
-};
+});

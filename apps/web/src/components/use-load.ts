@@ -6,7 +6,7 @@ export interface Loaded<T> {
   problem: Problem | null;
   loading: boolean;
   /** Loads again; with a write's position, the reads wait until their read models include it. */
-  reload(minPosition?: string | null): void;
+  reload: (minPosition?: string | null) => void;
 }
 
 /** Loads with `load(minPosition)` when `key` changes; keeps the last data while reloading. */

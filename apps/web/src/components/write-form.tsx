@@ -132,7 +132,7 @@ export function WriteForm({
   }
 
   return (
-    <form className="write-form" onSubmit={onSubmit} aria-labelledby={`${id}-title`} noValidate>
+    <form className="write-form" onSubmit={(event) => void onSubmit(event)} aria-labelledby={`${id}-title`} noValidate>
       <h3 id={`${id}-title`}>{title}</h3>
       {intro}
       {fields.map((field, index) => {

@@ -16,7 +16,7 @@ type BodyCollaborations = CollaborationsAnswer & { knownAt: string | null };
 const PARALLEL = 4;
 
 async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
+  const results = new Array<R>(items.length);
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(limit, items.length) }, async () => {

@@ -88,7 +88,7 @@ export function SignInPage({ onSignedIn, notice }: { onSignedIn: (session: Sessi
         </p>
       ) : null}
       {options && options !== 'unavailable' ? (
-        <form className="write-form" onSubmit={signInLocally} aria-labelledby={`${id}-local`}>
+        <form className="write-form" onSubmit={(event) => void signInLocally(event)} aria-labelledby={`${id}-local`}>
           <h2 id={`${id}-local`}>Sign in on this machine</h2>
           <p>
             This service signs its own tokens (no identity provider is configured), so you can choose who you act as.
@@ -145,7 +145,7 @@ export function SignInPage({ onSignedIn, notice }: { onSignedIn: (session: Sessi
           Local sign-in is not available on this service: paste a token from your identity provider or administrator.
         </p>
       ) : null}
-      <form className="write-form" onSubmit={signInWithToken} aria-labelledby={`${id}-paste`}>
+      <form className="write-form" onSubmit={(event) => void signInWithToken(event)} aria-labelledby={`${id}-paste`}>
         <h2 id={`${id}-paste`}>Sign in with a token</h2>
         <div className="field">
           <label htmlFor={`${id}-token`}>Bearer token</label>

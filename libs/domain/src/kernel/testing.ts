@@ -35,7 +35,7 @@ export const given = <Command, Event, State>(
       then(expected) {
         const decided = decider.decide(command, state);
         expect(decided).toEqual(expected);
-        return decided.reduce(decider.evolve, state);
+        return decided.reduce((s, e) => decider.evolve(s, e), state);
       },
       thenThrows(errorClass, code) {
         let decided: Event[];

@@ -198,8 +198,8 @@ export function parseIdempotencyRecord(data: unknown): IdempotencyRecord | null 
     key: r.key,
     fingerprint: r.fingerprint,
     streamId: r.streamId,
-    firstRevision: r.firstRevision as number | null,
+    firstRevision: r.firstRevision,
     count: r.count as number,
-    nextExpectedRevision: r.nextExpectedRevision as number,
+    nextExpectedRevision: r.nextExpectedRevision,
   };
 }

@@ -175,10 +175,10 @@ export class KurrentDbEventStore extends EventStore {
     return this.track(async () => {
       const fromRevision = options.fromRevision ?? 0;
       if (!isRevision(fromRevision))
-        throw new RangeError(`fromRevision must be a whole number ≥ 0, not ${fromRevision}.`);
+        throw new RangeError(`fromRevision must be a whole number ≥ 0, not ${String(fromRevision)}.`);
       const maxCount = options.maxCount ?? null;
       if (maxCount !== null && !isRevision(maxCount))
-        throw new RangeError(`maxCount must be a whole number ≥ 0, not ${maxCount}.`);
+        throw new RangeError(`maxCount must be a whole number ≥ 0, not ${String(maxCount)}.`);
       if (maxCount === 0) return [];
       const records = await this.readRecords(streamId, {
         fromRevision: BigInt(fromRevision),
@@ -192,7 +192,7 @@ export class KurrentDbEventStore extends EventStore {
     return this.track(async () => {
       const from = options.fromPosition === undefined ? null : decodeKurrentDbPosition(options.fromPosition);
       const maxCount = options.maxCount ?? 1000;
-      if (!isRevision(maxCount)) throw new RangeError(`maxCount must be a whole number ≥ 0, not ${maxCount}.`);
+      if (!isRevision(maxCount)) throw new RangeError(`maxCount must be a whole number ≥ 0, not ${String(maxCount)}.`);
       return this.readVisible(from, true, maxCount);
     });
   }
@@ -308,10 +308,10 @@ export class KurrentDbEventStore extends EventStore {
         events: events.map((e) => asEventData(toEventData(append, e))),
         expectedState: streamState(expected),
       },
-      ...events.map((e) => ({
+      ...events.map((e): AppendStreamRequest => ({
         streamName: eventIdStreamOf(e.eventId),
         events: [asEventData(eventIdReservationData(streamId, append, randomUUID()))],
-        expectedState: NO_STREAM as AppendStreamState,
+        expectedState: NO_STREAM,
       })),
     ];
     if (append.idempotency) {

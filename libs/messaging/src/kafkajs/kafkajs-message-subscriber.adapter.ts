@@ -39,7 +39,7 @@ export class KafkajsMessageSubscriber extends MessageSubscriber {
       sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: this.options.heartbeatIntervalMs ?? 3000,
       maxWaitTimeInMs: this.options.maxWaitTimeMs ?? 500,
-      retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 30_000, restartOnFailure: async () => true },
+      retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 30_000, restartOnFailure: () => Promise.resolve(true) },
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.logger.warn(`consumer ${groupId} crashed (${payload.error.message}); restart: ${payload.restart}`);

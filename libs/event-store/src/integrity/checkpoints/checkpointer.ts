@@ -153,7 +153,7 @@ export class Checkpointer {
 
   /** Hands each anchor the checkpoints it has not received yet, in order; the first failure is thrown after the others ran. */
   async anchor(): Promise<void> {
-    let failure: unknown = null;
+    let failure: Error | null = null;
     for (const anchor of this.anchors) {
       try {
         for (;;) {
@@ -164,7 +164,7 @@ export class Checkpointer {
           await saveAnchorProgress(this.db, anchor.name, newest.position);
         }
       } catch (error) {
-        failure ??= error;
+        failure ??= error instanceof Error ? error : new Error(String(error));
       }
     }
     if (failure !== null) throw failure;

@@ -40,11 +40,14 @@ export type CheckpointedVerification = ChainVerification & {
 
 type Source = 'database' | 'anchor file' | 'receipt';
 
+/** Marks entries kept in the database, read when the walk gets there (no entries text can be mistaken for it). */
+const IN_DATABASE = Symbol('entries in the database');
+
 interface Signed {
   checkpoint: SignedCheckpoint;
   source: Source;
-  /** Entries text; 'database' to read them when the walk gets there; null for a receipt. */
-  entries: string | 'database' | null;
+  /** Entries text; IN_DATABASE to read them when the walk gets there; null for a receipt. */
+  entries: string | typeof IN_DATABASE | null;
 }
 
 const before = (a: string, b: string): boolean => BigInt(a) < BigInt(b);
@@ -91,7 +94,7 @@ class SignedEntries implements EventCheck {
       this.exhaustive = false;
       return null;
     }
-    const text = entries === 'database' ? await checkpointEntries(this.db, checkpoint.position) : entries;
+    const text = entries === IN_DATABASE ? await checkpointEntries(this.db, checkpoint.position) : entries;
     const parsed = text === null ? null : parseEntries(text);
     const last = parsed?.at(-1);
     if (
@@ -194,7 +197,7 @@ export async function verifyLogWithCheckpoints(
     ...(await listCheckpoints(db)).map((checkpoint): Signed => ({
       checkpoint,
       source: 'database',
-      entries: 'database',
+      entries: IN_DATABASE,
     })),
     ...(sources.anchored ?? []).map(({ entries, ...checkpoint }): Signed => ({
       checkpoint,
