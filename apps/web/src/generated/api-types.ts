@@ -9,31 +9,7 @@ export type Register = {
 };
 
 /** GET /agreements/:id (AgreementsReadController.one). */
-export type AgreementAnswer =
-  | {
-      membership: MembershipInterval[];
-      agreementId: string;
-      title: string;
-      legalBasis: string;
-      businessArea: string;
-      deliveryModel: string;
-      status: RegisterStatus;
-      parentId: string | null;
-      reviewDue: string | null;
-      draftedOn: string;
-      inForceFrom: string | null;
-      terminatedOn: string | null;
-      terminationReason: string | null;
-      parties: PartyDetail[];
-      hostForce: string | null;
-      hostForceHistory: HostForcePeriod[];
-      signatures: { party: string; signedBy: string; signedOn: string }[];
-      approvals: { party: string; policingBody: PolicingBody; approvedOn: string }[];
-      variations: { summary: string; variedOn: string; recordedBy: string }[];
-      reviews: { outcome: string; reviewedOn: string; nextReviewDue: string | null }[];
-      savings: { financialYear: string; forecastPence: number | null; realisedPence: number | null }[];
-    }
-  | AgreementAsOf;
+export type AgreementAnswer = AgreementView;
 
 /** GET /boards (BoardsReadController.list). */
 export type BoardList = { boards: BoardSummary[]; next: string | null };
@@ -64,6 +40,10 @@ export type DecisionList = { decisions: DecisionEntry[]; next: string | null };
 export type CollaborationsAnswer = {
   body: BodyRef;
   asOf: string;
+  policingBodyOn:
+    | { known: false; candidates: PolicingBody[] }
+    | { known: true; policingBody: PolicingBody; period: PolicingBodyPeriod }
+    | null;
   collaborations: Collaboration[];
   next: string | null;
 };
@@ -87,7 +67,8 @@ export type DevTokenAnswer = DevTokenResponse;
 export interface RegisterRow {
   agreementId: string;
   title: string;
-  legalBasis: string;
+  legalBasis: string | null;
+  scope: string | null;
   businessArea: string;
   deliveryModel: string;
   status: RegisterStatus;
@@ -100,50 +81,30 @@ export interface RegisterRow {
   terminatedAt: string | null;
 }
 
-export interface AgreementAsOf {
-  asOf: string | null;
-  knownAt: string | null;
-  eventsConsidered: number;
-  lastPosition: Position | null;
-  lastRecordedAt: string | null;
-  agreement: AgreementView;
-}
-
-export interface MembershipInterval {
-  bodyId: string;
+export interface AgreementView {
+  membership: MembershipInterval[];
+  replay: AgreementReplay | null;
   agreementId: string;
-  validFrom: string;
-  validTo: string | null;
-}
-
-export type RegisterStatus = 'drafted' | 'in-force' | 'terminated';
-
-export interface PartyDetail {
-  id: string;
-  name: string;
-  kind: BodyKind;
-  policingBody: PolicingBody | null;
-  how: 'joined' | 'original';
-  addedOn: string;
-  signedOn: string | null;
-  signedBy: string | null;
-  approvedOn: string | null;
-  noticeGivenOn: string | null;
-  noticeEffectiveOn: string | null;
-  withdrewOn: string | null;
-  withdrawalReason: string | null;
-  current: boolean;
-}
-
-export interface HostForcePeriod {
-  hostForce: string;
-  from: string;
-  until: string | null;
-}
-
-export interface PolicingBody {
-  name: string;
-  kind: PolicingBodyKind;
+  title: string;
+  legalBasis: string | null;
+  scope: string | null;
+  businessArea: string;
+  deliveryModel: string;
+  status: RegisterStatus;
+  parentId: string | null;
+  reviewDue: string | null;
+  draftedOn: string;
+  inForceFrom: string | null;
+  terminatedOn: string | null;
+  terminationReason: string | null;
+  parties: PartyDetail[];
+  hostForce: string | null;
+  hostForceHistory: HostForcePeriod[];
+  signatures: { party: string; signedBy: string; signedOn: string }[];
+  approvals: { party: string; policingBody: PolicingBody; approvedOn: string }[];
+  variations: { summary: string; variedOn: string; recordedBy: string }[];
+  reviews: { outcome: string; reviewedOn: string; nextReviewDue: string | null }[];
+  savings: { financialYear: string; forecastPence: number | null; realisedPence: number | null }[];
 }
 
 export interface BoardSummary {
@@ -216,10 +177,24 @@ export interface BodyRef {
   policingBody: PolicingBody | null;
 }
 
+export interface PolicingBody {
+  name: string;
+  kind: PolicingBodyKind;
+}
+
+export interface PolicingBodyPeriod {
+  from: string | null;
+  precision: DatePrecision;
+  policingBody: PolicingBody;
+  source: string | null;
+  assumption: string | null;
+}
+
 export interface Collaboration {
   agreementId: string;
   title: string;
-  legalBasis: string;
+  legalBasis: string | null;
+  scope: string | null;
   businessArea: string;
   memberFrom: string;
   memberUntil: string | null;
@@ -271,53 +246,50 @@ export interface Problem {
   errors?: FieldProblem[];
 }
 
+export type RegisterStatus = 'drafted' | 'in-force' | 'terminated';
+
 export interface RegisterParty {
   id: string;
   name: string;
 }
 
-export type Position = string;
-
-export interface AgreementView {
+export interface MembershipInterval {
+  bodyId: string;
   agreementId: string;
-  title: string;
-  legalBasis: string | null;
-  businessArea: string;
-  deliveryModel: string | null;
-  status: 'drafted' | 'in-force' | 'terminated';
-  parentId: string | null;
-  hostForce: string | null;
-  reviewDue: string | null;
-  lastReviewedOn: string | null;
-  draftedOn: string | null;
-  inForceFrom: string | null;
-  terminatedOn: string | null;
-  parties: {
-    id: string;
-    name: string;
-    kind: BodyKind;
-    joinedOn: string;
-    signedOn: string | null;
-    signedBy: string | null;
-    approvedOn: string | null;
-    approvedBy: PolicingBody | null;
-    notice: { givenOn: string; effectiveOn: string } | null;
-  }[];
-  formerParties: { id: string; name: string; joinedOn: string; leftOn: string; reason: string | null }[];
-  savings: { financialYear: string; forecastPence: number | null; realisedPence: number | null }[];
+  validFrom: string;
+  validTo: string | null;
 }
 
-export type BodyKind =
-  | 'fire-and-rescue'
-  | 'government'
-  | 'local-authority'
-  | 'national-agency'
-  | 'national-police-force'
-  | 'other'
-  | 'prosecutor'
-  | 'territorial-police-force';
+export interface AgreementReplay {
+  asOf: string | null;
+  knownAt: string | null;
+  eventsConsidered: number;
+  lastPosition: Position | null;
+  lastRecordedAt: string | null;
+}
 
-export type PolicingBodyKind = 'mayor' | 'pcc' | 'pfcc' | 'police-authority';
+export interface PartyDetail {
+  id: string;
+  name: string;
+  kind: BodyKind;
+  policingBody: PolicingBody | null;
+  how: 'joined' | 'original';
+  addedOn: string;
+  signedOn: string | null;
+  signedBy: string | null;
+  approvedOn: string | null;
+  noticeGivenOn: string | null;
+  noticeEffectiveOn: string | null;
+  withdrewOn: string | null;
+  withdrawalReason: string | null;
+  current: boolean;
+}
+
+export interface HostForcePeriod {
+  hostForce: string;
+  from: string;
+  until: string | null;
+}
 
 export interface Cancellation {
   meetingId: string;
@@ -351,6 +323,22 @@ export interface StoredAlertSubject {
   agreementId: string | null;
   party: string | null;
 }
+
+export type Position = string;
+
+export type BodyKind =
+  | 'fire-and-rescue'
+  | 'government'
+  | 'local-authority'
+  | 'national-agency'
+  | 'national-police-force'
+  | 'other'
+  | 'prosecutor'
+  | 'territorial-police-force';
+
+export type PolicingBodyKind = 'mayor' | 'pcc' | 'pfcc' | 'police-authority';
+
+export type DatePrecision = 'day' | 'month' | 'year';
 
 export interface EventEnvelopeDto {
   eventId: string;
