@@ -75,8 +75,7 @@ export function countingProjection(options: CountingOptions = {}): SqlProjection
       CREATE INDEX IF NOT EXISTS ${t('stream_applied')}_position_idx ON ${t('stream_applied')} (position);
     `,
     async apply(ctx, e) {
-      const { tx } = ctx;
-      const t = ctx.t.bind(ctx);
+      const { tx, t } = ctx;
       if (options.failOn?.(e)) throw new Error(`cannot count ${e.type} at ${e.position}`);
       await tx.query(
         `INSERT INTO ${t('stream_counts')} (stream_kind, events) VALUES ($1, $2)
@@ -91,8 +90,7 @@ export function countingProjection(options: CountingOptions = {}): SqlProjection
     ...(options.batched
       ? {
           async applyBatch(ctx: ProjectionContext, events: readonly StoredEvent[]) {
-            const { tx } = ctx;
-            const t = ctx.t.bind(ctx);
+            const { tx, t } = ctx;
             batches.push(events.length);
             const poison = events.find((e) => options.failOn?.(e));
             if (poison) throw new Error(`cannot count ${poison.type} at ${poison.position}`);

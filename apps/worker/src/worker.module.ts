@@ -29,7 +29,7 @@ class NotifierHealth extends HealthContributor {
     super();
     contributors.register(this);
   }
-  check(indicators: HealthIndicatorService): Promise<HealthIndicatorResult> {
+  check(indicators: HealthIndicatorService): HealthIndicatorResult {
     return this.notifier.check(indicators);
   }
 }

@@ -132,7 +132,7 @@ class CheckpointsHealth extends HealthContributor {
     super();
     contributors.register(this);
   }
-  async check(indicators: HealthIndicatorService): Promise<HealthIndicatorResult> {
+  check(indicators: HealthIndicatorService): HealthIndicatorResult {
     const indicator = indicators.check('checkpoints');
     const status = this.checkpoints.status();
     // The code and the position only: what failed is in the log, not for unauthenticated callers.

@@ -5,7 +5,7 @@ export interface ProjectionContext {
   /** The transaction that also writes the checkpoint: rows and checkpoint commit together or not at all. */
   tx: SqlExecutor;
   /** Physical name of a logical table: itself when live, `<table>__rebuild` while a rebuild builds new tables. */
-  t(table: string): string;
+  t: (table: string) => string;
 }
 
 /**

@@ -90,7 +90,7 @@ export class AlertNotifierLifecycle implements OnApplicationBootstrap, OnApplica
 export class AlertNotifierHealthIndicator {
   constructor(private readonly lifecycle: AlertNotifierLifecycle) {}
 
-  async check(indicators: HealthIndicatorService): Promise<HealthIndicatorResult> {
+  check(indicators: HealthIndicatorService): HealthIndicatorResult {
     const indicator = indicators.check('alertNotifier');
     const status = this.lifecycle.status();
     if (status.state === 'disabled' || status.state === 'running') return indicator.up({ ...status });

@@ -68,7 +68,7 @@ export class SeenAlerts {
     }>('SELECT event_id, event_type, outcome, deliveries FROM notifier_seen WHERE event_id = $1', [eventId]);
     const row = rows[0];
     if (!row) return null;
-    const deliveries = typeof row.deliveries === 'string' ? JSON.parse(row.deliveries) : row.deliveries;
+    const deliveries: unknown = typeof row.deliveries === 'string' ? JSON.parse(row.deliveries) : row.deliveries;
     return {
       eventId: row.event_id,
       eventType: row.event_type,

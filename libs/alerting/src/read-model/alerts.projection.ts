@@ -1,6 +1,6 @@
 import { positionKey, type StoredEvent } from '#event-store';
 import type { SqlProjection } from '#projections';
-import { ALERT_EVENT_TYPES, isAlertEvent, type AlertEvent } from '#domain';
+import { ALERT_EVENT_TYPES, isAlertEvent } from '#domain';
 
 /**
  * The alerts read model: one row per alert id with its current occurrence (GET /alerts).
@@ -42,7 +42,7 @@ export const alertsProjection: SqlProjection = {
   `,
   async apply({ tx, t }, stored: StoredEvent) {
     if (!isAlertEvent(stored)) return;
-    const event = stored as StoredEvent & AlertEvent;
+    const event = stored;
     const table = t('alerts');
     switch (event.type) {
       case 'AlertRaised': {

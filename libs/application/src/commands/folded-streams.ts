@@ -60,7 +60,7 @@ export class FoldedStreams {
     }
     const state = newer.reduce((s, event) => folder.evolve(s, event as never), base.state as S);
     // Contiguous from base.revision + 1 and not empty (checked above): the last revision is this.
-    const entry: Entry = { folder: folder as Folder<unknown>, state, revision: base.revision + newer.length };
+    const entry: Entry = { folder, state, revision: base.revision + newer.length };
     const latest = this.entries.get(streamId);
     // A slower concurrent load may bring an older state: keep the newer one.
     if (!latest || latest.folder !== folder || latest.revision <= entry.revision) this.touch(streamId, entry);

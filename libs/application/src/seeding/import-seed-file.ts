@@ -11,7 +11,7 @@ import { readSeedFile } from './seed-file.js';
 export const DEFAULT_SEED_FILE = 'seeds/collaborations.json';
 
 export interface ImportSeedFileOptions extends ImportModuleOptions {
-  onProgress?(progress: ImportProgress): void;
+  onProgress?: (progress: ImportProgress) => void;
   /** Nest's log levels; default errors only, so the command's own output stays readable. */
   logger?: false | LogLevel[];
 }

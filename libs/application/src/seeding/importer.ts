@@ -45,7 +45,7 @@ export interface ImportProgress {
 export interface ImportOptions {
   /** The seed file's path or name; the actor is `system:import (<file name>)`. */
   source: string;
-  onProgress?(progress: ImportProgress): void;
+  onProgress?: (progress: ImportProgress) => void;
 }
 
 export interface ImportFailure {

@@ -106,7 +106,7 @@ class Reader {
   texts(object: Json, key: string, at: string, { required = false } = {}): string[] {
     const value = object[key];
     if (value === undefined && !required) return [];
-    if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value as string[];
+    if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value;
     this.problems.push(`${at}.${key} must be a list of strings.`);
     return [];
   }

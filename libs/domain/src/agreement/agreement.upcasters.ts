@@ -22,7 +22,7 @@ interface AgreementDraftedV1 extends Omit<AgreementDrafted['data'], 'legalBasis'
  * upcast the same way.
  */
 export function upcastAgreementDrafted(data: AgreementDrafted['data'] | AgreementDraftedV1): AgreementDrafted['data'] {
-  if ('scope' in data) return data as AgreementDrafted['data'];
+  if ('scope' in data) return data;
   const { legalBasis, ...rest } = data;
   const scope: AgreementScope | null = legalBasis === 'national' ? 'national' : null;
   return { ...rest, legalBasis: legalBasis === 'national' ? null : legalBasis, scope };

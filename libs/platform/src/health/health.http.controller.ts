@@ -15,7 +15,10 @@ export type HealthView = 'public' | 'operator';
 
 /** Health indicators the other modules contribute to (projections lag, Kafka relay, ...). */
 export abstract class HealthContributor {
-  abstract check(indicators: HealthIndicatorService, view: HealthView): Promise<HealthIndicatorResult>;
+  abstract check(
+    indicators: HealthIndicatorService,
+    view: HealthView,
+  ): HealthIndicatorResult | Promise<HealthIndicatorResult>;
 }
 
 /** Every HealthContributor of the app registers itself here (projections and the Kafka relay add theirs). */

@@ -6,9 +6,10 @@ export const dayOf = (event: Pick<StoredEvent, 'occurredAt'>): string => toCalen
 
 /** A date or a date-time as the last instant it covers: `2016-03-31` → `2016-03-31T23:59:59.999Z`. */
 export function endOf(dateOrDateTime: string): string {
+  const given: string = dateOrDateTime;
   if (isCalendarDate(dateOrDateTime)) return `${dateOrDateTime}T23:59:59.999Z`;
   if (isIsoDateTime(dateOrDateTime)) return normaliseDateTime(dateOrDateTime);
-  throw new RangeError(`"${dateOrDateTime}" is neither a date (YYYY-MM-DD) nor an ISO 8601 date-time.`);
+  throw new RangeError(`"${given}" is neither a date (YYYY-MM-DD) nor an ISO 8601 date-time.`);
 }
 
 /** A LIKE pattern matching `text` anywhere, with its own % and _ taken literally. */
@@ -37,7 +38,7 @@ export const longDate = (date: string): string => {
 };
 
 /** The event's data, typed as the domain declares it for that event type. */
-export const dataOf = <E extends { data: unknown }>(event: StoredEvent): E['data'] => event.data as E['data'];
+export const dataOf = <E extends { data: unknown }>(event: StoredEvent): E['data'] => event.data;
 
 /**
  * Keyset paging of a list: the rows after the row keyed `after` in the list's own order (null:
