@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { ADMIN_ACTOR, startApi, type ApiHarness } from './api-harness.js';
-import { bodyOf, problemOf, eventsOf, type AppendedBody, type EventsBody, type OpenApiBody } from '../support/http.js';
+import {
+  bodyOf,
+  problemOf,
+  eventsOf,
+  type AgreementSummaryBody,
+  type AppendedBody,
+  type EventsBody,
+  type OpenApiBody,
+} from '../support/http.js';
 
 /*
  * The command API through real HTTP on the real application over embedded PGlite: every write
@@ -204,8 +212,8 @@ describe('boards, bodies and decisions', () => {
     expect(res.status).toBe(422);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body).toMatchObject({ code: 'meeting-before-establishment' });
-    expect(res.body.detail).toContain('occurredAt on POST /boards');
-    expect(res.body.errors).toContainEqual(expect.objectContaining({ field: 'scheduledFor' }));
+    expect(problemOf(res).detail).toContain('occurredAt on POST /boards');
+    expect(problemOf(res).errors).toContainEqual(expect.objectContaining({ field: 'scheduledFor' }));
     expect(await head()).toBe(before);
   });
 });
@@ -291,7 +299,7 @@ describe('validation: problem+json naming each bad field, nothing written', () =
     });
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    const problem = (res.body.errors as { field: string; message: string }[]).find((e) => e.field === 'legalBasis');
+    const problem = (problemOf(res).errors ?? []).find((e) => e.field === 'legalBasis');
     expect(problem?.message).toContain('scope "national"');
     expect(await head()).toBe(before);
   });
@@ -309,11 +317,13 @@ describe('validation: problem+json naming each bad field, nothing written', () =
     };
     const county = await post('/agreements', { ...nabis, scope: 'county' });
     expect(county.status).toBe(400);
-    expect(county.body.errors).toContainEqual(expect.objectContaining({ field: 'scope' }));
+    expect(problemOf(county).errors).toContainEqual(expect.objectContaining({ field: 'scope' }));
     const res = await post('/agreements', nabis);
     expect(res.status).toBe(201);
-    const register = await api.admin.get(`/agreements?scope=national&minPosition=${res.body.position}`);
-    expect(register.body.agreements).toEqual([
+    const register = await api.admin.get(
+      `/agreements?scope=national&minPosition=${bodyOf<AppendedBody>(res).position}`,
+    );
+    expect(bodyOf<{ agreements: AgreementSummaryBody[] }>(register).agreements).toEqual([
       expect.objectContaining({ agreementId: 'nabis', legalBasis: 's22A', scope: 'national' }),
     ]);
   });

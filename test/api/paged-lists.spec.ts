@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { startApi, type ApiHarness } from './api-harness.js';
+import { bodyOf, problemOf, type AgreementSummaryBody, type AlertsBody, type AppendedBody } from '../support/http.js';
 
 /*
  * Every list endpoint pages: `limit` rows (1–500, default 100) and a `next` cursor over the list's
@@ -13,16 +14,21 @@ let last = '0';
 async function post(path: string, body: object): Promise<void> {
   const res = await api.admin.post(path).send(body);
   if (res.status !== 201) throw new Error(`${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
-  last = res.body.position;
+  last = bodyOf<AppendedBody>(res).position;
 }
+
+/** The cursor every list answers with: where the next page starts, null on the last page. */
+type Paged = { next: string | null };
+/** GET /agreements: a page of the register and the counts of the whole register. */
+type Register = Paged & { agreements: AgreementSummaryBody[]; counts: { total: number } };
 
 const withQuery = (path: string, query: Record<string, string>) =>
   `${path}?${new URLSearchParams({ minPosition: last, ...query }).toString()}`;
 
 /** Every page of `path` with `limit`, following `next` until it is null. */
-async function pageThrough(
+async function pageThrough<K extends string>(
   path: string,
-  key: string,
+  key: K,
   limit: number,
   query: Record<string, string> = {},
 ): Promise<{ pages: unknown[][]; rows: unknown[] }> {
@@ -31,8 +37,9 @@ async function pageThrough(
   do {
     const res = await api.admin.get(withQuery(path, { ...query, limit: String(limit), ...(cursor ? { cursor } : {}) }));
     expect(res.status).toBe(200);
-    pages.push(res.body[key]);
-    cursor = res.body.next;
+    const page = bodyOf<Paged & Record<K, unknown[]>>(res);
+    pages.push(page[key]);
+    cursor = page.next;
     expect(pages.length).toBeLessThan(20);
   } while (cursor !== null);
   return { pages, rows: pages.flat() };
@@ -106,22 +113,24 @@ afterAll(async () => {
 describe('paged lists', () => {
   test('the register pages by title, then id: every agreement once, in order, next null on the last page', async () => {
     const whole = await api.admin.get(withQuery('/agreements', {}));
-    expect(whole.body.next).toBeNull();
+    expect(bodyOf<Register>(whole).next).toBeNull();
     const { pages, rows } = await pageThrough('/agreements', 'agreements', 2);
     expect(pages.map((p) => p.length)).toEqual([2, 2, 1]);
-    expect(rows).toEqual(whole.body.agreements);
+    expect(rows).toEqual(bodyOf<Register>(whole).agreements);
     expect((rows as { title: string }[]).map((r) => r.title)).toEqual(['alpha', 'bravo', 'Charlie', 'Delta', 'Echo']);
   });
 
   test('a filtered register pages within the filter, and the counts stay those of the whole register', async () => {
     const res = await api.admin.get(withQuery('/agreements', { status: 'drafted', limit: '2' }));
-    expect(res.body.agreements.map((a: { title: string }) => a.title)).toEqual(['bravo', 'Charlie']);
-    expect(res.body.counts.total).toBe(TITLES.length);
-    const rest = await api.admin.get(
-      withQuery('/agreements', { status: 'drafted', limit: '2', cursor: res.body.next }),
+    const first = bodyOf<Register>(res);
+    expect(first.agreements.map((a) => a.title)).toEqual(['bravo', 'Charlie']);
+    expect(first.counts.total).toBe(TITLES.length);
+    expect(first.next).not.toBeNull();
+    const rest = bodyOf<Register>(
+      await api.admin.get(withQuery('/agreements', { status: 'drafted', limit: '2', cursor: first.next ?? '' })),
     );
-    expect(rest.body.agreements.map((a: { title: string }) => a.title)).toEqual(['Echo']);
-    expect(rest.body.next).toBeNull();
+    expect(rest.agreements.map((a) => a.title)).toEqual(['Echo']);
+    expect(rest.next).toBeNull();
   });
 
   test('boards page by name, decisions oldest first', async () => {
@@ -142,11 +151,11 @@ describe('paged lists', () => {
   });
 
   test('alerts page most severe first, then latest raised, as the whole list orders them', async () => {
-    await eventually(async () => (await api.admin.get('/alerts?status=open')).body.alerts.length >= 3);
-    const whole = await api.admin.get('/alerts?status=open');
-    expect(whole.body.alerts.length).toBeGreaterThanOrEqual(3);
+    await eventually(async () => bodyOf<AlertsBody>(await api.admin.get('/alerts?status=open')).alerts.length >= 3);
+    const whole = bodyOf<AlertsBody>(await api.admin.get('/alerts?status=open'));
+    expect(whole.alerts.length).toBeGreaterThanOrEqual(3);
     const { rows } = await pageThrough('/alerts', 'alerts', 2, { status: 'open' });
-    expect(rows).toEqual(whole.body.alerts);
+    expect(rows).toEqual(whole.alerts);
     expect(new Set((rows as { alertId: string }[]).map((a) => a.alertId)).size).toBe(rows.length);
   });
 
@@ -158,7 +167,7 @@ describe('paged lists', () => {
     ).toEqual(['paged-0 2014-15', 'paged-0 2015-16', 'paged-1 2014-15', 'paged-1 2015-16']);
     const byYear = await api.admin.get(withQuery('/savings', { by: 'year', limit: '1' }));
     expect(byYear.body).toMatchObject({ by: 'year', next: null });
-    expect(byYear.body.savings).toHaveLength(2);
+    expect(bodyOf<{ savings: unknown[] }>(byYear).savings).toHaveLength(2);
   });
 
   test("a body's collaborations page by title", async () => {
@@ -183,11 +192,11 @@ describe('paged lists', () => {
     const res = await api.admin.get(`${path}?${query}`);
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(new Set(res.body.errors.map((e: { field: string }) => e.field))).toEqual(new Set([field]));
+    expect(new Set((problemOf(res).errors ?? []).map((e) => e.field))).toEqual(new Set([field]));
   });
 
   test('limit 500 is allowed, and a list shorter than the default page answers next null without a limit', async () => {
     expect((await api.admin.get('/agreements?limit=500')).status).toBe(200);
-    expect((await api.admin.get('/decisions')).body.next).toBeNull();
+    expect(bodyOf<Paged>(await api.admin.get('/decisions')).next).toBeNull();
   });
 });

@@ -105,14 +105,14 @@ describe('register and agreements', () => {
     const now = await get('/agreements/zephyr');
     const replayed = await get(`/agreements/zephyr?asOf=${api.clock.now().toISOString().slice(0, 10)}`);
     expect(replayed.status).toBe(200);
-    expect(now.body.replay).toBeNull();
-    expect(replayed.body.replay).toMatchObject({
+    expect(bodyOf(now).replay).toBeNull();
+    expect(bodyOf(replayed).replay).toMatchObject({
       asOf: expect.any(String),
       knownAt: null,
       eventsConsidered: expect.any(Number),
     });
-    expect(Object.keys(replayed.body).sort()).toEqual(Object.keys(now.body).sort());
-    expect({ ...replayed.body, replay: null }).toEqual(now.body);
+    expect(Object.keys(bodyOf(replayed)).sort()).toEqual(Object.keys(bodyOf(now)).sort());
+    expect({ ...bodyOf(replayed), replay: null }).toEqual(bodyOf(now));
   });
 
   test('bad query parameters are 400 problems naming them', async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import pg from 'pg';
 import { postgresDriver, type TestDatabase } from '../support/db.js';
 import { startApi, type ApiHarness, type Client } from './api-harness.js';
+import { bodyOf, eventsOf, problemOf, type AppendedBody } from '../support/http.js';
 
 /*
  * Two API processes on one PostgreSQL database, as behind a load balancer (docs/operations.md,
@@ -35,8 +36,8 @@ async function adminOnBoth(sub: string): Promise<{ onA: Client; onB: Client }> {
   return { onA: a.client(token), onB: b.client(token) };
 }
 
-const eventsOf = async (api: ApiHarness, id: string) =>
-  (await api.admin.get(`/streams/agreement-${id}/events?limit=1000`)).body.events as unknown[];
+const agreementEvents = async (api: ApiHarness, id: string) =>
+  eventsOf(await api.admin.get(`/streams/agreement-${id}/events?limit=1000`));
 
 async function countInWindow(sub: string): Promise<number> {
   const client = new pg.Client({ connectionString: database.url as string });
@@ -95,7 +96,7 @@ postgresDriver.describe('two API instances on one PostgreSQL database', () => {
     const { onA } = await adminOnBoth('reader.writer@dorset.pnn.police.uk');
     const written = await onA.post('/agreements').send(draft('read-back'));
     expect(written.status).toBe(201);
-    const read = await b.admin.get(`/agreements/read-back?minPosition=${written.body.position}`);
+    const read = await b.admin.get(`/agreements/read-back?minPosition=${bodyOf<AppendedBody>(written).position}`);
     expect(read.status).toBe(200);
     expect(read.body).toMatchObject({ title: 'Agreement read-back', status: 'drafted' });
   });
@@ -107,7 +108,7 @@ postgresDriver.describe('two API instances on one PostgreSQL database', () => {
     expect(first.status).toBe(201);
     expect(again.status).toBe(201);
     expect(again.body).toEqual({ ...first.body, replayed: true });
-    expect(await eventsOf(b, 'once')).toHaveLength(1);
+    expect(await agreementEvents(b, 'once')).toHaveLength(1);
   });
 
   test('a state A folded and cached is not trusted after B wrote: A decides on the fresh stream, and a stale expectedRevision is a 409', async () => {
@@ -119,13 +120,16 @@ postgresDriver.describe('two API instances on one PostgreSQL database', () => {
       signedBy: 'Chief Constable',
       occurredAt: '2014-02-01',
     });
-    expect(signAvon.body.revision).toBe(1);
+    expect(bodyOf<AppendedBody>(signAvon).revision).toBe(1);
     const signDorset = await onB.post('/agreements/cached/signatures').send({
       party: 'dorset',
       signedBy: 'Chief Constable',
       occurredAt: '2014-02-02',
     });
-    expect({ status: signDorset.status, revision: signDorset.body.revision }).toEqual({ status: 201, revision: 2 });
+    expect({ status: signDorset.status, revision: bodyOf<AppendedBody>(signDorset).revision }).toEqual({
+      status: 201,
+      revision: 2,
+    });
     // A signing for dorset again must see B's signature, though A's cache stopped at revision 1.
     const twice = await onA.post('/agreements/cached/signatures').send({
       party: 'dorset',
@@ -133,13 +137,13 @@ postgresDriver.describe('two API instances on one PostgreSQL database', () => {
       occurredAt: '2014-02-03',
     });
     expect(twice.body).toMatchObject({ status: 409, code: 'party-already-signed' });
-    expect(twice.body.detail).toContain('2014-02-02');
+    expect(problemOf(twice).detail).toContain('2014-02-02');
     const stale = await onA
       .post('/agreements/cached/pcc-approvals')
       .send({ party: 'dorset', occurredAt: '2014-02-15', expectedRevision: 1 });
     expect(stale.status).toBe(409);
     expect(stale.body).toMatchObject({ code: 'concurrency-conflict', currentRevision: 2 });
-    expect(await eventsOf(a, 'cached')).toHaveLength(3);
+    expect(await agreementEvents(a, 'cached')).toHaveLength(3);
   });
 
   test('a token issued by A verifies on B when both have the same AUTH_JWT_SECRET', async () => {

@@ -4,16 +4,20 @@ import { backoffDelay, retryDelay, retryItem } from '#event-store';
 /** Records the waits instead of sleeping, so the policy's delays can be read. */
 const recordingSleep = () => {
   const waits: number[] = [];
-  return { waits, sleep: async (ms: number) => void waits.push(ms) };
+  const sleep = (ms: number): Promise<void> => {
+    waits.push(ms);
+    return Promise.resolve();
+  };
+  return { waits, sleep };
 };
 
 test('a failing item is tried maxAttempts times, the waits doubling from retryDelayMs, and its last error returned', async () => {
   const { waits, sleep } = recordingSleep();
   let tries = 0;
   const outcome = await retryItem(
-    async () => {
+    () => {
       tries++;
-      throw new Error(`failure ${tries}`);
+      return Promise.reject(new Error(`failure ${tries}`));
     },
     { maxAttempts: 4, retryDelayMs: 100, sleep },
   );
@@ -26,10 +30,7 @@ test('an item that succeeds on a retry returns its value and waits no more', asy
   const { waits, sleep } = recordingSleep();
   let tries = 0;
   const outcome = await retryItem(
-    async () => {
-      if (++tries < 2) throw new Error('once');
-      return 'applied';
-    },
+    () => (++tries < 2 ? Promise.reject(new Error('once')) : Promise.resolve('applied')),
     { maxAttempts: 3, retryDelayMs: 10, sleep },
   );
   expect(outcome).toEqual({ ok: true, value: 'applied' });
@@ -42,9 +43,9 @@ test("a database failure is the database's, not the item's: it leaves at once in
   let tries = 0;
   await expect(
     retryItem(
-      async () => {
+      () => {
         tries++;
-        throw gone;
+        return Promise.reject(gone);
       },
       { maxAttempts: 3, retryDelayMs: 10, sleep },
     ),
@@ -58,10 +59,10 @@ test('a stop gives up before the next try, with the last failure', async () => {
   let stopped = false;
   let tries = 0;
   const outcome = await retryItem(
-    async () => {
+    () => {
       tries++;
       stopped = true;
-      throw new Error('boom');
+      return Promise.reject(new Error('boom'));
     },
     { maxAttempts: 5, retryDelayMs: 10, sleep, stopped: () => stopped },
   );
