@@ -196,12 +196,12 @@ kafkaTest(
     await app.init();
     try {
       const health = () => app.get(AlertNotifierHealthIndicator).check(new HealthIndicatorService());
-      await until(async () => (await health()).alertNotifier!.status === 'up', 'notifier running');
+      await until(() => health().alertNotifier!.status === 'up', 'notifier running');
       await store.append('alert-m1', [raise('m1')], { expectedRevision: 'no-stream', actor: 'compliance-evaluator' });
       await until(() => receiver.delivered(path).length >= 1, 'alert delivered');
       const [raised] = await store.readStream('alert-m1');
       expect(eventIds(path)).toContain(raised!.eventId);
-      expect((await health()).alertNotifier).toMatchObject({ status: 'up', state: 'running' });
+      expect(health().alertNotifier).toMatchObject({ status: 'up', state: 'running' });
     } finally {
       await app.close();
     }
