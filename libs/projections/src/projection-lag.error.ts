@@ -34,10 +34,10 @@ export class ProjectionLagError extends Error {
  */
 export class ProjectionRebuildingError extends Error {
   readonly code = 'read-model-rebuilding';
-  constructor(readonly rebuilding: readonly { name: string; version: number; storedVersion: number | null }[]) {
+  constructor(readonly rebuilding: readonly { name: string; version: number; storedVersion: number }[]) {
     super(
       `The read model is being rebuilt for this release (${rebuilding
-        .map((p) => `${p.name} is at version ${p.storedVersion ?? 'none'} of ${p.version}`)
+        .map((p) => `${p.name} is at version ${p.storedVersion} of ${p.version}`)
         .join(', ')}); try again shortly.`,
     );
     this.name = 'ProjectionRebuildingError';

@@ -159,7 +159,8 @@ export class ProjectionStatus {
 
   /**
    * Throws a ProjectionRebuildingError when a named projection's live tables were built by another
-   * version than this code's (the rebuild a new release starts has not finished yet).
+   * version than this code's (the rebuild a new release starts has not finished yet). A projection
+   * never started has no checkpoint and is read as it is.
    */
   async assertCurrent(names: readonly string[]): Promise<void> {
     const unknown = names.filter((name) => !this.current.has(name));
@@ -172,12 +173,14 @@ export class ProjectionStatus {
     const stale = unknown.flatMap((name) => {
       const version = this.projections.find((p) => p.name === name)?.version;
       if (version === undefined) throw new Error(`Unknown projection "${name}".`);
-      const storedVersion = rows.find((row) => row.name === name)?.version ?? null;
-      if (storedVersion === version) {
+      const stored = rows.find((row) => row.name === name)?.version ?? null;
+      // No checkpoint yet: nothing was ever built (a worker not started), so the empty tables are the truth.
+      if (stored === null) return [];
+      if (Number(stored) === version) {
         this.current.add(name);
         return [];
       }
-      return [{ name, version, storedVersion: storedVersion === null ? null : Number(storedVersion) }];
+      return [{ name, version, storedVersion: Number(stored) }];
     });
     if (stale.length > 0) throw new ProjectionRebuildingError(stale);
   }
