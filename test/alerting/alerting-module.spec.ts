@@ -5,7 +5,14 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { EventStore, SqlDatabase, type SqlEventStore } from '#event-store';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ApplicationModule } from '#application';
-import { AlertingModule, AlertingStatus, COMPLIANCE_TICK_INTERVAL, ComplianceEvaluator } from '#alerting';
+import {
+  AlertingModule,
+  AlertingStatus,
+  COMPLIANCE_SUBJECT_PROJECTIONS,
+  COMPLIANCE_TICK_INTERVAL,
+  ComplianceEvaluator,
+} from '#alerting';
+import { ProjectionsModule } from '#projections';
 import { alertIdFor, alertStreamId } from '#domain';
 import { pgliteDriver, type TestDatabase } from '../support/db.js';
 import { MovableClock, openStore, Recorder, until } from './support.js';
@@ -32,9 +39,18 @@ beforeAll(async () => {
   })
   class TestPersistenceModule {}
 
+  // The read models the evaluator finds its subjects in, as BackgroundModule composes them.
+  @Global()
+  @Module({
+    imports: [ProjectionsModule.forRoot({ projections: COMPLIANCE_SUBJECT_PROJECTIONS })],
+    exports: [ProjectionsModule],
+  })
+  class TestReadModelsModule {}
+
   app = await Test.createTestingModule({
     imports: [
       TestPersistenceModule,
+      TestReadModelsModule,
       CqrsModule.forRoot(),
       ApplicationModule,
       AlertingModule.forRoot({ complianceTickMs: 50, clock: MovableClock }),
