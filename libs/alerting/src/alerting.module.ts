@@ -134,11 +134,18 @@ export class AlertingModule {
           provide: AlertingStatus,
           inject: [
             ComplianceEvaluator,
+            SqlDatabase,
+            EventStore,
             { token: ComplianceTick, optional: true },
             { token: ComplianceTrigger, optional: true },
           ],
-          useFactory: (evaluator: ComplianceEvaluator, tick?: ComplianceTick, trigger?: ComplianceTrigger) =>
-            new AlertingStatus(evaluator, tick ?? null, trigger ?? null),
+          useFactory: (
+            evaluator: ComplianceEvaluator,
+            db: SqlDatabase,
+            store: EventStore,
+            tick?: ComplianceTick,
+            trigger?: ComplianceTrigger,
+          ) => new AlertingStatus(evaluator, tick ?? null, trigger ?? null, db, store, options.trigger?.name),
         },
         AlertingLifecycle,
       ],
