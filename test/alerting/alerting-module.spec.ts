@@ -5,7 +5,16 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { EventStore, SqlDatabase, type SqlEventStore } from '#event-store';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ApplicationModule } from '#application';
-import { AlertingModule, AlertingStatus, COMPLIANCE_TICK_INTERVAL, ComplianceEvaluator } from '#alerting';
+import {
+  AlertingModule,
+  AlertingStatus,
+  COMPLIANCE_SUBJECT_PROJECTIONS,
+  COMPLIANCE_TICK_INTERVAL,
+  ComplianceEvaluator,
+  ComplianceTick,
+  ComplianceTrigger,
+} from '#alerting';
+import { ProjectionsModule } from '#projections';
 import { alertIdFor, alertStreamId } from '#domain';
 import { pgliteDriver, type TestDatabase } from '../support/db.js';
 import { MovableClock, openStore, Recorder, until } from './support.js';
@@ -32,9 +41,18 @@ beforeAll(async () => {
   })
   class TestPersistenceModule {}
 
+  // The read models the evaluator finds its subjects in, as BackgroundModule composes them.
+  @Global()
+  @Module({
+    imports: [ProjectionsModule.forRoot({ projections: COMPLIANCE_SUBJECT_PROJECTIONS })],
+    exports: [ProjectionsModule],
+  })
+  class TestReadModelsModule {}
+
   app = await Test.createTestingModule({
     imports: [
       TestPersistenceModule,
+      TestReadModelsModule,
       CqrsModule.forRoot(),
       ApplicationModule,
       AlertingModule.forRoot({ complianceTickMs: 50, clock: MovableClock }),
@@ -70,16 +88,45 @@ test('the tick evaluates on its interval, reading the injected clock: time passi
   expect((await store.readStream(alertStreamId(alertId)))[0]!.occurredAt).toBe('2015-09-30T12:00:00.000Z');
 });
 
-test('exports the evaluator and a healthy status, with the tick registered in the SchedulerRegistry', () => {
+test('exports the evaluator and a healthy status, with the tick registered in the SchedulerRegistry', async () => {
   expect(app.get(ComplianceEvaluator)).toBeInstanceOf(ComplianceEvaluator);
   expect(app.get(SchedulerRegistry).doesExist('interval', COMPLIANCE_TICK_INTERVAL)).toBe(true);
-  const health = app.get(AlertingStatus).health();
+  const caughtUp = async () => (await app.get(AlertingStatus).lag()).lag === 0;
+  await until(caughtUp, 10_000, 'the trigger at the head');
+  const health = await app.get(AlertingStatus).health();
   expect(health).toMatchObject({ healthy: true, problems: [] });
   expect(health.report).toMatchObject({
     running: true,
     tick: { intervalMs: 50, scheduled: true },
     trigger: { state: 'running' },
+    checkpoint: { name: 'compliance-evaluator', lag: 0 },
   });
+  expect(health.report.checkpoint.position).not.toBeNull();
+  expect(health.report.checkpoint.headPosition).not.toBeNull();
+});
+
+test('the trigger’s lag counts the events after its checkpoint, read from the database', async () => {
+  const status = app.get(AlertingStatus);
+  // The trigger (and the tick, which would append alerts) stopped: what the log gains, the checkpoint does not.
+  const [tick, trigger] = [app.get(ComplianceTick), app.get(ComplianceTrigger)];
+  await tick.stop();
+  await trigger.stop();
+  try {
+    const before = await status.lag();
+    const officer = new Recorder(store, clock);
+    await officer.schedule('tick-board', '2016-q1', '2016-03-10');
+    await officer.schedule('tick-board', '2016-q2', '2016-06-10');
+    const after = await status.lag();
+    expect(after).toEqual({
+      name: 'compliance-evaluator',
+      position: before.position,
+      headPosition: await store.headPosition(),
+      lag: before.lag! + 2,
+    });
+  } finally {
+    await trigger.start();
+    tick.start();
+  }
 });
 
 test('stops the tick and the trigger on shutdown', async () => {

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { readCheckpoint, type SqlEventStore } from '#event-store';
-import { ProjectionRunner, silentLogger } from '#projections';
 import { acknowledgeAlert, alertsProjection, getAlert, listAlerts, type ComplianceEvaluator } from '#alerting';
 import { alertIdFor } from '#domain';
 import { testDrivers, type TestDatabase } from '../support/db.js';
-import { alertCommandsFor, evaluatorFor, MovableClock, openStore, Recorder, until } from './support.js';
+import { alertCommandsFor, evaluatorFor, MovableClock, openStore, Recorder, until, stopReadModels } from './support.js';
 
 for (const driver of testDrivers) {
   driver.describe(`alerts read model (${driver.name})`, () => {
@@ -13,7 +12,6 @@ for (const driver of testDrivers) {
     let clock: MovableClock;
     let evaluator: ComplianceEvaluator;
     let officer: Recorder;
-    let runner: ProjectionRunner;
 
     const BOARD = 'hampshire-tvp';
     const q2 = alertIdFor('meeting-cancelled-not-rearranged', { boardId: BOARD, meetingId: '2015-q2' });
@@ -23,10 +21,9 @@ for (const driver of testDrivers) {
       database = await driver.create();
       store = await openStore(database.db);
       clock = new MovableClock('2015-01-01');
+      // Its read models include the alerts one this spec reads.
       evaluator = await evaluatorFor(store, database.db, clock);
       officer = new Recorder(store, clock);
-      runner = new ProjectionRunner(database.db, store, [alertsProjection], { logger: silentLogger });
-      await runner.start();
 
       await officer.bilateralAgreementInForce('hampshire-tvp-bilateral', '2015-03-01', '2016-03-31');
       await officer.establishBoard(BOARD, 'hampshire-tvp-bilateral', '2015-04-01');
@@ -47,7 +44,7 @@ for (const driver of testDrivers) {
     });
 
     afterAll(async () => {
-      await runner?.stop();
+      await stopReadModels(store);
       await store?.close();
       await database?.dispose();
     });

@@ -1,23 +1,30 @@
 // The compliance trigger and the alerts read model on a store whose positions are KurrentDB
 // commit/prepare pairs (test/support/commit-prepare-store.ts): every position they store and hand
-// back is a pair, compared in log order, and the evaluator finds its subjects through the log.
+// back is a pair, compared in log order, and the evaluator finds its subjects in read models whose
+// checkpoints are pairs.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { readCheckpoint, type Position, type SqlEventStore, type StoredEvent } from '#event-store';
-import { ProjectionRunner, silentLogger } from '#projections';
 import {
   acknowledgeAlert,
   alertsProjection,
-  complianceSubjectsFor,
-  ComplianceEvaluator,
+  COMPLIANCE_SUBJECT_PROJECTIONS,
   ComplianceTrigger,
   getAlert,
-  LogComplianceSubjects,
-  SqlComplianceSubjects,
+  type ComplianceEvaluator,
 } from '#alerting';
 import { alertIdFor, alertStreamId } from '#domain';
 import { CommitPreparePositionStore } from '../support/commit-prepare-store.js';
 import { testDrivers, type TestDatabase } from '../support/db.js';
-import { alertCommandsFor, at, MovableClock, openStore, Recorder, until } from './support.js';
+import {
+  alertCommandsFor,
+  at,
+  evaluatorFor,
+  MovableClock,
+  openStore,
+  Recorder,
+  stopReadModels,
+  until,
+} from './support.js';
 
 const PAIR = /^[0-9a-f]{16}\/[0-9a-f]{16}$/;
 
@@ -30,7 +37,6 @@ for (const driver of testDrivers) {
     let evaluator: ComplianceEvaluator;
     let officer: Recorder;
     let trigger: ComplianceTrigger;
-    let runner: ProjectionRunner;
 
     const alertId = alertIdFor('meeting-cancelled-not-rearranged', { boardId: 'pair-board', meetingId: '2015-q2' });
 
@@ -39,22 +45,15 @@ for (const driver of testDrivers) {
       sqlStore = await openStore(database.db);
       store = new CommitPreparePositionStore(sqlStore);
       clock = new MovableClock('2015-01-01');
-      evaluator = new ComplianceEvaluator(
-        store,
-        await alertCommandsFor(store),
-        complianceSubjectsFor(store, database.db),
-        clock,
-      );
+      evaluator = await evaluatorFor(store, database.db, clock);
       officer = new Recorder(store, clock);
       trigger = new ComplianceTrigger(database.db, store, evaluator, { retryDelayMs: 10 });
       await trigger.start();
-      runner = new ProjectionRunner(database.db, store, [alertsProjection], { logger: silentLogger });
-      await runner.start();
     });
 
     afterAll(async () => {
-      await runner?.stop();
       await trigger?.stop();
+      await stopReadModels(store);
       await store?.close();
       await database?.dispose();
     });
@@ -67,14 +66,20 @@ for (const driver of testDrivers) {
     const projected = async () => reached((await readCheckpoint(database.db, alertsProjection.name))?.position);
     const alertEvents = () => store.readStream(alertStreamId(alertId));
 
-    test('the evaluator reads its subjects through the log on any store but the SQL one', () => {
-      expect(complianceSubjectsFor(store, database.db)).toBeInstanceOf(LogComplianceSubjects);
-      expect(complianceSubjectsFor(sqlStore, database.db)).toBeInstanceOf(SqlComplianceSubjects);
+    test('the read models the evaluator reads its subjects from checkpoint pairs', async () => {
+      await officer.bilateralAgreementInForce('pair-agreement', '2015-03-01');
+      await officer.establishBoard('pair-board', 'pair-agreement', '2015-04-01');
+      const head = (await store.headPosition())!;
+      expect(head).toMatch(PAIR);
+      expect(await evaluator.evaluateAgreement('pair-agreement')).toHaveLength(2);
+      for (const projection of COMPLIANCE_SUBJECT_PROJECTIONS) {
+        const position = (await readCheckpoint(database.db, projection.name))?.position;
+        expect(position).toMatch(PAIR);
+        expect(store.comparePositions(position!, head)).toBeGreaterThanOrEqual(0);
+      }
     });
 
     test('the trigger flags a breach from the event that reveals it and checkpoints the pair of the last event', async () => {
-      await officer.bilateralAgreementInForce('pair-agreement', '2015-03-01');
-      await officer.establishBoard('pair-board', 'pair-agreement', '2015-04-01');
       await officer.schedule('pair-board', '2015-q2', '2015-09-10');
       await until(triggerCaughtUp, 10_000, 'the trigger checkpoint');
       // Recorded on 15 October: a cancellation made on 1 September, not rearranged within 28 days.

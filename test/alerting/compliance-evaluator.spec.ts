@@ -3,7 +3,7 @@ import type { SqlEventStore, StoredEvent } from '#event-store';
 import { acknowledgeAlert, COMPLIANCE_ACTOR, type ComplianceEvaluator } from '#alerting';
 import { alertIdFor, alertStreamId } from '#domain';
 import { testDrivers, type TestDatabase } from '../support/db.js';
-import { alertCommandsFor, evaluatorFor, MovableClock, openStore, Recorder } from './support.js';
+import { alertCommandsFor, evaluatorFor, MovableClock, openStore, Recorder, stopReadModels } from './support.js';
 
 const raisedCount = (events: StoredEvent[]) => events.filter((e) => e.type === 'AlertRaised').length;
 
@@ -24,6 +24,7 @@ for (const driver of testDrivers) {
     });
 
     afterAll(async () => {
+      await stopReadModels(store);
       await store?.close();
       await database?.dispose();
     });
@@ -123,6 +124,7 @@ for (const driver of testDrivers) {
         const raisedBy = results.flatMap((r) => r.raised).filter((id) => ids.includes(id));
         expect(raisedBy.sort()).toEqual([...ids].sort());
       } finally {
+        await stopReadModels(otherStore);
         await otherStore.close();
         await otherDb.close();
       }

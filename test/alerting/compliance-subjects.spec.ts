@@ -1,24 +1,30 @@
-// The two ComplianceSubjects adapters on one log: SqlComplianceSubjects reads the SQL events table,
-// LogComplianceSubjects reads the log through the EventStore port (as it must for KurrentDB, whose
-// events are not in that table). Asked the same questions, they must give the same answers, also
-// when the log's positions are commit/prepare pairs, and the log one must see an alert raised a
-// moment ago.
+// The compliance subjects from the read models (board-compliance, agreement_register, alerts): the
+// right boards, agreements, overseers and unresolved alerts, and an answer that waits until the read
+// model it uses has reached the position asked about, so an alert raised a moment ago is never missed.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import type { EventStore, SqlEventStore } from '#event-store';
+import type { Position, SqlEventStore } from '#event-store';
 import {
   acknowledgeAlert,
   AGREEMENT_RULE_NAMES,
   BOARD_RULE_NAMES,
-  ComplianceEvaluator,
-  LogComplianceSubjects,
-  SqlComplianceSubjects,
+  ReadModelComplianceSubjects,
+  type ComplianceEvaluator,
   type ComplianceSubjects,
   type SubjectKind,
 } from '#alerting';
-import { alertIdFor } from '#domain';
-import { CommitPreparePositionStore } from '../support/commit-prepare-store.js';
+import { alertIdFor, boardStreamId } from '#domain';
+import { ProjectionLagError, ProjectionStatus, type ProjectionRunner } from '#projections';
 import { testDrivers, type TestDatabase } from '../support/db.js';
-import { alertCommandsFor, at, MovableClock, openStore, Recorder } from './support.js';
+import {
+  alertCommandsFor,
+  at,
+  complianceReadModels,
+  evaluatorFor,
+  MovableClock,
+  openStore,
+  Recorder,
+  stopReadModels,
+} from './support.js';
 
 const RULE_SETS: readonly (readonly string[])[] = [
   BOARD_RULE_NAMES,
@@ -29,12 +35,12 @@ const RULE_SETS: readonly (readonly string[])[] = [
 ];
 
 /** Every question the evaluator asks, about every subject on record and one that is not. */
-async function answers(subjects: ComplianceSubjects) {
-  const boards = await subjects.boardIds();
-  const agreements = await subjects.agreementIds();
+async function answers(subjects: ComplianceSubjects, at: Position | null) {
+  const boards = await subjects.boardIds(at);
+  const agreements = await subjects.agreementIds(at);
   const overseeing: Record<string, string[]> = {};
   for (const agreementId of [...agreements, 'no-such-agreement']) {
-    overseeing[agreementId] = await subjects.boardsOverseeing(agreementId);
+    overseeing[agreementId] = await subjects.boardsOverseeing(agreementId, at);
   }
   const unresolved: Record<string, string[]> = {};
   const asked: [SubjectKind, string][] = [
@@ -46,51 +52,44 @@ async function answers(subjects: ComplianceSubjects) {
   ];
   for (const [kind, id] of asked) {
     for (const rules of RULE_SETS) {
-      // The SQL adapter sorts by the database's collation: compare as sets.
-      unresolved[`${kind}:${id}:${rules.join(',')}`] = [...(await subjects.unresolvedAlertIds(kind, id, rules))].sort();
+      unresolved[`${kind}:${id}:${rules.join(',')}`] = await subjects.unresolvedAlertIds(kind, id, rules, at);
     }
   }
   return { boards, agreements, overseeing, unresolved };
 }
 
 for (const driver of testDrivers) {
-  driver.describe(`compliance subjects from the SQL table and from the log (${driver.name})`, () => {
+  driver.describe(`compliance subjects from the read models (${driver.name})`, () => {
     let database: TestDatabase;
     let store: SqlEventStore;
-    let pairs: EventStore;
     let clock: MovableClock;
     let officer: Recorder;
     let evaluator: ComplianceEvaluator;
-    let sql: SqlComplianceSubjects;
-    let log: LogComplianceSubjects;
-    let logOfPairs: LogComplianceSubjects;
+    let subjects: ComplianceSubjects;
+    let runner: ProjectionRunner;
 
     beforeAll(async () => {
       database = await driver.create();
       store = await openStore(database.db);
-      pairs = new CommitPreparePositionStore(store);
       clock = new MovableClock('2015-01-01');
       officer = new Recorder(store, clock);
-      sql = new SqlComplianceSubjects(database.db);
-      evaluator = new ComplianceEvaluator(store, await alertCommandsFor(store), sql, clock);
-      // Small pages, so the index reads the log in several steps.
-      log = new LogComplianceSubjects(store, { pageSize: 7 });
-      logOfPairs = new LogComplianceSubjects(pairs, { pageSize: 5 });
+      evaluator = await evaluatorFor(store, database.db, clock);
+      ({ subjects, runner } = await complianceReadModels(store, database.db));
     });
 
     afterAll(async () => {
+      await stopReadModels(store);
       await store?.close();
       await database?.dispose();
     });
 
     test('an empty log has no subjects', async () => {
-      const empty = await answers(sql);
-      expect(empty).toMatchObject({ boards: [], agreements: [] });
-      expect(await answers(log)).toEqual(empty);
-      expect(await answers(logOfPairs)).toEqual(empty);
+      const empty = await answers(subjects, await store.headPosition());
+      expect(empty).toMatchObject({ boards: [], agreements: [], overseeing: { 'no-such-agreement': [] } });
+      expect(Object.values(empty.unresolved).flat()).toEqual([]);
     });
 
-    test('both give the same boards, agreements, overseers and unresolved alerts on the same log', async () => {
+    test('the boards, agreements, overseers and unresolved alerts the log holds', async () => {
       await officer.bilateralAgreementInForce('bilateral', '2015-03-01', '2016-03-31');
       await officer.establishBoard('board-one', 'bilateral', '2015-04-01');
       clock.set('2015-04-02');
@@ -149,8 +148,8 @@ for (const driver of testDrivers) {
         now: clock.now(),
       });
 
-      const expected = await answers(sql);
-      // Not a vacuous match: the log holds boards, agreements and alerts both open and resolved.
+      const expected = await answers(subjects, await store.headPosition());
+      // The log holds boards, agreements and alerts both open, acknowledged and resolved.
       expect(expected.boards).toEqual(['board-one', 'board-two']);
       expect(expected.agreements).toEqual(['bilateral', 'draft']);
       expect(expected.overseeing).toEqual({
@@ -161,30 +160,59 @@ for (const driver of testDrivers) {
       expect(expected.unresolved[`board:board-one:${BOARD_RULE_NAMES.join(',')}`]).toContain(q2);
       expect(expected.unresolved[`board:board-one:${BOARD_RULE_NAMES.join(',')}`]).not.toContain(q3);
       expect(expected.unresolved[`agreement:bilateral:${AGREEMENT_RULE_NAMES.join(',')}`]).toHaveLength(1);
-      expect(await answers(log)).toEqual(expected);
-      expect(await answers(logOfPairs)).toEqual(expected);
+      // A board id asked as an agreement, and a rule set without the alert's rule, find nothing.
+      expect(expected.unresolved[`agreement:board-one:${AGREEMENT_RULE_NAMES.join(',')}`]).toEqual([]);
+      expect(expected.unresolved['board:board-one:']).toEqual([]);
+      expect(expected.unresolved['board:board-one:meeting-cancelled-not-rearranged']).toEqual([q2]);
 
       // Raised again after its resolution: unresolved once more, in both.
       await officer.cancel('board-one', '2015-q3', '2016-04-10');
       clock.set('2016-05-09');
       expect((await evaluator.evaluateBoard('board-one')).raised).toContain(q3);
-      const again = await answers(sql);
+      const again = await answers(subjects, await store.headPosition());
       expect(again.unresolved[`board:board-one:${BOARD_RULE_NAMES.join(',')}`]).toContain(q3);
-      expect(await answers(log)).toEqual(again);
-      expect(await answers(logOfPairs)).toEqual(again);
+      expect(again.unresolved['board:board-one:meeting-cancelled-not-rearranged']).toEqual([q2, q3].sort());
     });
 
-    test('the log adapter sees an alert raised a moment ago, even while other questions are being answered', async () => {
+    test('an answer waits until the read model has reached the position asked about', async () => {
       await officer.schedule('board-one', '2016-q3', '2016-09-10');
       await officer.cancel('board-one', '2016-q3', '2016-09-01');
       const fresh = alertIdFor('meeting-cancelled-not-rearranged', { boardId: 'board-one', meetingId: '2016-q3' });
-      expect(await log.unresolvedAlertIds('board', 'board-one', BOARD_RULE_NAMES)).not.toContain(fresh);
-      const busy = Promise.all(Array.from({ length: 20 }, () => logOfPairs.boardIds()));
+      // Every read model reaches the cancellation, then the projections stop: the alert raised now is
+      // in the log, not in the read model.
+      const cancellation = (await store.readStream(boardStreamId('board-one'))).at(-1)!;
+      await subjects.unresolvedAlertIds('board', 'board-one', BOARD_RULE_NAMES, cancellation.position);
+      await subjects.boardIds(cancellation.position);
+      await runner.stop();
       clock.set('2016-10-15');
-      expect((await evaluator.evaluateBoard('board-one')).raised).toContain(fresh);
-      expect(await log.unresolvedAlertIds('board', 'board-one', BOARD_RULE_NAMES)).toContain(fresh);
-      expect(await logOfPairs.unresolvedAlertIds('board', 'board-one', BOARD_RULE_NAMES)).toContain(fresh);
-      expect(await busy).toEqual(Array.from({ length: 20 }, () => ['board-one', 'board-two']));
+      expect((await evaluator.evaluateBoard('board-one', cancellation)).raised).toContain(fresh);
+      const raisedAt = (await store.headPosition())!;
+      expect(store.comparePositions(raisedAt, cancellation.position)).toBeGreaterThan(0);
+
+      let answered = false;
+      const asked = subjects.unresolvedAlertIds('board', 'board-one', BOARD_RULE_NAMES, raisedAt).then((ids) => {
+        answered = true;
+        return ids;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(answered).toBe(false);
+      await runner.start();
+      expect(await asked).toContain(fresh);
+    });
+
+    test('an answer that cannot wait long enough fails with the lag, rather than answer from an older read model', async () => {
+      await runner.stop();
+      try {
+        await officer.schedule('board-one', '2016-q4', '2016-12-10');
+        const impatient = new ReadModelComplianceSubjects(
+          database.db,
+          new ProjectionStatus(database.db, store, runner.projections),
+          { waitMs: 200 },
+        );
+        await expect(impatient.boardIds(await store.headPosition())).rejects.toBeInstanceOf(ProjectionLagError);
+      } finally {
+        await runner.start();
+      }
     });
   });
 }

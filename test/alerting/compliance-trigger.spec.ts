@@ -3,7 +3,16 @@ import type { SqlEventStore } from '#event-store';
 import { acknowledgeAlert, COMPLIANCE_ACTOR, ComplianceTrigger, type ComplianceEvaluator } from '#alerting';
 import { alertIdFor, alertStreamId } from '#domain';
 import { testDrivers, type TestDatabase } from '../support/db.js';
-import { alertCommandsFor, at, evaluatorFor, MovableClock, openStore, Recorder, until } from './support.js';
+import {
+  alertCommandsFor,
+  at,
+  evaluatorFor,
+  MovableClock,
+  openStore,
+  Recorder,
+  until,
+  stopReadModels,
+} from './support.js';
 
 for (const driver of testDrivers) {
   driver.describe(`compliance trigger: evaluation when an event arrives (${driver.name})`, () => {
@@ -26,6 +35,7 @@ for (const driver of testDrivers) {
 
     afterAll(async () => {
       await trigger?.stop();
+      await stopReadModels(store);
       await store?.close();
       await database?.dispose();
     });

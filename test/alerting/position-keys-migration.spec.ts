@@ -4,9 +4,15 @@
 import { afterEach, beforeEach, expect, test } from '@jest/globals';
 import { readCheckpoint, type SqlDatabase, type SqlEventStore } from '#event-store';
 import { ProjectionRunner, silentLogger, type SqlProjection } from '#projections';
-import { alertsProjection, ComplianceTrigger, listAlerts, migrateAlerting } from '#alerting';
+import {
+  alertsProjection,
+  COMPLIANCE_SUBJECT_PROJECTIONS,
+  ComplianceTrigger,
+  listAlerts,
+  migrateAlerting,
+} from '#alerting';
 import { testDrivers, type TestDatabase } from '../support/db.js';
-import { evaluatorFor, MovableClock, openStore, Recorder, until } from './support.js';
+import { evaluatorFor, MovableClock, openStore, Recorder, until, stopReadModels } from './support.js';
 
 /** The column's type and collation, as PostgreSQL reports them. */
 async function columnType(
@@ -33,6 +39,7 @@ for (const driver of testDrivers) {
     });
 
     afterEach(async () => {
+      await stopReadModels(store);
       await store.close();
       await database.dispose();
     });
@@ -69,16 +76,6 @@ for (const driver of testDrivers) {
       const officer = new Recorder(store, clock);
       await officer.bilateralAgreementInForce('old-agreement', '2015-03-01');
       await officer.establishBoard('old-board', 'old-agreement', '2015-04-01');
-      clock.set('2015-06-01');
-      await (await evaluatorFor(store, database.db, clock)).evaluateAll();
-
-      const caughtUp = async () => {
-        const [head, checkpoint] = [
-          await store.headPosition(),
-          await readCheckpoint(database.db, alertsProjection.name),
-        ];
-        return head !== null && checkpoint?.position != null && store.comparePositions(checkpoint.position, head) >= 0;
-      };
       const version1: SqlProjection = {
         ...alertsProjection,
         version: 1,
@@ -87,10 +84,19 @@ for (const driver of testDrivers) {
             .schema(t)
             .replace('last_position text COLLATE "C" NOT NULL', 'last_position bigint NOT NULL'),
       };
-      const old = new ProjectionRunner(database.db, store, [version1], { logger: silentLogger });
-      await old.start();
+      const caughtUp = async () => {
+        const [head, checkpoint] = [
+          await store.headPosition(),
+          await readCheckpoint(database.db, alertsProjection.name),
+        ];
+        return head !== null && checkpoint?.position != null && store.comparePositions(checkpoint.position, head) >= 0;
+      };
+      // The evaluator's read models as the old release ran them: the alerts one at version 1.
+      const old = COMPLIANCE_SUBJECT_PROJECTIONS.map((p) => (p.name === alertsProjection.name ? version1 : p));
+      clock.set('2015-06-01');
+      await (await evaluatorFor(store, database.db, clock, old)).evaluateAll();
       await until(caughtUp, 10_000, 'version 1');
-      await old.stop();
+      await stopReadModels(store);
       expect(await columnType(database.db, 'alerts', 'last_position')).toEqual({ type: 'bigint', collation: null });
       const before = await listAlerts(database.db);
       expect(before.length).toBeGreaterThan(0);

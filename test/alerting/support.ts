@@ -21,7 +21,14 @@ import { migrateEventStore, SqlEventStore, type EventStore, type SqlDatabase } f
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
-import { AlertCommands, ComplianceEvaluator, SqlComplianceSubjects, type ComplianceClock } from '#alerting';
+import {
+  AlertCommands,
+  COMPLIANCE_SUBJECT_PROJECTIONS,
+  ComplianceEvaluator,
+  ReadModelComplianceSubjects,
+  type ComplianceClock,
+} from '#alerting';
+import { ProjectionRunner, ProjectionStatus, silentLogger, type SqlProjection } from '#projections';
 import { ApplicationModule } from '#application';
 import { GivenEventStoreModule } from '#platform';
 
@@ -69,12 +76,59 @@ export function alertCommandsFor(store: EventStore): Promise<AlertCommands> {
   return commands;
 }
 
+interface ReadModels {
+  runner: ProjectionRunner;
+  status: ProjectionStatus;
+  subjects: ReadModelComplianceSubjects;
+}
+
+const readModelsByStore = new Map<EventStore, Promise<ReadModels>>();
+
+/**
+ * The read models the compliance subjects come from, projected from this store by a real runner (one
+ * per store, as an app runs them). `projections` replaces COMPLIANCE_SUBJECT_PROJECTIONS, for a test
+ * that runs an older version of one. Stop them with `stopReadModels` before closing the store.
+ */
+export function complianceReadModels(
+  store: EventStore,
+  db: SqlDatabase,
+  projections: readonly SqlProjection[] = COMPLIANCE_SUBJECT_PROJECTIONS,
+): Promise<ReadModels> {
+  let models = readModelsByStore.get(store);
+  if (!models) {
+    models = (async () => {
+      const runner = new ProjectionRunner(db, store, projections, { logger: silentLogger });
+      await runner.start();
+      const status = new ProjectionStatus(db, store, projections, runner);
+      return { runner, status, subjects: new ReadModelComplianceSubjects(db, status, { waitMs: 10_000 }) };
+    })();
+    readModelsByStore.set(store, models);
+  }
+  return models;
+}
+
+/** Stops the read models `complianceReadModels` started for this store (if any). */
+export async function stopReadModels(store: EventStore): Promise<void> {
+  const models = readModelsByStore.get(store);
+  if (!models) return;
+  readModelsByStore.delete(store);
+  const { runner, status } = await models;
+  await runner.stop();
+  await status.close();
+}
+
 export const evaluatorFor = async (
   store: EventStore,
   db: SqlDatabase,
   clock: ComplianceClock,
+  projections?: readonly SqlProjection[],
 ): Promise<ComplianceEvaluator> =>
-  new ComplianceEvaluator(store, await alertCommandsFor(store), new SqlComplianceSubjects(db), clock);
+  new ComplianceEvaluator(
+    store,
+    await alertCommandsFor(store),
+    (await complianceReadModels(store, db, projections)).subjects,
+    clock,
+  );
 
 export const at = (date: string): string => `${date}T09:00:00.000Z`;
 

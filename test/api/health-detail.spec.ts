@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { EventStore } from '#event-store';
+import { EventStore, type Position } from '#event-store';
 import { startApi, type ApiHarness } from './api-harness.js';
 import { testDrivers, type TestDatabase } from '../support/db.js';
 import { bodyOf, type HealthBody } from '../support/http.js';
@@ -74,6 +74,37 @@ for (const driver of testDrivers) {
           expect.stringContaining('code projection-event-parked'),
         ]);
       }
+    });
+
+    test('the compliance trigger’s lag: its checkpoint and the head, 0 once it has dealt with the whole log', async () => {
+      const checkpointOf = async () => {
+        const health = await api.http.get('/health');
+        const compliance = bodyOf<HealthBody>(health).details.compliance as {
+          report: {
+            checkpoint: { name: string; position: Position | null; headPosition: Position | null; lag: number };
+          };
+        };
+        return compliance.report.checkpoint;
+      };
+      const head = await api.app.get(EventStore).headPosition();
+      const deadline = Date.now() + 30_000;
+      let checkpoint = await checkpointOf();
+      while (checkpoint.lag !== 0) {
+        if (Date.now() > deadline)
+          throw new Error(`the compliance trigger did not catch up: ${JSON.stringify(checkpoint)}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        checkpoint = await checkpointOf();
+      }
+      expect(checkpoint).toEqual({
+        name: 'compliance-evaluator',
+        position: checkpoint.headPosition,
+        headPosition: checkpoint.headPosition,
+        lag: 0,
+      });
+      // Past the poison event at least: the head when the test began.
+      expect(head).not.toBeNull();
+      const store = api.app.get(EventStore);
+      expect(store.comparePositions(checkpoint.position!, head!)).toBeGreaterThanOrEqual(0);
     });
 
     test("with an administrator's token: the parked event's error itself", async () => {

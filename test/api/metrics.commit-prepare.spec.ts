@@ -1,9 +1,9 @@
 // The gauges read on scrape, on a store whose positions are KurrentDB commit/prepare pairs
-// (test/support/commit-prepare-store.ts): the lags, counted in events by the store, are reported;
+// (test/support/commit-prepare-store.ts): the lags (projections, relay, compliance trigger), counted in events by the store, are reported;
 // the position gauges, which can only hold numbers, are absent (decimal positions: metrics.spec.ts).
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { Logger } from '@nestjs/common';
-import { migrateProcessors, readCheckpoint, type SqlEventStore } from '#event-store';
+import { advanceCheckpoint, migrateProcessors, readCheckpoint, type SqlEventStore } from '#event-store';
 import { ProjectionRunner, ProjectionStatus, silentLogger } from '#projections';
 import { alertsProjection } from '#alerting';
 import { RelayCheckpoints } from '#messaging';
@@ -46,10 +46,12 @@ afterAll(async () => {
   await database?.dispose();
 });
 
-test('relay and projection lags are reported in events for commit/prepare positions; the position gauges are absent', async () => {
+test('relay, compliance trigger and projection lags are reported in events for commit/prepare positions; the position gauges are absent', async () => {
   await appendInterleaved(store, 50, { prefix: 'm' });
   const events = await store.readAll();
   await new RelayCheckpoints(database.db).save('kafka-relay', events[29]!.position);
+  const trigger = { name: 'compliance-evaluator', kind: 'reactor' } as const;
+  await advanceCheckpoint(database.db, trigger, events[39]!.position);
   runner = new ProjectionRunner(database.db, store, [alertsProjection], { logger: silentLogger });
   const status = new ProjectionStatus(database.db, store, [alertsProjection], runner);
   const metrics = new Metrics('api');
@@ -58,6 +60,8 @@ test('relay and projection lags are reported in events for commit/prepare positi
   const before = await scrape(metrics);
   expect(before.get('governance_relay_lag{relay="kafka-relay"}')).toBe(20);
   expect(before.get('governance_projection_lag{projection="alerts"}')).toBe(50);
+  expect(before.get('governance_compliance_lag{processor="compliance-evaluator"}')).toBe(10);
+  expect(before.has('governance_compliance_position{processor="compliance-evaluator"}')).toBe(false);
   // Nothing applied yet counts as 0 whatever the form; a pair has no numeric value.
   expect(before.get('governance_projection_position{projection="alerts"}')).toBe(0);
   expect(before.has('governance_relay_position{relay="kafka-relay"}')).toBe(false);
@@ -71,10 +75,12 @@ test('relay and projection lags are reported in events for commit/prepare positi
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   await new RelayCheckpoints(database.db).save('kafka-relay', head!);
+  await advanceCheckpoint(database.db, trigger, head!);
 
   const after = await scrape(metrics);
   expect(after.get('governance_relay_lag{relay="kafka-relay"}')).toBe(0);
   expect(after.get('governance_projection_lag{projection="alerts"}')).toBe(0);
+  expect(after.get('governance_compliance_lag{processor="compliance-evaluator"}')).toBe(0);
   expect(after.has('governance_projection_position{projection="alerts"}')).toBe(false);
   expect(after.has('governance_log_head_position')).toBe(false);
 });

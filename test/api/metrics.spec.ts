@@ -113,8 +113,10 @@ for (const driver of testDrivers) {
       expect(before.text).not.toContain('zephyr');
       expect(before.text).not.toContain('ops.lead');
       expect(before.samples.get('governance_db_pool_connections{state="total"}')).toBeGreaterThanOrEqual(1);
-      // Kafka is off: no relay has a checkpoint.
+      // Kafka is off: no relay has a checkpoint. No compliance trigger has run either.
       expect(byPrefix(before.samples, 'governance_relay_lag')).toEqual([]);
+      expect(before.text).toContain('# TYPE governance_compliance_lag gauge');
+      expect(byPrefix(before.samples, 'governance_compliance_lag')).toEqual([]);
       await app.close();
       app = null;
 
@@ -122,8 +124,13 @@ for (const driver of testDrivers) {
       app = (await start({})).app;
       const deadline = Date.now() + 60_000;
       let after = await scrape();
-      while (byPrefix(after.samples, 'governance_projection_lag{').some(([, lag]) => lag !== 0)) {
-        if (Date.now() > deadline) throw new Error(`projections did not catch up:\n${after.text}`);
+      const behind = (samples: Samples) =>
+        [...byPrefix(samples, 'governance_projection_lag{'), ...byPrefix(samples, 'governance_compliance_lag{')].some(
+          ([, lag]) => lag !== 0,
+        ) || byPrefix(samples, 'governance_compliance_lag{').length === 0;
+      while (behind(after.samples)) {
+        if (Date.now() > deadline)
+          throw new Error(`projections or the compliance trigger did not catch up:\n${after.text}`);
         await new Promise((resolve) => setTimeout(resolve, 250));
         after = await scrape();
       }
@@ -135,6 +142,11 @@ for (const driver of testDrivers) {
       for (const [key, position] of byPrefix(after.samples, 'governance_projection_position{')) {
         expect([key, position]).toEqual([key, headAfter]);
       }
+      // The compliance trigger, the one reactor, evaluated the whole import: lag 0, its checkpoint at the head.
+      expect(byPrefix(after.samples, 'governance_compliance_lag{')).toEqual([
+        ['governance_compliance_lag{processor="compliance-evaluator"}', 0],
+      ]);
+      expect(after.samples.get('governance_compliance_position{processor="compliance-evaluator"}')).toBe(headAfter);
       // Open alerts by rule, from the alerts read model.
       const openAlerts = byPrefix(after.samples, 'governance_alerts_open{');
       expect(openAlerts.every(([key]) => /^governance_alerts_open\{rule="[a-z-]+"\}$/.test(key))).toBe(true);

@@ -11,14 +11,14 @@ import {
   type Provider,
 } from '@nestjs/common';
 import { ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
-import { EventStore, SqlDatabase, SqlEventStore } from '#event-store';
+import { EventStore, SqlDatabase } from '#event-store';
+import { ProjectionStatus } from '#projections';
 import { AlertCommands } from './alert-commands.js';
 import { AlertingStatus } from './alerting-status.js';
 import { ComplianceEvaluator, type ComplianceClock } from './compliance-evaluator.js';
-import { SqlComplianceSubjects, type ComplianceSubjects } from './compliance-subjects.js';
+import { ReadModelComplianceSubjects } from './compliance-subjects.js';
 import { ComplianceTick } from './compliance-tick.js';
 import { ComplianceTrigger, migrateAlerting, type ComplianceTriggerOptions } from './compliance-trigger.js';
-import { LogComplianceSubjects } from './log-compliance-subjects.js';
 
 /** DI token of the clock the evaluator reads (`{ now(): Date }`). Bind it to the app's clock. */
 export const COMPLIANCE_CLOCK = Symbol('COMPLIANCE_CLOCK');
@@ -44,14 +44,6 @@ export interface AlertingModuleOptions {
 }
 
 const systemClock: ComplianceClock = { now: () => new Date() };
-
-/**
- * The SQL store's events live in the database beside the read models: read them there. Any other
- * store (KurrentDB) leaves that table empty, so the subjects come from its log through the port.
- */
-export function complianceSubjectsFor(store: EventStore, db: SqlDatabase): ComplianceSubjects {
-  return store instanceof SqlEventStore ? new SqlComplianceSubjects(db) : new LogComplianceSubjects(store);
-}
 
 @Injectable()
 class AlertingLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -84,7 +76,8 @@ class AlertingLifecycle implements OnApplicationBootstrap, BeforeApplicationShut
 
 /**
  * The compliance evaluator for Nest apps. Needs EventStore and SqlDatabase from DI (PersistenceModule
- * in libs/platform provides both globally) and AlertCommands (ApplicationModule in libs/application
+ * in libs/platform provides both globally), ProjectionStatus over projections that include
+ * COMPLIANCE_SUBJECT_PROJECTIONS (ProjectionsModule; BackgroundModule composes both), and AlertCommands (ApplicationModule in libs/application
  * binds it to the command bus). Exports ComplianceEvaluator (evaluate a board, an
  * agreement or everything now) and AlertingStatus (for GET /health).
  *
@@ -124,9 +117,15 @@ export class AlertingModule {
         clockProvider,
         {
           provide: ComplianceEvaluator,
-          inject: [EventStore, AlertCommands, SqlDatabase, COMPLIANCE_CLOCK],
-          useFactory: (store: EventStore, commands: AlertCommands, db: SqlDatabase, clock: ComplianceClock) =>
-            new ComplianceEvaluator(store, commands, complianceSubjectsFor(store, db), clock, {
+          inject: [EventStore, AlertCommands, SqlDatabase, ProjectionStatus, COMPLIANCE_CLOCK],
+          useFactory: (
+            store: EventStore,
+            commands: AlertCommands,
+            db: SqlDatabase,
+            status: ProjectionStatus,
+            clock: ComplianceClock,
+          ) =>
+            new ComplianceEvaluator(store, commands, new ReadModelComplianceSubjects(db, status), clock, {
               logger: new Logger('Compliance'),
             }),
         },
@@ -135,11 +134,18 @@ export class AlertingModule {
           provide: AlertingStatus,
           inject: [
             ComplianceEvaluator,
+            SqlDatabase,
+            EventStore,
             { token: ComplianceTick, optional: true },
             { token: ComplianceTrigger, optional: true },
           ],
-          useFactory: (evaluator: ComplianceEvaluator, tick?: ComplianceTick, trigger?: ComplianceTrigger) =>
-            new AlertingStatus(evaluator, tick ?? null, trigger ?? null),
+          useFactory: (
+            evaluator: ComplianceEvaluator,
+            db: SqlDatabase,
+            store: EventStore,
+            tick?: ComplianceTick,
+            trigger?: ComplianceTrigger,
+          ) => new AlertingStatus(evaluator, tick ?? null, trigger ?? null, db, store, options.trigger?.name),
         },
         AlertingLifecycle,
       ],

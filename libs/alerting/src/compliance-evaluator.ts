@@ -12,7 +12,7 @@ import {
   type BoardEvent,
   type BoardState,
 } from '#domain';
-import type { EventStore, StoredEvent } from '#event-store';
+import type { EventStore, Position, StoredEvent } from '#event-store';
 import { AlertCommands, COMPLIANCE_ACTOR, loadAlert } from './alert-commands.js';
 import type { AlertRule } from '#domain';
 import type { ComplianceSubjects, SubjectKind } from './compliance-subjects.js';
@@ -134,32 +134,41 @@ export class ComplianceEvaluator {
     return { ...this.counters, lastError: this.counters.lastError && { ...this.counters.lastError } };
   }
 
-  /** Board rules for one board. `cause`: the event that prompted it (stored as causationId). */
-  evaluateBoard(boardId: string, cause?: StoredEvent): Promise<EvaluationResult> {
-    return this.evaluate('board', boardId, cause);
+  /**
+   * Board rules for one board. `cause`: the event that prompted it (stored as causationId); the read
+   * models are read once they have reached it. Without one, once they have reached the head of the log.
+   */
+  async evaluateBoard(boardId: string, cause?: StoredEvent): Promise<EvaluationResult> {
+    return this.evaluate('board', boardId, await this.positionOf(cause), cause);
   }
 
   /** Agreement rules for one agreement, then the board rules of every board overseeing it (their rules read its status). */
   async evaluateAgreement(agreementId: string, cause?: StoredEvent): Promise<EvaluationResult[]> {
-    const results = [await this.evaluate('agreement', agreementId, cause)];
-    for (const boardId of await this.subjects.boardsOverseeing(agreementId)) {
-      results.push(await this.evaluate('board', boardId, cause));
+    const position = await this.positionOf(cause);
+    const results = [await this.evaluate('agreement', agreementId, position, cause)];
+    for (const boardId of await this.subjects.boardsOverseeing(agreementId, position)) {
+      results.push(await this.evaluate('board', boardId, position, cause));
     }
     return results;
   }
 
-  /** Every board and agreement on record (the clock tick). One failing subject does not stop the others. */
+  /**
+   * Every board and agreement on record (the clock tick). No event prompted it, so the read models are
+   * read once they have reached the head of the log as it was when the tick began. One failing subject
+   * does not stop the others.
+   */
   async evaluateAll(): Promise<EvaluateAllResult> {
     const at = this.clock.now().toISOString();
+    const head = await this.store.headPosition();
     const result: EvaluateAllResult = { at, boards: 0, agreements: 0, raised: [], resolved: [], failures: [] };
     const work: [SubjectKind, string[]][] = [
-      ['agreement', await this.subjects.agreementIds()],
-      ['board', await this.subjects.boardIds()],
+      ['agreement', await this.subjects.agreementIds(head)],
+      ['board', await this.subjects.boardIds(head)],
     ];
     for (const [kind, ids] of work) {
       for (const id of ids) {
         try {
-          const evaluation = await this.evaluate(kind, id);
+          const evaluation = await this.evaluate(kind, id, head);
           result.raised.push(...evaluation.raised);
           result.resolved.push(...evaluation.resolved);
           if (kind === 'board') result.boards++;
@@ -172,10 +181,19 @@ export class ComplianceEvaluator {
     return result;
   }
 
-  private evaluate(kind: SubjectKind, id: string, cause?: StoredEvent): Promise<EvaluationResult> {
+  private positionOf(cause: StoredEvent | undefined): Promise<Position | null> {
+    return cause ? Promise.resolve(cause.position) : this.store.headPosition();
+  }
+
+  private evaluate(
+    kind: SubjectKind,
+    id: string,
+    position: Position | null,
+    cause?: StoredEvent,
+  ): Promise<EvaluationResult> {
     return this.mutex.run(`${kind}:${id}`, async () => {
       try {
-        const result = await this.evaluateNow(kind, id, cause);
+        const result = await this.evaluateNow(kind, id, position, cause);
         this.counters.evaluations++;
         this.counters.raised += result.raised.length;
         this.counters.resolved += result.resolved.length;
@@ -192,7 +210,12 @@ export class ComplianceEvaluator {
     });
   }
 
-  private async evaluateNow(kind: SubjectKind, id: string, cause?: StoredEvent): Promise<EvaluationResult> {
+  private async evaluateNow(
+    kind: SubjectKind,
+    id: string,
+    position: Position | null,
+    cause?: StoredEvent,
+  ): Promise<EvaluationResult> {
     const rules: readonly AlertRule[] = kind === 'board' ? BOARD_RULE_NAMES : AGREEMENT_RULE_NAMES;
     const correlationId = cause?.correlationId ?? randomUUID();
     const raised = new Set<string>();
@@ -222,7 +245,7 @@ export class ComplianceEvaluator {
       }
 
       const holding = new Set(conditions.map((found) => found.alertId));
-      for (const alertId of await this.subjects.unresolvedAlertIds(kind, id, rules)) {
+      for (const alertId of await this.subjects.unresolvedAlertIds(kind, id, rules, position)) {
         if (holding.has(alertId)) continue;
         const { state } = await loadAlert(this.store, alertId);
         if (state.subject === null || state.rule === null) continue;
@@ -239,6 +262,8 @@ export class ComplianceEvaluator {
       }
 
       if (!wrote || !(await this.movedSince(facts.revisions))) break;
+      // The next pass must see the alerts this one raised, which are after `position` in the log.
+      position = await this.store.headPosition();
       if (pass === this.maxPasses)
         this.logger.warn(`${kind} ${id} kept changing during ${pass} evaluations; the next will catch up.`);
     }

@@ -1,6 +1,5 @@
 export * from './rules/index.js';
 export * from './compliance-subjects.js';
-export * from './log-compliance-subjects.js';
 export * from './compliance-evaluator.js';
 export * from './compliance-trigger.js';
 export * from './compliance-tick.js';

@@ -1,6 +1,6 @@
 import { Injectable, Module, type DynamicModule } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
-import { AlertingModule, AlertingStatus, alertsProjection } from '#alerting';
+import { AlertingModule, AlertingStatus, alertsProjection, type AlertingHealth } from '#alerting';
 import type { AppConfig } from '#config';
 import {
   CheckpointLifecycle,
@@ -73,7 +73,7 @@ export function publicProjectionHealth(health: ProjectionHealth): { problems: st
 }
 
 @Injectable()
-class AlertingHealth extends HealthContributor {
+class AlertingHealthContributor extends HealthContributor {
   constructor(
     private readonly status: AlertingStatus,
     contributors: HealthContributors,
@@ -82,8 +82,15 @@ class AlertingHealth extends HealthContributor {
     contributors.register(this);
   }
   async check(indicators: HealthIndicatorService, view: HealthView): Promise<HealthIndicatorResult> {
-    const health = this.status.health();
     const indicator = indicators.check('compliance');
+    let health: AlertingHealth;
+    try {
+      health = await this.status.health();
+    } catch (error) {
+      // The database or the event store cannot be read for the lag: down, with why, not a 500.
+      const why = view === 'operator' ? `: ${(error as Error).message}` : ' (code compliance-status-unavailable)';
+      return indicator.down({ problems: [`compliance status unavailable${why}`] });
+    }
     const details =
       view === 'operator'
         ? { problems: health.problems, report: health.report }
@@ -169,7 +176,7 @@ export class BackgroundModule {
           run: run && config.eventStore === 'sql',
         }),
       ],
-      providers: [ProjectionsHealth, AlertingHealth, KafkaHealth, CheckpointsHealth],
+      providers: [ProjectionsHealth, AlertingHealthContributor, KafkaHealth, CheckpointsHealth],
       exports: [ProjectionsModule, AlertingModule, MessagingModule, CheckpointsModule],
     };
   }

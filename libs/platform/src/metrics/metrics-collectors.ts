@@ -30,7 +30,8 @@ function sampled<T>(read: () => Promise<T>): () => Promise<T> {
 const positionValue = (position: Position | null): number | null =>
   position !== null && /^\d+$/.test(position) ? Number(position) : null;
 
-interface RelayCheckpoint {
+/** A log processor's checkpoint (the relay's, the compliance trigger's) and its lag. */
+interface ProcessorCheckpoint {
   name: string;
   position: Position;
   /** Events between the checkpoint and the head, counted by the store; null when it cannot count them. */
@@ -40,14 +41,15 @@ interface RelayCheckpoint {
 /**
  * Gauges read on scrape, from the database, so an API beside a separate worker reports what the
  * worker has reached: each projection's checkpoint and lag behind the head of the global log, the
- * Kafka relay's checkpoint and lag, open alerts by rule, and the connection pool. The relay's
+ * Kafka relay's and the compliance trigger's checkpoints and lag, open alerts by rule, and the connection pool. The relay's
  * publish errors are counted by the relay of this process (none in an API with WORKERS=off).
  */
 @Injectable()
 export class MetricsCollectors {
   private readonly logger = new Logger('Metrics');
   private readonly projections: () => Promise<ProjectionReport[]>;
-  private readonly relays: () => Promise<RelayCheckpoint[]>;
+  private readonly relays: () => Promise<ProcessorCheckpoint[]>;
+  private readonly reactors: () => Promise<ProcessorCheckpoint[]>;
 
   constructor(
     @Inject(Metrics) metrics: Metrics,
@@ -59,12 +61,14 @@ export class MetricsCollectors {
     const registers = [metrics.registry];
     // The report's lag is already counted in events by the store, whatever form its positions take.
     this.projections = sampled(async () => (status ? status.report() : []));
-    this.relays = sampled(() => this.readRelays());
+    this.relays = sampled(() => this.readProcessors('relay'));
+    this.reactors = sampled(() => this.readProcessors('reactor'));
     // prom-client calls collect() with the metric as `this`: what it reads is captured here.
     const safely = <T>(what: string, read: () => Promise<T>, fallback: T): Promise<T> =>
       this.safely(what, read, fallback);
     const projections = this.projections;
     const relays = this.relays;
+    const reactors = this.reactors;
     const headPosition = () => this.store.headPosition();
     const openAlerts = () => this.openAlerts();
     const database = this.db;
@@ -150,6 +154,32 @@ export class MetricsCollectors {
       },
     });
 
+    new Gauge({
+      name: 'governance_compliance_position',
+      help: 'Global position of the last event the compliance trigger has evaluated, per trigger (its checkpoint); only for decimal positions.',
+      labelNames: ['processor'] as const,
+      registers,
+      async collect() {
+        this.reset();
+        for (const row of await safely('compliance trigger', reactors, [])) {
+          const value = positionValue(row.position);
+          if (value !== null) this.set({ processor: row.name }, value);
+        }
+      },
+    });
+
+    new Gauge({
+      name: 'governance_compliance_lag',
+      help: 'Events between each compliance trigger’s checkpoint and the head of the log (0 when caught up; at most 100,000).',
+      labelNames: ['processor'] as const,
+      registers,
+      async collect() {
+        this.reset();
+        for (const row of await safely('compliance trigger', reactors, []))
+          if (row.lag !== null) this.set({ processor: row.name }, row.lag);
+      },
+    });
+
     if (relay?.relay) {
       const running = relay.relay;
       new Counter({
@@ -202,13 +232,13 @@ export class MetricsCollectors {
     }
   }
 
-  private async readRelays(): Promise<RelayCheckpoint[]> {
+  private async readProcessors(kind: 'relay' | 'reactor'): Promise<ProcessorCheckpoint[]> {
     // The table exists once a processor has started somewhere; before that there is nothing to report.
     const { rows: exists } = await this.db.query<{ exists: boolean }>(
       "SELECT to_regclass('processor_checkpoints') IS NOT NULL AS exists",
     );
     if (!exists[0]?.exists) return [];
-    const [checkpoints, head] = await Promise.all([readCheckpoints(this.db, 'relay'), this.store.headPosition()]);
+    const [checkpoints, head] = await Promise.all([readCheckpoints(this.db, kind), this.store.headPosition()]);
     return Promise.all(
       checkpoints
         .filter((checkpoint): checkpoint is typeof checkpoint & { position: Position } => checkpoint.position !== null)
