@@ -169,6 +169,23 @@ export function eventStoreContract(
         expect(c!.correlationId).not.toBe(a!.correlationId);
       });
 
+      test('keeps the traceparent an append was made under beside the correlation id, and refuses a malformed one', async () => {
+        const traced = stream();
+        const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+        await store.append(traced, [event(), event()], opts('no-stream', { traceparent }));
+        const untraced = stream();
+        await store.append(untraced, [event()], opts('no-stream'));
+        expect((await store.readStream(traced)).map((e) => e.traceparent)).toEqual([traceparent, traceparent]);
+        const [plain] = await store.readStream(untraced);
+        expect(plain).not.toHaveProperty('traceparent');
+        const all = await store.readAll({ maxCount: 100_000 });
+        expect(all.find((e) => e.streamId === traced)?.traceparent).toBe(traceparent);
+
+        const refused = store.append(stream(), [event()], opts('any', { traceparent: '00-not-a-trace-01' }));
+        await expect(refused).rejects.toBeInstanceOf(InvalidAppendError);
+        await expect(refused).rejects.toThrow(/traceparent/);
+      });
+
       test('reads occurredAt given with an offset or without one (UTC) as an ISO UTC instant', async () => {
         const streamId = stream();
         await store.append(

@@ -218,6 +218,20 @@ describe('KurrentDB envelope mapping', () => {
     expect(fromRecord({ ...stored(0), metadata: bytes })).toMatchObject({ actor: 'clerk', causationId: 'cmd-7' });
   });
 
+  test('keeps the traceparent in the metadata when the append had one, and gives it back', () => {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const traced = prepareAppend(
+      'board-1',
+      [{ type: 'BoardMeetingHeld', occurredAt: '2016-01-05', data: {} }],
+      { expectedRevision: 'any', actor: 'clerk', traceparent },
+      new Date('2016-01-06T00:00:00Z'),
+    );
+    const metadata = toEventData(traced, traced.events[0]!).metadata;
+    expect(metadata.traceparent).toBe(traceparent);
+    expect(fromRecord({ ...stored(0), metadata }).traceparent).toBe(traceparent);
+    expect(fromRecord(stored(0))).not.toHaveProperty('traceparent');
+  });
+
   test('gives events written by other tools fallbacks: KurrentDB conventions and created', () => {
     const foreign = fromRecord({ ...stored(0), metadata: { $correlationId: 'c', $causationId: 'd' } });
     expect(foreign).toMatchObject({

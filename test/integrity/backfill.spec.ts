@@ -36,6 +36,7 @@ for (const driver of testDrivers) {
           'event-store/0003-append-function',
           'event-store/0004-integrity-checkpoints',
           'event-store/0005-append-function-link-text',
+          'event-store/0006-event-traceparent',
         ]);
         await expect(verifyLog(db, { pageSize: 7 })).resolves.toMatchObject({ ok: true, events: 30 });
 

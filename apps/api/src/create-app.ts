@@ -14,6 +14,7 @@ import {
   LoggingModule,
   MetricsModule,
   ProblemDetailsFilter,
+  TracingModule,
   validationPipe,
   verifyJsonBody,
 } from '#platform';
@@ -37,7 +38,7 @@ class EventStoreDecoratorModule {
   }
 }
 
-/** The application and what surrounds it in every process that serves it: structured logs and /metrics. */
+/** The application and what surrounds it in every process that serves it: structured logs, /metrics and request spans. */
 @Module({})
 class ApiRootModule {
   static forRoot(config: AppConfig, options: CreateAppOptions): DynamicModule {
@@ -46,6 +47,7 @@ class ApiRootModule {
       imports: [
         LoggingModule.forRoot(config, { silent: options.logger === false, destination: options.logDestination }),
         MetricsModule.forRoot('api'),
+        TracingModule,
         ...(options.decorateEventStore ? [EventStoreDecoratorModule.forRoot(options.decorateEventStore)] : []),
         AppModule.forRoot(config, options.clock),
       ],

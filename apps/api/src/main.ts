@@ -1,10 +1,13 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { ConfigurationError, configFromProcess } from '#config';
+import { startTracing } from '#platform';
 import { createApp } from './create-app.js';
 
 async function main(): Promise<void> {
   const config = configFromProcess();
+  // Before the app, so every span it makes reaches the exporter; TracingModule stops it with the app.
+  startTracing(config, 'governance-tracker-api');
   const app = await createApp(config);
   await app.listen(config.port, config.host);
   const url = (await app.getUrl())

@@ -3,11 +3,13 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { ConfigurationError, configFromProcess } from '#config';
-import { ProblemDetailsFilter } from '#platform';
+import { ProblemDetailsFilter, startTracing } from '#platform';
 import { WorkerModule } from './worker.module.js';
 
 async function main(): Promise<void> {
   const config = configFromProcess();
+  // Before the app, so every span it makes reaches the exporter; TracingModule stops it with the app.
+  startTracing(config, 'governance-tracker-worker');
   const app = await NestFactory.create(WorkerModule.forRoot(config), { bufferLogs: true });
   app.useLogger(app.get(PinoLogger));
   app.useGlobalFilters(new ProblemDetailsFilter());

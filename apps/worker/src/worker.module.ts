@@ -12,6 +12,7 @@ import {
   HealthModule,
   LoggingModule,
   MetricsModule,
+  TracingModule,
   PersistenceModule,
 } from '#platform';
 import {
@@ -46,6 +47,7 @@ export class WorkerModule {
       imports: [
         LoggingModule.forRoot(config),
         MetricsModule.forRoot('worker'),
+        TracingModule,
         ConfigModule.forRoot(config, clock),
         PersistenceModule,
         HealthModule,

@@ -36,7 +36,17 @@ describe('configuration', () => {
         anchorFile: 'data/checkpoints.ndjson',
         key: { source: 'file', file: 'data/checkpoint-key.pem' },
       },
+      tracing: { otlpEndpoint: null, serviceName: null },
     });
+  });
+
+  test('tracing is on with an OTLP endpoint, which must be an http(s) URL', () => {
+    expect(
+      loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_SERVICE_NAME: 'gov-api-eu' }).tracing,
+    ).toEqual({ otlpEndpoint: 'http://collector:4318', serviceName: 'gov-api-eu' });
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toThrow(
+      /OTEL_EXPORTER_OTLP_ENDPOINT must be an http\(s\) URL/,
+    );
   });
 
   test('reads every variable', () => {

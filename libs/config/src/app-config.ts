@@ -65,6 +65,12 @@ export interface AppConfig {
   corsOrigins: string[];
   /** Signed checkpoints of the hash chain (docs/integrity.md). */
   checkpoints: CheckpointConfig;
+  /**
+   * OpenTelemetry tracing (docs/operations.md, "Tracing"): the OTLP/HTTP endpoint spans are exported to
+   * (`OTEL_EXPORTER_OTLP_ENDPOINT`, e.g. `http://collector:4318`); null → tracing off. `serviceName`
+   * (`OTEL_SERVICE_NAME`) names the process in the traces; each app has its own default.
+   */
+  tracing: { otlpEndpoint: string | null; serviceName: string | null };
 }
 
 /**
@@ -265,6 +271,13 @@ export function loadConfig(env: Env): AppConfig {
 
   const checkpoints = checkpointConfig(value, databaseUrl, dataDir, problems);
 
+  const otlpEndpoint = value('OTEL_EXPORTER_OTLP_ENDPOINT') ?? null;
+  if (otlpEndpoint !== null && !isHttpUrl(otlpEndpoint)) {
+    problems.push(
+      `OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL such as http://collector:4318 (unset: tracing off), not "${otlpEndpoint}".`,
+    );
+  }
+
   if (problems.length > 0) throw new ConfigurationError(problems);
   return {
     databaseUrl,
@@ -287,6 +300,7 @@ export function loadConfig(env: Env): AppConfig {
     httpTimeouts: { headersMs: headersMs as number, requestMs: requestMs as number },
     corsOrigins,
     checkpoints,
+    tracing: { otlpEndpoint, serviceName: value('OTEL_SERVICE_NAME') ?? null },
   };
 }
 

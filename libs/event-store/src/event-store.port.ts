@@ -50,6 +50,11 @@ export interface AppendContext {
   actor: string;
   correlationId?: string;
   causationId?: string;
+  /**
+   * The W3C `traceparent` of the span that appends (docs/operations.md, "Tracing"); absent with tracing
+   * off. Not covered by the hash chain: it says where to look in a trace, not what was recorded.
+   */
+  traceparent?: string;
 }
 
 export interface AppendOptions extends AppendContext {
@@ -80,6 +85,8 @@ export interface StoredEvent<Type extends string = string, Data = unknown> {
   actor: string;
   correlationId: string;
   causationId: string | null;
+  /** The W3C `traceparent` the append was made under; absent when none was (tracing off, older events). */
+  traceparent?: string;
   data: Data;
 }
 

@@ -45,3 +45,4 @@ export {
   type ReadActor,
 } from './actor.js';
 export * from './processing/index.js';
+export { activeTraceparent, contextFromHeaders, inSpan, linksToAppends, TRACEPARENT, TRACER_NAME } from './tracing.js';

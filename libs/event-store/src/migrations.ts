@@ -181,6 +181,28 @@ LANGUAGE sql IMMUTABLE STRICT AS $fn$
 $fn$;
 `;
 
+/** The insert of 0003/0005's append function, and the same with the traceparent (0006). */
+const INSERT_WITHOUT_TRACEPARENT = `      INSERT INTO events (position, event_id, stream_id, revision, type, schema_version, occurred_at, recorded_at, actor,
+                          correlation_id, causation_id, data, hash, prev_hash)
+      OVERRIDING SYSTEM VALUE
+      SELECT c.position, (x.e->>'eventId')::uuid, stream, head + x.ord::integer, x.e->>'type', (x.e->>'schemaVersion')::integer,
+             (x.e->>'occurredAt')::timestamptz, m.recorded_at, m.actor, m.correlation_id, m.causation_id,
+             x.e->'data', c.hash, c.prev_hash
+        FROM (SELECT (a->>'recordedAt')::timestamptz AS recorded_at, a->>'actor' AS actor, a->>'correlationId' AS correlation_id,
+                     a->>'causationId' AS causation_id) m
+`;
+const INSERT_WITH_TRACEPARENT = `      INSERT INTO events (position, event_id, stream_id, revision, type, schema_version, occurred_at, recorded_at, actor,
+                          correlation_id, causation_id, traceparent, data, hash, prev_hash)
+      OVERRIDING SYSTEM VALUE
+      SELECT c.position, (x.e->>'eventId')::uuid, stream, head + x.ord::integer, x.e->>'type', (x.e->>'schemaVersion')::integer,
+             (x.e->>'occurredAt')::timestamptz, m.recorded_at, m.actor, m.correlation_id, m.causation_id, m.traceparent,
+             x.e->'data', c.hash, c.prev_hash
+        FROM (SELECT (a->>'recordedAt')::timestamptz AS recorded_at, a->>'actor' AS actor, a->>'correlationId' AS correlation_id,
+                     a->>'causationId' AS causation_id, a->>'traceparent' AS traceparent) m
+`;
+
+const APPEND_FUNCTION_0005 = replaceOnce(APPEND_FUNCTION_0003, HAND_WRITTEN_LINK, LINK_CALL);
+
 export const eventStoreMigrations: readonly Migration[] = [
   {
     id: 'event-store/0001-events',
@@ -246,7 +268,17 @@ export const eventStoreMigrations: readonly Migration[] = [
     // The append function of 0003, unchanged but for its hash expression: that is now
     // event_store_link_hash, rendered from the same definition as the verifier's hashPrepared, so
     // the text of a link exists once. It renders to the text 0003 built, so no stored hash changes.
-    sql: LINK_HASH_FUNCTION + replaceOnce(APPEND_FUNCTION_0003, HAND_WRITTEN_LINK, LINK_CALL),
+    sql: LINK_HASH_FUNCTION + APPEND_FUNCTION_0005,
+  },
+  {
+    id: 'event-store/0006-event-traceparent',
+    // The W3C traceparent an append was made under (docs/operations.md, "Tracing"), beside the
+    // correlation id. Nullable: older events and appends with tracing off have none. Not part of the
+    // hashed text (integrity/event-hash.ts), so every stored hash stays valid; the append function
+    // of 0005 with the column in its insert.
+    sql:
+      'ALTER TABLE events ADD COLUMN traceparent text;\n' +
+      replaceOnce(APPEND_FUNCTION_0005, INSERT_WITHOUT_TRACEPARENT, INSERT_WITH_TRACEPARENT),
   },
 ];
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidAppendError } from './errors.js';
 import type { AppendOptions, ExpectedRevision, NewEvent } from './event-store.port.js';
+import { TRACEPARENT } from './tracing.js';
 
 /**
  * Validation and normalisation of an append, shared by every adapter so they accept the same
@@ -31,6 +32,7 @@ export interface PreparedAppend {
   actor: string;
   correlationId: string;
   causationId: string | null;
+  traceparent: string | null;
   idempotency: { key: string; fingerprint: string } | null;
 }
 
@@ -94,6 +96,9 @@ export function prepareAppend(streamId: string, events: NewEvent[], options: App
     if (typeof value === 'string' && hasLoneSurrogate(value))
       problems.push(`${name} must be well-formed Unicode text (it holds a lone surrogate)`);
   }
+  const traceparent = options?.traceparent;
+  if (traceparent !== undefined && (typeof traceparent !== 'string' || !TRACEPARENT.test(traceparent)))
+    problems.push('traceparent must be a W3C traceparent (00-<32 hex>-<16 hex>-<2 hex>)');
   const idempotency = options?.idempotency ?? null;
   if (
     idempotency &&
@@ -148,6 +153,7 @@ export function prepareAppend(streamId: string, events: NewEvent[], options: App
     actor: options.actor,
     correlationId: options.correlationId ?? randomUUID(),
     causationId: options.causationId ?? null,
+    traceparent: options.traceparent ?? null,
     idempotency: idempotency ? { key: idempotency.key, fingerprint: idempotency.fingerprint } : null,
   };
 }

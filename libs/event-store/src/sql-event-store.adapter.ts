@@ -75,6 +75,7 @@ interface PendingAppend {
   actor: string;
   correlationId: string;
   causationId: string | null;
+  traceparent: string | null;
   idempotency: { key: string; fingerprint: string } | null;
   resolve(result: AppendResult): void;
   reject(error: unknown): void;
@@ -92,6 +93,7 @@ interface EventRow {
   actor: string;
   correlation_id: string;
   causation_id: string | null;
+  traceparent: string | null;
   data: unknown;
 }
 
@@ -105,7 +107,7 @@ interface IdempotencyRow {
 }
 
 const EVENT_COLUMNS =
-  'position, event_id, stream_id, revision, type, schema_version, occurred_at, recorded_at, actor, correlation_id, causation_id, data';
+  'position, event_id, stream_id, revision, type, schema_version, occurred_at, recorded_at, actor, correlation_id, causation_id, traceparent, data';
 const MAX_POSITION = 2n ** 63n - 1n;
 const DEFAULT_LAG_LIMIT = 100_000;
 
@@ -122,6 +124,7 @@ function toStoredEvent(row: EventRow): StoredEvent {
     actor: row.actor,
     correlationId: row.correlation_id,
     causationId: row.causation_id,
+    ...(row.traceparent === null ? {} : { traceparent: row.traceparent }),
     data: row.data,
   };
 }
@@ -504,7 +507,7 @@ function appendPayload(batch: readonly PendingAppend[]): string {
     );
     return (
       `{"streamId":${s(a.streamId)},"expected":${s(a.expected)},"recordedAt":${s(a.recordedAt)},"actor":${s(a.actor)},` +
-      `"correlationId":${s(a.correlationId)},"causationId":${s(a.causationId)},` +
+      `"correlationId":${s(a.correlationId)},"causationId":${s(a.causationId)},"traceparent":${s(a.traceparent)},` +
       `"key":${s(a.idempotency?.key ?? null)},"fingerprint":${s(a.idempotency?.fingerprint ?? null)},"events":[${events.join(',')}]}`
     );
   });

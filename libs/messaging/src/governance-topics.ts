@@ -26,6 +26,11 @@ export const HEADERS = {
   correlationId: 'correlationId',
   /** The event that caused this one (an alert's triggering event, say); absent when none. */
   causationId: 'causationId',
+  /**
+   * The W3C trace context of the append (docs/operations.md, "Tracing"), under its standard header name
+   * so a consumer's tracing joins the same trace; absent when the event was appended without one.
+   */
+  traceparent: 'traceparent',
 } as const;
 
 /**
@@ -43,6 +48,7 @@ export function toMessages(event: StoredEvent, topics: GovernanceTopics): Outgoi
       [HEADERS.schemaVersion]: String(event.schemaVersion),
       [HEADERS.correlationId]: event.correlationId,
       ...(event.causationId ? { [HEADERS.causationId]: event.causationId } : {}),
+      ...(event.traceparent ? { [HEADERS.traceparent]: event.traceparent } : {}),
     },
   };
   const messages: OutgoingMessage[] = [{ topic: topics.events, ...message }];

@@ -21,3 +21,6 @@ export * from './problem-details/json-body.js';
 export * from './problem-details/problem-details.filter.js';
 export * from './problem-details/problem.js';
 export * from './problem-details/validation.js';
+export * from './tracing/http-tracing.middleware.js';
+export * from './tracing/tracing-sdk.js';
+export * from './tracing/tracing.module.js';

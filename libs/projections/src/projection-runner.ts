@@ -2,8 +2,10 @@ import {
   DEFAULT_RETRY_POLICY,
   describeError,
   followLog,
+  inSpan,
   insertParked,
   isTransientDatabaseError,
+  linksToAppends,
   lockCheckpoint,
   parkedEventOf,
   readCheckpoint,
@@ -190,7 +192,17 @@ class ProjectionWorker {
     return { position: checkpoint.position };
   }
 
-  private async handle(events: StoredEvent[]): Promise<void> {
+  /** One span per batch (docs/operations.md, "Tracing"), linked to the appends of its events. */
+  private handle(events: StoredEvent[]): Promise<void> {
+    return inSpan(
+      `projection batch ${this.projection.name}`,
+      { 'projection.name': this.projection.name, 'batch.events': events.length },
+      () => this.handleBatch(events),
+      () => linksToAppends(events),
+    );
+  }
+
+  private async handleBatch(events: StoredEvent[]): Promise<void> {
     if (this.stopped) throw new Stopping();
     try {
       const outcome = await this.applyLive(events);

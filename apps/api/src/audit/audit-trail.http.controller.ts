@@ -68,6 +68,12 @@ export class EventEnvelopeDto {
   actorDisplay!: string;
   @ApiProperty() correlationId!: string;
   @ApiProperty({ nullable: true, type: String }) causationId!: string | null;
+  @ApiProperty({
+    required: false,
+    description: 'The W3C traceparent the append was made under (docs/operations.md, "Tracing"); absent when none.',
+    example: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+  })
+  traceparent?: string;
   @ApiProperty({ type: Object }) data!: unknown;
 }
 

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { AGREEMENT_SCHEMA_VERSIONS as SCHEMA_VERSIONS, type Decider, type DomainEvent } from '#domain';
 import {
+  activeTraceparent,
   ConcurrencyError,
   EventStore,
   IdempotencyKeyReusedError,
+  inSpan,
   retryLostRaces,
   type AppendResult,
 } from '#event-store';
@@ -59,9 +61,20 @@ export class CommandRunner {
     command: C,
     context: CommandContext,
   ): Promise<WriteResult> {
-    const earlier = await this.replay(context);
-    if (earlier) return earlier;
-    return this.queue.run(streamId, () => this.write(streamId, decider, command, context));
+    const type = (command as { type?: unknown }).type;
+    const name = typeof type === 'string' ? type : 'command';
+    // One span per command (docs/operations.md, "Tracing"), a child of the request's span.
+    return inSpan(
+      `command ${name}`,
+      { 'command.type': name, 'stream.id': streamId, 'correlation.id': context.correlationId },
+      async (span) => {
+        const earlier = await this.replay(context);
+        const result =
+          earlier ?? (await this.queue.run(streamId, () => this.write(streamId, decider, command, context)));
+        span.setAttributes({ 'stream.revision': result.revision, 'command.replayed': result.replayed });
+        return result;
+      },
+    );
   }
 
   private async write<C, E extends DomainEvent, S>(
@@ -127,21 +140,25 @@ export class CommandRunner {
   ): Promise<WriteResult> {
     const idempotency = context.idempotency;
     try {
-      const result = await this.store.append(
-        streamId,
-        events.map((e) => ({
-          type: e.type,
-          schemaVersion: SCHEMA_VERSIONS[e.type],
-          occurredAt: e.occurredAt,
-          data: e.data,
-        })),
-        {
-          expectedRevision,
-          actor: context.actor,
-          correlationId: context.correlationId,
-          causationId: context.causationId,
-          idempotency: idempotency && { key: idempotency.key, fingerprint: idempotency.fingerprint },
-        },
+      const result = await inSpan('event-store append', { 'stream.id': streamId, 'append.events': events.length }, () =>
+        this.store.append(
+          streamId,
+          events.map((e) => ({
+            type: e.type,
+            schemaVersion: SCHEMA_VERSIONS[e.type],
+            occurredAt: e.occurredAt,
+            data: e.data,
+          })),
+          {
+            expectedRevision,
+            actor: context.actor,
+            correlationId: context.correlationId,
+            causationId: context.causationId,
+            // The append span's: the relay carries it into the Kafka headers, so the trace reaches the topic.
+            traceparent: activeTraceparent(),
+            idempotency: idempotency && { key: idempotency.key, fingerprint: idempotency.fingerprint },
+          },
+        ),
       );
       return toWriteResult(result);
     } catch (error) {

@@ -10,7 +10,7 @@ import { encodeKurrentDbPosition, type KurrentDbLogPosition } from './kurrentdb-
  * position → `$all` position (commit/prepare), data → JSON data.
  * In the metadata (a JSON object of strings, which is what KurrentDB's multi-stream append
  * accepts; `$`-prefixed keys are reserved there): schemaVersion, occurredAt, recordedAt, actor,
- * correlationId, causationId (absent when null). recordedAt is our clock at append, not
+ * correlationId, causationId and traceparent (absent when null). recordedAt is our clock at append, not
  * KurrentDB's `created`: the port lets the clock be injected (tests, imports) and wants one
  * instant for every event of an append; `created` is only the fallback for events written by
  * other tools.
@@ -24,6 +24,7 @@ export interface EnvelopeMetadata {
   actor: string;
   correlationId: string;
   causationId?: string;
+  traceparent?: string;
 }
 
 /** The part of a KurrentDB recorded event the mapping reads (the client's RecordedEvent has it). */
@@ -81,6 +82,7 @@ export function envelopeMetadata(append: PreparedAppend, event: PreparedEvent): 
     actor: append.actor,
     correlationId: append.correlationId,
     ...(append.causationId === null ? {} : { causationId: append.causationId }),
+    ...(append.traceparent === null ? {} : { traceparent: append.traceparent }),
   };
 }
 
@@ -134,6 +136,7 @@ export function fromRecord(record: KurrentDbRecord): StoredEvent {
     actor: text(meta.actor) ?? 'unknown',
     correlationId: text(meta.correlationId) ?? text(meta.$correlationId) ?? record.id,
     causationId: text(meta.causationId) ?? text(meta.$causationId) ?? null,
+    ...(typeof meta.traceparent === 'string' ? { traceparent: meta.traceparent } : {}),
     // Binary events are not written by this adapter; their bytes are handed on as base64.
     data: record.isJson ? record.data : Buffer.from(record.data as Uint8Array).toString('base64'),
   };

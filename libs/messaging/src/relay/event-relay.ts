@@ -2,6 +2,8 @@ import { Logger } from '@nestjs/common';
 import {
   backoffDelay,
   followLog,
+  inSpan,
+  linksToAppends,
   processorLag,
   sleep,
   type BackoffOptions,
@@ -211,7 +213,14 @@ export class EventRelay {
       if (signal.aborted) throw new RelayStopping();
       this.publishing = true;
       try {
-        await this.publisher.publish(chunk.messages);
+        // One span per broker batch (docs/operations.md, "Tracing"), linked to the appends of its
+        // events; each message carries its own event's traceparent header.
+        await inSpan(
+          `relay batch ${this.name}`,
+          { 'relay.name': this.name, 'batch.events': chunk.events.length, 'batch.messages': chunk.messages.length },
+          () => this.publisher.publish(chunk.messages),
+          () => linksToAppends(chunk.events),
+        );
         // Only now has the broker acknowledged every message of the chunk.
         const newest = chunk.events.at(-1);
         if (!newest) throw new Error('The relay built an empty chunk of events.');
