@@ -353,6 +353,7 @@ export interface EventEnvelopeDto {
   actorDisplay: string;
   correlationId: string;
   causationId: string | null;
+  traceparent?: string;
   data: unknown;
 }
 
