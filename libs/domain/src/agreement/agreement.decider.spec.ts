@@ -56,6 +56,12 @@ const fixturesFor = (draftData: DraftData, draftedOn: string) => {
         reviewDue: draftData.reviewDue ?? null,
         ...overrides,
       }),
+    startPlanned: (plannedStart: string, on = draftedOn): AgreementEvent =>
+      event('AgreementStartPlanned', on, { plannedStart }),
+    replanStart: (plannedStart: string, reason: string, on: string) =>
+      cmd('ReplanStart', { plannedStart, reason, occurredAt: at(on) }),
+    startReplanned: (plannedStart: string, previousPlannedStart: string | null, reason: string, on: string) =>
+      event('AgreementStartReplanned', on, { plannedStart, previousPlannedStart, reason }),
     sign: (party: string, on: string, signedBy = 'Chief Constable') =>
       cmd('SignAgreement', { party, signedBy, occurredAt: at(on) }),
     signed: (party: string, on: string, signedBy = 'Chief Constable'): AgreementEvent =>
@@ -315,6 +321,93 @@ describe('DraftAgreement', () => {
     given(agreementDecider)
       .when(zephyr.draft({ deliveryModel: 'merger' as 'virtual' }))
       .thenThrows(ValidationError, 'invalid-delivery-model');
+  });
+});
+
+// Seed 002: a forensics agreement "aimed to start on 1st April but may be Sept" (issue 15, item 4).
+describe('planned starts', () => {
+  test('drafting with a planned start records it beside the draft', () => {
+    const state = given(agreementDecider)
+      .when(zephyr.draft({ plannedStart: '2015-06-01' }))
+      .then([zephyr.drafted(), zephyr.startPlanned('2015-06-01')]);
+    expect(state.plannedStart).toBe('2015-06-01');
+  });
+
+  test('drafting without a planned start records none', () => {
+    const state = given(agreementDecider).when(zephyr.draft()).then([zephyr.drafted()]);
+    expect(state.plannedStart).toBeNull();
+  });
+
+  test('rejects a planned start before the day it is drafted', () => {
+    const error = given(agreementDecider)
+      .when(zephyr.draft({ plannedStart: '2015-03-31' }))
+      .thenThrows(ValidationError, 'date-out-of-order');
+    expect(error.field).toBe('plannedStart');
+  });
+
+  test('rejects a planned start that is not a date', () => {
+    given(agreementDecider)
+      .when(zephyr.draft({ plannedStart: '2015-02-30' }))
+      .thenThrows(ValidationError, 'invalid-planned-start');
+  });
+
+  test('re-plans the start with the reason, keeping the previous date', () => {
+    const state = given(agreementDecider, [zephyr.drafted(), zephyr.startPlanned('2015-06-01')])
+      .when(zephyr.replanStart('2015-09-01', 'May be September', '2015-05-20'))
+      .then([zephyr.startReplanned('2015-09-01', '2015-06-01', 'May be September', '2015-05-20')]);
+    expect(state.plannedStart).toBe('2015-09-01');
+  });
+
+  test('plans a start for a draft that had none', () => {
+    given(agreementDecider, [zephyr.drafted()])
+      .when(zephyr.replanStart('2015-09-01', 'Host force now agreed', '2015-05-20'))
+      .then([zephyr.startReplanned('2015-09-01', null, 'Host force now agreed', '2015-05-20')]);
+  });
+
+  test('re-plans a start that has already passed', () => {
+    given(agreementDecider, [zephyr.drafted(), zephyr.startPlanned('2015-06-01')])
+      .when(zephyr.replanStart('2015-09-01', 'Approvals late', '2015-06-10'))
+      .then([zephyr.startReplanned('2015-09-01', '2015-06-01', 'Approvals late', '2015-06-10')]);
+  });
+
+  test('rejects re-planning without a reason', () => {
+    const error = given(agreementDecider, [zephyr.drafted(), zephyr.startPlanned('2015-06-01')])
+      .when(zephyr.replanStart('2015-09-01', '  ', '2015-05-20'))
+      .thenThrows(ValidationError, 'reason-required');
+    expect(error.field).toBe('reason');
+  });
+
+  test('rejects re-planning to the date already planned', () => {
+    given(agreementDecider, [zephyr.drafted(), zephyr.startPlanned('2015-06-01')])
+      .when(zephyr.replanStart('2015-06-01', 'Confirmed', '2015-05-20'))
+      .thenThrows(RuleBrokenError, 'planned-start-unchanged');
+  });
+
+  test('rejects re-planning to a day before the re-planning', () => {
+    given(agreementDecider, [zephyr.drafted(), zephyr.startPlanned('2015-06-01')])
+      .when(zephyr.replanStart('2015-05-01', 'Started early', '2015-05-20'))
+      .thenThrows(ValidationError, 'date-out-of-order');
+  });
+
+  test('rejects re-planning dated before the draft', () => {
+    given(agreementDecider, [zephyr.drafted()])
+      .when(zephyr.replanStart('2015-09-01', 'Later', '2015-03-20'))
+      .thenThrows(ValidationError, 'date-out-of-order');
+  });
+
+  test('rejects re-planning once the agreement has commenced', () => {
+    const error = given(agreementDecider, zephyrInForce)
+      .when(zephyr.replanStart('2015-09-01', 'May be September', '2015-07-01'))
+      .thenThrows(RuleBrokenError, 'already-in-force');
+    expect(error.message).toBe(
+      '"South West Regional Organised Crime Unit (Zephyr)" has been in force since 2015-06-01: its start is no longer a plan to move.',
+    );
+  });
+
+  test('rejects re-planning a terminated draft', () => {
+    given(agreementDecider, [zephyr.drafted(), zephyr.terminated('Abandoned', '2015-05-01')])
+      .when(zephyr.replanStart('2015-09-01', 'Revived', '2015-05-20'))
+      .thenThrows(RuleBrokenError, 'agreement-terminated');
   });
 });
 

@@ -24,6 +24,7 @@ import {
   type GivePccApproval,
   type GiveWithdrawalNotice,
   type RecordSavings,
+  type ReplanStart,
   type ReviewAgreement,
   type SignAgreement,
   type TerminateAgreement,
@@ -116,6 +117,20 @@ const requireHostable = (state: AgreementState, hostForce: string): Member => {
     );
   }
   return host;
+};
+
+/** A planned start is a day from the one it is planned on: a plan made today for a day gone by plans nothing. */
+const requirePlannedStart = (value: unknown, plannedOn: string): string => {
+  const plannedStart = requireCalendarDate(value, 'plannedStart', 'the planned start');
+  if (plannedStart < plannedOn) {
+    throw new ValidationError(
+      'date-out-of-order',
+      `A start planned on ${plannedOn} cannot be planned for ${plannedStart}, a day already past: record the ` +
+        'commencement if it has happened.',
+      'plannedStart',
+    );
+  }
+  return plannedStart;
 };
 
 const draftAgreement = ({ data, metadata }: DraftAgreement, state: AgreementState): AgreementEvent[] => {
@@ -226,22 +241,63 @@ const draftAgreement = ({ data, metadata }: DraftAgreement, state: AgreementStat
     }
   }
 
+  const plannedStart =
+    data.plannedStart === undefined || data.plannedStart === null ? null : requirePlannedStart(data.plannedStart, on);
+
+  const drafted: AgreementEvent = {
+    type: 'AgreementDrafted',
+    occurredAt,
+    data: {
+      agreementId,
+      title,
+      legalBasis,
+      scope,
+      businessArea,
+      deliveryModel,
+      parties,
+      hostForce,
+      parentAgreementId: parent?.agreementId ?? null,
+      reviewDue,
+    },
+  };
+  return plannedStart === null
+    ? [drafted]
+    : [drafted, { type: 'AgreementStartPlanned', occurredAt, data: { agreementId, plannedStart } }];
+};
+
+// Issue 15 (seed 002: "aimed to start on 1st April but may be Sept"): a draft's planned start moves, and the
+// record keeps why. Once the agreement has commenced its start is a fact (inForceFrom), no longer a plan.
+const replanStart = ({ data, metadata }: ReplanStart, state: AgreementState): AgreementEvent[] => {
+  requireExisting(state, data.agreementId);
+  if (state.status === 'in-force') {
+    throw new RuleBrokenError(
+      'already-in-force',
+      `"${state.title}" has been in force since ${state.inForceFrom}: its start is no longer a plan to move.`,
+      'plannedStart',
+    );
+  }
+  const occurredAt = requireOccurredAt(data.occurredAt, metadata.now);
+  const on = toCalendarDate(occurredAt);
+  const reason = requireText(
+    data.reason,
+    'reason',
+    'reason-required',
+    'Say why the start is re-planned (e.g. "may be September: the host force is not yet decided").',
+  );
+  const plannedStart = requirePlannedStart(data.plannedStart, on);
+  if (plannedStart === state.plannedStart) {
+    throw new RuleBrokenError(
+      'planned-start-unchanged',
+      `"${state.title}" is already planned to start on ${plannedStart}.`,
+      'plannedStart',
+    );
+  }
+  requireNotBefore(on, state.draftedOn, 'Re-planning the start', 'the agreement was drafted');
   return [
     {
-      type: 'AgreementDrafted',
+      type: 'AgreementStartReplanned',
       occurredAt,
-      data: {
-        agreementId,
-        title,
-        legalBasis,
-        scope,
-        businessArea,
-        deliveryModel,
-        parties,
-        hostForce,
-        parentAgreementId: parent?.agreementId ?? null,
-        reviewDue,
-      },
+      data: { agreementId: state.agreementId, plannedStart, previousPlannedStart: state.plannedStart, reason },
     },
   ];
 };
@@ -530,6 +586,8 @@ export const decideAgreement = (command: AgreementCommand, state: AgreementState
   switch (command.type) {
     case 'DraftAgreement':
       return draftAgreement(command, state);
+    case 'ReplanStart':
+      return replanStart(command, state);
     case 'SignAgreement':
       return signAgreement(command, state);
     case 'GivePccApproval':

@@ -26,6 +26,18 @@ export type AgreementDrafted = DomainEvent<
   }
 >;
 
+/**
+ * The day a draft is planned to commence, given when it is drafted (issue 15: "aimed to start on 1st April").
+ * A separate event rather than a field of `AgreementDrafted`, so that event keeps its shape (version 2).
+ */
+export type AgreementStartPlanned = DomainEvent<'AgreementStartPlanned', { agreementId: string; plannedStart: string }>;
+
+/** A draft's planned start moved, with why ("may be Sept"); `previousPlannedStart` is null if none was planned. */
+export type AgreementStartReplanned = DomainEvent<
+  'AgreementStartReplanned',
+  { agreementId: string; plannedStart: string; previousPlannedStart: string | null; reason: string }
+>;
+
 /** A party added while the agreement is still a draft. */
 export type PartyAdded = DomainEvent<'PartyAdded', { agreementId: string; party: BodyRef }>;
 
@@ -76,6 +88,8 @@ export type SavingsRealised = DomainEvent<
 
 export type AgreementEvent =
   | AgreementDrafted
+  | AgreementStartPlanned
+  | AgreementStartReplanned
   | PartyAdded
   | AgreementSigned
   | PccApprovalGiven
@@ -92,6 +106,8 @@ export type AgreementEvent =
 
 const agreementEventTypes = {
   AgreementDrafted: true,
+  AgreementStartPlanned: true,
+  AgreementStartReplanned: true,
   PartyAdded: true,
   AgreementSigned: true,
   PccApprovalGiven: true,
