@@ -19,6 +19,7 @@ import {
   HostChangeRequest,
   PartyRequest,
   PccApprovalRequest,
+  ReplanStartRequest,
   ReviewRequest,
   SavingsRequest,
   SignAgreementRequest,
@@ -73,8 +74,28 @@ export class AgreementsController {
           hostForce: body.hostForce,
           parent,
           reviewDue: body.reviewDue,
+          plannedStart: body.plannedStart,
           occurredAt: body.occurredAt,
         },
+        this.clock,
+      ),
+      context,
+    );
+  }
+
+  @Post(':id/planned-start')
+  @HttpCode(201)
+  @WritesAgreement()
+  @ApiOperation({ summary: "Re-plan a draft's start (or plan one), with the reason; refused once it is in force." })
+  replanStart(
+    @Id() id: string,
+    @Body() body: ReplanStartRequest,
+    @Context() context: CommandContext,
+  ): Promise<WriteResult> {
+    return this.execute(
+      stamp(
+        'ReplanStart',
+        { agreementId: id, plannedStart: body.plannedStart, reason: body.reason, occurredAt: body.occurredAt },
         this.clock,
       ),
       context,

@@ -93,6 +93,8 @@ export interface AgreementView {
   status: RegisterStatus;
   parentId: string | null;
   reviewDue: string | null;
+  plannedStart: string | null;
+  plannedStartHistory: PlannedStartEntry[];
   draftedOn: string;
   inForceFrom: string | null;
   terminatedOn: string | null;
@@ -268,6 +270,13 @@ export interface AgreementReplay {
   lastRecordedAt: string | null;
 }
 
+export interface PlannedStartEntry {
+  plannedStart: string;
+  plannedOn: string;
+  reason: string | null;
+  recordedBy: string;
+}
+
 export interface PartyDetail {
   id: string;
   name: string;
@@ -309,6 +318,7 @@ export type AlertRule =
   | 'meeting-outcome-missing'
   | 'meeting-overdue'
   | 'no-meeting-scheduled'
+  | 'planned-start-passed'
   | 'review-overdue'
   | 'withdrawal-imminent'
   | 'withdrawal-outcome-missing';
