@@ -49,6 +49,12 @@ export type ReplanStart = Command<
   { agreementId: string; plannedStart: string; reason: string; occurredAt: string }
 >;
 
+/** Records that this agreement replaces another; `exists` is checked by the handler. */
+export type RecordSupersession = Command<
+  'RecordSupersession',
+  { agreementId: string; superseded: { agreementId: string; exists: boolean }; occurredAt: string }
+>;
+
 export type SignAgreement = Command<
   'SignAgreement',
   { agreementId: string; party: string; signedBy: string; occurredAt: string }
@@ -97,6 +103,7 @@ export type RecordSavings = Command<
 export type AgreementCommand =
   | DraftAgreement
   | ReplanStart
+  | RecordSupersession
   | SignAgreement
   | GivePccApproval
   | BringIntoForce

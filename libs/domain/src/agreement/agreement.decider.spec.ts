@@ -62,6 +62,10 @@ const fixturesFor = (draftData: DraftData, draftedOn: string) => {
       cmd('ReplanStart', { plannedStart, reason, occurredAt: at(on) }),
     startReplanned: (plannedStart: string, previousPlannedStart: string | null, reason: string, on: string) =>
       event('AgreementStartReplanned', on, { plannedStart, previousPlannedStart, reason }),
+    supersede: (supersededId: string, on: string, exists = true) =>
+      cmd('RecordSupersession', { superseded: { agreementId: supersededId, exists }, occurredAt: at(on) }),
+    superseded: (supersededAgreementId: string, on: string): AgreementEvent =>
+      event('PredecessorSuperseded', on, { supersededAgreementId }),
     sign: (party: string, on: string, signedBy = 'Chief Constable') =>
       cmd('SignAgreement', { party, signedBy, occurredAt: at(on) }),
     signed: (party: string, on: string, signedBy = 'Chief Constable'): AgreementEvent =>
@@ -407,6 +411,53 @@ describe('planned starts', () => {
   test('rejects re-planning a terminated draft', () => {
     given(agreementDecider, [zephyr.drafted(), zephyr.terminated('Abandoned', '2015-05-01')])
       .when(zephyr.replanStart('2015-09-01', 'Revived', '2015-05-20'))
+      .thenThrows(RuleBrokenError, 'agreement-terminated');
+  });
+});
+
+// Issue 15, item 3: NPAS replacing Gwent and South Wales air support in 2013 (Tarian's forces stand in here).
+describe('RecordSupersession', () => {
+  test('records that an agreement replaces two others, each once, in order', () => {
+    const state = given(agreementDecider, [...tarianInForce, tarian.superseded('gwent-air-support', '2013-01-01')])
+      .when(tarian.supersede('south-wales-air-support', '2013-01-01'))
+      .then([tarian.superseded('south-wales-air-support', '2013-01-01')]);
+    expect(state.supersedes).toEqual(['gwent-air-support', 'south-wales-air-support']);
+  });
+
+  test('a draft may record what it is proposed to replace', () => {
+    given(agreementDecider, [zephyr.drafted()])
+      .when(zephyr.supersede('four-force-forensics', '2015-04-02'))
+      .then([zephyr.superseded('four-force-forensics', '2015-04-02')]);
+  });
+
+  test('rejects superseding an agreement that does not exist', () => {
+    const error = given(agreementDecider, tarianInForce)
+      .when(tarian.supersede('no-such-agreement', '2013-01-01', false))
+      .thenThrows(NotFoundError, 'superseded-agreement-not-found');
+    expect(error.field).toBe('supersedes');
+  });
+
+  test('rejects an agreement superseding itself', () => {
+    given(agreementDecider, tarianInForce)
+      .when(tarian.supersede('tarian', '2013-01-01'))
+      .thenThrows(ValidationError, 'supersedes-self');
+  });
+
+  test('rejects recording the same supersession twice', () => {
+    given(agreementDecider, [...tarianInForce, tarian.superseded('gwent-air-support', '2013-01-01')])
+      .when(tarian.supersede('gwent-air-support', '2013-02-01'))
+      .thenThrows(RuleBrokenError, 'supersession-already-recorded');
+  });
+
+  test('rejects a supersession dated before the draft', () => {
+    given(agreementDecider, tarianInForce)
+      .when(tarian.supersede('gwent-air-support', '2010-12-01'))
+      .thenThrows(ValidationError, 'date-out-of-order');
+  });
+
+  test('rejects recording it against a terminated agreement', () => {
+    given(agreementDecider, [...tarianInForce, tarian.terminated('Replaced', '2014-01-01')])
+      .when(tarian.supersede('gwent-air-support', '2014-02-01'))
       .thenThrows(RuleBrokenError, 'agreement-terminated');
   });
 });

@@ -24,6 +24,7 @@ import {
   type GivePccApproval,
   type GiveWithdrawalNotice,
   type RecordSavings,
+  type RecordSupersession,
   type ReplanStart,
   type ReviewAgreement,
   type SignAgreement,
@@ -299,6 +300,37 @@ const replanStart = ({ data, metadata }: ReplanStart, state: AgreementState): Ag
       occurredAt,
       data: { agreementId: state.agreementId, plannedStart, previousPlannedStart: state.plannedStart, reason },
     },
+  ];
+};
+
+// Issue 15: agreements replace one another (the 3-force forensics agreement the 4-force one; NPAS the Gwent and
+// South Wales air support). One successor may replace several, and one predecessor may be split among several
+// successors (the tri-force unit's firearms, dogs and roads), so neither side is limited to one. A draft may
+// record it, as the proposal it is part of.
+const recordSupersession = ({ data, metadata }: RecordSupersession, state: AgreementState): AgreementEvent[] => {
+  requireExisting(state, data.agreementId);
+  const occurredAt = requireOccurredAt(data.occurredAt, metadata.now);
+  const supersededAgreementId = requireEntityId(data.superseded.agreementId, 'supersedes', 'agreement');
+  if (supersededAgreementId === state.agreementId) {
+    throw new ValidationError('supersedes-self', 'An agreement cannot supersede itself.', 'supersedes');
+  }
+  if (!data.superseded.exists) {
+    throw new NotFoundError(
+      'superseded-agreement-not-found',
+      `There is no agreement "${supersededAgreementId}" to supersede: record it first.`,
+      'supersedes',
+    );
+  }
+  if (state.supersedes.includes(supersededAgreementId)) {
+    throw new RuleBrokenError(
+      'supersession-already-recorded',
+      `"${state.title}" is already recorded as superseding "${supersededAgreementId}".`,
+      'supersedes',
+    );
+  }
+  requireNotBefore(toCalendarDate(occurredAt), state.draftedOn, 'A supersession', 'the agreement was drafted');
+  return [
+    { type: 'PredecessorSuperseded', occurredAt, data: { agreementId: state.agreementId, supersededAgreementId } },
   ];
 };
 
@@ -588,6 +620,8 @@ export const decideAgreement = (command: AgreementCommand, state: AgreementState
       return draftAgreement(command, state);
     case 'ReplanStart':
       return replanStart(command, state);
+    case 'RecordSupersession':
+      return recordSupersession(command, state);
     case 'SignAgreement':
       return signAgreement(command, state);
     case 'GivePccApproval':

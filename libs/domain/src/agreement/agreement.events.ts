@@ -38,6 +38,15 @@ export type AgreementStartReplanned = DomainEvent<
   { agreementId: string; plannedStart: string; previousPlannedStart: string | null; reason: string }
 >;
 
+/**
+ * This agreement replaces another (issue 15: NPAS replacing Gwent and South Wales air support in 2013). Recorded on
+ * the new agreement's stream only; the superseded one is shown `supersededBy` by the reads.
+ */
+export type PredecessorSuperseded = DomainEvent<
+  'PredecessorSuperseded',
+  { agreementId: string; supersededAgreementId: string }
+>;
+
 /** A party added while the agreement is still a draft. */
 export type PartyAdded = DomainEvent<'PartyAdded', { agreementId: string; party: BodyRef }>;
 
@@ -90,6 +99,7 @@ export type AgreementEvent =
   | AgreementDrafted
   | AgreementStartPlanned
   | AgreementStartReplanned
+  | PredecessorSuperseded
   | PartyAdded
   | AgreementSigned
   | PccApprovalGiven
@@ -108,6 +118,7 @@ const agreementEventTypes = {
   AgreementDrafted: true,
   AgreementStartPlanned: true,
   AgreementStartReplanned: true,
+  PredecessorSuperseded: true,
   PartyAdded: true,
   AgreementSigned: true,
   PccApprovalGiven: true,

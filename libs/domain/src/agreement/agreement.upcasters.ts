@@ -9,6 +9,7 @@ export const AGREEMENT_SCHEMA_VERSIONS: Readonly<Partial<Record<string, number>>
   AgreementDrafted: 2,
   AgreementStartPlanned: 1,
   AgreementStartReplanned: 1,
+  PredecessorSuperseded: 1,
 };
 
 /** `AgreementDrafted` version 1: one field for what version 2 records as two. */
