@@ -110,6 +110,13 @@ export class ReplanStartRequest extends WriteRequest {
   @ApiProperty({ description: OCCURRED_AT }) @IsOccurredAt() occurredAt!: string;
 }
 
+export class SupersessionRequest extends WriteRequest {
+  @ApiProperty({ example: 'gwent-air-support', description: 'The agreement this one replaces (it must exist).' })
+  @IsEntityId()
+  supersedes!: string;
+  @ApiProperty({ description: OCCURRED_AT }) @IsOccurredAt() occurredAt!: string;
+}
+
 export class SignAgreementRequest extends WriteRequest {
   @ApiProperty({ example: 'dorset' }) @IsSlug() party!: string;
   @ApiProperty({ example: 'Chief Constable of Dorset Police', maxLength: 200 })

@@ -23,6 +23,7 @@ import {
   ReviewRequest,
   SavingsRequest,
   SignAgreementRequest,
+  SupersessionRequest,
   TerminationRequest,
   VariationRequest,
   WithdrawalNoticeRequest,
@@ -98,6 +99,22 @@ export class AgreementsController {
         { agreementId: id, plannedStart: body.plannedStart, reason: body.reason, occurredAt: body.occurredAt },
         this.clock,
       ),
+      context,
+    );
+  }
+
+  @Post(':id/supersessions')
+  @HttpCode(201)
+  @WritesAgreement()
+  @ApiOperation({ summary: 'Record that this agreement replaces another (shown as supersededBy on the other).' })
+  async supersede(
+    @Id() id: string,
+    @Body() body: SupersessionRequest,
+    @Context() context: CommandContext,
+  ): Promise<WriteResult> {
+    const superseded = await this.references.agreement(body.supersedes);
+    return this.execute(
+      stamp('RecordSupersession', { agreementId: id, superseded, occurredAt: body.occurredAt }, this.clock),
       context,
     );
   }

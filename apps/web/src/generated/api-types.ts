@@ -83,6 +83,7 @@ export interface RegisterRow {
 
 export interface AgreementView {
   membership: MembershipInterval[];
+  supersededBy: string[];
   replay: AgreementReplay | null;
   agreementId: string;
   title: string;
@@ -95,6 +96,7 @@ export interface AgreementView {
   reviewDue: string | null;
   plannedStart: string | null;
   plannedStartHistory: PlannedStartEntry[];
+  supersedes: string[];
   draftedOn: string;
   inForceFrom: string | null;
   terminatedOn: string | null;

@@ -13,6 +13,7 @@ import type {
   PartyJoined,
   PccApprovalGiven,
   PolicingBody,
+  PredecessorSuperseded,
   SavingsForecast,
   SavingsRealised,
   WithdrawalNoticeGiven,
@@ -74,6 +75,8 @@ export interface AgreementDetail {
   /** The day it is (or, once in force, was) planned to commence; null if no start was planned. */
   plannedStart: string | null;
   plannedStartHistory: PlannedStartEntry[];
+  /** The agreements this one replaces (recorded on this one); who replaced it is `supersededBy` on the view. */
+  supersedes: string[];
   draftedOn: string;
   inForceFrom: string | null;
   terminatedOn: string | null;
@@ -93,6 +96,7 @@ export const AGREEMENT_DETAIL_EVENTS = [
   'AgreementDrafted',
   'AgreementStartPlanned',
   'AgreementStartReplanned',
+  'PredecessorSuperseded',
   'PartyAdded',
   'AgreementSigned',
   'PccApprovalGiven',
@@ -163,6 +167,7 @@ export function evolveAgreementDetail(detail: AgreementDetail | null, event: Sto
       reviewDue: data.reviewDue,
       plannedStart: null,
       plannedStartHistory: [],
+      supersedes: [],
       draftedOn: on,
       inForceFrom: null,
       terminatedOn: null,
@@ -186,6 +191,11 @@ export function evolveAgreementDetail(detail: AgreementDetail | null, event: Sto
       const entry = { plannedStart, plannedOn: on, reason, recordedBy: displayActorText(event.actor) };
       return { ...detail, plannedStart, plannedStartHistory: [...detail.plannedStartHistory, entry] };
     }
+    case 'PredecessorSuperseded':
+      return {
+        ...detail,
+        supersedes: [...detail.supersedes, dataOf<PredecessorSuperseded>(event).supersededAgreementId],
+      };
     case 'PartyAdded':
       return { ...detail, parties: [...detail.parties, newParty(dataOf<PartyAdded>(event).party, 'original', on)] };
     case 'PartyJoined':
@@ -268,8 +278,8 @@ export function evolveAgreementDetail(detail: AgreementDetail | null, event: Sto
 /** One document per agreement (GET /agreements/:id without asOf/knownAt). */
 export const agreementDetailProjection: SqlProjection = {
   name: 'agreement-detail',
-  // 2: the legal basis and the scope separate (issue 15); 3: the planned start and its history. Rebuilt from
-  // the log on upgrade.
+  // 2: the legal basis and the scope separate (issue 15); 3: the planned start and its history, and what each
+  // agreement supersedes. Rebuilt from the log on upgrade.
   version: 3,
   handles: AGREEMENT_DETAIL_EVENTS,
   tables: ['agreement_detail'],
