@@ -128,6 +128,111 @@ describe('recording an agreement through its life', () => {
   });
 });
 
+// Seed 002: a host-force forensics agreement "aimed to start on 1st April but may be Sept" (issue 15, item 4).
+describe('planned starts', () => {
+  test('drafts with a planned start, re-plans it with the reason, and GET shows the plan and its history', async () => {
+    const drafted = await post('/agreements', {
+      id: 'tri-force-forensics',
+      title: 'Tri-force forensics (host-force model)',
+      legalBasis: 's22A',
+      businessArea: 'forensic services',
+      deliveryModel: 'host-force',
+      parties: ['avon-somerset', 'gloucestershire', 'wiltshire'],
+      hostForce: 'avon-somerset',
+      plannedStart: '2017-04-01',
+      occurredAt: '2016-09-15',
+    });
+    expect(drafted.status).toBe(201);
+    const replanned = await post('/agreements/tri-force-forensics/planned-start', {
+      plannedStart: '2017-09-01',
+      reason: 'May be September',
+      occurredAt: '2016-12-20',
+    });
+    expect(replanned.status).toBe(201);
+
+    const detail = await api.admin.get('/agreements/tri-force-forensics');
+    expect(detail.status).toBe(200);
+    expect(detail.body).toMatchObject({
+      status: 'drafted',
+      plannedStart: '2017-09-01',
+      plannedStartHistory: [
+        { plannedStart: '2017-04-01', plannedOn: '2016-09-15', reason: null, recordedBy: expect.any(String) },
+        { plannedStart: '2017-09-01', plannedOn: '2016-12-20', reason: 'May be September' },
+      ],
+    });
+    const before = await api.admin.get('/agreements/tri-force-forensics?asOf=2016-12-01');
+    expect(before.body).toMatchObject({ plannedStart: '2017-04-01', plannedStartHistory: [{ reason: null }] });
+
+    const trail = await api.admin.get('/streams/agreement-tri-force-forensics/events');
+    expect(eventsOf(trail).map((e) => [e.type, (e as { schemaVersion?: number }).schemaVersion])).toEqual([
+      ['AgreementDrafted', 2],
+      ['AgreementStartPlanned', 1],
+      ['AgreementStartReplanned', 1],
+    ]);
+  });
+
+  test('a planned start before the day it is planned is refused (422), naming plannedStart and the rule', async () => {
+    const before = await head();
+    const res = await post('/agreements/tri-force-forensics/planned-start', {
+      plannedStart: '2016-12-01',
+      reason: 'Backdated',
+      occurredAt: '2016-12-20',
+    });
+    expect(res.status).toBe(422);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(problemOf(res).errors).toEqual([
+      expect.objectContaining({ field: 'plannedStart', rule: 'date-out-of-order' }),
+    ]);
+    expect(await head()).toBe(before);
+  });
+});
+
+// Issue 15, item 3: NPAS replacing Gwent and South Wales air support in 2013, shown on both.
+describe('lineage', () => {
+  const draft = (id: string, title: string, parties: string[]) =>
+    post('/agreements', {
+      id,
+      title,
+      legalBasis: 's22A',
+      businessArea: 'air support',
+      deliveryModel: 'joint-unit',
+      parties,
+      occurredAt: '2012-06-01',
+    });
+
+  test('NPAS supersedes two air support agreements: supersedes on it, supersededBy on each, as of their dates', async () => {
+    expect((await draft('gwent-air-support', 'Gwent air support', ['gwent', 'dyfed-powys'])).status).toBe(201);
+    expect(
+      (await draft('south-wales-air-support', 'South Wales air support', ['south-wales', 'dyfed-powys'])).status,
+    ).toBe(201);
+    expect((await draft('npas', 'National Police Air Service', ['gwent', 'south-wales', 'dyfed-powys'])).status).toBe(
+      201,
+    );
+    for (const supersedes of ['gwent-air-support', 'south-wales-air-support'])
+      expect((await post('/agreements/npas/supersessions', { supersedes, occurredAt: '2013-01-01' })).status).toBe(201);
+
+    const npas = await api.admin.get('/agreements/npas');
+    expect(npas.body).toMatchObject({ supersedes: ['gwent-air-support', 'south-wales-air-support'], supersededBy: [] });
+    const gwent = await api.admin.get('/agreements/gwent-air-support');
+    expect(gwent.body).toMatchObject({ supersedes: [], supersededBy: ['npas'] });
+    expect((await api.admin.get('/agreements/gwent-air-support?asOf=2012-12-31')).body).toMatchObject({
+      supersededBy: [],
+    });
+    expect((await api.admin.get('/agreements/gwent-air-support?asOf=2013-01-01')).body).toMatchObject({
+      supersededBy: ['npas'],
+    });
+  });
+
+  test('superseding an agreement that does not exist is a 404 problem naming supersedes', async () => {
+    const before = await head();
+    const res = await post('/agreements/npas/supersessions', { supersedes: 'no-such', occurredAt: '2013-01-01' });
+    expect(res.status).toBe(404);
+    expect(problemOf(res).code).toBe('superseded-agreement-not-found');
+    expect(problemOf(res).errors).toEqual([expect.objectContaining({ field: 'supersedes' })]);
+    expect(await head()).toBe(before);
+  });
+});
+
 describe('boards, bodies and decisions', () => {
   test('registers a body, establishes a board, schedules, holds, cancels and rearranges meetings, records a decision', async () => {
     expect(
@@ -229,6 +334,8 @@ describe('validation: problem+json naming each bad field, nothing written', () =
     ['/agreements/zephyr/signatures', { party: 'dorset', occurredAt: '2015-02-30' }, ['signedBy', 'occurredAt']],
     ['/agreements/zephyr/pcc-approvals', { party: 'DORSET' }, ['party', 'occurredAt']],
     ['/agreements/zephyr/commencement', { occurredAt: 'yesterday' }, ['occurredAt']],
+    ['/agreements/zephyr/planned-start', { plannedStart: '2018-02-30' }, ['plannedStart', 'reason', 'occurredAt']],
+    ['/agreements/zephyr/supersessions', { supersedes: 'Not an id!' }, ['supersedes', 'occurredAt']],
     ['/agreements/zephyr/variations', { summary: '', occurredAt: '2016-01-01' }, ['summary']],
     ['/agreements/zephyr/host', {}, ['hostForce', 'occurredAt']],
     ['/agreements/zephyr/parties', { party: 42, occurredAt: '2016-01-01' }, ['party']],
@@ -407,6 +514,16 @@ describe('domain rules: 409 with a message a person understands, nothing written
     ],
     ['/agreements/zephyr/pcc-approvals', { party: 'dorset', occurredAt: '2016-01-01' }, 'approval-already-given'],
     ['/agreements/zephyr/commencement', { occurredAt: '2016-01-01' }, 'already-in-force'],
+    [
+      '/agreements/zephyr/planned-start',
+      { plannedStart: '2016-09-01', reason: 'May be September', occurredAt: '2016-01-01' },
+      'already-in-force',
+    ],
+    [
+      '/agreements/npas/supersessions',
+      { supersedes: 'gwent-air-support', occurredAt: '2016-01-01' },
+      'supersession-already-recorded',
+    ],
     ['/agreements/brunel-mcit/variations', { summary: 'x', occurredAt: '2016-01-01' }, 'agreement-terminated'],
     ['/agreements/zephyr/host', { hostForce: 'wiltshire', occurredAt: '2016-01-01' }, 'host-unchanged'],
     ['/agreements/zephyr/parties', { party: 'dorset', occurredAt: '2016-01-01' }, 'already-a-party'],

@@ -21,6 +21,7 @@ import {
   savingsByRegion,
   savingsByYear,
   silentLogger,
+  supersededByOf,
 } from '#projections';
 import { testDrivers, type TestDatabase } from '../support/db.js';
 import { Story } from './story.js';
@@ -389,6 +390,54 @@ for (const driver of testDrivers) {
       const [stored] = await w.store.readStream('agreement-nabis-v1');
       expect(stored).toMatchObject({ schemaVersion: 1, data: { legalBasis: 'national' } });
       expect(stored?.data).not.toHaveProperty('scope');
+    });
+
+    test('a planned start and its re-planning, and a supersession shown on both sides as of its valid and transaction times', async () => {
+      const { story } = w;
+      const drafted = (title: string) => ({
+        title,
+        legalBasis: 's22A' as const,
+        scope: 'regional' as const,
+        businessArea: 'air support',
+        deliveryModel: 'joint-unit' as const,
+        parties: [findReferenceBody('gwent')!, findReferenceBody('south-wales')!],
+        hostForce: null,
+        parentAgreementId: null,
+        reviewDue: null,
+      });
+      story.now = new Date('2016-04-01T12:00:00Z');
+      await story.agreement('gwent-air').record('AgreementDrafted', '2010-01-04', drafted('Gwent air support'));
+      const npas = story.agreement('npas-air');
+      await npas.record('AgreementDrafted', '2012-06-01', drafted('National Police Air Service'));
+      await npas.record('AgreementStartPlanned', '2012-06-01', { plannedStart: '2012-10-01' });
+      await npas.record('AgreementStartReplanned', '2012-09-01', {
+        plannedStart: '2013-01-01',
+        previousPlannedStart: '2012-10-01',
+        reason: 'May be January',
+      });
+      // Recorded on 1 May 2016, dated 1 January 2013.
+      story.now = new Date('2016-05-01T12:00:00Z');
+      await npas.record('PredecessorSuperseded', '2013-01-01', { supersededAgreementId: 'gwent-air' });
+      await w.status.waitForPosition(story.last as Position);
+
+      expect(await getAgreementDetail(w.db, 'npas-air')).toMatchObject({
+        plannedStart: '2013-01-01',
+        plannedStartHistory: [
+          { plannedStart: '2012-10-01', plannedOn: '2012-06-01', reason: null },
+          { plannedStart: '2013-01-01', plannedOn: '2012-09-01', reason: 'May be January' },
+        ],
+        supersedes: ['gwent-air'],
+      });
+      expect(await supersededByOf(w.db, 'gwent-air')).toEqual(['npas-air']);
+      expect(await supersededByOf(w.db, 'npas-air')).toEqual([]);
+      const successors = await supersededByOf(w.db, 'gwent-air');
+      const supersededBy = async (times: { asOf?: string; knownAt?: string }) =>
+        (await agreementAsOf(w.store, 'gwent-air', times, successors))?.supersededBy;
+      expect(await supersededBy({})).toEqual(['npas-air']);
+      expect(await supersededBy({ asOf: '2013-01-01' })).toEqual(['npas-air']);
+      expect(await supersededBy({ asOf: '2012-12-31' })).toEqual([]);
+      expect(await supersededBy({ knownAt: '2016-04-30' })).toEqual([]);
+      expect((await agreementAsOf(w.store, 'npas-air', { asOf: '2012-08-01' }))?.plannedStart).toBe('2012-10-01');
     });
   });
 }

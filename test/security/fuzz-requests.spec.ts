@@ -68,8 +68,15 @@ const WRITES: Endpoint[] = [
     hostForce: f('slug', 'hampshire', false),
     parentId: f('id', 'fz-agreement', false),
     reviewDue: f('date', '2018-03-31', false),
+    plannedStart: f('date', '2014-04-01', false),
     occurredAt: f('date', '2014-01-10', false),
   }),
+  endpoint(`${AGREEMENT}/planned-start`, {
+    plannedStart: f('date', '2014-09-01'),
+    reason: f('text', 'May be September'),
+    occurredAt: f('date', '2014-02-01'),
+  }),
+  endpoint(`${AGREEMENT}/supersessions`, { supersedes: f('id', 'fz-agreement'), occurredAt: f('date', '2014-02-01') }),
   endpoint(`${AGREEMENT}/signatures`, {
     party: f('slug', 'surrey'),
     signedBy: f('text', 'CC'),

@@ -45,6 +45,11 @@ export function resolutionReason(
         return `${cleared}: the withdrawal of ${subject.party} is recorded.`;
       }
       return `${cleared}: the withdrawal of ${subject.party} is no longer overdue for recording.`;
+    case 'planned-start-passed':
+      if (agreement?.status === 'in-force')
+        return `${cleared}: the agreement came into force on ${agreement.inForceFrom}.`;
+      if (agreement?.status === 'terminated') return `${cleared}: the draft is terminated.`;
+      return `${cleared}: its start is re-planned${agreement?.plannedStart ? ` for ${agreement.plannedStart}` : ''}.`;
     default: {
       const _exhaustive: never = rule;
       return `${cleared}.`;

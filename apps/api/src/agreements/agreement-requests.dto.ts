@@ -84,10 +84,37 @@ export class DraftAgreementRequest extends WriteRequest {
   @IsCalendarDate()
   reviewDue?: string;
 
+  @ApiPropertyOptional({
+    example: '2018-04-01',
+    description:
+      'The day it is planned to commence, if one is (not before it is drafted); re-plan it at /planned-start.',
+  })
+  @IsOptional()
+  @IsCalendarDate()
+  plannedStart?: string;
+
   @ApiPropertyOptional({ description: `${OCCURRED_AT} Default: now.` })
   @IsOptional()
   @IsOccurredAt()
   occurredAt?: string;
+}
+
+export class ReplanStartRequest extends WriteRequest {
+  @ApiProperty({ example: '2018-09-01', description: 'The day it is now planned to commence (not before occurredAt).' })
+  @IsCalendarDate()
+  plannedStart!: string;
+  @ApiProperty({ maxLength: 2000, example: 'May be September: the host force is not yet decided.' })
+  @IsString()
+  @Length(1, 2000)
+  reason!: string;
+  @ApiProperty({ description: OCCURRED_AT }) @IsOccurredAt() occurredAt!: string;
+}
+
+export class SupersessionRequest extends WriteRequest {
+  @ApiProperty({ example: 'gwent-air-support', description: 'The agreement this one replaces (it must exist).' })
+  @IsEntityId()
+  supersedes!: string;
+  @ApiProperty({ description: OCCURRED_AT }) @IsOccurredAt() occurredAt!: string;
 }
 
 export class SignAgreementRequest extends WriteRequest {

@@ -17,6 +17,7 @@ import {
   listAgreements,
   membershipOf,
   type RegisterStatus,
+  supersededByOf,
 } from '#projections';
 import { EntityIdParam, IsOccurredAt, IsSlug } from '#application';
 import { pageOf, PagedQuery, windowOf } from '../queries/page.js';
@@ -94,12 +95,14 @@ export class AgreementsReadController {
   @ApiOkResponse({
     description:
       '{ agreementId, title, legalBasis, …, parties: [{ id, addedOn, withdrewOn, current, … }], hostForceHistory, ' +
-      'signatures, approvals, variations, reviews, savings, membership: [{ bodyId, validFrom, validTo }], ' +
+      'signatures, approvals, variations, reviews, savings, plannedStart, plannedStartHistory, supersedes, supersededBy, ' +
+      'membership: [{ bodyId, validFrom, validTo }], ' +
       'replay: { asOf, knownAt, eventsConsidered, lastPosition, lastRecordedAt } | null }',
   })
   async one(@Param('id', new EntityIdParam('id')) id: string, @Query() query: AgreementQuery): Promise<AgreementView> {
     if (query.asOf !== undefined || query.knownAt !== undefined) {
-      const answer = await agreementAsOf(this.store, id, { asOf: query.asOf, knownAt: query.knownAt });
+      const successors = await supersededByOf(this.db, id);
+      const answer = await agreementAsOf(this.store, id, { asOf: query.asOf, knownAt: query.knownAt }, successors);
       if (!answer)
         throw new NotFoundException(
           `There is no agreement ${id} ${query.knownAt ? `known at ${query.knownAt}` : ''}${query.asOf ? ` as of ${query.asOf}` : ''}.`.replace(
@@ -110,8 +113,12 @@ export class AgreementsReadController {
       return answer;
     }
     await this.consistency.waitFor(query, ['agreement-detail', 'membership']);
-    const [detail, membership] = await Promise.all([getAgreementDetail(this.db, id), membershipOf(this.db, id)]);
+    const [detail, membership, supersededBy] = await Promise.all([
+      getAgreementDetail(this.db, id),
+      membershipOf(this.db, id),
+      supersededByOf(this.db, id),
+    ]);
     if (!detail) throw new NotFoundException(`There is no agreement ${id}.`);
-    return { ...detail, membership, replay: null };
+    return { ...detail, membership, supersededBy, replay: null };
   }
 }

@@ -19,9 +19,11 @@ import {
   HostChangeRequest,
   PartyRequest,
   PccApprovalRequest,
+  ReplanStartRequest,
   ReviewRequest,
   SavingsRequest,
   SignAgreementRequest,
+  SupersessionRequest,
   TerminationRequest,
   VariationRequest,
   WithdrawalNoticeRequest,
@@ -73,10 +75,46 @@ export class AgreementsController {
           hostForce: body.hostForce,
           parent,
           reviewDue: body.reviewDue,
+          plannedStart: body.plannedStart,
           occurredAt: body.occurredAt,
         },
         this.clock,
       ),
+      context,
+    );
+  }
+
+  @Post(':id/planned-start')
+  @HttpCode(201)
+  @WritesAgreement()
+  @ApiOperation({ summary: "Re-plan a draft's start (or plan one), with the reason; refused once it is in force." })
+  replanStart(
+    @Id() id: string,
+    @Body() body: ReplanStartRequest,
+    @Context() context: CommandContext,
+  ): Promise<WriteResult> {
+    return this.execute(
+      stamp(
+        'ReplanStart',
+        { agreementId: id, plannedStart: body.plannedStart, reason: body.reason, occurredAt: body.occurredAt },
+        this.clock,
+      ),
+      context,
+    );
+  }
+
+  @Post(':id/supersessions')
+  @HttpCode(201)
+  @WritesAgreement()
+  @ApiOperation({ summary: 'Record that this agreement replaces another (shown as supersededBy on the other).' })
+  async supersede(
+    @Id() id: string,
+    @Body() body: SupersessionRequest,
+    @Context() context: CommandContext,
+  ): Promise<WriteResult> {
+    const superseded = await this.references.agreement(body.supersedes);
+    return this.execute(
+      stamp('RecordSupersession', { agreementId: id, superseded, occurredAt: body.occurredAt }, this.clock),
       context,
     );
   }

@@ -83,6 +83,7 @@ export interface RegisterRow {
 
 export interface AgreementView {
   membership: MembershipInterval[];
+  supersededBy: string[];
   replay: AgreementReplay | null;
   agreementId: string;
   title: string;
@@ -93,6 +94,9 @@ export interface AgreementView {
   status: RegisterStatus;
   parentId: string | null;
   reviewDue: string | null;
+  plannedStart: string | null;
+  plannedStartHistory: PlannedStartEntry[];
+  supersedes: string[];
   draftedOn: string;
   inForceFrom: string | null;
   terminatedOn: string | null;
@@ -268,6 +272,13 @@ export interface AgreementReplay {
   lastRecordedAt: string | null;
 }
 
+export interface PlannedStartEntry {
+  plannedStart: string;
+  plannedOn: string;
+  reason: string | null;
+  recordedBy: string;
+}
+
 export interface PartyDetail {
   id: string;
   name: string;
@@ -309,6 +320,7 @@ export type AlertRule =
   | 'meeting-outcome-missing'
   | 'meeting-overdue'
   | 'no-meeting-scheduled'
+  | 'planned-start-passed'
   | 'review-overdue'
   | 'withdrawal-imminent'
   | 'withdrawal-outcome-missing';

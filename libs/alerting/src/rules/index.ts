@@ -5,6 +5,7 @@ import { meetingCancelledNotRearranged } from './meeting-cancelled-not-rearrange
 import { meetingOutcomeMissing } from './meeting-outcome-missing.rule.js';
 import { meetingOverdue } from './meeting-overdue.rule.js';
 import { noMeetingScheduled } from './no-meeting-scheduled.rule.js';
+import { plannedStartPassed } from './planned-start-passed.rule.js';
 import { reviewOverdue } from './review-overdue.rule.js';
 import { withdrawalImminent } from './withdrawal-imminent.rule.js';
 import { withdrawalOutcomeMissing } from './withdrawal-outcome-missing.rule.js';
@@ -16,6 +17,7 @@ export {
   meetingOutcomeMissing,
   meetingOverdue,
   noMeetingScheduled,
+  plannedStartPassed,
   reviewOverdue,
   withdrawalImminent,
   withdrawalOutcomeMissing,
@@ -36,6 +38,7 @@ export const AGREEMENT_RULES = {
   'review-overdue': reviewOverdue,
   'withdrawal-imminent': withdrawalImminent,
   'withdrawal-outcome-missing': withdrawalOutcomeMissing,
+  'planned-start-passed': plannedStartPassed,
 } as const satisfies Partial<Record<AlertRule, AgreementRuleFn>>;
 
 export type BoardRuleName = keyof typeof BOARD_RULES;

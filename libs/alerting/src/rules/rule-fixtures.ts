@@ -116,6 +116,16 @@ export const cameIntoForce = (date = '2015-03-01'): AgreementEvent => ({
   occurredAt: at(date),
   data: { agreementId: AGREEMENT_ID, parties: ['hampshire', 'thames-valley'] },
 });
+export const startPlanned = (plannedStart: string, date = '2015-01-05'): AgreementEvent => ({
+  type: 'AgreementStartPlanned',
+  occurredAt: at(date),
+  data: { agreementId: AGREEMENT_ID, plannedStart },
+});
+export const startReplanned = (plannedStart: string, previousPlannedStart: string, date: string): AgreementEvent => ({
+  type: 'AgreementStartReplanned',
+  occurredAt: at(date),
+  data: { agreementId: AGREEMENT_ID, plannedStart, previousPlannedStart, reason: 'May be September' },
+});
 export const reviewed = (date: string, nextReviewDue: string | null): AgreementEvent => ({
   type: 'AgreementReviewed',
   occurredAt: at(date),

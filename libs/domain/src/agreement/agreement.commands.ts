@@ -37,8 +37,22 @@ export type DraftAgreement = Command<
     /** The umbrella agreement, e.g. Zephyr for its functional units; `exists` is checked by the handler. */
     parent?: { agreementId: string; exists: boolean } | null;
     reviewDue?: string | null;
+    /** The day it is planned to commence (`YYYY-MM-DD`), if one is; it may be re-planned (ReplanStart). */
+    plannedStart?: string | null;
     occurredAt: string;
   }
+>;
+
+/** Moves a draft's planned start (or plans one), saying why. */
+export type ReplanStart = Command<
+  'ReplanStart',
+  { agreementId: string; plannedStart: string; reason: string; occurredAt: string }
+>;
+
+/** Records that this agreement replaces another; `exists` is checked by the handler. */
+export type RecordSupersession = Command<
+  'RecordSupersession',
+  { agreementId: string; superseded: { agreementId: string; exists: boolean }; occurredAt: string }
 >;
 
 export type SignAgreement = Command<
@@ -88,6 +102,8 @@ export type RecordSavings = Command<
 
 export type AgreementCommand =
   | DraftAgreement
+  | ReplanStart
+  | RecordSupersession
   | SignAgreement
   | GivePccApproval
   | BringIntoForce

@@ -56,6 +56,16 @@ const fixturesFor = (draftData: DraftData, draftedOn: string) => {
         reviewDue: draftData.reviewDue ?? null,
         ...overrides,
       }),
+    startPlanned: (plannedStart: string, on = draftedOn): AgreementEvent =>
+      event('AgreementStartPlanned', on, { plannedStart }),
+    replanStart: (plannedStart: string, reason: string, on: string) =>
+      cmd('ReplanStart', { plannedStart, reason, occurredAt: at(on) }),
+    startReplanned: (plannedStart: string, previousPlannedStart: string | null, reason: string, on: string) =>
+      event('AgreementStartReplanned', on, { plannedStart, previousPlannedStart, reason }),
+    supersede: (supersededId: string, on: string, exists = true) =>
+      cmd('RecordSupersession', { superseded: { agreementId: supersededId, exists }, occurredAt: at(on) }),
+    superseded: (supersededAgreementId: string, on: string): AgreementEvent =>
+      event('PredecessorSuperseded', on, { supersededAgreementId }),
     sign: (party: string, on: string, signedBy = 'Chief Constable') =>
       cmd('SignAgreement', { party, signedBy, occurredAt: at(on) }),
     signed: (party: string, on: string, signedBy = 'Chief Constable'): AgreementEvent =>
@@ -315,6 +325,140 @@ describe('DraftAgreement', () => {
     given(agreementDecider)
       .when(zephyr.draft({ deliveryModel: 'merger' as 'virtual' }))
       .thenThrows(ValidationError, 'invalid-delivery-model');
+  });
+});
+
+// Seed 002: a forensics agreement "aimed to start on 1st April but may be Sept" (issue 15, item 4).
+describe('planned starts', () => {
+  test('drafting with a planned start records it beside the draft', () => {
+    const state = given(agreementDecider)
+      .when(zephyr.draft({ plannedStart: '2015-06-01' }))
+      .then([zephyr.drafted(), zephyr.startPlanned('2015-06-01')]);
+    expect(state.plannedStart).toBe('2015-06-01');
+  });
+
+  test('drafting without a planned start records none', () => {
+    const state = given(agreementDecider).when(zephyr.draft()).then([zephyr.drafted()]);
+    expect(state.plannedStart).toBeNull();
+  });
+
+  test('rejects a planned start before the day it is drafted', () => {
+    const error = given(agreementDecider)
+      .when(zephyr.draft({ plannedStart: '2015-03-31' }))
+      .thenThrows(ValidationError, 'date-out-of-order');
+    expect(error.field).toBe('plannedStart');
+  });
+
+  test('rejects a planned start that is not a date', () => {
+    given(agreementDecider)
+      .when(zephyr.draft({ plannedStart: '2015-02-30' }))
+      .thenThrows(ValidationError, 'invalid-planned-start');
+  });
+
+  test('re-plans the start with the reason, keeping the previous date', () => {
+    const state = given(agreementDecider, [zephyr.drafted(), zephyr.startPlanned('2015-06-01')])
+      .when(zephyr.replanStart('2015-09-01', 'May be September', '2015-05-20'))
+      .then([zephyr.startReplanned('2015-09-01', '2015-06-01', 'May be September', '2015-05-20')]);
+    expect(state.plannedStart).toBe('2015-09-01');
+  });
+
+  test('plans a start for a draft that had none', () => {
+    given(agreementDecider, [zephyr.drafted()])
+      .when(zephyr.replanStart('2015-09-01', 'Host force now agreed', '2015-05-20'))
+      .then([zephyr.startReplanned('2015-09-01', null, 'Host force now agreed', '2015-05-20')]);
+  });
+
+  test('re-plans a start that has already passed', () => {
+    given(agreementDecider, [zephyr.drafted(), zephyr.startPlanned('2015-06-01')])
+      .when(zephyr.replanStart('2015-09-01', 'Approvals late', '2015-06-10'))
+      .then([zephyr.startReplanned('2015-09-01', '2015-06-01', 'Approvals late', '2015-06-10')]);
+  });
+
+  test('rejects re-planning without a reason', () => {
+    const error = given(agreementDecider, [zephyr.drafted(), zephyr.startPlanned('2015-06-01')])
+      .when(zephyr.replanStart('2015-09-01', '  ', '2015-05-20'))
+      .thenThrows(ValidationError, 'reason-required');
+    expect(error.field).toBe('reason');
+  });
+
+  test('rejects re-planning to the date already planned', () => {
+    given(agreementDecider, [zephyr.drafted(), zephyr.startPlanned('2015-06-01')])
+      .when(zephyr.replanStart('2015-06-01', 'Confirmed', '2015-05-20'))
+      .thenThrows(RuleBrokenError, 'planned-start-unchanged');
+  });
+
+  test('rejects re-planning to a day before the re-planning', () => {
+    given(agreementDecider, [zephyr.drafted(), zephyr.startPlanned('2015-06-01')])
+      .when(zephyr.replanStart('2015-05-01', 'Started early', '2015-05-20'))
+      .thenThrows(ValidationError, 'date-out-of-order');
+  });
+
+  test('rejects re-planning dated before the draft', () => {
+    given(agreementDecider, [zephyr.drafted()])
+      .when(zephyr.replanStart('2015-09-01', 'Later', '2015-03-20'))
+      .thenThrows(ValidationError, 'date-out-of-order');
+  });
+
+  test('rejects re-planning once the agreement has commenced', () => {
+    const error = given(agreementDecider, zephyrInForce)
+      .when(zephyr.replanStart('2015-09-01', 'May be September', '2015-07-01'))
+      .thenThrows(RuleBrokenError, 'already-in-force');
+    expect(error.message).toBe(
+      '"South West Regional Organised Crime Unit (Zephyr)" has been in force since 2015-06-01: its start is no longer a plan to move.',
+    );
+  });
+
+  test('rejects re-planning a terminated draft', () => {
+    given(agreementDecider, [zephyr.drafted(), zephyr.terminated('Abandoned', '2015-05-01')])
+      .when(zephyr.replanStart('2015-09-01', 'Revived', '2015-05-20'))
+      .thenThrows(RuleBrokenError, 'agreement-terminated');
+  });
+});
+
+// Issue 15, item 3: NPAS replacing Gwent and South Wales air support in 2013 (Tarian's forces stand in here).
+describe('RecordSupersession', () => {
+  test('records that an agreement replaces two others, each once, in order', () => {
+    const state = given(agreementDecider, [...tarianInForce, tarian.superseded('gwent-air-support', '2013-01-01')])
+      .when(tarian.supersede('south-wales-air-support', '2013-01-01'))
+      .then([tarian.superseded('south-wales-air-support', '2013-01-01')]);
+    expect(state.supersedes).toEqual(['gwent-air-support', 'south-wales-air-support']);
+  });
+
+  test('a draft may record what it is proposed to replace', () => {
+    given(agreementDecider, [zephyr.drafted()])
+      .when(zephyr.supersede('four-force-forensics', '2015-04-02'))
+      .then([zephyr.superseded('four-force-forensics', '2015-04-02')]);
+  });
+
+  test('rejects superseding an agreement that does not exist', () => {
+    const error = given(agreementDecider, tarianInForce)
+      .when(tarian.supersede('no-such-agreement', '2013-01-01', false))
+      .thenThrows(NotFoundError, 'superseded-agreement-not-found');
+    expect(error.field).toBe('supersedes');
+  });
+
+  test('rejects an agreement superseding itself', () => {
+    given(agreementDecider, tarianInForce)
+      .when(tarian.supersede('tarian', '2013-01-01'))
+      .thenThrows(ValidationError, 'supersedes-self');
+  });
+
+  test('rejects recording the same supersession twice', () => {
+    given(agreementDecider, [...tarianInForce, tarian.superseded('gwent-air-support', '2013-01-01')])
+      .when(tarian.supersede('gwent-air-support', '2013-02-01'))
+      .thenThrows(RuleBrokenError, 'supersession-already-recorded');
+  });
+
+  test('rejects a supersession dated before the draft', () => {
+    given(agreementDecider, tarianInForce)
+      .when(tarian.supersede('gwent-air-support', '2010-12-01'))
+      .thenThrows(ValidationError, 'date-out-of-order');
+  });
+
+  test('rejects recording it against a terminated agreement', () => {
+    given(agreementDecider, [...tarianInForce, tarian.terminated('Replaced', '2014-01-01')])
+      .when(tarian.supersede('gwent-air-support', '2014-02-01'))
+      .thenThrows(RuleBrokenError, 'agreement-terminated');
   });
 });
 

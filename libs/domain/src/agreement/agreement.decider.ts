@@ -24,6 +24,8 @@ import {
   type GivePccApproval,
   type GiveWithdrawalNotice,
   type RecordSavings,
+  type RecordSupersession,
+  type ReplanStart,
   type ReviewAgreement,
   type SignAgreement,
   type TerminateAgreement,
@@ -116,6 +118,20 @@ const requireHostable = (state: AgreementState, hostForce: string): Member => {
     );
   }
   return host;
+};
+
+/** A planned start is a day from the one it is planned on: a plan made today for a day gone by plans nothing. */
+const requirePlannedStart = (value: unknown, plannedOn: string): string => {
+  const plannedStart = requireCalendarDate(value, 'plannedStart', 'the planned start');
+  if (plannedStart < plannedOn) {
+    throw new ValidationError(
+      'date-out-of-order',
+      `A start planned on ${plannedOn} cannot be planned for ${plannedStart}, a day already past: record the ` +
+        'commencement if it has happened.',
+      'plannedStart',
+    );
+  }
+  return plannedStart;
 };
 
 const draftAgreement = ({ data, metadata }: DraftAgreement, state: AgreementState): AgreementEvent[] => {
@@ -226,23 +242,95 @@ const draftAgreement = ({ data, metadata }: DraftAgreement, state: AgreementStat
     }
   }
 
+  const plannedStart =
+    data.plannedStart === undefined || data.plannedStart === null ? null : requirePlannedStart(data.plannedStart, on);
+
+  const drafted: AgreementEvent = {
+    type: 'AgreementDrafted',
+    occurredAt,
+    data: {
+      agreementId,
+      title,
+      legalBasis,
+      scope,
+      businessArea,
+      deliveryModel,
+      parties,
+      hostForce,
+      parentAgreementId: parent?.agreementId ?? null,
+      reviewDue,
+    },
+  };
+  return plannedStart === null
+    ? [drafted]
+    : [drafted, { type: 'AgreementStartPlanned', occurredAt, data: { agreementId, plannedStart } }];
+};
+
+// Issue 15 (seed 002: "aimed to start on 1st April but may be Sept"): a draft's planned start moves, and the
+// record keeps why. Once the agreement has commenced its start is a fact (inForceFrom), no longer a plan.
+const replanStart = ({ data, metadata }: ReplanStart, state: AgreementState): AgreementEvent[] => {
+  requireExisting(state, data.agreementId);
+  if (state.status === 'in-force') {
+    throw new RuleBrokenError(
+      'already-in-force',
+      `"${state.title}" has been in force since ${state.inForceFrom}: its start is no longer a plan to move.`,
+      'plannedStart',
+    );
+  }
+  const occurredAt = requireOccurredAt(data.occurredAt, metadata.now);
+  const on = toCalendarDate(occurredAt);
+  const reason = requireText(
+    data.reason,
+    'reason',
+    'reason-required',
+    'Say why the start is re-planned (e.g. "may be September: the host force is not yet decided").',
+  );
+  const plannedStart = requirePlannedStart(data.plannedStart, on);
+  if (plannedStart === state.plannedStart) {
+    throw new RuleBrokenError(
+      'planned-start-unchanged',
+      `"${state.title}" is already planned to start on ${plannedStart}.`,
+      'plannedStart',
+    );
+  }
+  requireNotBefore(on, state.draftedOn, 'Re-planning the start', 'the agreement was drafted');
   return [
     {
-      type: 'AgreementDrafted',
+      type: 'AgreementStartReplanned',
       occurredAt,
-      data: {
-        agreementId,
-        title,
-        legalBasis,
-        scope,
-        businessArea,
-        deliveryModel,
-        parties,
-        hostForce,
-        parentAgreementId: parent?.agreementId ?? null,
-        reviewDue,
-      },
+      data: { agreementId: state.agreementId, plannedStart, previousPlannedStart: state.plannedStart, reason },
     },
+  ];
+};
+
+// Issue 15: agreements replace one another (the 3-force forensics agreement the 4-force one; NPAS the Gwent and
+// South Wales air support). One successor may replace several, and one predecessor may be split among several
+// successors (the tri-force unit's firearms, dogs and roads), so neither side is limited to one. A draft may
+// record it, as the proposal it is part of.
+const recordSupersession = ({ data, metadata }: RecordSupersession, state: AgreementState): AgreementEvent[] => {
+  requireExisting(state, data.agreementId);
+  const occurredAt = requireOccurredAt(data.occurredAt, metadata.now);
+  const supersededAgreementId = requireEntityId(data.superseded.agreementId, 'supersedes', 'agreement');
+  if (supersededAgreementId === state.agreementId) {
+    throw new ValidationError('supersedes-self', 'An agreement cannot supersede itself.', 'supersedes');
+  }
+  if (!data.superseded.exists) {
+    throw new NotFoundError(
+      'superseded-agreement-not-found',
+      `There is no agreement "${supersededAgreementId}" to supersede: record it first.`,
+      'supersedes',
+    );
+  }
+  if (state.supersedes.includes(supersededAgreementId)) {
+    throw new RuleBrokenError(
+      'supersession-already-recorded',
+      `"${state.title}" is already recorded as superseding "${supersededAgreementId}".`,
+      'supersedes',
+    );
+  }
+  requireNotBefore(toCalendarDate(occurredAt), state.draftedOn, 'A supersession', 'the agreement was drafted');
+  return [
+    { type: 'PredecessorSuperseded', occurredAt, data: { agreementId: state.agreementId, supersededAgreementId } },
   ];
 };
 
@@ -530,6 +618,10 @@ export const decideAgreement = (command: AgreementCommand, state: AgreementState
   switch (command.type) {
     case 'DraftAgreement':
       return draftAgreement(command, state);
+    case 'ReplanStart':
+      return replanStart(command, state);
+    case 'RecordSupersession':
+      return recordSupersession(command, state);
     case 'SignAgreement':
       return signAgreement(command, state);
     case 'GivePccApproval':

@@ -26,6 +26,27 @@ export type AgreementDrafted = DomainEvent<
   }
 >;
 
+/**
+ * The day a draft is planned to commence, given when it is drafted (issue 15: "aimed to start on 1st April").
+ * A separate event rather than a field of `AgreementDrafted`, so that event keeps its shape (version 2).
+ */
+export type AgreementStartPlanned = DomainEvent<'AgreementStartPlanned', { agreementId: string; plannedStart: string }>;
+
+/** A draft's planned start moved, with why ("may be Sept"); `previousPlannedStart` is null if none was planned. */
+export type AgreementStartReplanned = DomainEvent<
+  'AgreementStartReplanned',
+  { agreementId: string; plannedStart: string; previousPlannedStart: string | null; reason: string }
+>;
+
+/**
+ * This agreement replaces another (issue 15: NPAS replacing Gwent and South Wales air support in 2013). Recorded on
+ * the new agreement's stream only; the superseded one is shown `supersededBy` by the reads.
+ */
+export type PredecessorSuperseded = DomainEvent<
+  'PredecessorSuperseded',
+  { agreementId: string; supersededAgreementId: string }
+>;
+
 /** A party added while the agreement is still a draft. */
 export type PartyAdded = DomainEvent<'PartyAdded', { agreementId: string; party: BodyRef }>;
 
@@ -76,6 +97,9 @@ export type SavingsRealised = DomainEvent<
 
 export type AgreementEvent =
   | AgreementDrafted
+  | AgreementStartPlanned
+  | AgreementStartReplanned
+  | PredecessorSuperseded
   | PartyAdded
   | AgreementSigned
   | PccApprovalGiven
@@ -92,6 +116,9 @@ export type AgreementEvent =
 
 const agreementEventTypes = {
   AgreementDrafted: true,
+  AgreementStartPlanned: true,
+  AgreementStartReplanned: true,
+  PredecessorSuperseded: true,
   PartyAdded: true,
   AgreementSigned: true,
   PccApprovalGiven: true,

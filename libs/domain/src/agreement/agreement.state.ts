@@ -44,6 +44,10 @@ export interface AgreementState {
   terminatedOn: string | null;
   reviewDue: string | null;
   lastReviewedOn: string | null;
+  /** The day a draft is planned to commence; it stays once the agreement commences, as the plan it had. */
+  plannedStart: string | null;
+  /** The agreements this one replaces, in the order recorded. */
+  supersedes: readonly string[];
   /** The latest valid date of any fact about the agreement (savings figures aside). */
   latestFactOn: string | null;
   /** By financial year (`2015-16`); a Map, as every state keyed by what users send. */
@@ -67,6 +71,8 @@ export const initialAgreementState = (): AgreementState => ({
   terminatedOn: null,
   reviewDue: null,
   lastReviewedOn: null,
+  plannedStart: null,
+  supersedes: [],
   latestFactOn: null,
   savings: new Map(),
 });
@@ -120,6 +126,11 @@ export const evolveAgreement = (state: AgreementState, event: AgreementEvent): A
         reviewDue: data.reviewDue,
       });
     }
+    case 'AgreementStartPlanned':
+    case 'AgreementStartReplanned':
+      return dated({ ...state, plannedStart: event.data.plannedStart });
+    case 'PredecessorSuperseded':
+      return dated({ ...state, supersedes: [...state.supersedes, event.data.supersededAgreementId] });
     case 'PartyAdded':
     case 'PartyJoined':
       return dated({ ...state, members: [...state.members, newMember(event.data.party, on)] });

@@ -5,7 +5,12 @@ import type { AgreementDrafted } from './agreement.events.js';
  * The schema version each agreement event type is written with today. A type not listed is at version 1.
  * Stored events are never rewritten: a reader upcasts an older version when it reads it.
  */
-export const AGREEMENT_SCHEMA_VERSIONS: Readonly<Partial<Record<string, number>>> = { AgreementDrafted: 2 };
+export const AGREEMENT_SCHEMA_VERSIONS: Readonly<Partial<Record<string, number>>> = {
+  AgreementDrafted: 2,
+  AgreementStartPlanned: 1,
+  AgreementStartReplanned: 1,
+  PredecessorSuperseded: 1,
+};
 
 /** `AgreementDrafted` version 1: one field for what version 2 records as two. */
 interface AgreementDraftedV1 extends Omit<AgreementDrafted['data'], 'legalBasis' | 'scope'> {

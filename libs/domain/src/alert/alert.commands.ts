@@ -10,6 +10,7 @@ export const ALERT_RULES = [
   'review-overdue',
   'withdrawal-imminent',
   'withdrawal-outcome-missing',
+  'planned-start-passed',
 ] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 

@@ -166,3 +166,35 @@ export function withdrawalOutcomeMissing(agreement: AgreementState, asOf: string
     ];
   });
 }
+
+export interface PlannedStartPassedBreach extends OpenBreach {
+  rule: 'planned-start-passed';
+  severity: 'amber';
+  subject: { agreementId: string };
+  /** The day after the planned start. It ends when the agreement commences, or its start is re-planned ahead. */
+  began: string;
+  plannedStart: string;
+}
+
+/**
+ * Amber: a draft's planned start has passed (the day itself is still in time) and it has neither come into
+ * force nor been re-planned to a day ahead (issue 15: seed 002's forensics agreement "aimed to start on 1st
+ * April but may be Sept"). A terminated draft was abandoned, and raises nothing.
+ */
+export function plannedStartPassed(agreement: AgreementState, asOf: string): PlannedStartPassedBreach[] {
+  const { plannedStart } = agreement;
+  if (agreement.status !== 'drafted' || plannedStart === null || asOf <= plannedStart) return [];
+  return [
+    {
+      rule: 'planned-start-passed',
+      severity: 'amber',
+      subject: { agreementId: agreement.agreementId },
+      began: addDays(plannedStart, 1),
+      ended: null,
+      reason:
+        `"${agreement.title}" was planned to start on ${plannedStart} and has not come into force: record its ` +
+        'commencement, or re-plan its start with the reason.',
+      plannedStart,
+    },
+  ];
+}

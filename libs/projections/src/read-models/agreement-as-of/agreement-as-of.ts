@@ -23,6 +23,8 @@ export interface AgreementReplay {
  */
 export interface AgreementView extends AgreementDetail {
   membership: MembershipInterval[];
+  /** The agreements recorded as superseding this one (the other side of their `supersedes`), by id. */
+  supersededBy: string[];
   replay: AgreementReplay | null;
 }
 
@@ -47,7 +49,25 @@ export async function agreementAsOf(
   store: Pick<EventStore, 'readStream'>,
   agreementId: string,
   { asOf, knownAt }: { asOf?: string | null; knownAt?: string | null } = {},
+  successors: readonly string[] = [],
 ): Promise<AgreementView | null> {
+  const answer = await replayAgreement(store, agreementId, { asOf, knownAt });
+  if (!answer) return null;
+  // The link lives on each successor's stream: a successor counts if, replayed to the same times, it supersedes
+  // this one. `successors` are the candidates (those the read model knows now: a link is never taken back).
+  const supersededBy: string[] = [];
+  for (const successor of successors) {
+    const replayed = await replayAgreement(store, successor, { asOf, knownAt });
+    if (replayed?.supersedes.includes(agreementId)) supersededBy.push(successor);
+  }
+  return { ...answer, supersededBy };
+}
+
+async function replayAgreement(
+  store: Pick<EventStore, 'readStream'>,
+  agreementId: string,
+  { asOf, knownAt }: { asOf?: string | null; knownAt?: string | null },
+): Promise<Omit<AgreementView, 'supersededBy'> | null> {
   const validUntil = asOf ? Date.parse(endOf(asOf)) : Infinity;
   const recordedUntil = knownAt ? Date.parse(endOf(knownAt)) : Infinity;
   const events = (await store.readStream(agreementStreamId(agreementId)))

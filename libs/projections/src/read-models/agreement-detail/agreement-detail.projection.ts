@@ -2,6 +2,8 @@ import type {
   AgreementDrafted,
   AgreementReviewed,
   AgreementSigned,
+  AgreementStartPlanned,
+  AgreementStartReplanned,
   AgreementTerminated,
   AgreementVaried,
   BodyKind,
@@ -11,6 +13,7 @@ import type {
   PartyJoined,
   PccApprovalGiven,
   PolicingBody,
+  PredecessorSuperseded,
   SavingsForecast,
   SavingsRealised,
   WithdrawalNoticeGiven,
@@ -49,6 +52,14 @@ export interface HostForcePeriod {
   until: string | null;
 }
 
+/** A planned start as drafted (`reason` null) or as re-planned, in the order planned. */
+export interface PlannedStartEntry {
+  plannedStart: string;
+  plannedOn: string;
+  reason: string | null;
+  recordedBy: string;
+}
+
 export interface AgreementDetail {
   agreementId: string;
   title: string;
@@ -61,6 +72,11 @@ export interface AgreementDetail {
   status: RegisterStatus;
   parentId: string | null;
   reviewDue: string | null;
+  /** The day it is (or, once in force, was) planned to commence; null if no start was planned. */
+  plannedStart: string | null;
+  plannedStartHistory: PlannedStartEntry[];
+  /** The agreements this one replaces (recorded on this one); who replaced it is `supersededBy` on the view. */
+  supersedes: string[];
   draftedOn: string;
   inForceFrom: string | null;
   terminatedOn: string | null;
@@ -78,6 +94,9 @@ export interface AgreementDetail {
 
 export const AGREEMENT_DETAIL_EVENTS = [
   'AgreementDrafted',
+  'AgreementStartPlanned',
+  'AgreementStartReplanned',
+  'PredecessorSuperseded',
   'PartyAdded',
   'AgreementSigned',
   'PccApprovalGiven',
@@ -146,6 +165,9 @@ export function evolveAgreementDetail(detail: AgreementDetail | null, event: Sto
       status: 'drafted',
       parentId: data.parentAgreementId,
       reviewDue: data.reviewDue,
+      plannedStart: null,
+      plannedStartHistory: [],
+      supersedes: [],
       draftedOn: on,
       inForceFrom: null,
       terminatedOn: null,
@@ -162,6 +184,18 @@ export function evolveAgreementDetail(detail: AgreementDetail | null, event: Sto
   }
   if (detail === null) return null;
   switch (event.type) {
+    case 'AgreementStartPlanned':
+    case 'AgreementStartReplanned': {
+      const { plannedStart } = dataOf<AgreementStartPlanned>(event);
+      const reason = event.type === 'AgreementStartReplanned' ? dataOf<AgreementStartReplanned>(event).reason : null;
+      const entry = { plannedStart, plannedOn: on, reason, recordedBy: displayActorText(event.actor) };
+      return { ...detail, plannedStart, plannedStartHistory: [...detail.plannedStartHistory, entry] };
+    }
+    case 'PredecessorSuperseded':
+      return {
+        ...detail,
+        supersedes: [...detail.supersedes, dataOf<PredecessorSuperseded>(event).supersededAgreementId],
+      };
     case 'PartyAdded':
       return { ...detail, parties: [...detail.parties, newParty(dataOf<PartyAdded>(event).party, 'original', on)] };
     case 'PartyJoined':
@@ -244,8 +278,9 @@ export function evolveAgreementDetail(detail: AgreementDetail | null, event: Sto
 /** One document per agreement (GET /agreements/:id without asOf/knownAt). */
 export const agreementDetailProjection: SqlProjection = {
   name: 'agreement-detail',
-  // 2: the legal basis and the scope separate (issue 15); rebuilt from the log on upgrade.
-  version: 2,
+  // 2: the legal basis and the scope separate (issue 15); 3: the planned start and its history, and what each
+  // agreement supersedes. Rebuilt from the log on upgrade.
+  version: 3,
   handles: AGREEMENT_DETAIL_EVENTS,
   tables: ['agreement_detail'],
   schema: (t) => `

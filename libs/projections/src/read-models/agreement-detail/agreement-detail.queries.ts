@@ -9,3 +9,16 @@ export async function getAgreementDetail(db: SqlExecutor, agreementId: string): 
   );
   return rows[0]?.detail ?? null;
 }
+
+/**
+ * The agreements recorded as superseding `agreementId`, by id. The link is recorded on the successor only, so
+ * this is the other side of `supersedes`.
+ */
+export async function supersededByOf(db: SqlExecutor, agreementId: string): Promise<string[]> {
+  const { rows } = await db.query<{ agreement_id: string }>(
+    `SELECT agreement_id FROM agreement_detail WHERE detail->'supersedes' @> jsonb_build_array($1::text)
+     ORDER BY agreement_id`,
+    [agreementId],
+  );
+  return rows.map((row) => row.agreement_id);
+}
