@@ -207,6 +207,24 @@ const WRITES: WriteRow[] = [
     when: (id) => [`/agreements/${id}/withdrawals`, { party: 'surrey', occurredAt: '2016-03-31' }],
   },
   {
+    endpoint: 'POST /agreements/:id/planned-start',
+    allowed: PARTY,
+    given: draft,
+    when: (id) => [
+      `/agreements/${id}/planned-start`,
+      { plannedStart: '2014-09-01', reason: 'May be September', occurredAt: '2014-02-01' },
+    ],
+  },
+  {
+    endpoint: 'POST /agreements/:id/supersessions',
+    allowed: PARTY,
+    given: async (id) => {
+      await draft(`${id}-old`);
+      await draft(id);
+    },
+    when: (id) => [`/agreements/${id}/supersessions`, { supersedes: `${id}-old`, occurredAt: '2014-02-01' }],
+  },
+  {
     endpoint: 'POST /agreements/:id/reviews',
     allowed: PARTY,
     given: inForce,
