@@ -60,6 +60,8 @@ const ROUTES: RouteEntry[] = [
 const TYPES: TypeEntry[] = [
   { file: 'libs/application/src/commands/command-runner.ts', type: 'WriteResult' },
   { file: 'libs/platform/src/problem-details/problem.ts', type: 'Problem' },
+  // GET /bodies/:id/governance-statement answers JSON or CSV text: the JSON is this type.
+  { file: 'libs/application/src/reports/governance-statement.ts', type: 'GovernanceStatement' },
 ];
 
 function route(name: string, path: string, file: string, controller: string, method: string): RouteEntry {

@@ -45,6 +45,30 @@ describe('the seed collaborations, imported on start', () => {
     ).toBe(true);
   });
 
+  test('the Hampshire/TVP board of seed 003 opens red for 2015-16, with its alerts open and the statement saying why', async () => {
+    const compliance = bodyOf<{ status: string; counts: { cancelledNotRearranged: number } }>(
+      await api.admin.get(`/boards/hampshire-tvp/compliance?financialYear=2015-16&minPosition=${head}`),
+    );
+    expect(compliance).toMatchObject({ status: 'red', counts: { cancelledNotRearranged: 2 } });
+    // The compliance alerts are raised in the background once the import's events are read.
+    let rules: string[] = [];
+    for (let i = 0; i < 100 && rules.filter((r) => r === 'meeting-cancelled-not-rearranged').length < 2; i++) {
+      if (i > 0) await new Promise((r) => setTimeout(r, 100));
+      const alerts = bodyOf<{ alerts: { rule: string }[] }>(
+        await api.admin.get('/alerts?status=open&boardId=hampshire-tvp'),
+      );
+      rules = alerts.alerts.map((a) => a.rule);
+    }
+    expect(rules.filter((r) => r === 'meeting-cancelled-not-rearranged')).toHaveLength(2);
+    const statement = bodyOf<{ status: string; findings: string[] }>(
+      await api.admin.get(`/bodies/thames-valley/governance-statement?financialYear=2015-16&minPosition=${head}`),
+    );
+    expect(statement.status).toBe('red');
+    expect(statement.findings).toContain(
+      '2 formal Hampshire/TVP Bi-lateral Collaboration Governance Board meetings were cancelled and not rearranged during 2015/16 (meetings of 15 September 2015 and 15 December 2015).',
+    );
+  });
+
   test('starting again on the same data imports nothing twice', async () => {
     await api.restart();
     expect(bodyOf<HealthBody>(await api.admin.get('/health')).info?.database.headPosition).toBe(head);

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startApi, type ApiHarness } from '../api/api-harness.js';
 import {
@@ -20,6 +22,9 @@ import {
 // The service's clock: a meeting cancelled on 1 April 2025 is past its 28 days to be rearranged.
 const NOW = '2025-06-02T09:00:00.000Z';
 const BOARD = 'tarian-governance-board';
+
+/** Screenshots of the pages the tests visit, kept in the test output (not committed). */
+const SCREENSHOTS = join(process.cwd(), 'test-output', 'screenshots');
 
 const suite = browserMissing ? describe.skip : describe;
 
@@ -225,6 +230,31 @@ suite('the web page', () => {
     await signature.getByLabel('Signed on').fill('2013-01-01');
     await signature.getByRole('button', { name: 'Record signature' }).click();
     await expect(signature.getByRole('alert').textContent()).resolves.toMatch(/is not a party to agreement "tarian"/);
+    await page.close();
+  }, 180_000);
+
+  test("a force's governance statement: findings from the seed board, printable without navigation, accessible", async () => {
+    const page = await signIn({ role: 'auditor', sub: 'internal.audit' });
+    await page.goto(`${url}/#/bodies/thames-valley`);
+    await page.getByRole('link', { name: 'Governance statement of this force' }).click();
+    await page.getByLabel('Financial year (e.g. 2015-16)').fill('2015-16');
+    await page.getByRole('button', { name: 'Show statement' }).click();
+    await page.getByRole('heading', { level: 1, name: /^Governance statement 2015\/16: Thames Valley/ }).waitFor();
+    await page.getByText(/Loading/).waitFor({ state: 'detached' });
+    await page
+      .getByText(
+        '2 formal Hampshire/TVP Bi-lateral Collaboration Governance Board meetings were cancelled and not rearranged during 2015/16',
+        { exact: false },
+      )
+      .waitFor();
+    await expectAccessible(page, '#/statements/thames-valley');
+    await mkdir(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'governance-statement.png'), fullPage: true });
+    await page.emulateMedia({ media: 'print' });
+    await expect(page.locator('.site-nav').isVisible()).resolves.toBe(false);
+    await expect(page.getByRole('button', { name: 'Print' }).isVisible()).resolves.toBe(false);
+    await expect(page.getByRole('heading', { name: 'Boards' }).isVisible()).resolves.toBe(true);
+    await page.screenshot({ path: join(SCREENSHOTS, 'governance-statement-print.png'), fullPage: true });
     await page.close();
   }, 180_000);
 

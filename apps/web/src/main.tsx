@@ -7,6 +7,7 @@ import { BoardPage, BoardsPage } from './pages/boards';
 import { BodyPage } from './pages/body';
 import { RegisterPage } from './pages/register';
 import { SignInPage } from './pages/sign-in';
+import { StatementPage } from './pages/statement';
 import { href, useRoute, type Route } from './router';
 import { loadSession, saveSession, type Session } from './session';
 
@@ -38,6 +39,9 @@ function Page({ route, session }: { route: Route; session: Session }) {
       return id ? <BoardPage key={id} id={id} query={route.query} session={session} /> : <BoardsPage />;
     case 'alerts':
       return <AlertsPage query={route.query} session={session} />;
+    case 'statements':
+      if (id) return <StatementPage key={id} id={id} query={route.query} />;
+      return <BodyPage id={null} query={route.query} />;
     default:
       return (
         <>

@@ -1,13 +1,15 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsOptional } from 'class-validator';
-import { policingBodyOn } from '#domain';
+import { Controller, Get, Headers, Param, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
+import { financialYearOf, policingBodyOn } from '#domain';
 import { SqlDatabase } from '#event-store';
 import { collaborationsOf } from '#projections';
-import { IsCalendarDate, ReferenceData } from '#application';
+import { buildGovernanceStatement, governanceStatementCsv, IsCalendarDate, ReferenceData } from '#application';
 import { Clock } from '#platform';
 import { pageOf, PagedQuery, windowOf } from '../queries/page.js';
-import { ReadYourWrites } from '../queries/read-your-writes.js';
+import { ConsistentQuery, ReadYourWrites } from '../queries/read-your-writes.js';
+import { IsFinancialYear } from '../queries/query-validators.js';
 import { BodySlugParam } from './body-slug.param.js';
 
 export class CollaborationsQuery extends PagedQuery {
@@ -16,6 +18,27 @@ export class CollaborationsQuery extends PagedQuery {
   @IsCalendarDate()
   asOf?: string;
 }
+
+export class GovernanceStatementQuery extends ConsistentQuery {
+  @ApiPropertyOptional({
+    example: '2015-16',
+    description: 'April–March financial year (default: the one containing asOf).',
+  })
+  @IsOptional()
+  @IsFinancialYear()
+  financialYear?: string;
+  @ApiPropertyOptional({ example: '2016-06-30', description: 'The record as it stood on this date (default: today).' })
+  @IsOptional()
+  @IsCalendarDate()
+  asOf?: string;
+  @ApiPropertyOptional({ enum: ['json', 'csv'], description: 'csv: the same as `Accept: text/csv`.' })
+  @IsOptional()
+  @IsIn(['json', 'csv'])
+  format?: 'json' | 'csv';
+}
+
+/** The read models a governance statement is built from. */
+const STATEMENT_READ_MODELS = ['membership', 'agreement-register', 'board-compliance', 'savings', 'alerts'];
 
 @ApiTags('bodies')
 @Controller('bodies')
@@ -44,5 +67,32 @@ export class BodiesReadController {
     const body = dated === null ? today : { ...today, policingBody: dated.known ? dated.policingBody : null };
     const page = pageOf(await collaborationsOf(this.db, id, { asOf }, windowOf(query)), query, (c) => [c.agreementId]);
     return { body, asOf, policingBodyOn: dated, collaborations: page.rows, next: page.next };
+  }
+
+  @Get(':id/governance-statement')
+  @ApiOperation({
+    summary:
+      "A force's governance statement for a financial year: its agreements, the boards overseeing them with their meetings and RAG, alerts, savings, agreements with no board or past review, and findings as sentences.",
+    description:
+      'JSON by default; CSV (one row per agreement and board) with `Accept: text/csv` or `format=csv`. `asOf` leaves out what happened later.',
+  })
+  @ApiProduces('application/json', 'text/csv')
+  async governanceStatement(
+    @Param('id', BodySlugParam) id: string,
+    @Query() query: GovernanceStatementQuery,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const body = await this.references.bodyOrNotFound(id);
+    await this.consistency.waitFor(query, STATEMENT_READ_MODELS);
+    const asOf = query.asOf ?? this.clock.now().toISOString().slice(0, 10);
+    const financialYear = query.financialYear ?? financialYearOf(asOf);
+    // Validated above: a malformed year never reaches here.
+    const statement = await buildGovernanceStatement(this.db, body, { financialYear, asOf });
+    const csv = query.format === 'csv' || (query.format === undefined && /\btext\/csv\b/i.test(accept ?? ''));
+    if (!csv || statement === null) return statement;
+    response.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    response.setHeader('Content-Disposition', `attachment; filename="governance-statement-${id}-${financialYear}.csv"`);
+    return governanceStatementCsv(statement);
   }
 }

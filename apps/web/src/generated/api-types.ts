@@ -250,6 +250,21 @@ export interface Problem {
   errors?: FieldProblem[];
 }
 
+export interface GovernanceStatement {
+  body: { id: string; name: string; policingBody: PolicingBody | null };
+  financialYear: string;
+  periodStart: string;
+  periodEnd: string;
+  asOf: string;
+  agreements: StatementAgreement[];
+  boards: StatementBoard[];
+  alerts: AlertView[];
+  agreementsWithoutBoard: string[];
+  agreementsPastReviewDate: string[];
+  findings: string[];
+  status: Rag;
+}
+
 export type RegisterStatus = 'drafted' | 'in-force' | 'terminated';
 
 export interface RegisterParty {
@@ -373,6 +388,34 @@ export interface FieldProblem {
   field: string;
   rule: string;
   message: string;
+}
+
+export interface StatementAgreement {
+  agreementId: string;
+  title: string;
+  legalBasis: string | null;
+  memberFrom: string;
+  memberUntil: string | null;
+  reviewDue: string | null;
+  pastReviewDate: boolean;
+  boardIds: string[];
+  savings: { forecastPence: number; realisedPence: number } | null;
+}
+
+export interface StatementBoard {
+  agreementIds: string[];
+  boardId: string;
+  name: string;
+  financialYear: string;
+  asOf: string;
+  periodStart: string;
+  periodEnd: string;
+  terms: { chair: string; maxDaysBetweenMeetings: number; quorum: number; rearrangeWithinDays: number };
+  counts: { scheduled: number; held: number; quorate: number; cancelled: number; cancelledNotRearranged: number };
+  longestGap: { days: number; from: string; to: string } | null;
+  cancellations: Cancellation[];
+  status: Rag;
+  reasons: string[];
 }
 
 export interface ReadActor {

@@ -143,6 +143,10 @@ export function BodyPage({ id, query }: { id: string | null; query: URLSearchPar
               </tr>
             ))}
           </Table>
+          <p>
+            <a href={href(['statements', id ?? ''], { asOf })}>Governance statement of this force</a> (by financial
+            year, printable, CSV).
+          </p>
           <p className="muted">Answered {formatDateTime(new Date().toISOString())}.</p>
         </section>
       ) : null}

@@ -18,6 +18,7 @@ export function formatSummary(report: ImportReport): string[] {
     `Imported ${report.source} as ${displayActorText(report.actor)}.`,
     `Agreements: ${a.total} in the file — ${a.imported} imported, ${a.unchanged} unchanged, ${a.refused} refused, ${a.notImported} not imported.`,
     `Bodies: ${b.total} in the file — ${b.registered} registered, ${b.unchanged} unchanged, ${b.alreadyRegistered} already registered, ${b.refused} refused.`,
+    `Boards: ${report.boards.total} in the file — ${report.boards.imported} imported, ${report.boards.unchanged} unchanged, ${report.boards.refused} refused.`,
     `Events: ${report.eventsAppended} appended, ${report.eventsReplayed} replayed (already recorded by an earlier import).`,
   ];
 }

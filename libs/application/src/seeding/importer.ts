@@ -6,17 +6,22 @@ import {
   type AgreementCommand,
   type BodyKind,
   type BodyRef,
+  type BoardCommand,
   type DeliveryModel,
   type AgreementScope,
   type LegalBasis,
 } from '#domain';
 import { actorText, IdempotencyKeyReusedError } from '#event-store';
-import { ExecuteAgreementCommand, ExecuteBodyRegistryCommand } from '../commands/aggregate-commands.js';
+import {
+  ExecuteAgreementCommand,
+  ExecuteBoardCommand,
+  ExecuteBodyRegistryCommand,
+} from '../commands/aggregate-commands.js';
 import type { CommandContext, WriteResult } from '../commands/command-runner.js';
 import type { ReferenceData } from '../commands/reference-data.js';
 import { stamp } from '../commands/validators.js';
 import type { Clock } from '#platform';
-import type { SeedAgreement, SeedBody, SeedFile } from './seed-file.js';
+import type { SeedAgreement, SeedBoard, SeedBody, SeedFile } from './seed-file.js';
 
 /*
  * Imports a seed file through the command bus, exactly as the HTTP API records facts: the same
@@ -63,6 +68,7 @@ export interface ImportReport {
   actor: string;
   agreements: { total: number; imported: number; unchanged: number; refused: number; notImported: number };
   bodies: { total: number; registered: number; unchanged: number; alreadyRegistered: number; refused: number };
+  boards: { total: number; imported: number; unchanged: number; refused: number };
   /** Each import step's decider emits exactly one event, so steps appended = events appended. */
   eventsAppended: number;
   /** Steps answered from their idempotency key: done by an earlier run. */
@@ -163,6 +169,7 @@ export async function importSeed(
     actor,
     agreements: { total: seed.agreements.length, imported: 0, unchanged: 0, refused: 0, notImported: 0 },
     bodies: { total: seed.bodies.length, registered: 0, unchanged: 0, alreadyRegistered: 0, refused: 0 },
+    boards: { total: seed.boards.length, imported: 0, unchanged: 0, refused: 0 },
     eventsAppended: 0,
     eventsReplayed: 0,
     failures: [],
@@ -171,6 +178,7 @@ export async function importSeed(
     assumptions: [
       ...seed.assumptions.map((text) => ({ recordId: null, text })),
       ...seed.agreements.flatMap((a) => a.assumptions.map((text) => ({ recordId: a.id, text }))),
+      ...seed.boards.flatMap((b) => b.assumptions.map((text) => ({ recordId: `board:${b.id}`, text }))),
     ],
   };
 
@@ -278,6 +286,48 @@ export async function importSeed(
     await send('in-force', commencement, stamp('BringIntoForce', commencement, clock));
   };
 
+  /** A board and its meetings, after the agreements it oversees: each step one command, as POST /boards and its routes. */
+  const importBoard = async (b: SeedBoard, counter: StepCounter): Promise<void> => {
+    const recordId = `board:${b.id}`;
+    const send = (key: string, input: unknown, command: BoardCommand) =>
+      step(recordId, key, counter, () =>
+        bus.execute(
+          new ExecuteBoardCommand(command, context(recordId, `import:boards/${b.id}:${key}`, command.type, input)),
+        ),
+      );
+    const agreements = await Promise.all(b.agreements.map((id) => references.agreement(id)));
+    const establish = {
+      boardId: b.id,
+      name: b.name,
+      chair: b.chair,
+      maxDaysBetweenMeetings: b.maxDaysBetweenMeetings,
+      quorum: b.quorum,
+      rearrangeWithinDays: b.rearrangeWithinDays,
+      occurredAt: b.establishedOn,
+    };
+    await send(
+      'establish',
+      { ...establish, agreements: b.agreements },
+      stamp('EstablishBoard', { ...establish, agreements }, clock),
+    );
+    for (const m of b.meetings) {
+      const schedule = { boardId: b.id, meetingId: m.id, scheduledFor: m.scheduledFor };
+      await send(`schedule:${m.id}`, schedule, stamp('ScheduleMeeting', schedule, clock));
+      if (m.outcome === 'held') {
+        const held = { boardId: b.id, meetingId: m.id, occurredAt: m.on, attendees: m.attendees };
+        await send(`held:${m.id}`, held, stamp('HoldMeeting', held, clock));
+      } else {
+        const cancelled = {
+          boardId: b.id,
+          meetingId: m.id,
+          reason: m.reason ?? 'reason not given in the source',
+          occurredAt: m.on,
+        };
+        await send(`cancel:${m.id}`, cancelled, stamp('CancelMeeting', cancelled, clock));
+      }
+    }
+  };
+
   for (const body of seed.bodies) await registerBody(body);
 
   const ordered = parentsFirst(seed.agreements);
@@ -305,8 +355,31 @@ export async function importSeed(
     report.eventsReplayed += counter.replayed;
     options.onProgress?.({
       done: ++done,
-      total: ordered.length,
+      total: ordered.length + seed.boards.length,
       recordId: a.id,
+      outcome,
+      eventsAppended: counter.appended,
+    });
+  }
+  for (const b of seed.boards) {
+    const counter = new StepCounter();
+    let outcome: RecordOutcome;
+    try {
+      await importBoard(b, counter);
+      outcome = counter.appended > 0 ? 'imported' : 'unchanged';
+      report.boards[outcome]++;
+    } catch (error) {
+      if (!(error instanceof RecordRefused)) throw error;
+      outcome = 'refused';
+      report.boards.refused++;
+      report.failures.push(error.failure);
+    }
+    report.eventsAppended += counter.appended;
+    report.eventsReplayed += counter.replayed;
+    options.onProgress?.({
+      done: ++done,
+      total: ordered.length + seed.boards.length,
+      recordId: `board:${b.id}`,
       outcome,
       eventsAppended: counter.appended,
     });

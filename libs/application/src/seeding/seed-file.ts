@@ -59,6 +59,36 @@ export interface SeedAgreement {
   skip: string | null;
 }
 
+/** A board meeting as a source tells it (or as assumed): its date in the diary and what became of it. */
+export interface SeedMeeting {
+  id: string;
+  scheduledFor: string;
+  outcome: 'held' | 'cancelled';
+  /** The day it was held, or the day it was cancelled. */
+  on: string;
+  /** Why it was cancelled (cancelled meetings only). */
+  reason: string | null;
+  /** Who attended (held meetings only): name and body id. */
+  attendees: { name: string; body: string }[];
+}
+
+/** A governance board overseeing agreements of the file, with the meetings of the years a source covers. */
+export interface SeedBoard {
+  id: string;
+  name: string;
+  sources: string[];
+  agreements: string[];
+  chair: string;
+  maxDaysBetweenMeetings: number;
+  quorum: number;
+  rearrangeWithinDays: number | null;
+  establishedOn: string;
+  meetings: SeedMeeting[];
+  inferred: string[];
+  assumptions: string[];
+  notes: string[];
+}
+
 export interface SeedFile {
   sources: SeedSource[];
   /** Who signed, when the documents do not say. */
@@ -67,6 +97,8 @@ export interface SeedFile {
   assumptions: string[];
   bodies: SeedBody[];
   agreements: SeedAgreement[];
+  /** Optional in the file: none when it has no "boards". */
+  boards: SeedBoard[];
 }
 
 /** The file cannot be read as a seed file: each problem names the place in the file. */
@@ -119,6 +151,14 @@ class Reader {
     return null;
   }
 
+  count(object: Json, key: string, at: string, { optional = false } = {}): number | null {
+    const value = object[key];
+    if (optional && (value === undefined || value === null)) return null;
+    if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 10_000) return value;
+    this.problems.push(`${at}.${key} must be a whole number from 1 to 10000.`);
+    return null;
+  }
+
   list(object: Json, key: string, at: string): Json[] {
     const value = object[key];
     if (value === undefined) return [];
@@ -161,6 +201,47 @@ function agreementOf(r: Reader, a: Json, at: string): SeedAgreement {
   };
 }
 
+function meetingOf(r: Reader, m: Json, at: string): SeedMeeting {
+  const outcome = r.text(m, 'outcome', at);
+  if (outcome !== 'held' && outcome !== 'cancelled') r.problems.push(`${at}.outcome must be "held" or "cancelled".`);
+  const on = r.date(m, 'on', at);
+  if (on === null) r.problems.push(`${at}.on is required: the day it was held or cancelled.`);
+  return {
+    id: r.text(m, 'id', at),
+    scheduledFor: r.date(m, 'scheduledFor', at) ?? '',
+    outcome: outcome === 'cancelled' ? 'cancelled' : 'held',
+    on: on ?? '',
+    reason: r.optionalText(m, 'reason', at),
+    attendees: r.list(m, 'attendees', at).map((x, i) => ({
+      name: r.text(x, 'name', `${at}.attendees[${i}]`),
+      body: r.text(x, 'body', `${at}.attendees[${i}]`),
+    })),
+  };
+}
+
+function boardOf(r: Reader, b: Json, at: string): SeedBoard {
+  const establishedOn = r.date(b, 'establishedOn', at);
+  if (establishedOn === null)
+    r.problems.push(
+      `${at}.establishedOn is required (say in "assumptions" how it was chosen if the source gives none).`,
+    );
+  return {
+    id: r.text(b, 'id', at),
+    name: r.text(b, 'name', at),
+    sources: r.texts(b, 'sources', at, { required: true }),
+    agreements: r.texts(b, 'agreements', at, { required: true }),
+    chair: r.text(b, 'chair', at),
+    maxDaysBetweenMeetings: r.count(b, 'maxDaysBetweenMeetings', at) ?? 0,
+    quorum: r.count(b, 'quorum', at) ?? 0,
+    rearrangeWithinDays: r.count(b, 'rearrangeWithinDays', at, { optional: true }),
+    establishedOn: establishedOn ?? '',
+    meetings: r.list(b, 'meetings', at).map((m, i) => meetingOf(r, m, `${at}.meetings[${i}]`)),
+    inferred: r.texts(b, 'inferred', at),
+    assumptions: r.texts(b, 'assumptions', at),
+    notes: r.texts(b, 'notes', at),
+  };
+}
+
 /** Checks the shape of a parsed seed file; `file` names it in the error. */
 export function parseSeedFile(json: unknown, file: string): SeedFile {
   const r = new Reader();
@@ -186,6 +267,7 @@ export function parseSeedFile(json: unknown, file: string): SeedFile {
       note: r.optionalText(b, 'note', `bodies[${i}]`),
     })),
     agreements: r.list(json, 'agreements', '').map((a, i) => agreementOf(r, a, `agreements[${i}]`)),
+    boards: json.boards === undefined ? [] : r.list(json, 'boards', '').map((b, i) => boardOf(r, b, `boards[${i}]`)),
   };
 
   const sourceIds = new Set(seed.sources.map((s) => s.id));
@@ -198,6 +280,16 @@ export function parseSeedFile(json: unknown, file: string): SeedFile {
       if (!sourceIds.has(source))
         r.problems.push(`agreements[${i}] ("${a.id}") cites source "${source}", which "sources" does not list.`);
     }
+  });
+
+  for (const id of duplicates(seed.boards.map((b) => b.id))) r.problems.push(`Board "${id}" appears more than once.`);
+  seed.boards.forEach((b, i) => {
+    for (const source of b.sources) {
+      if (!sourceIds.has(source))
+        r.problems.push(`boards[${i}] ("${b.id}") cites source "${source}", which "sources" does not list.`);
+    }
+    for (const id of duplicates(b.meetings.map((m) => m.id)))
+      r.problems.push(`boards[${i}] ("${b.id}") has meeting "${id}" more than once.`);
   });
 
   if (r.problems.length > 0) throw new SeedFileError(file, r.problems);

@@ -74,3 +74,38 @@ export async function membershipOf(db: SqlExecutor, agreementId: string): Promis
     validTo: r.valid_to,
   }));
 }
+
+/**
+ * The agreements a body belonged to at any time from `from` to `to` (`YYYY-MM-DD`, both included), one row per
+ * membership interval that overlaps the period, by title then agreement id then start.
+ */
+export async function collaborationsDuring(
+  db: SqlExecutor,
+  bodyId: string,
+  { from, to }: { from: string; to: string },
+): Promise<Collaboration[]> {
+  const { rows } = await db.query<{
+    agreement_id: string;
+    title: string | null;
+    legal_basis: string | null;
+    scope: string | null;
+    business_area: string | null;
+    valid_from: string;
+    valid_to: string | null;
+  }>(
+    `SELECT i.agreement_id, a.title, a.legal_basis, a.scope, a.business_area, i.valid_from, i.valid_to
+       FROM membership_intervals i LEFT JOIN membership_agreements a ON a.agreement_id = i.agreement_id
+      WHERE i.body_id = $1 AND i.valid_from <= $3::date AND (i.valid_to IS NULL OR i.valid_to > $2::date)
+      ORDER BY lower(coalesce(a.title, i.agreement_id)), i.agreement_id, i.valid_from`,
+    [bodyId, from, to],
+  );
+  return rows.map((r) => ({
+    agreementId: r.agreement_id,
+    title: r.title ?? r.agreement_id,
+    legalBasis: r.legal_basis,
+    scope: r.scope,
+    businessArea: r.business_area ?? '',
+    memberFrom: r.valid_from,
+    memberUntil: r.valid_to,
+  }));
+}

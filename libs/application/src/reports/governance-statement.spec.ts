@@ -1,0 +1,96 @@
+import { describe, expect, test } from '@jest/globals';
+import { csvField, longDate, statementFindings } from './governance-statement.js';
+
+const board = (cancellations: { meetingDate: string; notRearranged: boolean }[], reasons: string[] = []) => ({
+  boardId: 'b',
+  name: 'Joint Board',
+  reasons,
+  cancellations: cancellations.map((c, i) => ({
+    meetingId: `m${i}`,
+    cancelledOn: c.meetingDate,
+    reason: null,
+    rearrangedOn: null,
+    rearrangedTo: null,
+    ...c,
+  })),
+});
+
+describe('statementFindings', () => {
+  const base = { financialYear: '2015-16', agreements: [], agreementsWithoutBoard: [], agreementsPastReviewDate: [] };
+
+  test('given three meetings cancelled and not rearranged, one sentence counts and names them', () => {
+    const findings = statementFindings({
+      ...base,
+      boards: [
+        board([
+          { meetingDate: '2015-06-01', notRearranged: true },
+          { meetingDate: '2015-07-01', notRearranged: false },
+          { meetingDate: '2015-09-01', notRearranged: true },
+          { meetingDate: '2016-01-05', notRearranged: true },
+        ]),
+      ] as never,
+    });
+    expect(findings).toEqual([
+      '3 formal Joint Board meetings were cancelled and not rearranged during 2015/16 (meetings of 1 June 2015, 1 September 2015 and 5 January 2016).',
+    ]);
+  });
+
+  test("given a board's other reasons, each is a finding; the not-rearranged reason is not said twice", () => {
+    const findings = statementFindings({
+      ...base,
+      boards: [
+        board(
+          [{ meetingDate: '2015-06-01', notRearranged: true }],
+          ['A cancelled meeting was not rearranged within 28 days.', 'The longest gap was 200 days.'],
+        ),
+      ] as never,
+    });
+    expect(findings).toEqual([
+      '1 formal Joint Board meeting was cancelled and not rearranged during 2015/16 (meeting of 1 June 2015).',
+      'Joint Board: The longest gap was 200 days.',
+    ]);
+  });
+
+  test('given agreements with no board and past review, they are named by title', () => {
+    const findings = statementFindings({
+      financialYear: '2019-20',
+      boards: [],
+      agreements: [
+        { agreementId: 'a', title: 'Air Support' },
+        { agreementId: 'b', title: 'Dogs' },
+      ] as never,
+      agreementsWithoutBoard: ['a', 'b'],
+      agreementsPastReviewDate: ['b'],
+    });
+    expect(findings).toEqual([
+      '2 agreements in force during 2019/20 had no overseeing board: Air Support and Dogs.',
+      '1 agreement was past its review date: Dogs.',
+    ]);
+  });
+
+  test('given nothing wrong, no findings', () => {
+    expect(
+      statementFindings({ ...base, boards: [board([{ meetingDate: '2015-06-01', notRearranged: false }])] as never }),
+    ).toEqual([]);
+  });
+});
+
+describe('csvField and longDate', () => {
+  test.each([
+    [null, ''],
+    [3, '3'],
+    [true, 'true'],
+    ['plain', 'plain'],
+    ['a, b', '"a, b"'],
+    ['say "no"', '"say ""no"""'],
+    ['two\nlines', '"two\nlines"'],
+    ['=HYPERLINK("x")', `"'=HYPERLINK(""x"")"`],
+    ['-1', "'-1"],
+  ])('%p → %p', (value, text) => {
+    expect(csvField(value)).toBe(text);
+  });
+
+  test('long dates are British', () => {
+    expect(longDate('2015-09-15')).toBe('15 September 2015');
+  });
+});
