@@ -139,3 +139,44 @@ describe('board compliance rules', () => {
     ]);
   });
 });
+
+describe('a cancellation awaiting rearrangement', () => {
+  const cancelled = [
+    ...held('q1', '2015-05-01'),
+    fact('q2', 'scheduled', '2015-01-01', '2015-07-30'),
+    fact('q2', 'cancelled', '2015-07-20', '2015-07-30'),
+  ];
+  const cancellationOn = (asOf: string, facts: MeetingFact[] = cancelled) =>
+    assessBoardCompliance(board, terms, facts, { financialYear: '2015-16', asOf }).cancellations[0];
+
+  test('shows at once, with its deadline (the cancellation day plus the terms’ 28 days), before it is a breach', () => {
+    expect(cancellationOn('2015-07-20')).toMatchObject({
+      rearrangeBy: '2015-08-17',
+      state: 'awaiting-rearrangement',
+      notRearranged: false,
+    });
+    expect(cancellationOn('2015-08-17')?.state).toBe('awaiting-rearrangement');
+  });
+
+  test('is not rearranged once the deadline passes', () => {
+    expect(cancellationOn('2015-08-18')).toMatchObject({ state: 'not-rearranged', notRearranged: true });
+  });
+
+  test('is rearranged when put back in the diary in time', () => {
+    const rearranged = [...cancelled, fact('q2', 'rearranged', '2015-08-01', '2015-08-20')];
+    expect(cancellationOn('2015-09-01', rearranged)).toMatchObject({
+      state: 'rearranged',
+      rearrangedOn: '2015-08-01',
+      notRearranged: false,
+    });
+  });
+
+  test('takes its deadline from the terms in force on the day it was cancelled', () => {
+    const longer: BoardTermsRecord[] = [
+      ...terms,
+      { effectiveOn: '2015-07-01', chair: 'Chair', maxDaysBetweenMeetings: 92, quorum: 2, rearrangeWithinDays: 60 },
+    ];
+    const result = assessBoardCompliance(board, longer, cancelled, { financialYear: '2015-16', asOf: '2015-08-30' });
+    expect(result.cancellations[0]).toMatchObject({ rearrangeBy: '2015-09-18', state: 'awaiting-rearrangement' });
+  });
+});

@@ -325,6 +325,8 @@ export interface Cancellation {
   rearrangedOn: string | null;
   rearrangedTo: string | null;
   notRearranged: boolean;
+  rearrangeBy: string;
+  state: 'awaiting-rearrangement' | 'not-rearranged' | 'rearranged';
 }
 
 export type Rag = 'amber' | 'green' | 'red';

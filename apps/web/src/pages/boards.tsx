@@ -219,6 +219,30 @@ export function BoardPage({ id, query, session }: { id: string; query: URLSearch
                 </td>
               </tr>
             </Table>
+            {c.cancellations.length ? (
+              <Table
+                caption={<>Cancellations in {c.financialYear}</>}
+                columns={['Meeting', 'Due on', 'Cancelled on', 'Rearrange by', 'Now']}
+              >
+                {c.cancellations.map((x) => (
+                  <tr key={`${x.meetingId} ${x.cancelledOn}`}>
+                    <th scope="row">{x.meetingId}</th>
+                    <td>{formatDate(x.meetingDate)}</td>
+                    <td>{formatDate(x.cancelledOn)}</td>
+                    <td>{formatDate(x.rearrangeBy)}</td>
+                    <td>
+                      <span className={`status cancellation-${x.state}`}>
+                        {x.state === 'awaiting-rearrangement'
+                          ? `Awaiting rearrangement (by ${formatDate(x.rearrangeBy)})`
+                          : x.state === 'rearranged'
+                            ? `Rearranged${x.rearrangedTo ? ` to ${formatDate(x.rearrangedTo)}` : ''}`
+                            : 'Not rearranged in time'}
+                      </span>
+                    </td>
+                  </tr>
+                ))}
+              </Table>
+            ) : null}
           </section>
 
           <section aria-labelledby={`${hid}-tl`}>

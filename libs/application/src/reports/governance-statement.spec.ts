@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { csvField, longDate, statementFindings } from './governance-statement.js';
+import { csvField, statementFindings } from './governance-statement.js';
 
 const board = (cancellations: { meetingDate: string; notRearranged: boolean }[], reasons: string[] = []) => ({
   boardId: 'b',
@@ -68,6 +68,30 @@ describe('statementFindings', () => {
     ]);
   });
 
+  test('given a cancellation still within its time to be rearranged, it is named with its deadline', () => {
+    const findings = statementFindings({
+      ...base,
+      boards: [
+        {
+          ...board([]),
+          cancellations: [
+            {
+              meetingId: 'm',
+              meetingDate: '2016-03-15',
+              cancelledOn: '2016-03-10',
+              rearrangeBy: '2016-04-07',
+              state: 'awaiting-rearrangement',
+              notRearranged: false,
+            },
+          ],
+        },
+      ] as never,
+    });
+    expect(findings).toEqual([
+      'The Joint Board meeting of 15 March 2016 was cancelled on 10 March 2016 and awaits rearrangement by 7 April 2016.',
+    ]);
+  });
+
   test('given nothing wrong, no findings', () => {
     expect(
       statementFindings({ ...base, boards: [board([{ meetingDate: '2015-06-01', notRearranged: false }])] as never }),
@@ -75,7 +99,7 @@ describe('statementFindings', () => {
   });
 });
 
-describe('csvField and longDate', () => {
+describe('csvField', () => {
   test.each([
     [null, ''],
     [3, '3'],
@@ -88,9 +112,5 @@ describe('csvField and longDate', () => {
     ['-1', "'-1"],
   ])('%p → %p', (value, text) => {
     expect(csvField(value)).toBe(text);
-  });
-
-  test('long dates are British', () => {
-    expect(longDate('2015-09-15')).toBe('15 September 2015');
   });
 });

@@ -6,6 +6,7 @@ import {
   getBoardCompliance,
   getRegisterRow,
   listBoards,
+  longDate,
   savingsByAgreement,
   type BoardCompliance,
   type Rag,
@@ -55,10 +56,6 @@ const RAG_ORDER: readonly Rag[] = ['green', 'amber', 'red'];
 const worst = (statuses: Rag[]): Rag =>
   statuses.reduce<Rag>((acc, s) => (RAG_ORDER.indexOf(s) > RAG_ORDER.indexOf(acc) ? s : acc), 'green');
 
-const LONG_DATE = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-/** `2015-07-14` → `14 July 2015`. */
-export const longDate = (date: string): string => LONG_DATE.format(new Date(`${date}T00:00:00Z`));
-
 /** `2015-16` → `2015/16`, as governance statements write it. */
 const slashYear = (financialYear: string): string => financialYear.replace('-', '/');
 
@@ -87,6 +84,12 @@ export function statementFindings(
     if (missed.length > 0) {
       findings.push(
         `${plural(missed.length, `formal ${board.name} meeting was`, `formal ${board.name} meetings were`)} cancelled and not rearranged during ${year} (${missed.length === 1 ? 'meeting' : 'meetings'} of ${listOf(missed.map((c) => longDate(c.meetingDate)))}).`,
+      );
+    }
+    const awaiting = board.cancellations.filter((c) => c.state === 'awaiting-rearrangement');
+    for (const c of awaiting) {
+      findings.push(
+        `The ${board.name} meeting of ${longDate(c.meetingDate)} was cancelled on ${longDate(c.cancelledOn)} and awaits rearrangement by ${longDate(c.rearrangeBy)}.`,
       );
     }
     for (const reason of board.reasons) {

@@ -1,4 +1,5 @@
 import {
+  addDays,
   boardBreaches,
   daysBetween,
   OUTCOME_GRACE_DAYS,
@@ -33,6 +34,13 @@ export interface Cancellation {
   rearrangedTo: string | null;
   /** No rearrangement within `rearrangeWithinDays` of the cancellation, and that time has passed (a breach, by `asOf`). */
   notRearranged: boolean;
+  /** The last day to rearrange it: the cancellation day plus the terms' `rearrangeWithinDays` then in force. */
+  rearrangeBy: string;
+  /**
+   * `awaiting-rearrangement` from the day it was cancelled until it is rearranged or `rearrangeBy` passes (by
+   * `asOf`): not yet a breach, but shown at once rather than only when the time runs out.
+   */
+  state: 'rearranged' | 'awaiting-rearrangement' | 'not-rearranged';
 }
 
 export interface BoardCompliance {
@@ -134,6 +142,8 @@ export function assessBoardCompliance(
           rearrangedOn: null,
           rearrangedTo: null,
           notRearranged: false,
+          rearrangeBy: addDays(fact.occurredOn, termsOn(byDate, fact.occurredOn).rearrangeWithinDays),
+          state: 'awaiting-rearrangement',
         });
         break;
     }
@@ -150,7 +160,19 @@ export function assessBoardCompliance(
   const cancellations = all
     .flatMap((m) => m.cancellations)
     .filter((c) => inYear(c.meetingDate))
-    .map((c) => ({ ...c, notRearranged: late.has(`${c.meetingId} ${c.cancelledOn}`) }))
+    .map((c): Cancellation => {
+      const notRearranged = late.has(`${c.meetingId} ${c.cancelledOn}`);
+      const state = notRearranged
+        ? 'not-rearranged'
+        : c.rearrangedOn !== null
+          ? 'rearranged'
+          : asOf <= c.rearrangeBy
+            ? 'awaiting-rearrangement'
+            : // Past its deadline with no breach: the rule book did not count it (a meeting dated before the board's
+              // establishment in an old log, for instance); say what happened rather than invent a breach.
+              'not-rearranged';
+      return { ...c, notRearranged, state };
+    })
     .sort((a, b) => a.meetingDate.localeCompare(b.meetingDate) || a.meetingId.localeCompare(b.meetingId));
   const held = all.filter((m) => m.status === 'held' && inYear(m.heldOn) && (m.heldOn as string) <= periodEnd);
   const longestGap = gapOf(board, all, year.start, periodEnd);
@@ -182,6 +204,13 @@ export function assessBoardCompliance(
     status: breaches.some((b) => b.severity === 'red') ? 'red' : breaches.length > 0 ? 'amber' : 'green',
     reasons,
   };
+}
+
+/** The terms in force on `date` (the earliest when none had started yet). */
+function termsOn(byDate: readonly BoardTermsRecord[], date: string): BoardTermsRecord {
+  const terms = byDate.filter((t) => t.effectiveOn <= date).at(-1) ?? byDate[0];
+  if (!terms) throw new Error('A board has no terms of reference.');
+  return terms;
 }
 
 function yearOf(financialYear: string): FinancialYearSpan {
