@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { startApi, type ApiHarness } from './api-harness.js';
+import { problemOf } from '../support/http.js';
+
+/*
+ * Units checked against their parent through real HTTP on the real application over PGlite: the handler loads
+ * the parent and the decider refuses what the parent does not allow (issue 15 item 3).
+ */
+
+let api: ApiHarness;
+const post = (path: string, body: object) => api.admin.post(path).send(body);
+
+const draft = (id: string, parties: string[], occurredAt: string, parentId?: string) =>
+  post('/agreements', {
+    id,
+    title: `Agreement ${id}`,
+    legalBasis: 's22A',
+    businessArea: 'serious and organised crime',
+    deliveryModel: 'joint-unit',
+    parties,
+    occurredAt,
+    ...(parentId === undefined ? {} : { parentId }),
+  });
+
+const signAndApprove = async (id: string, parties: string[], on: string) => {
+  for (const party of parties) {
+    expect(
+      (await post(`/agreements/${id}/signatures`, { party, signedBy: 'Chief Constable', occurredAt: on })).status,
+    ).toBe(201);
+    expect((await post(`/agreements/${id}/pcc-approvals`, { party, occurredAt: on })).status).toBe(201);
+  }
+};
+
+beforeAll(async () => {
+  api = await startApi();
+  expect((await draft('zephyr', ['avon-somerset', 'gloucestershire', 'wiltshire'], '2014-01-10')).status).toBe(201);
+});
+
+afterAll(async () => {
+  await api?.close();
+});
+
+describe('a unit of Zephyr', () => {
+  test('naming a force outside Zephyr is refused with the rule, naming the field', async () => {
+    const res = await draft('zephyr-fraud', ['avon-somerset', 'dorset'], '2014-02-01', 'zephyr');
+    expect(res.status).toBe(409);
+    expect(problemOf(res)).toMatchObject({ code: 'not-a-party-of-parent' });
+    expect(problemOf(res).errors?.[0]).toMatchObject({ field: 'parties', rule: 'not-a-party-of-parent' });
+    expect(problemOf(res).detail).toContain('Dorset Police');
+  });
+
+  test('adding a force outside Zephyr to a unit is refused; one of its parties is accepted', async () => {
+    expect((await draft('zephyr-riu', ['avon-somerset', 'gloucestershire'], '2014-02-01', 'zephyr')).status).toBe(201);
+    const outside = await post('/agreements/zephyr-riu/parties', { party: 'dorset', occurredAt: '2014-02-02' });
+    expect(outside.status).toBe(409);
+    expect(problemOf(outside)).toMatchObject({ code: 'not-a-party-of-parent' });
+    expect(
+      (await post('/agreements/zephyr-riu/parties', { party: 'wiltshire', occurredAt: '2014-02-02' })).status,
+    ).toBe(201);
+  });
+
+  test('cannot come into force before Zephyr does, and can once it has', async () => {
+    const parties = ['avon-somerset', 'gloucestershire'];
+    expect((await draft('zephyr-rart', parties, '2014-02-01', 'zephyr')).status).toBe(201);
+    await signAndApprove('zephyr-rart', parties, '2014-02-10');
+    const early = await post('/agreements/zephyr-rart/commencement', { occurredAt: '2014-03-01' });
+    expect(early.status).toBe(409);
+    expect(problemOf(early)).toMatchObject({ code: 'parent-not-in-force' });
+
+    await signAndApprove('zephyr', ['avon-somerset', 'gloucestershire', 'wiltshire'], '2014-02-15');
+    expect((await post('/agreements/zephyr/commencement', { occurredAt: '2014-04-01' })).status).toBe(201);
+    expect((await post('/agreements/zephyr-rart/commencement', { occurredAt: '2014-04-01' })).status).toBe(201);
+  });
+});
