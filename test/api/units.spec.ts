@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { startApi, type ApiHarness } from './api-harness.js';
-import { problemOf } from '../support/http.js';
+import { bodyOf, problemOf, type AppendedBody } from '../support/http.js';
 
 /*
  * Units checked against their parent through real HTTP on the real application over PGlite: the handler loads
@@ -8,7 +8,13 @@ import { problemOf } from '../support/http.js';
  */
 
 let api: ApiHarness;
-const post = (path: string, body: object) => api.admin.post(path).send(body);
+/** The position of the latest accepted write: reads wait for it (minPosition) rather than sleeping. */
+let last = '0';
+const post = async (path: string, body: object) => {
+  const res = await api.admin.post(path).send(body);
+  if (res.status === 201) last = bodyOf<AppendedBody>(res).position;
+  return res;
+};
 
 const draft = (id: string, parties: string[], occurredAt: string, parentId?: string) =>
   post('/agreements', {
@@ -70,5 +76,26 @@ describe('a unit of Zephyr', () => {
     await signAndApprove('zephyr', ['avon-somerset', 'gloucestershire', 'wiltshire'], '2014-02-15');
     expect((await post('/agreements/zephyr/commencement', { occurredAt: '2014-04-01' })).status).toBe(201);
     expect((await post('/agreements/zephyr-rart/commencement', { occurredAt: '2014-04-01' })).status).toBe(201);
+  });
+});
+
+describe('the register by parent (?parentId=)', () => {
+  test("lists only Zephyr's units, in pages", async () => {
+    const first = await api.admin.get(`/agreements?parentId=zephyr&limit=1&minPosition=${last}`);
+    expect(first.status).toBe(200);
+    const page1 = first.body as { agreements: { agreementId: string; parentId: string }[]; next: string | null };
+    expect(page1.agreements).toHaveLength(1);
+    expect(page1.next).not.toBeNull();
+    const rest = await api.admin.get(`/agreements?parentId=zephyr&limit=10&cursor=${page1.next}`);
+    const page2 = rest.body as { agreements: { agreementId: string; parentId: string }[]; next: string | null };
+    const ids = [...page1.agreements, ...page2.agreements].map((a) => a.agreementId).sort();
+    expect(ids).toEqual(['zephyr-riu', 'zephyr-rart'].sort());
+    expect(page2.next).toBeNull();
+  });
+
+  test('a malformed parentId is refused naming the field', async () => {
+    const res = await api.admin.get('/agreements?parentId=Not%20An%20Id');
+    expect(res.status).toBe(400);
+    expect(problemOf(res).errors?.[0]).toMatchObject({ field: 'parentId' });
   });
 });

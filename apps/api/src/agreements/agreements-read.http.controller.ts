@@ -19,7 +19,7 @@ import {
   type RegisterStatus,
   supersededByOf,
 } from '#projections';
-import { EntityIdParam, IsOccurredAt, IsSlug } from '#application';
+import { EntityIdParam, IsEntityId, IsOccurredAt, IsSlug } from '#application';
 import { pageOf, PagedQuery, windowOf } from '../queries/page.js';
 import { ConsistentQuery, ReadYourWrites } from '../queries/read-your-writes.js';
 
@@ -36,6 +36,10 @@ export class RegisterQuery extends PagedQuery {
   @ApiPropertyOptional({ enum: LEGAL_BASES }) @IsOptional() @IsIn(LEGAL_BASES) legalBasis?: string;
   @ApiPropertyOptional({ enum: AGREEMENT_SCOPES }) @IsOptional() @IsIn(AGREEMENT_SCOPES) scope?: string;
   @ApiPropertyOptional({ example: 'avon-somerset' }) @IsOptional() @IsSlug() hostForce?: string;
+  @ApiPropertyOptional({ example: 'zephyr', description: "A parent agreement's id: only its units." })
+  @IsOptional()
+  @IsEntityId()
+  parentId?: string;
 }
 
 export class AgreementQuery extends ConsistentQuery {
@@ -74,9 +78,9 @@ export class AgreementsReadController {
   })
   async register(@Query() query: RegisterQuery) {
     await this.consistency.waitFor(query, ['agreement-register']);
-    const { party, status, area, legalBasis, scope, hostForce } = query;
+    const { party, status, area, legalBasis, scope, hostForce, parentId } = query;
     const [rows, counts] = await Promise.all([
-      listAgreements(this.db, { party, status, area, legalBasis, scope, hostForce }, windowOf(query)),
+      listAgreements(this.db, { party, status, area, legalBasis, scope, hostForce, parentId }, windowOf(query)),
       countAgreementsByStatus(this.db),
     ]);
     const page = pageOf(rows, query, (row) => [row.agreementId]);
