@@ -99,3 +99,18 @@ describe('the register by parent (?parentId=)', () => {
     expect(problemOf(res).errors?.[0]).toMatchObject({ field: 'parentId' });
   });
 });
+
+describe('the parent lists its units (GET /agreements/:id)', () => {
+  test('now, and as of a date before they were drafted', async () => {
+    const now = await api.admin.get(`/agreements/zephyr?minPosition=${last}`);
+    expect(now.status).toBe(200);
+    expect((now.body as { units: string[] }).units).toEqual(['zephyr-rart', 'zephyr-riu']);
+    const asOf = await api.admin.get(`/agreements/zephyr?asOf=2016-01-01&minPosition=${last}`);
+    expect((asOf.body as { units: string[] }).units).toEqual(['zephyr-rart', 'zephyr-riu']);
+    const before = await api.admin.get(`/agreements/zephyr?asOf=2014-01-20&minPosition=${last}`);
+    expect(before.status).toBe(200);
+    expect((before.body as { units: string[] }).units).toEqual([]);
+    const unit = await api.admin.get(`/agreements/zephyr-rart?minPosition=${last}`);
+    expect((unit.body as { units: string[]; parentId: string }).units).toEqual([]);
+  });
+});
