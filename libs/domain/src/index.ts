@@ -21,6 +21,7 @@ export * from './agreement/agreement.events.js';
 export * from './agreement/agreement.state.js';
 export * from './agreement/agreement.decider.js';
 export * from './agreement/agreement.upcasters.js';
+export * from './agreement/units.js';
 
 export * from './board/board.commands.js';
 export * from './board/board.events.js';

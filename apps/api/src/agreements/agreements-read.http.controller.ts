@@ -18,8 +18,9 @@ import {
   membershipOf,
   type RegisterStatus,
   supersededByOf,
+  unitsOf,
 } from '#projections';
-import { EntityIdParam, IsOccurredAt, IsSlug } from '#application';
+import { EntityIdParam, IsEntityId, IsOccurredAt, IsSlug } from '#application';
 import { pageOf, PagedQuery, windowOf } from '../queries/page.js';
 import { ConsistentQuery, ReadYourWrites } from '../queries/read-your-writes.js';
 
@@ -36,6 +37,10 @@ export class RegisterQuery extends PagedQuery {
   @ApiPropertyOptional({ enum: LEGAL_BASES }) @IsOptional() @IsIn(LEGAL_BASES) legalBasis?: string;
   @ApiPropertyOptional({ enum: AGREEMENT_SCOPES }) @IsOptional() @IsIn(AGREEMENT_SCOPES) scope?: string;
   @ApiPropertyOptional({ example: 'avon-somerset' }) @IsOptional() @IsSlug() hostForce?: string;
+  @ApiPropertyOptional({ example: 'zephyr', description: "A parent agreement's id: only its units." })
+  @IsOptional()
+  @IsEntityId()
+  parentId?: string;
 }
 
 export class AgreementQuery extends ConsistentQuery {
@@ -74,9 +79,9 @@ export class AgreementsReadController {
   })
   async register(@Query() query: RegisterQuery) {
     await this.consistency.waitFor(query, ['agreement-register']);
-    const { party, status, area, legalBasis, scope, hostForce } = query;
+    const { party, status, area, legalBasis, scope, hostForce, parentId } = query;
     const [rows, counts] = await Promise.all([
-      listAgreements(this.db, { party, status, area, legalBasis, scope, hostForce }, windowOf(query)),
+      listAgreements(this.db, { party, status, area, legalBasis, scope, hostForce, parentId }, windowOf(query)),
       countAgreementsByStatus(this.db),
     ]);
     const page = pageOf(rows, query, (row) => [row.agreementId]);
@@ -95,14 +100,20 @@ export class AgreementsReadController {
   @ApiOkResponse({
     description:
       '{ agreementId, title, legalBasis, …, parties: [{ id, addedOn, withdrewOn, current, … }], hostForceHistory, ' +
-      'signatures, approvals, variations, reviews, savings, plannedStart, plannedStartHistory, supersedes, supersededBy, ' +
+      'signatures, approvals, variations, reviews, savings, plannedStart, plannedStartHistory, supersedes, supersededBy, units, ' +
       'membership: [{ bodyId, validFrom, validTo }], ' +
       'replay: { asOf, knownAt, eventsConsidered, lastPosition, lastRecordedAt } | null }',
   })
   async one(@Param('id', new EntityIdParam('id')) id: string, @Query() query: AgreementQuery): Promise<AgreementView> {
     if (query.asOf !== undefined || query.knownAt !== undefined) {
-      const successors = await supersededByOf(this.db, id);
-      const answer = await agreementAsOf(this.store, id, { asOf: query.asOf, knownAt: query.knownAt }, successors);
+      const [successors, units] = await Promise.all([supersededByOf(this.db, id), unitsOf(this.db, id)]);
+      const answer = await agreementAsOf(
+        this.store,
+        id,
+        { asOf: query.asOf, knownAt: query.knownAt },
+        successors,
+        units,
+      );
       if (!answer)
         throw new NotFoundException(
           `There is no agreement ${id} ${query.knownAt ? `known at ${query.knownAt}` : ''}${query.asOf ? ` as of ${query.asOf}` : ''}.`.replace(
@@ -112,13 +123,14 @@ export class AgreementsReadController {
         );
       return answer;
     }
-    await this.consistency.waitFor(query, ['agreement-detail', 'membership']);
-    const [detail, membership, supersededBy] = await Promise.all([
+    await this.consistency.waitFor(query, ['agreement-detail', 'membership', 'agreement-register']);
+    const [detail, membership, supersededBy, units] = await Promise.all([
       getAgreementDetail(this.db, id),
       membershipOf(this.db, id),
       supersededByOf(this.db, id),
+      unitsOf(this.db, id),
     ]);
     if (!detail) throw new NotFoundException(`There is no agreement ${id}.`);
-    return { ...detail, membership, supersededBy, replay: null };
+    return { ...detail, membership, supersededBy, units, replay: null };
   }
 }

@@ -84,6 +84,7 @@ export interface RegisterRow {
 export interface AgreementView {
   membership: MembershipInterval[];
   supersededBy: string[];
+  units: string[];
   replay: AgreementReplay | null;
   agreementId: string;
   title: string;

@@ -8,12 +8,15 @@ import {
   agreementStreamId,
   boardStreamId,
   decisionStreamId,
+  parentFactsOf,
   type AgreementCommand,
+  type ParentFacts,
   type BoardCommand,
   type BodyRegistryCommand,
   type DecisionCommand,
 } from '#domain';
 import { CommandRunner, type CommandContext, type WriteResult } from './command-runner.js';
+import { FoldedStreams } from './folded-streams.js';
 
 /*
  * One @nestjs/cqrs command per aggregate: it carries a domain command whose references (bodies,
@@ -48,9 +51,44 @@ export class ExecuteBodyRegistryCommand {
 
 @CommandHandler(ExecuteAgreementCommand)
 export class AgreementCommandHandler implements ICommandHandler<ExecuteAgreementCommand, WriteResult> {
-  constructor(private readonly runner: CommandRunner) {}
-  execute({ command, context }: ExecuteAgreementCommand): Promise<WriteResult> {
-    return this.runner.run(agreementStreamId(command.data.agreementId), agreementDecider, command, context);
+  constructor(
+    private readonly runner: CommandRunner,
+    private readonly folded: FoldedStreams,
+  ) {}
+
+  async execute({ command, context }: ExecuteAgreementCommand): Promise<WriteResult> {
+    const supplied = await this.withParentFacts(command);
+    return this.runner.run(agreementStreamId(command.data.agreementId), agreementDecider, supplied, context);
+  }
+
+  private async parentFacts(parentId: string): Promise<ParentFacts | null> {
+    const { state, revision } = await this.folded.load(agreementStreamId(parentId), agreementDecider);
+    return revision >= 0 ? parentFactsOf(state) : null;
+  }
+
+  /*
+   * A unit is checked against its parent (units.ts): the decider stays pure, so the parent's facts are loaded
+   * here and carried on the command. They are the parent as read just before the unit's append; a change to the
+   * parent in between is not seen (two streams, no cross-stream lock), as for any reference a command names.
+   */
+  private async withParentFacts(command: AgreementCommand): Promise<AgreementCommand> {
+    switch (command.type) {
+      case 'DraftAgreement': {
+        const parent = command.data.parent;
+        if (!parent?.exists) return command;
+        const facts = await this.parentFacts(parent.agreementId);
+        return { ...command, data: { ...command.data, parent: { ...parent, facts } } };
+      }
+      case 'AddParty':
+      case 'BringIntoForce': {
+        const { state } = await this.folded.load(agreementStreamId(command.data.agreementId), agreementDecider);
+        if (state.parentAgreementId === null) return command;
+        const parent = await this.parentFacts(state.parentAgreementId);
+        return { ...command, data: { ...command.data, parent } } as AgreementCommand;
+      }
+      default:
+        return command;
+    }
   }
 }
 

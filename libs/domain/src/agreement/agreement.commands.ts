@@ -1,5 +1,6 @@
 import type { BodyRef } from '../bodies/body.js';
 import type { Command } from '../kernel/decider.js';
+import type { ParentFacts, UnitInForce } from './units.js';
 
 /**
  * What an agreement is made under: Police Act 1996 s22A (police force collaboration, national ones
@@ -35,7 +36,7 @@ export type DraftAgreement = Command<
     parties: BodyRef[];
     hostForce?: string | null;
     /** The umbrella agreement, e.g. Zephyr for its functional units; `exists` is checked by the handler. */
-    parent?: { agreementId: string; exists: boolean } | null;
+    parent?: { agreementId: string; exists: boolean; facts?: ParentFacts | null } | null;
     reviewDue?: string | null;
     /** The day it is planned to commence (`YYYY-MM-DD`), if one is; it may be re-planned (ReplanStart). */
     plannedStart?: string | null;
@@ -62,7 +63,11 @@ export type SignAgreement = Command<
 
 export type GivePccApproval = Command<'GivePccApproval', { agreementId: string; party: string; occurredAt: string }>;
 
-export type BringIntoForce = Command<'BringIntoForce', { agreementId: string; occurredAt: string }>;
+/** `parent`: the parent agreement's facts, supplied by the handler when the agreement is a unit (units.ts). */
+export type BringIntoForce = Command<
+  'BringIntoForce',
+  { agreementId: string; occurredAt: string; parent?: ParentFacts | null }
+>;
 
 export type VaryAgreement = Command<'VaryAgreement', { agreementId: string; summary: string; occurredAt: string }>;
 
@@ -72,7 +77,10 @@ export type ChangeHostForce = Command<
 >;
 
 /** Adds a party to a draft, or records a body joining an agreement in force. */
-export type AddParty = Command<'AddParty', { agreementId: string; party: BodyRef; occurredAt: string }>;
+export type AddParty = Command<
+  'AddParty',
+  { agreementId: string; party: BodyRef; occurredAt: string; parent?: ParentFacts | null }
+>;
 
 export type GiveWithdrawalNotice = Command<
   'GiveWithdrawalNotice',
@@ -91,7 +99,14 @@ export type ReviewAgreement = Command<
 
 export type TerminateAgreement = Command<
   'TerminateAgreement',
-  { agreementId: string; reason: string; occurredAt: string }
+  {
+    agreementId: string;
+    reason: string;
+    occurredAt: string;
+    /** The agreement's units in force, supplied by the handler (units.ts); refused unless `endUnits`. */
+    unitsInForce?: readonly UnitInForce[];
+    endUnits?: boolean;
+  }
 >;
 
 /** Recorded at the server's time: a savings figure is a statement about a financial year, not a dated fact. */

@@ -33,6 +33,7 @@ import {
   type WithdrawParty,
 } from './agreement.commands.js';
 import type { AgreementEvent } from './agreement.events.js';
+import { requireNoUnitsLeftInForce, requireParentInForceOn, requirePartiesOfParent } from './units.js';
 import {
   evolveAgreement,
   findMember,
@@ -228,6 +229,7 @@ const draftAgreement = ({ data, metadata }: DraftAgreement, state: AgreementStat
         'parentId',
       );
     }
+    if (parent.facts) requirePartiesOfParent(parent.facts, parties, on, 'parties');
   }
 
   let reviewDue: string | null = null;
@@ -409,6 +411,7 @@ const bringIntoForce = ({ data, metadata }: BringIntoForce, state: AgreementStat
       `"${state.title}" cannot come into force until every party's policing body has approved it: still waiting for ${listNames(unapproved)}.`,
     );
   }
+  if (data.parent) requireParentInForceOn(data.parent, toCalendarDate(occurredAt));
   requireNotBefore(
     toCalendarDate(occurredAt),
     state.latestFactOn,
@@ -464,6 +467,7 @@ const addParty = ({ data, metadata }: AddParty, state: AgreementState): Agreemen
     );
   }
   const on = toCalendarDate(occurredAt);
+  if (data.parent) requirePartiesOfParent(data.parent, [party], on, 'party');
   if (state.status === 'drafted') {
     requireNotBefore(on, state.draftedOn, `Adding ${party.name}`, 'the agreement was drafted');
     return [{ type: 'PartyAdded', occurredAt, data: { agreementId: state.agreementId, party } }];
@@ -567,6 +571,7 @@ const terminateAgreement = ({ data, metadata }: TerminateAgreement, state: Agree
   requireExisting(state, data.agreementId);
   const occurredAt = requireOccurredAt(data.occurredAt, metadata.now);
   const reason = requireText(data.reason, 'reason', 'reason-required', 'Say why the agreement is terminated.');
+  requireNoUnitsLeftInForce(state.title, data.unitsInForce ?? [], data.endUnits === true);
   requireNotBefore(
     toCalendarDate(occurredAt),
     state.latestFactOn,

@@ -25,6 +25,8 @@ export interface AgreementView extends AgreementDetail {
   membership: MembershipInterval[];
   /** The agreements recorded as superseding this one (the other side of their `supersedes`), by id. */
   supersededBy: string[];
+  /** The agreements drafted as its units (their `parentId` is this one), by id. */
+  units: string[];
   replay: AgreementReplay | null;
 }
 
@@ -50,6 +52,7 @@ export async function agreementAsOf(
   agreementId: string,
   { asOf, knownAt }: { asOf?: string | null; knownAt?: string | null } = {},
   successors: readonly string[] = [],
+  unitCandidates: readonly string[] = [],
 ): Promise<AgreementView | null> {
   const answer = await replayAgreement(store, agreementId, { asOf, knownAt });
   if (!answer) return null;
@@ -60,14 +63,20 @@ export async function agreementAsOf(
     const replayed = await replayAgreement(store, successor, { asOf, knownAt });
     if (replayed?.supersedes.includes(agreementId)) supersededBy.push(successor);
   }
-  return { ...answer, supersededBy };
+  // A unit counts if, replayed to the same times, it existed (a unit's parent is fixed when it is drafted).
+  const units: string[] = [];
+  for (const unit of unitCandidates) {
+    const replayed = await replayAgreement(store, unit, { asOf, knownAt });
+    if (replayed?.parentId === agreementId) units.push(unit);
+  }
+  return { ...answer, supersededBy, units };
 }
 
 async function replayAgreement(
   store: Pick<EventStore, 'readStream'>,
   agreementId: string,
   { asOf, knownAt }: { asOf?: string | null; knownAt?: string | null },
-): Promise<Omit<AgreementView, 'supersededBy'> | null> {
+): Promise<Omit<AgreementView, 'supersededBy' | 'units'> | null> {
   const validUntil = asOf ? Date.parse(endOf(asOf)) : Infinity;
   const recordedUntil = knownAt ? Date.parse(endOf(knownAt)) : Infinity;
   const events = (await store.readStream(agreementStreamId(agreementId)))

@@ -22,3 +22,12 @@ export async function supersededByOf(db: SqlExecutor, agreementId: string): Prom
   );
   return rows.map((row) => row.agreement_id);
 }
+
+/** The units of a parent agreement (issue 15: Zephyr's RART, RIU, …), by id, as the register has them now. */
+export async function unitsOf(db: SqlExecutor, agreementId: string): Promise<string[]> {
+  const { rows } = await db.query<{ agreement_id: string }>(
+    'SELECT agreement_id FROM agreement_register WHERE parent_id = $1 ORDER BY agreement_id',
+    [agreementId],
+  );
+  return rows.map((row) => row.agreement_id);
+}

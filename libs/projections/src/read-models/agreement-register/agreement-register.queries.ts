@@ -16,6 +16,8 @@ export interface RegisterFilter {
   legalBasis?: string;
   scope?: string;
   hostForce?: string;
+  /** The parent agreement: its units (issue 15, Zephyr's RART, RIU, Protected Persons and Fraud). */
+  parentId?: string;
 }
 
 /**
@@ -37,6 +39,7 @@ export async function listAgreements(
         AND ($6::text IS NULL OR scope = $6)
         AND ($7::text IS NULL OR (lower(title), agreement_id) >
              (SELECT lower(a.title), a.agreement_id FROM agreement_register a WHERE a.agreement_id = $7))
+        AND ($9::text IS NULL OR parent_id = $9)
       ORDER BY lower(title), agreement_id
       LIMIT $8`,
     [
@@ -48,6 +51,7 @@ export async function listAgreements(
       filter.scope ?? null,
       page?.after?.[0] ?? null,
       page?.limit ?? null,
+      filter.parentId ?? null,
     ],
   );
   return rows.map(toRegisterRow);
