@@ -5,14 +5,13 @@
  * and number, or an official page) or, where none was found, its precision lowered and an assumption said.
  */
 import type { PolicingBody } from './body.js';
+import type { DatePrecision } from '../kernel/dates.js';
 import { TERRITORIAL_FORCES, type ReferenceBody } from './reference-bodies.js';
-
-/** How exactly `from` is known: the day, only the month, or only the year (`from` is then its first day). */
-export type DatePrecision = 'day' | 'month' | 'year';
 
 export interface PolicingBodyPeriod {
   /** The first day it held the role (YYYY-MM-DD); null for the first holder this history records. */
   from: string | null;
+  /** How exactly `from` is known: the day, only the month, or only the year (`from` is then its first day). */
   precision: DatePrecision;
   policingBody: PolicingBody;
   /** Where `from` comes from; null only with an assumption. */

@@ -1,6 +1,10 @@
 import { describe, expect, test } from '@jest/globals';
 import {
   addDays,
+  dateWindow,
+  describeDatedFact,
+  hadHappenedBy,
+  isRecordedDatePrecision,
   daysBetween,
   financialYearOf,
   isCalendarDate,
@@ -121,5 +125,53 @@ describe('financial years (1 April to 31 March)', () => {
     for (const value of ['2015-17', '2015-15', '2015/16', '15-16', '2015-2016', '2015', '', null]) {
       expect(parseFinancialYear(value)).toBeNull();
     }
+  });
+});
+
+describe('dates with their precision', () => {
+  test('a day, a month, a year and "on or before" each have their window of possible days', () => {
+    expect(dateWindow({ date: '2017-08-24', precision: 'day' })).toEqual({
+      earliest: '2017-08-24',
+      latest: '2017-08-24',
+    });
+    expect(dateWindow({ date: '2016-02-01', precision: 'month' })).toEqual({
+      earliest: '2016-02-01',
+      latest: '2016-02-29',
+    });
+    expect(dateWindow({ date: '2013-01-01', precision: 'year' })).toEqual({
+      earliest: '2013-01-01',
+      latest: '2013-12-31',
+    });
+    expect(dateWindow({ date: '2017-08-24', precision: 'on-or-before' })).toEqual({
+      earliest: null,
+      latest: '2017-08-24',
+    });
+  });
+
+  test('"had it happened by" answers not known (null) inside the window, and yes or no outside it', () => {
+    const january = { date: '2023-01-01', precision: 'month' } as const;
+    expect(hadHappenedBy(january, '2022-12-31')).toBe(false);
+    expect(hadHappenedBy(january, '2023-01-15')).toBeNull();
+    expect(hadHappenedBy(january, '2023-01-31')).toBe(true);
+    const byRegisterPage = { date: '2017-08-24', precision: 'on-or-before' } as const;
+    expect(hadHappenedBy(byRegisterPage, '2016-03-31')).toBeNull();
+    expect(hadHappenedBy(byRegisterPage, '2017-08-24')).toBe(true);
+    const exact = { date: '2013-07-01', precision: 'day' } as const;
+    expect(hadHappenedBy(exact, '2013-06-30')).toBe(false);
+    expect(hadHappenedBy(exact, '2013-07-01T00:00:00.000Z')).toBe(true);
+  });
+
+  test('describes the date as precisely as it is known', () => {
+    expect(describeDatedFact('in force', { date: '2017-08-24', precision: 'on-or-before' })).toBe(
+      'in force by 24 August 2017',
+    );
+    expect(describeDatedFact('joined', { date: '2023-01-01', precision: 'month' })).toBe('joined in January 2023');
+    expect(describeDatedFact('signed', { date: '2013-01-01', precision: 'year' })).toBe('signed in 2013');
+    expect(describeDatedFact('withdrew', { date: '2019-04-01', precision: 'day' })).toBe('withdrew on 1 April 2019');
+  });
+
+  test('knows the precisions and nothing else', () => {
+    for (const value of ['day', 'month', 'year', 'on-or-before']) expect(isRecordedDatePrecision(value)).toBe(true);
+    for (const value of ['Day', 'week', '', null, 1]) expect(isRecordedDatePrecision(value)).toBe(false);
   });
 });

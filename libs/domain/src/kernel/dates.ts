@@ -97,3 +97,88 @@ export const parseFinancialYear = (financialYear: unknown): FinancialYearSpan | 
     end: `${String(startYear + 1).padStart(4, '0')}-03-31`,
   };
 };
+
+/**
+ * How exactly a source gives a date (docs/domain.md, "Dates and their precision"): the day itself, only its
+ * month or only its year (the date is then the first day of that month or year), or only "on or before" it
+ * (a register page dated that day lists the fact, so it held by then; when it began is not known).
+ */
+export type DatePrecision = 'day' | 'month' | 'year';
+export type RecordedDatePrecision = DatePrecision | 'on-or-before';
+
+export const RECORDED_DATE_PRECISIONS: readonly RecordedDatePrecision[] = ['day', 'month', 'year', 'on-or-before'];
+
+export const isRecordedDatePrecision = (value: unknown): value is RecordedDatePrecision =>
+  typeof value === 'string' && (RECORDED_DATE_PRECISIONS as readonly string[]).includes(value);
+
+/** A calendar date (YYYY-MM-DD) with how exactly it is known. */
+export interface DatedFact {
+  date: string;
+  precision: RecordedDatePrecision;
+}
+
+/**
+ * The days the fact may have happened on, inclusive: a day is itself; a month or a year runs from `date`
+ * to the end of that month or year; "on or before" has no earliest day (null).
+ */
+export function dateWindow({ date, precision }: DatedFact): { earliest: string | null; latest: string } {
+  const day = toCalendarDate(date);
+  const [year = NaN, month = NaN] = day.split('-').map(Number);
+  switch (precision) {
+    case 'day':
+      return { earliest: day, latest: day };
+    case 'month':
+      return { earliest: day, latest: `${day.slice(0, 7)}-${String(daysInMonth(year, month)).padStart(2, '0')}` };
+    case 'year':
+      return { earliest: day, latest: `${day.slice(0, 4)}-12-31` };
+    case 'on-or-before':
+      return { earliest: null, latest: day };
+  }
+}
+
+/**
+ * Had the fact happened by the end of `asOf` (YYYY-MM-DD)? True on or after its latest possible day, false
+ * before its earliest, null ("not known") inside the window, where the record cannot tell.
+ */
+export function hadHappenedBy(fact: DatedFact, asOf: string): boolean | null {
+  const { earliest, latest } = dateWindow(fact);
+  const day = toCalendarDate(asOf);
+  if (day >= latest) return true;
+  if (earliest !== null && day < earliest) return false;
+  return null;
+}
+
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
+/**
+ * The date as a reader should see it, after `verb` ("in force", "joined"): `on 24 August 2017`,
+ * `in January 2023`, `in 2013`, `by 24 August 2017`, e.g. "in force by 24 August 2017".
+ */
+export function describeDatedFact(verb: string, { date, precision }: DatedFact): string {
+  const day = toCalendarDate(date);
+  const [year = NaN, month = NaN, dayOfMonth = NaN] = day.split('-').map(Number);
+  const full = `${dayOfMonth} ${MONTHS[month - 1]} ${year}`;
+  switch (precision) {
+    case 'day':
+      return `${verb} on ${full}`;
+    case 'month':
+      return `${verb} in ${MONTHS[month - 1]} ${year}`;
+    case 'year':
+      return `${verb} in ${year}`;
+    case 'on-or-before':
+      return `${verb} by ${full}`;
+  }
+}
