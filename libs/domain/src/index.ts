@@ -42,3 +42,7 @@ export * from './alert/alert-id.js';
 export * from './compliance/board-history.js';
 export * from './compliance/board-breaches.js';
 export * from './compliance/agreement-breaches.js';
+export * from './publication/publication.commands.js';
+export * from './publication/publication.events.js';
+export * from './publication/publication.state.js';
+export * from './publication/publication.decider.js';
