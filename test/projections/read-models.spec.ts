@@ -258,6 +258,11 @@ for (const driver of testDrivers) {
           boardId: 'hants-tvp',
           meetingId: '2016-q4',
           agreementId: 'hants-tvp-ict',
+          // A version 1 decision (the story writes them as release 0.1.0 did), upcast: made by its board.
+          madeBy: { kind: 'board', bodyId: null, name: null },
+          decisionNotice: null,
+          approvedBy: [],
+          variationId: null,
           decidedOn: '2016-01-13',
           recordedAt: '2016-04-20T09:00:00.000Z',
           recordedBy: 'officer@hampshire',

@@ -4,11 +4,13 @@ import {
   type AgreementEvent,
   type BoardEvent,
   type BodyRef,
-  type DecisionRecorded,
+  type DecisionRecordedV1,
+  type DomainEvent,
 } from '#domain';
 import type { EventStore, Position } from '#event-store';
 
-type StoryEvent = AgreementEvent | BoardEvent | DecisionRecorded;
+/** Decisions as release 0.1.0 wrote them (version 1, no provenance): the read models upcast them. */
+type StoryEvent = AgreementEvent | BoardEvent | DomainEvent<'DecisionRecorded', DecisionRecordedV1>;
 
 export const body = (id: string): BodyRef => {
   const reference = findReferenceBody(id);

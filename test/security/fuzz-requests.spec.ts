@@ -135,6 +135,7 @@ const WRITES: Endpoint[] = [
     boardId: f('id', 'fz-board', false),
     meetingId: f('id', 'q1', false),
     agreementId: f('id', 'fz-agreement', false),
+    variationId: f('id', 'fz-variation', false),
     occurredAt: f('date', '2015-06-15'),
   }),
   endpoint('/alerts/fz-alert/acknowledgement', { note: f('text', 'n', false) }),

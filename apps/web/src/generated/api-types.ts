@@ -170,6 +170,10 @@ export interface DecisionEntry {
   boardId: string | null;
   meetingId: string | null;
   agreementId: string | null;
+  madeBy: DecisionMaker | null;
+  decisionNotice: DecisionNotice | null;
+  approvedBy: string[];
+  variationId: string | null;
   decidedOn: string;
   recordedAt: string;
   recordedBy: string;
@@ -356,6 +360,17 @@ export interface StoredAlertSubject {
 
 export type Position = string;
 
+export interface DecisionMaker {
+  kind: DecisionMakerKind;
+  bodyId: string | null;
+  name: string | null;
+}
+
+export interface DecisionNotice {
+  number: string;
+  url: string | null;
+}
+
 export type BodyKind =
   | 'fire-and-rescue'
   | 'government'
@@ -420,6 +435,8 @@ export interface StatementBoard {
   status: Rag;
   reasons: string[];
 }
+
+export type DecisionMakerKind = 'board' | 'chief-officer' | 'other' | 'pcc';
 
 export interface ReadActor {
   kind: 'admin' | 'auditor' | 'officer' | 'system' | 'unknown';

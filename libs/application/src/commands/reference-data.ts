@@ -46,6 +46,14 @@ export class ReferenceData {
     return { agreementId, exists: revision >= 0 };
   }
 
+  /** The agreement, whether it exists, and its current parties' ids. */
+  async agreementWithParties(
+    agreementId: string,
+  ): Promise<{ agreementId: string; exists: boolean; parties: string[] }> {
+    const { state, revision } = await this.folded.load(agreementStreamId(agreementId), agreementDecider);
+    return { agreementId, exists: revision >= 0, parties: state.members.map((m) => m.body.id) };
+  }
+
   async board(boardId: string): Promise<{ boardId: string; exists: boolean; meetingIds: string[] }> {
     const { state, revision } = await this.folded.load(boardStreamId(boardId), boardDecider);
     return { boardId, exists: revision >= 0, meetingIds: [...state.meetings.keys()] };

@@ -2,7 +2,8 @@ import type { AgreementScope, LegalBasis } from './agreement.commands.js';
 import type { AgreementDrafted } from './agreement.events.js';
 
 /**
- * The schema version each agreement event type is written with today. A type not listed is at version 1.
+ * The schema version each event type is written with today (agreement events, and `DecisionRecorded`, whose
+ * upcaster is beside its event). A type not listed is at version 1.
  * Stored events are never rewritten: a reader upcasts an older version when it reads it.
  */
 export const AGREEMENT_SCHEMA_VERSIONS: Readonly<Partial<Record<string, number>>> = {
@@ -10,6 +11,7 @@ export const AGREEMENT_SCHEMA_VERSIONS: Readonly<Partial<Record<string, number>>
   AgreementStartPlanned: 1,
   AgreementStartReplanned: 1,
   PredecessorSuperseded: 1,
+  DecisionRecorded: 2,
 };
 
 /** `AgreementDrafted` version 1: one field for what version 2 records as two. */

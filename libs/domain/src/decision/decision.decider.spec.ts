@@ -1,15 +1,15 @@
-import { describe, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { AlreadyExistsError, NotFoundError, ValidationError } from '../kernel/errors.js';
 import { given } from '../kernel/testing.js';
 import type { RecordDecision } from './decision.commands.js';
 import { decisionDecider } from './decision.decider.js';
-import type { DecisionRecorded } from './decision.events.js';
+import { upcastDecisionRecorded, type DecisionRecorded } from './decision.events.js';
 
 const NOW = '2016-06-01T09:30:00.000Z';
 const at = (date: string): string => `${date}T00:00:00.000Z`;
 
 const board = { boardId: 'hampshire-tvp-board', exists: true, meetingIds: ['2015-q1', '2015-q2'] };
-const agreement = { agreementId: 'hampshire-tvp-bilateral', exists: true };
+const agreement = { agreementId: 'hampshire-tvp-bilateral', exists: true, parties: ['hampshire', 'thames-valley'] };
 const SUMMARY = 'Joint roads policing unit to be reviewed before 2016-17 budget setting';
 
 const record = (data: Partial<RecordDecision['data']> = {}): RecordDecision => ({
@@ -35,6 +35,10 @@ const recorded = (data: Partial<DecisionRecorded['data']> = {}): DecisionRecorde
     boardId: 'hampshire-tvp-board',
     meetingId: '2015-q1',
     agreementId: 'hampshire-tvp-bilateral',
+    madeBy: { kind: 'board', bodyId: null, name: null },
+    decisionNotice: null,
+    approvedBy: [],
+    variationId: null,
     ...data,
   },
 });
@@ -53,7 +57,7 @@ describe('RecordDecision', () => {
   test('records a decision about an agreement alone', () => {
     given(decisionDecider)
       .when(record({ board: null, meetingId: null }))
-      .then([recorded({ boardId: null, meetingId: null })]);
+      .then([recorded({ boardId: null, meetingId: null, madeBy: null })]);
   });
 
   test('rejects a decision with neither a board nor an agreement', () => {
@@ -82,7 +86,7 @@ describe('RecordDecision', () => {
 
   test('rejects an agreement that does not exist', () => {
     given(decisionDecider)
-      .when(record({ agreement: { agreementId: 'se-rocu', exists: false } }))
+      .when(record({ agreement: { agreementId: 'se-rocu', exists: false, parties: [] } }))
       .thenThrows(NotFoundError, 'agreement-not-found');
   });
 
@@ -106,5 +110,108 @@ describe('RecordDecision', () => {
     given(decisionDecider)
       .when(record({ occurredAt: at('2016-06-02') }))
       .thenThrows(ValidationError, 'occurred-in-future');
+  });
+});
+
+describe('RecordDecision: provenance (who decided, under what authority, who approved, what it changed)', () => {
+  const force = (id: string, name: string) => ({
+    id,
+    name,
+    kind: 'territorial-police-force' as const,
+    policingBody: { name: `${name} PCC`, kind: 'pcc' as const },
+  });
+  const tvp = force('thames-valley', 'Thames Valley Police');
+
+  test('a PCC decision under a published notice, approved by both parties, about a variation', () => {
+    given(decisionDecider)
+      .when(
+        record({
+          board: null,
+          meetingId: null,
+          madeBy: { kind: 'pcc', body: tvp },
+          decisionNotice: { number: 'PCC 2015/017', url: 'https://www.example.gov.uk/decisions/2015-017' },
+          approvedBy: ['thames-valley', 'hampshire'],
+          variationId: 'v-2015-roads',
+        }),
+      )
+      .then([
+        recorded({
+          boardId: null,
+          meetingId: null,
+          madeBy: { kind: 'pcc', bodyId: 'thames-valley', name: 'Thames Valley Police and Crime Commissioner' },
+          decisionNotice: { number: 'PCC 2015/017', url: 'https://www.example.gov.uk/decisions/2015-017' },
+          approvedBy: ['thames-valley', 'hampshire'],
+          variationId: 'v-2015-roads',
+        }),
+      ]);
+  });
+
+  test('a PCC before 22 November 2012 is refused: the force had a police authority then', () => {
+    given(decisionDecider)
+      .when(record({ madeBy: { kind: 'pcc', body: tvp }, occurredAt: at('2010-06-10') }))
+      .thenThrows(ValidationError, 'maker-not-a-pcc');
+  });
+
+  test('a chief officer decision names the force', () => {
+    given(decisionDecider)
+      .when(record({ madeBy: { kind: 'chief-officer', body: tvp } }))
+      .then([
+        recorded({
+          madeBy: { kind: 'chief-officer', bodyId: 'thames-valley', name: 'Chief officer of Thames Valley Police' },
+        }),
+      ]);
+    given(decisionDecider)
+      .when(record({ madeBy: { kind: 'chief-officer', body: null } }))
+      .thenThrows(ValidationError, 'maker-force-required');
+  });
+
+  test('another body is named; a board decision needs the board', () => {
+    given(decisionDecider)
+      .when(record({ madeBy: { kind: 'other', name: 'Home Secretary' } }))
+      .then([recorded({ madeBy: { kind: 'other', bodyId: null, name: 'Home Secretary' } })]);
+    given(decisionDecider)
+      .when(record({ madeBy: { kind: 'other', name: ' ' } }))
+      .thenThrows(ValidationError, 'maker-name-required');
+    given(decisionDecider)
+      .when(record({ board: null, meetingId: null, madeBy: { kind: 'board' } }))
+      .thenThrows(ValidationError, 'maker-board-missing');
+  });
+
+  test('approvers must be parties of the agreement, each once; a variation needs its agreement', () => {
+    given(decisionDecider)
+      .when(record({ approvedBy: ['dorset'] }))
+      .thenThrows(ValidationError, 'approver-not-a-party');
+    given(decisionDecider)
+      .when(record({ approvedBy: ['hampshire', 'hampshire'] }))
+      .thenThrows(ValidationError, 'approver-repeated');
+    given(decisionDecider)
+      .when(record({ agreement: null, approvedBy: ['hampshire'] }))
+      .thenThrows(ValidationError, 'approvals-need-agreement');
+    given(decisionDecider)
+      .when(record({ agreement: null, variationId: 'v1' }))
+      .thenThrows(ValidationError, 'variation-needs-agreement');
+  });
+
+  test('a decision notice has a plain number and an https link', () => {
+    given(decisionDecider)
+      .when(record({ decisionNotice: { number: '<script>' } }))
+      .thenThrows(ValidationError, 'decision-notice-number');
+    given(decisionDecider)
+      .when(record({ decisionNotice: { number: 'PCC 1', url: 'javascript:alert(1)' } }))
+      .thenThrows(ValidationError, 'decision-notice-url');
+  });
+});
+
+describe('upcastDecisionRecorded', () => {
+  test('version 1 with a board reads as made by the board; without one, as not recorded', () => {
+    const v1 = { decisionId: 'd', summary: 's', boardId: 'b', meetingId: null, agreementId: null };
+    expect(upcastDecisionRecorded(v1)).toEqual({
+      ...v1,
+      madeBy: { kind: 'board', bodyId: null, name: null },
+      decisionNotice: null,
+      approvedBy: [],
+      variationId: null,
+    });
+    expect(upcastDecisionRecorded({ ...v1, boardId: null, agreementId: 'a' }).madeBy).toBeNull();
   });
 });

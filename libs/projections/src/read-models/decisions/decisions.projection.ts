@@ -1,4 +1,4 @@
-import type { DecisionRecorded } from '#domain';
+import { upcastDecisionRecorded, type DecisionRecorded } from '#domain';
 import { displayActorText, positionKey } from '#event-store';
 import type { SqlProjection } from '../../sql-projection.js';
 import { writeRows, type Columns } from '../batch-rows.js';
@@ -10,6 +10,10 @@ const COLUMNS: Columns = [
   ['board_id', 'text'],
   ['meeting_id', 'text'],
   ['agreement_id', 'text'],
+  ['made_by', 'jsonb'],
+  ['decision_notice', 'jsonb'],
+  ['approved_by', 'jsonb'],
+  ['variation_id', 'text'],
   ['decided_on', 'date'],
   ['recorded_at', 'timestamptz'],
   ['recorded_by', 'text'],
@@ -20,7 +24,8 @@ const COLUMNS: Columns = [
 export const decisionsProjection: SqlProjection = {
   name: 'decisions',
   // 2: positions kept as their positionKey text (any event store), no longer bigint.
-  version: 2,
+  // 3: provenance (who decided, the decision notice, the approving parties, the variation).
+  version: 3,
   handles: ['DecisionRecorded'],
   tables: ['decisions'],
   schema: (t) => `
@@ -30,6 +35,10 @@ export const decisionsProjection: SqlProjection = {
       board_id text,
       meeting_id text,
       agreement_id text,
+      made_by jsonb,
+      decision_notice jsonb,
+      approved_by jsonb NOT NULL DEFAULT '[]',
+      variation_id text,
       decided_on date NOT NULL,
       recorded_at timestamptz NOT NULL,
       recorded_by text NOT NULL,
@@ -39,16 +48,21 @@ export const decisionsProjection: SqlProjection = {
     CREATE INDEX IF NOT EXISTS ${t('decisions')}_agreement_idx ON ${t('decisions')} (agreement_id);
   `,
   async apply({ tx, t }, event) {
-    const { decisionId, summary, boardId, meetingId, agreementId } = dataOf<DecisionRecorded>(event);
+    const { decisionId, summary, boardId, meetingId, agreementId, madeBy, decisionNotice, approvedBy, variationId } =
+      upcastDecisionRecorded(dataOf<DecisionRecorded>(event));
     await tx.query(
-      `INSERT INTO ${t('decisions')} (decision_id, summary, board_id, meeting_id, agreement_id, decided_on, recorded_at, recorded_by, position)
-       VALUES ($1, $2, $3, $4, $5, $6::date, $7::timestamptz, $8, $9) ON CONFLICT (decision_id) DO NOTHING`,
+      `INSERT INTO ${t('decisions')} (decision_id, summary, board_id, meeting_id, agreement_id, made_by, decision_notice, approved_by, variation_id, decided_on, recorded_at, recorded_by, position)
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8::jsonb, $9, $10::date, $11::timestamptz, $12, $13) ON CONFLICT (decision_id) DO NOTHING`,
       [
         decisionId,
         summary,
         boardId,
         meetingId,
         agreementId,
+        madeBy === null ? null : JSON.stringify(madeBy),
+        decisionNotice === null ? null : JSON.stringify(decisionNotice),
+        JSON.stringify(approvedBy),
+        variationId,
         dayOf(event),
         event.recordedAt,
         displayActorText(event.actor),
@@ -58,13 +72,18 @@ export const decisionsProjection: SqlProjection = {
   },
   async applyBatch({ tx, t }, events) {
     const rows = events.map((event) => {
-      const { decisionId, summary, boardId, meetingId, agreementId } = dataOf<DecisionRecorded>(event);
+      const { decisionId, summary, boardId, meetingId, agreementId, madeBy, decisionNotice, approvedBy, variationId } =
+        upcastDecisionRecorded(dataOf<DecisionRecorded>(event));
       return {
         decision_id: decisionId,
         summary,
         board_id: boardId,
         meeting_id: meetingId,
         agreement_id: agreementId,
+        made_by: madeBy,
+        decision_notice: decisionNotice,
+        approved_by: approvedBy,
+        variation_id: variationId,
         decided_on: dayOf(event),
         recorded_at: event.recordedAt,
         recorded_by: displayActorText(event.actor),

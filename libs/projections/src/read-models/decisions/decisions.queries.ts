@@ -1,3 +1,4 @@
+import type { DecisionMaker, DecisionNotice } from '#domain';
 import type { SqlExecutor } from '#event-store';
 import type { PageWindow } from '../shared.js';
 
@@ -7,6 +8,12 @@ export interface DecisionEntry {
   boardId: string | null;
   meetingId: string | null;
   agreementId: string | null;
+  /** Who decided (null where an old record named no board and said nothing). */
+  madeBy: DecisionMaker | null;
+  decisionNotice: DecisionNotice | null;
+  /** Parties of the agreement that approved it. */
+  approvedBy: string[];
+  variationId: string | null;
   decidedOn: string;
   recordedAt: string;
   recordedBy: string;
@@ -27,11 +34,15 @@ export async function listDecisions(
     board_id: string | null;
     meeting_id: string | null;
     agreement_id: string | null;
+    made_by: DecisionMaker | null;
+    decision_notice: DecisionNotice | null;
+    approved_by: string[];
+    variation_id: string | null;
     decided_on: string;
     recorded_at: string;
     recorded_by: string;
   }>(
-    `SELECT decision_id, summary, board_id, meeting_id, agreement_id, decided_on, recorded_at, recorded_by FROM decisions
+    `SELECT decision_id, summary, board_id, meeting_id, agreement_id, made_by, decision_notice, approved_by, variation_id, decided_on, recorded_at, recorded_by FROM decisions
       WHERE ($1::text IS NULL OR board_id = $1) AND ($2::text IS NULL OR meeting_id = $2) AND ($3::text IS NULL OR agreement_id = $3)
         AND ($4::text IS NULL OR (decided_on, position) > (SELECT d.decided_on, d.position FROM decisions d WHERE d.decision_id = $4))
       ORDER BY decided_on, position
@@ -50,6 +61,10 @@ export async function listDecisions(
     boardId: r.board_id,
     meetingId: r.meeting_id,
     agreementId: r.agreement_id,
+    madeBy: r.made_by,
+    decisionNotice: r.decision_notice,
+    approvedBy: r.approved_by,
+    variationId: r.variation_id,
     decidedOn: r.decided_on,
     recordedAt: r.recorded_at,
     recordedBy: r.recorded_by,
