@@ -223,6 +223,7 @@ export function BoardPage({ id, query, session }: { id: string; query: URLSearch
               <Table
                 caption={<>Cancellations in {c.financialYear}</>}
                 columns={['Meeting', 'Due on', 'Cancelled on', 'Rearrange by', 'Now']}
+                region="Cancellations"
               >
                 {c.cancellations.map((x) => (
                   <tr key={`${x.meetingId} ${x.cancelledOn}`}>
