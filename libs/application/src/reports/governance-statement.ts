@@ -1,4 +1,4 @@
-import { parseFinancialYear, policingBodyOn, type PolicingBody } from '#domain';
+import { longDate, parseFinancialYear, policingBodyOn, type PolicingBody } from '#domain';
 import type { SqlExecutor } from '#event-store';
 import { listAlerts, type AlertView } from '#alerting';
 import {
@@ -6,7 +6,6 @@ import {
   getBoardCompliance,
   getRegisterRow,
   listBoards,
-  longDate,
   savingsByAgreement,
   type BoardCompliance,
   type Rag,

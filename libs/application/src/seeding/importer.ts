@@ -331,59 +331,39 @@ export async function importSeed(
   for (const body of seed.bodies) await registerBody(body);
 
   const ordered = parentsFirst(seed.agreements);
+  const total = ordered.length + seed.boards.length;
   let done = 0;
-  for (const a of ordered) {
+  /** Runs one record's steps, counts its outcome in `tally` and reports progress. */
+  const importRecord = async (
+    recordId: string,
+    tally: { imported: number; unchanged: number; refused: number },
+    run: (counter: StepCounter) => Promise<void>,
+    skip: string | null = null,
+  ): Promise<void> => {
     const counter = new StepCounter();
     let outcome: RecordOutcome;
-    if (a.skip !== null) {
+    if (skip !== null) {
       outcome = 'not-imported';
       report.agreements.notImported++;
-      report.notImported.push({ recordId: a.id, reason: a.skip });
+      report.notImported.push({ recordId, reason: skip });
     } else {
       try {
-        await importAgreement(a, counter);
+        await run(counter);
         outcome = counter.appended > 0 ? 'imported' : 'unchanged';
-        report.agreements[outcome]++;
+        tally[outcome]++;
       } catch (error) {
         if (!(error instanceof RecordRefused)) throw error;
         outcome = 'refused';
-        report.agreements.refused++;
+        tally.refused++;
         report.failures.push(error.failure);
       }
     }
     report.eventsAppended += counter.appended;
     report.eventsReplayed += counter.replayed;
-    options.onProgress?.({
-      done: ++done,
-      total: ordered.length + seed.boards.length,
-      recordId: a.id,
-      outcome,
-      eventsAppended: counter.appended,
-    });
-  }
-  for (const b of seed.boards) {
-    const counter = new StepCounter();
-    let outcome: RecordOutcome;
-    try {
-      await importBoard(b, counter);
-      outcome = counter.appended > 0 ? 'imported' : 'unchanged';
-      report.boards[outcome]++;
-    } catch (error) {
-      if (!(error instanceof RecordRefused)) throw error;
-      outcome = 'refused';
-      report.boards.refused++;
-      report.failures.push(error.failure);
-    }
-    report.eventsAppended += counter.appended;
-    report.eventsReplayed += counter.replayed;
-    options.onProgress?.({
-      done: ++done,
-      total: ordered.length + seed.boards.length,
-      recordId: `board:${b.id}`,
-      outcome,
-      eventsAppended: counter.appended,
-    });
-  }
+    options.onProgress?.({ done: ++done, total, recordId, outcome, eventsAppended: counter.appended });
+  };
+  for (const a of ordered) await importRecord(a.id, report.agreements, (c) => importAgreement(a, c), a.skip);
+  for (const b of seed.boards) await importRecord(`board:${b.id}`, report.boards, (c) => importBoard(b, c));
   return report;
 }
 

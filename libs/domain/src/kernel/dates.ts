@@ -163,14 +163,20 @@ const MONTHS = [
   'December',
 ];
 
+/** `2015-10-14` → `14 October 2015`, for sentences people read (a month out of range reads as `undefined`). */
+export const longDate = (date: string): string => {
+  const [year, month = NaN, day] = toCalendarDate(date).split('-').map(Number);
+  return `${day} ${MONTHS[month - 1] ?? 'undefined'} ${year}`;
+};
+
 /**
  * The date as a reader should see it, after `verb` ("in force", "joined"): `on 24 August 2017`,
  * `in January 2023`, `in 2013`, `by 24 August 2017`, e.g. "in force by 24 August 2017".
  */
 export function describeDatedFact(verb: string, { date, precision }: DatedFact): string {
   const day = toCalendarDate(date);
-  const [year = NaN, month = NaN, dayOfMonth = NaN] = day.split('-').map(Number);
-  const full = `${dayOfMonth} ${MONTHS[month - 1]} ${year}`;
+  const [year = NaN, month = NaN] = day.split('-').map(Number);
+  const full = longDate(day);
   switch (precision) {
     case 'day':
       return `${verb} on ${full}`;

@@ -21,7 +21,6 @@ export * from './savings/savings.projection.js';
 export * from './savings/savings.queries.js';
 export * from './agreement-as-of/agreement-as-of.js';
 export type { PageWindow } from './shared.js';
-export { longDate } from './shared.js';
 
 /** Every read model the service keeps, in the order they are started. */
 export const READ_MODEL_PROJECTIONS: readonly SqlProjection[] = [

@@ -15,27 +15,8 @@ export function endOf(dateOrDateTime: string): string {
 /** A LIKE pattern matching `text` anywhere, with its own % and _ taken literally. */
 export const containsPattern = (text: string): string => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-
 /** `2015-10-14` → `14 October 2015`, for sentences people read. */
-export const longDate = (date: string): string => {
-  const [year, month = NaN, day] = date.split('-').map(Number);
-  // A month out of range reads as `undefined`, as it always has; the types now say so.
-  return `${day} ${MONTHS[month - 1] ?? 'undefined'} ${year}`;
-};
+export { longDate } from '#domain';
 
 /** The event's data, typed as the domain declares it for that event type. */
 export const dataOf = <E extends { data: unknown }>(event: StoredEvent): E['data'] => event.data;

@@ -13,6 +13,29 @@ export interface Collaboration {
   memberUntil: string | null;
 }
 
+interface CollaborationRow {
+  agreement_id: string;
+  title: string | null;
+  legal_basis: string | null;
+  scope: string | null;
+  business_area: string | null;
+  valid_from: string;
+  valid_to: string | null;
+}
+
+const COLLABORATION_COLUMNS =
+  'i.agreement_id, a.title, a.legal_basis, a.scope, a.business_area, i.valid_from, i.valid_to';
+
+const toCollaboration = (r: CollaborationRow): Collaboration => ({
+  agreementId: r.agreement_id,
+  title: r.title ?? r.agreement_id,
+  legalBasis: r.legal_basis,
+  scope: r.scope,
+  businessArea: r.business_area ?? '',
+  memberFrom: r.valid_from,
+  memberUntil: r.valid_to,
+});
+
 /** The agreements a body belonged to on `asOf` (`YYYY-MM-DD`), answered from membership intervals. */
 export async function collaborationsOf(
   db: SqlExecutor,
@@ -20,16 +43,8 @@ export async function collaborationsOf(
   { asOf }: { asOf: string },
   page?: PageWindow,
 ): Promise<Collaboration[]> {
-  const { rows } = await db.query<{
-    agreement_id: string;
-    title: string | null;
-    legal_basis: string | null;
-    scope: string | null;
-    business_area: string | null;
-    valid_from: string;
-    valid_to: string | null;
-  }>(
-    `SELECT i.agreement_id, a.title, a.legal_basis, a.scope, a.business_area, i.valid_from, i.valid_to
+  const { rows } = await db.query<CollaborationRow>(
+    `SELECT ${COLLABORATION_COLUMNS}
        FROM membership_intervals i LEFT JOIN membership_agreements a ON a.agreement_id = i.agreement_id
       WHERE i.body_id = $1 AND i.valid_from <= $2::date AND (i.valid_to IS NULL OR i.valid_to > $2::date)
         AND ($3::text IS NULL OR (lower(coalesce(a.title, i.agreement_id)), i.agreement_id) >
@@ -38,15 +53,7 @@ export async function collaborationsOf(
       LIMIT $4`,
     [bodyId, asOf, page?.after?.[0] ?? null, page?.limit ?? null],
   );
-  return rows.map((r) => ({
-    agreementId: r.agreement_id,
-    title: r.title ?? r.agreement_id,
-    legalBasis: r.legal_basis,
-    scope: r.scope,
-    businessArea: r.business_area ?? '',
-    memberFrom: r.valid_from,
-    memberUntil: r.valid_to,
-  }));
+  return rows.map(toCollaboration);
 }
 
 export interface MembershipInterval {
@@ -84,28 +91,12 @@ export async function collaborationsDuring(
   bodyId: string,
   { from, to }: { from: string; to: string },
 ): Promise<Collaboration[]> {
-  const { rows } = await db.query<{
-    agreement_id: string;
-    title: string | null;
-    legal_basis: string | null;
-    scope: string | null;
-    business_area: string | null;
-    valid_from: string;
-    valid_to: string | null;
-  }>(
-    `SELECT i.agreement_id, a.title, a.legal_basis, a.scope, a.business_area, i.valid_from, i.valid_to
+  const { rows } = await db.query<CollaborationRow>(
+    `SELECT ${COLLABORATION_COLUMNS}
        FROM membership_intervals i LEFT JOIN membership_agreements a ON a.agreement_id = i.agreement_id
       WHERE i.body_id = $1 AND i.valid_from <= $3::date AND (i.valid_to IS NULL OR i.valid_to > $2::date)
       ORDER BY lower(coalesce(a.title, i.agreement_id)), i.agreement_id, i.valid_from`,
     [bodyId, from, to],
   );
-  return rows.map((r) => ({
-    agreementId: r.agreement_id,
-    title: r.title ?? r.agreement_id,
-    legalBasis: r.legal_basis,
-    scope: r.scope,
-    businessArea: r.business_area ?? '',
-    memberFrom: r.valid_from,
-    memberUntil: r.valid_to,
-  }));
+  return rows.map(toCollaboration);
 }
