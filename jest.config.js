@@ -14,5 +14,7 @@ export default {
   },
   testMatch: ['<rootDir>/{apps,libs,test}/**/*.spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
-  testTimeout: 30000,
+  // Generous: on two cores, with PostgreSQL, a Kafka broker and other suites running beside it, starting the
+  // service in a hook has taken over 30 s. A timeout here only catches a hang: no test asserts speed.
+  testTimeout: 120000,
 };
