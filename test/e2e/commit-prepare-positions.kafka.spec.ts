@@ -80,6 +80,15 @@ beforeAll(async () => {
   };
   pairs = await startApi(env, { now: NOW, decorateEventStore: (store) => new CommitPreparePositionStore(store) });
   plain = await startApi({ IMPORT_ON_START: 'seeds/collaborations.json' }, { now: NOW });
+  // The seed board's compliance alerts are appended in the background after the import: wait until both logs
+  // hold the same number of events twice running before reading the head.
+  let settled = -1;
+  for (let i = 0; i < 120; i++) {
+    const [a, b] = [(await wholeLog(pairs)).length, (await wholeLog(plain)).length];
+    if (a === b && a === settled) break;
+    settled = a === b ? a : -1;
+    await new Promise((r) => setTimeout(r, 500));
+  }
   head = bodyOf<HealthBody>(await pairs.admin.get('/health')).details.database.headPosition ?? 'none';
 }, 300_000);
 
