@@ -110,6 +110,7 @@ const quorumByRoleOf = (value: unknown, members: readonly BoardMember[]): Quorum
   }
   const quorum: QuorumByRole = {};
   for (const [role, count] of Object.entries(value as Record<string, unknown>)) {
+    if (count === undefined) continue;
     if (!isRole(role)) {
       throw new ValidationError(
         'invalid-quorum-by-role',

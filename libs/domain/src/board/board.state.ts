@@ -35,6 +35,18 @@ export interface OversightPeriod {
   until: string | null;
 }
 
+/** The oversight periods after an agreement is added or removed on `on` (the domain and the read model share it). */
+export const changeOversightPeriods = (
+  periods: readonly OversightPeriod[],
+  { agreementId, change }: { agreementId: string; change: 'added' | 'removed' },
+  on: string,
+): OversightPeriod[] =>
+  change === 'added'
+    ? [...periods, { agreementId, from: on, until: null }]
+    : periods.map((period) =>
+        period.agreementId === agreementId && period.until === null ? { ...period, until: on } : period,
+      );
+
 export interface BoardState {
   status: 'none' | 'established';
   boardId: string;
@@ -104,14 +116,11 @@ export const evolveBoard = (state: BoardState, event: BoardEvent): BoardState =>
       return { ...state, accountability: { kind, members, quorumByRole } };
     }
     case 'BoardOversightChanged': {
-      const { agreementId, change, agreementIds } = event.data;
-      const oversight =
-        change === 'added'
-          ? [...state.oversight, { agreementId, from: on, until: null }]
-          : state.oversight.map((period) =>
-              period.agreementId === agreementId && period.until === null ? { ...period, until: on } : period,
-            );
-      return { ...state, agreementIds, oversight };
+      return {
+        ...state,
+        agreementIds: event.data.agreementIds,
+        oversight: changeOversightPeriods(state.oversight, event.data, on),
+      };
     }
     case 'BoardMeetingScheduled': {
       const { meetingId, scheduledFor } = event.data;
