@@ -129,7 +129,10 @@ interface StatementSource {
   alerts(filter: { boardId: string } | { agreementId: string }): Promise<AlertView[]>;
 }
 
-function readModels(db: SqlExecutor, { financialYear, asOf }: { financialYear: string; asOf: string }): StatementSource {
+function readModels(
+  db: SqlExecutor,
+  { financialYear, asOf }: { financialYear: string; asOf: string },
+): StatementSource {
   return {
     memberships: (bodyId, period) => collaborationsDuring(db, bodyId, period),
     reviewDue: async (agreementId) => (await getRegisterRow(db, agreementId))?.reviewDue ?? null,

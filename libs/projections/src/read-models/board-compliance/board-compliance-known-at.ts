@@ -44,8 +44,12 @@ export function boardHistoryRowsFrom(events: readonly StoredEvent[]): BoardHisto
   for (const event of events) {
     if (!isBoardEvent(event)) continue;
     const on = dayOf(event);
-    const fact = (meetingId: string, what: MeetingFact['what'], scheduledFor: string, extra: Partial<MeetingFact> = {}) =>
-      facts.push({ meetingId, what, occurredOn: on, scheduledFor, quorate: null, reason: null, ...extra });
+    const fact = (
+      meetingId: string,
+      what: MeetingFact['what'],
+      scheduledFor: string,
+      extra: Partial<MeetingFact> = {},
+    ) => facts.push({ meetingId, what, occurredOn: on, scheduledFor, quorate: null, reason: null, ...extra });
     if (event.type !== 'GovernanceBoardEstablished' && event.type !== 'BoardTermsChanged') {
       if (typeof (event.data as { meetingId?: unknown }).meetingId !== 'string') continue;
     }
