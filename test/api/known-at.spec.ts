@@ -24,7 +24,7 @@ interface Statement {
   status: string;
   agreements: { agreementId: string; boardIds: string[] }[];
   boards: Compliance[];
-  alerts: { rule: string; subject: { meetingId: string | null }; status: string }[];
+  alerts: { alertId: string; rule: string; subject: { meetingId: string | null }; status: string }[];
   findings: string[];
 }
 
@@ -100,6 +100,11 @@ for (const driver of testDrivers) {
         ['q4', '2016-03-15'],
       ] as const) {
         await post(`/boards/tvp-board/meetings/${q}/held`, { occurredAt: date, attendees });
+      }
+      // The background evaluator raises the December meeting's missing outcome; wait for it before the clock moves.
+      const missing = 'meeting-outcome-missing--tvp-board--q3';
+      for (let i = 0; i < 100 && (await api.admin.get(`/alerts/${missing}`)).status !== 200; i++) {
+        await new Promise((r) => setTimeout(r, 100));
       }
       // The late entry: the December meeting was cancelled, recorded five months on.
       api.clock.set(LATE_RECORDED);
@@ -186,10 +191,16 @@ for (const driver of testDrivers) {
       expect(before.boards[0]).not.toHaveProperty('replay');
       expect(before.findings.some((f) => f.includes('cancelled and not rearranged'))).toBe(false);
       expect(before.alerts.some((a) => a.rule === 'meeting-cancelled-not-rearranged')).toBe(false);
+      const missingOf = (s: Statement) =>
+        s.alerts.find((a) => a.rule === 'meeting-outcome-missing' && a.subject.meetingId === 'q3');
+      expect(missingOf(before)?.status).toBe('open');
 
       const after = bodyOf<Statement>(await statement('knownAt=2016-05-20'));
       expect(after.status).toBe('red');
       expect(after.boards[0]?.counts).toMatchObject({ cancelled: 1, cancelledNotRearranged: 1 });
+      expect(
+        after.alerts.filter((a) => a.rule === 'meeting-cancelled-not-rearranged').map((a) => a.subject.meetingId),
+      ).toEqual(['q3']);
       // Everything recorded by the end of today: the same statement as the read models give.
       expect({ ...after, knownAt: null }).toEqual(now);
 

@@ -86,19 +86,16 @@ export function boardHistoryRowsFrom(events: readonly StoredEvent[]): BoardHisto
 }
 
 /**
- * A board's compliance for a year as the record stood at `knownAt` (transaction time): its stream read through the
- * event-store port, only the events recorded by then, judged by the same assessment as the read model (valid time
- * `asOf` works as it does there). Null when no establishment had been recorded by then.
+ * A board's compliance for a year as the record stood at `knownAt` (transaction time), from its stream: only the
+ * events recorded by then, judged by the same assessment as the read model (valid time `asOf` works as it does
+ * there). Null when no establishment had been recorded by then.
  */
-export async function boardComplianceKnownAt(
-  store: Pick<EventStore, 'readStream'>,
-  boardId: string,
+export function boardComplianceFrom(
+  stream: readonly StoredEvent[],
   { financialYear, asOf, knownAt }: { financialYear: string; asOf: string; knownAt: string },
-): Promise<BoardComplianceReplayed | null> {
+): BoardComplianceReplayed | null {
   const recordedUntil = Date.parse(endOf(knownAt));
-  const events = (await store.readStream(boardStreamId(boardId))).filter(
-    (e) => isBoardEvent(e) && Date.parse(e.recordedAt) <= recordedUntil,
-  );
+  const events = stream.filter((e) => isBoardEvent(e) && Date.parse(e.recordedAt) <= recordedUntil);
   const rows = boardHistoryRowsFrom(events);
   if (rows === null) return null;
   const compliance = assessBoardCompliance(rows.board, rows.terms, rows.facts, { financialYear, asOf });
@@ -106,4 +103,13 @@ export async function boardComplianceKnownAt(
     ...compliance,
     replay: { asOf, knownAt, eventsConsidered: events.length, lastRecordedAt: events.at(-1)?.recordedAt ?? null },
   };
+}
+
+/** `boardComplianceFrom` the board's stream, read through the event-store port (one stream is small). */
+export async function boardComplianceKnownAt(
+  store: Pick<EventStore, 'readStream'>,
+  boardId: string,
+  options: { financialYear: string; asOf: string; knownAt: string },
+): Promise<BoardComplianceReplayed | null> {
+  return boardComplianceFrom(await store.readStream(boardStreamId(boardId)), options);
 }
