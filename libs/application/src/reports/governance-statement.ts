@@ -239,8 +239,9 @@ export async function buildGovernanceStatement(
   const periodEnd = asOf < span.end ? asOf : span.end;
   const dated = policingBodyOn(body.id, periodEnd);
 
-  const memberships =
-    periodEnd < periodStart ? [] : await source.memberships(body.id, { from: periodStart, to: periodEnd });
+  // asOf in early 0001 falls in year 0000-01, which starts on a day PostgreSQL does not have: no day before 0001 exists.
+  const from = periodStart < '0001-01-01' ? '0001-01-01' : periodStart;
+  const memberships = periodEnd < periodStart ? [] : await source.memberships(body.id, { from, to: periodEnd });
   const byAgreement = new Map<string, StatementAgreement>();
   const boards = new Map<string, StatementBoard>();
   for (const membership of memberships) {
