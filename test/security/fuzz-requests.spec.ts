@@ -171,6 +171,13 @@ const READS: Read[] = [
   read(`${BOARD}/compliance`, '/boards/:id/compliance', {
     asOf: 'date',
     financialYear: 'fy',
+    knownAt: 'datetime',
+    minPosition: 'minPosition',
+  }),
+  read('/bodies/hampshire/governance-statement', '/bodies/:id/governance-statement', {
+    asOf: 'date',
+    financialYear: 'fy',
+    knownAt: 'datetime',
     minPosition: 'minPosition',
   }),
   read('/decisions', '/decisions', { boardId: 'id', meetingId: 'id', agreementId: 'id', minPosition: 'minPosition' }),

@@ -277,6 +277,7 @@ export interface GovernanceStatement {
   periodStart: string;
   periodEnd: string;
   asOf: string;
+  knownAt: string | null;
   agreements: StatementAgreement[];
   boards: StatementBoard[];
   alerts: AlertView[];

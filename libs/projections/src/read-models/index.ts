@@ -15,12 +15,14 @@ export * from './membership/membership.queries.js';
 export * from './board-compliance/board-compliance.projection.js';
 export * from './board-compliance/assess-board-compliance.js';
 export * from './board-compliance/board-compliance.queries.js';
+export * from './board-compliance/board-compliance-known-at.js';
 export * from './decisions/decisions.projection.js';
 export * from './decisions/decisions.queries.js';
 export * from './savings/savings.projection.js';
 export * from './savings/savings.queries.js';
 export * from './agreement-as-of/agreement-as-of.js';
 export type { PageWindow } from './shared.js';
+export { endOf } from './shared.js';
 
 /** Every read model the service keeps, in the order they are started. */
 export const READ_MODEL_PROJECTIONS: readonly SqlProjection[] = [
