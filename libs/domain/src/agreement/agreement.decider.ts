@@ -554,7 +554,7 @@ const requireNoticePeriodMet = (
       period === null
         ? `The terms in force on ${on} set no notice period, so there is nothing to override: leave out the override.`
         : `Notice taking effect on ${effectiveOn} meets the notice period of ${describeNoticePeriod(period)} ` +
-          `(${earliest} at the earliest): leave out the override.`,
+            `(${earliest} at the earliest): leave out the override.`,
       'override',
     );
   }

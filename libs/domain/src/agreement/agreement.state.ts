@@ -164,7 +164,10 @@ export const evolveAgreement = (state: AgreementState, event: AgreementEvent): A
       const { party, effectiveOn, override } = upcastWithdrawalNoticeGiven(event.data);
       return dated({
         ...state,
-        members: updateMember(state, party, (member) => ({ ...member, notice: { givenOn: on, effectiveOn, override } })),
+        members: updateMember(state, party, (member) => ({
+          ...member,
+          notice: { givenOn: on, effectiveOn, override },
+        })),
       });
     }
     case 'TermsSet': {

@@ -70,7 +70,10 @@ export const termsInForceOn = <T extends Pick<TermsVersion, 'termsVersion' | 'ef
 ): T | null =>
   history
     .filter((version) => version.effectiveFrom <= on)
-    .reduce<T | null>((latest, version) => (latest && latest.termsVersion > version.termsVersion ? latest : version), null);
+    .reduce<T | null>(
+      (latest, version) => (latest && latest.termsVersion > version.termsVersion ? latest : version),
+      null,
+    );
 
 const daysInMonth = (year: number, month: number): number => new Date(Date.UTC(year, month, 0)).getUTCDate();
 
@@ -127,7 +130,11 @@ const requireNoticePeriod = (value: unknown): NoticePeriod | null => {
  */
 const requireContributions = (value: unknown, parties: readonly TermsParty[]): Contribution[] => {
   if (!Array.isArray(value)) {
-    throw new ValidationError('invalid-terms', 'Give the contributions as a list, one per party.', 'terms.contributions');
+    throw new ValidationError(
+      'invalid-terms',
+      'Give the contributions as a list, one per party.',
+      'terms.contributions',
+    );
   }
   const seen = new Set<string>();
   const contributions = value.map((item, index): Contribution => {
@@ -164,7 +171,13 @@ const requireContributions = (value: unknown, parties: readonly TermsParty[]): C
       shareBasisPoints:
         share === null
           ? null
-          : requireInteger(share, { min: 0, max: BASIS_POINTS_WHOLE }, `${field}.shareBasisPoints`, 'invalid-share', 'share in basis points'),
+          : requireInteger(
+              share,
+              { min: 0, max: BASIS_POINTS_WHOLE },
+              `${field}.shareBasisPoints`,
+              'invalid-share',
+              'share in basis points',
+            ),
       amountPence:
         amount === null
           ? null
@@ -186,7 +199,12 @@ const requireContributions = (value: unknown, parties: readonly TermsParty[]): C
 /** The terms document as given, checked against the agreement's current parties. */
 export const requireTerms = (value: unknown, parties: readonly TermsParty[]): AgreementTerms => {
   const terms = asObject(value, 'terms', 'the terms');
-  const purpose = requireText(terms['purpose'], 'terms.purpose', 'purpose-required', 'Say what the collaboration is for.');
+  const purpose = requireText(
+    terms['purpose'],
+    'terms.purpose',
+    'purpose-required',
+    'Say what the collaboration is for.',
+  );
   const deliveryModel = requireOneOf(
     terms['deliveryModel'],
     DELIVERY_MODELS,
@@ -196,7 +214,11 @@ export const requireTerms = (value: unknown, parties: readonly TermsParty[]): Ag
   );
   const functions = terms['functions'] ?? [];
   if (!Array.isArray(functions) || functions.some((f) => typeof f !== 'string' || f.trim() === '')) {
-    throw new ValidationError('invalid-terms', 'Give the functions or service lines as a list of names.', 'terms.functions');
+    throw new ValidationError(
+      'invalid-terms',
+      'Give the functions or service lines as a list of names.',
+      'terms.functions',
+    );
   }
   const hostForce = optionalTextField(terms['hostForce'], 'terms.hostForce');
   if (hostForce !== null) {
@@ -216,7 +238,11 @@ export const requireTerms = (value: unknown, parties: readonly TermsParty[]): Ag
       );
     }
   } else if (deliveryModel === 'host-force') {
-    throw new ValidationError('host-force-required', 'Host-force delivery needs a host force: say which party.', 'terms.hostForce');
+    throw new ValidationError(
+      'host-force-required',
+      'Host-force delivery needs a host force: say which party.',
+      'terms.hostForce',
+    );
   }
   const reviewCycle = terms['reviewCycleMonths'] ?? null;
   return {
@@ -233,7 +259,13 @@ export const requireTerms = (value: unknown, parties: readonly TermsParty[]): Ag
     reviewCycleMonths:
       reviewCycle === null
         ? null
-        : requireInteger(reviewCycle, { min: 1, max: 120 }, 'terms.reviewCycleMonths', 'invalid-review-cycle', 'review cycle in months'),
+        : requireInteger(
+            reviewCycle,
+            { min: 1, max: 120 },
+            'terms.reviewCycleMonths',
+            'invalid-review-cycle',
+            'review cycle in months',
+          ),
   };
 };
 
