@@ -110,6 +110,8 @@ export interface AgreementView {
   variations: { summary: string; variedOn: string; recordedBy: string }[];
   reviews: { outcome: string; reviewedOn: string; nextReviewDue: string | null }[];
   savings: { financialYear: string; forecastPence: number | null; realisedPence: number | null }[];
+  terms: TermsVersionDetail | null;
+  termsHistory: TermsVersionDetail[];
 }
 
 export interface BoardSummary {
@@ -311,6 +313,7 @@ export interface PartyDetail {
   approvedOn: string | null;
   noticeGivenOn: string | null;
   noticeEffectiveOn: string | null;
+  noticeOverride: NoticeOverride | null;
   withdrewOn: string | null;
   withdrawalReason: string | null;
   current: boolean;
@@ -320,6 +323,14 @@ export interface HostForcePeriod {
   hostForce: string;
   from: string;
   until: string | null;
+}
+
+export interface TermsVersionDetail {
+  termsVersion: number;
+  effectiveFrom: string;
+  setOn: string;
+  recordedBy: string;
+  terms: AgreementTerms;
 }
 
 export interface Cancellation {
@@ -436,6 +447,25 @@ export interface StatementBoard {
   reasons: string[];
 }
 
+export interface NoticeOverride {
+  acceptedBy: string;
+  reason: string;
+}
+
+export interface AgreementTerms {
+  purpose: string;
+  efficiencyCase: string | null;
+  functions: string[];
+  deliveryModel: DeliveryModel;
+  hostForce: string | null;
+  directionAndControl: string | null;
+  contributions: Contribution[];
+  liability: string | null;
+  noticePeriod: NoticePeriod | null;
+  exitTerms: string | null;
+  reviewCycleMonths: number | null;
+}
+
 export type DecisionMakerKind = 'board' | 'chief-officer' | 'other' | 'pcc';
 
 export interface ReadActor {
@@ -446,3 +476,18 @@ export interface ReadActor {
   issuer: string | null;
   source?: string;
 }
+
+export type DeliveryModel = 'host-force' | 'joint-unit' | 'national' | 'virtual';
+
+export interface Contribution {
+  party: string;
+  shareBasisPoints: number | null;
+  amountPence: number | null;
+}
+
+export interface NoticePeriod {
+  length: number;
+  unit: NoticeUnit;
+}
+
+export type NoticeUnit = 'days' | 'months';
