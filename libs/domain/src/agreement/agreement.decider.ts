@@ -520,8 +520,9 @@ const giveWithdrawalNotice = ({ data, metadata }: GiveWithdrawalNotice, state: A
 };
 
 /**
- * Notice takes effect no sooner than the notice period of the terms in force on the day it is given (s22A(2): the
- * agreement's own terms govern withdrawal), unless shorter notice was accepted: the override says by whom and why,
+ * Notice takes effect no sooner than the notice period of the terms in force on the day it is given (the Act leaves
+ * how a party leaves to the agreement; the statutory guidance has it set notice and exit costs: docs/domain.md,
+ * "Terms and notice periods"), unless shorter notice was accepted: the override says by whom and why,
  * and is recorded with the notice. An override where the notice is long enough is refused, so none is on record
  * that changed nothing.
  */

@@ -5,9 +5,9 @@ import { optionalText, requireCalendarDate, requireInteger, requireOneOf, requir
 import { DELIVERY_MODELS, type DeliveryModel } from './agreement.commands.js';
 
 /**
- * An agreement's terms (issue 15 items 1 and 5): what Police Act 1996 s22A(5)-(6) and the statutory guidance on
- * collaboration (Home Office, 2012) expect a collaboration agreement to set out. One document, versioned: each
- * `TermsSet` carries the whole of it, effective from a day (docs/domain.md, "Terms and notice periods").
+ * An agreement's terms (issue 15 items 1 and 5): what the Home Office statutory guidance on police collaboration
+ * (2012) has a Police Act 1996 s22A agreement set out. One document, versioned: each `TermsSet` carries the whole of
+ * it, effective from a day (docs/domain.md, "Terms and notice periods").
  */
 
 export const NOTICE_UNITS = ['months', 'days'] as const;
@@ -29,14 +29,14 @@ export interface Contribution {
 export interface AgreementTerms {
   /** What the collaboration is for. */
   purpose: string;
-  /** Why it is in the interests of efficiency or effectiveness (s22A(1)); null when not recorded. */
+  /** Why it is in the interests of efficiency or effectiveness (the test of s22A); null when not recorded. */
   efficiencyCase: string | null;
   /** The functions or service lines it covers. */
   functions: string[];
   deliveryModel: DeliveryModel;
   /** The force that hosts it, a party; null when none does. */
   hostForce: string | null;
-  /** Who has direction and control of the staff (s23F); null when not recorded. */
+  /** Who has direction and control of the staff (the statutory guidance); null when not recorded. */
   directionAndControl: string | null;
   contributions: Contribution[];
   liability: string | null;
