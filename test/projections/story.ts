@@ -106,7 +106,11 @@ export class Story {
     await sem.record('AgreementVaried', '2014-09-01', { summary: 'Cyber crime unit added' });
     await sem.record('HostForceChanged', '2015-01-05', { from: 'thames-valley', to: 'hampshire' });
     await sem.record('PartyJoined', '2015-06-01', { party: body('kent') });
-    await sem.record('WithdrawalNoticeGiven', '2015-07-01', { party: 'surrey', effectiveOn: '2015-12-31' });
+    await sem.record('WithdrawalNoticeGiven', '2015-07-01', {
+      party: 'surrey',
+      effectiveOn: '2015-12-31',
+      override: null,
+    });
     await sem.record('ForceWithdrew', '2015-12-31', {
       party: 'surrey',
       reason: 'Joined the Surrey and Sussex partnership',

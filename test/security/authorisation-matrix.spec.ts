@@ -194,6 +194,27 @@ const WRITES: WriteRow[] = [
     ],
   },
   {
+    endpoint: 'POST /agreements/:id/terms',
+    allowed: PARTY,
+    given: draft,
+    when: (id) => [
+      `/agreements/${id}/terms`,
+      {
+        effectiveFrom: '2014-04-01',
+        terms: {
+          purpose: 'Joint roads policing',
+          deliveryModel: 'joint-unit',
+          contributions: [
+            { party: 'hampshire', shareBasisPoints: 5000 },
+            { party: 'thames-valley', shareBasisPoints: 5000 },
+          ],
+          noticePeriod: { length: 6, unit: 'months' },
+        },
+        occurredAt: '2014-02-01',
+      },
+    ],
+  },
+  {
     endpoint: 'POST /agreements/:id/withdrawals',
     allowed: PARTY,
     given: async (id) => {

@@ -26,7 +26,8 @@ const RESERVED_NAMES = [
   ...new Set([...Object.getOwnPropertyNames(Object.prototype), ...Object.getOwnPropertyNames(Function.prototype)]),
 ];
 
-type Kind = 'id' | 'slug' | 'text' | 'date' | 'int' | 'number' | 'enum' | 'slugs' | 'ids' | 'attendees';
+type Kind =
+  'id' | 'slug' | 'text' | 'date' | 'int' | 'number' | 'enum' | 'slugs' | 'ids' | 'attendees' | 'terms' | 'override';
 interface Field {
   kind: Kind;
   value: unknown;
@@ -91,6 +92,17 @@ const WRITES: Endpoint[] = [
     party: f('slug', 'surrey'),
     effectiveOn: f('date', '2016-01-01'),
     occurredAt: f('date', '2015-01-01'),
+    override: f('override', { acceptedBy: 'The chief constables', reason: 'restructure' }, false),
+  }),
+  endpoint(`${AGREEMENT}/terms`, {
+    effectiveFrom: f('date', '2015-04-01'),
+    terms: f('terms', {
+      purpose: 'Joint roads policing',
+      deliveryModel: 'joint-unit',
+      contributions: [{ party: 'hampshire', shareBasisPoints: 10000 }],
+      noticePeriod: { length: 6, unit: 'months' },
+    }),
+    occurredAt: f('date', '2015-01-01', false),
   }),
   endpoint(`${AGREEMENT}/withdrawals`, {
     party: f('slug', 'surrey'),
@@ -299,6 +311,33 @@ const invalidFor = (kind: Kind): fc.Arbitrary<unknown> => {
         fc.constant([{ name: 'PCC \ud800', body: 'hampshire' }]),
         fc.constant([{ name: 'PCC', body: 'hampshire', constructor: 'x' }]),
         fc.array(fc.integer(), { minLength: 1, maxLength: 2 }),
+      );
+    case 'terms':
+      return fc.oneof(
+        fc.string(),
+        fc.constant([]),
+        fc.constant({ purpose: 'P' }),
+        fc.constant({ purpose: 'P', deliveryModel: 'joint-unit', noticePeriod: { length: 0, unit: 'months' } }),
+        fc.constant({ purpose: 'P', deliveryModel: 'joint-unit', noticePeriod: { length: 3, unit: 'weeks' } }),
+        fc.constant({ purpose: 'P', deliveryModel: 'joint-unit', contributions: [{ party: 'x y', amountPence: 1 }] }),
+        fc.constant({
+          purpose: 'P',
+          deliveryModel: 'joint-unit',
+          contributions: [{ party: 'kent', shareBasisPoints: 1e9 }],
+        }),
+        fc.constant({ purpose: 'P', deliveryModel: 'joint-unit', contributions: 'all' }),
+        fc.constant({ purpose: 'P', deliveryModel: 'joint-unit', functions: ['ok', 3] }),
+        fc.constant({ purpose: 'P \ud800', deliveryModel: 'joint-unit' }),
+        fc.constant({ purpose: 'P', deliveryModel: 'joint-unit', constructor: 'x' }),
+      );
+    case 'override':
+      return fc.oneof(
+        fc.string(),
+        fc.constant({ acceptedBy: 'CC' }),
+        fc.constant({ acceptedBy: '', reason: 'r' }),
+        fc.constant({ acceptedBy: 'CC \ud800', reason: 'r' }),
+        fc.constant({ acceptedBy: 'CC', reason: 'r', extra: 1 }),
+        fc.constant([{ acceptedBy: 'CC', reason: 'r' }]),
       );
     default: {
       const _exhaustive: never = kind;

@@ -18,8 +18,6 @@ export type BoardList = { boards: BoardSummary[]; next: string | null };
 export type BoardAnswer = {
   meetings: BoardMeeting[];
   terms: { chair: string; maxDaysBetweenMeetings: number; quorum: number; rearrangeWithinDays: number };
-  accountability: BoardAccountability | null;
-  oversight: OversightPeriod[];
   boardId: string;
   name: string;
   agreementIds: string[];
@@ -112,12 +110,12 @@ export interface AgreementView {
   variations: { summary: string; variedOn: string; recordedBy: string }[];
   reviews: { outcome: string; reviewedOn: string; nextReviewDue: string | null }[];
   savings: { financialYear: string; forecastPence: number | null; realisedPence: number | null }[];
+  terms: TermsVersionDetail | null;
+  termsHistory: TermsVersionDetail[];
 }
 
 export interface BoardSummary {
   terms: { chair: string; maxDaysBetweenMeetings: number; quorum: number; rearrangeWithinDays: number };
-  accountability: BoardAccountability | null;
-  oversight: OversightPeriod[];
   boardId: string;
   name: string;
   agreementIds: string[];
@@ -131,22 +129,10 @@ export interface BoardMeeting {
   status: 'cancelled' | 'held' | 'scheduled';
   heldOn: string | null;
   quorate: boolean | null;
-  attendees: Attendee[] | null;
+  attendees: { name: string; body: string }[] | null;
   cancelledOn: string | null;
   cancellationReason: string | null;
   rearrangedTo: string | null;
-}
-
-export interface BoardAccountability {
-  kind: BoardKind;
-  members: BoardMember[];
-  quorumByRole: QuorumByRole;
-}
-
-export interface OversightPeriod {
-  agreementId: string;
-  from: string;
-  until: string | null;
 }
 
 export interface BoardCompliance {
@@ -277,7 +263,6 @@ export interface GovernanceStatement {
   periodStart: string;
   periodEnd: string;
   asOf: string;
-  knownAt: string | null;
   agreements: StatementAgreement[];
   boards: StatementBoard[];
   alerts: AlertView[];
@@ -328,6 +313,7 @@ export interface PartyDetail {
   approvedOn: string | null;
   noticeGivenOn: string | null;
   noticeEffectiveOn: string | null;
+  noticeOverride: NoticeOverride | null;
   withdrewOn: string | null;
   withdrawalReason: string | null;
   current: boolean;
@@ -339,21 +325,13 @@ export interface HostForcePeriod {
   until: string | null;
 }
 
-export interface Attendee {
-  name: string;
-  body: string;
-  role?: MemberRole;
+export interface TermsVersionDetail {
+  termsVersion: number;
+  effectiveFrom: string;
+  setOn: string;
+  recordedBy: string;
+  terms: AgreementTerms;
 }
-
-export type BoardKind = 'chief-officers' | 'joint-accountability' | 'programme';
-
-export interface BoardMember {
-  role: MemberRole;
-  name: string;
-  body: string;
-}
-
-export type QuorumByRole = { pcc?: number; other?: number; 'chief-officer'?: number };
 
 export interface Cancellation {
   meetingId: string;
@@ -469,7 +447,24 @@ export interface StatementBoard {
   reasons: string[];
 }
 
-export type MemberRole = 'chief-officer' | 'other' | 'pcc';
+export interface NoticeOverride {
+  acceptedBy: string;
+  reason: string;
+}
+
+export interface AgreementTerms {
+  purpose: string;
+  efficiencyCase: string | null;
+  functions: string[];
+  deliveryModel: DeliveryModel;
+  hostForce: string | null;
+  directionAndControl: string | null;
+  contributions: Contribution[];
+  liability: string | null;
+  noticePeriod: NoticePeriod | null;
+  exitTerms: string | null;
+  reviewCycleMonths: number | null;
+}
 
 export type DecisionMakerKind = 'board' | 'chief-officer' | 'other' | 'pcc';
 
@@ -481,3 +476,18 @@ export interface ReadActor {
   issuer: string | null;
   source?: string;
 }
+
+export type DeliveryModel = 'host-force' | 'joint-unit' | 'national' | 'virtual';
+
+export interface Contribution {
+  party: string;
+  shareBasisPoints: number | null;
+  amountPence: number | null;
+}
+
+export interface NoticePeriod {
+  length: number;
+  unit: NoticeUnit;
+}
+
+export type NoticeUnit = 'days' | 'months';
