@@ -39,6 +39,8 @@ export interface BoardHistoryRows {
  */
 export function boardHistoryRowsFrom(events: readonly StoredEvent[]): BoardHistoryRows | null {
   let board: BoardRecord | null = null;
+  /** The agreements overseen after the last oversight change, if any. */
+  let agreementIds: string[] | null = null;
   const terms: BoardTermsRecord[] = [];
   const facts: MeetingFact[] = [];
   for (const event of events) {
@@ -50,9 +52,8 @@ export function boardHistoryRowsFrom(events: readonly StoredEvent[]): BoardHisto
       scheduledFor: string,
       extra: Partial<MeetingFact> = {},
     ) => facts.push({ meetingId, what, occurredOn: on, scheduledFor, quorate: null, reason: null, ...extra });
-    if (event.type !== 'GovernanceBoardEstablished' && event.type !== 'BoardTermsChanged') {
-      if (typeof (event.data as { meetingId?: unknown }).meetingId !== 'string') continue;
-    }
+    if (event.type.startsWith('BoardMeeting') && typeof (event.data as { meetingId?: unknown }).meetingId !== 'string')
+      continue;
     switch (event.type) {
       case 'GovernanceBoardEstablished':
       case 'BoardTermsChanged': {
@@ -64,6 +65,11 @@ export function boardHistoryRowsFrom(events: readonly StoredEvent[]): BoardHisto
         terms.push({ effectiveOn: on, chair, maxDaysBetweenMeetings, quorum, rearrangeWithinDays });
         break;
       }
+      case 'BoardAccountabilitySet':
+        break;
+      case 'BoardOversightChanged':
+        agreementIds = event.data.agreementIds;
+        break;
       case 'BoardMeetingScheduled':
         fact(event.data.meetingId, 'scheduled', event.data.scheduledFor);
         break;
@@ -82,7 +88,8 @@ export function boardHistoryRowsFrom(events: readonly StoredEvent[]): BoardHisto
       }
     }
   }
-  return board === null ? null : { board, terms, facts };
+  if (board === null) return null;
+  return { board: agreementIds === null ? board : { ...board, agreementIds }, terms, facts };
 }
 
 /**
