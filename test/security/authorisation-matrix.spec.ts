@@ -243,6 +243,34 @@ const WRITES: WriteRow[] = [
     when: (id) => [`/agreements/${id}/savings`, { financialYear: '2015-16', kind: 'forecast', amountGbp: 1000 }],
   },
   {
+    endpoint: 'POST /agreements/:id/publication',
+    allowed: PARTY,
+    given: inForce,
+    when: (id) => [
+      `/agreements/${id}/publication`,
+      { publishedOn: '2014-04-10', documentUrl: 'https://example.org/a.pdf', publishedBy: 'thames-valley' },
+    ],
+  },
+  {
+    endpoint: 'POST /agreements/:id/publication-exemption',
+    allowed: PARTY,
+    given: draft,
+    when: (id) => [`/agreements/${id}/publication-exemption`, { ground: 'operations', reason: 'Covert tactics' }],
+  },
+  {
+    endpoint: 'POST /agreements/:id/publication-withdrawal',
+    allowed: PARTY,
+    given: async (id) => {
+      await inForce(id);
+      await setup(`/agreements/${id}/publication`, {
+        publishedOn: '2014-04-10',
+        reference: 'TVP/2014/1',
+        publishedBy: 'hampshire',
+      });
+    },
+    when: (id) => [`/agreements/${id}/publication-withdrawal`, { reason: 'Superseded text' }],
+  },
+  {
     endpoint: 'POST /boards',
     allowed: ADMIN_ONLY,
     given: draft,
