@@ -331,7 +331,8 @@ function registeredRoutes(api: ApiHarness): string[] {
   const stack = express.router?.stack ?? [];
   const routes = new Set<string>();
   for (const layer of stack) {
-    if (!layer.route) continue;
+    // `{/*splat}` for every method is the tracing middleware (TracingModule.forRoutes), not a handler.
+    if (!layer.route || layer.route.path === '{/*splat}') continue;
     for (const [method, on] of Object.entries(layer.route.methods)) {
       if (on && method !== '_all') routes.add(`${method.toUpperCase()} ${layer.route.path}`);
     }
