@@ -63,6 +63,7 @@ async function world(show: (store: EventStore) => EventStore): Promise<World> {
   const status = new ProjectionStatus(database.db, store, READ_MODEL_PROJECTIONS, runner);
   await story.agreements();
   await story.board2015();
+  await story.publications();
   await status.waitForPosition(story.last as Position, { timeoutMs: 20_000 });
   return { database, db: database.db, store, story, runner, status };
 }
