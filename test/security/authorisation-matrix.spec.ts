@@ -343,6 +343,7 @@ const READS = [
   '/events',
   '/streams/agreement-read-fixture/events',
   '/bodies/thames-valley/collaborations',
+  '/agreements/read-fixture/publication',
 ];
 const READERS: Caller[] = ['admin', 'auditor', 'officer of a party', 'officer of another force'];
 
@@ -425,6 +426,17 @@ describe('the matrix is complete', () => {
   test('/health and /docs need no token', async () => {
     expect((await api.http.get('/health')).status).toBe(200);
     expect((await api.http.get('/docs/openapi.json')).status).toBe(200);
+  });
+
+  test('the s23E public register needs no token, and answers every caller alike', async () => {
+    for (const caller of CALLERS) {
+      expect({ caller, status: (await clients[caller].get('/public/bodies/thames-valley/agreements')).status }).toEqual(
+        {
+          caller,
+          status: 200,
+        },
+      );
+    }
   });
 
   test('the done-when: an officer of Gwent cannot record a signature on a Thames Valley/Hampshire agreement', async () => {
