@@ -1,8 +1,8 @@
 import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { SqlDatabase } from '#event-store';
-import { getAgreementDetail, getPublication, type PublicationRecord } from '#projections';
-import { EntityIdParam } from '#application';
+import { getPublication, type PublicationRecord } from '#projections';
+import { EntityIdParam, ReferenceData } from '#application';
 import { ConsistentQuery, ReadYourWrites } from '../queries/read-your-writes.js';
 
 /** The full s23E record of an agreement, exemption reason included: signed-in readers only. */
@@ -12,6 +12,7 @@ import { ConsistentQuery, ReadYourWrites } from '../queries/read-your-writes.js'
 export class PublicationReadController {
   constructor(
     private readonly db: SqlDatabase,
+    private readonly references: ReferenceData,
     private readonly consistency: ReadYourWrites,
   ) {}
 
@@ -28,9 +29,10 @@ export class PublicationReadController {
     @Param('id', new EntityIdParam('id')) id: string,
     @Query() query: ConsistentQuery,
   ): Promise<PublicationRecord> {
-    await this.consistency.waitFor(query, ['publication', 'agreement-detail']);
-    const [record, detail] = await Promise.all([getPublication(this.db, id), getAgreementDetail(this.db, id)]);
-    if (detail === null) throw new NotFoundException(`There is no agreement ${id}.`);
+    await this.consistency.waitFor(query, ['publication']);
+    // Whether the agreement exists is the log's answer (as for a write), not a read model's that may lag.
+    const [record, agreement] = await Promise.all([getPublication(this.db, id), this.references.agreement(id)]);
+    if (!agreement.exists) throw new NotFoundException(`There is no agreement ${id}.`);
     return (
       record ?? {
         agreementId: id,
