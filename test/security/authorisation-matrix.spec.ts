@@ -264,6 +264,34 @@ const WRITES: WriteRow[] = [
     when: (id) => [`/agreements/${id}/savings`, { financialYear: '2015-16', kind: 'forecast', amountGbp: 1000 }],
   },
   {
+    endpoint: 'POST /agreements/:id/publication',
+    allowed: PARTY,
+    given: inForce,
+    when: (id) => [
+      `/agreements/${id}/publication`,
+      { publishedOn: '2014-04-10', documentUrl: 'https://example.org/a.pdf', publishedBy: 'thames-valley' },
+    ],
+  },
+  {
+    endpoint: 'POST /agreements/:id/publication-exemption',
+    allowed: PARTY,
+    given: draft,
+    when: (id) => [`/agreements/${id}/publication-exemption`, { ground: 'operations', reason: 'Covert tactics' }],
+  },
+  {
+    endpoint: 'POST /agreements/:id/publication-withdrawal',
+    allowed: PARTY,
+    given: async (id) => {
+      await inForce(id);
+      await setup(`/agreements/${id}/publication`, {
+        publishedOn: '2014-04-10',
+        reference: 'TVP/2014/1',
+        publishedBy: 'hampshire',
+      });
+    },
+    when: (id) => [`/agreements/${id}/publication-withdrawal`, { reason: 'Superseded text' }],
+  },
+  {
     endpoint: 'POST /boards',
     allowed: ADMIN_ONLY,
     given: draft,
@@ -351,6 +379,7 @@ const READS = [
   '/events',
   '/streams/agreement-read-fixture/events',
   '/bodies/thames-valley/collaborations',
+  '/agreements/read-fixture/publication',
 ];
 const READERS: Caller[] = ['admin', 'auditor', 'officer of a party', 'officer of another force'];
 
@@ -433,6 +462,17 @@ describe('the matrix is complete', () => {
   test('/health and /docs need no token', async () => {
     expect((await api.http.get('/health')).status).toBe(200);
     expect((await api.http.get('/docs/openapi.json')).status).toBe(200);
+  });
+
+  test('the s23E public register needs no token, and answers every caller alike', async () => {
+    for (const caller of CALLERS) {
+      expect({ caller, status: (await clients[caller].get('/public/bodies/thames-valley/agreements')).status }).toEqual(
+        {
+          caller,
+          status: 200,
+        },
+      );
+    }
   });
 
   test('the done-when: an officer of Gwent cannot record a signature on a Thames Valley/Hampshire agreement', async () => {

@@ -120,6 +120,22 @@ const WRITES: Endpoint[] = [
     kind: f('enum', 'forecast'),
     amountGbp: f('number', 10),
   }),
+  endpoint(`${AGREEMENT}/publication`, {
+    publishedOn: f('date', '2014-04-10'),
+    documentUrl: f('text', 'https://example.org/a.pdf', false),
+    reference: f('text', 'R1', false),
+    publishedBy: f('slug', 'hampshire'),
+    occurredAt: f('date', '2014-04-10', false),
+  }),
+  endpoint(`${AGREEMENT}/publication-exemption`, {
+    ground: f('enum', 'operations'),
+    reason: f('text', 'r'),
+    occurredAt: f('date', '2014-04-10', false),
+  }),
+  endpoint(`${AGREEMENT}/publication-withdrawal`, {
+    reason: f('text', 'r'),
+    occurredAt: f('date', '2014-04-10', false),
+  }),
   endpoint('/boards', {
     id: created('id', 'fz-new-board'),
     name: f('text', 'B'),
@@ -178,6 +194,12 @@ const READS: Read[] = [
   }),
   read(AGREEMENT, '/agreements/:id', { asOf: 'datetime', knownAt: 'datetime', minPosition: 'minPosition' }),
   read('/bodies/hampshire/collaborations', '/bodies/:id/collaborations', { asOf: 'date', minPosition: 'minPosition' }),
+  read('/public/bodies/hampshire/agreements', '/public/bodies/:id/agreements', {
+    limit: 'limit',
+    format: 'enum',
+    minPosition: 'minPosition',
+  }),
+  read(`${AGREEMENT}/publication`, '/agreements/:id/publication', { minPosition: 'minPosition' }),
   read('/boards', '/boards', { agreementId: 'id', minPosition: 'minPosition' }),
   read(BOARD, '/boards/:id', { minPosition: 'minPosition' }),
   read(`${BOARD}/compliance`, '/boards/:id/compliance', {

@@ -347,6 +347,9 @@ postgresDriver.describe('a PostgreSQL database written by release 0.1.0', () => 
   }, 180_000);
 });
 
+/** Read models this release adds (release 0.1.0 had no checkpoint for them). */
+const NEW_PROJECTIONS = ['publication'];
+
 /** Every read model table of release 0.1.0. */
 const READ_MODEL_TABLES = [
   'agreement_detail',
@@ -441,6 +444,13 @@ postgresDriver.describe('the checkpoints of a PostgreSQL database written by rel
           kind: 'projection',
           position: head.padStart(20, '0'),
           version: projections.find((p) => p.name === row.name)!.version,
+        })),
+        // New since 0.1.0: built from the whole log on first start, so it too ends at the head.
+        ...NEW_PROJECTIONS.map((name) => ({
+          name,
+          kind: 'projection',
+          position: head.padStart(20, '0'),
+          version: projections.find((p) => p.name === name)!.version,
         })),
         ...before.compliance.map((row) => ({
           name: row.name,

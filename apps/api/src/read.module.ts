@@ -6,6 +6,8 @@ import { BodiesReadController } from './bodies/bodies-read.http.controller.js';
 import { ApplicationModule } from '#application';
 import { DecisionsReadController } from './decisions/decisions-read.http.controller.js';
 import { ReadYourWrites } from './queries/read-your-writes.js';
+import { PublicationReadController } from './publication/publication-read.http.controller.js';
+import { PublicRegisterController } from './publication/public-register.http.controller.js';
 
 /** Every read endpoint over the read models, with read-your-writes through `minPosition`. */
 @Module({
@@ -15,6 +17,8 @@ import { ReadYourWrites } from './queries/read-your-writes.js';
     BoardsReadController,
     DecisionsReadController,
     AlertsController,
+    PublicationReadController,
+    PublicRegisterController,
   ],
   imports: [ApplicationModule],
   providers: [ReadYourWrites],
