@@ -202,7 +202,8 @@ const DELIBERATE_CHANGES: readonly Change[] = [
               ...object,
               breachedOn: '2016-06-16',
               occurrence: 2,
-              lastPosition: '808',
+              // After the alerts of the rules added since (NEW_RULES), in the order the evaluator reaches them.
+              lastPosition: expect.any(String),
               raisedAt: new Date(writtenAt).toISOString(),
               raisedRecordedAt: new Date(writtenAt).toISOString(),
               reason:
@@ -220,6 +221,17 @@ function mapObjects(value: unknown, change: (object: Record<string, unknown>) =>
   return change(Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapObjects(v, change)])));
 }
 
+/**
+ * Rules added after release 0.1.0 (issue 16: accountability). Opening an old log raises their alerts for what the
+ * old record already shows (agreements in force with no board, no review date): new answers, not changes to the old
+ * ones. The alert lists are compared without them, and the checkpoints test checks they are all that was added.
+ */
+const NEW_RULES = new Set(['no-overseeing-board', 'no-review-date', 'no-accountability-board']);
+const withoutNewRules = (path: string, body: unknown): unknown =>
+  path.startsWith('/alerts?') && body !== null && typeof body === 'object' && 'alerts' in body
+    ? { ...body, alerts: (body as { alerts: { rule: string }[] }).alerts.filter((a) => !NEW_RULES.has(a.rule)) }
+    : body;
+
 const asToday = (answer: unknown): unknown => DELIBERATE_CHANGES.reduce((a, change) => change.apply(a), answer);
 
 async function askEverything(api: ApiHarness, exact: boolean): Promise<void> {
@@ -235,9 +247,8 @@ async function askEverything(api: ApiHarness, exact: boolean): Promise<void> {
       expectSameIntegrity(res.body as Record<string, unknown>, expected);
       continue;
     }
-    const [now, then] = exact
-      ? [bodyOf<unknown>(res), expected]
-      : [withoutRunSpecific(res.body), withoutRunSpecific(expected)];
+    const body = withoutNewRules(path, bodyOf<unknown>(res));
+    const [now, then] = exact ? [body, expected] : [withoutRunSpecific(body), withoutRunSpecific(expected)];
     expect({ path, answer: now }).toMatchObject({ path, answer: then as object });
   }
 }
@@ -419,7 +430,8 @@ postgresDriver.describe('the checkpoints of a PostgreSQL database written by rel
     }
 
     // What opening the old database with this release may do, and nothing more:
-    // - append the two alert events DELIBERATE_CHANGES names ("one alert occurrence per breach"), which every
+    // - append the two alert events DELIBERATE_CHANGES names ("one alert occurrence per breach"), and the alerts of
+    //   the rules added since (NEW_RULES), which every
     //   processor then passes over, so each ends at the new head;
     // - rebuild the projections whose version this release raised (their tables change shape, not rows).
     // A processor that had lost its place would have applied the log again: the tables of every projection
@@ -428,10 +440,12 @@ postgresDriver.describe('the checkpoints of a PostgreSQL database written by rel
       'SELECT type, stream_id, position::text FROM events WHERE position > $1 ORDER BY position',
       [before.head],
     );
-    expect(appended.rows.map((e) => [e.type, e.stream_id])).toEqual([
+    const newRule = (streamId: string) => [...NEW_RULES].some((rule) => streamId.startsWith(`alert-${rule}--`));
+    expect(appended.rows.filter((e) => !newRule(e.stream_id)).map((e) => [e.type, e.stream_id])).toEqual([
       ['AlertResolved', 'alert-meeting-overdue--hampshire-tvp'],
       ['AlertRaised', 'alert-meeting-overdue--hampshire-tvp'],
     ]);
+    expect(appended.rows.filter((e) => newRule(e.stream_id)).every((e) => e.type === 'AlertRaised')).toBe(true);
     const head = appended.rows.at(-1)!.position;
     const projections = [...READ_MODEL_PROJECTIONS, alertsProjection];
     const carried = await db.query<{ name: string; kind: string; position: string; version: number }>(

@@ -104,6 +104,13 @@ const describe = (error: unknown): string =>
  *   it judged have not moved; if they have, it evaluates again, so a slower evaluation working on
  *   older facts cannot have the last word over a newer one.
  */
+/** Board events that change what the agreement rules see (which boards oversee an agreement, and their kind). */
+const AGREEMENT_FACT_EVENTS = new Set([
+  'GovernanceBoardEstablished',
+  'BoardOversightChanged',
+  'BoardAccountabilitySet',
+]);
+
 export class ComplianceEvaluator {
   private readonly mutex = new KeyedMutex();
   private readonly actor: string;
@@ -139,7 +146,24 @@ export class ComplianceEvaluator {
    * models are read once they have reached it. Without one, once they have reached the head of the log.
    */
   async evaluateBoard(boardId: string, cause?: StoredEvent): Promise<EvaluationResult> {
-    return this.evaluate('board', boardId, await this.positionOf(cause), cause);
+    const position = await this.positionOf(cause);
+    const result = await this.evaluate('board', boardId, position, cause);
+    // The agreement rules read which boards oversee an agreement and of what kind: a change of the board's
+    // agreements or accountability re-judges them (and the agreement it let go, which the board no longer names).
+    if (cause && AGREEMENT_FACT_EVENTS.has(cause.type)) {
+      const named = (cause.data as { agreementIds?: string[]; agreementId?: string }) ?? {};
+      const board = fold(
+        boardDecider,
+        (await this.store.readStream(boardStreamId(boardId))).filter(isBoardEvent) as unknown as BoardEvent[],
+      );
+      const ids = new Set([
+        ...board.agreementIds,
+        ...(named.agreementIds ?? []),
+        ...(named.agreementId ? [named.agreementId] : []),
+      ]);
+      for (const agreementId of ids) await this.evaluate('agreement', agreementId, position, cause);
+    }
+    return result;
   }
 
   /** Agreement rules for one agreement, then the board rules of every board overseeing it (their rules read its status). */
@@ -223,7 +247,7 @@ export class ComplianceEvaluator {
     let conditions: Condition[] = [];
     for (let pass = 1; pass <= this.maxPasses; pass++) {
       const now = this.clock.now();
-      const facts = kind === 'board' ? await this.loadBoard(id, now) : await this.loadAgreement(id, now);
+      const facts = kind === 'board' ? await this.loadBoard(id, now) : await this.loadAgreement(id, now, position);
       conditions = facts.conditions;
       const context = { actor: this.actor, correlationId, causationId: cause?.eventId };
       let wrote = false;
@@ -285,11 +309,18 @@ export class ComplianceEvaluator {
     return { conditions, revisions, board, governing: isGoverning(facts) };
   }
 
-  private async loadAgreement(agreementId: string, now: Date): Promise<LoadedFacts> {
+  private async loadAgreement(agreementId: string, now: Date, position: Position | null): Promise<LoadedFacts> {
     const revisions = new Map<string, number>();
     const events = await this.read(agreementStreamId(agreementId), revisions);
     const agreement = fold(agreementDecider, events.filter(isAgreementEvent) as unknown as AgreementEvent[]);
-    const conditions = agreement.status === 'none' ? [] : evaluateAgreementRules({ agreement }, now);
+    const boards: BoardState[] = [];
+    for (const boardId of agreement.status === 'none'
+      ? []
+      : await this.subjects.boardsOverseeing(agreementId, position)) {
+      const boardEvents = await this.read(boardStreamId(boardId), revisions);
+      boards.push(fold(boardDecider, boardEvents.filter(isBoardEvent) as unknown as BoardEvent[]));
+    }
+    const conditions = agreement.status === 'none' ? [] : evaluateAgreementRules({ agreement, boards }, now);
     return { conditions, revisions, agreement };
   }
 

@@ -50,6 +50,15 @@ export function resolutionReason(
         return `${cleared}: the agreement came into force on ${agreement.inForceFrom}.`;
       if (agreement?.status === 'terminated') return `${cleared}: the draft is terminated.`;
       return `${cleared}: its start is re-planned${agreement?.plannedStart ? ` for ${agreement.plannedStart}` : ''}.`;
+    case 'no-overseeing-board':
+      if (agreement && agreement.status !== 'in-force') return `${cleared}: the agreement is not in force.`;
+      return `${cleared}: a governance board on record oversees it.`;
+    case 'no-review-date':
+      if (agreement && agreement.status !== 'in-force') return `${cleared}: the agreement is not in force.`;
+      return `${cleared}: a review date is recorded${agreement?.reviewDue ? ` (${agreement.reviewDue})` : ''}.`;
+    case 'no-accountability-board':
+      if (agreement && agreement.status !== 'in-force') return `${cleared}: the agreement is not in force.`;
+      return `${cleared}: a joint accountability board oversees it, or no board of a recorded kind does.`;
     default: {
       const _exhaustive: never = rule;
       return `${cleared}.`;

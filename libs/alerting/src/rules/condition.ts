@@ -56,9 +56,10 @@ export interface BoardFacts {
   agreements: readonly AgreementState[];
 }
 
-/** What the agreement rules look at. */
+/** What the agreement rules look at: the agreement, and the boards on record that oversee it now. */
 export interface AgreementFacts {
   agreement: AgreementState;
+  boards: readonly BoardState[];
 }
 
 export type BoardRuleFn = (facts: BoardFacts, now: Date) => Condition[];

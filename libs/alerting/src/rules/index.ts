@@ -4,7 +4,10 @@ import { inquorateMeeting } from './inquorate-meeting.rule.js';
 import { meetingCancelledNotRearranged } from './meeting-cancelled-not-rearranged.rule.js';
 import { meetingOutcomeMissing } from './meeting-outcome-missing.rule.js';
 import { meetingOverdue } from './meeting-overdue.rule.js';
+import { noAccountabilityBoard } from './no-accountability-board.rule.js';
 import { noMeetingScheduled } from './no-meeting-scheduled.rule.js';
+import { noOverseeingBoard } from './no-overseeing-board.rule.js';
+import { noReviewDate } from './no-review-date.rule.js';
 import { plannedStartPassed } from './planned-start-passed.rule.js';
 import { reviewOverdue } from './review-overdue.rule.js';
 import { withdrawalImminent } from './withdrawal-imminent.rule.js';
@@ -16,7 +19,10 @@ export {
   meetingCancelledNotRearranged,
   meetingOutcomeMissing,
   meetingOverdue,
+  noAccountabilityBoard,
   noMeetingScheduled,
+  noOverseeingBoard,
+  noReviewDate,
   plannedStartPassed,
   reviewOverdue,
   withdrawalImminent,
@@ -39,6 +45,9 @@ export const AGREEMENT_RULES = {
   'withdrawal-imminent': withdrawalImminent,
   'withdrawal-outcome-missing': withdrawalOutcomeMissing,
   'planned-start-passed': plannedStartPassed,
+  'no-overseeing-board': noOverseeingBoard,
+  'no-review-date': noReviewDate,
+  'no-accountability-board': noAccountabilityBoard,
 } as const satisfies Partial<Record<AlertRule, AgreementRuleFn>>;
 
 export type BoardRuleName = keyof typeof BOARD_RULES;

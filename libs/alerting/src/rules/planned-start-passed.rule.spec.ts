@@ -22,11 +22,13 @@ describe('planned-start-passed', () => {
     ['the day after the planned start', '2015-04-02', true],
     ['a year later', '2016-04-01', true],
   ])('given a draft planned to start on 2015-04-01, when checked %s, then alert %s', (_when, today, alert) => {
-    expect(plannedStartPassed({ agreement: agreementOf(...planned) }, on(today)).length).toBe(alert ? 1 : 0);
+    expect(plannedStartPassed({ agreement: agreementOf(...planned), boards: [] }, on(today)).length).toBe(
+      alert ? 1 : 0,
+    );
   });
 
   test('is amber, about the agreement, dated the day after the planned start', () => {
-    expect(plannedStartPassed({ agreement: agreementOf(...planned) }, on('2015-04-20'))).toEqual([
+    expect(plannedStartPassed({ agreement: agreementOf(...planned), boards: [] }, on('2015-04-20'))).toEqual([
       {
         alertId: `planned-start-passed--${AGREEMENT_ID}`,
         rule: 'planned-start-passed',
@@ -41,13 +43,15 @@ describe('planned-start-passed', () => {
 
   test('given the start re-planned to a day ahead, then no alert until that day has passed', () => {
     const agreement = agreementOf(...planned, startReplanned('2015-09-01', '2015-04-01', '2015-03-20'));
-    expect(plannedStartPassed({ agreement }, on('2015-04-20'))).toEqual([]);
-    expect(plannedStartPassed({ agreement }, on('2015-09-02'))).toMatchObject([{ breachedOn: '2015-09-02' }]);
+    expect(plannedStartPassed({ agreement, boards: [] }, on('2015-04-20'))).toEqual([]);
+    expect(plannedStartPassed({ agreement, boards: [] }, on('2015-09-02'))).toMatchObject([
+      { breachedOn: '2015-09-02' },
+    ]);
   });
 
   test('given the agreement commenced, then no alert, and the resolution says when', () => {
     const agreement = agreementOf(...planned, cameIntoForce('2015-04-10'));
-    expect(plannedStartPassed({ agreement }, on('2015-04-20'))).toEqual([]);
+    expect(plannedStartPassed({ agreement, boards: [] }, on('2015-04-20'))).toEqual([]);
     expect(
       resolutionReason(
         'planned-start-passed',
@@ -60,10 +64,10 @@ describe('planned-start-passed', () => {
 
   test('given the draft terminated (abandoned), then no alert', () => {
     const agreement = agreementOf(...planned, terminated('2015-03-20'));
-    expect(plannedStartPassed({ agreement }, on('2015-04-20'))).toEqual([]);
+    expect(plannedStartPassed({ agreement, boards: [] }, on('2015-04-20'))).toEqual([]);
   });
 
   test('given no planned start, then no alert', () => {
-    expect(plannedStartPassed({ agreement: agreementOf(drafted()) }, on('2016-01-01'))).toEqual([]);
+    expect(plannedStartPassed({ agreement: agreementOf(drafted()), boards: [] }, on('2016-01-01'))).toEqual([]);
   });
 });

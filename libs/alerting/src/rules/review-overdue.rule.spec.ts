@@ -10,11 +10,11 @@ describe('review-overdue', () => {
     ['the day it is due', '2016-03-31', false],
     ['the day after', '2016-04-01', true],
   ])('an agreement in force, %s: alert %s', (_when, today, alert) => {
-    expect(reviewOverdue({ agreement: dueOn31March }, on(today)).length).toBe(alert ? 1 : 0);
+    expect(reviewOverdue({ agreement: dueOn31March, boards: [] }, on(today)).length).toBe(alert ? 1 : 0);
   });
 
   test('is amber, about the agreement', () => {
-    expect(reviewOverdue({ agreement: dueOn31March }, on('2016-05-01'))).toEqual([
+    expect(reviewOverdue({ agreement: dueOn31March, boards: [] }, on('2016-05-01'))).toEqual([
       {
         alertId: 'review-overdue--hampshire-tvp-bilateral',
         rule: 'review-overdue',
@@ -33,7 +33,7 @@ describe('review-overdue', () => {
     ['a review with no further review due', [reviewed('2016-04-20', null)], '2017-05-01', false],
   ])('after %s: alert %s', (_what, events, today, alert) => {
     const agreement = agreementOf(drafted('2016-03-31'), cameIntoForce(), ...events);
-    expect(reviewOverdue({ agreement }, on(today)).length).toBe(alert ? 1 : 0);
+    expect(reviewOverdue({ agreement, boards: [] }, on(today)).length).toBe(alert ? 1 : 0);
   });
 
   test.each([
@@ -41,6 +41,6 @@ describe('review-overdue', () => {
     ['a terminated agreement', agreementOf(drafted('2016-03-31'), cameIntoForce(), terminated('2016-02-01'))],
     ['an agreement without a review date', agreementOf(drafted(null), cameIntoForce())],
   ])('does not apply to %s', (_what, agreement) => {
-    expect(reviewOverdue({ agreement }, on('2016-05-01'))).toEqual([]);
+    expect(reviewOverdue({ agreement, boards: [] }, on('2016-05-01'))).toEqual([]);
   });
 });

@@ -12,11 +12,11 @@ describe('withdrawal-imminent', () => {
     ['on the day it takes effect', '2016-03-31', true],
     ['after it took effect, not yet recorded', '2016-04-10', true],
   ])('a withdrawal notice, %s: alert %s', (_when, today, alert) => {
-    expect(withdrawalImminent({ agreement: agreementOf(...notice) }, on(today)).length).toBe(alert ? 1 : 0);
+    expect(withdrawalImminent({ agreement: agreementOf(...notice), boards: [] }, on(today)).length).toBe(alert ? 1 : 0);
   });
 
   test('is info, about the agreement and the party', () => {
-    expect(withdrawalImminent({ agreement: agreementOf(...notice) }, on('2016-03-15'))).toEqual([
+    expect(withdrawalImminent({ agreement: agreementOf(...notice), boards: [] }, on('2016-03-15'))).toEqual([
       {
         alertId: 'withdrawal-imminent--hampshire-tvp-bilateral--hampshire',
         rule: 'withdrawal-imminent',
@@ -31,17 +31,22 @@ describe('withdrawal-imminent', () => {
 
   test('clears once the withdrawal is recorded', () => {
     expect(
-      withdrawalImminent({ agreement: agreementOf(...notice, withdrew('hampshire', '2016-03-31')) }, on('2016-04-01')),
+      withdrawalImminent(
+        { agreement: agreementOf(...notice, withdrew('hampshire', '2016-03-31')), boards: [] },
+        on('2016-04-01'),
+      ),
     ).toEqual([]);
   });
 
   test('clears when the agreement terminates', () => {
     expect(
-      withdrawalImminent({ agreement: agreementOf(...notice, terminated('2016-03-20')) }, on('2016-03-21')),
+      withdrawalImminent({ agreement: agreementOf(...notice, terminated('2016-03-20')), boards: [] }, on('2016-03-21')),
     ).toEqual([]);
   });
 
   test('does not apply to an agreement without notices', () => {
-    expect(withdrawalImminent({ agreement: agreementOf(drafted(), cameIntoForce()) }, on('2016-03-15'))).toEqual([]);
+    expect(
+      withdrawalImminent({ agreement: agreementOf(drafted(), cameIntoForce()), boards: [] }, on('2016-03-15')),
+    ).toEqual([]);
   });
 });

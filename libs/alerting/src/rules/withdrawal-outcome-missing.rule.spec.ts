@@ -12,11 +12,13 @@ describe('withdrawal-outcome-missing', () => {
     ['8 days after it took effect', '2016-04-08', true],
     ['a year after it took effect', '2017-03-31', true],
   ])('given a withdrawal notice, when checked %s, then alert %s', (_when, today, alert) => {
-    expect(withdrawalOutcomeMissing({ agreement: agreementOf(...notice) }, on(today)).length).toBe(alert ? 1 : 0);
+    expect(withdrawalOutcomeMissing({ agreement: agreementOf(...notice), boards: [] }, on(today)).length).toBe(
+      alert ? 1 : 0,
+    );
   });
 
   test('is amber, about the agreement and the party, dated the first day past grace', () => {
-    expect(withdrawalOutcomeMissing({ agreement: agreementOf(...notice) }, on('2016-04-20'))).toEqual([
+    expect(withdrawalOutcomeMissing({ agreement: agreementOf(...notice), boards: [] }, on('2016-04-20'))).toEqual([
       {
         alertId: 'withdrawal-outcome-missing--hampshire-tvp-bilateral--hampshire',
         rule: 'withdrawal-outcome-missing',
@@ -31,17 +33,17 @@ describe('withdrawal-outcome-missing', () => {
 
   test('given the withdrawal recorded, then no alert', () => {
     const agreement = agreementOf(...notice, withdrew('hampshire', '2016-03-31'));
-    expect(withdrawalOutcomeMissing({ agreement }, on('2016-05-01'))).toEqual([]);
+    expect(withdrawalOutcomeMissing({ agreement, boards: [] }, on('2016-05-01'))).toEqual([]);
   });
 
   test('given the agreement terminated, then no alert', () => {
     const agreement = agreementOf(...notice, terminated('2016-03-20'));
-    expect(withdrawalOutcomeMissing({ agreement }, on('2016-05-01'))).toEqual([]);
+    expect(withdrawalOutcomeMissing({ agreement, boards: [] }, on('2016-05-01'))).toEqual([]);
   });
 
   test('given no notice, then no alert', () => {
-    expect(withdrawalOutcomeMissing({ agreement: agreementOf(drafted(), cameIntoForce()) }, on('2017-01-01'))).toEqual(
-      [],
-    );
+    expect(
+      withdrawalOutcomeMissing({ agreement: agreementOf(drafted(), cameIntoForce()), boards: [] }, on('2017-01-01')),
+    ).toEqual([]);
   });
 });

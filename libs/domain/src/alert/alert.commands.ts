@@ -11,6 +11,9 @@ export const ALERT_RULES = [
   'withdrawal-imminent',
   'withdrawal-outcome-missing',
   'planned-start-passed',
+  'no-overseeing-board',
+  'no-review-date',
+  'no-accountability-board',
 ] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 

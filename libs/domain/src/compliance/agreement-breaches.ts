@@ -198,3 +198,92 @@ export function plannedStartPassed(agreement: AgreementState, asOf: string): Pla
     },
   ];
 }
+
+export interface NoOverseeingBoardBreach extends OpenBreach {
+  rule: 'no-overseeing-board';
+  severity: 'amber';
+  subject: { agreementId: string };
+  /** The day it came into force (no board has overseen it since, or the last one let it go: the state cannot tell). */
+  began: string | null;
+}
+
+/** The established boards of `boards` that oversee the agreement now. */
+const overseeing = (agreement: AgreementState, boards: readonly BoardState[]): BoardState[] =>
+  boards.filter((board) => board.status === 'established' && board.agreementIds.includes(agreement.agreementId));
+
+/**
+ * Amber: an agreement in force that no governance board oversees (issue 16): nobody is recorded as holding the
+ * collaboration to account, which the governance statement also lists. It resolves when a board is established over
+ * it or takes it on (BoardOversightChanged), or the agreement leaves force.
+ */
+export function noOverseeingBoard(agreement: AgreementState, boards: readonly BoardState[]): NoOverseeingBoardBreach[] {
+  if (agreement.status !== 'in-force' || overseeing(agreement, boards).length > 0) return [];
+  return [
+    {
+      rule: 'no-overseeing-board',
+      severity: 'amber',
+      subject: { agreementId: agreement.agreementId },
+      began: null,
+      ended: null,
+      reason: `"${agreement.title}" is in force, and no governance board on record oversees it.`,
+    },
+  ];
+}
+
+export interface NoReviewDateBreach extends OpenBreach {
+  rule: 'no-review-date';
+  severity: 'info';
+  subject: { agreementId: string };
+  began: null;
+}
+
+/**
+ * Info: an agreement in force with no review date: the statutory guidance expects agreements to be reviewed, and
+ * without a date the review-overdue rule can never fire. It resolves when a review date is recorded.
+ */
+export function noReviewDate(agreement: AgreementState): NoReviewDateBreach[] {
+  if (agreement.status !== 'in-force' || agreement.reviewDue !== null) return [];
+  return [
+    {
+      rule: 'no-review-date',
+      severity: 'info',
+      subject: { agreementId: agreement.agreementId },
+      began: null,
+      ended: null,
+      reason: `"${agreement.title}" is in force with no review date on record.`,
+    },
+  ];
+}
+
+export interface NoAccountabilityBoardBreach extends OpenBreach {
+  rule: 'no-accountability-board';
+  severity: 'info';
+  subject: { agreementId: string };
+  began: null;
+}
+
+/**
+ * Info: every board overseeing an agreement in force is of a recorded kind, and none is a joint accountability board:
+ * the chief officers govern it, but no board is recorded where the policing bodies hold them to account (seed 003's
+ * panel question). A board whose kind is not recorded gives the benefit of the doubt: nothing is raised.
+ */
+export function noAccountabilityBoard(
+  agreement: AgreementState,
+  boards: readonly BoardState[],
+): NoAccountabilityBoardBreach[] {
+  const over = overseeing(agreement, boards);
+  if (agreement.status !== 'in-force' || over.length === 0) return [];
+  if (over.some((board) => board.accountability === null || board.accountability.kind === 'joint-accountability'))
+    return [];
+  const names = over.map((board) => `the ${board.name} (${board.accountability?.kind})`).join(', ');
+  return [
+    {
+      rule: 'no-accountability-board',
+      severity: 'info',
+      subject: { agreementId: agreement.agreementId },
+      began: null,
+      ended: null,
+      reason: `"${agreement.title}" is overseen only by ${names}: no joint accountability board of the policing bodies.`,
+    },
+  ];
+}
