@@ -258,8 +258,6 @@ export function BoardPage({ id, query, session }: { id: string; query: URLSearch
             </dd>
             <dt>Established</dt>
             <dd>{formatDate(data.board.establishedOn)}</dd>
-            <dt>Kind</dt>
-            <dd>{data.board.accountability ? KIND_LABEL[data.board.accountability.kind] : 'Not recorded'}</dd>
           </dl>
 
           <Accountability board={data.board} hid={hid} />
