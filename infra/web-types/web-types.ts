@@ -51,6 +51,13 @@ const ROUTES: RouteEntry[] = [
     'BodiesReadController',
     'collaborations',
   ),
+  route(
+    'PublicRegisterAnswer',
+    'GET /public/bodies/:id/agreements',
+    'publication/public-register',
+    'PublicRegisterController',
+    'agreements',
+  ),
   route('EventPage', 'GET /streams/:streamId/events', 'audit/audit-trail', 'AuditTrailController', 'streamEvents'),
   route('IntegrityAnswer', 'GET /integrity', 'integrity/integrity', 'IntegrityController', 'check'),
   route('DevSignInOptions', 'GET /auth/dev-sign-in', 'auth/dev-sign-in', 'DevSignInController', 'options'),

@@ -46,9 +46,40 @@ suite('the web page', () => {
       chair: 'Police and Crime Commissioner for Gwent',
       maxDaysBetweenMeetings: 92,
       quorum: 2,
+      accountability: {
+        kind: 'joint-accountability',
+        members: [
+          { role: 'chief-officer', name: 'Chief Constable of Gwent Police', body: 'gwent' },
+          { role: 'pcc', name: 'Police and Crime Commissioner for Gwent', body: 'gwent' },
+          { role: 'pcc', name: 'Police and Crime Commissioner for South Wales', body: 'south-wales' },
+        ],
+        quorumByRole: { pcc: 1 },
+      },
       occurredAt: '2024-04-01',
     });
     expect(established.status).toBe(201);
+    // Gwent publishes three agreements (s23E), one of them exempt: the public register shows them signed out.
+    const writes: [string, object][] = [
+      [
+        '/agreements/tarian/publication',
+        { publishedOn: '2024-05-01', documentUrl: 'https://www.gwent.pcc.police.uk/tarian.pdf', publishedBy: 'gwent' },
+      ],
+      [
+        '/agreements/gwent-south-wales-joint-legal-services/publication',
+        { publishedOn: '2024-05-02', reference: 'GW/2024/7', publishedBy: 'gwent' },
+      ],
+      ['/agreements/ctp-wales/publication-exemption', { ground: 'security', reason: 'Names covert capabilities.' }],
+      ['/agreements/ctp-wales/publication', { publishedOn: '2024-05-03', publishedBy: 'gwent' }],
+    ];
+    let position = '';
+    for (const [path, body] of writes) {
+      const written = await api.admin.post(path).send(body);
+      expect({ path, status: written.status }).toEqual({ path, status: 201 });
+      position = (written.body as { position: string }).position;
+    }
+    // The page reads without read-your-writes: wait here until the register includes the last write.
+    const published = await api.http.get(`/public/bodies/gwent/agreements?minPosition=${position}`);
+    expect((published.body as { agreements: unknown[] }).agreements).toHaveLength(3);
     browser = await launchChromium();
     context = await browser.newContext({
       locale: 'en-GB',
@@ -255,6 +286,111 @@ suite('the web page', () => {
     await expect(page.getByRole('button', { name: 'Print' }).isVisible()).resolves.toBe(false);
     await expect(page.getByRole('heading', { name: 'Boards' }).isVisible()).resolves.toBe(true);
     await page.screenshot({ path: join(SCREENSHOTS, 'governance-statement-print.png'), fullPage: true });
+
+    // As known at a date: passed to the API and named in the printed heading.
+    await page.emulateMedia({ media: 'screen' });
+    await page.getByLabel(/^As known at/).fill('2025-06-02');
+    await page.getByRole('button', { name: 'Show statement' }).click();
+    await page.waitForURL(/knownAt=2025-06-02/);
+    await page
+      .getByRole('heading', {
+        level: 1,
+        name: /^Governance statement 2015\/16: Thames Valley.*, as known at 2 June 2025$/,
+      })
+      .waitFor();
+    await page.getByText(/as recorded by the end of 2 June 2025/).waitFor();
+    await expectAccessible(page, '#/statements/thames-valley?knownAt');
+    await page.emulateMedia({ media: 'print' });
+    await page.screenshot({ path: join(SCREENSHOTS, 'governance-statement-known-at-print.png'), fullPage: true });
+    await page.close();
+  }, 180_000);
+
+  test('the public register of a force, signed out: published agreements, an exempt one by title and purpose, More, CSV', async () => {
+    const page = await context.newPage();
+    const tokenSent: string[] = [];
+    page.on('request', (request) => {
+      if (request.headers().authorization) tokenSent.push(request.url());
+    });
+    await page.goto(`${url}/`);
+    await page.getByRole('heading', { name: 'Sign in', exact: true }).waitFor();
+    await page.getByRole('link', { name: 'Published collaboration agreements (no account needed)' }).click();
+    const chooser = page.getByRole('form', { name: 'Choose a force' });
+    await chooser.getByLabel('Force').selectOption('gwent');
+    await chooser.getByRole('button', { name: 'Show published agreements' }).click();
+    await page.waitForURL(/#\/public\/gwent$/);
+    await page.getByRole('heading', { level: 1, name: 'Published collaboration agreements: Gwent Police' }).waitFor();
+    await page.getByRole('row', { name: /Tarian.*Gwent Police.*s22A.*1 May 2024 by Gwent Police/ }).waitFor();
+    await page.getByRole('row', { name: /Joint Legal Services.*Reference GW\/2024\/7/ }).waitFor();
+    const exempt = page.getByRole('row', { name: /Counter Terrorism Policing Wales/ });
+    await expect(exempt.textContent()).resolves.toMatch(/Limited details published.*3 May 2024/);
+    await expect(exempt.textContent()).resolves.not.toMatch(/covert|South Wales Police/);
+    await expect(page.getByRole('link', { name: 'Published agreement: Tarian' }).getAttribute('href')).resolves.toBe(
+      'https://www.gwent.pcc.police.uk/tarian.pdf',
+    );
+    const csv = await page.getByRole('link', { name: 'Download as CSV' }).getAttribute('href');
+    expect(csv).toBe('/public/bodies/gwent/agreements?format=csv&limit=500');
+    const csvText = await (await page.request.get(`${url}${csv}`)).text();
+    expect(csvText.split('\r\n')[0]).toMatch(/^agreementId,title,details,purpose/);
+    await expect(page.getByRole('button', { name: 'Sign out' }).count()).resolves.toBe(0);
+    await expectAccessible(page, '#/public/gwent');
+    await mkdir(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'public-register.png'), fullPage: true });
+
+    // Two a page: "More" loads the third, after the first two, and then there is no more.
+    await page.goto(`${url}/#/public/gwent?limit=2`);
+    await page.getByText('2+ published agreements').waitFor();
+    await expect(page.getByRole('row', { name: /Tarian/ }).count()).resolves.toBe(0);
+    await page.getByRole('button', { name: 'More agreements' }).click();
+    await page.getByText('3 published agreements').waitFor();
+    await page.getByRole('row', { name: /Tarian/ }).waitFor();
+    await expect(page.getByRole('button', { name: 'More agreements' }).count()).resolves.toBe(0);
+    const rows = await page.getByRole('row').allTextContents();
+    expect(rows).toHaveLength(4);
+    expect(rows[1]).toMatch(/^Counter Terrorism/);
+    expect(rows[3]).toMatch(/^Tarian/);
+
+    // An unknown force: the API's 404, and still no sign-in demanded.
+    await page.goto(`${url}/#/public/atlantis`);
+    await page
+      .getByText(/atlantis/)
+      .first()
+      .waitFor();
+    await expect(page.getByRole('heading', { name: 'Sign in', exact: true }).count()).resolves.toBe(0);
+    expect(tokenSent).toEqual([]);
+    await page.close();
+  }, 180_000);
+
+  test('the board page shows its kind, members and quorum by role, and its oversight history', async () => {
+    const page = await signIn({ role: 'auditor', sub: 'panel.member' });
+    await page.goto(`${url}/#/boards/${BOARD}`);
+    await page.getByRole('heading', { level: 1, name: 'Tarian Governance Board' }).waitFor();
+    await page.getByRole('heading', { name: 'Accountability and oversight' }).waitFor();
+    await page
+      .getByText('Joint accountability: the policing bodies hold the chief officers to account')
+      .first()
+      .waitFor();
+    await page.getByText('Policing body (PCC or equivalent): at least 1').waitFor();
+    const members = await page.getByRole('region', { name: 'Members table' }).getByRole('row').allTextContents();
+    // By role: the policing bodies first, then the chief officer.
+    expect(members.slice(1)).toEqual([
+      expect.stringMatching(/^Policing body.*Police and Crime Commissioner for Gwent.*gwent$/),
+      expect.stringMatching(/^Policing body.*Police and Crime Commissioner for South Wales.*south-wales$/),
+      expect.stringMatching(/^Chief officer.*Chief Constable of Gwent Police.*gwent$/),
+    ]);
+    await page
+      .getByRole('region', { name: 'Oversight table' })
+      .getByRole('row', { name: /tarian.*1 April 2024.*Still overseen/ })
+      .waitFor();
+    await page.getByText(/Loading/).waitFor({ state: 'detached' });
+    await expectAccessible(page, 'board with accountability');
+    await mkdir(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'board-accountability.png'), fullPage: true });
+
+    // Known at a day before the board was recorded (the service's clock is 2025): nothing to judge then.
+    await page.getByLabel(/^Known at/).fill('2025-01-01');
+    await page.getByRole('button', { name: 'Show year' }).click();
+    await page.waitForURL(/knownAt=2025-01-01/);
+    await page.getByText('This board was not yet recorded on 2025-01-01').waitFor();
     await page.close();
   }, 180_000);
 

@@ -5,6 +5,7 @@ import { AgreementPage } from './pages/agreement';
 import { AlertsPage } from './pages/alerts';
 import { BoardPage, BoardsPage } from './pages/boards';
 import { BodyPage } from './pages/body';
+import { PublicRegisterPage } from './pages/public-register';
 import { RegisterPage } from './pages/register';
 import { SignInPage } from './pages/sign-in';
 import { StatementPage } from './pages/statement';
@@ -79,7 +80,8 @@ function App() {
   useEffect(() => {
     const section = route.path[0] ?? 'agreements';
     const label = NAV.find((n) => n.path === section)?.label ?? 'Page';
-    document.title = `${session ? label : 'Sign in'} – Collaboration governance tracker`;
+    const title = section === 'public' ? 'Published collaboration agreements' : session ? label : 'Sign in';
+    document.title = `${title} – Collaboration governance tracker`;
     if (first.current) {
       first.current = false;
       return;
@@ -143,7 +145,19 @@ function App() {
         </nav>
       ) : null}
       <main id="main" ref={main} tabIndex={-1}>
-        {session ? <Page route={route} session={session} /> : <SignInPage onSignedIn={signIn} notice={notice} />}
+        {section === 'public' ? (
+          // The s23E register: open to everyone, signed in or not (it reads without a token).
+          <PublicRegisterPage
+            key={route.path[1] ?? ''}
+            id={route.path[1] ?? null}
+            query={route.query}
+            signedIn={!!session}
+          />
+        ) : session ? (
+          <Page route={route} session={session} />
+        ) : (
+          <SignInPage onSignedIn={signIn} notice={notice} />
+        )}
       </main>
       <footer className="site-footer">
         <p>

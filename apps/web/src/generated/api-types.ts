@@ -50,6 +50,10 @@ export type CollaborationsAnswer = {
   next: string | null;
 };
 
+/** GET /public/bodies/:id/agreements (PublicRegisterController.agreements). */
+export type PublicRegisterAnswer =
+  { body: { id: string; name: string }; agreements: PublicRegisterEntry[]; next: string | null } | string;
+
 /** GET /streams/:streamId/events (AuditTrailController.streamEvents). */
 export type EventPage = EventPageDto;
 
@@ -226,6 +230,8 @@ export interface Collaboration {
   memberFrom: string;
   memberUntil: string | null;
 }
+
+export type PublicRegisterEntry = LimitedAgreement | PublishedAgreement;
 
 export interface EventPageDto {
   events: EventEnvelopeDto[];
@@ -428,6 +434,31 @@ export type BodyKind =
 export type PolicingBodyKind = 'mayor' | 'pcc' | 'pfcc' | 'police-authority';
 
 export type DatePrecision = 'day' | 'month' | 'year';
+
+export interface PublishedAgreement {
+  details: 'full';
+  agreementId: string;
+  title: string;
+  purpose: string;
+  legalBasis: string | null;
+  scope: string | null;
+  parties: { id: string; name: string }[];
+  signedOn: string | null;
+  inForceFrom: string | null;
+  endedOn: string | null;
+  publishedOn: string;
+  publishedBy: string;
+  documentUrl: string | null;
+  reference: string | null;
+}
+
+export interface LimitedAgreement {
+  details: 'limited';
+  agreementId: string;
+  title: string;
+  purpose: string;
+  publishedOn: string;
+}
 
 export interface EventEnvelopeDto {
   eventId: string;

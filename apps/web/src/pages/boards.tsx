@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
 import { FilterField, FilterForm } from '../components/filter-form';
-import { get, getEveryPage, post, revisionOf, streamEvents, type StoredEvent } from '../api';
+import { ApiError, get, getEveryPage, post, revisionOf, streamEvents, type StoredEvent } from '../api';
 import { MoreButton, useMore } from '../components/more';
 import { MeetingTimeline } from '../components/charts';
 import { EventHistory } from '../components/event-history';
@@ -12,6 +12,7 @@ import { choiceField, dateField, referenceField, RecordForms, WriteForm, type Va
 import { financialYearOf, formatDate, today } from '../format';
 import { href, navigate } from '../router';
 import { canWrite, type Session } from '../session';
+import type { BoardKind, MemberRole } from '../generated/api-types';
 import type {
   Alert,
   AlertList,
@@ -75,12 +76,89 @@ export function BoardsPage() {
   );
 }
 
+/** With knownAt, the compliance answer says what it replayed (GET /boards/:id/compliance, docs/api.md). */
+type ComplianceAnswer = BoardCompliance & {
+  replay?: { asOf: string; knownAt: string; eventsConsidered: number; lastRecordedAt: string | null };
+};
+
 interface BoardData {
   board: Board & { meetings: BoardMeeting[] };
-  compliance: BoardCompliance;
+  /** Null when asked known at a time before the board was recorded (the API answers 404 then). */
+  compliance: ComplianceAnswer | null;
   events: StoredEvent[];
   decisions: Decision[];
   alerts: Alert[];
+}
+
+const KIND_LABEL: Record<BoardKind, string> = {
+  'joint-accountability': 'Joint accountability: the policing bodies hold the chief officers to account',
+  'chief-officers': 'Chief officers: the chief officers run the collaboration',
+  programme: 'Programme: it delivers a change',
+};
+
+const ROLE_LABEL: Record<MemberRole, string> = {
+  pcc: 'Policing body (PCC or equivalent)',
+  'chief-officer': 'Chief officer',
+  other: 'Other',
+};
+const ROLES: readonly MemberRole[] = ['pcc', 'chief-officer', 'other'];
+
+/** Who sits on the board by role, how many of each a quorum needs, and which agreements it has overseen when. */
+function Accountability({ board, hid }: { board: Board; hid: string }) {
+  const a = board.accountability;
+  return (
+    <section aria-labelledby={`${hid}-acc`}>
+      <h2 id={`${hid}-acc`}>Accountability and oversight</h2>
+      {a === null ? (
+        <p>The board&apos;s kind and members are not recorded (POST /boards/:id/accountability).</p>
+      ) : (
+        <>
+          <dl className="summary">
+            <dt>Kind of board</dt>
+            <dd>{KIND_LABEL[a.kind]}</dd>
+            <dt>Quorum by role</dt>
+            <dd>
+              {ROLES.some((r) => a.quorumByRole[r] !== undefined)
+                ? ROLES.filter((r) => a.quorumByRole[r] !== undefined)
+                    .map((r) => `${ROLE_LABEL[r]}: at least ${a.quorumByRole[r]}`)
+                    .join('; ')
+                : 'No quorum by role: the board-wide quorum applies'}
+            </dd>
+          </dl>
+          {a.members.length ? (
+            <Table caption="Members by role" columns={['Role', 'Name', 'Body']} region="Members">
+              {ROLES.flatMap((r) =>
+                a.members
+                  .filter((m) => m.role === r)
+                  .map((m) => (
+                    <tr key={`${m.role} ${m.name} ${m.body}`}>
+                      <td>{ROLE_LABEL[m.role]}</td>
+                      <th scope="row">{m.name}</th>
+                      <td>
+                        <a href={href(['bodies', m.body])}>{m.body}</a>
+                      </td>
+                    </tr>
+                  )),
+              )}
+            </Table>
+          ) : (
+            <p>No members are recorded.</p>
+          )}
+        </>
+      )}
+      <Table caption="Oversight history" columns={['Agreement', 'Overseen from', 'Until']} region="Oversight">
+        {board.oversight.map((o) => (
+          <tr key={`${o.agreementId} ${o.from}`}>
+            <th scope="row">
+              <a href={href(['agreements', o.agreementId])}>{o.agreementId}</a>
+            </th>
+            <td>{formatDate(o.from)}</td>
+            <td>{o.until ? formatDate(o.until) : 'Still overseen'}</td>
+          </tr>
+        ))}
+      </Table>
+    </section>
+  );
 }
 
 const RAG_LABEL = {
@@ -110,18 +188,27 @@ function attendeesFrom(text: string): { name: string; body: string }[] {
 export function BoardPage({ id, query, session }: { id: string; query: URLSearchParams; session: Session }) {
   const hid = useId();
   const financialYear = query.get('financialYear');
+  const knownAt = query.get('knownAt');
+  // From the governance statement's links: judge the year as the record stood on that day.
+  const asOf = query.get('asOf');
   const loaded = useLoad<BoardData>(async (minPosition) => {
     const path = `/boards/${encodeURIComponent(id)}`;
     const [board, compliance, events, decisions, alerts] = await Promise.all([
       get<BoardAnswer>(path, { minPosition }),
-      get<BoardCompliance>(`${path}/compliance`, { financialYear, minPosition }),
+      get<ComplianceAnswer>(`${path}/compliance`, { financialYear, asOf, knownAt, minPosition }).catch(
+        (error: unknown) => {
+          if (knownAt && error instanceof ApiError && error.problem.status === 404) return null;
+          throw error;
+        },
+      ),
       streamEvents(`board-${id}`),
       getEveryPage<DecisionList>('/decisions', { boardId: id, minPosition }, 'decisions'),
       getEveryPage<AlertList>('/alerts', { boardId: id, minPosition }, 'alerts'),
     ]);
     return { board, compliance, events, decisions: decisions.decisions, alerts: alerts.alerts };
-  }, `${id}|${financialYear}`);
+  }, `${id}|${financialYear}|${asOf}|${knownAt}`);
   const [fy, setFy] = useState(financialYear ?? '');
+  const [known, setKnown] = useState(knownAt ?? '');
   const data = loaded.data;
   const expectedRevision = data ? revisionOf(data.events) : -1;
   const reload = (position: string | null) => loaded.reload(position);
@@ -134,7 +221,7 @@ export function BoardPage({ id, query, session }: { id: string; query: URLSearch
   const c = data?.compliance;
 
   function chooseYear() {
-    navigate(['boards', id], { financialYear: fy || null });
+    navigate(['boards', id], { financialYear: fy || null, asOf, knownAt: known.trim() || null });
   }
 
   const meetingPath = (v: Values, what: string) =>
@@ -150,7 +237,7 @@ export function BoardPage({ id, query, session }: { id: string; query: URLSearch
       <h1 tabIndex={-1}>{data?.board.name ?? id}</h1>
       {loaded.problem ? <ProblemMessage problem={loaded.problem} /> : null}
       {loaded.loading && !data ? <Loading what="the board" /> : null}
-      {data && c ? (
+      {data ? (
         <>
           <dl className="summary">
             <dt>Chair</dt>
@@ -173,95 +260,118 @@ export function BoardPage({ id, query, session }: { id: string; query: URLSearch
             <dd>{formatDate(data.board.establishedOn)}</dd>
           </dl>
 
+          <Accountability board={data.board} hid={hid} />
+
           <FilterForm heading="Compliance by financial year" submitLabel="Show year" onSubmit={chooseYear}>
             <FilterField
               name="year"
               label="Financial year (April to March)"
-              value={fy || c.financialYear}
+              value={fy || (c?.financialYear ?? financialYearOf(today()))}
               onChange={setFy}
-              choices={financialYears(data.board.establishedOn, today() > c.asOf ? today() : c.asOf).map(
+              choices={financialYears(data.board.establishedOn, c && c.asOf > today() ? c.asOf : today()).map(
                 (y) => [y, y] as const,
               )}
             />
+            <FilterField
+              name="knownAt"
+              label="Known at (what the record said on this date, optional)"
+              value={known}
+              onChange={setKnown}
+            />
           </FilterForm>
 
-          <section aria-labelledby={`${hid}-rag`} className={`rag rag-${c.status}`}>
-            <h3 id={`${hid}-rag`}>
-              {c.financialYear}: <span className={`rag-badge rag-badge-${c.status}`}>{RAG_LABEL[c.status]}</span>
-            </h3>
-            <p>
-              From {formatDate(c.periodStart)} to {formatDate(c.periodEnd)}, as it stood on {formatDate(c.asOf)}.
+          {c === null ? (
+            <p className="notice" role="status">
+              This board was not yet recorded on {knownAt}: nothing to judge as known then.
             </p>
-            {c.reasons.length ? (
-              <>
-                <h4>Why</h4>
-                <ul>
-                  {c.reasons.map((r, i) => (
-                    <li key={i}>{r}</li>
-                  ))}
-                </ul>
-              </>
-            ) : null}
-            <Table
-              caption={<>Meetings in {c.financialYear}</>}
-              columns={['Scheduled', 'Held', 'Quorate', 'Cancelled', 'Cancelled, not rearranged', 'Longest gap']}
-            >
-              <tr>
-                <td>{c.counts.scheduled}</td>
-                <td>{c.counts.held}</td>
-                <td>{c.counts.quorate}</td>
-                <td>{c.counts.cancelled}</td>
-                <td>{c.counts.cancelledNotRearranged}</td>
-                <td>
-                  {c.longestGap
-                    ? `${c.longestGap.days} days (${formatDate(c.longestGap.from)} to ${formatDate(c.longestGap.to)})`
-                    : '—'}
-                </td>
-              </tr>
-            </Table>
-            {c.cancellations.length ? (
+          ) : null}
+          {c ? (
+            <section aria-labelledby={`${hid}-rag`} className={`rag rag-${c.status}`}>
+              <h3 id={`${hid}-rag`}>
+                {c.financialYear}
+                {knownAt ? `, as known at ${formatDate(knownAt)}` : ''}:{' '}
+                <span className={`rag-badge rag-badge-${c.status}`}>{RAG_LABEL[c.status]}</span>
+              </h3>
+              <p>
+                From {formatDate(c.periodStart)} to {formatDate(c.periodEnd)}, as it stood on {formatDate(c.asOf)}
+                {c.replay
+                  ? `, judged from the ${c.replay.eventsConsidered} events of the board recorded by the end of ${formatDate(c.replay.knownAt)}`
+                  : ''}
+                .
+              </p>
+              {c.reasons.length ? (
+                <>
+                  <h4>Why</h4>
+                  <ul>
+                    {c.reasons.map((r, i) => (
+                      <li key={i}>{r}</li>
+                    ))}
+                  </ul>
+                </>
+              ) : null}
               <Table
-                caption={<>Cancellations in {c.financialYear}</>}
-                columns={['Meeting', 'Due on', 'Cancelled on', 'Rearrange by', 'Now']}
-                region="Cancellations"
+                caption={<>Meetings in {c.financialYear}</>}
+                columns={['Scheduled', 'Held', 'Quorate', 'Cancelled', 'Cancelled, not rearranged', 'Longest gap']}
               >
-                {c.cancellations.map((x) => (
-                  <tr key={`${x.meetingId} ${x.cancelledOn}`}>
-                    <th scope="row">{x.meetingId}</th>
-                    <td>{formatDate(x.meetingDate)}</td>
-                    <td>{formatDate(x.cancelledOn)}</td>
-                    <td>{formatDate(x.rearrangeBy)}</td>
-                    <td>
-                      <span className={`status cancellation-${x.state}`}>
-                        {x.state === 'awaiting-rearrangement'
-                          ? `Awaiting rearrangement (by ${formatDate(x.rearrangeBy)})`
-                          : x.state === 'rearranged'
-                            ? `Rearranged${x.rearrangedTo ? ` to ${formatDate(x.rearrangedTo)}` : ''}`
-                            : 'Not rearranged in time'}
-                      </span>
-                    </td>
-                  </tr>
-                ))}
+                <tr>
+                  <td>{c.counts.scheduled}</td>
+                  <td>{c.counts.held}</td>
+                  <td>{c.counts.quorate}</td>
+                  <td>{c.counts.cancelled}</td>
+                  <td>{c.counts.cancelledNotRearranged}</td>
+                  <td>
+                    {c.longestGap
+                      ? `${c.longestGap.days} days (${formatDate(c.longestGap.from)} to ${formatDate(c.longestGap.to)})`
+                      : '—'}
+                  </td>
+                </tr>
               </Table>
-            ) : null}
-          </section>
+              {c.cancellations.length ? (
+                <Table
+                  caption={<>Cancellations in {c.financialYear}</>}
+                  columns={['Meeting', 'Due on', 'Cancelled on', 'Rearrange by', 'Now']}
+                  region="Cancellations"
+                >
+                  {c.cancellations.map((x) => (
+                    <tr key={`${x.meetingId} ${x.cancelledOn}`}>
+                      <th scope="row">{x.meetingId}</th>
+                      <td>{formatDate(x.meetingDate)}</td>
+                      <td>{formatDate(x.cancelledOn)}</td>
+                      <td>{formatDate(x.rearrangeBy)}</td>
+                      <td>
+                        <span className={`status cancellation-${x.state}`}>
+                          {x.state === 'awaiting-rearrangement'
+                            ? `Awaiting rearrangement (by ${formatDate(x.rearrangeBy)})`
+                            : x.state === 'rearranged'
+                              ? `Rearranged${x.rearrangedTo ? ` to ${formatDate(x.rearrangedTo)}` : ''}`
+                              : 'Not rearranged in time'}
+                        </span>
+                      </td>
+                    </tr>
+                  ))}
+                </Table>
+              ) : null}
+            </section>
+          ) : null}
 
           <section aria-labelledby={`${hid}-tl`}>
             <h2 id={`${hid}-tl`}>Meeting timeline</h2>
-            <MeetingTimeline
-              title={`Meetings of ${data.board.name} in ${c.financialYear} against the ${c.terms.maxDaysBetweenMeetings}-day interval`}
-              start={c.periodStart}
-              end={c.periodEnd}
-              maxDays={c.terms.maxDaysBetweenMeetings}
-              meetings={meetings
-                .map((m) => ({
-                  meetingId: m.meetingId,
-                  date: (m.status === 'held' ? m.heldOn : m.scheduledFor) ?? m.scheduledFor,
-                  status: m.status,
-                  rearranged: m.rearrangedTo !== null,
-                }))
-                .filter((m) => m.date.slice(0, 10) >= c.periodStart && m.date.slice(0, 10) <= c.periodEnd)}
-            />
+            {c ? (
+              <MeetingTimeline
+                title={`Meetings of ${data.board.name} in ${c.financialYear} against the ${c.terms.maxDaysBetweenMeetings}-day interval`}
+                start={c.periodStart}
+                end={c.periodEnd}
+                maxDays={c.terms.maxDaysBetweenMeetings}
+                meetings={meetings
+                  .map((m) => ({
+                    meetingId: m.meetingId,
+                    date: (m.status === 'held' ? m.heldOn : m.scheduledFor) ?? m.scheduledFor,
+                    status: m.status,
+                    rearranged: m.rearrangedTo !== null,
+                  }))
+                  .filter((m) => m.date.slice(0, 10) >= c.periodStart && m.date.slice(0, 10) <= c.periodEnd)}
+              />
+            ) : null}
             <Table
               caption="Every meeting of the board"
               columns={['Meeting', 'Date', 'Status', 'Details']}

@@ -147,6 +147,10 @@ export function BodyPage({ id, query }: { id: string | null; query: URLSearchPar
             <a href={href(['statements', id ?? ''], { asOf })}>Governance statement of this force</a> (by financial
             year, printable, CSV).
           </p>
+          <p>
+            <a href={href(['public', id ?? ''])}>What this force publishes (s23E)</a>: the public register, readable
+            without an account.
+          </p>
           <p className="muted">Answered {formatDateTime(new Date().toISOString())}.</p>
         </section>
       ) : null}

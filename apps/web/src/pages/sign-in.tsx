@@ -1,7 +1,9 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { ApiError, get, post, setBearer, type Problem } from '../api';
 import { ProblemMessage } from '../components/problem';
+import { href } from '../router';
 import { sessionOf, type Role, type Session } from '../session';
+import { PublicRegisterChooser } from './public-register';
 import type { DevSignInOptions, DevTokenAnswer } from './types';
 
 const ROLE_HELP: Record<Role, string> = {
@@ -82,6 +84,9 @@ export function SignInPage({ onSignedIn, notice }: { onSignedIn: (session: Sessi
   return (
     <>
       <h1 tabIndex={-1}>Sign in</h1>
+      <p>
+        <a href={href(['public'])}>Published collaboration agreements (no account needed)</a>
+      </p>
       {notice ? (
         <p className="notice" role="status">
           {notice}
@@ -167,6 +172,7 @@ export function SignInPage({ onSignedIn, notice }: { onSignedIn: (session: Sessi
           <button type="submit">Use this token</button>
         </div>
       </form>
+      <PublicRegisterChooser heading="Published collaboration agreements (no account needed)" />
     </>
   );
 }

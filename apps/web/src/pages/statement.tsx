@@ -11,10 +11,16 @@ import { href, navigate } from '../router';
 const RAG_TEXT: Record<string, string> = { green: 'Green', amber: 'Amber', red: 'Red' };
 
 /** Saves the statement's CSV (fetched with the signed-in token, so a plain link would not do). */
-async function downloadCsv(bodyId: string, financialYear: string, asOf: string | null): Promise<void> {
+async function downloadCsv(
+  bodyId: string,
+  financialYear: string,
+  asOf: string | null,
+  knownAt: string | null,
+): Promise<void> {
   const text = await get<string>(`/bodies/${encodeURIComponent(bodyId)}/governance-statement`, {
     financialYear,
     asOf,
+    knownAt,
     format: 'csv',
   });
   const url = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
@@ -33,17 +39,20 @@ async function downloadCsv(bodyId: string, financialYear: string, asOf: string |
 export function StatementPage({ id, query }: { id: string; query: URLSearchParams }) {
   const hid = useId();
   const asOf = query.get('asOf');
+  const knownAt = query.get('knownAt');
   const financialYear = query.get('financialYear') ?? financialYearOf(asOf ?? today());
   const [year, setYear] = useState(financialYear);
   const [date, setDate] = useState(asOf ?? '');
+  const [known, setKnown] = useState(knownAt ?? '');
   const loaded = useLoad(
     (minPosition) =>
       get<GovernanceStatement>(`/bodies/${encodeURIComponent(id)}/governance-statement`, {
         financialYear,
         asOf,
+        knownAt,
         minPosition,
       }),
-    `${id}|${financialYear}|${asOf}`,
+    `${id}|${financialYear}|${asOf}|${knownAt}`,
   );
   const s = loaded.data;
   const slashYear = financialYear.replace('-', '/');
@@ -55,12 +64,19 @@ export function StatementPage({ id, query }: { id: string; query: URLSearchParam
       <h1 tabIndex={-1}>
         Governance statement {slashYear}
         {s ? `: ${s.body.name}` : ''}
+        {s?.knownAt ? `, as known at ${formatDate(s.knownAt)}` : ''}
       </h1>
       <div className="no-print">
         <FilterForm
-          heading="Year and date"
+          heading="Year and dates"
           submitLabel="Show statement"
-          onSubmit={() => navigate(['statements', id], { financialYear: year, asOf: date || null })}
+          onSubmit={() =>
+            navigate(['statements', id], {
+              financialYear: year,
+              asOf: date.trim() || null,
+              knownAt: known.trim() || null,
+            })
+          }
         >
           <FilterField name="financialYear" label="Financial year (e.g. 2015-16)" value={year} onChange={setYear} />
           <FilterField
@@ -69,12 +85,22 @@ export function StatementPage({ id, query }: { id: string; query: URLSearchParam
             value={date}
             onChange={setDate}
           />
+          <FilterField
+            name="knownAt"
+            label="As known at (what the record said on this date, optional)"
+            value={known}
+            onChange={setKnown}
+          />
         </FilterForm>
         <p>
           <button type="button" onClick={() => window.print()}>
             Print
           </button>{' '}
-          <button type="button" className="secondary" onClick={() => void downloadCsv(id, financialYear, asOf)}>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => void downloadCsv(id, financialYear, asOf, knownAt)}
+          >
             Download CSV
           </button>
         </p>
@@ -89,7 +115,8 @@ export function StatementPage({ id, query }: { id: string; query: URLSearchParam
             </h2>
             <p>
               1 April {s.periodStart.slice(0, 4)} to {formatDate(s.periodEnd)}
-              {asOf ? `, as the record stood on ${formatDate(s.asOf)}` : ''}. Policing body:{' '}
+              {asOf ? `, as the record stood on ${formatDate(s.asOf)}` : ''}
+              {s.knownAt ? `, as recorded by the end of ${formatDate(s.knownAt)}` : ''}. Policing body:{' '}
               {s.body.policingBody?.name ?? 'not known for this date'}.
             </p>
             {s.findings.length > 0 ? (
@@ -111,7 +138,7 @@ export function StatementPage({ id, query }: { id: string; query: URLSearchParam
               {s.boards.map((b) => (
                 <tr key={b.boardId}>
                   <th scope="row">
-                    <a href={href(['boards', b.boardId], { financialYear, asOf })}>{b.name}</a>
+                    <a href={href(['boards', b.boardId], { financialYear, asOf, knownAt })}>{b.name}</a>
                   </th>
                   <td className={`status rag-${b.status}`}>{RAG_TEXT[b.status]}</td>
                   <td>{b.counts.scheduled}</td>
