@@ -1,6 +1,8 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   agreementDecider,
+  benefitLedgerDecider,
+  benefitsStreamId,
   boardDecider,
   bodyRegistryDecider,
   decisionDecider,
@@ -10,6 +12,7 @@ import {
   decisionStreamId,
   parentFactsOf,
   type AgreementCommand,
+  type BenefitCommand,
   type ParentFacts,
   type BoardCommand,
   type BodyRegistryCommand,
@@ -39,6 +42,12 @@ export class ExecuteBoardCommand {
 export class ExecuteDecisionCommand {
   constructor(
     readonly command: DecisionCommand,
+    readonly context: CommandContext,
+  ) {}
+}
+export class ExecuteBenefitCommand {
+  constructor(
+    readonly command: BenefitCommand,
     readonly context: CommandContext,
   ) {}
 }
@@ -108,6 +117,15 @@ export class DecisionCommandHandler implements ICommandHandler<ExecuteDecisionCo
   }
 }
 
+/** The agreement's facts travel on the command (resolved by the controller), as a decision's references do. */
+@CommandHandler(ExecuteBenefitCommand)
+export class BenefitCommandHandler implements ICommandHandler<ExecuteBenefitCommand, WriteResult> {
+  constructor(private readonly runner: CommandRunner) {}
+  execute({ command, context }: ExecuteBenefitCommand): Promise<WriteResult> {
+    return this.runner.run(benefitsStreamId(command.data.agreementId), benefitLedgerDecider, command, context);
+  }
+}
+
 @CommandHandler(ExecuteBodyRegistryCommand)
 export class BodyRegistryCommandHandler implements ICommandHandler<ExecuteBodyRegistryCommand, WriteResult> {
   constructor(private readonly runner: CommandRunner) {}
@@ -120,5 +138,6 @@ export const COMMAND_HANDLERS = [
   AgreementCommandHandler,
   BoardCommandHandler,
   DecisionCommandHandler,
+  BenefitCommandHandler,
   BodyRegistryCommandHandler,
 ];
