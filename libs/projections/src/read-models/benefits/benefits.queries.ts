@@ -55,7 +55,17 @@ export interface BenefitTotals {
   entries: number;
 }
 
-export interface AgreementBenefits extends BenefitTotals {
+/**
+ * Every row keeps two sets of totals that are not to be added: figures of the whole agreement or programme
+ * (`wholeAgreement`) and parties' own shares (`attributed`). A share may be part of the whole figure (seed 002's
+ * "£8.5m regionally, around £3m locally") or on top of it; the ledger cannot tell, so it never adds them.
+ */
+export interface SplitTotals {
+  wholeAgreement: BenefitTotals;
+  attributed: BenefitTotals;
+}
+
+export interface AgreementBenefits extends SplitTotals {
   agreementId: string;
   title: string;
   /** Every entry, the superseded ones too, oldest first: what was said, and what replaced it. */
@@ -66,21 +76,17 @@ export interface AgreementBenefits extends BenefitTotals {
  * A force's figures in two parts that are not to be added: its own share (`attributed`, entries attributed to it)
  * and the figures of the whole agreements it is or was party to (`wholeAgreement`, counted in full for each party).
  */
-export interface ForceBenefits {
+export interface ForceBenefits extends SplitTotals {
   force: string;
-  attributed: BenefitTotals;
-  wholeAgreement: BenefitTotals;
 }
 
 /** As for a force: shares of the region's forces, and whole agreements with a party in the region (once each). */
-export interface RegionBenefits {
+export interface RegionBenefits extends SplitTotals {
   region: Region | 'other';
-  attributed: BenefitTotals;
-  wholeAgreement: BenefitTotals;
 }
 
 /** A figure for several years is not divided between them (no source says how): its range is its own row. */
-export interface PeriodBenefits extends BenefitTotals {
+export interface PeriodBenefits extends SplitTotals {
   period: BenefitPeriod;
 }
 
@@ -169,6 +175,11 @@ export function totalsOf(entries: readonly LedgerEntry[]): BenefitTotals {
   };
 }
 
+export const splitTotalsOf = (entries: readonly LedgerEntry[]): SplitTotals => ({
+  wholeAgreement: totalsOf(entries.filter((e) => e.attributedTo === null)),
+  attributed: totalsOf(entries.filter((e) => e.attributedTo !== null)),
+});
+
 /** The entries the filter selects (superseded ones too), oldest first. */
 async function entriesOf(db: SqlExecutor, filter: BenefitsFilter): Promise<LedgerEntry[]> {
   const { rows } = await db.query<EntryRow>(
@@ -206,7 +217,7 @@ const groupBy = <K>(
   return groups;
 };
 
-/** Each agreement's totals and its whole ledger, by agreement id. */
+/** Each agreement's totals (whole and shares) and its whole ledger, by agreement id. */
 export async function benefitsByAgreement(db: SqlExecutor, filter: BenefitsFilter = {}): Promise<AgreementBenefits[]> {
   const entries = await entriesOf(db, filter);
   const groups = groupBy(entries, (e) => [e.agreementId]);
@@ -218,7 +229,7 @@ export async function benefitsByAgreement(db: SqlExecutor, filter: BenefitsFilte
   const titles = new Map(rows.map((r) => [r.agreement_id, r.title]));
   return ids.map((agreementId) => {
     const ledger = groups.get(agreementId) ?? [];
-    return { agreementId, title: titles.get(agreementId) ?? agreementId, ...totalsOf(ledger), ledger };
+    return { agreementId, title: titles.get(agreementId) ?? agreementId, ...splitTotalsOf(ledger), ledger };
   });
 }
 
@@ -269,6 +280,6 @@ export async function benefitsByYear(db: SqlExecutor, filter: BenefitsFilter = {
   const groups = groupBy(entries, (e) => [`${e.period.from}|${e.period.to}`]);
   return [...groups.keys()].sort().map((key) => {
     const [from = '', to = ''] = key.split('|');
-    return { period: { from, to }, ...totalsOf(groups.get(key) ?? []) };
+    return { period: { from, to }, ...splitTotalsOf(groups.get(key) ?? []) };
   });
 }
