@@ -44,7 +44,7 @@ const f = (kind: Kind, value: unknown, required = true): Field => ({ kind, value
 const created = (kind: Kind, value: unknown): Field => ({ kind, value, required: true, creates: true });
 const AGREEMENT = '/agreements/fz-agreement';
 const BOARD = '/boards/fz-board';
-const PATH_IDS = /fz-agreement|fz-board|fz-alert|\bq1\b/;
+const PATH_IDS = /fz-agreement|fz-board|fz-alert|fz-entry|\bq1\b/;
 
 const endpoint = (path: string, fields: Record<string, Field>): Endpoint => ({
   path,
@@ -52,6 +52,7 @@ const endpoint = (path: string, fields: Record<string, Field>): Endpoint => ({
     .replace('fz-agreement', ':id')
     .replace('fz-board', ':id')
     .replace('fz-alert', ':id')
+    .replace('fz-entry', ':entryId')
     .replace('/q1/', '/:meetingId/'),
   fields,
 });
@@ -107,6 +108,27 @@ const WRITES: Endpoint[] = [
     financialYear: f('enum', '2015-16'),
     kind: f('enum', 'forecast'),
     amountGbp: f('number', 10),
+  }),
+  endpoint(`${AGREEMENT}/benefits`, {
+    id: created('id', 'fz-new-entry'),
+    kind: f('enum', 'saving'),
+    status: f('enum', 'forecast'),
+    amountPence: f('int', 1000, false),
+    description: f('text', 'd', false),
+    measure: f('text', 'm', false),
+    financialYear: f('enum', '2015-16', false),
+    attributedTo: f('slug', 'surrey', false),
+    source: f('text', 's', false),
+    note: f('text', 'n', false),
+  }),
+  endpoint(`${AGREEMENT}/benefits/fz-entry/correction`, {
+    id: created('id', 'fz-corrected-entry'),
+    kind: f('enum', 'saving'),
+    status: f('enum', 'forecast'),
+    amountPence: f('int', 1000, false),
+    financialYear: f('enum', '2015-16'),
+    attributedTo: f('slug', 'surrey', false),
+    reason: f('text', 'r'),
   }),
   endpoint('/boards', {
     id: created('id', 'fz-new-board'),
@@ -169,6 +191,13 @@ const READS: Read[] = [
   }),
   read('/decisions', '/decisions', { boardId: 'id', meetingId: 'id', agreementId: 'id', minPosition: 'minPosition' }),
   read('/savings', '/savings', { by: 'enum', agreementId: 'id', financialYear: 'fy', minPosition: 'minPosition' }),
+  read('/benefits', '/benefits', {
+    by: 'enum',
+    agreementId: 'id',
+    force: 'slug',
+    financialYear: 'fy',
+    minPosition: 'minPosition',
+  }),
   read('/alerts', '/alerts', {
     status: 'enum',
     rule: 'enum',
@@ -723,6 +752,13 @@ for (const driver of testDrivers) {
         await given(`${AGREEMENT}/pcc-approvals`, { party, occurredAt: '2014-02-01' });
       }
       await given(`${AGREEMENT}/commencement`, { occurredAt: '2014-04-01' });
+      await given(`${AGREEMENT}/benefits`, {
+        id: 'fz-entry',
+        kind: 'saving',
+        status: 'forecast',
+        amountPence: 100,
+        financialYear: '2015-16',
+      });
       await given('/boards', {
         id: 'fz-board',
         name: 'Fuzz board',

@@ -347,6 +347,9 @@ postgresDriver.describe('a PostgreSQL database written by release 0.1.0', () => 
   }, 180_000);
 });
 
+/** The read models this release has that release 0.1.0 had not (the benefits ledger reads its savings events). */
+const NEW_PROJECTIONS = ['benefits'];
+
 /** Every read model table of release 0.1.0. */
 const READ_MODEL_TABLES = [
   'agreement_detail',
@@ -442,6 +445,13 @@ postgresDriver.describe('the checkpoints of a PostgreSQL database written by rel
           position: head.padStart(20, '0'),
           version: projections.find((p) => p.name === row.name)!.version,
         })),
+        // A read model new in this release is built from the old log on the first start, up to the new head.
+        ...NEW_PROJECTIONS.map((name) => ({
+          name,
+          kind: 'projection',
+          position: head.padStart(20, '0'),
+          version: projections.find((p) => p.name === name)!.version,
+        })),
         ...before.compliance.map((row) => ({
           name: row.name,
           kind: 'reactor',
@@ -450,6 +460,9 @@ postgresDriver.describe('the checkpoints of a PostgreSQL database written by rel
         })),
       ].sort((a, b) => a.name.localeCompare(b.name)),
     );
+    expect(
+      projections.map((p) => p.name).filter((name) => !before.projections.some((row) => row.name === name)),
+    ).toEqual(NEW_PROJECTIONS);
     const rebuilt = before.projections
       .filter((row) => projections.find((p) => p.name === row.name)!.version !== row.version)
       .map((row) => row.name);
