@@ -90,7 +90,7 @@ beforeAll(async () => {
   };
   let stable = 0;
   let last = '';
-  for (const deadline = Date.now() + 240_000; stable < 3 && Date.now() < deadline; ) {
+  for (const deadline = Date.now() + 240_000; stable < 3 && Date.now() < deadline;) {
     const [a, b] = [await state(pairs), await state(plain)];
     stable = a === b && a === last && a.includes('hampshire-tvp') ? stable + 1 : 0;
     last = a === b ? a : '';

@@ -301,6 +301,21 @@ const WRITES: WriteRow[] = [
     when: (id) => [`/boards/${id}/terms`, { quorum: 3, occurredAt: '2015-05-01' }],
   },
   {
+    endpoint: 'POST /boards/:id/accountability',
+    allowed: PARTY,
+    given: board,
+    when: (id) => [`/boards/${id}/accountability`, { kind: 'joint-accountability', occurredAt: '2015-05-01' }],
+  },
+  {
+    endpoint: 'POST /boards/:id/oversight',
+    allowed: PARTY,
+    given: async (id) => {
+      await board(id);
+      await draft(`${id}-more`);
+    },
+    when: (id) => [`/boards/${id}/oversight`, { agreementId: `${id}-more`, change: 'added', occurredAt: '2015-05-01' }],
+  },
+  {
     endpoint: 'POST /boards/:id/meetings',
     allowed: PARTY,
     given: board,

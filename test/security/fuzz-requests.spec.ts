@@ -141,6 +141,12 @@ const WRITES: Endpoint[] = [
     occurredAt: f('date', '2015-04-01', false),
   }),
   endpoint(`${BOARD}/terms`, { quorum: f('int', 3), occurredAt: f('date', '2015-05-01') }),
+  endpoint(`${BOARD}/accountability`, { kind: f('enum', 'programme'), occurredAt: f('date', '2015-05-01', false) }),
+  endpoint(`${BOARD}/oversight`, {
+    agreementId: f('id', 'fz-agreement'),
+    change: f('enum', 'removed'),
+    occurredAt: f('date', '2015-05-01', false),
+  }),
   endpoint(`${BOARD}/meetings`, { meetingId: created('id', 'q9'), scheduledFor: f('date', '2015-06-15') }),
   endpoint(`${BOARD}/meetings/q1/held`, {
     occurredAt: f('date', '2015-06-15'),

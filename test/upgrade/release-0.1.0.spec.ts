@@ -500,7 +500,13 @@ postgresDriver.describe('the checkpoints of a PostgreSQL database written by rel
     const rebuilt = before.projections
       .filter((row) => projections.find((p) => p.name === row.name)!.version !== row.version)
       .map((row) => row.name);
-    expect(rebuilt.sort()).toEqual(['agreement-detail', 'agreement-register', 'decisions', 'membership']);
+    expect(rebuilt.sort()).toEqual([
+      'agreement-detail',
+      'agreement-register',
+      'board-compliance',
+      'decisions',
+      'membership',
+    ]);
     const changing = new Set(
       projections.filter((p) => rebuilt.includes(p.name) || p.name === 'alerts').flatMap((p) => p.tables),
     );

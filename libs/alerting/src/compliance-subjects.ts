@@ -13,7 +13,7 @@ export type SubjectKind = 'board' | 'agreement';
 export interface ComplianceSubjects {
   boardIds(at: Position | null): Promise<string[]>;
   agreementIds(at: Position | null): Promise<string[]>;
-  /** The boards that oversee an agreement (a board's agreements are fixed when it is established). */
+  /** The boards that oversee an agreement now (BoardOversightChanged adds and removes them). */
   boardsOverseeing(agreementId: string, at: Position | null): Promise<string[]>;
   /**
    * Ids of the alerts of these rules about this board or agreement with an occurrence not yet

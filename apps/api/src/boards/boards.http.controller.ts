@@ -15,11 +15,13 @@ import { Context } from '../commands/request-context.js';
 import { WriteResultDto } from '../commands/write-result.dto.js';
 import {
   CancelMeetingRequest,
+  ChangeBoardOversightRequest,
   ChangeBoardTermsRequest,
   EstablishBoardRequest,
   HoldMeetingRequest,
   RearrangeMeetingRequest,
   ScheduleMeetingRequest,
+  SetBoardAccountabilityRequest,
 } from './board-requests.dto.js';
 
 const Id = () => Param('id', new EntityIdParam('id'));
@@ -47,12 +49,18 @@ export class BoardsController {
     return this.bus.execute(new ExecuteBoardCommand(command, context));
   }
 
+  /** Every member's body must be one the register knows. */
+  private async checkMembers(members: readonly { body: string }[] | undefined, field: string): Promise<void> {
+    await Promise.all((members ?? []).map((m, i) => this.references.body(m.body, `${field}[${i}].body`)));
+  }
+
   @Post()
   @HttpCode(201)
   @AdminOnly('establish governance boards')
   @ApiOperation({ summary: 'Establish a governance board over one or more agreements, with its terms of reference.' })
   async establish(@Body() body: EstablishBoardRequest, @Context() context: CommandContext): Promise<WriteResult> {
     const agreements = await Promise.all(body.agreements.map((id) => this.references.agreement(id)));
+    await this.checkMembers(body.accountability?.members, 'accountability.members');
     return this.execute(
       stamp(
         'EstablishBoard',
@@ -64,6 +72,7 @@ export class BoardsController {
           maxDaysBetweenMeetings: body.maxDaysBetweenMeetings,
           quorum: body.quorum,
           rearrangeWithinDays: body.rearrangeWithinDays ?? 28,
+          accountability: body.accountability ?? null,
           occurredAt: body.occurredAt,
         },
         this.clock,
@@ -86,6 +95,49 @@ export class BoardsController {
       stamp(
         'ChangeBoardTerms',
         { boardId: id, chair, maxDaysBetweenMeetings, quorum, rearrangeWithinDays, occurredAt },
+        this.clock,
+      ),
+      context,
+    );
+  }
+
+  @Post(':id/accountability')
+  @HttpCode(201)
+  @WritesBoard()
+  @ApiOperation({
+    summary: "Record the board's kind, members by role and quorum by role (replacing the previous ones) from a date.",
+  })
+  async setAccountability(
+    @Id() id: string,
+    @Body() body: SetBoardAccountabilityRequest,
+    @Context() context: CommandContext,
+  ): Promise<WriteResult> {
+    const { kind, members, quorumByRole, occurredAt } = body;
+    await this.checkMembers(members, 'members');
+    return this.execute(
+      stamp(
+        'SetBoardAccountability',
+        { boardId: id, accountability: { kind, members, quorumByRole: { ...quorumByRole } }, occurredAt },
+        this.clock,
+      ),
+      context,
+    );
+  }
+
+  @Post(':id/oversight')
+  @HttpCode(201)
+  @WritesBoard()
+  @ApiOperation({ summary: 'Add an agreement to those the board oversees, or remove one, from a date.' })
+  async changeOversight(
+    @Id() id: string,
+    @Body() body: ChangeBoardOversightRequest,
+    @Context() context: CommandContext,
+  ): Promise<WriteResult> {
+    const agreement = await this.references.agreement(body.agreementId);
+    return this.execute(
+      stamp(
+        'ChangeBoardOversight',
+        { boardId: id, change: body.change, agreement, occurredAt: body.occurredAt },
         this.clock,
       ),
       context,
@@ -118,7 +170,7 @@ export class BoardsController {
     @Context() context: CommandContext,
   ): Promise<WriteResult> {
     await Promise.all(body.attendees.map((a, i) => this.references.body(a.body, `attendees[${i}].body`)));
-    const attendees = body.attendees.map((a) => ({ name: a.name, body: a.body }));
+    const attendees = body.attendees.map((a) => ({ name: a.name, body: a.body, ...(a.role ? { role: a.role } : {}) }));
     return this.execute(
       stamp('HoldMeeting', { boardId: id, meetingId: mid, attendees, occurredAt: body.occurredAt }, this.clock),
       context,

@@ -18,6 +18,8 @@ export type BoardList = { boards: BoardSummary[]; next: string | null };
 export type BoardAnswer = {
   meetings: BoardMeeting[];
   terms: { chair: string; maxDaysBetweenMeetings: number; quorum: number; rearrangeWithinDays: number };
+  accountability: BoardAccountability | null;
+  oversight: OversightPeriod[];
   boardId: string;
   name: string;
   agreementIds: string[];
@@ -114,6 +116,8 @@ export interface AgreementView {
 
 export interface BoardSummary {
   terms: { chair: string; maxDaysBetweenMeetings: number; quorum: number; rearrangeWithinDays: number };
+  accountability: BoardAccountability | null;
+  oversight: OversightPeriod[];
   boardId: string;
   name: string;
   agreementIds: string[];
@@ -127,10 +131,22 @@ export interface BoardMeeting {
   status: 'cancelled' | 'held' | 'scheduled';
   heldOn: string | null;
   quorate: boolean | null;
-  attendees: { name: string; body: string }[] | null;
+  attendees: Attendee[] | null;
   cancelledOn: string | null;
   cancellationReason: string | null;
   rearrangedTo: string | null;
+}
+
+export interface BoardAccountability {
+  kind: BoardKind;
+  members: BoardMember[];
+  quorumByRole: QuorumByRole;
+}
+
+export interface OversightPeriod {
+  agreementId: string;
+  from: string;
+  until: string | null;
 }
 
 export interface BoardCompliance {
@@ -322,6 +338,22 @@ export interface HostForcePeriod {
   until: string | null;
 }
 
+export interface Attendee {
+  name: string;
+  body: string;
+  role?: MemberRole;
+}
+
+export type BoardKind = 'chief-officers' | 'joint-accountability' | 'programme';
+
+export interface BoardMember {
+  role: MemberRole;
+  name: string;
+  body: string;
+}
+
+export type QuorumByRole = { pcc?: number; other?: number; 'chief-officer'?: number };
+
 export interface Cancellation {
   meetingId: string;
   meetingDate: string;
@@ -435,6 +467,8 @@ export interface StatementBoard {
   status: Rag;
   reasons: string[];
 }
+
+export type MemberRole = 'chief-officer' | 'other' | 'pcc';
 
 export type DecisionMakerKind = 'board' | 'chief-officer' | 'other' | 'pcc';
 

@@ -2,8 +2,8 @@ import type { AgreementScope, LegalBasis } from './agreement.commands.js';
 import type { AgreementDrafted } from './agreement.events.js';
 
 /**
- * The schema version each event type is written with today (agreement events, and `DecisionRecorded`, whose
- * upcaster is beside its event). A type not listed is at version 1.
+ * The schema version each event type is written with today (agreement events, `DecisionRecorded`, whose
+ * upcaster is beside its event, and the board events that have more than one version or carry one). A type not listed is at version 1.
  * Stored events are never rewritten: a reader upcasts an older version when it reads it.
  */
 export const AGREEMENT_SCHEMA_VERSIONS: Readonly<Partial<Record<string, number>>> = {
@@ -12,6 +12,9 @@ export const AGREEMENT_SCHEMA_VERSIONS: Readonly<Partial<Record<string, number>>
   AgreementStartReplanned: 1,
   PredecessorSuperseded: 1,
   DecisionRecorded: 2,
+  BoardAccountabilitySet: 1,
+  BoardOversightChanged: 1,
+  BoardMeetingHeld: 2,
 };
 
 /** `AgreementDrafted` version 1: one field for what version 2 records as two. */

@@ -92,7 +92,7 @@ const held = (
 ): BoardMeetingHeld => ({
   type: 'BoardMeetingHeld',
   occurredAt: at(on),
-  data: { boardId: BOARD_ID, meetingId, heldOn: on, scheduledFor, attendees, quorate, quorum },
+  data: { boardId: BOARD_ID, meetingId, heldOn: on, scheduledFor, attendees, quorate, quorum, quorumByRole: {} },
 });
 
 const cancel = (meetingId: string, on: string, reason = 'Chief officers unavailable'): CancelMeeting => ({

@@ -11,12 +11,21 @@ import {
   requireText,
 } from '../kernel/validation.js';
 import {
+  BOARD_KINDS,
   DEFAULT_REARRANGE_WITHIN_DAYS,
+  MEMBER_ROLES,
   type Attendee,
+  type BoardAccountability,
   type BoardCommand,
+  type BoardKind,
+  type BoardMember,
   type CancelMeeting,
+  type ChangeBoardOversight,
   type ChangeBoardTerms,
   type EstablishBoard,
+  type MemberRole,
+  type QuorumByRole,
+  type SetBoardAccountability,
   type HoldMeeting,
   type RearrangeMeeting,
   type ScheduleMeeting,
@@ -51,6 +60,96 @@ const rearrangeWithinDaysOf = (value: unknown): number =>
 
 const chairOf = (value: unknown): string =>
   requireText(value, 'chair', 'chair-required', 'Say who chairs the board (a name or a role).');
+
+const isRole = (value: unknown): value is MemberRole => (MEMBER_ROLES as readonly unknown[]).includes(value);
+const ROLES_TEXT = MEMBER_ROLES.join(', ');
+
+const membersOf = (value: unknown): BoardMember[] => {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) {
+    throw new ValidationError(
+      'invalid-members',
+      'members is a list of { role, name, body }.',
+      'accountability.members',
+    );
+  }
+  const members: BoardMember[] = [];
+  for (const member of value as Partial<BoardMember>[]) {
+    const name = optionalText(member?.name);
+    if (name === null || !isRole(member?.role) || !isBodySlug(member?.body)) {
+      throw new ValidationError(
+        'invalid-member',
+        `Each member needs a role (${ROLES_TEXT}), a name or post, and the id of the body they represent; got ${JSON.stringify(member)}.`,
+        'accountability.members',
+      );
+    }
+    if (members.some((m) => m.name === name && m.body === member.body && m.role === member.role)) {
+      throw new ValidationError(
+        'duplicate-member',
+        `${name} (${member.body}) is listed more than once.`,
+        'accountability.members',
+      );
+    }
+    members.push({ role: member.role, name, body: member.body });
+  }
+  return members;
+};
+
+/**
+ * The quorum by role: for each role, how many distinct bodies represented in it must attend. It cannot ask for more
+ * bodies in a role than the members list has (when members are recorded), or the board could never be quorate.
+ */
+const quorumByRoleOf = (value: unknown, members: readonly BoardMember[]): QuorumByRole => {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new ValidationError(
+      'invalid-quorum-by-role',
+      `quorumByRole maps a role (${ROLES_TEXT}) to a number of bodies.`,
+      'accountability.quorumByRole',
+    );
+  }
+  const quorum: QuorumByRole = {};
+  for (const [role, count] of Object.entries(value as Record<string, unknown>)) {
+    if (count === undefined) continue;
+    if (!isRole(role)) {
+      throw new ValidationError(
+        'invalid-quorum-by-role',
+        `"${role}" is not a role: quorumByRole takes ${ROLES_TEXT}.`,
+        'accountability.quorumByRole',
+      );
+    }
+    const needed = requireInteger(
+      count,
+      { min: 1, max: 1000 },
+      'accountability.quorumByRole',
+      'invalid-quorum-by-role',
+      `number of ${role} bodies that must attend`,
+    );
+    const available = new Set(members.filter((m) => m.role === role).map((m) => m.body)).size;
+    if (members.length > 0 && needed > available) {
+      throw new ValidationError(
+        'quorum-by-role-unreachable',
+        `The quorum asks for ${needed} ${role} bodies, but the members list has ${available}: the board could never be quorate.`,
+        'accountability.quorumByRole',
+      );
+    }
+    quorum[role] = needed;
+  }
+  return quorum;
+};
+
+const accountabilityOf = (value: Partial<BoardAccountability> | null | undefined): BoardAccountability => {
+  const kind = value?.kind;
+  if (!(BOARD_KINDS as readonly unknown[]).includes(kind)) {
+    throw new ValidationError(
+      'invalid-board-kind',
+      `Say what kind of board it is: one of ${BOARD_KINDS.join(', ')}.`,
+      'accountability.kind',
+    );
+  }
+  const members = membersOf(value?.members);
+  return { kind: kind as BoardKind, members, quorumByRole: quorumByRoleOf(value?.quorumByRole, members) };
+};
 
 const requireBoard = (state: BoardState, boardId: string): void => {
   if (state.status === 'none') {
@@ -89,10 +188,16 @@ const refuseIfHeld = (state: BoardState, meeting: Meeting, refused: string): voi
  * board did not govern and leave that year's gaps unmeasured (docs/domain.md, "Governance boards"). The
  * refusal applies to commands only; events already stored keep folding as they are.
  */
-const refuseBeforeEstablishment = (state: BoardState, date: string, what: string, field: string): void => {
+const refuseBeforeEstablishment = (
+  state: BoardState,
+  date: string,
+  what: string,
+  field: string,
+  code = 'meeting-before-establishment',
+): void => {
   if (state.establishedOn !== null && date < state.establishedOn) {
     throw new ValidationError(
-      'meeting-before-establishment',
+      code,
       `The ${state.name} was established on ${state.establishedOn}, so ${what} cannot be dated ${date}. ` +
         'A board established without an occurredAt is established on the day it was recorded: if it really ' +
         'existed earlier, record its establishment with its real date (occurredAt on POST /boards).',
@@ -140,7 +245,92 @@ const establishBoard = ({ data, metadata }: EstablishBoard, state: BoardState): 
     quorum: quorumOf(data.quorum),
     rearrangeWithinDays: rearrangeWithinDaysOf(data.rearrangeWithinDays ?? DEFAULT_REARRANGE_WITHIN_DAYS),
   };
-  return [{ type: 'GovernanceBoardEstablished', occurredAt, data: { boardId, name, agreementIds, ...terms } }];
+  const events: BoardEvent[] = [
+    { type: 'GovernanceBoardEstablished', occurredAt, data: { boardId, name, agreementIds, ...terms } },
+  ];
+  if (data.accountability) {
+    events.push({
+      type: 'BoardAccountabilitySet',
+      occurredAt,
+      data: { boardId, ...accountabilityOf(data.accountability) },
+    });
+  }
+  return events;
+};
+
+const setBoardAccountability = ({ data, metadata }: SetBoardAccountability, state: BoardState): BoardEvent[] => {
+  requireBoard(state, data.boardId);
+  const occurredAt = requireOccurredAt(data.occurredAt, metadata.now);
+  refuseBeforeEstablishment(
+    state,
+    toCalendarDate(occurredAt),
+    'a change of its members',
+    'occurredAt',
+    'before-establishment',
+  );
+  const accountability = accountabilityOf(data.accountability);
+  return [{ type: 'BoardAccountabilitySet', occurredAt, data: { boardId: state.boardId, ...accountability } }];
+};
+
+/**
+ * The agreements a board oversees change over time (issue 16): an agreement added from a date, or removed from one.
+ * A board keeps at least one agreement; an agreement is added once while overseen.
+ */
+const changeBoardOversight = ({ data, metadata }: ChangeBoardOversight, state: BoardState): BoardEvent[] => {
+  requireBoard(state, data.boardId);
+  const occurredAt = requireOccurredAt(data.occurredAt, metadata.now);
+  refuseBeforeEstablishment(
+    state,
+    toCalendarDate(occurredAt),
+    'a change of the agreements it oversees',
+    'occurredAt',
+    'before-establishment',
+  );
+  const agreementId = requireEntityId(data.agreement?.agreementId, 'agreementId', 'agreement');
+  const overseen = state.agreementIds.includes(agreementId);
+  let agreementIds: string[];
+  if (data.change === 'added') {
+    if (!data.agreement.exists) {
+      throw new NotFoundError(
+        'agreement-not-found',
+        `There is no agreement "${agreementId}" for the ${state.name} to oversee: record the agreement first.`,
+        'agreementId',
+      );
+    }
+    if (overseen) {
+      throw new RuleBrokenError(
+        'agreement-already-overseen',
+        `The ${state.name} already oversees agreement "${agreementId}".`,
+        'agreementId',
+      );
+    }
+    agreementIds = [...state.agreementIds, agreementId];
+  } else if (data.change === 'removed') {
+    if (!overseen) {
+      throw new RuleBrokenError(
+        'agreement-not-overseen',
+        `The ${state.name} does not oversee agreement "${agreementId}", so it cannot be removed.`,
+        'agreementId',
+      );
+    }
+    if (state.agreementIds.length === 1) {
+      throw new RuleBrokenError(
+        'last-agreement',
+        `Agreement "${agreementId}" is the only one the ${state.name} oversees: add the agreement that replaces it first.`,
+        'agreementId',
+      );
+    }
+    agreementIds = state.agreementIds.filter((id) => id !== agreementId);
+  } else {
+    throw new ValidationError('invalid-change', 'change is "added" or "removed".', 'change');
+  }
+  return [
+    {
+      type: 'BoardOversightChanged',
+      occurredAt,
+      data: { boardId: state.boardId, agreementId, change: data.change, agreementIds },
+    },
+  ];
 };
 
 const changeBoardTerms = ({ data, metadata }: ChangeBoardTerms, state: BoardState): BoardEvent[] => {
@@ -219,7 +409,15 @@ const attendeesOf = (value: unknown): Attendee[] => {
     if (attendees.some((a) => a.name === name && a.body === body)) {
       throw new ValidationError('duplicate-attendee', `${name} (${body}) is listed more than once.`, 'attendees');
     }
-    attendees.push({ name, body });
+    const role = attendee.role;
+    if (role !== undefined && role !== null && !isRole(role)) {
+      throw new ValidationError(
+        'invalid-attendee-role',
+        `${name} attended in role "${String(role)}": a role is one of ${ROLES_TEXT}.`,
+        'attendees',
+      );
+    }
+    attendees.push(isRole(role) ? { name, body, role } : { name, body });
   }
   return attendees;
 };
@@ -239,7 +437,11 @@ const holdMeeting = ({ data, metadata }: HoldMeeting, state: BoardState): BoardE
   refuseBeforeEstablishment(state, toCalendarDate(occurredAt), `its meeting "${meeting.meetingId}"`, 'occurredAt');
   const attendees = attendeesOf(data.attendees);
   const { quorum } = state.terms;
+  const quorumByRole = state.accountability?.quorumByRole ?? {};
   const bodiesPresent = new Set(attendees.map((attendee) => attendee.body)).size;
+  const rolesMet = Object.entries(quorumByRole).every(
+    ([role, needed]) => new Set(attendees.filter((a) => a.role === role).map((a) => a.body)).size >= needed,
+  );
   return [
     {
       type: 'BoardMeetingHeld',
@@ -250,8 +452,9 @@ const holdMeeting = ({ data, metadata }: HoldMeeting, state: BoardState): BoardE
         heldOn: toCalendarDate(occurredAt),
         scheduledFor: meeting.scheduledFor,
         attendees,
-        quorate: bodiesPresent >= quorum,
+        quorate: bodiesPresent >= quorum && rolesMet,
         quorum,
+        quorumByRole,
       },
     },
   ];
@@ -336,6 +539,10 @@ export const decideBoard = (command: BoardCommand, state: BoardState): BoardEven
       return establishBoard(command, state);
     case 'ChangeBoardTerms':
       return changeBoardTerms(command, state);
+    case 'SetBoardAccountability':
+      return setBoardAccountability(command, state);
+    case 'ChangeBoardOversight':
+      return changeBoardOversight(command, state);
     case 'ScheduleMeeting':
       return scheduleMeeting(command, state);
     case 'HoldMeeting':

@@ -1,5 +1,5 @@
 import type { DomainEvent } from '../kernel/decider.js';
-import type { Attendee } from './board.commands.js';
+import type { Attendee, BoardAccountability, QuorumByRole } from './board.commands.js';
 
 export const boardStreamId = (boardId: string): string => `board-${boardId}`;
 
@@ -24,6 +24,15 @@ export type BoardTermsChanged = DomainEvent<
   { boardId: string; changed: (keyof BoardTerms)[] } & BoardTerms
 >;
 
+/** The board's kind, members and quorum by role from this day on (the whole profile, not a delta). */
+export type BoardAccountabilitySet = DomainEvent<'BoardAccountabilitySet', { boardId: string } & BoardAccountability>;
+
+/** An agreement added to or removed from those the board oversees, from the day it happened. */
+export type BoardOversightChanged = DomainEvent<
+  'BoardOversightChanged',
+  { boardId: string; agreementId: string; change: 'added' | 'removed'; agreementIds: string[] }
+>;
+
 export type BoardMeetingScheduled = DomainEvent<
   'BoardMeetingScheduled',
   { boardId: string; meetingId: string; scheduledFor: string }
@@ -37,9 +46,11 @@ export type BoardMeetingHeld = DomainEvent<
     heldOn: string;
     scheduledFor: string;
     attendees: Attendee[];
-    /** Computed when recorded, against the quorum in force then. */
+    /** Computed when recorded, against the quorum (and quorum by role) in force then. */
     quorate: boolean;
     quorum: number;
+    /** Version 2: the quorum by role in force then. Version 1 (no roles) is read as none ({}). */
+    quorumByRole?: QuorumByRole;
   }
 >;
 
@@ -63,6 +74,8 @@ export type BoardMeetingRearranged = DomainEvent<
 export type BoardEvent =
   | GovernanceBoardEstablished
   | BoardTermsChanged
+  | BoardAccountabilitySet
+  | BoardOversightChanged
   | BoardMeetingScheduled
   | BoardMeetingHeld
   | BoardMeetingCancelled
@@ -71,6 +84,8 @@ export type BoardEvent =
 const boardEventTypes = {
   GovernanceBoardEstablished: true,
   BoardTermsChanged: true,
+  BoardAccountabilitySet: true,
+  BoardOversightChanged: true,
   BoardMeetingScheduled: true,
   BoardMeetingHeld: true,
   BoardMeetingCancelled: true,

@@ -1,4 +1,5 @@
 import { toCalendarDate } from '../kernel/dates.js';
+import type { BoardAccountability } from './board.commands.js';
 import type { BoardEvent, BoardTerms } from './board.events.js';
 
 export type MeetingStatus = 'scheduled' | 'held' | 'cancelled';
@@ -26,11 +27,36 @@ export interface BoardTermsRecord extends BoardTerms {
   effectiveOn: string;
 }
 
+/** An agreement the board oversees (or oversaw) and from/until when. */
+export interface OversightPeriod {
+  agreementId: string;
+  from: string;
+  /** The day it was removed; null while the board still oversees it. */
+  until: string | null;
+}
+
+/** The oversight periods after an agreement is added or removed on `on` (the domain and the read model share it). */
+export const changeOversightPeriods = (
+  periods: readonly OversightPeriod[],
+  { agreementId, change }: { agreementId: string; change: 'added' | 'removed' },
+  on: string,
+): OversightPeriod[] =>
+  change === 'added'
+    ? [...periods, { agreementId, from: on, until: null }]
+    : periods.map((period) =>
+        period.agreementId === agreementId && period.until === null ? { ...period, until: on } : period,
+      );
+
 export interface BoardState {
   status: 'none' | 'established';
   boardId: string;
   name: string;
+  /** The agreements it oversees now. */
   agreementIds: readonly string[];
+  /** Every agreement it has overseen, with the dates (valid time). */
+  oversight: readonly OversightPeriod[];
+  /** Kind, members and quorum by role; null until recorded (boards established before they were recorded). */
+  accountability: BoardAccountability | null;
   terms: BoardTerms;
   /** Every version of the terms, in the order recorded: the compliance rules judge each day by the terms then in force. */
   termsHistory: readonly BoardTermsRecord[];
@@ -44,6 +70,8 @@ export const initialBoardState = (): BoardState => ({
   boardId: '',
   name: '',
   agreementIds: [],
+  oversight: [],
+  accountability: null,
   terms: { chair: '', maxDaysBetweenMeetings: 0, quorum: 0, rearrangeWithinDays: 0 },
   termsHistory: [],
   establishedOn: null,
@@ -72,6 +100,7 @@ export const evolveBoard = (state: BoardState, event: BoardEvent): BoardState =>
         boardId: event.data.boardId,
         name: event.data.name,
         agreementIds: event.data.agreementIds,
+        oversight: event.data.agreementIds.map((agreementId) => ({ agreementId, from: on, until: null })),
         terms: termsOf(event.data),
         termsHistory: [{ effectiveOn: on, ...termsOf(event.data) }],
         establishedOn: on,
@@ -82,6 +111,17 @@ export const evolveBoard = (state: BoardState, event: BoardEvent): BoardState =>
         terms: termsOf(event.data),
         termsHistory: [...state.termsHistory, { effectiveOn: on, ...termsOf(event.data) }],
       };
+    case 'BoardAccountabilitySet': {
+      const { kind, members, quorumByRole } = event.data;
+      return { ...state, accountability: { kind, members, quorumByRole } };
+    }
+    case 'BoardOversightChanged': {
+      return {
+        ...state,
+        agreementIds: event.data.agreementIds,
+        oversight: changeOversightPeriods(state.oversight, event.data, on),
+      };
+    }
     case 'BoardMeetingScheduled': {
       const { meetingId, scheduledFor } = event.data;
       const meeting: Meeting = {

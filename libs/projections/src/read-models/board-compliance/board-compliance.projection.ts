@@ -1,3 +1,9 @@
+import {
+  changeOversightPeriods,
+  type BoardAccountabilitySet,
+  type BoardOversightChanged,
+  type OversightPeriod,
+} from '#domain';
 import type {
   BoardMeetingCancelled,
   BoardMeetingHeld,
@@ -21,6 +27,11 @@ export interface BoardRow {
   max_days_between_meetings: number;
   quorum: number;
   rearrange_within_days: number;
+  /** Null until the board's accountability is recorded. */
+  kind: string | null;
+  members: unknown;
+  quorum_by_role: unknown;
+  oversight: OversightPeriod[];
 }
 
 interface MeetingRow {
@@ -45,6 +56,10 @@ const BOARD_COLUMNS: Columns = [
   ['max_days_between_meetings', 'integer'],
   ['quorum', 'integer'],
   ['rearrange_within_days', 'integer'],
+  ['kind', 'text'],
+  ['members', 'jsonb'],
+  ['quorum_by_role', 'jsonb'],
+  ['oversight', 'jsonb'],
 ];
 const TERMS_COLUMNS: Columns = [
   ['board_id', 'text'],
@@ -81,6 +96,8 @@ const FACT_COLUMNS: Columns = [
 export const BOARD_COMPLIANCE_EVENTS = [
   'GovernanceBoardEstablished',
   'BoardTermsChanged',
+  'BoardAccountabilitySet',
+  'BoardOversightChanged',
   'BoardMeetingScheduled',
   'BoardMeetingHeld',
   'BoardMeetingCancelled',
@@ -102,7 +119,8 @@ const namesNoMeeting = (event: StoredEvent): boolean =>
 export const boardComplianceProjection: SqlProjection = {
   name: 'board-compliance',
   // 2: positions kept as their positionKey text (any event store), no longer bigint.
-  version: 2,
+  // 3: the board's kind, members and quorum by role, and the agreements it oversees over time.
+  version: 3,
   handles: BOARD_COMPLIANCE_EVENTS,
   tables: ['boards', 'board_terms', 'board_meetings', 'board_meeting_facts'],
   schema: (t) => `
@@ -114,7 +132,11 @@ export const boardComplianceProjection: SqlProjection = {
       chair text NOT NULL,
       max_days_between_meetings integer NOT NULL,
       quorum integer NOT NULL,
-      rearrange_within_days integer NOT NULL
+      rearrange_within_days integer NOT NULL,
+      kind text,
+      members jsonb NOT NULL DEFAULT '[]',
+      quorum_by_role jsonb NOT NULL DEFAULT '{}',
+      oversight jsonb NOT NULL DEFAULT '[]'
     );
     CREATE TABLE IF NOT EXISTS ${t('board_terms')} (
       board_id text NOT NULL,
@@ -197,8 +219,8 @@ export const boardComplianceProjection: SqlProjection = {
       case 'GovernanceBoardEstablished': {
         const data = dataOf<GovernanceBoardEstablished>(event);
         await tx.query(
-          `INSERT INTO ${t('boards')} (board_id, name, agreement_ids, established_on, chair, max_days_between_meetings, quorum, rearrange_within_days)
-           VALUES ($1, $2, $3::text[], $4::date, $5, $6, $7, $8) ON CONFLICT (board_id) DO NOTHING`,
+          `INSERT INTO ${t('boards')} (board_id, name, agreement_ids, established_on, chair, max_days_between_meetings, quorum, rearrange_within_days, oversight)
+           VALUES ($1, $2, $3::text[], $4::date, $5, $6, $7, $8, $9::jsonb) ON CONFLICT (board_id) DO NOTHING`,
           [
             data.boardId,
             data.name,
@@ -208,6 +230,7 @@ export const boardComplianceProjection: SqlProjection = {
             data.maxDaysBetweenMeetings,
             data.quorum,
             data.rearrangeWithinDays,
+            JSON.stringify(data.agreementIds.map((agreementId) => ({ agreementId, from: on, until: null }))),
           ],
         );
         await terms(data);
@@ -216,6 +239,27 @@ export const boardComplianceProjection: SqlProjection = {
       case 'BoardTermsChanged':
         await terms(dataOf<BoardTermsChanged>(event));
         return;
+      case 'BoardAccountabilitySet': {
+        const { boardId, kind, members, quorumByRole } = dataOf<BoardAccountabilitySet>(event);
+        await tx.query(
+          `UPDATE ${t('boards')} SET kind = $2, members = $3::jsonb, quorum_by_role = $4::jsonb WHERE board_id = $1`,
+          [boardId, kind, JSON.stringify(members), JSON.stringify(quorumByRole)],
+        );
+        return;
+      }
+      case 'BoardOversightChanged': {
+        const data = dataOf<BoardOversightChanged>(event);
+        const { rows } = await tx.query<{ oversight: OversightPeriod[] }>(
+          `SELECT oversight FROM ${t('boards')} WHERE board_id = $1`,
+          [data.boardId],
+        );
+        if (!rows[0]) return;
+        await tx.query(
+          `UPDATE ${t('boards')} SET agreement_ids = $2::text[], oversight = $3::jsonb WHERE board_id = $1`,
+          [data.boardId, data.agreementIds, JSON.stringify(changeOversightPeriods(rows[0].oversight, data, on))],
+        );
+        return;
+      }
       case 'BoardMeetingScheduled': {
         const { boardId, meetingId, scheduledFor } = dataOf<BoardMeetingScheduled>(event);
         await tx.query(
@@ -265,8 +309,7 @@ export const boardComplianceProjection: SqlProjection = {
     const boardIds = new Set<string>();
     const meetingKeys = new Map<string, [string, string]>();
     for (const event of events) {
-      if (event.type === 'GovernanceBoardEstablished' || event.type === 'BoardTermsChanged')
-        boardIds.add(boardIdOf(event));
+      if (!event.type.startsWith('BoardMeeting')) boardIds.add(boardIdOf(event));
       else {
         const { boardId, meetingId } = event.data as { boardId: string; meetingId: string };
         meetingKeys.set(meetingKey(boardId, meetingId), [boardId, meetingId]);
@@ -356,6 +399,10 @@ export const boardComplianceProjection: SqlProjection = {
               max_days_between_meetings: data.maxDaysBetweenMeetings,
               quorum: data.quorum,
               rearrange_within_days: data.rearrangeWithinDays,
+              kind: null,
+              members: [],
+              quorum_by_role: {},
+              oversight: data.agreementIds.map((agreementId) => ({ agreementId, from: on, until: null })),
             };
             boards.set(data.boardId, board);
           }
@@ -365,6 +412,23 @@ export const boardComplianceProjection: SqlProjection = {
         case 'BoardTermsChanged':
           changeTerms(dataOf<BoardTermsChanged>(event));
           break;
+        case 'BoardAccountabilitySet': {
+          const { boardId, kind, members, quorumByRole } = dataOf<BoardAccountabilitySet>(event);
+          const board = boards.get(boardId);
+          if (!board) break;
+          Object.assign(board, { kind, members, quorum_by_role: quorumByRole });
+          dirtyBoards.add(board);
+          break;
+        }
+        case 'BoardOversightChanged': {
+          const data = dataOf<BoardOversightChanged>(event);
+          const board = boards.get(data.boardId);
+          if (!board) break;
+          board.agreement_ids = data.agreementIds;
+          board.oversight = changeOversightPeriods(board.oversight, data, on);
+          dirtyBoards.add(board);
+          break;
+        }
         case 'BoardMeetingScheduled': {
           const { boardId, meetingId, scheduledFor } = dataOf<BoardMeetingScheduled>(event);
           const key = meetingKey(boardId, meetingId);

@@ -1,3 +1,4 @@
+import type { Attendee, BoardAccountability, OversightPeriod } from '#domain';
 import type { SqlExecutor } from '#event-store';
 import type { PageWindow } from '../shared.js';
 import {
@@ -11,6 +12,10 @@ import type { BoardRow } from './board-compliance.projection.js';
 
 export interface BoardSummary extends BoardRecord {
   terms: Omit<BoardTermsRecord, 'effectiveOn'>;
+  /** Kind, members and quorum by role; null for a board whose accountability was never recorded. */
+  accountability: BoardAccountability | null;
+  /** Every agreement it has overseen, from and until when (until null: still overseen). */
+  oversight: OversightPeriod[];
 }
 
 export interface BoardMeeting {
@@ -20,7 +25,7 @@ export interface BoardMeeting {
   status: 'scheduled' | 'held' | 'cancelled';
   heldOn: string | null;
   quorate: boolean | null;
-  attendees: { name: string; body: string }[] | null;
+  attendees: Attendee[] | null;
   cancelledOn: string | null;
   cancellationReason: string | null;
   rearrangedTo: string | null;
@@ -37,10 +42,19 @@ const toBoard = (r: BoardRow): BoardSummary => ({
     quorum: Number(r.quorum),
     rearrangeWithinDays: Number(r.rearrange_within_days),
   },
+  accountability:
+    r.kind === null
+      ? null
+      : {
+          kind: r.kind as BoardAccountability['kind'],
+          members: r.members as BoardAccountability['members'],
+          quorumByRole: r.quorum_by_role as BoardAccountability['quorumByRole'],
+        },
+  oversight: r.oversight,
 });
 
 const BOARD_COLUMNS =
-  'board_id, name, agreement_ids, established_on, chair, max_days_between_meetings, quorum, rearrange_within_days';
+  'board_id, name, agreement_ids, established_on, chair, max_days_between_meetings, quorum, rearrange_within_days, kind, members, quorum_by_role, oversight';
 
 /** Boards by name (then id), optionally those overseeing one agreement; with `page`, the rows after `page.after`. */
 export async function listBoards(
