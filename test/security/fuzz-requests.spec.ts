@@ -109,11 +109,12 @@ const WRITES: Endpoint[] = [
     kind: f('enum', 'forecast'),
     amountGbp: f('number', 10),
   }),
+  // amountPence as a `number`: whole pence up to 2^53 - 1, so the `int` defects 2^31 and 1e12 are valid amounts.
   endpoint(`${AGREEMENT}/benefits`, {
     id: created('id', 'fz-new-entry'),
     kind: f('enum', 'saving'),
     status: f('enum', 'forecast'),
-    amountPence: f('int', 1000, false),
+    amountPence: f('number', 1000, false),
     description: f('text', 'd', false),
     measure: f('text', 'm', false),
     financialYear: f('enum', '2015-16', false),
@@ -125,7 +126,7 @@ const WRITES: Endpoint[] = [
     id: created('id', 'fz-corrected-entry'),
     kind: f('enum', 'saving'),
     status: f('enum', 'forecast'),
-    amountPence: f('int', 1000, false),
+    amountPence: f('number', 1000, false),
     financialYear: f('enum', '2015-16'),
     attributedTo: f('slug', 'surrey', false),
     reason: f('text', 'r'),
@@ -163,7 +164,9 @@ const WRITES: Endpoint[] = [
     boardId: f('id', 'fz-board', false),
     meetingId: f('id', 'q1', false),
     agreementId: f('id', 'fz-agreement', false),
-    variationId: f('id', 'fz-variation', false),
+    // Not yet checked against the agreement's variations (docs/domain.md, "Decisions"): a label, not a reference,
+    // so an inherited name there is accepted like any other id.
+    variationId: { kind: 'id', value: 'fz-variation', required: false, creates: true },
     occurredAt: f('date', '2015-06-15'),
   }),
   endpoint('/alerts/fz-alert/acknowledgement', { note: f('text', 'n', false) }),
