@@ -24,6 +24,8 @@ import {
   benefitsByForce,
   silentLogger,
   supersededByOf,
+  getPublication,
+  publicRegisterOf,
 } from '#projections';
 import { testDrivers, type TestDatabase } from '../support/db.js';
 import { Story } from './story.js';
@@ -68,6 +70,7 @@ for (const driver of testDrivers) {
       await w.story.agreements();
       await w.story.board2015();
       await w.story.benefits();
+      await w.story.publications();
       await w.status.waitForPosition(w.story.last as Position, { timeoutMs: 20_000 });
     });
     afterAll(() => endWorld(w));
@@ -181,6 +184,39 @@ for (const driver of testDrivers) {
         memberUntil: '2015-12-31',
       });
       expect(await membershipOf(w.db, 'se-rocu')).toHaveLength(5);
+    });
+
+    describe('publication (s23E)', () => {
+      test('the public register shows what is published, an exempt one by title and purpose, and no withdrawn one', async () => {
+        expect(await publicRegisterOf(w.db, 'hampshire')).toEqual([
+          {
+            details: 'limited',
+            agreementId: 'hants-tvp-ict',
+            title: 'Hampshire and Thames Valley ICT',
+            purpose: 'ICT',
+            publishedOn: '2015-05-03',
+          },
+          expect.objectContaining({
+            details: 'full',
+            agreementId: 'se-rocu',
+            signedOn: '2014-03-03',
+            inForceFrom: '2014-04-01',
+            documentUrl: 'https://www.hampshire-pcc.gov.uk/se-rocu.pdf',
+          }),
+        ]);
+        // Surrey withdrew from se-rocu: it was a party, so the register of what it was party to lists it.
+        expect((await publicRegisterOf(w.db, 'surrey')).map((e) => e.agreementId)).toEqual(['se-rocu']);
+        expect(await getPublication(w.db, 'hants-fire-estates')).toMatchObject({
+          status: 'withdrawn',
+          reference: 'HFRA/2015/1',
+          withdrawalReason: 'Ended',
+        });
+        expect((await getPublication(w.db, 'hants-tvp-ict'))?.exemption).toEqual({
+          ground: 'security',
+          reason: 'Names the network architecture',
+          markedOn: '2015-05-02',
+        });
+      });
     });
 
     describe('board compliance', () => {

@@ -8,11 +8,13 @@ import {
   type BodyRef,
   type DecisionRecordedV1,
   type DomainEvent,
+  type PublicationEvent,
 } from '#domain';
 import type { EventStore, Position } from '#event-store';
 
 /** Decisions as release 0.1.0 wrote them (version 1, no provenance): the read models upcast them. */
-type StoryEvent = AgreementEvent | BoardEvent | BenefitEvent | DomainEvent<'DecisionRecorded', DecisionRecordedV1>;
+type StoryEvent =
+  AgreementEvent | BoardEvent | BenefitEvent | PublicationEvent | DomainEvent<'DecisionRecorded', DecisionRecordedV1>;
 
 export const body = (id: string): BodyRef => {
   const reference = findReferenceBody(id);
@@ -108,7 +110,11 @@ export class Story {
     await sem.record('AgreementVaried', '2014-09-01', { summary: 'Cyber crime unit added' });
     await sem.record('HostForceChanged', '2015-01-05', { from: 'thames-valley', to: 'hampshire' });
     await sem.record('PartyJoined', '2015-06-01', { party: body('kent') });
-    await sem.record('WithdrawalNoticeGiven', '2015-07-01', { party: 'surrey', effectiveOn: '2015-12-31' });
+    await sem.record('WithdrawalNoticeGiven', '2015-07-01', {
+      party: 'surrey',
+      effectiveOn: '2015-12-31',
+      override: null,
+    });
     await sem.record('ForceWithdrew', '2015-12-31', {
       party: 'surrey',
       reason: 'Joined the Surrey and Sussex partnership',
@@ -278,6 +284,45 @@ export class Story {
       boardId: 'hants-tvp',
       meetingId: '2015-extra',
       agreementId: null,
+    });
+  }
+
+  /** s23E: se-rocu published in full, the ICT memorandum exempt and published, the fire estates one withdrawn. */
+  async publications(): Promise<void> {
+    await this.record('publication-se-rocu', 'AgreementPublished', '2014-04-10', {
+      schemaVersion: 1,
+      agreementId: 'se-rocu',
+      publishedOn: '2014-04-10',
+      documentUrl: 'https://www.hampshire-pcc.gov.uk/se-rocu.pdf',
+      reference: null,
+      publishedBy: 'hampshire',
+    });
+    await this.record('publication-hants-tvp-ict', 'PublicationExemptionMarked', '2015-05-02', {
+      schemaVersion: 1,
+      agreementId: 'hants-tvp-ict',
+      ground: 'security',
+      reason: 'Names the network architecture',
+    });
+    await this.record('publication-hants-tvp-ict', 'AgreementPublished', '2015-05-03', {
+      schemaVersion: 1,
+      agreementId: 'hants-tvp-ict',
+      publishedOn: '2015-05-03',
+      documentUrl: null,
+      reference: null,
+      publishedBy: 'thames-valley',
+    });
+    await this.record('publication-hants-fire-estates', 'AgreementPublished', '2015-01-02', {
+      schemaVersion: 1,
+      agreementId: 'hants-fire-estates',
+      publishedOn: '2015-01-02',
+      documentUrl: null,
+      reference: 'HFRA/2015/1',
+      publishedBy: 'hampshire',
+    });
+    await this.record('publication-hants-fire-estates', 'PublicationWithdrawn', '2016-02-01', {
+      schemaVersion: 1,
+      agreementId: 'hants-fire-estates',
+      reason: 'Ended',
     });
   }
 }

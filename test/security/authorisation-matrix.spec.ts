@@ -194,6 +194,27 @@ const WRITES: WriteRow[] = [
     ],
   },
   {
+    endpoint: 'POST /agreements/:id/terms',
+    allowed: PARTY,
+    given: draft,
+    when: (id) => [
+      `/agreements/${id}/terms`,
+      {
+        effectiveFrom: '2014-04-01',
+        terms: {
+          purpose: 'Joint roads policing',
+          deliveryModel: 'joint-unit',
+          contributions: [
+            { party: 'hampshire', shareBasisPoints: 5000 },
+            { party: 'thames-valley', shareBasisPoints: 5000 },
+          ],
+          noticePeriod: { length: 6, unit: 'months' },
+        },
+        occurredAt: '2014-02-01',
+      },
+    ],
+  },
+  {
     endpoint: 'POST /agreements/:id/withdrawals',
     allowed: PARTY,
     given: async (id) => {
@@ -276,6 +297,34 @@ const WRITES: WriteRow[] = [
         reason: 'Surrey share only',
       },
     ],
+  },
+  {
+    endpoint: 'POST /agreements/:id/publication',
+    allowed: PARTY,
+    given: inForce,
+    when: (id) => [
+      `/agreements/${id}/publication`,
+      { publishedOn: '2014-04-10', documentUrl: 'https://example.org/a.pdf', publishedBy: 'thames-valley' },
+    ],
+  },
+  {
+    endpoint: 'POST /agreements/:id/publication-exemption',
+    allowed: PARTY,
+    given: draft,
+    when: (id) => [`/agreements/${id}/publication-exemption`, { ground: 'operations', reason: 'Covert tactics' }],
+  },
+  {
+    endpoint: 'POST /agreements/:id/publication-withdrawal',
+    allowed: PARTY,
+    given: async (id) => {
+      await inForce(id);
+      await setup(`/agreements/${id}/publication`, {
+        publishedOn: '2014-04-10',
+        reference: 'TVP/2014/1',
+        publishedBy: 'hampshire',
+      });
+    },
+    when: (id) => [`/agreements/${id}/publication-withdrawal`, { reason: 'Superseded text' }],
   },
   {
     endpoint: 'POST /boards',
@@ -366,6 +415,7 @@ const READS = [
   '/events',
   '/streams/agreement-read-fixture/events',
   '/bodies/thames-valley/collaborations',
+  '/agreements/read-fixture/publication',
 ];
 const READERS: Caller[] = ['admin', 'auditor', 'officer of a party', 'officer of another force'];
 
@@ -448,6 +498,17 @@ describe('the matrix is complete', () => {
   test('/health and /docs need no token', async () => {
     expect((await api.http.get('/health')).status).toBe(200);
     expect((await api.http.get('/docs/openapi.json')).status).toBe(200);
+  });
+
+  test('the s23E public register needs no token, and answers every caller alike', async () => {
+    for (const caller of CALLERS) {
+      expect({ caller, status: (await clients[caller].get('/public/bodies/thames-valley/agreements')).status }).toEqual(
+        {
+          caller,
+          status: 200,
+        },
+      );
+    }
   });
 
   test('the done-when: an officer of Gwent cannot record a signature on a Thames Valley/Hampshire agreement', async () => {

@@ -26,7 +26,8 @@ const RESERVED_NAMES = [
   ...new Set([...Object.getOwnPropertyNames(Object.prototype), ...Object.getOwnPropertyNames(Function.prototype)]),
 ];
 
-type Kind = 'id' | 'slug' | 'text' | 'date' | 'int' | 'number' | 'enum' | 'slugs' | 'ids' | 'attendees';
+type Kind =
+  'id' | 'slug' | 'text' | 'date' | 'int' | 'number' | 'enum' | 'slugs' | 'ids' | 'attendees' | 'terms' | 'override';
 interface Field {
   kind: Kind;
   value: unknown;
@@ -92,6 +93,17 @@ const WRITES: Endpoint[] = [
     party: f('slug', 'surrey'),
     effectiveOn: f('date', '2016-01-01'),
     occurredAt: f('date', '2015-01-01'),
+    override: f('override', { acceptedBy: 'The chief constables', reason: 'restructure' }, false),
+  }),
+  endpoint(`${AGREEMENT}/terms`, {
+    effectiveFrom: f('date', '2015-04-01'),
+    terms: f('terms', {
+      purpose: 'Joint roads policing',
+      deliveryModel: 'joint-unit',
+      contributions: [{ party: 'hampshire', shareBasisPoints: 10000 }],
+      noticePeriod: { length: 6, unit: 'months' },
+    }),
+    occurredAt: f('date', '2015-01-01', false),
   }),
   endpoint(`${AGREEMENT}/withdrawals`, {
     party: f('slug', 'surrey'),
@@ -130,6 +142,22 @@ const WRITES: Endpoint[] = [
     financialYear: f('enum', '2015-16'),
     attributedTo: f('slug', 'surrey', false),
     reason: f('text', 'r'),
+  }),
+  endpoint(`${AGREEMENT}/publication`, {
+    publishedOn: f('date', '2014-04-10'),
+    documentUrl: f('text', 'https://example.org/a.pdf', false),
+    reference: f('text', 'R1', false),
+    publishedBy: f('slug', 'hampshire'),
+    occurredAt: f('date', '2014-04-10', false),
+  }),
+  endpoint(`${AGREEMENT}/publication-exemption`, {
+    ground: f('enum', 'operations'),
+    reason: f('text', 'r'),
+    occurredAt: f('date', '2014-04-10', false),
+  }),
+  endpoint(`${AGREEMENT}/publication-withdrawal`, {
+    reason: f('text', 'r'),
+    occurredAt: f('date', '2014-04-10', false),
   }),
   endpoint('/boards', {
     id: created('id', 'fz-new-board'),
@@ -191,11 +219,24 @@ const READS: Read[] = [
   }),
   read(AGREEMENT, '/agreements/:id', { asOf: 'datetime', knownAt: 'datetime', minPosition: 'minPosition' }),
   read('/bodies/hampshire/collaborations', '/bodies/:id/collaborations', { asOf: 'date', minPosition: 'minPosition' }),
+  read('/public/bodies/hampshire/agreements', '/public/bodies/:id/agreements', {
+    limit: 'limit',
+    format: 'enum',
+    minPosition: 'minPosition',
+  }),
+  read(`${AGREEMENT}/publication`, '/agreements/:id/publication', { minPosition: 'minPosition' }),
   read('/boards', '/boards', { agreementId: 'id', minPosition: 'minPosition' }),
   read(BOARD, '/boards/:id', { minPosition: 'minPosition' }),
   read(`${BOARD}/compliance`, '/boards/:id/compliance', {
     asOf: 'date',
     financialYear: 'fy',
+    knownAt: 'datetime',
+    minPosition: 'minPosition',
+  }),
+  read('/bodies/hampshire/governance-statement', '/bodies/:id/governance-statement', {
+    asOf: 'date',
+    financialYear: 'fy',
+    knownAt: 'datetime',
     minPosition: 'minPosition',
   }),
   read('/decisions', '/decisions', { boardId: 'id', meetingId: 'id', agreementId: 'id', minPosition: 'minPosition' }),
@@ -324,6 +365,33 @@ const invalidFor = (kind: Kind): fc.Arbitrary<unknown> => {
         fc.constant([{ name: 'PCC \ud800', body: 'hampshire' }]),
         fc.constant([{ name: 'PCC', body: 'hampshire', constructor: 'x' }]),
         fc.array(fc.integer(), { minLength: 1, maxLength: 2 }),
+      );
+    case 'terms':
+      return fc.oneof(
+        fc.string(),
+        fc.constant([]),
+        fc.constant({ purpose: 'P' }),
+        fc.constant({ purpose: 'P', deliveryModel: 'joint-unit', noticePeriod: { length: 0, unit: 'months' } }),
+        fc.constant({ purpose: 'P', deliveryModel: 'joint-unit', noticePeriod: { length: 3, unit: 'weeks' } }),
+        fc.constant({ purpose: 'P', deliveryModel: 'joint-unit', contributions: [{ party: 'x y', amountPence: 1 }] }),
+        fc.constant({
+          purpose: 'P',
+          deliveryModel: 'joint-unit',
+          contributions: [{ party: 'kent', shareBasisPoints: 1e9 }],
+        }),
+        fc.constant({ purpose: 'P', deliveryModel: 'joint-unit', contributions: 'all' }),
+        fc.constant({ purpose: 'P', deliveryModel: 'joint-unit', functions: ['ok', 3] }),
+        fc.constant({ purpose: 'P \ud800', deliveryModel: 'joint-unit' }),
+        fc.constant({ purpose: 'P', deliveryModel: 'joint-unit', constructor: 'x' }),
+      );
+    case 'override':
+      return fc.oneof(
+        fc.string(),
+        fc.constant({ acceptedBy: 'CC' }),
+        fc.constant({ acceptedBy: '', reason: 'r' }),
+        fc.constant({ acceptedBy: 'CC \ud800', reason: 'r' }),
+        fc.constant({ acceptedBy: 'CC', reason: 'r', extra: 1 }),
+        fc.constant([{ acceptedBy: 'CC', reason: 'r' }]),
       );
     default: {
       const _exhaustive: never = kind;

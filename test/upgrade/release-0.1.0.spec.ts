@@ -381,8 +381,8 @@ postgresDriver.describe('a PostgreSQL database written by release 0.1.0', () => 
   }, 180_000);
 });
 
-/** The read models this release has that release 0.1.0 had not (the benefits ledger reads its savings events). */
-const NEW_PROJECTIONS = ['benefits'];
+/** Read models this release adds (release 0.1.0 had no checkpoint for them; the benefits ledger reads its savings events). */
+const NEW_PROJECTIONS = ['benefits', 'publication'];
 
 /** Every read model table of release 0.1.0. */
 const READ_MODEL_TABLES = [
@@ -479,7 +479,7 @@ postgresDriver.describe('the checkpoints of a PostgreSQL database written by rel
           position: head.padStart(20, '0'),
           version: projections.find((p) => p.name === row.name)!.version,
         })),
-        // A read model new in this release is built from the old log on the first start, up to the new head.
+        // New since 0.1.0: built from the whole log on first start, so it too ends at the head.
         ...NEW_PROJECTIONS.map((name) => ({
           name,
           kind: 'projection',

@@ -7,6 +7,8 @@ import { ApplicationModule } from '#application';
 import { BenefitsReadController } from './benefits/benefits-read.http.controller.js';
 import { DecisionsReadController } from './decisions/decisions-read.http.controller.js';
 import { ReadYourWrites } from './queries/read-your-writes.js';
+import { PublicationReadController } from './publication/publication-read.http.controller.js';
+import { PublicRegisterController } from './publication/public-register.http.controller.js';
 
 /** Every read endpoint over the read models, with read-your-writes through `minPosition`. */
 @Module({
@@ -17,6 +19,8 @@ import { ReadYourWrites } from './queries/read-your-writes.js';
     DecisionsReadController,
     BenefitsReadController,
     AlertsController,
+    PublicationReadController,
+    PublicRegisterController,
   ],
   imports: [ApplicationModule],
   providers: [ReadYourWrites],

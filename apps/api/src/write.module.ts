@@ -5,10 +5,18 @@ import { BodiesController } from './bodies/bodies.http.controller.js';
 import { ApplicationModule } from '#application';
 import { BenefitsController } from './benefits/benefits.http.controller.js';
 import { DecisionsController } from './decisions/decisions.http.controller.js';
+import { PublicationController } from './publication/publication.http.controller.js';
 
 /** Every write endpoint: HTTP → domain command → @nestjs/cqrs handler (ApplicationModule) → decider → event store. */
 @Module({
-  controllers: [AgreementsController, BoardsController, BodiesController, DecisionsController, BenefitsController],
+  controllers: [
+    AgreementsController,
+    BoardsController,
+    BodiesController,
+    DecisionsController,
+    BenefitsController,
+    PublicationController,
+  ],
   imports: [ApplicationModule],
 })
 export class WriteModule {}

@@ -8,4 +8,5 @@ export * from './alerting-status.js';
 export * from './alerting.module.js';
 export * from './read-model/alerts.projection.js';
 export * from './read-model/alerts.queries.js';
+export * from './read-model/alert-known-at.js';
 export { resolutionReason } from './resolution-reason.js';

@@ -28,6 +28,7 @@ describe('configuration', () => {
       },
       writeRateLimit: { limit: 120, windowMs: 60_000 },
       unauthenticatedRateLimit: { limit: 30, windowMs: 60_000 },
+      publicReadRateLimit: { limit: 60, windowMs: 60_000 },
       httpTimeouts: { headersMs: 10_000, requestMs: 10_000 },
       corsOrigins: [],
       checkpoints: {
@@ -104,6 +105,12 @@ describe('configuration', () => {
     expect(() => loadConfig({ ALERT_NOTIFY_HISTORY: 'all' })).toThrow(
       /ALERT_NOTIFY_HISTORY must be skip \(alerts recorded before the notifier first started are not sent\) or deliver \(they are\), not "all"/,
     );
+  });
+
+  test('public register reads without a token are limited per address (RATE_LIMIT_PUBLIC, default 60 a minute)', () => {
+    expect(loadConfig({}).publicReadRateLimit).toEqual({ limit: 60, windowMs: 60_000 });
+    expect(loadConfig({ RATE_LIMIT_PUBLIC: '3/10s' }).publicReadRateLimit).toEqual({ limit: 3, windowMs: 10_000 });
+    expect(() => loadConfig({ RATE_LIMIT_PUBLIC: 'lots' })).toThrow(/RATE_LIMIT_PUBLIC must be a count per duration/);
   });
 
   test('unauthenticated requests are limited per address, and slow requests are cut after 10 s unless configured', () => {

@@ -57,6 +57,11 @@ export interface AppConfig {
    */
   unauthenticatedRateLimit: { limit: number; windowMs: number };
   /**
+   * Reads of the public register (GET /public/...) one client address may make without a token per window
+   * (`RATE_LIMIT_PUBLIC`, default `60/1m`); beyond it 429 until the window ends. Signed-in reads are not counted.
+   */
+  publicReadRateLimit: { limit: number; windowMs: number };
+  /**
    * How long the HTTP server waits for a request's headers (`HTTP_HEADERS_TIMEOUT`) and for the whole
    * request, body included (`HTTP_REQUEST_TIMEOUT`), before it cuts the connection; 10 s each by default.
    */
@@ -230,6 +235,12 @@ export function loadConfig(env: Env): AppConfig {
     );
   }
 
+  const publicRate = value('RATE_LIMIT_PUBLIC') ?? '60/1m';
+  const publicReadRateLimit = parseRate(publicRate);
+  if (publicReadRateLimit === null) {
+    problems.push(`RATE_LIMIT_PUBLIC must be a count per duration such as 60/1m, not "${publicRate}".`);
+  }
+
   const timeout = (name: string): number | null => {
     const text = value(name) ?? '10s';
     const ms = parseDuration(text);
@@ -297,6 +308,7 @@ export function loadConfig(env: Env): AppConfig {
     auth,
     writeRateLimit: writeRateLimit as AppConfig['writeRateLimit'],
     unauthenticatedRateLimit: unauthenticatedRateLimit as AppConfig['unauthenticatedRateLimit'],
+    publicReadRateLimit: publicReadRateLimit as AppConfig['publicReadRateLimit'],
     httpTimeouts: { headersMs: headersMs as number, requestMs: requestMs as number },
     corsOrigins,
     checkpoints,

@@ -1,13 +1,30 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { IsAmountGbp, IsCalendarDate, IsEntityId, IsOccurredAt, IsSlug, WriteRequest } from '#application';
 import { IsFinancialYear } from '../queries/query-validators.js';
 
 import {
   AGREEMENT_SCOPES,
+  BASIS_POINTS_WHOLE,
   DELIVERY_MODELS,
   LEGAL_BASES,
+  NOTICE_UNITS,
   SAVINGS_KINDS,
+  type NoticeUnit,
   type AgreementScope,
   type DeliveryModel,
   type LegalBasis,
@@ -150,12 +167,127 @@ export class PartyRequest extends WriteRequest {
   @ApiProperty({ description: OCCURRED_AT }) @IsOccurredAt() occurredAt!: string;
 }
 
+export class NoticeOverrideDto {
+  @ApiProperty({ maxLength: 200, example: "The other parties' chief constables" })
+  @IsString()
+  @Length(1, 200)
+  acceptedBy!: string;
+  @ApiProperty({ maxLength: 2000, example: 'Gloucestershire joins the new regional unit on 1 April.' })
+  @IsString()
+  @Length(1, 2000)
+  reason!: string;
+}
+
 export class WithdrawalNoticeRequest extends WriteRequest {
   @ApiProperty({ example: 'gloucestershire' }) @IsSlug() party!: string;
-  @ApiProperty({ example: '2019-03-31', description: 'The day the withdrawal takes effect.' })
+  @ApiProperty({
+    example: '2019-03-31',
+    description: "The day the withdrawal takes effect: at least the terms' notice period after occurredAt.",
+  })
   @IsCalendarDate()
   effectiveOn!: string;
   @ApiProperty({ description: OCCURRED_AT }) @IsOccurredAt() occurredAt!: string;
+  @ApiPropertyOptional({
+    type: NoticeOverrideDto,
+    description: 'Shorter notice than the notice period, accepted by whom and why (refused when not needed).',
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => NoticeOverrideDto)
+  override?: NoticeOverrideDto;
+}
+
+export class NoticePeriodDto {
+  @ApiProperty({ example: 12, minimum: 1, description: 'Positive: at most 120 months or 3650 days.' })
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  length!: number;
+  @ApiProperty({ enum: NOTICE_UNITS }) @IsIn(NOTICE_UNITS) unit!: NoticeUnit;
+}
+
+export class ContributionDto {
+  @ApiProperty({ example: 'avon-somerset', description: 'A current party.' }) @IsSlug() party!: string;
+  @ApiPropertyOptional({
+    example: 4500,
+    description: 'Share in basis points (10000 = 100%); shares given must add up to 10000. Or amountPence.',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(BASIS_POINTS_WHOLE)
+  shareBasisPoints?: number;
+  @ApiPropertyOptional({ example: 150000000, description: 'A fixed amount in pence a year. Or shareBasisPoints.' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10_000_000_000_000)
+  amountPence?: number;
+}
+
+export class TermsDto {
+  @ApiProperty({ maxLength: 2000, example: 'One specialist operations service for the three forces.' })
+  @IsString()
+  @Length(1, 2000)
+  purpose!: string;
+  @ApiPropertyOptional({ maxLength: 4000, description: 'Why it is in the interests of efficiency or effectiveness.' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 4000)
+  efficiencyCase?: string;
+  @ApiPropertyOptional({ type: [String], example: ['firearms', 'dogs', 'roads policing'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @Length(1, 200, { each: true })
+  functions?: string[];
+  @ApiProperty({ enum: DELIVERY_MODELS }) @IsIn(DELIVERY_MODELS) deliveryModel!: DeliveryModel;
+  @ApiPropertyOptional({ example: 'avon-somerset', description: 'A party; required for host-force delivery.' })
+  @IsOptional()
+  @IsSlug()
+  hostForce?: string;
+  @ApiPropertyOptional({ maxLength: 2000, description: 'Who has direction and control of the staff.' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 2000)
+  directionAndControl?: string;
+  @ApiPropertyOptional({ type: [ContributionDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => ContributionDto)
+  contributions?: ContributionDto[];
+  @ApiPropertyOptional({ maxLength: 4000 }) @IsOptional() @IsString() @Length(1, 4000) liability?: string;
+  @ApiPropertyOptional({ type: NoticePeriodDto, description: 'Notice a party must give to withdraw.' })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => NoticePeriodDto)
+  noticePeriod?: NoticePeriodDto;
+  @ApiPropertyOptional({ maxLength: 4000, description: 'Exit and cost-sharing terms.' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 4000)
+  exitTerms?: string;
+  @ApiPropertyOptional({ example: 12 }) @IsOptional() @IsInt() @Min(1) @Max(120) reviewCycleMonths?: number;
+}
+
+export class SetTermsRequest extends WriteRequest {
+  @ApiProperty({ example: '2015-04-01', description: 'The day this version takes effect (not before the last).' })
+  @IsCalendarDate()
+  effectiveFrom!: string;
+  @ApiProperty({ type: TermsDto })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => TermsDto)
+  terms!: TermsDto;
+  @ApiPropertyOptional({ description: `When the terms were agreed. ${OCCURRED_AT} Default: now.` })
+  @IsOptional()
+  @IsOccurredAt()
+  occurredAt?: string;
 }
 
 export class WithdrawalRequest extends WriteRequest {

@@ -22,6 +22,7 @@ import {
   ReplanStartRequest,
   ReviewRequest,
   SavingsRequest,
+  SetTermsRequest,
   SignAgreementRequest,
   SupersessionRequest,
   TerminationRequest,
@@ -213,7 +214,30 @@ export class AgreementsController {
     return this.execute(
       stamp(
         'GiveWithdrawalNotice',
-        { agreementId: id, party: body.party, effectiveOn: body.effectiveOn, occurredAt: body.occurredAt },
+        {
+          agreementId: id,
+          party: body.party,
+          effectiveOn: body.effectiveOn,
+          occurredAt: body.occurredAt,
+          override: body.override ? { acceptedBy: body.override.acceptedBy, reason: body.override.reason } : null,
+        },
+        this.clock,
+      ),
+      context,
+    );
+  }
+
+  @Post(':id/terms')
+  @HttpCode(201)
+  @WritesAgreement()
+  @ApiOperation({
+    summary: 'Set the next version of the terms (the whole document), effective from a day.',
+  })
+  setTerms(@Id() id: string, @Body() body: SetTermsRequest, @Context() context: CommandContext): Promise<WriteResult> {
+    return this.execute(
+      stamp(
+        'SetTerms',
+        { agreementId: id, effectiveFrom: body.effectiveFrom, terms: body.terms, occurredAt: body.occurredAt },
         this.clock,
       ),
       context,

@@ -20,8 +20,8 @@ CREATE INDEX IF NOT EXISTS rate_limit_windows_ends_at ON rate_limit_windows (end
   },
 ];
 
-/** What is limited: writes per principal, or refused sign-ins per client address. */
-export type RateLimitScope = 'writes' | 'failed-sign-ins';
+/** What is limited: writes per principal, refused sign-ins or public reads without a token per client address. */
+export type RateLimitScope = 'writes' | 'failed-sign-ins' | 'public-reads';
 
 export interface WindowCount {
   count: number;

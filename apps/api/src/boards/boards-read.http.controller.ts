@@ -2,9 +2,9 @@ import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common
 import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
 import { financialYearOf } from '#domain';
-import { SqlDatabase } from '#event-store';
-import { getBoard, getBoardCompliance, listBoardMeetings, listBoards } from '#projections';
-import { EntityIdParam, IsCalendarDate, IsEntityId } from '#application';
+import { EventStore, SqlDatabase } from '#event-store';
+import { boardComplianceKnownAt, getBoard, getBoardCompliance, listBoardMeetings, listBoards } from '#projections';
+import { EntityIdParam, IsCalendarDate, IsEntityId, IsOccurredAt } from '#application';
 import { Clock } from '#platform';
 import { IsFinancialYear } from '../queries/query-validators.js';
 import { pageOf, PagedQuery, windowOf } from '../queries/page.js';
@@ -25,6 +25,14 @@ export class ComplianceQuery extends ConsistentQuery {
   @IsOptional()
   @IsFinancialYear()
   financialYear?: string;
+  @ApiPropertyOptional({
+    example: '2016-04-30',
+    description:
+      'Transaction time: judge the board by its events recorded by then (a date: the end of that day, UTC), replayed from its stream.',
+  })
+  @IsOptional()
+  @IsOccurredAt()
+  knownAt?: string;
 }
 
 export class BoardsQuery extends PagedQuery {
@@ -39,6 +47,7 @@ export class BoardsQuery extends PagedQuery {
 export class BoardsReadController {
   constructor(
     private readonly db: SqlDatabase,
+    private readonly store: EventStore,
     private readonly clock: Clock,
     private readonly consistency: ReadYourWrites,
   ) {}
@@ -70,11 +79,19 @@ export class BoardsReadController {
   @ApiOperation({
     summary:
       'Compliance for a financial year: meetings scheduled, held, quorate, cancelled, cancelled and not rearranged; longest gap; RAG with reasons.',
+    description:
+      'With knownAt, the board is replayed from its own events recorded by then and judged by the same rules; the answer ' +
+      'has the same shape plus `replay: { asOf, knownAt, eventsConsidered, lastRecordedAt }`.',
   })
   async compliance(@Param('id', new EntityIdParam('id')) id: string, @Query() query: ComplianceQuery) {
-    await this.consistency.waitFor(query, ['board-compliance']);
     const asOf = query.asOf ?? this.clock.now().toISOString().slice(0, 10);
     const financialYear = query.financialYear ?? financialYearOf(asOf);
+    if (query.knownAt !== undefined) {
+      const replayed = await boardComplianceKnownAt(this.store, id, { financialYear, asOf, knownAt: query.knownAt });
+      if (!replayed) throw new NotFoundException(`There is no board ${id} known at ${query.knownAt}.`);
+      return replayed;
+    }
+    await this.consistency.waitFor(query, ['board-compliance']);
     const compliance = await getBoardCompliance(this.db, id, { financialYear, asOf });
     if (!compliance) throw new NotFoundException(`There is no board ${id}.`);
     return compliance;

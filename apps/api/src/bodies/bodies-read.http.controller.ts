@@ -3,9 +3,15 @@ import type { Response } from 'express';
 import { ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { financialYearOf, policingBodyOn } from '#domain';
-import { SqlDatabase } from '#event-store';
+import { EventStore, SqlDatabase } from '#event-store';
 import { collaborationsOf } from '#projections';
-import { buildGovernanceStatement, governanceStatementCsv, IsCalendarDate, ReferenceData } from '#application';
+import {
+  buildGovernanceStatement,
+  governanceStatementCsv,
+  IsCalendarDate,
+  IsOccurredAt,
+  ReferenceData,
+} from '#application';
 import { Clock } from '#platform';
 import { pageOf, PagedQuery, windowOf } from '../queries/page.js';
 import { ConsistentQuery, ReadYourWrites } from '../queries/read-your-writes.js';
@@ -31,6 +37,14 @@ export class GovernanceStatementQuery extends ConsistentQuery {
   @IsOptional()
   @IsCalendarDate()
   asOf?: string;
+  @ApiPropertyOptional({
+    example: '2016-04-30',
+    description:
+      'Transaction time: the agreements, boards, compliance and alerts as recorded by then (a date: the end of that day, UTC).',
+  })
+  @IsOptional()
+  @IsOccurredAt()
+  knownAt?: string;
   @ApiPropertyOptional({ enum: ['json', 'csv'], description: 'csv: the same as `Accept: text/csv`.' })
   @IsOptional()
   @IsIn(['json', 'csv'])
@@ -45,6 +59,7 @@ const STATEMENT_READ_MODELS = ['membership', 'agreement-register', 'board-compli
 export class BodiesReadController {
   constructor(
     private readonly db: SqlDatabase,
+    private readonly store: EventStore,
     private readonly references: ReferenceData,
     private readonly clock: Clock,
     private readonly consistency: ReadYourWrites,
@@ -74,7 +89,8 @@ export class BodiesReadController {
     summary:
       "A force's governance statement for a financial year: its agreements, the boards overseeing them with their meetings and RAG, alerts, savings, agreements with no board or past review, and findings as sentences.",
     description:
-      'JSON by default; CSV (one row per agreement and board) with `Accept: text/csv` or `format=csv`. `asOf` leaves out what happened later.',
+      'JSON by default; CSV (one row per agreement and board) with `Accept: text/csv` or `format=csv`. `asOf` leaves out what happened later; ' +
+      '`knownAt` what was recorded later (the streams are replayed to it).',
   })
   @ApiProduces('application/json', 'text/csv')
   async governanceStatement(
@@ -88,7 +104,12 @@ export class BodiesReadController {
     const asOf = query.asOf ?? this.clock.now().toISOString().slice(0, 10);
     const financialYear = query.financialYear ?? financialYearOf(asOf);
     // Validated above: a malformed year never reaches here.
-    const statement = await buildGovernanceStatement(this.db, body, { financialYear, asOf });
+    const statement = await buildGovernanceStatement(
+      this.db,
+      body,
+      { financialYear, asOf, knownAt: query.knownAt },
+      this.store,
+    );
     const csv = query.format === 'csv' || (query.format === undefined && /\btext\/csv\b/i.test(accept ?? ''));
     if (!csv || statement === null) return statement;
     response.setHeader('Content-Type', 'text/csv; charset=utf-8');

@@ -112,6 +112,8 @@ export interface AgreementView {
   variations: { summary: string; variedOn: string; recordedBy: string }[];
   reviews: { outcome: string; reviewedOn: string; nextReviewDue: string | null }[];
   savings: { financialYear: string; forecastPence: number | null; realisedPence: number | null }[];
+  terms: TermsVersionDetail | null;
+  termsHistory: TermsVersionDetail[];
 }
 
 export interface BoardSummary {
@@ -277,6 +279,7 @@ export interface GovernanceStatement {
   periodStart: string;
   periodEnd: string;
   asOf: string;
+  knownAt: string | null;
   agreements: StatementAgreement[];
   boards: StatementBoard[];
   alerts: AlertView[];
@@ -327,6 +330,7 @@ export interface PartyDetail {
   approvedOn: string | null;
   noticeGivenOn: string | null;
   noticeEffectiveOn: string | null;
+  noticeOverride: NoticeOverride | null;
   withdrewOn: string | null;
   withdrawalReason: string | null;
   current: boolean;
@@ -336,6 +340,14 @@ export interface HostForcePeriod {
   hostForce: string;
   from: string;
   until: string | null;
+}
+
+export interface TermsVersionDetail {
+  termsVersion: number;
+  effectiveFrom: string;
+  setOn: string;
+  recordedBy: string;
+  terms: AgreementTerms;
 }
 
 export interface Attendee {
@@ -468,6 +480,25 @@ export interface StatementBoard {
   reasons: string[];
 }
 
+export interface NoticeOverride {
+  acceptedBy: string;
+  reason: string;
+}
+
+export interface AgreementTerms {
+  purpose: string;
+  efficiencyCase: string | null;
+  functions: string[];
+  deliveryModel: DeliveryModel;
+  hostForce: string | null;
+  directionAndControl: string | null;
+  contributions: Contribution[];
+  liability: string | null;
+  noticePeriod: NoticePeriod | null;
+  exitTerms: string | null;
+  reviewCycleMonths: number | null;
+}
+
 export type MemberRole = 'chief-officer' | 'other' | 'pcc';
 
 export type DecisionMakerKind = 'board' | 'chief-officer' | 'other' | 'pcc';
@@ -480,3 +511,18 @@ export interface ReadActor {
   issuer: string | null;
   source?: string;
 }
+
+export type DeliveryModel = 'host-force' | 'joint-unit' | 'national' | 'virtual';
+
+export interface Contribution {
+  party: string;
+  shareBasisPoints: number | null;
+  amountPence: number | null;
+}
+
+export interface NoticePeriod {
+  length: number;
+  unit: NoticeUnit;
+}
+
+export type NoticeUnit = 'days' | 'months';

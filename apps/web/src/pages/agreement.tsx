@@ -56,6 +56,9 @@ interface View {
   variations: { summary: string; on: string; by: string }[];
   reviews: { outcome: string; on: string; nextReviewDue: string | null; by: string }[];
   savings: { financialYear: string; forecastPence: number | null; realisedPence: number | null }[];
+  /** The latest version set, or (replayed as of a date) the version in force that day. */
+  terms: AgreementDetail['terms'];
+  termsHistory: AgreementDetail['termsHistory'];
   replay: { eventsConsidered: number; lastRecordedAt: string | null } | null;
 }
 
@@ -295,6 +298,17 @@ export function AgreementPage({ id, query, session }: { id: string; query: URLSe
             )}
           </section>
 
+          <section aria-labelledby={`${hid}-terms`}>
+            <h2 id={`${hid}-terms`}>Terms</h2>
+            {view.terms ? (
+              <TermsSummary version={view.terms} nameOf={nameOf} versions={view.termsHistory.length} />
+            ) : (
+              <p>
+                {view.termsHistory.length ? 'No version of the terms in force on this date.' : 'No terms recorded.'}
+              </p>
+            )}
+          </section>
+
           <section aria-labelledby={`${hid}-var`}>
             <h2 id={`${hid}-var`}>Variations and reviews</h2>
             {view.variations.length === 0 && view.reviews.length === 0 ? (
@@ -397,6 +411,40 @@ export function AgreementPage({ id, query, session }: { id: string; query: URLSe
           isIncluded={replaying ? inWindow(asOf, knownAt) : undefined}
         />
       ) : null}
+    </>
+  );
+}
+
+/** One version of the terms: what it is for, who pays what, and the notice a party must give to leave. */
+function TermsSummary({
+  version,
+  versions,
+  nameOf,
+}: {
+  version: NonNullable<AgreementDetail['terms']>;
+  versions: number;
+  nameOf: (id: string) => string;
+}) {
+  const { terms } = version;
+  const notice = terms.noticePeriod;
+  return (
+    <>
+      <p>
+        Version {version.termsVersion} of {versions}, in effect from {formatDate(version.effectiveFrom)} (agreed{' '}
+        {formatDate(version.setOn)}). {terms.purpose}
+      </p>
+      <ul>
+        {terms.functions.length ? <li>Functions: {terms.functions.join(', ')}</li> : null}
+        {terms.directionAndControl ? <li>Direction and control: {terms.directionAndControl}</li> : null}
+        <li>Notice of withdrawal: {notice ? `${notice.length} ${notice.unit}` : 'not set'}</li>
+        {terms.reviewCycleMonths ? <li>Reviewed every {terms.reviewCycleMonths} months</li> : null}
+        {terms.contributions.map((c) => (
+          <li key={c.party}>
+            {nameOf(c.party)} contributes{' '}
+            {c.shareBasisPoints !== null ? `${c.shareBasisPoints / 100}%` : formatPounds(c.amountPence)}
+          </li>
+        ))}
+      </ul>
     </>
   );
 }

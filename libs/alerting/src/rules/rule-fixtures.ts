@@ -134,7 +134,7 @@ export const reviewed = (date: string, nextReviewDue: string | null): AgreementE
 export const noticeGiven = (partyId: string, givenOn: string, effectiveOn: string): AgreementEvent => ({
   type: 'WithdrawalNoticeGiven',
   occurredAt: at(givenOn),
-  data: { agreementId: AGREEMENT_ID, party: partyId, effectiveOn },
+  data: { agreementId: AGREEMENT_ID, party: partyId, effectiveOn, override: null },
 });
 export const withdrew = (partyId: string, date: string): AgreementEvent => ({
   type: 'ForceWithdrew',

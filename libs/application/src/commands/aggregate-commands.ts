@@ -11,15 +11,19 @@ import {
   boardStreamId,
   decisionStreamId,
   parentFactsOf,
+  publicationDecider,
+  publicationStreamId,
   type AgreementCommand,
   type BenefitCommand,
   type ParentFacts,
   type BoardCommand,
   type BodyRegistryCommand,
   type DecisionCommand,
+  type PublicationCommand,
 } from '#domain';
 import { CommandRunner, type CommandContext, type WriteResult } from './command-runner.js';
 import { FoldedStreams } from './folded-streams.js';
+import { ReferenceData } from './reference-data.js';
 
 /*
  * One @nestjs/cqrs command per aggregate: it carries a domain command whose references (bodies,
@@ -54,6 +58,20 @@ export class ExecuteBenefitCommand {
 export class ExecuteBodyRegistryCommand {
   constructor(
     readonly command: BodyRegistryCommand,
+    readonly context: CommandContext,
+  ) {}
+}
+
+/** A publication command as the controller has it: the agreement named by id; the handler supplies the rest. */
+export type UnresolvedPublicationCommand = PublicationCommand extends infer C
+  ? C extends { type: infer T; data: infer D; metadata: infer M }
+    ? { type: T; data: Omit<D, 'agreement'> & { agreementId: string }; metadata: M }
+    : never
+  : never;
+
+export class ExecutePublicationCommand {
+  constructor(
+    readonly command: UnresolvedPublicationCommand,
     readonly context: CommandContext,
   ) {}
 }
@@ -134,10 +152,30 @@ export class BodyRegistryCommandHandler implements ICommandHandler<ExecuteBodyRe
   }
 }
 
+/*
+ * s23E publication (docs/domain.md, "Publication"): its own stream per agreement. The agreement is read just
+ * before the append (exists, current parties), as any reference a command names; no lock spans the two streams.
+ */
+@CommandHandler(ExecutePublicationCommand)
+export class PublicationCommandHandler implements ICommandHandler<ExecutePublicationCommand, WriteResult> {
+  constructor(
+    private readonly runner: CommandRunner,
+    private readonly references: ReferenceData,
+  ) {}
+
+  async execute({ command, context }: ExecutePublicationCommand): Promise<WriteResult> {
+    const { agreementId, ...data } = command.data;
+    const agreement = await this.references.agreementWithParties(agreementId);
+    const supplied = { ...command, data: { ...data, agreement } } as PublicationCommand;
+    return this.runner.run(publicationStreamId(agreementId), publicationDecider, supplied, context);
+  }
+}
+
 export const COMMAND_HANDLERS = [
   AgreementCommandHandler,
   BoardCommandHandler,
   DecisionCommandHandler,
   BenefitCommandHandler,
   BodyRegistryCommandHandler,
+  PublicationCommandHandler,
 ];

@@ -1,13 +1,18 @@
 import { longDate, parseFinancialYear, policingBodyOn, type PolicingBody } from '#domain';
-import type { SqlExecutor } from '#event-store';
-import { listAlerts, type AlertView } from '#alerting';
+import type { EventStore, SqlExecutor } from '#event-store';
+import { alertKnownAt, listAlerts, type AlertView } from '#alerting';
 import {
+  agreementAsOf,
+  boardComplianceKnownAt,
   collaborationsDuring,
   getBoardCompliance,
   getRegisterRow,
   listBoards,
   savingsByAgreement,
+  type AgreementView,
   type BoardCompliance,
+  type BoardSummary,
+  type Collaboration,
   type Rag,
 } from '#projections';
 
@@ -38,6 +43,8 @@ export interface GovernanceStatement {
   periodStart: string;
   periodEnd: string;
   asOf: string;
+  /** Transaction time asked about: only what had been recorded by then (null: everything recorded). */
+  knownAt: string | null;
   agreements: StatementAgreement[];
   boards: StatementBoard[];
   /** Alerts about these boards and agreements whose breach fell in the year, with how each ended. */
@@ -108,25 +115,133 @@ export function statementFindings(
   return findings;
 }
 
+/** Where a statement reads its figures: the read models as they stand, or the streams replayed to a `knownAt`. */
+interface StatementSource {
+  /** The body's membership intervals overlapping the period, by title then agreement id then start. */
+  memberships(
+    bodyId: string,
+    period: { from: string; to: string },
+  ): Promise<Pick<Collaboration, 'agreementId' | 'title' | 'legalBasis' | 'memberFrom' | 'memberUntil'>[]>;
+  reviewDue(agreementId: string): Promise<string | null>;
+  savings(agreementId: string): Promise<StatementAgreement['savings']>;
+  boardsOverseeing(agreementId: string): Promise<BoardSummary[]>;
+  compliance(boardId: string): Promise<BoardCompliance | null>;
+  alerts(filter: { boardId: string } | { agreementId: string }): Promise<AlertView[]>;
+}
+
+function readModels(
+  db: SqlExecutor,
+  { financialYear, asOf }: { financialYear: string; asOf: string },
+): StatementSource {
+  return {
+    memberships: (bodyId, period) => collaborationsDuring(db, bodyId, period),
+    reviewDue: async (agreementId) => (await getRegisterRow(db, agreementId))?.reviewDue ?? null,
+    savings: async (agreementId) => {
+      const [row] = await savingsByAgreement(db, { agreementId, financialYear });
+      return row ? { forecastPence: row.forecastPence, realisedPence: row.realisedPence } : null;
+    },
+    boardsOverseeing: (agreementId) => listBoards(db, { agreementId }),
+    compliance: (boardId) => getBoardCompliance(db, boardId, { financialYear, asOf }),
+    alerts: (filter) => listAlerts(db, filter),
+  };
+}
+
+/**
+ * The same figures as the record stood at `knownAt` (transaction time): each agreement, board and alert replayed
+ * from its own stream through the read models' own folds, keeping only events recorded by then. The read models
+ * only name the candidates (every agreement the body was ever a member of, the boards that name it, their alerts):
+ * a link among them is fixed when first recorded, and one not yet recorded at `knownAt` replays to nothing.
+ */
+function replayedTo(
+  db: SqlExecutor,
+  store: Pick<EventStore, 'readStream'>,
+  { financialYear, asOf, knownAt }: { financialYear: string; asOf: string; knownAt: string },
+): StatementSource {
+  const agreements = new Map<string, Promise<AgreementView | null>>();
+  const agreement = (agreementId: string): Promise<AgreementView | null> => {
+    let replayed = agreements.get(agreementId);
+    if (!replayed) {
+      replayed = agreementAsOf(store, agreementId, { knownAt });
+      agreements.set(agreementId, replayed);
+    }
+    return replayed;
+  };
+  return {
+    async memberships(bodyId, { from, to }) {
+      const ever = await collaborationsDuring(db, bodyId, { from: '0001-01-01', to: '9999-12-31' });
+      const rows: Awaited<ReturnType<StatementSource['memberships']>> = [];
+      for (const agreementId of new Set(ever.map((c) => c.agreementId))) {
+        const view = await agreement(agreementId);
+        if (!view) continue;
+        for (const interval of view.membership) {
+          if (interval.bodyId !== bodyId || interval.validFrom > to) continue;
+          if (interval.validTo !== null && interval.validTo <= from) continue;
+          rows.push({
+            agreementId,
+            title: view.title,
+            legalBasis: view.legalBasis,
+            memberFrom: interval.validFrom,
+            memberUntil: interval.validTo,
+          });
+        }
+      }
+      // The order collaborationsDuring answers in.
+      return rows.sort(
+        (a, b) =>
+          a.title.toLowerCase().localeCompare(b.title.toLowerCase()) ||
+          a.agreementId.localeCompare(b.agreementId) ||
+          a.memberFrom.localeCompare(b.memberFrom),
+      );
+    },
+    reviewDue: async (agreementId) => (await agreement(agreementId))?.reviewDue ?? null,
+    savings: async (agreementId) => {
+      const figures = (await agreement(agreementId))?.savings.find((s) => s.financialYear === financialYear);
+      return figures ? { forecastPence: figures.forecastPence ?? 0, realisedPence: figures.realisedPence ?? 0 } : null;
+    },
+    boardsOverseeing: (agreementId) => listBoards(db, { agreementId }),
+    compliance: async (boardId) => {
+      const replayed = await boardComplianceKnownAt(store, boardId, { financialYear, asOf, knownAt });
+      if (!replayed) return null;
+      const { replay: _replay, ...compliance } = replayed;
+      return compliance;
+    },
+    alerts: async (filter) => {
+      const known: AlertView[] = [];
+      for (const candidate of await listAlerts(db, filter)) {
+        const alert = await alertKnownAt(store, candidate.alertId, knownAt);
+        if (alert) known.push(alert);
+      }
+      return known;
+    },
+  };
+}
+
 /**
  * The governance statement of a body (a police force, by its id) for one financial year, as the record stood on
  * `asOf` (valid time; facts after it are left out). Null when `financialYear` is malformed (the HTTP layer
- * validates it first). Reads the membership, register, board-compliance, savings and alerts read models.
+ * validates it first). Reads the membership, register, board-compliance, savings and alerts read models; with
+ * `knownAt` (transaction time: only what had been recorded by then), replays the streams instead (`replayedTo`).
  */
 export async function buildGovernanceStatement(
   db: SqlExecutor,
   body: { id: string; name: string },
-  options: { financialYear: string; asOf: string },
+  options: { financialYear: string; asOf: string; knownAt?: string | null },
+  store?: Pick<EventStore, 'readStream'>,
 ): Promise<GovernanceStatement | null> {
   const span = parseFinancialYear(options.financialYear);
   if (!span) return null;
   const { asOf, financialYear } = options;
+  const knownAt = options.knownAt ?? null;
+  if (knownAt !== null && !store) throw new Error('A governance statement known at a time needs the event store.');
+  const source =
+    knownAt !== null && store ? replayedTo(db, store, { financialYear, asOf, knownAt }) : readModels(db, options);
   const periodStart = span.start;
   const periodEnd = asOf < span.end ? asOf : span.end;
   const dated = policingBodyOn(body.id, periodEnd);
 
-  const memberships =
-    periodEnd < periodStart ? [] : await collaborationsDuring(db, body.id, { from: periodStart, to: periodEnd });
+  // asOf in early 0001 falls in year 0000-01, which starts on a day PostgreSQL does not have: no day before 0001 exists.
+  const from = periodStart < '0001-01-01' ? '0001-01-01' : periodStart;
+  const memberships = periodEnd < periodStart ? [] : await source.memberships(body.id, { from, to: periodEnd });
   const byAgreement = new Map<string, StatementAgreement>();
   const boards = new Map<string, StatementBoard>();
   for (const membership of memberships) {
@@ -135,15 +250,13 @@ export async function buildGovernanceStatement(
       known.memberUntil = membership.memberUntil;
       continue;
     }
-    const register = await getRegisterRow(db, membership.agreementId);
-    const overseeing = await listBoards(db, { agreementId: membership.agreementId });
+    const overseeing = await source.boardsOverseeing(membership.agreementId);
     for (const board of overseeing) {
       if (boards.has(board.boardId) || board.establishedOn > periodEnd) continue;
-      const compliance = await getBoardCompliance(db, board.boardId, { financialYear, asOf });
+      const compliance = await source.compliance(board.boardId);
       if (compliance) boards.set(board.boardId, { ...compliance, agreementIds: board.agreementIds });
     }
-    const savings = await savingsByAgreement(db, { agreementId: membership.agreementId, financialYear });
-    const reviewDue = register?.reviewDue ?? null;
+    const reviewDue = await source.reviewDue(membership.agreementId);
     byAgreement.set(membership.agreementId, {
       agreementId: membership.agreementId,
       title: membership.title,
@@ -153,7 +266,7 @@ export async function buildGovernanceStatement(
       reviewDue,
       pastReviewDate: reviewDue !== null && reviewDue <= periodEnd,
       boardIds: overseeing.filter((b) => boards.has(b.boardId)).map((b) => b.boardId),
-      savings: savings[0] ? { forecastPence: savings[0].forecastPence, realisedPence: savings[0].realisedPence } : null,
+      savings: await source.savings(membership.agreementId),
     });
   }
   const agreements = [...byAgreement.values()];
@@ -163,10 +276,10 @@ export async function buildGovernanceStatement(
   };
   const alerts = new Map<string, AlertView>();
   for (const boardId of boards.keys()) {
-    for (const alert of await listAlerts(db, { boardId })) if (inYear(alert)) alerts.set(alert.alertId, alert);
+    for (const alert of await source.alerts({ boardId })) if (inYear(alert)) alerts.set(alert.alertId, alert);
   }
   for (const agreement of agreements) {
-    for (const alert of await listAlerts(db, { agreementId: agreement.agreementId })) {
+    for (const alert of await source.alerts({ agreementId: agreement.agreementId })) {
       if (inYear(alert)) alerts.set(alert.alertId, alert);
     }
   }
@@ -182,6 +295,7 @@ export async function buildGovernanceStatement(
     periodStart,
     periodEnd,
     asOf,
+    knownAt,
     ...partial,
     alerts: [...alerts.values()],
     findings: statementFindings(partial),

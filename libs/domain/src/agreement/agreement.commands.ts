@@ -82,9 +82,31 @@ export type AddParty = Command<
   { agreementId: string; party: BodyRef; occurredAt: string; parent?: ParentFacts | null }
 >;
 
+/** Shorter notice than the terms' notice period, accepted by someone with the authority to (terms.ts). */
+export interface NoticeOverride {
+  acceptedBy: string;
+  reason: string;
+}
+
 export type GiveWithdrawalNotice = Command<
   'GiveWithdrawalNotice',
-  { agreementId: string; party: string; effectiveOn: string; occurredAt: string }
+  {
+    agreementId: string;
+    party: string;
+    effectiveOn: string;
+    occurredAt: string;
+    /** Lets notice shorter than the terms' notice period through; refused where the notice is long enough. */
+    override?: NoticeOverride | null;
+  }
+>;
+
+/**
+ * Sets the whole terms document as its next version, effective from a day (`YYYY-MM-DD`); `terms` is checked by
+ * the decider (terms.ts), so it arrives as the client sent it.
+ */
+export type SetTerms = Command<
+  'SetTerms',
+  { agreementId: string; effectiveFrom: string; terms: unknown; occurredAt: string }
 >;
 
 export type WithdrawParty = Command<
@@ -126,6 +148,7 @@ export type AgreementCommand =
   | ChangeHostForce
   | AddParty
   | GiveWithdrawalNotice
+  | SetTerms
   | WithdrawParty
   | ReviewAgreement
   | TerminateAgreement

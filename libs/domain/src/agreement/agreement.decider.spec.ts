@@ -87,7 +87,7 @@ const fixturesFor = (draftData: DraftData, draftedOn: string) => {
     giveNotice: (party: string, on: string, effectiveOn: string) =>
       cmd('GiveWithdrawalNotice', { party, effectiveOn, occurredAt: at(on) }),
     noticeGiven: (party: string, on: string, effectiveOn: string): AgreementEvent =>
-      event('WithdrawalNoticeGiven', on, { party, effectiveOn }),
+      event('WithdrawalNoticeGiven', on, { party, effectiveOn, override: null }),
     withdraw: (party: string, on: string, reason?: string) =>
       cmd('WithdrawParty', { party, occurredAt: at(on), reason }),
     withdrew: (party: string, on: string, reason: string | null = null): AgreementEvent =>
@@ -891,6 +891,7 @@ describe('GiveWithdrawalNotice', () => {
     expect(state.members.find((member) => member.body.id === 'gloucestershire')?.notice).toEqual({
       givenOn: '2015-09-30',
       effectiveOn: '2016-03-31',
+      override: null,
     });
   });
 

@@ -26,13 +26,22 @@ import {
   type RecordSavings,
   type RecordSupersession,
   type ReplanStart,
+  type NoticeOverride,
   type ReviewAgreement,
+  type SetTerms,
   type SignAgreement,
   type TerminateAgreement,
   type VaryAgreement,
   type WithdrawParty,
 } from './agreement.commands.js';
 import type { AgreementEvent } from './agreement.events.js';
+import {
+  describeNoticePeriod,
+  endOfNoticePeriod,
+  requireEffectiveFrom,
+  requireTerms,
+  termsInForceOn,
+} from './terms.js';
 import { requireNoUnitsLeftInForce, requireParentInForceOn, requirePartiesOfParent } from './units.js';
 import {
   evolveAgreement,
@@ -500,11 +509,84 @@ const giveWithdrawalNotice = ({ data, metadata }: GiveWithdrawalNotice, state: A
   }
   requireNotBefore(on, state.inForceFrom, 'Notice of withdrawal', 'the agreement came into force');
   requireNotBeforeMembership(state, member, on, 'Notice of withdrawal');
+  const override = requireNoticePeriodMet(state, member, on, effectiveOn, data.override ?? null);
   return [
     {
       type: 'WithdrawalNoticeGiven',
       occurredAt,
-      data: { agreementId: state.agreementId, party: member.body.id, effectiveOn },
+      data: { agreementId: state.agreementId, party: member.body.id, effectiveOn, override },
+    },
+  ];
+};
+
+/**
+ * Notice takes effect no sooner than the notice period of the terms in force on the day it is given (the Act leaves
+ * how a party leaves to the agreement; the statutory guidance has it set notice and exit costs: docs/domain.md,
+ * "Terms and notice periods"), unless shorter notice was accepted: the override says by whom and why,
+ * and is recorded with the notice. An override where the notice is long enough is refused, so none is on record
+ * that changed nothing.
+ */
+const requireNoticePeriodMet = (
+  state: AgreementState,
+  member: Member,
+  on: string,
+  effectiveOn: string,
+  override: NoticeOverride | null,
+): { acceptedBy: string; reason: string } | null => {
+  const inForce = termsInForceOn(state.terms, on);
+  const period = inForce?.terms.noticePeriod ?? null;
+  const earliest = period === null ? null : endOfNoticePeriod(on, period);
+  const tooShort = earliest !== null && effectiveOn < earliest;
+  if (override === null) {
+    if (tooShort && period !== null && inForce !== null) {
+      throw new ValidationError(
+        'notice-too-short',
+        `The terms in force on ${on} (version ${inForce.termsVersion}) set a notice period of ` +
+          `${describeNoticePeriod(period)}: ${member.body.name}'s notice given on ${on} can take effect on ${earliest} ` +
+          `at the earliest, not ${effectiveOn}. If shorter notice was accepted, record the override (acceptedBy, reason).`,
+        'effectiveOn',
+      );
+    }
+    return null;
+  }
+  if (!tooShort) {
+    throw new ValidationError(
+      'override-not-needed',
+      period === null
+        ? `The terms in force on ${on} set no notice period, so there is nothing to override: leave out the override.`
+        : `Notice taking effect on ${effectiveOn} meets the notice period of ${describeNoticePeriod(period)} ` +
+            `(${earliest} at the earliest): leave out the override.`,
+      'override',
+    );
+  }
+  return {
+    acceptedBy: requireText(
+      override.acceptedBy,
+      'override.acceptedBy',
+      'accepted-by-required',
+      'Say who accepted the shorter notice (e.g. "the other parties\' chief constables").',
+    ),
+    reason: requireText(override.reason, 'override.reason', 'reason-required', 'Say why shorter notice was accepted.'),
+  };
+};
+
+// Issue 15 items 1 and 5: the terms are one document, versioned; each version is set whole, effective from a day.
+// They may be set while drafted (as negotiated) or in force (as varied); the parties are those current now.
+const setTerms = ({ data, metadata }: SetTerms, state: AgreementState): AgreementEvent[] => {
+  requireExisting(state, data.agreementId);
+  const occurredAt = requireOccurredAt(data.occurredAt, metadata.now);
+  const previous = state.terms.at(-1);
+  const effectiveFrom = requireEffectiveFrom(data.effectiveFrom, previous);
+  const terms = requireTerms(
+    data.terms,
+    state.members.map((member) => member.body),
+  );
+  requireNotBefore(toCalendarDate(occurredAt), state.draftedOn, 'Setting the terms', 'the agreement was drafted');
+  return [
+    {
+      type: 'TermsSet',
+      occurredAt,
+      data: { agreementId: state.agreementId, termsVersion: (previous?.termsVersion ?? 0) + 1, effectiveFrom, terms },
     },
   ];
 };
@@ -641,6 +723,8 @@ export const decideAgreement = (command: AgreementCommand, state: AgreementState
       return addParty(command, state);
     case 'GiveWithdrawalNotice':
       return giveWithdrawalNotice(command, state);
+    case 'SetTerms':
+      return setTerms(command, state);
     case 'WithdrawParty':
       return withdrawParty(command, state);
     case 'ReviewAgreement':

@@ -1,6 +1,7 @@
 import type { BodyRef, PolicingBody } from '../bodies/body.js';
 import type { DomainEvent } from '../kernel/decider.js';
-import type { AgreementScope, DeliveryModel, LegalBasis } from './agreement.commands.js';
+import type { AgreementScope, DeliveryModel, LegalBasis, NoticeOverride } from './agreement.commands.js';
+import type { AgreementTerms } from './terms.js';
 
 export const agreementStreamId = (agreementId: string): string => `agreement-${agreementId}`;
 
@@ -70,9 +71,19 @@ export type HostForceChanged = DomainEvent<
 /** A body joining an agreement already in force. */
 export type PartyJoined = DomainEvent<'PartyJoined', { agreementId: string; party: BodyRef }>;
 
+/**
+ * Schema version 2: `override`, the acceptance of notice shorter than the terms' notice period (null when none was
+ * needed). Version 1 had no such field; `upcastWithdrawalNoticeGiven` reads it as null.
+ */
 export type WithdrawalNoticeGiven = DomainEvent<
   'WithdrawalNoticeGiven',
-  { agreementId: string; party: string; effectiveOn: string }
+  { agreementId: string; party: string; effectiveOn: string; override: NoticeOverride | null }
+>;
+
+/** A version of the agreement's terms: the whole document, in force from `effectiveFrom` (terms.ts). */
+export type TermsSet = DomainEvent<
+  'TermsSet',
+  { agreementId: string; termsVersion: number; effectiveFrom: string; terms: AgreementTerms }
 >;
 
 export type ForceWithdrew = DomainEvent<'ForceWithdrew', { agreementId: string; party: string; reason: string | null }>;
@@ -108,6 +119,7 @@ export type AgreementEvent =
   | HostForceChanged
   | PartyJoined
   | WithdrawalNoticeGiven
+  | TermsSet
   | ForceWithdrew
   | AgreementReviewed
   | AgreementTerminated
@@ -127,6 +139,7 @@ const agreementEventTypes = {
   HostForceChanged: true,
   PartyJoined: true,
   WithdrawalNoticeGiven: true,
+  TermsSet: true,
   ForceWithdrew: true,
   AgreementReviewed: true,
   AgreementTerminated: true,

@@ -1,8 +1,9 @@
 import type { BodyRef, PolicingBody } from '../bodies/body.js';
 import { toCalendarDate } from '../kernel/dates.js';
-import type { AgreementScope, DeliveryModel, LegalBasis } from './agreement.commands.js';
+import type { AgreementScope, DeliveryModel, LegalBasis, NoticeOverride } from './agreement.commands.js';
 import type { AgreementEvent } from './agreement.events.js';
-import { upcastAgreementDrafted } from './agreement.upcasters.js';
+import { upcastAgreementDrafted, upcastWithdrawalNoticeGiven } from './agreement.upcasters.js';
+import type { TermsVersion } from './terms.js';
 
 export type AgreementStatus = 'none' | 'drafted' | 'in-force' | 'terminated';
 
@@ -12,7 +13,7 @@ export interface Member {
   joinedOn: string;
   signature: { signedOn: string; signedBy: string } | null;
   approval: { approvedOn: string; policingBody: PolicingBody } | null;
-  notice: { givenOn: string; effectiveOn: string } | null;
+  notice: { givenOn: string; effectiveOn: string; override: NoticeOverride | null } | null;
 }
 
 export interface FormerMember {
@@ -48,6 +49,8 @@ export interface AgreementState {
   plannedStart: string | null;
   /** The agreements this one replaces, in the order recorded. */
   supersedes: readonly string[];
+  /** Every version of the terms, in the order set (terms.ts). */
+  terms: readonly TermsVersion[];
   /** The latest valid date of any fact about the agreement (savings figures aside). */
   latestFactOn: string | null;
   /** By financial year (`2015-16`); a Map, as every state keyed by what users send. */
@@ -73,6 +76,7 @@ export const initialAgreementState = (): AgreementState => ({
   lastReviewedOn: null,
   plannedStart: null,
   supersedes: [],
+  terms: [],
   latestFactOn: null,
   savings: new Map(),
 });
@@ -156,14 +160,20 @@ export const evolveAgreement = (state: AgreementState, event: AgreementEvent): A
       return dated(state);
     case 'HostForceChanged':
       return dated({ ...state, hostForce: event.data.to });
-    case 'WithdrawalNoticeGiven':
+    case 'WithdrawalNoticeGiven': {
+      const { party, effectiveOn, override } = upcastWithdrawalNoticeGiven(event.data);
       return dated({
         ...state,
-        members: updateMember(state, event.data.party, (member) => ({
+        members: updateMember(state, party, (member) => ({
           ...member,
-          notice: { givenOn: on, effectiveOn: event.data.effectiveOn },
+          notice: { givenOn: on, effectiveOn, override },
         })),
       });
+    }
+    case 'TermsSet': {
+      const { termsVersion, effectiveFrom, terms } = event.data;
+      return dated({ ...state, terms: [...state.terms, { termsVersion, effectiveFrom, setOn: on, terms }] });
+    }
     case 'ForceWithdrew': {
       const leaving = findMember(state, event.data.party);
       return dated({

@@ -1,8 +1,12 @@
 import { describe, expect, test } from '@jest/globals';
 import { fold } from '../kernel/decider.js';
 import { agreementDecider } from './agreement.decider.js';
-import type { AgreementDrafted, AgreementEvent } from './agreement.events.js';
-import { AGREEMENT_SCHEMA_VERSIONS, upcastAgreementDrafted } from './agreement.upcasters.js';
+import type { AgreementDrafted, AgreementEvent, WithdrawalNoticeGiven } from './agreement.events.js';
+import {
+  AGREEMENT_SCHEMA_VERSIONS,
+  upcastAgreementDrafted,
+  upcastWithdrawalNoticeGiven,
+} from './agreement.upcasters.js';
 
 // AgreementDrafted as release 0.1.0 wrote it (schema version 1): one field for the basis and the scope.
 const v1 = (legalBasis: string) => ({
@@ -48,5 +52,26 @@ describe('AgreementDrafted version 1, upcast when read', () => {
 
   test('AgreementDrafted is written at version 2', () => {
     expect(AGREEMENT_SCHEMA_VERSIONS.AgreementDrafted).toBe(2);
+  });
+});
+
+describe('WithdrawalNoticeGiven version 1, upcast when read', () => {
+  const noticeV1 = { agreementId: 'zephyr', party: 'wiltshire', effectiveOn: '2015-07-01' };
+
+  test('reads with no override: none could be needed before notice periods', () => {
+    expect(upcastWithdrawalNoticeGiven(noticeV1 as WithdrawalNoticeGiven['data'])).toEqual({
+      ...noticeV1,
+      override: null,
+    });
+  });
+
+  test('leaves version 2 data as it is', () => {
+    const v2 = { ...noticeV1, override: { acceptedBy: 'the other chief constables', reason: 'restructure' } };
+    expect(upcastWithdrawalNoticeGiven(v2)).toBe(v2);
+  });
+
+  test('WithdrawalNoticeGiven is written at version 2 and TermsSet at version 1', () => {
+    expect(AGREEMENT_SCHEMA_VERSIONS.WithdrawalNoticeGiven).toBe(2);
+    expect(AGREEMENT_SCHEMA_VERSIONS.TermsSet).toBe(1);
   });
 });

@@ -1,5 +1,5 @@
 import type { AgreementScope, LegalBasis } from './agreement.commands.js';
-import type { AgreementDrafted } from './agreement.events.js';
+import type { AgreementDrafted, WithdrawalNoticeGiven } from './agreement.events.js';
 
 /**
  * The schema version each event type is written with today (agreement events, `DecisionRecorded`, whose
@@ -11,6 +11,8 @@ export const AGREEMENT_SCHEMA_VERSIONS: Readonly<Partial<Record<string, number>>
   AgreementStartPlanned: 1,
   AgreementStartReplanned: 1,
   PredecessorSuperseded: 1,
+  WithdrawalNoticeGiven: 2,
+  TermsSet: 1,
   DecisionRecorded: 2,
   BoardAccountabilitySet: 1,
   BoardOversightChanged: 1,
@@ -36,4 +38,14 @@ export function upcastAgreementDrafted(data: AgreementDrafted['data'] | Agreemen
   const { legalBasis, ...rest } = data;
   const scope: AgreementScope | null = legalBasis === 'national' ? 'national' : null;
   return { ...rest, legalBasis: legalBasis === 'national' ? null : legalBasis, scope };
+}
+
+/** `WithdrawalNoticeGiven` version 1 (before notice periods): no override, as none could be needed. */
+type WithdrawalNoticeGivenV1 = Omit<WithdrawalNoticeGiven['data'], 'override'>;
+
+/** `WithdrawalNoticeGiven` data in its version 2 shape; version 1 is told by its missing `override`. */
+export function upcastWithdrawalNoticeGiven(
+  data: WithdrawalNoticeGiven['data'] | WithdrawalNoticeGivenV1,
+): WithdrawalNoticeGiven['data'] {
+  return 'override' in data ? data : { ...data, override: null };
 }

@@ -1,4 +1,4 @@
-import { agreementStreamId, isAgreementEvent } from '#domain';
+import { agreementStreamId, isAgreementEvent, termsInForceOn, toCalendarDate } from '#domain';
 import type { EventStore, Position, StoredEvent } from '#event-store';
 import { evolveAgreementDetail, type AgreementDetail } from '../agreement-detail/agreement-detail.projection.js';
 import { evolveMembershipIntervals, type MembershipRow } from '../membership/membership.projection.js';
@@ -90,6 +90,8 @@ async function replayAgreement(
   const lastRecorded = events.reduce((latest, e) => (e.revision > latest.revision ? e : latest), first);
   return {
     ...detail,
+    // As of a day, the terms are those in force on it: a version agreed by then may take effect later.
+    terms: asOf ? termsInForceOn(detail.termsHistory, toCalendarDate(asOf)) : detail.terms,
     membership: membershipFrom(events),
     replay: {
       asOf: asOf ?? null,

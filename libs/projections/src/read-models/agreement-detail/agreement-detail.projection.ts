@@ -16,9 +16,12 @@ import type {
   PredecessorSuperseded,
   SavingsForecast,
   SavingsRealised,
+  TermsSet,
   WithdrawalNoticeGiven,
+  AgreementTerms,
+  NoticeOverride,
 } from '#domain';
-import { upcastAgreementDrafted } from '#domain';
+import { upcastAgreementDrafted, upcastWithdrawalNoticeGiven } from '#domain';
 import { displayActorText, type StoredEvent } from '#event-store';
 import type { SqlProjection } from '../../sql-projection.js';
 import { foldAgreementRows, rowsByIds, writeRows } from '../batch-rows.js';
@@ -40,6 +43,8 @@ export interface PartyDetail {
   approvedOn: string | null;
   noticeGivenOn: string | null;
   noticeEffectiveOn: string | null;
+  /** Who accepted notice shorter than the terms' notice period, and why; null when none was needed. */
+  noticeOverride: NoticeOverride | null;
   withdrewOn: string | null;
   withdrawalReason: string | null;
   current: boolean;
@@ -58,6 +63,15 @@ export interface PlannedStartEntry {
   plannedOn: string;
   reason: string | null;
   recordedBy: string;
+}
+
+/** One version of the terms as set (the whole document), and when and by whom. */
+export interface TermsVersionDetail {
+  termsVersion: number;
+  effectiveFrom: string;
+  setOn: string;
+  recordedBy: string;
+  terms: AgreementTerms;
 }
 
 export interface AgreementDetail {
@@ -90,6 +104,12 @@ export interface AgreementDetail {
   reviews: { outcome: string; reviewedOn: string; nextReviewDue: string | null }[];
   /** Per financial year (`2015-16`), in pence; a later figure replaces an earlier one. */
   savings: { financialYear: string; forecastPence: number | null; realisedPence: number | null }[];
+  /**
+   * The latest version of the terms set (null before any); read as of a day, the version in force on it
+   * (agreement-as-of.ts). Every version is in `termsHistory`, in the order set.
+   */
+  terms: TermsVersionDetail | null;
+  termsHistory: TermsVersionDetail[];
 }
 
 export const AGREEMENT_DETAIL_EVENTS = [
@@ -105,6 +125,7 @@ export const AGREEMENT_DETAIL_EVENTS = [
   'HostForceChanged',
   'PartyJoined',
   'WithdrawalNoticeGiven',
+  'TermsSet',
   'ForceWithdrew',
   'AgreementReviewed',
   'AgreementTerminated',
@@ -124,6 +145,7 @@ const newParty = (body: PartyAdded['data']['party'], how: PartyDetail['how'], on
   approvedOn: null,
   noticeGivenOn: null,
   noticeEffectiveOn: null,
+  noticeOverride: null,
   withdrewOn: null,
   withdrawalReason: null,
   current: true,
@@ -180,6 +202,8 @@ export function evolveAgreementDetail(detail: AgreementDetail | null, event: Sto
       variations: [],
       reviews: [],
       savings: [],
+      terms: null,
+      termsHistory: [],
     };
   }
   if (detail === null) return null;
@@ -234,11 +258,21 @@ export function evolveAgreementDetail(detail: AgreementDetail | null, event: Sto
       return { ...detail, hostForce: to, hostForceHistory: [...closed, { hostForce: to, from: on, until: null }] };
     }
     case 'WithdrawalNoticeGiven': {
-      const { party, effectiveOn } = dataOf<WithdrawalNoticeGiven>(event);
+      const { party, effectiveOn, override } = upcastWithdrawalNoticeGiven(dataOf<WithdrawalNoticeGiven>(event));
       return {
         ...detail,
-        parties: withParty(detail, party, (p) => ({ ...p, noticeGivenOn: on, noticeEffectiveOn: effectiveOn })),
+        parties: withParty(detail, party, (p) => ({
+          ...p,
+          noticeGivenOn: on,
+          noticeEffectiveOn: effectiveOn,
+          noticeOverride: override,
+        })),
       };
+    }
+    case 'TermsSet': {
+      const { termsVersion, effectiveFrom, terms } = dataOf<TermsSet>(event);
+      const version = { termsVersion, effectiveFrom, setOn: on, recordedBy: displayActorText(event.actor), terms };
+      return { ...detail, terms: version, termsHistory: [...detail.termsHistory, version] };
     }
     case 'ForceWithdrew': {
       const { party, reason } = dataOf<ForceWithdrew>(event);
@@ -279,8 +313,9 @@ export function evolveAgreementDetail(detail: AgreementDetail | null, event: Sto
 export const agreementDetailProjection: SqlProjection = {
   name: 'agreement-detail',
   // 2: the legal basis and the scope separate (issue 15); 3: the planned start and its history, and what each
-  // agreement supersedes. Rebuilt from the log on upgrade.
-  version: 3,
+  // agreement supersedes; 4: the terms and their history, and notice overrides (issue 15 items 1 and 5). Rebuilt
+  // from the log on upgrade.
+  version: 4,
   handles: AGREEMENT_DETAIL_EVENTS,
   tables: ['agreement_detail'],
   schema: (t) => `
