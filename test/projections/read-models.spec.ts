@@ -20,6 +20,8 @@ import {
   savingsByAgreement,
   savingsByRegion,
   savingsByYear,
+  benefitsByAgreement,
+  benefitsByForce,
   silentLogger,
   supersededByOf,
   getPublication,
@@ -67,6 +69,7 @@ for (const driver of testDrivers) {
       w = await world(driver);
       await w.story.agreements();
       await w.story.board2015();
+      await w.story.benefits();
       await w.story.publications();
       await w.status.waitForPosition(w.story.last as Position, { timeoutMs: 20_000 });
     });
@@ -331,6 +334,20 @@ for (const driver of testDrivers) {
         { region: 'other', forecastPence: 0, realisedPence: 50_000_00, agreements: 1 },
         { region: 'south-east', forecastPence: 900_000_00, realisedPence: 850_000_00, agreements: 2 },
       ]);
+    });
+
+    test('benefits: the ledger with the correction, release 0.1 savings as saving entries, shares kept apart', async () => {
+      const [rocu] = await benefitsByAgreement(w.db, { agreementId: 'se-rocu' });
+      // Savings figures: 2015-16 forecast £900,000 (the later figure), realised £800,000; 2016-17 forecast £1.2m.
+      expect(rocu?.wholeAgreement.savings.forecast.pence).toBe(2_100_000_00);
+      expect(rocu?.wholeAgreement.savings.realised).toEqual({ pence: 1_250_000_00, formatted: '£1,250,000.00' });
+      expect(rocu?.wholeAgreement.costs.forecast.pence).toBe(100_000_00);
+      expect(rocu?.wholeAgreement.net.forecast.pence).toBe(2_000_000_00);
+      expect(rocu?.wholeAgreement.nonCash.map((e) => e.description)).toEqual(['Fewer handovers']);
+      expect(rocu?.attributed.savings.realised.pence).toBe(40_000_00);
+      expect(rocu?.ledger.find((e) => e.entryId === 'programme')?.supersededBy).toBe('programme-2');
+      const kent = await benefitsByForce(w.db, { force: 'kent' });
+      expect(kent.map((r) => [r.force, r.attributed.savings.realised.pence])).toEqual([['kent', 40_000_00]]);
     });
 
     test('every read model rebuilt from the log equals the one built live', async () => {

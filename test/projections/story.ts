@@ -2,6 +2,8 @@ import {
   AGREEMENT_SCHEMA_VERSIONS,
   findReferenceBody,
   type AgreementEvent,
+  type BenefitEntry,
+  type BenefitEvent,
   type BoardEvent,
   type BodyRef,
   type DecisionRecordedV1,
@@ -11,7 +13,8 @@ import {
 import type { EventStore, Position } from '#event-store';
 
 /** Decisions as release 0.1.0 wrote them (version 1, no provenance): the read models upcast them. */
-type StoryEvent = AgreementEvent | BoardEvent | PublicationEvent | DomainEvent<'DecisionRecorded', DecisionRecordedV1>;
+type StoryEvent =
+  AgreementEvent | BoardEvent | BenefitEvent | PublicationEvent | DomainEvent<'DecisionRecorded', DecisionRecordedV1>;
 
 export const body = (id: string): BodyRef => {
   const reference = findReferenceBody(id);
@@ -150,6 +153,55 @@ export class Story {
     await fire.record('AgreementCameIntoForce', '2015-01-01', { parties: ['hampshire', 'hampshire-fire'] });
     await fire.record('SavingsRealised', '2016-04-20', { financialYear: '2015-16', amountPence: 50_000_00 });
     await fire.record('AgreementTerminated', '2016-01-31', { reason: 'Estates merged' });
+  }
+
+  /**
+   * The benefits ledger of se-rocu (after `agreements`): the programme's saving, Kent's share, a non-cash
+   * benefit, a cost, and a correction of the saving, so a batch may hold the corrected entry or not.
+   */
+  async benefits(): Promise<void> {
+    const stream = 'benefits-se-rocu';
+    const entry = (fields: Partial<BenefitEntry>): BenefitEntry => ({
+      kind: 'saving',
+      status: 'realised',
+      amountPence: 500_000_00,
+      description: null,
+      measure: null,
+      period: { from: '2014-15', to: '2015-16' },
+      attributedTo: null,
+      source: 'Regional board report',
+      note: null,
+      ...fields,
+    });
+    const agreementId = 'se-rocu';
+    await this.record(stream, 'BenefitRecorded', '2016-04-20', { agreementId, entryId: 'programme', ...entry({}) });
+    await this.record(stream, 'BenefitRecorded', '2016-04-20', {
+      agreementId,
+      entryId: 'kent-share',
+      ...entry({ amountPence: 40_000_00, attributedTo: 'kent' }),
+    });
+    await this.record(stream, 'BenefitRecorded', '2016-04-20', {
+      agreementId,
+      entryId: 'time',
+      ...entry({ kind: 'non-cash', amountPence: null, description: 'Fewer handovers', measure: 'hours' }),
+    });
+    await this.record(stream, 'BenefitRecorded', '2016-04-20', {
+      agreementId,
+      entryId: 'cost',
+      ...entry({
+        kind: 'cost',
+        status: 'forecast',
+        amountPence: 100_000_00,
+        period: { from: '2016-17', to: '2016-17' },
+      }),
+    });
+    await this.record(stream, 'BenefitCorrected', '2016-04-20', {
+      agreementId,
+      entryId: 'programme-2',
+      supersedes: 'programme',
+      reason: 'Audited figure',
+      ...entry({ amountPence: 450_000_00 }),
+    });
   }
 
   /** The Hampshire/TVP bilateral board of seeds/003: two meetings cancelled and not rearranged in 2015/16. */

@@ -264,6 +264,41 @@ const WRITES: WriteRow[] = [
     when: (id) => [`/agreements/${id}/savings`, { financialYear: '2015-16', kind: 'forecast', amountGbp: 1000 }],
   },
   {
+    endpoint: 'POST /agreements/:id/benefits',
+    allowed: PARTY,
+    given: inForce,
+    when: (id) => [
+      `/agreements/${id}/benefits`,
+      { id: 'realised-2015-16', kind: 'saving', status: 'realised', amountPence: 100_000, financialYear: '2015-16' },
+    ],
+  },
+  {
+    endpoint: 'POST /agreements/:id/benefits/:entryId/correction',
+    allowed: PARTY,
+    given: async (id) => {
+      await inForce(id);
+      await setup(`/agreements/${id}/benefits`, {
+        id: 'forecast-2015-16',
+        kind: 'saving',
+        status: 'forecast',
+        amountPence: 100_000,
+        financialYear: '2015-16',
+      });
+    },
+    when: (id) => [
+      `/agreements/${id}/benefits/forecast-2015-16/correction`,
+      {
+        id: 'forecast-2015-16-corrected',
+        kind: 'saving',
+        status: 'forecast',
+        amountPence: 120_000,
+        financialYear: '2015-16',
+        attributedTo: 'surrey',
+        reason: 'Surrey share only',
+      },
+    ],
+  },
+  {
     endpoint: 'POST /agreements/:id/publication',
     allowed: PARTY,
     given: inForce,
@@ -376,6 +411,7 @@ const READS = [
   '/alerts',
   '/decisions',
   '/savings',
+  '/benefits',
   '/events',
   '/streams/agreement-read-fixture/events',
   '/bodies/thames-valley/collaborations',

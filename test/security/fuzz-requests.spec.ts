@@ -45,7 +45,7 @@ const f = (kind: Kind, value: unknown, required = true): Field => ({ kind, value
 const created = (kind: Kind, value: unknown): Field => ({ kind, value, required: true, creates: true });
 const AGREEMENT = '/agreements/fz-agreement';
 const BOARD = '/boards/fz-board';
-const PATH_IDS = /fz-agreement|fz-board|fz-alert|\bq1\b/;
+const PATH_IDS = /fz-agreement|fz-board|fz-alert|fz-entry|\bq1\b/;
 
 const endpoint = (path: string, fields: Record<string, Field>): Endpoint => ({
   path,
@@ -53,6 +53,7 @@ const endpoint = (path: string, fields: Record<string, Field>): Endpoint => ({
     .replace('fz-agreement', ':id')
     .replace('fz-board', ':id')
     .replace('fz-alert', ':id')
+    .replace('fz-entry', ':entryId')
     .replace('/q1/', '/:meetingId/'),
   fields,
 });
@@ -120,6 +121,28 @@ const WRITES: Endpoint[] = [
     kind: f('enum', 'forecast'),
     amountGbp: f('number', 10),
   }),
+  // amountPence as a `number`: whole pence up to 2^53 - 1, so the `int` defects 2^31 and 1e12 are valid amounts.
+  endpoint(`${AGREEMENT}/benefits`, {
+    id: created('id', 'fz-new-entry'),
+    kind: f('enum', 'saving'),
+    status: f('enum', 'forecast'),
+    amountPence: f('number', 1000, false),
+    description: f('text', 'd', false),
+    measure: f('text', 'm', false),
+    financialYear: f('enum', '2015-16', false),
+    attributedTo: f('slug', 'surrey', false),
+    source: f('text', 's', false),
+    note: f('text', 'n', false),
+  }),
+  endpoint(`${AGREEMENT}/benefits/fz-entry/correction`, {
+    id: created('id', 'fz-corrected-entry'),
+    kind: f('enum', 'saving'),
+    status: f('enum', 'forecast'),
+    amountPence: f('number', 1000, false),
+    financialYear: f('enum', '2015-16'),
+    attributedTo: f('slug', 'surrey', false),
+    reason: f('text', 'r'),
+  }),
   endpoint(`${AGREEMENT}/publication`, {
     publishedOn: f('date', '2014-04-10'),
     documentUrl: f('text', 'https://example.org/a.pdf', false),
@@ -169,7 +192,9 @@ const WRITES: Endpoint[] = [
     boardId: f('id', 'fz-board', false),
     meetingId: f('id', 'q1', false),
     agreementId: f('id', 'fz-agreement', false),
-    variationId: f('id', 'fz-variation', false),
+    // Not yet checked against the agreement's variations (docs/domain.md, "Decisions"): a label, not a reference,
+    // so an inherited name there is accepted like any other id.
+    variationId: { kind: 'id', value: 'fz-variation', required: false, creates: true },
     occurredAt: f('date', '2015-06-15'),
   }),
   endpoint('/alerts/fz-alert/acknowledgement', { note: f('text', 'n', false) }),
@@ -216,6 +241,13 @@ const READS: Read[] = [
   }),
   read('/decisions', '/decisions', { boardId: 'id', meetingId: 'id', agreementId: 'id', minPosition: 'minPosition' }),
   read('/savings', '/savings', { by: 'enum', agreementId: 'id', financialYear: 'fy', minPosition: 'minPosition' }),
+  read('/benefits', '/benefits', {
+    by: 'enum',
+    agreementId: 'id',
+    force: 'slug',
+    financialYear: 'fy',
+    minPosition: 'minPosition',
+  }),
   read('/alerts', '/alerts', {
     status: 'enum',
     rule: 'enum',
@@ -797,6 +829,13 @@ for (const driver of testDrivers) {
         await given(`${AGREEMENT}/pcc-approvals`, { party, occurredAt: '2014-02-01' });
       }
       await given(`${AGREEMENT}/commencement`, { occurredAt: '2014-04-01' });
+      await given(`${AGREEMENT}/benefits`, {
+        id: 'fz-entry',
+        kind: 'saving',
+        status: 'forecast',
+        amountPence: 100,
+        financialYear: '2015-16',
+      });
       await given('/boards', {
         id: 'fz-board',
         name: 'Fuzz board',

@@ -76,6 +76,7 @@ const AGREEMENT_ROUTES: [string, object][] = [
   ['reviews', { outcome: 'Fine', occurredAt: '2015-01-01' }],
   ['termination', { reason: 'Ended', occurredAt: '2015-01-01' }],
   ['savings', { financialYear: '2015-16', kind: 'forecast', amountGbp: 10 }],
+  ['benefits', { id: 'hi-entry', kind: 'saving', status: 'forecast', amountPence: 10, financialYear: '2015-16' }],
 ];
 const BOARD_ROUTES: [string, object][] = [
   ['terms', { quorum: 3, occurredAt: '2015-05-01' }],

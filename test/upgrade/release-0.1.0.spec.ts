@@ -253,6 +253,39 @@ async function askEverything(api: ApiHarness, exact: boolean): Promise<void> {
   }
 }
 
+/**
+ * The savings events release 0.1.0 wrote answer in the benefits ledger (a read model it did not have) as saving
+ * entries of the whole agreement, with the totals GET /savings gives, and are not rewritten.
+ */
+async function expectSavingsInTheLedger(api: ApiHarness): Promise<void> {
+  const savings = bodyOf<{ savings: { agreementId: string; forecastPence: number; realisedPence: number }[] }>(
+    await api.admin.get('/savings?by=agreement&limit=500'),
+  ).savings;
+  expect(savings.length).toBeGreaterThan(0);
+  const ledger = bodyOf<{
+    benefits: {
+      agreementId: string;
+      wholeAgreement: { savings: { forecast: { pence: number }; realised: { pence: number } } };
+      ledger: { origin: string }[];
+    }[];
+  }>(await api.admin.get('/benefits?by=agreement')).benefits;
+  for (const agreementId of new Set(savings.map((s) => s.agreementId))) {
+    const rows = savings.filter((s) => s.agreementId === agreementId);
+    const sum = (pick: (s: (typeof rows)[number]) => number) => rows.reduce((total, s) => total + pick(s), 0);
+    const row = ledger.find((r) => r.agreementId === agreementId);
+    expect({
+      agreementId,
+      forecast: row?.wholeAgreement.savings.forecast.pence,
+      realised: row?.wholeAgreement.savings.realised.pence,
+    }).toEqual({
+      agreementId,
+      forecast: sum((s) => s.forecastPence),
+      realised: sum((s) => s.realisedPence),
+    });
+    expect(row?.ledger.every((e) => e.origin === 'savings')).toBe(true);
+  }
+}
+
 async function verify(config: AppConfig): Promise<{ code: number; out: string }> {
   const out: string[] = [];
   const code = await runCli(['verify'], {
@@ -301,6 +334,7 @@ async function openVerifyRebuild(env: Record<string, string>, exact: boolean): P
     try {
       await caughtUp(api);
       await askEverything(api, exact);
+      await expectSavingsInTheLedger(api);
     } finally {
       await api.close();
     }
@@ -358,8 +392,8 @@ postgresDriver.describe('a PostgreSQL database written by release 0.1.0', () => 
   }, 180_000);
 });
 
-/** Read models this release adds (release 0.1.0 had no checkpoint for them). */
-const NEW_PROJECTIONS = ['publication'];
+/** Read models this release adds (release 0.1.0 had no checkpoint for them; the benefits ledger reads its savings events). */
+const NEW_PROJECTIONS = ['benefits', 'publication'];
 
 /** Every read model table of release 0.1.0. */
 const READ_MODEL_TABLES = [
@@ -474,6 +508,9 @@ postgresDriver.describe('the checkpoints of a PostgreSQL database written by rel
         })),
       ].sort((a, b) => a.name.localeCompare(b.name)),
     );
+    expect(
+      projections.map((p) => p.name).filter((name) => !before.projections.some((row) => row.name === name)),
+    ).toEqual(NEW_PROJECTIONS);
     const rebuilt = before.projections
       .filter((row) => projections.find((p) => p.name === row.name)!.version !== row.version)
       .map((row) => row.name);

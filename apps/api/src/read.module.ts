@@ -4,6 +4,7 @@ import { AlertsController } from './alerts/alerts.http.controller.js';
 import { BoardsReadController } from './boards/boards-read.http.controller.js';
 import { BodiesReadController } from './bodies/bodies-read.http.controller.js';
 import { ApplicationModule } from '#application';
+import { BenefitsReadController } from './benefits/benefits-read.http.controller.js';
 import { DecisionsReadController } from './decisions/decisions-read.http.controller.js';
 import { ReadYourWrites } from './queries/read-your-writes.js';
 import { PublicationReadController } from './publication/publication-read.http.controller.js';
@@ -16,6 +17,7 @@ import { PublicRegisterController } from './publication/public-register.http.con
     BodiesReadController,
     BoardsReadController,
     DecisionsReadController,
+    BenefitsReadController,
     AlertsController,
     PublicationReadController,
     PublicRegisterController,

@@ -3,12 +3,20 @@ import { AgreementsController } from './agreements/agreements.http.controller.js
 import { BoardsController } from './boards/boards.http.controller.js';
 import { BodiesController } from './bodies/bodies.http.controller.js';
 import { ApplicationModule } from '#application';
+import { BenefitsController } from './benefits/benefits.http.controller.js';
 import { DecisionsController } from './decisions/decisions.http.controller.js';
 import { PublicationController } from './publication/publication.http.controller.js';
 
 /** Every write endpoint: HTTP → domain command → @nestjs/cqrs handler (ApplicationModule) → decider → event store. */
 @Module({
-  controllers: [AgreementsController, BoardsController, BodiesController, DecisionsController, PublicationController],
+  controllers: [
+    AgreementsController,
+    BoardsController,
+    BodiesController,
+    DecisionsController,
+    BenefitsController,
+    PublicationController,
+  ],
   imports: [ApplicationModule],
 })
 export class WriteModule {}

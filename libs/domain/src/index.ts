@@ -47,3 +47,8 @@ export * from './publication/publication.commands.js';
 export * from './publication/publication.events.js';
 export * from './publication/publication.state.js';
 export * from './publication/publication.decider.js';
+
+export * from './benefit/benefit.commands.js';
+export * from './benefit/benefit.events.js';
+export * from './benefit/benefit.state.js';
+export * from './benefit/benefit.decider.js';

@@ -1,6 +1,8 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   agreementDecider,
+  benefitLedgerDecider,
+  benefitsStreamId,
   boardDecider,
   bodyRegistryDecider,
   decisionDecider,
@@ -12,6 +14,7 @@ import {
   publicationDecider,
   publicationStreamId,
   type AgreementCommand,
+  type BenefitCommand,
   type ParentFacts,
   type BoardCommand,
   type BodyRegistryCommand,
@@ -43,6 +46,12 @@ export class ExecuteBoardCommand {
 export class ExecuteDecisionCommand {
   constructor(
     readonly command: DecisionCommand,
+    readonly context: CommandContext,
+  ) {}
+}
+export class ExecuteBenefitCommand {
+  constructor(
+    readonly command: BenefitCommand,
     readonly context: CommandContext,
   ) {}
 }
@@ -126,6 +135,15 @@ export class DecisionCommandHandler implements ICommandHandler<ExecuteDecisionCo
   }
 }
 
+/** The agreement's facts travel on the command (resolved by the controller), as a decision's references do. */
+@CommandHandler(ExecuteBenefitCommand)
+export class BenefitCommandHandler implements ICommandHandler<ExecuteBenefitCommand, WriteResult> {
+  constructor(private readonly runner: CommandRunner) {}
+  execute({ command, context }: ExecuteBenefitCommand): Promise<WriteResult> {
+    return this.runner.run(benefitsStreamId(command.data.agreementId), benefitLedgerDecider, command, context);
+  }
+}
+
 @CommandHandler(ExecuteBodyRegistryCommand)
 export class BodyRegistryCommandHandler implements ICommandHandler<ExecuteBodyRegistryCommand, WriteResult> {
   constructor(private readonly runner: CommandRunner) {}
@@ -157,6 +175,7 @@ export const COMMAND_HANDLERS = [
   AgreementCommandHandler,
   BoardCommandHandler,
   DecisionCommandHandler,
+  BenefitCommandHandler,
   BodyRegistryCommandHandler,
   PublicationCommandHandler,
 ];

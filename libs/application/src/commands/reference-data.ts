@@ -3,6 +3,7 @@ import {
   BODY_REGISTRY_STREAM_ID,
   agreementDecider,
   agreementStreamId,
+  benefitFactsOf,
   bodyRegistryDecider,
   boardDecider,
   boardStreamId,
@@ -10,6 +11,7 @@ import {
   requireBody,
   resolveBody,
   NotFoundError,
+  type BenefitAgreementFacts,
   type BodyRef,
 } from '#domain';
 import { RequestValidationError } from '#platform';
@@ -52,6 +54,12 @@ export class ReferenceData {
   ): Promise<{ agreementId: string; exists: boolean; parties: string[] }> {
     const { state, revision } = await this.folded.load(agreementStreamId(agreementId), agreementDecider);
     return { agreementId, exists: revision >= 0, parties: state.members.map((m) => m.body.id) };
+  }
+
+  /** What the benefits ledger needs of the agreement: the draft's day and every party it has had. */
+  async benefitFacts(agreementId: string): Promise<BenefitAgreementFacts> {
+    const { state, revision } = await this.folded.load(agreementStreamId(agreementId), agreementDecider);
+    return benefitFactsOf(agreementId, revision >= 0, state);
   }
 
   async board(boardId: string): Promise<{ boardId: string; exists: boolean; meetingIds: string[] }> {

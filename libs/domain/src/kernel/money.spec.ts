@@ -21,4 +21,8 @@ describe('formatPence', () => {
   test('writes pounds the British way', () => {
     expect(formatPence(850_000_000)).toBe('£8,500,000.00');
   });
+
+  test('puts the sign of a net cost before the pound sign', () => {
+    expect(formatPence(-1_650_000_000)).toBe('-£16,500,000.00');
+  });
 });

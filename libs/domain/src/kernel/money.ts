@@ -18,6 +18,6 @@ export const gbpToPence = (amountGbp: unknown, field = 'amountGbp'): number => {
   return pence;
 };
 
-/** 850000000 → "£8,500,000.00", for messages and pages. */
+/** 850000000 → "£8,500,000.00" (and -100 → "-£1.00", a net cost), for messages and pages. */
 export const formatPence = (pence: number): string =>
-  `£${(pence / 100).toLocaleString('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  `${pence < 0 ? '-' : ''}£${(Math.abs(pence) / 100).toLocaleString('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;

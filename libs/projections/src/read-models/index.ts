@@ -5,6 +5,7 @@ import { boardComplianceProjection } from './board-compliance/board-compliance.p
 import { decisionsProjection } from './decisions/decisions.projection.js';
 import { membershipProjection } from './membership/membership.projection.js';
 import { savingsProjection } from './savings/savings.projection.js';
+import { benefitsProjection } from './benefits/benefits.projection.js';
 import { publicationProjection } from './publication/publication.projection.js';
 
 export * from './agreement-register/agreement-register.projection.js';
@@ -21,6 +22,8 @@ export * from './decisions/decisions.projection.js';
 export * from './decisions/decisions.queries.js';
 export * from './savings/savings.projection.js';
 export * from './savings/savings.queries.js';
+export * from './benefits/benefits.projection.js';
+export * from './benefits/benefits.queries.js';
 export * from './agreement-as-of/agreement-as-of.js';
 export * from './publication/publication.projection.js';
 export * from './publication/publication.queries.js';
@@ -35,5 +38,6 @@ export const READ_MODEL_PROJECTIONS: readonly SqlProjection[] = [
   boardComplianceProjection,
   decisionsProjection,
   savingsProjection,
+  benefitsProjection,
   publicationProjection,
 ];
