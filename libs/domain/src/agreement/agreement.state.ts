@@ -193,8 +193,16 @@ export const evolveAgreement = (state: AgreementState, event: AgreementEvent): A
     }
     case 'AgreementReviewed':
       return dated({ ...state, lastReviewedOn: on, reviewDue: event.data.nextReviewDue });
-    case 'AgreementTerminated':
-      return dated({ ...state, status: 'terminated', terminatedOn: on });
+    case 'AgreementTerminated': {
+      // A line still running ends with the agreement (service-lines.ts).
+      const serviceLines = new Map(
+        [...state.serviceLines].map(([id, line]) => [
+          id,
+          line.until === null ? { ...line, until: on, endReason: event.data.reason } : line,
+        ]),
+      );
+      return dated({ ...state, status: 'terminated', terminatedOn: on, serviceLines });
+    }
     case 'ServiceLineAdded': {
       const { serviceLineId, name } = event.data;
       const line: ServiceLine = { serviceLineId, name, from: on, until: null, endReason: null };

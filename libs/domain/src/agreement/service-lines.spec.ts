@@ -116,12 +116,10 @@ describe('service lines of an agreement (issue 15 item 3)', () => {
       .when(add('__proto__', 'Dogs', '2015-04-01'))
       .thenThrows(ValidationError, 'invalid-service-line-id');
     for (const name of INHERITED_NAMES) {
-      const error = given(agreementDecider, threeLines)
-        .when(end(name, 'Ended', '2018-07-02'))
-        .thenThrows(
-          /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) ? NotFoundError : ValidationError,
-          /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) ? 'service-line-not-found' : 'invalid-service-line-id',
-        );
+      const ending = given(agreementDecider, threeLines).when(end(name, 'Ended', '2018-07-02'));
+      const error = /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)
+        ? ending.thenThrows(NotFoundError, 'service-line-not-found')
+        : ending.thenThrows(ValidationError, 'invalid-service-line-id');
       expect(error.field).toBe('serviceLineId');
     }
     // `constructor` is a well-formed id: recorded as a new line, it is a line like any other.
