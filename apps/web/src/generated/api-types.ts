@@ -18,6 +18,8 @@ export type BoardList = { boards: BoardSummary[]; next: string | null };
 export type BoardAnswer = {
   meetings: BoardMeeting[];
   terms: { chair: string; maxDaysBetweenMeetings: number; quorum: number; rearrangeWithinDays: number };
+  accountability: BoardAccountability | null;
+  oversight: OversightPeriod[];
   boardId: string;
   name: string;
   agreementIds: string[];
@@ -112,10 +114,13 @@ export interface AgreementView {
   savings: { financialYear: string; forecastPence: number | null; realisedPence: number | null }[];
   terms: TermsVersionDetail | null;
   termsHistory: TermsVersionDetail[];
+  serviceLines: ServiceLineDetail[];
 }
 
 export interface BoardSummary {
   terms: { chair: string; maxDaysBetweenMeetings: number; quorum: number; rearrangeWithinDays: number };
+  accountability: BoardAccountability | null;
+  oversight: OversightPeriod[];
   boardId: string;
   name: string;
   agreementIds: string[];
@@ -129,10 +134,22 @@ export interface BoardMeeting {
   status: 'cancelled' | 'held' | 'scheduled';
   heldOn: string | null;
   quorate: boolean | null;
-  attendees: { name: string; body: string }[] | null;
+  attendees: Attendee[] | null;
   cancelledOn: string | null;
   cancellationReason: string | null;
   rearrangedTo: string | null;
+}
+
+export interface BoardAccountability {
+  kind: BoardKind;
+  members: BoardMember[];
+  quorumByRole: QuorumByRole;
+}
+
+export interface OversightPeriod {
+  agreementId: string;
+  from: string;
+  until: string | null;
 }
 
 export interface BoardCompliance {
@@ -263,6 +280,7 @@ export interface GovernanceStatement {
   periodStart: string;
   periodEnd: string;
   asOf: string;
+  knownAt: string | null;
   agreements: StatementAgreement[];
   boards: StatementBoard[];
   alerts: AlertView[];
@@ -332,6 +350,30 @@ export interface TermsVersionDetail {
   recordedBy: string;
   terms: AgreementTerms;
 }
+
+export interface ServiceLineDetail {
+  serviceLineId: string;
+  name: string;
+  from: string;
+  until: string | null;
+  endReason: string | null;
+}
+
+export interface Attendee {
+  name: string;
+  body: string;
+  role?: MemberRole;
+}
+
+export type BoardKind = 'chief-officers' | 'joint-accountability' | 'programme';
+
+export interface BoardMember {
+  role: MemberRole;
+  name: string;
+  body: string;
+}
+
+export type QuorumByRole = { pcc?: number; other?: number; 'chief-officer'?: number };
 
 export interface Cancellation {
   meetingId: string;
@@ -465,6 +507,8 @@ export interface AgreementTerms {
   exitTerms: string | null;
   reviewCycleMonths: number | null;
 }
+
+export type MemberRole = 'chief-officer' | 'other' | 'pcc';
 
 export type DecisionMakerKind = 'board' | 'chief-officer' | 'other' | 'pcc';
 
