@@ -258,6 +258,27 @@ const WRITES: WriteRow[] = [
     when: (id) => [`/agreements/${id}/termination`, { reason: 'Replaced', occurredAt: '2016-04-01' }],
   },
   {
+    endpoint: 'POST /agreements/:id/service-lines',
+    allowed: PARTY,
+    given: inForce,
+    when: (id) => [
+      `/agreements/${id}/service-lines`,
+      { serviceLineId: 'dogs', name: 'Dogs', occurredAt: '2014-04-01' },
+    ],
+  },
+  {
+    endpoint: 'POST /agreements/:id/service-lines/:sid/ending',
+    allowed: PARTY,
+    given: async (id) => {
+      await inForce(id);
+      await setup(`/agreements/${id}/service-lines`, { serviceLineId: 'dogs', name: 'Dogs', occurredAt: '2014-04-01' });
+    },
+    when: (id) => [
+      `/agreements/${id}/service-lines/dogs/ending`,
+      { reason: 'Back to the forces', occurredAt: '2015-07-02' },
+    ],
+  },
+  {
     endpoint: 'POST /agreements/:id/savings',
     allowed: PARTY,
     given: inForce,

@@ -27,7 +27,19 @@ const RESERVED_NAMES = [
 ];
 
 type Kind =
-  'id' | 'slug' | 'text' | 'date' | 'int' | 'number' | 'enum' | 'slugs' | 'ids' | 'attendees' | 'terms' | 'override';
+  | 'id'
+  | 'slug'
+  | 'text'
+  | 'date'
+  | 'int'
+  | 'number'
+  | 'enum'
+  | 'bool'
+  | 'slugs'
+  | 'ids'
+  | 'attendees'
+  | 'terms'
+  | 'override';
 interface Field {
   kind: Kind;
   value: unknown;
@@ -45,7 +57,7 @@ const f = (kind: Kind, value: unknown, required = true): Field => ({ kind, value
 const created = (kind: Kind, value: unknown): Field => ({ kind, value, required: true, creates: true });
 const AGREEMENT = '/agreements/fz-agreement';
 const BOARD = '/boards/fz-board';
-const PATH_IDS = /fz-agreement|fz-board|fz-alert|fz-entry|\bq1\b/;
+const PATH_IDS = /fz-agreement|fz-board|fz-alert|fz-entry|\bq1\b|\bsl1\b/;
 
 const endpoint = (path: string, fields: Record<string, Field>): Endpoint => ({
   path,
@@ -54,7 +66,8 @@ const endpoint = (path: string, fields: Record<string, Field>): Endpoint => ({
     .replace('fz-board', ':id')
     .replace('fz-alert', ':id')
     .replace('fz-entry', ':entryId')
-    .replace('/q1/', '/:meetingId/'),
+    .replace('/q1/', '/:meetingId/')
+    .replace('/sl1/', '/:sid/'),
   fields,
 });
 
@@ -115,7 +128,20 @@ const WRITES: Endpoint[] = [
     nextReviewDue: f('date', '2019-01-01', false),
     occurredAt: f('date', '2015-01-01'),
   }),
-  endpoint(`${AGREEMENT}/termination`, { reason: f('text', 'r'), occurredAt: f('date', '2015-01-01') }),
+  endpoint(`${AGREEMENT}/termination`, {
+    reason: f('text', 'r'),
+    occurredAt: f('date', '2015-01-01'),
+    endUnits: f('bool', true, false),
+  }),
+  endpoint(`${AGREEMENT}/service-lines`, {
+    serviceLineId: created('id', 'fz-line'),
+    name: f('text', 'Dogs'),
+    occurredAt: f('date', '2015-01-01', false),
+  }),
+  endpoint(`${AGREEMENT}/service-lines/sl1/ending`, {
+    reason: f('text', 'Back to the forces'),
+    occurredAt: f('date', '2015-07-02', false),
+  }),
   endpoint(`${AGREEMENT}/savings`, {
     financialYear: f('enum', '2015-16'),
     kind: f('enum', 'forecast'),
@@ -347,6 +373,12 @@ const invalidFor = (kind: Kind): fc.Arbitrary<unknown> => {
         nul,
         fc.constantFrom('9999-00', '0000-01', '2015-99', '2015-2016'),
         fc.string().filter((s) => !['other', 's22A', 'joint-unit', '2015-16', 'forecast'].includes(s)),
+      );
+    case 'bool':
+      return fc.oneof(
+        fc.constantFrom('true', 'false', 1, 0, '', 'yes'),
+        fc.dictionary(fc.string(), fc.jsonValue(), { maxKeys: 3 }),
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 3 }),
       );
     case 'slugs':
     case 'ids':
@@ -836,6 +868,7 @@ for (const driver of testDrivers) {
         amountPence: 100,
         financialYear: '2015-16',
       });
+      await given(`${AGREEMENT}/service-lines`, { serviceLineId: 'sl1', name: 'Dogs', occurredAt: '2014-04-01' });
       await given('/boards', {
         id: 'fz-board',
         name: 'Fuzz board',

@@ -6,6 +6,7 @@ import { CommandRunner } from './commands/command-runner.js';
 import { FoldedStreams } from './commands/folded-streams.js';
 import { ReferenceData } from './commands/reference-data.js';
 import { StreamWriteQueue } from './commands/stream-write-queue.js';
+import { UnitsOfParents } from './commands/units-of-parents.js';
 
 /**
  * The command path, once per application (docs/architecture.md, "The command path"): one runner,
@@ -21,6 +22,7 @@ import { StreamWriteQueue } from './commands/stream-write-queue.js';
     StreamWriteQueue,
     CommandRunner,
     ReferenceData,
+    UnitsOfParents,
     ...COMMAND_HANDLERS,
     AlertCommandHandler,
     { provide: AlertCommands, useClass: BusAlertCommands },

@@ -3,6 +3,7 @@ export * from './commands/command-runner.js';
 export * from './commands/folded-streams.js';
 export * from './commands/reference-data.js';
 export * from './commands/stream-write-queue.js';
+export * from './commands/units-of-parents.js';
 export * from './commands/validators.js';
 export * from './seeding/import-report.js';
 export * from './seeding/import-seed-file.js';

@@ -22,6 +22,7 @@ export * from './agreement/agreement.state.js';
 export * from './agreement/agreement.decider.js';
 export * from './agreement/agreement.upcasters.js';
 export * from './agreement/units.js';
+export * from './agreement/service-lines.js';
 export * from './agreement/terms.js';
 
 export * from './board/board.commands.js';

@@ -4,6 +4,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsObject,
@@ -308,6 +309,40 @@ export class ReviewRequest extends WriteRequest {
 export class TerminationRequest extends WriteRequest {
   @ApiProperty({ maxLength: 2000 }) @IsString() @Length(1, 2000) reason!: string;
   @ApiProperty({ description: OCCURRED_AT }) @IsOccurredAt() occurredAt!: string;
+  @ApiPropertyOptional({
+    description:
+      'End the units in force with it (each gets its own termination, same date and reason, before this one). ' +
+      'Without it, a parent with a unit in force is refused (units-in-force).',
+  })
+  @IsOptional()
+  @IsBoolean()
+  endUnits?: boolean;
+}
+
+export class ServiceLineRequest extends WriteRequest {
+  @ApiProperty({ example: 'dogs', description: 'Names the service line within the agreement; used once.' })
+  @IsEntityId()
+  serviceLineId!: string;
+  @ApiProperty({
+    maxLength: 200,
+    example: 'Dogs',
+    description: 'Where the terms in force list functions, one of them (letter case aside).',
+  })
+  @IsString()
+  @Length(1, 200)
+  name!: string;
+  @ApiPropertyOptional({ description: `${OCCURRED_AT} The day the line starts. Default: now.` })
+  @IsOptional()
+  @IsOccurredAt()
+  occurredAt?: string;
+}
+
+export class ServiceLineEndingRequest extends WriteRequest {
+  @ApiProperty({ maxLength: 2000, example: 'Back to the three forces' }) @IsString() @Length(1, 2000) reason!: string;
+  @ApiPropertyOptional({ description: `${OCCURRED_AT} The day the line ends (it no longer runs on it). Default: now.` })
+  @IsOptional()
+  @IsOccurredAt()
+  occurredAt?: string;
 }
 
 export class SavingsRequest extends WriteRequest {

@@ -22,6 +22,8 @@ import {
   ReplanStartRequest,
   ReviewRequest,
   SavingsRequest,
+  ServiceLineEndingRequest,
+  ServiceLineRequest,
   SetTermsRequest,
   SignAgreementRequest,
   SupersessionRequest,
@@ -288,7 +290,50 @@ export class AgreementsController {
     @Context() context: CommandContext,
   ): Promise<WriteResult> {
     return this.execute(
-      stamp('TerminateAgreement', { agreementId: id, reason: body.reason, occurredAt: body.occurredAt }, this.clock),
+      stamp(
+        'TerminateAgreement',
+        { agreementId: id, reason: body.reason, occurredAt: body.occurredAt, endUnits: body.endUnits },
+        this.clock,
+      ),
+      context,
+    );
+  }
+
+  @Post(':id/service-lines')
+  @HttpCode(201)
+  @WritesAgreement()
+  @ApiOperation({ summary: 'Start a service line (one of its functions) of a draft or an agreement in force.' })
+  addServiceLine(
+    @Id() id: string,
+    @Body() body: ServiceLineRequest,
+    @Context() context: CommandContext,
+  ): Promise<WriteResult> {
+    return this.execute(
+      stamp(
+        'AddServiceLine',
+        { agreementId: id, serviceLineId: body.serviceLineId, name: body.name, occurredAt: body.occurredAt },
+        this.clock,
+      ),
+      context,
+    );
+  }
+
+  @Post(':id/service-lines/:sid/ending')
+  @HttpCode(201)
+  @WritesAgreement()
+  @ApiOperation({ summary: 'End a running service line while the agreement goes on.' })
+  endServiceLine(
+    @Id() id: string,
+    @Param('sid', new EntityIdParam('sid')) sid: string,
+    @Body() body: ServiceLineEndingRequest,
+    @Context() context: CommandContext,
+  ): Promise<WriteResult> {
+    return this.execute(
+      stamp(
+        'EndServiceLine',
+        { agreementId: id, serviceLineId: sid, reason: body.reason, occurredAt: body.occurredAt },
+        this.clock,
+      ),
       context,
     );
   }

@@ -118,6 +118,7 @@ export interface AgreementView {
   savings: { financialYear: string; forecastPence: number | null; realisedPence: number | null }[];
   terms: TermsVersionDetail | null;
   termsHistory: TermsVersionDetail[];
+  serviceLines: ServiceLineDetail[];
 }
 
 export interface BoardSummary {
@@ -356,6 +357,14 @@ export interface TermsVersionDetail {
   terms: AgreementTerms;
 }
 
+export interface ServiceLineDetail {
+  serviceLineId: string;
+  name: string;
+  from: string;
+  until: string | null;
+  endReason: string | null;
+}
+
 export interface Attendee {
   name: string;
   body: string;
@@ -391,7 +400,10 @@ export type AlertRule =
   | 'meeting-cancelled-not-rearranged'
   | 'meeting-outcome-missing'
   | 'meeting-overdue'
+  | 'no-accountability-board'
   | 'no-meeting-scheduled'
+  | 'no-overseeing-board'
+  | 'no-review-date'
   | 'planned-start-passed'
   | 'review-overdue'
   | 'withdrawal-imminent'

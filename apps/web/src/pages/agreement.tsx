@@ -59,6 +59,8 @@ interface View {
   /** The latest version set, or (replayed as of a date) the version in force that day. */
   terms: AgreementDetail['terms'];
   termsHistory: AgreementDetail['termsHistory'];
+  /** Every service line (now), or those running on the date (replayed as of it). */
+  serviceLines: AgreementDetail['serviceLines'];
   replay: { eventsConsidered: number; lastRecordedAt: string | null } | null;
 }
 
@@ -295,6 +297,22 @@ export function AgreementPage({ id, query, session }: { id: string; query: URLSe
               </ul>
             ) : (
               <p>No host force recorded.</p>
+            )}
+          </section>
+
+          <section aria-labelledby={`${hid}-lines`}>
+            <h2 id={`${hid}-lines`}>Service lines</h2>
+            {view.serviceLines.length ? (
+              <ul>
+                {view.serviceLines.map((line) => (
+                  <li key={line.serviceLineId}>
+                    {line.name}: from {formatDate(line.from)}
+                    {line.until ? ` until ${formatDate(line.until)} (${line.endReason ?? 'ended'})` : ' (runs now)'}
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p>No service lines recorded.</p>
             )}
           </section>
 

@@ -16,14 +16,18 @@ import {
   type AgreementCommand,
   type BenefitCommand,
   type ParentFacts,
+  type TerminateAgreement,
+  type UnitInForce,
   type BoardCommand,
   type BodyRegistryCommand,
   type DecisionCommand,
   type PublicationCommand,
 } from '#domain';
+import { ConcurrencyError } from '#event-store';
 import { CommandRunner, type CommandContext, type WriteResult } from './command-runner.js';
 import { FoldedStreams } from './folded-streams.js';
 import { ReferenceData } from './reference-data.js';
+import { UnitsOfParents } from './units-of-parents.js';
 
 /*
  * One @nestjs/cqrs command per aggregate: it carries a domain command whose references (bodies,
@@ -81,11 +85,66 @@ export class AgreementCommandHandler implements ICommandHandler<ExecuteAgreement
   constructor(
     private readonly runner: CommandRunner,
     private readonly folded: FoldedStreams,
+    private readonly unitsOfParents: UnitsOfParents,
   ) {}
 
   async execute({ command, context }: ExecuteAgreementCommand): Promise<WriteResult> {
+    if (command.type === 'TerminateAgreement') return this.terminate(command, context);
     const supplied = await this.withParentFacts(command);
     return this.runner.run(agreementStreamId(command.data.agreementId), agreementDecider, supplied, context);
+  }
+
+  /*
+   * A parent's termination is told its units in force (units.ts: refused unless `endUnits`). With `endUnits`, each
+   * unit in force is terminated first, on its own stream (same date, the parent's reason), then the parent: the
+   * store appends to one stream per call, so this cannot be one write. The parent's termination is decided first on
+   * its current state, so no unit is ended for a parent that would be refused anyway; a failure part-way leaves the
+   * parent in force with some units ended, a true state, and repeating the command finishes it (docs/domain.md,
+   * "Units of a parent agreement"). A unit's own units are ended with it the same way.
+   */
+  private async terminate(command: TerminateAgreement, context: CommandContext): Promise<WriteResult> {
+    const streamId = agreementStreamId(command.data.agreementId);
+    const unitsInForce = await this.unitsInForce(command.data.agreementId);
+    const supplied: TerminateAgreement = { ...command, data: { ...command.data, unitsInForce } };
+    if (unitsInForce.length > 0 && command.data.endUnits === true) {
+      const earlier = await this.runner.replay(context);
+      if (earlier) return earlier;
+      const { state, revision } = await this.folded.load(streamId, agreementDecider);
+      if (context.expectedRevision !== undefined && context.expectedRevision !== revision) {
+        throw new ConcurrencyError(streamId, context.expectedRevision, revision);
+      }
+      agreementDecider.decide(supplied, state);
+      // The units' appends are part of this request (its correlation id), but not its idempotency key or
+      // expected revision: those belong to the parent's stream.
+      const unitContext: CommandContext = { actor: context.actor, correlationId: context.correlationId };
+      for (const unit of unitsInForce) {
+        await this.terminate(
+          {
+            ...command,
+            data: {
+              agreementId: unit.agreementId,
+              reason: command.data.reason,
+              occurredAt: command.data.occurredAt,
+              endUnits: true,
+            },
+          },
+          unitContext,
+        );
+      }
+      return this.runner.run(streamId, agreementDecider, supplied, context);
+    }
+    return this.runner.run(streamId, agreementDecider, supplied, context);
+  }
+
+  /** The units of `parentId` in force now: drafted as its units (the log), in force by their own streams. */
+  private async unitsInForce(parentId: string): Promise<UnitInForce[]> {
+    const candidates = await this.unitsOfParents.of(parentId);
+    const units = await Promise.all(
+      candidates.map(async (unitId) => (await this.folded.load(agreementStreamId(unitId), agreementDecider)).state),
+    );
+    return units
+      .filter((unit) => unit.status === 'in-force' && unit.parentAgreementId === parentId)
+      .map((unit) => ({ agreementId: unit.agreementId, title: unit.title }));
   }
 
   private async parentFacts(parentId: string): Promise<ParentFacts | null> {

@@ -171,7 +171,8 @@ export class CommandRunner {
     }
   }
 
-  private async replay(context: CommandContext): Promise<WriteResult | null> {
+  /** The first answer to this request's Idempotency-Key, null when the key is new (or none was sent). */
+  async replay(context: CommandContext): Promise<WriteResult | null> {
     if (!context.idempotency) return null;
     const earlier = await this.store.findIdempotentResult(context.idempotency.key);
     if (!earlier) return null;

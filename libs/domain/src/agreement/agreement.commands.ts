@@ -131,6 +131,18 @@ export type TerminateAgreement = Command<
   }
 >;
 
+/** Starts a service line (one of the agreement's functions: service-lines.ts) from `occurredAt`'s day. */
+export type AddServiceLine = Command<
+  'AddServiceLine',
+  { agreementId: string; serviceLineId: string; name: string; occurredAt: string }
+>;
+
+/** Ends a running service line while the agreement goes on (seed 002: dogs and roads went back to the forces). */
+export type EndServiceLine = Command<
+  'EndServiceLine',
+  { agreementId: string; serviceLineId: string; reason: string; occurredAt: string }
+>;
+
 /** Recorded at the server's time: a savings figure is a statement about a financial year, not a dated fact. */
 export type RecordSavings = Command<
   'RecordSavings',
@@ -152,4 +164,6 @@ export type AgreementCommand =
   | WithdrawParty
   | ReviewAgreement
   | TerminateAgreement
+  | AddServiceLine
+  | EndServiceLine
   | RecordSavings;

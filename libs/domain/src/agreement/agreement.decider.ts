@@ -17,10 +17,12 @@ import {
   LEGAL_BASES,
   SAVINGS_KINDS,
   type AddParty,
+  type AddServiceLine,
   type AgreementCommand,
   type BringIntoForce,
   type ChangeHostForce,
   type DraftAgreement,
+  type EndServiceLine,
   type GivePccApproval,
   type GiveWithdrawalNotice,
   type RecordSavings,
@@ -42,6 +44,7 @@ import {
   requireTerms,
   termsInForceOn,
 } from './terms.js';
+import { requireFunctionOfTerms } from './service-lines.js';
 import { requireNoUnitsLeftInForce, requireParentInForceOn, requirePartiesOfParent } from './units.js';
 import {
   evolveAgreement,
@@ -663,6 +666,61 @@ const terminateAgreement = ({ data, metadata }: TerminateAgreement, state: Agree
   return [{ type: 'AgreementTerminated', occurredAt, data: { agreementId: state.agreementId, reason } }];
 };
 
+// Issue 15 item 3 (seed 002): an agreement's service lines end while it goes on, as the tri-force unit's dogs and
+// roads sections did while firearms continued. Ids come from users, so the state keeps lines in a Map.
+const addServiceLine = ({ data, metadata }: AddServiceLine, state: AgreementState): AgreementEvent[] => {
+  requireExisting(state, data.agreementId);
+  const serviceLineId = requireEntityId(data.serviceLineId, 'serviceLineId', 'service-line');
+  const existing = state.serviceLines.get(serviceLineId);
+  if (existing) {
+    throw new AlreadyExistsError(
+      'service-line-already-exists',
+      `"${state.title}" already has a service line "${serviceLineId}" ("${existing.name}", from ${existing.from}` +
+        `${existing.until === null ? '' : `, ended ${existing.until}`}): give a new line a new id.`,
+      'serviceLineId',
+    );
+  }
+  const name = requireText(data.name, 'name', 'name-required', 'Name the service line (e.g. "Dogs").');
+  const occurredAt = requireOccurredAt(data.occurredAt, metadata.now);
+  const on = toCalendarDate(occurredAt);
+  requireNotBefore(on, state.draftedOn, 'A service line', 'the agreement was drafted');
+  requireFunctionOfTerms(state.terms, name, on);
+  return [{ type: 'ServiceLineAdded', occurredAt, data: { agreementId: state.agreementId, serviceLineId, name } }];
+};
+
+const endServiceLine = ({ data, metadata }: EndServiceLine, state: AgreementState): AgreementEvent[] => {
+  requireExisting(state, data.agreementId);
+  const serviceLineId = requireEntityId(data.serviceLineId, 'serviceLineId', 'service-line');
+  const line = state.serviceLines.get(serviceLineId);
+  if (!line) {
+    throw new NotFoundError(
+      'service-line-not-found',
+      `"${state.title}" has no service line "${serviceLineId}".`,
+      'serviceLineId',
+    );
+  }
+  if (line.until !== null) {
+    throw new RuleBrokenError(
+      'service-line-already-ended',
+      `The service line "${line.name}" of "${state.title}" already ended on ${line.until}.`,
+      'serviceLineId',
+    );
+  }
+  const reason = requireText(data.reason, 'reason', 'reason-required', 'Say why the service line ends.');
+  const occurredAt = requireOccurredAt(data.occurredAt, metadata.now);
+  const on = toCalendarDate(occurredAt);
+  requireNotBefore(on, state.draftedOn, 'Ending a service line', 'the agreement was drafted');
+  if (on <= line.from) {
+    throw new ValidationError(
+      'date-out-of-order',
+      `The service line "${line.name}" started on ${line.from}, so it cannot end on ${on}: it ends after the day it ` +
+        'started.',
+      'occurredAt',
+    );
+  }
+  return [{ type: 'ServiceLineEnded', occurredAt, data: { agreementId: state.agreementId, serviceLineId, reason } }];
+};
+
 const recordSavings = ({ data, metadata }: RecordSavings, state: AgreementState): AgreementEvent[] => {
   requireExisting(state, data.agreementId);
   const span = parseFinancialYear(data.financialYear);
@@ -731,6 +789,10 @@ export const decideAgreement = (command: AgreementCommand, state: AgreementState
       return reviewAgreement(command, state);
     case 'TerminateAgreement':
       return terminateAgreement(command, state);
+    case 'AddServiceLine':
+      return addServiceLine(command, state);
+    case 'EndServiceLine':
+      return endServiceLine(command, state);
     case 'RecordSavings':
       return recordSavings(command, state);
     default: {

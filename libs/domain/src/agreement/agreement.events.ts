@@ -95,6 +95,18 @@ export type AgreementReviewed = DomainEvent<
 
 export type AgreementTerminated = DomainEvent<'AgreementTerminated', { agreementId: string; reason: string }>;
 
+/** A service line (one of the agreement's functions) started on the event's day (service-lines.ts). */
+export type ServiceLineAdded = DomainEvent<
+  'ServiceLineAdded',
+  { agreementId: string; serviceLineId: string; name: string }
+>;
+
+/** A service line ended on the event's day; the agreement goes on. */
+export type ServiceLineEnded = DomainEvent<
+  'ServiceLineEnded',
+  { agreementId: string; serviceLineId: string; reason: string }
+>;
+
 /** A later figure for the same financial year replaces the earlier one. */
 export type SavingsForecast = DomainEvent<
   'SavingsForecast',
@@ -123,6 +135,8 @@ export type AgreementEvent =
   | ForceWithdrew
   | AgreementReviewed
   | AgreementTerminated
+  | ServiceLineAdded
+  | ServiceLineEnded
   | SavingsForecast
   | SavingsRealised;
 
@@ -143,6 +157,8 @@ const agreementEventTypes = {
   ForceWithdrew: true,
   AgreementReviewed: true,
   AgreementTerminated: true,
+  ServiceLineAdded: true,
+  ServiceLineEnded: true,
   SavingsForecast: true,
   SavingsRealised: true,
 } satisfies Record<AgreementEvent['type'], true>;

@@ -3,6 +3,7 @@ import { toCalendarDate } from '../kernel/dates.js';
 import type { AgreementScope, DeliveryModel, LegalBasis, NoticeOverride } from './agreement.commands.js';
 import type { AgreementEvent } from './agreement.events.js';
 import { upcastAgreementDrafted, upcastWithdrawalNoticeGiven } from './agreement.upcasters.js';
+import type { ServiceLine } from './service-lines.js';
 import type { TermsVersion } from './terms.js';
 
 export type AgreementStatus = 'none' | 'drafted' | 'in-force' | 'terminated';
@@ -51,6 +52,8 @@ export interface AgreementState {
   supersedes: readonly string[];
   /** Every version of the terms, in the order set (terms.ts). */
   terms: readonly TermsVersion[];
+  /** Every service line ever started, running or ended, by id: a Map, as every state keyed by what users send. */
+  serviceLines: ReadonlyMap<string, ServiceLine>;
   /** The latest valid date of any fact about the agreement (savings figures aside). */
   latestFactOn: string | null;
   /** By financial year (`2015-16`); a Map, as every state keyed by what users send. */
@@ -77,6 +80,7 @@ export const initialAgreementState = (): AgreementState => ({
   plannedStart: null,
   supersedes: [],
   terms: [],
+  serviceLines: new Map(),
   latestFactOn: null,
   savings: new Map(),
 });
@@ -189,8 +193,27 @@ export const evolveAgreement = (state: AgreementState, event: AgreementEvent): A
     }
     case 'AgreementReviewed':
       return dated({ ...state, lastReviewedOn: on, reviewDue: event.data.nextReviewDue });
-    case 'AgreementTerminated':
-      return dated({ ...state, status: 'terminated', terminatedOn: on });
+    case 'AgreementTerminated': {
+      // A line still running ends with the agreement (service-lines.ts).
+      const serviceLines = new Map(
+        [...state.serviceLines].map(([id, line]) => [
+          id,
+          line.until === null ? { ...line, until: on, endReason: event.data.reason } : line,
+        ]),
+      );
+      return dated({ ...state, status: 'terminated', terminatedOn: on, serviceLines });
+    }
+    case 'ServiceLineAdded': {
+      const { serviceLineId, name } = event.data;
+      const line: ServiceLine = { serviceLineId, name, from: on, until: null, endReason: null };
+      return dated({ ...state, serviceLines: new Map(state.serviceLines).set(serviceLineId, line) });
+    }
+    case 'ServiceLineEnded': {
+      const line = state.serviceLines.get(event.data.serviceLineId);
+      if (!line) return dated(state);
+      const ended: ServiceLine = { ...line, until: on, endReason: event.data.reason };
+      return dated({ ...state, serviceLines: new Map(state.serviceLines).set(line.serviceLineId, ended) });
+    }
     // Savings are recorded at the server's time, so they take no part in ordering the agreement's facts.
     case 'SavingsForecast':
       return {

@@ -13,6 +13,8 @@ export const AGREEMENT_SCHEMA_VERSIONS: Readonly<Partial<Record<string, number>>
   PredecessorSuperseded: 1,
   WithdrawalNoticeGiven: 2,
   TermsSet: 1,
+  ServiceLineAdded: 1,
+  ServiceLineEnded: 1,
   DecisionRecorded: 2,
   BoardAccountabilitySet: 1,
   BoardOversightChanged: 1,

@@ -1,4 +1,4 @@
-import { agreementStreamId, isAgreementEvent, termsInForceOn, toCalendarDate } from '#domain';
+import { agreementStreamId, isAgreementEvent, isRunningOn, termsInForceOn, toCalendarDate } from '#domain';
 import type { EventStore, Position, StoredEvent } from '#event-store';
 import { evolveAgreementDetail, type AgreementDetail } from '../agreement-detail/agreement-detail.projection.js';
 import { evolveMembershipIntervals, type MembershipRow } from '../membership/membership.projection.js';
@@ -92,6 +92,10 @@ async function replayAgreement(
     ...detail,
     // As of a day, the terms are those in force on it: a version agreed by then may take effect later.
     terms: asOf ? termsInForceOn(detail.termsHistory, toCalendarDate(asOf)) : detail.terms,
+    // As of a day, the service lines running on it, by the decider's own rule (service-lines.ts).
+    serviceLines: asOf
+      ? detail.serviceLines.filter((line) => isRunningOn(line, toCalendarDate(asOf)))
+      : detail.serviceLines,
     membership: membershipFrom(events),
     replay: {
       asOf: asOf ?? null,

@@ -16,6 +16,8 @@ import type {
   PredecessorSuperseded,
   SavingsForecast,
   SavingsRealised,
+  ServiceLineAdded,
+  ServiceLineEnded,
   TermsSet,
   WithdrawalNoticeGiven,
   AgreementTerms,
@@ -74,6 +76,19 @@ export interface TermsVersionDetail {
   terms: AgreementTerms;
 }
 
+/**
+ * A service line (one of the agreement's functions), with the days it runs: from `from` up to, not including,
+ * `until` (null while it runs). A line still running when the agreement ends ends with it: `until` its
+ * termination day and `endReason` the termination's reason.
+ */
+export interface ServiceLineDetail {
+  serviceLineId: string;
+  name: string;
+  from: string;
+  until: string | null;
+  endReason: string | null;
+}
+
 export interface AgreementDetail {
   agreementId: string;
   title: string;
@@ -110,6 +125,8 @@ export interface AgreementDetail {
    */
   terms: TermsVersionDetail | null;
   termsHistory: TermsVersionDetail[];
+  /** Every service line, in the order started; read as of a day, those running on it (agreement-as-of.ts). */
+  serviceLines: ServiceLineDetail[];
 }
 
 export const AGREEMENT_DETAIL_EVENTS = [
@@ -129,6 +146,8 @@ export const AGREEMENT_DETAIL_EVENTS = [
   'ForceWithdrew',
   'AgreementReviewed',
   'AgreementTerminated',
+  'ServiceLineAdded',
+  'ServiceLineEnded',
   'SavingsForecast',
   'SavingsRealised',
 ] as const;
@@ -204,6 +223,7 @@ export function evolveAgreementDetail(detail: AgreementDetail | null, event: Sto
       savings: [],
       terms: null,
       termsHistory: [],
+      serviceLines: [],
     };
   }
   if (detail === null) return null;
@@ -289,13 +309,34 @@ export function evolveAgreementDetail(detail: AgreementDetail | null, event: Sto
         reviews: [...detail.reviews, { outcome, reviewedOn: on, nextReviewDue }],
       };
     }
-    case 'AgreementTerminated':
+    case 'AgreementTerminated': {
+      const { reason } = dataOf<AgreementTerminated>(event);
       return {
         ...detail,
         status: 'terminated',
         terminatedOn: on,
-        terminationReason: dataOf<AgreementTerminated>(event).reason,
+        terminationReason: reason,
+        serviceLines: detail.serviceLines.map((line) =>
+          line.until === null ? { ...line, until: on, endReason: reason } : line,
+        ),
       };
+    }
+    case 'ServiceLineAdded': {
+      const { serviceLineId, name } = dataOf<ServiceLineAdded>(event);
+      const line = { serviceLineId, name, from: on, until: null, endReason: null };
+      return { ...detail, serviceLines: [...detail.serviceLines, line] };
+    }
+    case 'ServiceLineEnded': {
+      const { serviceLineId, reason } = dataOf<ServiceLineEnded>(event);
+      return {
+        ...detail,
+        serviceLines: detail.serviceLines.map((line) =>
+          line.serviceLineId === serviceLineId && line.until === null
+            ? { ...line, until: on, endReason: reason }
+            : line,
+        ),
+      };
+    }
     case 'SavingsForecast': {
       const { financialYear, amountPence } = dataOf<SavingsForecast>(event);
       return { ...detail, savings: withSavings(detail, financialYear, { forecastPence: amountPence }) };
@@ -313,9 +354,9 @@ export function evolveAgreementDetail(detail: AgreementDetail | null, event: Sto
 export const agreementDetailProjection: SqlProjection = {
   name: 'agreement-detail',
   // 2: the legal basis and the scope separate (issue 15); 3: the planned start and its history, and what each
-  // agreement supersedes; 4: the terms and their history, and notice overrides (issue 15 items 1 and 5). Rebuilt
-  // from the log on upgrade.
-  version: 4,
+  // agreement supersedes; 4: the terms and their history, and notice overrides (issue 15 items 1 and 5); 5: service
+  // lines (issue 15 item 3). Rebuilt from the log on upgrade.
+  version: 5,
   handles: AGREEMENT_DETAIL_EVENTS,
   tables: ['agreement_detail'],
   schema: (t) => `
