@@ -45,7 +45,8 @@ const f = (kind: Kind, value: unknown, required = true): Field => ({ kind, value
 const created = (kind: Kind, value: unknown): Field => ({ kind, value, required: true, creates: true });
 const AGREEMENT = '/agreements/fz-agreement';
 const BOARD = '/boards/fz-board';
-const PATH_IDS = /fz-agreement|fz-board|fz-alert|\bq1\b/;
+const VARIATION = `${AGREEMENT}/variations/fz-variation`;
+const PATH_IDS = /fz-agreement|fz-board|fz-alert|fz-variation|\bq1\b/;
 
 const endpoint = (path: string, fields: Record<string, Field>): Endpoint => ({
   path,
@@ -53,6 +54,7 @@ const endpoint = (path: string, fields: Record<string, Field>): Endpoint => ({
     .replace('fz-agreement', ':id')
     .replace('fz-board', ':id')
     .replace('fz-alert', ':id')
+    .replace('/fz-variation/', '/:vid/')
     .replace('/q1/', '/:meetingId/'),
   fields,
 });
@@ -85,7 +87,20 @@ const WRITES: Endpoint[] = [
   }),
   endpoint(`${AGREEMENT}/pcc-approvals`, { party: f('slug', 'surrey'), occurredAt: f('date', '2014-02-01') }),
   endpoint(`${AGREEMENT}/commencement`, { occurredAt: f('date', '2014-04-01') }),
-  endpoint(`${AGREEMENT}/variations`, { summary: f('text', 'V'), occurredAt: f('date', '2015-01-01') }),
+  endpoint(`${AGREEMENT}/variations`, {
+    summary: f('text', 'V'),
+    occurredAt: f('date', '2015-01-01'),
+    variationId: { kind: 'id', value: 'fz-new-variation', required: false, creates: true },
+    proposedTerms: f('terms', { purpose: 'Joint roads policing', deliveryModel: 'joint-unit' }, false),
+    effectiveFrom: f('date', '2015-04-01', false),
+  }),
+  endpoint(`${VARIATION}/signatures`, {
+    party: f('slug', 'surrey'),
+    signedBy: f('text', 'CC'),
+    occurredAt: f('date', '2015-02-01'),
+  }),
+  endpoint(`${VARIATION}/pcc-approvals`, { party: f('slug', 'surrey'), occurredAt: f('date', '2015-02-01') }),
+  endpoint(`${VARIATION}/withdrawal`, { reason: f('text', 'r'), occurredAt: f('date', '2015-02-01') }),
   endpoint(`${AGREEMENT}/host`, { hostForce: f('slug', 'thames-valley'), occurredAt: f('date', '2015-01-01') }),
   endpoint(`${AGREEMENT}/parties`, { party: f('slug', 'kent'), occurredAt: f('date', '2015-01-01') }),
   endpoint(`${AGREEMENT}/withdrawal-notices`, {
@@ -775,6 +790,12 @@ for (const driver of testDrivers) {
         await given(`${AGREEMENT}/pcc-approvals`, { party, occurredAt: '2014-02-01' });
       }
       await given(`${AGREEMENT}/commencement`, { occurredAt: '2014-04-01' });
+      await given(`${AGREEMENT}/variations`, {
+        variationId: 'fz-variation',
+        summary: 'Fuzz variation',
+        proposedTerms: { purpose: 'Joint roads policing', deliveryModel: 'joint-unit' },
+        occurredAt: '2015-01-01',
+      });
       await given('/boards', {
         id: 'fz-board',
         name: 'Fuzz board',
