@@ -18,6 +18,8 @@ export type BoardList = { boards: BoardSummary[]; next: string | null };
 export type BoardAnswer = {
   meetings: BoardMeeting[];
   terms: { chair: string; maxDaysBetweenMeetings: number; quorum: number; rearrangeWithinDays: number };
+  accountability: BoardAccountability | null;
+  oversight: OversightPeriod[];
   boardId: string;
   name: string;
   agreementIds: string[];
@@ -107,7 +109,7 @@ export interface AgreementView {
   hostForceHistory: HostForcePeriod[];
   signatures: { party: string; signedBy: string; signedOn: string }[];
   approvals: { party: string; policingBody: PolicingBody; approvedOn: string }[];
-  variations: { summary: string; variedOn: string; recordedBy: string }[];
+  variations: VariationDetail[];
   reviews: { outcome: string; reviewedOn: string; nextReviewDue: string | null }[];
   savings: { financialYear: string; forecastPence: number | null; realisedPence: number | null }[];
   terms: TermsVersionDetail | null;
@@ -116,6 +118,8 @@ export interface AgreementView {
 
 export interface BoardSummary {
   terms: { chair: string; maxDaysBetweenMeetings: number; quorum: number; rearrangeWithinDays: number };
+  accountability: BoardAccountability | null;
+  oversight: OversightPeriod[];
   boardId: string;
   name: string;
   agreementIds: string[];
@@ -129,10 +133,22 @@ export interface BoardMeeting {
   status: 'cancelled' | 'held' | 'scheduled';
   heldOn: string | null;
   quorate: boolean | null;
-  attendees: { name: string; body: string }[] | null;
+  attendees: Attendee[] | null;
   cancelledOn: string | null;
   cancellationReason: string | null;
   rearrangedTo: string | null;
+}
+
+export interface BoardAccountability {
+  kind: BoardKind;
+  members: BoardMember[];
+  quorumByRole: QuorumByRole;
+}
+
+export interface OversightPeriod {
+  agreementId: string;
+  from: string;
+  until: string | null;
 }
 
 export interface BoardCompliance {
@@ -263,6 +279,7 @@ export interface GovernanceStatement {
   periodStart: string;
   periodEnd: string;
   asOf: string;
+  knownAt: string | null;
   agreements: StatementAgreement[];
   boards: StatementBoard[];
   alerts: AlertView[];
@@ -325,6 +342,25 @@ export interface HostForcePeriod {
   until: string | null;
 }
 
+export interface VariationDetail {
+  kind: 'note' | 'terms';
+  variationId: string | null;
+  summary: string;
+  status: 'effective' | 'pending' | 'withdrawn';
+  proposedOn: string;
+  recordedBy: string;
+  variedOn: string | null;
+  proposedTerms: AgreementTerms | null;
+  effectiveFrom: string | null;
+  termsVersion: number | null;
+  signatures: { party: string; signedBy: string; signedOn: string }[];
+  approvals: { party: string; policingBody: PolicingBody; approvedOn: string }[];
+  awaitingSignature: string[];
+  awaitingApproval: string[];
+  withdrawnOn: string | null;
+  withdrawalReason: string | null;
+}
+
 export interface TermsVersionDetail {
   termsVersion: number;
   effectiveFrom: string;
@@ -332,6 +368,22 @@ export interface TermsVersionDetail {
   recordedBy: string;
   terms: AgreementTerms;
 }
+
+export interface Attendee {
+  name: string;
+  body: string;
+  role?: MemberRole;
+}
+
+export type BoardKind = 'chief-officers' | 'joint-accountability' | 'programme';
+
+export interface BoardMember {
+  role: MemberRole;
+  name: string;
+  body: string;
+}
+
+export type QuorumByRole = { pcc?: number; other?: number; 'chief-officer'?: number };
 
 export interface Cancellation {
   meetingId: string;
@@ -465,6 +517,8 @@ export interface AgreementTerms {
   exitTerms: string | null;
   reviewCycleMonths: number | null;
 }
+
+export type MemberRole = 'chief-officer' | 'other' | 'pcc';
 
 export type DecisionMakerKind = 'board' | 'chief-officer' | 'other' | 'pcc';
 
