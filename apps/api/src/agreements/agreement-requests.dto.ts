@@ -13,6 +13,7 @@ import {
   Length,
   Max,
   Min,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { IsAmountGbp, IsCalendarDate, IsEntityId, IsOccurredAt, IsSlug, WriteRequest } from '#application';
@@ -153,11 +154,6 @@ export class CommencementRequest extends WriteRequest {
   @ApiProperty({ description: OCCURRED_AT }) @IsOccurredAt() occurredAt!: string;
 }
 
-export class VariationRequest extends WriteRequest {
-  @ApiProperty({ maxLength: 2000 }) @IsString() @Length(1, 2000) summary!: string;
-  @ApiProperty({ description: OCCURRED_AT }) @IsOccurredAt() occurredAt!: string;
-}
-
 export class HostChangeRequest extends WriteRequest {
   @ApiProperty({ example: 'wiltshire' }) @IsSlug() hostForce!: string;
   @ApiProperty({ description: OCCURRED_AT }) @IsOccurredAt() occurredAt!: string;
@@ -289,6 +285,52 @@ export class SetTermsRequest extends WriteRequest {
   @IsOptional()
   @IsOccurredAt()
   occurredAt?: string;
+}
+
+/** Any of a proposal's fields makes the request one, so each of the others is then required. */
+const isProposal = (o: VariationRequest): boolean =>
+  o.variationId !== undefined || o.proposedTerms !== undefined || o.effectiveFrom !== undefined;
+
+/**
+ * A variation (s23C(4)): with `variationId` and `proposedTerms`, a proposal of new terms that takes effect once every
+ * party has signed it and every police party's policing body has approved it; with neither, a free-text note of a
+ * variation made (recorded as it stands, as before).
+ */
+export class VariationRequest extends WriteRequest {
+  @ApiProperty({ maxLength: 2000, example: 'Wiltshire hosts the firearms unit' })
+  @IsString()
+  @Length(1, 2000)
+  summary!: string;
+  @ApiPropertyOptional({
+    example: 'firearms-host-2017',
+    description: 'The variation, for its signatures, approvals and withdrawal; required with proposedTerms.',
+  })
+  @ValidateIf(isProposal)
+  @IsEntityId()
+  variationId?: string;
+  @ApiPropertyOptional({ type: TermsDto, description: 'The whole terms document proposed, as POST …/terms takes it.' })
+  @ValidateIf(isProposal)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => TermsDto)
+  proposedTerms?: TermsDto;
+  @ApiPropertyOptional({
+    example: '2017-04-01',
+    description:
+      'The day the proposed terms are to take effect: they take effect on it, or the day the last signature or approval lands if later.',
+  })
+  @IsOptional()
+  @IsCalendarDate()
+  effectiveFrom?: string;
+  @ApiProperty({ description: OCCURRED_AT }) @IsOccurredAt() occurredAt!: string;
+}
+
+export class VariationWithdrawalRequest extends WriteRequest {
+  @ApiProperty({ maxLength: 2000, example: 'Wiltshire cannot staff the unit' })
+  @IsString()
+  @Length(1, 2000)
+  reason!: string;
+  @ApiProperty({ description: OCCURRED_AT }) @IsOccurredAt() occurredAt!: string;
 }
 
 export class WithdrawalRequest extends WriteRequest {

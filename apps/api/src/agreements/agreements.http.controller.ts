@@ -29,11 +29,13 @@ import {
   SupersessionRequest,
   TerminationRequest,
   VariationRequest,
+  VariationWithdrawalRequest,
   WithdrawalNoticeRequest,
   WithdrawalRequest,
 } from './agreement-requests.dto.js';
 
 const Id = () => Param('id', new EntityIdParam('id'));
+const VariationId = () => Param('vid', new EntityIdParam('vid'));
 
 @ApiTags('agreements')
 @ApiHeader({
@@ -169,10 +171,85 @@ export class AgreementsController {
   @Post(':id/variations')
   @HttpCode(201)
   @WritesAgreement()
-  @ApiOperation({ summary: 'Record a variation of an agreement in force.' })
+  @ApiOperation({
+    summary:
+      'Propose a variation of the terms (variationId, proposedTerms: pending until signed and approved, s23C(4)), ' +
+      'or note a variation of an agreement in force in free text (summary only).',
+  })
   vary(@Id() id: string, @Body() body: VariationRequest, @Context() context: CommandContext): Promise<WriteResult> {
+    const { summary, variationId, proposedTerms, effectiveFrom, occurredAt } = body;
+    // Either field makes it a proposal, so one without the other is refused naming the missing one.
+    if (variationId === undefined && proposedTerms === undefined && effectiveFrom === undefined) {
+      return this.execute(stamp('VaryAgreement', { agreementId: id, summary, occurredAt }, this.clock), context);
+    }
     return this.execute(
-      stamp('VaryAgreement', { agreementId: id, summary: body.summary, occurredAt: body.occurredAt }, this.clock),
+      stamp(
+        'ProposeVariation',
+        { agreementId: id, variationId: variationId as string, summary, proposedTerms, effectiveFrom, occurredAt },
+        this.clock,
+      ),
+      context,
+    );
+  }
+
+  @Post(':id/variations/:vid/signatures')
+  @HttpCode(201)
+  @WritesAgreement()
+  @ApiOperation({
+    summary: 'Record that a party signed a proposed variation (the last one needed brings it into effect).',
+  })
+  signVariation(
+    @Id() id: string,
+    @VariationId() vid: string,
+    @Body() body: SignAgreementRequest,
+    @Context() context: CommandContext,
+  ): Promise<WriteResult> {
+    const { party, signedBy, occurredAt } = body;
+    return this.execute(
+      stamp('SignVariation', { agreementId: id, variationId: vid, party, signedBy, occurredAt }, this.clock),
+      context,
+    );
+  }
+
+  @Post(':id/variations/:vid/pcc-approvals')
+  @HttpCode(201)
+  @WritesAgreement()
+  @ApiOperation({
+    summary:
+      "Record that a police party's policing body approved a proposed variation (the last one needed brings it into effect).",
+  })
+  approveVariation(
+    @Id() id: string,
+    @VariationId() vid: string,
+    @Body() body: PccApprovalRequest,
+    @Context() context: CommandContext,
+  ): Promise<WriteResult> {
+    return this.execute(
+      stamp(
+        'ApproveVariation',
+        { agreementId: id, variationId: vid, party: body.party, occurredAt: body.occurredAt },
+        this.clock,
+      ),
+      context,
+    );
+  }
+
+  @Post(':id/variations/:vid/withdrawal')
+  @HttpCode(201)
+  @WritesAgreement()
+  @ApiOperation({ summary: 'Withdraw a pending variation, saying why.' })
+  withdrawVariation(
+    @Id() id: string,
+    @VariationId() vid: string,
+    @Body() body: VariationWithdrawalRequest,
+    @Context() context: CommandContext,
+  ): Promise<WriteResult> {
+    return this.execute(
+      stamp(
+        'WithdrawVariation',
+        { agreementId: id, variationId: vid, reason: body.reason, occurredAt: body.occurredAt },
+        this.clock,
+      ),
       context,
     );
   }

@@ -113,7 +113,7 @@ export interface AgreementView {
   hostForceHistory: HostForcePeriod[];
   signatures: { party: string; signedBy: string; signedOn: string }[];
   approvals: { party: string; policingBody: PolicingBody; approvedOn: string }[];
-  variations: { summary: string; variedOn: string; recordedBy: string }[];
+  variations: VariationDetail[];
   reviews: { outcome: string; reviewedOn: string; nextReviewDue: string | null }[];
   savings: { financialYear: string; forecastPence: number | null; realisedPence: number | null }[];
   terms: TermsVersionDetail | null;
@@ -347,6 +347,25 @@ export interface HostForcePeriod {
   hostForce: string;
   from: string;
   until: string | null;
+}
+
+export interface VariationDetail {
+  kind: 'note' | 'terms';
+  variationId: string | null;
+  summary: string;
+  status: 'effective' | 'pending' | 'withdrawn';
+  proposedOn: string;
+  recordedBy: string;
+  variedOn: string | null;
+  proposedTerms: AgreementTerms | null;
+  effectiveFrom: string | null;
+  termsVersion: number | null;
+  signatures: { party: string; signedBy: string; signedOn: string }[];
+  approvals: { party: string; policingBody: PolicingBody; approvedOn: string }[];
+  awaitingSignature: string[];
+  awaitingApproval: string[];
+  withdrawnOn: string | null;
+  withdrawalReason: string | null;
 }
 
 export interface TermsVersionDetail {

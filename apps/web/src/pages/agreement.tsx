@@ -53,7 +53,14 @@ interface View {
   parties: PartyView[];
   membership: { bodyId: string; from: string; until: string | null }[];
   hosts: { hostForce: string; from: string; until: string | null }[];
-  variations: { summary: string; on: string; by: string }[];
+  /** `on`: varied on (effective), proposed on (pending) or withdrawn on; `awaiting` names who a pending one waits for. */
+  variations: {
+    summary: string;
+    status: 'pending' | 'effective' | 'withdrawn';
+    on: string;
+    by: string;
+    awaiting: string;
+  }[];
   reviews: { outcome: string; on: string; nextReviewDue: string | null; by: string }[];
   savings: { financialYear: string; forecastPence: number | null; realisedPence: number | null }[];
   /** The latest version set, or (replayed as of a date) the version in force that day. */
@@ -100,7 +107,17 @@ function fromAnswer(d: AgreementDetail, events: StoredEvent[]): View {
     })),
     membership: d.membership.map((m) => ({ bodyId: m.bodyId, from: m.validFrom, until: m.validTo })),
     hosts: d.hostForceHistory.map((h) => ({ hostForce: h.hostForce, from: h.from, until: h.until })),
-    variations: d.variations.map((v) => ({ summary: v.summary, on: v.variedOn, by: v.recordedBy })),
+    variations: d.variations.map((v) => {
+      const name = (id: string) => d.parties.find((p) => p.id === id)?.name ?? id;
+      const awaiting = [
+        v.awaitingSignature.length ? `signature by ${v.awaitingSignature.map(name).join(', ')}` : '',
+        v.awaitingApproval.length ? `approval for ${v.awaitingApproval.map(name).join(', ')}` : '',
+      ]
+        .filter(Boolean)
+        .join('; ');
+      const on = v.status === 'withdrawn' ? v.withdrawnOn : v.status === 'effective' ? v.variedOn : v.proposedOn;
+      return { summary: v.summary, status: v.status, on: on ?? v.proposedOn, by: v.recordedBy, awaiting };
+    }),
     reviews: reviewsFrom(events),
     replay: d.replay ? { eventsConsidered: d.replay.eventsConsidered, lastRecordedAt: d.replay.lastRecordedAt } : null,
   };
@@ -336,7 +353,10 @@ export function AgreementPage({ id, query, session }: { id: string; query: URLSe
               <ul>
                 {view.variations.map((v, i) => (
                   <li key={i}>
-                    Varied {formatDate(v.on)}: {v.summary} <span className="muted">(recorded by {v.by})</span>
+                    {v.status === 'pending' ? 'Proposed' : v.status === 'withdrawn' ? 'Withdrawn' : 'Varied'}{' '}
+                    {formatDate(v.on)}: {v.summary}
+                    {v.status === 'pending' ? ` Pending: awaiting ${v.awaiting || 'nothing'}.` : ''}{' '}
+                    <span className="muted">(recorded by {v.by})</span>
                   </li>
                 ))}
               </ul>

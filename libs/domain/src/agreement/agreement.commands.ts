@@ -71,6 +71,39 @@ export type BringIntoForce = Command<
 
 export type VaryAgreement = Command<'VaryAgreement', { agreementId: string; summary: string; occurredAt: string }>;
 
+/**
+ * Proposes a variation of the terms (Police Act 1996 s23C(4): varied like the agreement is made). `proposedTerms` is
+ * the whole terms document, as SetTerms takes it, checked by the decider (terms.ts); `effectiveFrom` the day it is
+ * to take effect at the earliest (variations.ts).
+ */
+export type ProposeVariation = Command<
+  'ProposeVariation',
+  {
+    agreementId: string;
+    variationId: string;
+    summary: string;
+    proposedTerms: unknown;
+    effectiveFrom?: string | null;
+    occurredAt: string;
+  }
+>;
+
+export type SignVariation = Command<
+  'SignVariation',
+  { agreementId: string; variationId: string; party: string; signedBy: string; occurredAt: string }
+>;
+
+/** The party's local policing body approves the variation. */
+export type ApproveVariation = Command<
+  'ApproveVariation',
+  { agreementId: string; variationId: string; party: string; occurredAt: string }
+>;
+
+export type WithdrawVariation = Command<
+  'WithdrawVariation',
+  { agreementId: string; variationId: string; reason: string; occurredAt: string }
+>;
+
 export type ChangeHostForce = Command<
   'ChangeHostForce',
   { agreementId: string; hostForce: string; occurredAt: string }
@@ -157,6 +190,10 @@ export type AgreementCommand =
   | GivePccApproval
   | BringIntoForce
   | VaryAgreement
+  | ProposeVariation
+  | SignVariation
+  | ApproveVariation
+  | WithdrawVariation
   | ChangeHostForce
   | AddParty
   | GiveWithdrawalNotice

@@ -1,5 +1,4 @@
 import { isPoliceForce } from '../bodies/body.js';
-import { policingBodyOn } from '../bodies/policing-body-history.js';
 import type { Decider } from '../kernel/decider.js';
 import { parseFinancialYear, toCalendarDate } from '../kernel/dates.js';
 import { NotFoundError, AlreadyExistsError, RuleBrokenError, ValidationError } from '../kernel/errors.js';
@@ -38,6 +37,15 @@ import {
 } from './agreement.commands.js';
 import type { AgreementEvent } from './agreement.events.js';
 import {
+  listNames,
+  policingBodyCreditedOn,
+  requireExisting,
+  requireInForce,
+  requireMember,
+  requireNotBefore,
+  requireNotBeforeMembership,
+} from './agreement.rules.js';
+import {
   describeNoticePeriod,
   endOfNoticePeriod,
   requireEffectiveFrom,
@@ -45,6 +53,7 @@ import {
   termsInForceOn,
 } from './terms.js';
 import { requireFunctionOfTerms } from './service-lines.js';
+import { approveVariation, proposeVariation, signVariation, withdrawVariation } from './variations.js';
 import { requireNoUnitsLeftInForce, requireParentInForceOn, requirePartiesOfParent } from './units.js';
 import {
   evolveAgreement,
@@ -53,66 +62,6 @@ import {
   type AgreementState,
   type Member,
 } from './agreement.state.js';
-
-const listNames = (names: readonly string[]): string =>
-  names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
-
-const requireExisting = (state: AgreementState, agreementId: string): void => {
-  if (state.status === 'none') {
-    throw new NotFoundError(
-      'agreement-not-found',
-      `There is no agreement "${agreementId}": draft it first.`,
-      'agreementId',
-    );
-  }
-  if (state.status === 'terminated') {
-    throw new RuleBrokenError(
-      'agreement-terminated',
-      `"${state.title}" was terminated on ${state.terminatedOn}: nothing more can be recorded against it.`,
-    );
-  }
-};
-
-const requireInForce = (state: AgreementState, agreementId: string, refused: string): void => {
-  requireExisting(state, agreementId);
-  if (state.status !== 'in-force') {
-    throw new RuleBrokenError('not-in-force', `"${state.title}" has not come into force, so ${refused}.`);
-  }
-};
-
-const requireMember = (state: AgreementState, partyId: string, field = 'party'): Member => {
-  const member = findMember(state, partyId);
-  if (member) return member;
-  const former = state.formerMembers.findLast((f) => f.body.id === partyId);
-  throw new RuleBrokenError(
-    'not-a-party',
-    former
-      ? `${former.body.name} withdrew from "${state.title}" on ${former.leftOn} and is no longer a party to it.`
-      : `"${partyId}" is not a party to "${state.title}".`,
-    field,
-  );
-};
-
-/** Facts about a party cannot predate its membership, nor facts of an agreement in force its commencement. */
-const requireNotBefore = (on: string, earliest: string | null, fact: string, since: string, field = 'occurredAt') => {
-  if (earliest !== null && on < earliest) {
-    throw new ValidationError(
-      'date-out-of-order',
-      `${fact} cannot be dated ${on}, before ${since} (${earliest}).`,
-      field,
-    );
-  }
-};
-
-const requireNotBeforeMembership = (state: AgreementState, member: Member, on: string, fact: string): void => {
-  const joinedWhenDrafted = member.joinedOn === state.draftedOn;
-  requireNotBefore(
-    on,
-    member.joinedOn,
-    fact,
-    joinedWhenDrafted ? 'the agreement was drafted' : `${member.body.name} joined`,
-  );
-};
 
 const requireHostable = (state: AgreementState, hostForce: string): Member => {
   const host = findMember(state, hostForce);
@@ -372,11 +321,7 @@ const givePccApproval = ({ data, metadata }: GivePccApproval, state: AgreementSt
   requireExisting(state, data.agreementId);
   const occurredAt = requireOccurredAt(data.occurredAt, metadata.now);
   const member = requireMember(state, data.party);
-  // The approval is credited to the body that held the role on its date (police authority before 22 November
-  // 2012, PCC, then PFCC or mayor: docs/domain.md, "Policing bodies in their time"), not to today's holder.
-  // Where the history cannot tell (a change known only to its month or year), the party's recorded one stays.
-  const dated = member.body.policingBody ? policingBodyOn(member.body.id, toCalendarDate(occurredAt)) : null;
-  const policingBody = dated?.known ? dated.policingBody : member.body.policingBody;
+  const policingBody = policingBodyCreditedOn(member, occurredAt);
   if (!policingBody) {
     throw new RuleBrokenError(
       'no-policing-body',
@@ -775,6 +720,14 @@ export const decideAgreement = (command: AgreementCommand, state: AgreementState
       return bringIntoForce(command, state);
     case 'VaryAgreement':
       return varyAgreement(command, state);
+    case 'ProposeVariation':
+      return proposeVariation(command, state);
+    case 'SignVariation':
+      return signVariation(command, state);
+    case 'ApproveVariation':
+      return approveVariation(command, state);
+    case 'WithdrawVariation':
+      return withdrawVariation(command, state);
     case 'ChangeHostForce':
       return changeHostForce(command, state);
     case 'AddParty':

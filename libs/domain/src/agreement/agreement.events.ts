@@ -63,6 +63,46 @@ export type AgreementCameIntoForce = DomainEvent<'AgreementCameIntoForce', { agr
 
 export type AgreementVaried = DomainEvent<'AgreementVaried', { agreementId: string; summary: string }>;
 
+/**
+ * A variation of the terms proposed (s23C(4)): pending until every party has signed it and every police party's
+ * policing body has approved it (variations.ts). `effectiveFrom` is the day asked for, if one was.
+ */
+export type VariationProposed = DomainEvent<
+  'VariationProposed',
+  {
+    agreementId: string;
+    variationId: string;
+    summary: string;
+    proposedTerms: AgreementTerms;
+    effectiveFrom: string | null;
+  }
+>;
+
+export type VariationSigned = DomainEvent<
+  'VariationSigned',
+  { agreementId: string; variationId: string; party: string; signedBy: string }
+>;
+
+/** Credited to the policing body that held the role on the day, as `PccApprovalGiven` is. */
+export type VariationApproved = DomainEvent<
+  'VariationApproved',
+  { agreementId: string; variationId: string; party: string; policingBody: PolicingBody }
+>;
+
+/**
+ * The last signature or approval landed: the proposed terms become version `termsVersion`, effective from
+ * `effectiveFrom`, folded exactly as a `TermsSet` of them.
+ */
+export type VariationTookEffect = DomainEvent<
+  'VariationTookEffect',
+  { agreementId: string; variationId: string; termsVersion: number; effectiveFrom: string }
+>;
+
+export type VariationWithdrawn = DomainEvent<
+  'VariationWithdrawn',
+  { agreementId: string; variationId: string; reason: string }
+>;
+
 export type HostForceChanged = DomainEvent<
   'HostForceChanged',
   { agreementId: string; from: string | null; to: string }
@@ -128,6 +168,11 @@ export type AgreementEvent =
   | PccApprovalGiven
   | AgreementCameIntoForce
   | AgreementVaried
+  | VariationProposed
+  | VariationSigned
+  | VariationApproved
+  | VariationTookEffect
+  | VariationWithdrawn
   | HostForceChanged
   | PartyJoined
   | WithdrawalNoticeGiven
@@ -150,6 +195,11 @@ const agreementEventTypes = {
   PccApprovalGiven: true,
   AgreementCameIntoForce: true,
   AgreementVaried: true,
+  VariationProposed: true,
+  VariationSigned: true,
+  VariationApproved: true,
+  VariationTookEffect: true,
+  VariationWithdrawn: true,
   HostForceChanged: true,
   PartyJoined: true,
   WithdrawalNoticeGiven: true,

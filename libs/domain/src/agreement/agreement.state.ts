@@ -5,6 +5,7 @@ import type { AgreementEvent } from './agreement.events.js';
 import { upcastAgreementDrafted, upcastWithdrawalNoticeGiven } from './agreement.upcasters.js';
 import type { ServiceLine } from './service-lines.js';
 import type { TermsVersion } from './terms.js';
+import type { VariationState } from './variations.js';
 
 export type AgreementStatus = 'none' | 'drafted' | 'in-force' | 'terminated';
 
@@ -54,6 +55,8 @@ export interface AgreementState {
   terms: readonly TermsVersion[];
   /** Every service line ever started, running or ended, by id: a Map, as every state keyed by what users send. */
   serviceLines: ReadonlyMap<string, ServiceLine>;
+  /** Variations of the terms proposed, by variation id (variations.ts). */
+  variations: ReadonlyMap<string, VariationState>;
   /** The latest valid date of any fact about the agreement (savings figures aside). */
   latestFactOn: string | null;
   /** By financial year (`2015-16`); a Map, as every state keyed by what users send. */
@@ -81,6 +84,7 @@ export const initialAgreementState = (): AgreementState => ({
   supersedes: [],
   terms: [],
   serviceLines: new Map(),
+  variations: new Map(),
   latestFactOn: null,
   savings: new Map(),
 });
@@ -110,6 +114,21 @@ const recordSavings = (
     ...(state.savings.get(financialYear) ?? { forecastPence: null, realisedPence: null }),
     ...figure,
   });
+
+/** The one way a terms version joins the history: a `TermsSet`, or a variation taking effect. */
+const withTermsVersion = (state: AgreementState, version: TermsVersion): AgreementState => ({
+  ...state,
+  terms: [...state.terms, version],
+});
+
+const updateVariation = (
+  state: AgreementState,
+  variationId: string,
+  change: (variation: VariationState) => VariationState,
+): AgreementState => {
+  const variation = state.variations.get(variationId);
+  return variation ? { ...state, variations: new Map(state.variations).set(variationId, change(variation)) } : state;
+};
 
 export const evolveAgreement = (state: AgreementState, event: AgreementEvent): AgreementState => {
   const on = toCalendarDate(event.occurredAt);
@@ -162,6 +181,49 @@ export const evolveAgreement = (state: AgreementState, event: AgreementEvent): A
       return dated({ ...state, status: 'in-force', inForceFrom: on });
     case 'AgreementVaried':
       return dated(state);
+    case 'VariationProposed': {
+      const { variationId, summary, proposedTerms, effectiveFrom } = event.data;
+      const variation: VariationState = {
+        variationId,
+        summary,
+        proposedOn: on,
+        proposedTerms,
+        effectiveFrom,
+        status: 'pending',
+        signatures: new Map(),
+        approvals: new Map(),
+      };
+      return dated({ ...state, variations: new Map(state.variations).set(variationId, variation) });
+    }
+    case 'VariationSigned': {
+      const { variationId, party, signedBy } = event.data;
+      return dated(
+        updateVariation(state, variationId, (v) => ({
+          ...v,
+          signatures: new Map(v.signatures).set(party, { signedOn: on, signedBy }),
+        })),
+      );
+    }
+    case 'VariationApproved': {
+      const { variationId, party, policingBody } = event.data;
+      return dated(
+        updateVariation(state, variationId, (v) => ({
+          ...v,
+          approvals: new Map(v.approvals).set(party, { approvedOn: on, policingBody }),
+        })),
+      );
+    }
+    case 'VariationTookEffect': {
+      const { variationId, termsVersion, effectiveFrom } = event.data;
+      const variation = state.variations.get(variationId);
+      if (!variation) return dated(state);
+      const effective = updateVariation(state, variationId, (v) => ({ ...v, status: 'effective' }));
+      return dated(
+        withTermsVersion(effective, { termsVersion, effectiveFrom, setOn: on, terms: variation.proposedTerms }),
+      );
+    }
+    case 'VariationWithdrawn':
+      return dated(updateVariation(state, event.data.variationId, (v) => ({ ...v, status: 'withdrawn' })));
     case 'HostForceChanged':
       return dated({ ...state, hostForce: event.data.to });
     case 'WithdrawalNoticeGiven': {
@@ -176,7 +238,7 @@ export const evolveAgreement = (state: AgreementState, event: AgreementEvent): A
     }
     case 'TermsSet': {
       const { termsVersion, effectiveFrom, terms } = event.data;
-      return dated({ ...state, terms: [...state.terms, { termsVersion, effectiveFrom, setOn: on, terms }] });
+      return dated(withTermsVersion(state, { termsVersion, effectiveFrom, setOn: on, terms }));
     }
     case 'ForceWithdrew': {
       const leaving = findMember(state, event.data.party);

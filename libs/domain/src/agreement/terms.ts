@@ -110,14 +110,14 @@ const optionalTextField = (value: unknown, field: string): string | null => {
   return optionalText(value);
 };
 
-const requireNoticePeriod = (value: unknown): NoticePeriod | null => {
+const requireNoticePeriod = (value: unknown, root: string): NoticePeriod | null => {
   if (value === undefined || value === null) return null;
-  const period = asObject(value, 'terms.noticePeriod', 'the notice period ({ length, unit })');
-  const unit = requireOneOf(period['unit'], NOTICE_UNITS, 'terms.noticePeriod.unit', 'invalid-notice-unit', 'unit');
+  const period = asObject(value, `${root}.noticePeriod`, 'the notice period ({ length, unit })');
+  const unit = requireOneOf(period['unit'], NOTICE_UNITS, `${root}.noticePeriod.unit`, 'invalid-notice-unit', 'unit');
   const length = requireInteger(
     period['length'],
     { min: 1, max: unit === 'months' ? 120 : 3650 },
-    'terms.noticePeriod.length',
+    `${root}.noticePeriod.length`,
     'invalid-notice-period',
     'notice period (it must be positive)',
   );
@@ -128,17 +128,17 @@ const requireNoticePeriod = (value: unknown): NoticePeriod | null => {
  * Contributions name parties only, once each, with a share or an amount; where shares are used they account for
  * the whole (10000 basis points), so the exit and cost-sharing terms have something to divide.
  */
-const requireContributions = (value: unknown, parties: readonly TermsParty[]): Contribution[] => {
+const requireContributions = (value: unknown, parties: readonly TermsParty[], root: string): Contribution[] => {
   if (!Array.isArray(value)) {
     throw new ValidationError(
       'invalid-terms',
       'Give the contributions as a list, one per party.',
-      'terms.contributions',
+      `${root}.contributions`,
     );
   }
   const seen = new Set<string>();
   const contributions = value.map((item, index): Contribution => {
-    const field = `terms.contributions[${index}]`;
+    const field = `${root}.contributions[${index}]`;
     const entry = asObject(item, field, 'each contribution ({ party, shareBasisPoints | amountPence })');
     const partyId = entry['party'];
     const party = parties.find((p) => p.id === partyId);
@@ -190,25 +190,28 @@ const requireContributions = (value: unknown, parties: readonly TermsParty[]): C
     throw new ValidationError(
       'shares-not-whole',
       `The shares add up to ${total} basis points (${total / 100}%): shares must add up to ${BASIS_POINTS_WHOLE} (100%).`,
-      'terms.contributions',
+      `${root}.contributions`,
     );
   }
   return contributions;
 };
 
-/** The terms document as given, checked against the agreement's current parties. */
-export const requireTerms = (value: unknown, parties: readonly TermsParty[]): AgreementTerms => {
-  const terms = asObject(value, 'terms', 'the terms');
+/**
+ * The terms document as given, checked against the agreement's current parties; `root` is the field it came in (a
+ * SetTerms' `terms`, a variation's `proposedTerms`), so an error names the field the client sent.
+ */
+export const requireTerms = (value: unknown, parties: readonly TermsParty[], root = 'terms'): AgreementTerms => {
+  const terms = asObject(value, root, 'the terms');
   const purpose = requireText(
     terms['purpose'],
-    'terms.purpose',
+    `${root}.purpose`,
     'purpose-required',
     'Say what the collaboration is for.',
   );
   const deliveryModel = requireOneOf(
     terms['deliveryModel'],
     DELIVERY_MODELS,
-    'terms.deliveryModel',
+    `${root}.deliveryModel`,
     'invalid-delivery-model',
     'delivery model',
   );
@@ -217,52 +220,52 @@ export const requireTerms = (value: unknown, parties: readonly TermsParty[]): Ag
     throw new ValidationError(
       'invalid-terms',
       'Give the functions or service lines as a list of names.',
-      'terms.functions',
+      `${root}.functions`,
     );
   }
-  const hostForce = optionalTextField(terms['hostForce'], 'terms.hostForce');
+  const hostForce = optionalTextField(terms['hostForce'], `${root}.hostForce`);
   if (hostForce !== null) {
     const host = parties.find((party) => party.id === hostForce);
     if (!host) {
       throw new ValidationError(
         'host-not-a-party',
         `"${hostForce}" cannot host under these terms: the host force must be one of the current parties.`,
-        'terms.hostForce',
+        `${root}.hostForce`,
       );
     }
     if (!isPoliceForce(host)) {
       throw new ValidationError(
         'host-not-a-police-force',
         `${host.name} cannot be the host force: only a police force can be.`,
-        'terms.hostForce',
+        `${root}.hostForce`,
       );
     }
   } else if (deliveryModel === 'host-force') {
     throw new ValidationError(
       'host-force-required',
       'Host-force delivery needs a host force: say which party.',
-      'terms.hostForce',
+      `${root}.hostForce`,
     );
   }
   const reviewCycle = terms['reviewCycleMonths'] ?? null;
   return {
     purpose,
-    efficiencyCase: optionalTextField(terms['efficiencyCase'], 'terms.efficiencyCase'),
+    efficiencyCase: optionalTextField(terms['efficiencyCase'], `${root}.efficiencyCase`),
     functions: (functions as string[]).map((f) => f.trim()),
     deliveryModel,
     hostForce,
-    directionAndControl: optionalTextField(terms['directionAndControl'], 'terms.directionAndControl'),
-    contributions: requireContributions(terms['contributions'] ?? [], parties),
-    liability: optionalTextField(terms['liability'], 'terms.liability'),
-    noticePeriod: requireNoticePeriod(terms['noticePeriod']),
-    exitTerms: optionalTextField(terms['exitTerms'], 'terms.exitTerms'),
+    directionAndControl: optionalTextField(terms['directionAndControl'], `${root}.directionAndControl`),
+    contributions: requireContributions(terms['contributions'] ?? [], parties, root),
+    liability: optionalTextField(terms['liability'], `${root}.liability`),
+    noticePeriod: requireNoticePeriod(terms['noticePeriod'], root),
+    exitTerms: optionalTextField(terms['exitTerms'], `${root}.exitTerms`),
     reviewCycleMonths:
       reviewCycle === null
         ? null
         : requireInteger(
             reviewCycle,
             { min: 1, max: 120 },
-            'terms.reviewCycleMonths',
+            `${root}.reviewCycleMonths`,
             'invalid-review-cycle',
             'review cycle in months',
           ),

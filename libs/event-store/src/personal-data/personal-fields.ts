@@ -10,6 +10,8 @@
 export const PERSONAL_FIELDS: Readonly<Record<string, readonly string[]>> = {
   /** The officer or official who signed for a party. */
   AgreementSigned: ['signedBy'],
+  /** The same, for a variation (s23C(4)). */
+  VariationSigned: ['signedBy'],
   /** Who accepted notice shorter than the terms' notice period (a named officer, usually). */
   WithdrawalNoticeGiven: ['override.acceptedBy'],
   /** The chair named in the board's terms of reference. */

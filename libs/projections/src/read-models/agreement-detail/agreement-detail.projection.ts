@@ -19,6 +19,11 @@ import type {
   ServiceLineAdded,
   ServiceLineEnded,
   TermsSet,
+  VariationApproved,
+  VariationProposed,
+  VariationSigned,
+  VariationTookEffect,
+  VariationWithdrawn,
   WithdrawalNoticeGiven,
   AgreementTerms,
   NoticeOverride,
@@ -89,6 +94,35 @@ export interface ServiceLineDetail {
   endReason: string | null;
 }
 
+/**
+ * A variation: of the terms (`kind: 'terms'`, s23C(4): pending until every current party has signed it and every
+ * police party's policing body has approved it), or a free-text note of one made (`kind: 'note'`, effective as
+ * recorded, with no terms, signatures or approvals of its own).
+ */
+export interface VariationDetail {
+  kind: 'terms' | 'note';
+  /** Null for a note. */
+  variationId: string | null;
+  summary: string;
+  status: 'pending' | 'effective' | 'withdrawn';
+  proposedOn: string;
+  recordedBy: string;
+  /** The day the agreement was varied (a note: the day recorded); null until then. */
+  variedOn: string | null;
+  proposedTerms: AgreementTerms | null;
+  /** Asked for while pending; once effective, the day the new terms took effect from. */
+  effectiveFrom: string | null;
+  /** The terms version it became, once effective. */
+  termsVersion: number | null;
+  signatures: { party: string; signedBy: string; signedOn: string }[];
+  approvals: { party: string; policingBody: PolicingBody; approvedOn: string }[];
+  /** The current parties yet to sign, and those whose policing body is yet to approve (empty unless pending). */
+  awaitingSignature: string[];
+  awaitingApproval: string[];
+  withdrawnOn: string | null;
+  withdrawalReason: string | null;
+}
+
 export interface AgreementDetail {
   agreementId: string;
   title: string;
@@ -115,7 +149,7 @@ export interface AgreementDetail {
   hostForceHistory: HostForcePeriod[];
   signatures: { party: string; signedBy: string; signedOn: string }[];
   approvals: { party: string; policingBody: PolicingBody; approvedOn: string }[];
-  variations: { summary: string; variedOn: string; recordedBy: string }[];
+  variations: VariationDetail[];
   reviews: { outcome: string; reviewedOn: string; nextReviewDue: string | null }[];
   /** Per financial year (`2015-16`), in pence; a later figure replaces an earlier one. */
   savings: { financialYear: string; forecastPence: number | null; realisedPence: number | null }[];
@@ -139,6 +173,11 @@ export const AGREEMENT_DETAIL_EVENTS = [
   'PccApprovalGiven',
   'AgreementCameIntoForce',
   'AgreementVaried',
+  'VariationProposed',
+  'VariationSigned',
+  'VariationApproved',
+  'VariationTookEffect',
+  'VariationWithdrawn',
   'HostForceChanged',
   'PartyJoined',
   'WithdrawalNoticeGiven',
@@ -191,8 +230,52 @@ const withSavings = (
   );
 };
 
+/** The one way a terms version joins the detail: a `TermsSet`, or a variation taking effect. */
+const withTermsVersion = (detail: AgreementDetail, version: TermsVersionDetail): AgreementDetail => ({
+  ...detail,
+  terms: version,
+  termsHistory: [...detail.termsHistory, version],
+});
+
+/** Who a pending variation still waits for, of the current parties (recomputed as parties join and leave). */
+const awaiting = (detail: AgreementDetail): AgreementDetail => {
+  const current = detail.parties.filter((p) => p.current);
+  return {
+    ...detail,
+    variations: detail.variations.map((v) =>
+      v.status !== 'pending'
+        ? { ...v, awaitingSignature: [], awaitingApproval: [] }
+        : {
+            ...v,
+            awaitingSignature: current.filter((p) => !v.signatures.some((s) => s.party === p.id)).map((p) => p.id),
+            awaitingApproval: current
+              .filter((p) => p.policingBody && !v.approvals.some((a) => a.party === p.id))
+              .map((p) => p.id),
+          },
+    ),
+  };
+};
+
+const withVariation = (
+  detail: AgreementDetail,
+  variationId: string,
+  change: (variation: VariationDetail) => VariationDetail,
+): AgreementDetail =>
+  awaiting({
+    ...detail,
+    variations: detail.variations.map((v) => (v.kind === 'terms' && v.variationId === variationId ? change(v) : v)),
+  });
+
 /** The detail document after one event: pure, so it is tested without a database. */
 export function evolveAgreementDetail(detail: AgreementDetail | null, event: StoredEvent): AgreementDetail | null {
+  const after = evolveDetail(detail, event);
+  // Joining or leaving changes who a pending variation waits for.
+  return after !== null && ['PartyAdded', 'PartyJoined', 'ForceWithdrew'].includes(event.type)
+    ? awaiting(after)
+    : after;
+}
+
+function evolveDetail(detail: AgreementDetail | null, event: StoredEvent): AgreementDetail | null {
   const on = dayOf(event);
   if (event.type === 'AgreementDrafted') {
     const data = upcastAgreementDrafted(dataOf<AgreementDrafted>(event));
@@ -262,14 +345,91 @@ export function evolveAgreementDetail(detail: AgreementDetail | null, event: Sto
     }
     case 'AgreementCameIntoForce':
       return { ...detail, status: 'in-force', inForceFrom: on };
-    case 'AgreementVaried':
-      return {
-        ...detail,
-        variations: [
-          ...detail.variations,
-          { summary: dataOf<AgreementVaried>(event).summary, variedOn: on, recordedBy: displayActorText(event.actor) },
-        ],
+    case 'AgreementVaried': {
+      const note: VariationDetail = {
+        kind: 'note',
+        variationId: null,
+        summary: dataOf<AgreementVaried>(event).summary,
+        status: 'effective',
+        proposedOn: on,
+        recordedBy: displayActorText(event.actor),
+        variedOn: on,
+        proposedTerms: null,
+        effectiveFrom: null,
+        termsVersion: null,
+        signatures: [],
+        approvals: [],
+        awaitingSignature: [],
+        awaitingApproval: [],
+        withdrawnOn: null,
+        withdrawalReason: null,
       };
+      return { ...detail, variations: [...detail.variations, note] };
+    }
+    case 'VariationProposed': {
+      const { variationId, summary, proposedTerms, effectiveFrom } = dataOf<VariationProposed>(event);
+      const proposal: VariationDetail = {
+        kind: 'terms',
+        variationId,
+        summary,
+        status: 'pending',
+        proposedOn: on,
+        recordedBy: displayActorText(event.actor),
+        variedOn: null,
+        proposedTerms,
+        effectiveFrom,
+        termsVersion: null,
+        signatures: [],
+        approvals: [],
+        awaitingSignature: [],
+        awaitingApproval: [],
+        withdrawnOn: null,
+        withdrawalReason: null,
+      };
+      return awaiting({ ...detail, variations: [...detail.variations, proposal] });
+    }
+    case 'VariationSigned': {
+      const { variationId, party, signedBy } = dataOf<VariationSigned>(event);
+      return withVariation(detail, variationId, (v) => ({
+        ...v,
+        signatures: [...v.signatures, { party, signedBy, signedOn: on }],
+      }));
+    }
+    case 'VariationApproved': {
+      const { variationId, party, policingBody } = dataOf<VariationApproved>(event);
+      return withVariation(detail, variationId, (v) => ({
+        ...v,
+        approvals: [...v.approvals, { party, policingBody, approvedOn: on }],
+      }));
+    }
+    case 'VariationTookEffect': {
+      const { variationId, termsVersion, effectiveFrom } = dataOf<VariationTookEffect>(event);
+      const variation = detail.variations.find((v) => v.kind === 'terms' && v.variationId === variationId);
+      if (!variation?.proposedTerms) return detail;
+      const effective = withVariation(detail, variationId, (v) => ({
+        ...v,
+        status: 'effective',
+        variedOn: on,
+        effectiveFrom,
+        termsVersion,
+      }));
+      return withTermsVersion(effective, {
+        termsVersion,
+        effectiveFrom,
+        setOn: on,
+        recordedBy: displayActorText(event.actor),
+        terms: variation.proposedTerms,
+      });
+    }
+    case 'VariationWithdrawn': {
+      const { variationId, reason } = dataOf<VariationWithdrawn>(event);
+      return withVariation(detail, variationId, (v) => ({
+        ...v,
+        status: 'withdrawn',
+        withdrawnOn: on,
+        withdrawalReason: reason,
+      }));
+    }
     case 'HostForceChanged': {
       const { to } = dataOf<HostForceChanged>(event);
       const closed = detail.hostForceHistory.map((period) =>
@@ -291,8 +451,13 @@ export function evolveAgreementDetail(detail: AgreementDetail | null, event: Sto
     }
     case 'TermsSet': {
       const { termsVersion, effectiveFrom, terms } = dataOf<TermsSet>(event);
-      const version = { termsVersion, effectiveFrom, setOn: on, recordedBy: displayActorText(event.actor), terms };
-      return { ...detail, terms: version, termsHistory: [...detail.termsHistory, version] };
+      return withTermsVersion(detail, {
+        termsVersion,
+        effectiveFrom,
+        setOn: on,
+        recordedBy: displayActorText(event.actor),
+        terms,
+      });
     }
     case 'ForceWithdrew': {
       const { party, reason } = dataOf<ForceWithdrew>(event);
@@ -355,8 +520,9 @@ export const agreementDetailProjection: SqlProjection = {
   name: 'agreement-detail',
   // 2: the legal basis and the scope separate (issue 15); 3: the planned start and its history, and what each
   // agreement supersedes; 4: the terms and their history, and notice overrides (issue 15 items 1 and 5); 5: service
-  // lines (issue 15 item 3). Rebuilt from the log on upgrade.
-  version: 5,
+  // lines (issue 15 item 3), or (on a branch merged with it) variations of the terms with their status, signatures,
+  // approvals and who is awaited (s23C(4)); 6: both. Rebuilt from the log on upgrade.
+  version: 6,
   handles: AGREEMENT_DETAIL_EVENTS,
   tables: ['agreement_detail'],
   schema: (t) => `
