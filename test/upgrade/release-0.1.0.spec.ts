@@ -190,6 +190,8 @@ const DELIBERATE_CHANGES: readonly Change[] = [
     },
   },
   {
+    // (Its lastPosition is left out of the comparison: it comes after the alerts of the rules added since, NEW_RULES,
+    // in the order the evaluator reaches them.)
     // Issue 15: release 0.1.0 kept the Hampshire/TVP meeting-overdue alert saying the board "has never met"
     // after its meetings were recorded. Opened with today's code, the evaluator finds the breach it tracked
     // over and another open (since the last meeting, 2016-03-15): it resolves the old occurrence and raises the
@@ -199,11 +201,9 @@ const DELIBERATE_CHANGES: readonly Change[] = [
       mapObjects(answer, (object) =>
         object.alertId === 'meeting-overdue--hampshire-tvp' && String(object.reason).includes('it has never met')
           ? {
-              ...object,
+              ...withoutKey(object, 'lastPosition'),
               breachedOn: '2016-06-16',
               occurrence: 2,
-              // After the alerts of the rules added since (NEW_RULES), in the order the evaluator reaches them.
-              lastPosition: expect.any(String),
               raisedAt: new Date(writtenAt).toISOString(),
               raisedRecordedAt: new Date(writtenAt).toISOString(),
               reason:
@@ -214,6 +214,9 @@ const DELIBERATE_CHANGES: readonly Change[] = [
       ),
   },
 ];
+
+const withoutKey = (object: Record<string, unknown>, key: string): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(object).filter(([k]) => k !== key));
 
 function mapObjects(value: unknown, change: (object: Record<string, unknown>) => Record<string, unknown>): unknown {
   if (Array.isArray(value)) return value.map((v) => mapObjects(v, change));
@@ -526,7 +529,9 @@ postgresDriver.describe('the checkpoints of a PostgreSQL database written by rel
     );
     const after = await readModels(db);
     for (const table of READ_MODEL_TABLES) {
-      expect({ table, rows: after[table]!.rows }).toEqual({ table, rows: before.readModels[table]!.rows });
+      // The alerts of the rules added since (NEW_RULES) are new rows of `alerts`, one per alert.
+      const added = table === 'alerts' ? appended.rows.filter((e) => newRule(e.stream_id)).length : 0;
+      expect({ table, rows: after[table]!.rows }).toEqual({ table, rows: before.readModels[table]!.rows + added });
       if (!changing.has(table)) expect({ table, ...after[table] }).toEqual({ table, ...before.readModels[table] });
     }
     const old = await db.query<{ name: string }>(
