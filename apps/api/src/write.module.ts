@@ -4,10 +4,11 @@ import { BoardsController } from './boards/boards.http.controller.js';
 import { BodiesController } from './bodies/bodies.http.controller.js';
 import { ApplicationModule } from '#application';
 import { DecisionsController } from './decisions/decisions.http.controller.js';
+import { PeopleController } from './people/people.http.controller.js';
 
 /** Every write endpoint: HTTP → domain command → @nestjs/cqrs handler (ApplicationModule) → decider → event store. */
 @Module({
-  controllers: [AgreementsController, BoardsController, BodiesController, DecisionsController],
+  controllers: [AgreementsController, BoardsController, BodiesController, DecisionsController, PeopleController],
   imports: [ApplicationModule],
 })
 export class WriteModule {}
