@@ -41,14 +41,20 @@ export class PeopleController {
   @AdminOnly('erase personal data')
   @ApiOperation({
     summary:
-      "Erase a person's name from every event and read model: their key is destroyed, so the name reads \"erased\" and the hash chain still verifies.",
+      'Erase a person\'s name from every event and read model: their key is destroyed, so the name reads "erased" and the hash chain still verifies.',
   })
   @ApiCreatedResponse({ type: PersonErasedDto })
   @ApiNotFoundResponse({ description: 'No one of that name is recorded, or they were already erased (problem+json).' })
   async erase(@Body() body: ErasePersonRequest, @Context() context: CommandContext): Promise<PersonErasedDto> {
     const result = await erasePerson(
       { db: this.db, store: this.store, keys: this.keys, projections: READ_MODEL_PROJECTIONS },
-      { name: body.name, reason: body.reason, actor: context.actor, now: this.clock.now(), correlationId: context.correlationId },
+      {
+        name: body.name,
+        reason: body.reason,
+        actor: context.actor,
+        now: this.clock.now(),
+        correlationId: context.correlationId,
+      },
     );
     return { personId: result.personId, position: result.position, rebuilt: result.rebuilt };
   }
