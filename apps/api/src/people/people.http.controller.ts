@@ -2,10 +2,11 @@ import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNotFoundResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
 import { type CommandContext, erasePerson } from '#application';
-import { EventStore, PersonKeys, SqlDatabase } from '#event-store';
+import { EventStore, PEOPLE_STREAM_ID, PersonKeys, SqlDatabase } from '#event-store';
 import { AdminOnly, Clock } from '#platform';
 import { READ_MODEL_PROJECTIONS } from '#projections';
 import { Context } from '../commands/request-context.js';
+import { WriteResultDto } from '../commands/write-result.dto.js';
 
 export class ErasePersonRequest {
   @ApiProperty({ example: 'Jane Smith', maxLength: 200, description: 'Compared ignoring case and spacing.' })
@@ -18,10 +19,8 @@ export class ErasePersonRequest {
   reason!: string;
 }
 
-export class PersonErasedDto {
+export class PersonErasedDto extends WriteResultDto {
   @ApiProperty({ description: 'The person id the PersonErased event names (never the name).' }) personId!: string;
-  @ApiProperty({ nullable: true, type: String, description: 'Position of the PersonErased event in the log.' })
-  position!: string | null;
   @ApiProperty({ type: [String], description: 'The read models rebuilt, so that none still shows the name.' })
   rebuilt!: string[];
 }
@@ -56,6 +55,14 @@ export class PeopleController {
         correlationId: context.correlationId,
       },
     );
-    return { personId: result.personId, position: result.position, rebuilt: result.rebuilt };
+    return {
+      streamId: PEOPLE_STREAM_ID,
+      revision: result.revision,
+      position: result.position,
+      firstPosition: result.position,
+      replayed: false,
+      personId: result.personId,
+      rebuilt: result.rebuilt,
+    };
   }
 }

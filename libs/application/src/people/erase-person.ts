@@ -22,7 +22,8 @@ export interface ErasePersonRequest {
 
 export interface ErasePersonResult {
   personId: string;
-  /** Position of the PersonErased event in the log. */
+  /** The PersonErased event: the `people` stream's revision after it and its position in the log. */
+  revision: number;
   position: Position | null;
   /** The read models rebuilt so that none still holds the name. */
   rebuilt: string[];
@@ -59,5 +60,10 @@ export async function erasePerson(
   );
   const chosen = projectionsHoldingNames(deps.projections);
   const results = await rebuildProjections(deps.db, deps.store, chosen);
-  return { personId, position: appended.lastPosition, rebuilt: results.map((r) => r.projection) };
+  return {
+    personId,
+    revision: appended.nextExpectedRevision,
+    position: appended.lastPosition,
+    rebuilt: results.map((r) => r.projection),
+  };
 }
