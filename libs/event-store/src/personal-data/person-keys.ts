@@ -12,18 +12,25 @@ interface KeyRow {
  * by the HMAC of their normalised name under the server secret, so the table never holds a name.
  * A null key is an erased person: their envelopes read as "erased" for ever.
  *
- * Keys are cached for the life of the process (they never change but to be destroyed). The erasure
- * of this process drops them at once; one made by another process is dropped when its PersonErased
- * event passes through this process's store (`forget`), which the projection runner reads within a
- * poll interval.
+ * A key never changes but to be destroyed, so an erased one is cached for good and a live one is
+ * read again once it is `recheckMs` old (default 2 s): an erasure made by another process (the CLI,
+ * another instance) shows in this one's reads within that time, or at once when its PersonErased
+ * event passes through this store (`forget`). The erasure of this process drops the key at once.
  */
 export class PersonKeys {
-  private readonly cache = new Map<string, Buffer | null>();
+  private readonly cache = new Map<string, { key: Buffer | null; readAt: number }>();
 
   constructor(
     private readonly db: SqlDatabase,
     private readonly secret: Buffer,
+    private readonly recheckMs = 2000,
+    private readonly now: () => number = Date.now,
   ) {}
+
+  private fresh(personId: string): boolean {
+    const entry = this.cache.get(personId);
+    return entry !== undefined && (entry.key === null || this.now() - entry.readAt < this.recheckMs);
+  }
 
   /** The live key of the person with this name, created on first use; the same for every spelling `normaliseName` equates. */
   async keyFor(name: string): Promise<{ personId: string; key: Buffer }> {
@@ -42,17 +49,17 @@ export class PersonKeys {
       const row = rows[0];
       if (row?.key) {
         const key = Buffer.from(row.key);
-        this.cache.set(row.person_id, key);
+        this.cache.set(row.person_id, { key, readAt: this.now() });
         return { personId: row.person_id, key };
       }
     }
     throw new Error('Could not create a personal data key: it was erased as it was made, three times.');
   }
 
-  /** The keys of these persons (null: erased or unknown), one query for those not cached. */
+  /** The keys of these persons (null: erased or unknown), one query for those not freshly cached. */
   async keysOf(personIds: Iterable<string>): Promise<Map<string, Buffer | null>> {
     const wanted = [...new Set(personIds)];
-    const missing = wanted.filter((id) => !this.cache.has(id));
+    const missing = wanted.filter((id) => !this.fresh(id));
     if (missing.length > 0) {
       const { rows } = await this.db.query<KeyRow>(
         'SELECT person_id, key FROM person_keys WHERE person_id = ANY($1::uuid[])',
@@ -60,9 +67,10 @@ export class PersonKeys {
       );
       const found = new Map(rows.map((row) => [row.person_id, row.key ? Buffer.from(row.key) : null]));
       // An unknown person id (an envelope whose key row is gone) reads as erased, like a destroyed key.
-      for (const id of missing) this.cache.set(id, found.get(id) ?? null);
+      const readAt = this.now();
+      for (const id of missing) this.cache.set(id, { key: found.get(id) ?? null, readAt });
     }
-    return new Map(wanted.map((id) => [id, this.cache.get(id) ?? null]));
+    return new Map(wanted.map((id) => [id, this.cache.get(id)?.key ?? null]));
   }
 
   /**
@@ -82,6 +90,6 @@ export class PersonKeys {
 
   /** Drops a key from the cache: it was destroyed (by this process or another). */
   forget(personId: string): void {
-    this.cache.set(personId, null);
+    this.cache.set(personId, { key: null, readAt: this.now() });
   }
 }
