@@ -86,11 +86,16 @@ for (const driver of testDrivers) {
       const all = await store.readAll();
       expect((all[2]?.data as { attendees: { name: string }[] }).attendees[0]?.name).toBe('JANE SMITH');
       const seen: StoredEvent[] = [];
-      const subscription = store.subscribe(async (events) => {
+      let caughtUp!: () => void;
+      const done = new Promise<void>((resolve) => (caughtUp = resolve));
+      // Stopped from outside the handler: stop() waits for the handler in flight.
+      const subscription = store.subscribe((events) => {
         seen.push(...events);
-        if (seen.length >= 4) await subscription.stop();
+        if (seen.length >= 4) caughtUp();
+        return Promise.resolve();
       });
-      await subscription.done;
+      await done;
+      await subscription.stop();
       expect(signatories(seen)).toEqual(['Jane Smith', 'John Brown']);
     });
 
