@@ -454,6 +454,19 @@ const WRITES: WriteRow[] = [
     ],
   },
   {
+    endpoint: 'POST /people/erasure',
+    allowed: ADMIN_ONLY,
+    given: async (id) => {
+      await draft(id);
+      await setup(`/agreements/${id}/signatures`, {
+        party: 'hampshire',
+        signedBy: `Signatory ${id}`,
+        occurredAt: '2014-02-01',
+      });
+    },
+    when: (id) => ['/people/erasure', { name: `Signatory ${id}`, reason: 'Erasure request' }],
+  },
+  {
     endpoint: 'POST /alerts/:id/acknowledgement',
     allowed: PARTY,
     given: alert,

@@ -239,6 +239,8 @@ const WRITES: Endpoint[] = [
     occurredAt: f('date', '2015-06-15'),
   }),
   endpoint('/alerts/fz-alert/acknowledgement', { note: f('text', 'n', false) }),
+  // A name no event records: the best a request can do is 404, so the log stays as it was.
+  endpoint('/people/erasure', { name: f('text', 'Nobody Recorded'), reason: f('text', 'Erasure request') }),
 ];
 
 type ParamKind =

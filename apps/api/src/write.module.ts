@@ -5,6 +5,7 @@ import { BodiesController } from './bodies/bodies.http.controller.js';
 import { ApplicationModule } from '#application';
 import { BenefitsController } from './benefits/benefits.http.controller.js';
 import { DecisionsController } from './decisions/decisions.http.controller.js';
+import { PeopleController } from './people/people.http.controller.js';
 import { PublicationController } from './publication/publication.http.controller.js';
 
 /** Every write endpoint: HTTP → domain command → @nestjs/cqrs handler (ApplicationModule) → decider → event store. */
@@ -16,6 +17,7 @@ import { PublicationController } from './publication/publication.http.controller
     DecisionsController,
     BenefitsController,
     PublicationController,
+    PeopleController,
   ],
   imports: [ApplicationModule],
 })

@@ -1,5 +1,6 @@
 import { READ_MODEL_PROJECTIONS } from '#projections';
 import { UsageError, type CliCommand, type CliIo } from './commands/cli-command.js';
+import { erasePersonCommand } from './commands/erase-person.command.js';
 import { exportCommand } from './commands/export.command.js';
 import { importCommand } from './commands/import.command.js';
 import { rebuildCommand } from './commands/rebuild.command.js';
@@ -13,6 +14,7 @@ export const COMMANDS: readonly CliCommand[] = [
   tokenCommand,
   verifyCommand,
   exportCommand,
+  erasePersonCommand,
 ];
 
 export function helpText(commands: readonly CliCommand[] = COMMANDS): string {

@@ -14,3 +14,4 @@ export * from './seeding/seed-on-start.module.js';
 export * from './application.module.js';
 export * from './commands/alert-commands.js';
 export * from './reports/governance-statement.js';
+export * from './people/erase-person.js';

@@ -26,6 +26,7 @@ describe('configuration', () => {
         audience: 'governance-tracker-api',
         maxTokenLifetimeMs: 86_400_000,
       },
+      personalData: { mode: 'generated', secretFile: 'data/personal-data-secret' },
       writeRateLimit: { limit: 120, windowMs: 60_000 },
       unauthenticatedRateLimit: { limit: 30, windowMs: 60_000 },
       publicReadRateLimit: { limit: 60, windowMs: 60_000 },
@@ -165,6 +166,20 @@ describe('configuration', () => {
       expect(() => loadConfig({ AUTH_JWT_SECRET: secret, AUTH_JWKS_URL: 'https://idp.example/jwks' })).toThrow(
         /not both/,
       );
+    });
+
+    test('PERSONAL_DATA_SECRET must be at least 32 bytes; PERSONAL_DATA_SECRET_FILE moves the generated one', () => {
+      expect(() => loadConfig({ PERSONAL_DATA_SECRET: 'short' })).toThrow(
+        /PERSONAL_DATA_SECRET must be at least 32 bytes/,
+      );
+      expect(loadConfig({ PERSONAL_DATA_SECRET: 'p'.repeat(32) }).personalData).toEqual({
+        mode: 'secret',
+        secret: 'p'.repeat(32),
+      });
+      expect(loadConfig({ PERSONAL_DATA_SECRET_FILE: '/run/pd' }).personalData).toEqual({
+        mode: 'generated',
+        secretFile: '/run/pd',
+      });
     });
 
     test('PostgreSQL without auth settings is unconfigured (the API refuses to start) unless a dev secret file is chosen', () => {

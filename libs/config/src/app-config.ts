@@ -49,6 +49,14 @@ export interface AppConfig {
   kurrentDbUrl: string | null;
   /** How bearer tokens are verified (see AuthConfig). */
   auth: AuthConfig;
+  /**
+   * The secret person keys are looked up by (docs/security.md, "Personal data"): PERSONAL_DATA_SECRET
+   * (at least 32 bytes), or a secret generated in PERSONAL_DATA_SECRET_FILE (default
+   * DATA_DIR/personal-data-secret), as the auth secret of the embedded default is. Several instances
+   * on one PostgreSQL database must share it (set PERSONAL_DATA_SECRET): a name is found for erasure
+   * only under the secret it was first recorded with.
+   */
+  personalData: { mode: 'secret'; secret: string } | { mode: 'generated'; secretFile: string };
   /** Writes one principal may make per window (`RATE_LIMIT_WRITES`, e.g. `120/1m`). */
   writeRateLimit: { limit: number; windowMs: number };
   /**
@@ -220,6 +228,7 @@ export function loadConfig(env: Env): AppConfig {
 
   const dataDir = value('DATA_DIR') ?? './data';
   const auth = authConfig(value, databaseUrl, dataDir, problems);
+  const personalData = personalDataConfig(value, dataDir, problems);
 
   const rate = value('RATE_LIMIT_WRITES') ?? '120/1m';
   const writeRateLimit = parseRate(rate);
@@ -306,6 +315,7 @@ export function loadConfig(env: Env): AppConfig {
     eventStore: eventStore as AppConfig['eventStore'],
     kurrentDbUrl,
     auth,
+    personalData,
     writeRateLimit: writeRateLimit as AppConfig['writeRateLimit'],
     unauthenticatedRateLimit: unauthenticatedRateLimit as AppConfig['unauthenticatedRateLimit'],
     publicReadRateLimit: publicReadRateLimit as AppConfig['publicReadRateLimit'],
@@ -380,6 +390,23 @@ const MIN_SECRET_BYTES = 32;
 
 /** A working day and then some: long enough for a shift, short enough that a leaked token soon dies. */
 export const DEFAULT_MAX_TOKEN_LIFETIME = '24h';
+
+function personalDataConfig(
+  value: (name: string) => string | undefined,
+  dataDir: string,
+  problems: string[],
+): AppConfig['personalData'] {
+  const secret = value('PERSONAL_DATA_SECRET');
+  if (secret !== undefined) {
+    if (Buffer.byteLength(secret, 'utf8') < MIN_SECRET_BYTES) {
+      problems.push(
+        `PERSONAL_DATA_SECRET must be at least ${MIN_SECRET_BYTES} bytes (256 bits), e.g. the output of \`openssl rand -base64 32\`.`,
+      );
+    }
+    return { mode: 'secret', secret };
+  }
+  return { mode: 'generated', secretFile: value('PERSONAL_DATA_SECRET_FILE') ?? join(dataDir, 'personal-data-secret') };
+}
 
 function authConfig(
   value: (name: string) => string | undefined,

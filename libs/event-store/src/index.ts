@@ -46,3 +46,12 @@ export {
 } from './actor.js';
 export * from './processing/index.js';
 export { activeTraceparent, contextFromHeaders, inSpan, linksToAppends, TRACEPARENT, TRACER_NAME } from './tracing.js';
+export { PersonKeys } from './personal-data/person-keys.js';
+export {
+  PersonalDataEventStore,
+  PEOPLE_STREAM_ID,
+  PERSON_ERASED,
+  type PersonErasedData,
+} from './personal-data/personal-data-event-store.js';
+export { ERASED_TEXT, isPersonalEnvelope, normaliseName } from './personal-data/personal-data-codec.js';
+export { PERSONAL_FIELDS, personalFieldsOf } from './personal-data/personal-fields.js';

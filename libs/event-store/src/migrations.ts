@@ -280,6 +280,25 @@ export const eventStoreMigrations: readonly Migration[] = [
       'ALTER TABLE events ADD COLUMN traceparent text;\n' +
       replaceOnce(APPEND_FUNCTION_0005, INSERT_WITHOUT_TRACEPARENT, INSERT_WITH_TRACEPARENT),
   },
+  {
+    id: 'event-store/0007-person-keys',
+    // One AES-256-GCM key per natural person named in the log (personal-data/, docs/security.md,
+    // "Personal data"). Found by the HMAC of the normalised name under the server secret, so no name
+    // is stored here. A null key is an erasure: the person's envelopes read as "erased". Only one live
+    // key per name: a name recorded again after its erasure is a new person with a new key.
+    sql: `
+      CREATE TABLE person_keys (
+        person_id uuid PRIMARY KEY,
+        lookup_digest text NOT NULL,
+        key bytea,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        erased_at timestamptz,
+        CONSTRAINT person_keys_key_size CHECK (key IS NULL OR octet_length(key) = 32),
+        CONSTRAINT person_keys_erased CHECK ((key IS NULL) = (erased_at IS NOT NULL))
+      );
+      CREATE UNIQUE INDEX person_keys_live_digest_key ON person_keys (lookup_digest) WHERE key IS NOT NULL;
+    `,
+  },
 ];
 
 // Whitespace does not count, so re-indenting a shipped script is not a change.

@@ -9,7 +9,8 @@ import {
 } from '@nestjs/common';
 import { instrumentEventStore } from './metrics/instrumented-event-store.js';
 import { Metrics } from './metrics/metrics.js';
-import { createEventStore, EventStore, SqlDatabase } from '#event-store';
+import { createEventStore, EventStore, PersonKeys, SqlDatabase } from '#event-store';
+import { personalDataSecretOf } from './auth/signing-secret.js';
 import type { AppConfig } from '#config';
 import { APP_CONFIG } from './config.module.js';
 import { Clock } from './clock.js';
@@ -53,6 +54,7 @@ class PersistenceLifecycle implements OnApplicationShutdown {
           eventStore: config.eventStore,
           kurrentDbUrl: config.kurrentDbUrl,
           clock: () => clock.now(),
+          personalDataSecret: await personalDataSecretOf(config),
         });
         new Logger('Persistence').log(
           config.databaseUrl ? 'event store on PostgreSQL' : `event store on embedded PGlite in ${config.dataDir}`,
@@ -61,6 +63,7 @@ class PersistenceLifecycle implements OnApplicationShutdown {
       },
     },
     { provide: SqlDatabase, inject: [PERSISTENCE], useFactory: (p: Persistence) => p.db },
+    { provide: PersonKeys, inject: [PERSISTENCE], useFactory: (p: Persistence) => p.personKeys },
     {
       provide: EventStore,
       // Appends are timed and counted by type when the app has metrics (the API and the worker; not the CLI).
@@ -72,7 +75,7 @@ class PersistenceLifecycle implements OnApplicationShutdown {
     },
     PersistenceLifecycle,
   ],
-  exports: [SqlDatabase, EventStore],
+  exports: [SqlDatabase, EventStore, PersonKeys],
 })
 export class PersistenceModule {}
 

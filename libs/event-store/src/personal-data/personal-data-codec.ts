@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 
 /**
- * The codec of personal fields (issue 18 item 5; not yet wired into the store). A personal field is
+ * The codec of personal fields (issue 18 item 5; used by PersonalDataEventStore). A personal field is
  * stored as an envelope encrypted with its person's own key, so the hash chain covers the
  * ciphertext: destroying the key (erasure) makes the field unreadable without changing any hash.
  */

@@ -4,8 +4,8 @@
  * person's name; everything else in a log of public bodies' decisions (bodies, roles, dates,
  * statutory bases, decisions) is public record and stays in the clear (docs/security.md).
  *
- * Not yet wired into the store: the codec (personal-data-codec.ts) and this table are the parts
- * built so far. The domain stays unaware of both.
+ * PersonalDataEventStore (the store boundary) seals these fields on append and opens them on read,
+ * so the domain and the read models stay unaware of both.
  */
 export const PERSONAL_FIELDS: Readonly<Record<string, readonly string[]>> = {
   /** The officer or official who signed for a party. */
@@ -17,6 +17,8 @@ export const PERSONAL_FIELDS: Readonly<Record<string, readonly string[]>> = {
   /** The chair named in the board's terms of reference. */
   GovernanceBoardEstablished: ['chair'],
   BoardTermsChanged: ['chair'],
+  /** Each named member of the board (a PCC, a chief officer); their role and body are public. */
+  BoardAccountabilitySet: ['members[].name'],
   /** Each attendee's name; the body they represent is public. */
   BoardMeetingHeld: ['attendees[].name'],
 };

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { ConfigurationError, type AuthConfig } from '#config';
+import { ConfigurationError, type AppConfig, type AuthConfig } from '#config';
 
 /** 256 bits, as RFC 7518 §3.2 asks of an HS256 key. */
 const SECRET_BYTES = 32;
@@ -58,4 +58,12 @@ export async function hmacKeyOf(auth: AuthConfig): Promise<Uint8Array | null> {
       return _exhaustive;
     }
   }
+}
+
+/** The secret person keys are looked up by: PERSONAL_DATA_SECRET, or the one generated in its file. */
+export async function personalDataSecretOf(config: Pick<AppConfig, 'personalData'>): Promise<Uint8Array> {
+  const { personalData } = config;
+  return personalData.mode === 'secret'
+    ? new TextEncoder().encode(personalData.secret)
+    : loadOrCreateSecret(personalData.secretFile);
 }
