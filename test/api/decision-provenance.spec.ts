@@ -68,6 +68,12 @@ for (const driver of testDrivers) {
     }, 60_000);
 
     test('a PCC decision under a notice, approved by both parties, about a variation; a board one by default', async () => {
+      await ok('/agreements/hampshire-tvp-bilateral/variations', {
+        variationId: 'roads-2015',
+        summary: 'Roads policing joins the unit',
+        proposedTerms: { purpose: 'Joint roads policing', deliveryModel: 'joint-unit' },
+        occurredAt: '2015-06-01',
+      });
       await ok('/decisions', {
         id: 'pcc-2015-017',
         summary: 'Approve the joint roads policing unit',

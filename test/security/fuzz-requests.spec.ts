@@ -233,9 +233,7 @@ const WRITES: Endpoint[] = [
     boardId: f('id', 'fz-board', false),
     meetingId: f('id', 'q1', false),
     agreementId: f('id', 'fz-agreement', false),
-    // A label the decision records, not looked up (the decider checks only its form): an inherited name is a valid
-    // one, so it is not fuzzed as a reference. Checking it against the agreement's variations is not done yet.
-    variationId: { kind: 'id', value: 'fz-variation', required: false, creates: true },
+    variationId: f('id', 'fz-variation', false),
     occurredAt: f('date', '2015-06-15'),
   }),
   endpoint('/alerts/fz-alert/acknowledgement', { note: f('text', 'n', false) }),

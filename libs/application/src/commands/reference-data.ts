@@ -48,12 +48,17 @@ export class ReferenceData {
     return { agreementId, exists: revision >= 0 };
   }
 
-  /** The agreement, whether it exists, and its current parties' ids. */
+  /** The agreement, whether it exists, its current parties' ids and the ids of the variations proposed on it. */
   async agreementWithParties(
     agreementId: string,
-  ): Promise<{ agreementId: string; exists: boolean; parties: string[] }> {
+  ): Promise<{ agreementId: string; exists: boolean; parties: string[]; variationIds: string[] }> {
     const { state, revision } = await this.folded.load(agreementStreamId(agreementId), agreementDecider);
-    return { agreementId, exists: revision >= 0, parties: state.members.map((m) => m.body.id) };
+    return {
+      agreementId,
+      exists: revision >= 0,
+      parties: state.members.map((m) => m.body.id),
+      variationIds: [...state.variations.keys()],
+    };
   }
 
   /** What the benefits ledger needs of the agreement: the draft's day and every party it has had. */

@@ -13,8 +13,16 @@ export type RecordDecision = Command<
     summary: string;
     board?: { boardId: string; exists: boolean; meetingIds: string[] } | null;
     meetingId?: string | null;
-    /** `parties`: the agreement's current party ids, for checking `approvedBy`. */
-    agreement?: { agreementId: string; exists: boolean; parties: readonly string[] } | null;
+    /**
+     * `parties`: the agreement's current party ids, for checking `approvedBy`; `variationIds`: the ids of the
+     * variations proposed on it (variations.ts), for checking `variationId`.
+     */
+    agreement?: {
+      agreementId: string;
+      exists: boolean;
+      parties: readonly string[];
+      variationIds?: readonly string[];
+    } | null;
     /**
      * Who decided (default: the board, when one is named). For `pcc` and `chief-officer`, `body` is the force,
      * resolved by the handler; for `other`, `name` names the body.

@@ -192,6 +192,18 @@ describe('RecordDecision: provenance (who decided, under what authority, who app
       .thenThrows(ValidationError, 'variation-needs-agreement');
   });
 
+  test('a variation named must be one proposed on the agreement (s23C(4)), `constructor` included', () => {
+    const withVariations = { ...agreement, variationIds: ['roads-2015'] };
+    given(decisionDecider)
+      .when(record({ agreement: withVariations, variationId: 'roads-2015' }))
+      .then([recorded({ variationId: 'roads-2015' })]);
+    for (const variationId of ['roads-2016', 'constructor']) {
+      given(decisionDecider)
+        .when(record({ agreement: withVariations, variationId }))
+        .thenThrows(NotFoundError, 'variation-not-found');
+    }
+  });
+
   test('a decision notice has a plain number and an https link', () => {
     given(decisionDecider)
       .when(record({ decisionNotice: { number: '<script>' } }))

@@ -72,6 +72,13 @@ const recordDecision = ({ data, metadata }: RecordDecision, state: DecisionState
   if (variationId !== null && agreement === null) {
     throw new ValidationError('variation-needs-agreement', 'Say which agreement the variation varies.', 'agreementId');
   }
+  if (variationId !== null && agreement?.variationIds && !agreement.variationIds.includes(variationId)) {
+    throw new NotFoundError(
+      'variation-not-found',
+      `Agreement "${agreement.agreementId}" has no variation "${variationId}": propose it first (POST /agreements/${agreement.agreementId}/variations).`,
+      'variationId',
+    );
+  }
   return [
     {
       type: 'DecisionRecorded',
