@@ -216,5 +216,50 @@ for (const driver of testDrivers) {
       const empty = bodyOf<Statement>(await statement('knownAt=2016-04-09'));
       expect(empty).toMatchObject({ knownAt: '2016-04-09', agreements: [], boards: [], alerts: [], status: 'green' });
     });
+
+    test('collaborations known at a time: a membership recorded later is absent; asked after, present', async () => {
+      api.clock.set('2016-06-01T09:00:00.000Z');
+      await post('/agreements', {
+        id: 'hampshire-surrey-dogs',
+        title: 'Hampshire/Surrey Dogs',
+        legalBasis: 's22A',
+        businessArea: 'Dogs',
+        deliveryModel: 'joint-unit',
+        parties: ['hampshire', 'surrey'],
+        occurredAt: '2014-01-10',
+      });
+      for (const party of ['hampshire', 'surrey']) {
+        await post('/agreements/hampshire-surrey-dogs/signatures', {
+          party,
+          signedBy: 'Chief Constable',
+          occurredAt: '2014-02-01',
+        });
+        await post('/agreements/hampshire-surrey-dogs/pcc-approvals', { party, occurredAt: '2014-02-15' });
+      }
+      await post('/agreements/hampshire-surrey-dogs/commencement', { occurredAt: '2014-04-01' });
+      type Collaborations = { knownAt: string | null; collaborations: { agreementId: string }[]; next: string | null };
+      const ids = async (query: string) => {
+        const res = await api.admin.get(
+          `/bodies/hampshire/collaborations?asOf=2016-01-01&minPosition=${last}&${query}`,
+        );
+        expect(res.status).toBe(200);
+        return bodyOf<Collaborations>(res);
+      };
+      const before = await ids('knownAt=2016-05-31');
+      expect(before.knownAt).toBe('2016-05-31');
+      expect(before.collaborations.map((c) => c.agreementId)).toEqual(['tvp-hampshire']);
+      const after = await ids('knownAt=2016-06-02');
+      expect(after.collaborations.map((c) => c.agreementId)).toEqual(['hampshire-surrey-dogs', 'tvp-hampshire']);
+      // The replay answers as the read model does, and pages the same way.
+      expect((await ids('')).collaborations).toEqual(after.collaborations);
+      const first = await ids('knownAt=2016-06-02&limit=1');
+      expect(first.collaborations.map((c) => c.agreementId)).toEqual(['hampshire-surrey-dogs']);
+      const second = await ids(`knownAt=2016-06-02&limit=1&cursor=${first.next}`);
+      expect(second.collaborations.map((c) => c.agreementId)).toEqual(['tvp-hampshire']);
+      expect(second.next).toBeNull();
+      const refused = await api.admin.get('/bodies/hampshire/collaborations?knownAt=10000-01-01');
+      expect(refused.status).toBe(400);
+      expect(problemOf(refused).errors).toEqual([expect.objectContaining({ field: 'knownAt' })]);
+    });
   });
 }

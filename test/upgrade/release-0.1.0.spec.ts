@@ -310,13 +310,20 @@ async function rebuild(config: AppConfig): Promise<void> {
 }
 
 async function caughtUp(api: ApiHarness): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 1200; i++) {
     const health = await api.http.get('/health');
     const body = bodyOf<Partial<HealthBody>>(health);
     const projections = (body.info?.projections ?? body.details?.projections)?.projections;
+    // The evaluation of everything on open (the first compliance tick) has finished, so the alerts it raises and
+    // resolves are in the log: the read models below must have reached them too.
+    const compliance = (body.info?.compliance ?? body.details?.compliance) as
+      { report?: { tick?: { ticks: number; running: boolean } | null } } | undefined;
+    const tick = compliance?.report?.tick;
+    const evaluated = tick == null || (tick.ticks >= 1 && !tick.running);
     // Caught up means rebuilt too: a projection whose version this code bumped is rebuilt from the log on
     // open, and until then its checkpoint (the old version's, at the head) shows no lag.
-    if (health.status === 200 && projections?.every((p) => p.lag === 0 && p.storedVersion === p.version)) return;
+    if (health.status === 200 && evaluated && projections?.every((p) => p.lag === 0 && p.storedVersion === p.version))
+      return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`the read models did not catch up: ${JSON.stringify((await api.http.get('/health')).body)}`);

@@ -4,7 +4,7 @@ import { ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs
 import { IsIn, IsOptional } from 'class-validator';
 import { financialYearOf, policingBodyOn } from '#domain';
 import { EventStore, SqlDatabase } from '#event-store';
-import { collaborationsOf } from '#projections';
+import { collaborationsKnownAt, collaborationsOf, type Collaboration, type PageWindow } from '#projections';
 import {
   buildGovernanceStatement,
   governanceStatementCsv,
@@ -23,6 +23,29 @@ export class CollaborationsQuery extends PagedQuery {
   @IsOptional()
   @IsCalendarDate()
   asOf?: string;
+  @ApiPropertyOptional({
+    example: '2016-04-30',
+    description:
+      'Transaction time: the memberships as recorded by then (a date: the end of that day, UTC); each agreement is replayed.',
+  })
+  @IsOptional()
+  @IsOccurredAt()
+  knownAt?: string;
+}
+
+/** The rows of `window` in a list already in its order (by title, then id): after the cursor's row, at most `limit`. */
+function windowed(rows: Collaboration[], window: PageWindow): Collaboration[] {
+  const key = (c: Collaboration): [string, string] => [c.title.toLowerCase(), c.agreementId];
+  const afterId = window.after?.[0] ?? null;
+  if (afterId === null) return rows.slice(0, window.limit);
+  const cursorRow = rows.find((c) => c.agreementId === afterId);
+  const [title, id] = cursorRow ? key(cursorRow) : [afterId.toLowerCase(), afterId];
+  return rows
+    .filter((c) => {
+      const [t, i] = key(c);
+      return t > title || (t === title && i > id);
+    })
+    .slice(0, window.limit);
 }
 
 export class GovernanceStatementQuery extends ConsistentQuery {
@@ -72,7 +95,8 @@ export class BodiesReadController {
     description:
       "`body.policingBody` is the body that held the force's policing body role on that date (a police authority " +
       'before 22 November 2012; null where the history cannot tell), and `policingBodyOn` says how that is known ' +
-      '(its period, with the source or assumption behind its date).',
+      '(its period, with the source or assumption behind its date). With `knownAt`, the memberships as the record ' +
+      'stood then (each agreement replayed from its events to that transaction time).',
   })
   async collaborations(@Param('id', BodySlugParam) id: string, @Query() query: CollaborationsQuery) {
     const today = await this.references.bodyOrNotFound(id);
@@ -80,8 +104,23 @@ export class BodiesReadController {
     const asOf = query.asOf ?? this.clock.now().toISOString().slice(0, 10);
     const dated = policingBodyOn(id, asOf);
     const body = dated === null ? today : { ...today, policingBody: dated.known ? dated.policingBody : null };
-    const page = pageOf(await collaborationsOf(this.db, id, { asOf }, windowOf(query)), query, (c) => [c.agreementId]);
-    return { body, asOf, policingBodyOn: dated, collaborations: page.rows, next: page.next };
+    const window = windowOf(query);
+    const rows =
+      query.knownAt === undefined
+        ? await collaborationsOf(this.db, id, { asOf }, window)
+        : windowed(
+            await collaborationsKnownAt(this.db, this.store, id, { from: asOf, to: asOf, knownAt: query.knownAt }),
+            window,
+          );
+    const page = pageOf(rows, query, (c) => [c.agreementId]);
+    return {
+      body,
+      asOf,
+      knownAt: query.knownAt ?? null,
+      policingBodyOn: dated,
+      collaborations: page.rows,
+      next: page.next,
+    };
   }
 
   @Get(':id/governance-statement')

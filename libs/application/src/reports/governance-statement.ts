@@ -5,6 +5,7 @@ import {
   agreementAsOf,
   boardComplianceKnownAt,
   collaborationsDuring,
+  collaborationsKnownAt,
   getBoardCompliance,
   getRegisterRow,
   listBoards,
@@ -167,32 +168,7 @@ function replayedTo(
     return replayed;
   };
   return {
-    async memberships(bodyId, { from, to }) {
-      const ever = await collaborationsDuring(db, bodyId, { from: '0001-01-01', to: '9999-12-31' });
-      const rows: Awaited<ReturnType<StatementSource['memberships']>> = [];
-      for (const agreementId of new Set(ever.map((c) => c.agreementId))) {
-        const view = await agreement(agreementId);
-        if (!view) continue;
-        for (const interval of view.membership) {
-          if (interval.bodyId !== bodyId || interval.validFrom > to) continue;
-          if (interval.validTo !== null && interval.validTo <= from) continue;
-          rows.push({
-            agreementId,
-            title: view.title,
-            legalBasis: view.legalBasis,
-            memberFrom: interval.validFrom,
-            memberUntil: interval.validTo,
-          });
-        }
-      }
-      // The order collaborationsDuring answers in.
-      return rows.sort(
-        (a, b) =>
-          a.title.toLowerCase().localeCompare(b.title.toLowerCase()) ||
-          a.agreementId.localeCompare(b.agreementId) ||
-          a.memberFrom.localeCompare(b.memberFrom),
-      );
-    },
+    memberships: (bodyId, { from, to }) => collaborationsKnownAt(db, store, bodyId, { from, to, knownAt }, agreement),
     reviewDue: async (agreementId) => (await agreement(agreementId))?.reviewDue ?? null,
     savings: async (agreementId) => {
       const figures = (await agreement(agreementId))?.savings.find((s) => s.financialYear === financialYear);

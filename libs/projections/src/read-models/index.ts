@@ -41,3 +41,4 @@ export const READ_MODEL_PROJECTIONS: readonly SqlProjection[] = [
   benefitsProjection,
   publicationProjection,
 ];
+export * from './agreement-as-of/collaborations-known-at.js';
