@@ -36,7 +36,8 @@ import { bodyOf, type AppendedBody } from '../support/http.js';
  *   "appear to be going back" to the three forces by July 2018.
  * - A5 The 3-force forensics agreement was drafted on 1 June 2018 with the start planned for 1 April 2019 (the
  *   next "1st April" after the report), recorded as superseding the 4-force agreement the same day. Its host force
- *   is not named in the report, so none is recorded.
+ *   is not named in the report, but a host-force draft must name one (422 `host-force-required`): Avon and
+ *   Somerset, the force the report speaks for, is assumed.
  * - A6 "but may be Sept" is recorded as a re-planning to 1 September 2019 on the day of the briefing, 2 July 2018,
  *   with the report's words as the reason. NOT RECORDABLE AS SAID: the record has no place for a possible
  *   alternative start beside the plan; a re-planning moves the plan. Read the history as "the plan moved".
@@ -218,6 +219,7 @@ for (const driver of testDrivers) {
         businessArea: 'forensics',
         deliveryModel: 'host-force',
         parties: THREE,
+        hostForce: 'avon-somerset',
         plannedStart: '2019-04-01',
         occurredAt: '2018-06-01',
       });
@@ -305,11 +307,14 @@ for (const driver of testDrivers) {
         },
       ]);
 
-      // A body's collaborations on a date: Gloucestershire was never in forensics; Wiltshire was in both, and in
-      // the bi-force draft only once it was drafted.
+      // A body's collaborations on a date (membership runs from commencement): Gloucestershire was never in
+      // forensics; Wiltshire is in both, and not yet in the bi-force deal, a draft; Dorset not yet in the
+      // 3-force forensics draft, still in the 4-force agreement it is to replace.
       expect(await collaborations('gloucestershire', '2017-06-01')).toEqual([TRI_ID]);
       expect(await collaborations('gloucestershire', '2018-07-02')).toEqual([TRI_ID]);
       expect(await collaborations('wiltshire', '2017-06-01')).toEqual([FOUR_ID, TRI_ID]);
+      expect(await collaborations('wiltshire', '2018-07-02')).toEqual([FOUR_ID, TRI_ID]);
+      expect(await collaborations('dorset', '2018-07-02')).toEqual([FOUR_ID]);
       expect(await collaborations('dorset', '2013-06-01')).toEqual([]);
     });
 
@@ -345,7 +350,7 @@ for (const driver of testDrivers) {
       ]);
 
       const now = await agreement(THREE_ID);
-      expect(now).toMatchObject({ status: 'drafted', deliveryModel: 'host-force', hostForce: null });
+      expect(now).toMatchObject({ status: 'drafted', deliveryModel: 'host-force', hostForce: 'avon-somerset' });
       expect(now.parties.map((p) => p.id)).toEqual(THREE);
       expect(now.plannedStart).toBe('2019-09-01');
       expect(
