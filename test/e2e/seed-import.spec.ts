@@ -69,6 +69,16 @@ describe('the seed collaborations, imported on start', () => {
     );
   });
 
+  test("NPAS supersedes Gwent and South Wales' shared air support (seed 004), shown on both as of July 2013", async () => {
+    type Lineage = { supersedes: string[]; supersededBy: string[] };
+    const npas = bodyOf<Lineage>(await api.admin.get(`/agreements/npas?minPosition=${head}`));
+    expect(npas).toMatchObject({ supersedes: ['gwent-south-wales-air-support'], supersededBy: [] });
+    const shared = (query = '') =>
+      api.admin.get(`/agreements/gwent-south-wales-air-support?minPosition=${head}${query}`);
+    expect(bodyOf<Lineage>(await shared())).toMatchObject({ supersedes: [], supersededBy: ['npas'] });
+    expect(bodyOf<Lineage>(await shared('&asOf=2013-06-30')).supersededBy).toEqual([]);
+  });
+
   test('starting again on the same data imports nothing twice', async () => {
     await api.restart();
     expect(bodyOf<HealthBody>(await api.admin.get('/health')).info?.database.headPosition).toBe(head);

@@ -363,6 +363,31 @@ export async function importSeed(
     options.onProgress?.({ done: ++done, total, recordId, outcome, eventsAppended: counter.appended });
   };
   for (const a of ordered) await importRecord(a.id, report.agreements, (c) => importAgreement(a, c), a.skip);
+  // Lineage after every agreement is drafted: a record may replace one further down the file (NPAS, Gwent's).
+  const refused = new Set(report.failures.map((f) => f.recordId));
+  for (const a of ordered) {
+    if (a.skip !== null || refused.has(a.id)) continue;
+    const counter = new StepCounter();
+    try {
+      for (const supersededId of a.supersedes) {
+        const input = { agreementId: a.id, supersedes: supersededId, occurredAt: a.inForceFrom };
+        const superseded = await references.agreement(supersededId);
+        await step(a.id, `supersedes:${supersededId}`, counter, () =>
+          bus.execute(
+            new ExecuteAgreementCommand(
+              stamp('RecordSupersession', { agreementId: a.id, superseded, occurredAt: a.inForceFrom }, clock),
+              context(a.id, `import:${a.id}:supersedes:${supersededId}`, 'RecordSupersession', input),
+            ),
+          ),
+        );
+      }
+    } catch (error) {
+      if (!(error instanceof RecordRefused)) throw error;
+      report.failures.push(error.failure);
+    }
+    report.eventsAppended += counter.appended;
+    report.eventsReplayed += counter.replayed;
+  }
   for (const b of seed.boards) await importRecord(`board:${b.id}`, report.boards, (c) => importBoard(b, c));
   return report;
 }

@@ -44,6 +44,8 @@ export interface SeedAgreement {
   /** The umbrella agreement (Zephyr for its functional units). */
   parentId: string | null;
   reviewDue: string | null;
+  /** Ids of agreements of this file it replaces; recorded as of its `inForceFrom` (RecordSupersession). */
+  supersedes: string[];
   /** Bodies the document says take part without being parties (HMRC staff in a ROCU). */
   agencies: string[];
   /** YYYY-MM-DD; draftedOn, signedOn and approvedOn default to inForceFrom. */
@@ -189,6 +191,7 @@ function agreementOf(r: Reader, a: Json, at: string): SeedAgreement {
     hostForce: r.optionalText(a, 'hostForce', at),
     parentId: r.optionalText(a, 'parentId', at),
     reviewDue: r.date(a, 'reviewDue', at),
+    supersedes: r.texts(a, 'supersedes', at),
     agencies: r.texts(a, 'agencies', at),
     draftedOn: r.date(a, 'draftedOn', at) ?? on,
     signedOn: r.date(a, 'signedOn', at) ?? on,
