@@ -257,6 +257,16 @@ for (const driver of testDrivers) {
       const second = await ids(`knownAt=2016-06-02&limit=1&cursor=${first.next}`);
       expect(second.collaborations.map((c) => c.agreementId)).toEqual(['tvp-hampshire']);
       expect(second.next).toBeNull();
+      // The register as known then: the same agreement absent, the counts of the register of that time.
+      type Register = { agreements: { agreementId: string }[]; counts: { total: number }; knownAt: string | null };
+      const register = async (query: string) =>
+        bodyOf<Register>(await api.admin.get(`/agreements?party=hampshire&minPosition=${last}&${query}`));
+      const then = await register('knownAt=2016-05-31');
+      expect([then.knownAt, then.agreements.map((a) => a.agreementId)]).toEqual(['2016-05-31', ['tvp-hampshire']]);
+      const now = await register('');
+      expect(now.agreements.map((a) => a.agreementId)).toEqual(['hampshire-surrey-dogs', 'tvp-hampshire']);
+      expect(then.counts.total).toBe(now.counts.total - 1);
+      expect((await register('knownAt=2016-06-02')).agreements).toEqual(now.agreements);
       const refused = await api.admin.get('/bodies/hampshire/collaborations?knownAt=10000-01-01');
       expect(refused.status).toBe(400);
       expect(problemOf(refused).errors).toEqual([expect.objectContaining({ field: 'knownAt' })]);

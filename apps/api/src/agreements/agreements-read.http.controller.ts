@@ -16,12 +16,13 @@ import {
   getAgreementDetail,
   listAgreements,
   membershipOf,
+  registerKnownAt,
   type RegisterStatus,
   supersededByOf,
   unitsOf,
 } from '#projections';
 import { EntityIdParam, IsEntityId, IsOccurredAt, IsSlug } from '#application';
-import { pageOf, PagedQuery, windowOf } from '../queries/page.js';
+import { pageOf, PagedQuery, windowedByTitle, windowOf } from '../queries/page.js';
 import { ConsistentQuery, ReadYourWrites } from '../queries/read-your-writes.js';
 
 const STATUSES: RegisterStatus[] = ['drafted', 'in-force', 'terminated'];
@@ -41,6 +42,14 @@ export class RegisterQuery extends PagedQuery {
   @IsOptional()
   @IsEntityId()
   parentId?: string;
+  @ApiPropertyOptional({
+    example: '2016-04-30',
+    description:
+      'Transaction time: the register as recorded by then (a date: the end of that day, UTC); each agreement is replayed.',
+  })
+  @IsOptional()
+  @IsOccurredAt()
+  knownAt?: string;
 }
 
 export class AgreementQuery extends ConsistentQuery {
@@ -79,13 +88,17 @@ export class AgreementsReadController {
   })
   async register(@Query() query: RegisterQuery) {
     await this.consistency.waitFor(query, ['agreement-register']);
-    const { party, status, area, legalBasis, scope, hostForce, parentId } = query;
-    const [rows, counts] = await Promise.all([
-      listAgreements(this.db, { party, status, area, legalBasis, scope, hostForce, parentId }, windowOf(query)),
-      countAgreementsByStatus(this.db),
-    ]);
-    const page = pageOf(rows, query, (row) => [row.agreementId]);
-    return { agreements: page.rows, counts, next: page.next };
+    const { party, status, area, legalBasis, scope, hostForce, parentId, knownAt } = query;
+    const filter = { party, status, area, legalBasis, scope, hostForce, parentId };
+    const window = windowOf(query);
+    const [rows, counts] =
+      knownAt === undefined
+        ? await Promise.all([listAgreements(this.db, filter, window), countAgreementsByStatus(this.db)])
+        : await registerKnownAt(this.db, this.store, filter, knownAt).then(
+            ({ rows: all, counts: then }) => [windowedByTitle(all, window), then] as const,
+          );
+    const page = pageOf([...rows], query, (row) => [row.agreementId]);
+    return { agreements: page.rows, counts, knownAt: knownAt ?? null, next: page.next };
   }
 
   @Get(':id')

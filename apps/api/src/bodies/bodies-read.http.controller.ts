@@ -4,7 +4,7 @@ import { ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs
 import { IsIn, IsOptional } from 'class-validator';
 import { financialYearOf, policingBodyOn } from '#domain';
 import { EventStore, SqlDatabase } from '#event-store';
-import { collaborationsKnownAt, collaborationsOf, type Collaboration, type PageWindow } from '#projections';
+import { collaborationsKnownAt, collaborationsOf } from '#projections';
 import {
   buildGovernanceStatement,
   governanceStatementCsv,
@@ -13,7 +13,7 @@ import {
   ReferenceData,
 } from '#application';
 import { Clock } from '#platform';
-import { pageOf, PagedQuery, windowOf } from '../queries/page.js';
+import { pageOf, PagedQuery, windowedByTitle, windowOf } from '../queries/page.js';
 import { ConsistentQuery, ReadYourWrites } from '../queries/read-your-writes.js';
 import { IsFinancialYear } from '../queries/query-validators.js';
 import { BodySlugParam } from './body-slug.param.js';
@@ -31,21 +31,6 @@ export class CollaborationsQuery extends PagedQuery {
   @IsOptional()
   @IsOccurredAt()
   knownAt?: string;
-}
-
-/** The rows of `window` in a list already in its order (by title, then id): after the cursor's row, at most `limit`. */
-function windowed(rows: Collaboration[], window: PageWindow): Collaboration[] {
-  const key = (c: Collaboration): [string, string] => [c.title.toLowerCase(), c.agreementId];
-  const afterId = window.after?.[0] ?? null;
-  if (afterId === null) return rows.slice(0, window.limit);
-  const cursorRow = rows.find((c) => c.agreementId === afterId);
-  const [title, id] = cursorRow ? key(cursorRow) : [afterId.toLowerCase(), afterId];
-  return rows
-    .filter((c) => {
-      const [t, i] = key(c);
-      return t > title || (t === title && i > id);
-    })
-    .slice(0, window.limit);
 }
 
 export class GovernanceStatementQuery extends ConsistentQuery {
@@ -108,7 +93,7 @@ export class BodiesReadController {
     const rows =
       query.knownAt === undefined
         ? await collaborationsOf(this.db, id, { asOf }, window)
-        : windowed(
+        : windowedByTitle(
             await collaborationsKnownAt(this.db, this.store, id, { from: asOf, to: asOf, knownAt: query.knownAt }),
             window,
           );

@@ -87,6 +87,27 @@ export function windowOf(query: PagedQuery, keyLength = 1): PageWindow {
   return { after, limit: (query.limit ?? DEFAULT_PAGE_LIMIT) + 1 };
 }
 
+/**
+ * The rows of `window` in a list already in memory, ordered as the read models order their lists by title (lower
+ * case, then id; replays answer this way): those after the cursor's row, at most `window.limit`.
+ */
+export function windowedByTitle<Row extends { title: string; agreementId: string }>(
+  rows: Row[],
+  window: PageWindow,
+): Row[] {
+  const key = (row: Row): [string, string] => [row.title.toLowerCase(), row.agreementId];
+  const afterId = window.after?.[0] ?? null;
+  if (afterId === null) return rows.slice(0, window.limit);
+  const cursorRow = rows.find((row) => row.agreementId === afterId);
+  const [title, id] = cursorRow ? key(cursorRow) : [afterId.toLowerCase(), afterId];
+  return rows
+    .filter((row) => {
+      const [t, i] = key(row);
+      return t > title || (t === title && i > id);
+    })
+    .slice(0, window.limit);
+}
+
 /** The page of `rows` (read with `windowOf(query)`) and the cursor of the next, null at the end. */
 export function pageOf<Row>(
   rows: Row[],

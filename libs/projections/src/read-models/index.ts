@@ -42,3 +42,4 @@ export const READ_MODEL_PROJECTIONS: readonly SqlProjection[] = [
   publicationProjection,
 ];
 export * from './agreement-as-of/collaborations-known-at.js';
+export * from './agreement-as-of/register-known-at.js';
