@@ -7,11 +7,12 @@ import { ALL_SECTIONS, loadBenchConfig, scaled } from './config.js';
 import { admin, createdDatabases, machineInfo } from './lib/env.js';
 import { PAYLOAD_BYTES } from './lib/payload.js';
 import { Report } from './lib/report.js';
-import { appendBench } from './sections/append.js';
+import { appendBench, WAL_FLUSH } from './sections/append.js';
 import { pgliteBench } from './sections/pglite.js';
 import { rebuildBench } from './sections/rebuild.js';
 import { relayBench } from './sections/relay.js';
 import { httpBench } from './sections/http.js';
+import { embeddedBench } from './sections/embedded.js';
 import { catchUpBench, prepareLog, type LogDatabase } from './sections/catchup.js';
 
 const config = loadBenchConfig(process.argv.slice(2));
@@ -29,6 +30,13 @@ process.stderr.write(
   `${machine.cpus} CPUs, ${machine.memoryGiB.toFixed(0)} GiB, Node ${machine.node}, ${machine.postgres}, ` +
     `${machine.fsync.method} ${machine.fsync.opsPerSecond ?? '?'} ops/s\n`,
 );
+
+if (machine.fsync.opsPerSecond !== null && (config.sections.has('append') || config.sections.has('batch')))
+  report.add(WAL_FLUSH, machine.fsync.opsPerSecond, {
+    section: '1 append',
+    label: `WAL flush rate: pg_test_fsync ${machine.fsync.method}, one 8 kB write (the physical limit of one writer's commits)`,
+    unit: 'flushes/s',
+  });
 
 async function section(name: string, work: () => Promise<void>): Promise<void> {
   if (!config.sections.has(name) && name !== 'history') return;
@@ -116,6 +124,7 @@ await section('relay', async () => {
 });
 await section('http', () => httpBench(report, config));
 await section('pglite', () => pgliteBench(report, config));
+await section('embedded', () => embeddedBench(report, config));
 
 report.finish();
 const out = report.text();

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import type { DynamicModule } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { LoggerModule, type Params } from 'nestjs-pino';
-import type { DestinationStream } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
 import { ConfigurationError, type AppConfig } from '#config';
 import { actorDisplay } from '#event-store';
 import { actorOf, principalOf } from './auth/principal.js';
@@ -76,28 +76,16 @@ export function loggingParams(
   const pinoHttp: NonNullable<Params<Request, Response>['pinoHttp']> = {
     level: options.silent ? 'silent' : config.logLevel,
     genReqId: correlationIdFor,
-    customAttributeKeys: { responseTime: 'durationMs' },
-    autoLogging:
-      options.httpRequests === false
-        ? false
-        : { ignore: (request) => QUIET_PATHS.has(request.url.split('?')[0] ?? '') },
+    // The line per request is written by HttpMetricsMiddleware from the same timing as the metrics
+    // (writeRequestLine): pino-http's own timer and finish listener would time every request twice.
+    autoLogging: false,
     // Never the headers: they carry bearer tokens.
     serializers: {
       req: (request: { method: string; url: string }) => ({ method: request.method, url: request.url }),
       res: (response: { statusCode: number }) => ({ status: response.statusCode }),
     },
-    // Called when the request arrives (the correlation id, on every line logged while handling it) and
-    // again when the response finishes, once Express has matched the route and the guard verified the principal.
-    customProps: (request, response) => {
-      if (!response.headersSent) return { correlationId: request.id };
-      const principal = principalOf(request);
-      return { route: routeOf(request), principal: principal ? actorDisplay(actorOf(principal)) : null };
-    },
-    customLogLevel: (_request, response, error) =>
-      error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
-    customSuccessMessage: (request, response, durationMs) =>
-      `${request.method} ${routeOf(request)} ${response.statusCode} ${durationMs} ms`,
-    customErrorMessage: (request, response) => `${request.method} ${routeOf(request)} ${response.statusCode} failed`,
+    // The correlation id, on every line logged while handling the request.
+    customProps: (request) => ({ correlationId: request.id }),
     ...(pretty
       ? {
           transport: {
@@ -115,9 +103,51 @@ export function loggingParams(
   return { pinoHttp: options.destination ? [pinoHttp, options.destination] : pinoHttp };
 }
 
+/** Whether a request gets a line in the log (the `httpRequests` option and the machine-polled paths). */
+export interface RequestLog {
+  enabled(request: IncomingMessage): boolean;
+}
+
+/** The DI token of the RequestLog that LoggingModule provides to the middleware writing the lines. */
+export const REQUEST_LOG = Symbol('REQUEST_LOG');
+
+function requestLogFor(options: LoggingOptions): RequestLog {
+  if (options.httpRequests === false) return { enabled: () => false };
+  return { enabled: (request) => !QUIET_PATHS.has(request.url?.split('?')[0] ?? '') };
+}
+
+/**
+ * The request's line, written once the response finished, when Express has matched the route and the
+ * guard verified the principal; through the request's pino-http logger, so it carries `req` and the
+ * correlation id. `durationMs` is the duration the metrics observed.
+ */
+export function writeRequestLine(request: Request, response: Response, route: string, durationMs: number): void {
+  const log = (request as Request & { log?: Logger }).log;
+  if (!log) return;
+  const principal = principalOf(request);
+  const status = response.statusCode;
+  const fields = {
+    res: response,
+    durationMs: Math.round(durationMs),
+    route,
+    principal: principal ? actorDisplay(actorOf(principal)) : null,
+  };
+  if (status >= 500) log.error(fields, `${request.method} ${route} ${status} failed`);
+  else if (status >= 400) log.warn(fields, `${request.method} ${route} ${status} ${fields.durationMs} ms`);
+  else log.info(fields, `${request.method} ${route} ${status} ${fields.durationMs} ms`);
+}
+
 /** Structured logs (nestjs-pino) for the API and the worker; Nest's own Logger writes through it once `app.useLogger` is called. */
 export class LoggingModule {
   static forRoot(config: Pick<AppConfig, 'logLevel' | 'logFormat'>, options: LoggingOptions = {}): DynamicModule {
-    return LoggerModule.forRoot(loggingParams(config, options));
+    const pino = LoggerModule.forRoot(loggingParams(config, options));
+    const requestLog = { provide: REQUEST_LOG, useValue: requestLogFor(options) };
+    return {
+      module: LoggingModule,
+      global: true,
+      imports: [pino],
+      providers: [requestLog],
+      exports: [requestLog, pino],
+    };
   }
 }

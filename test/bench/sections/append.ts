@@ -17,6 +17,9 @@ export interface AppendCase {
 
 const STREAMS_PER_WRITER = 10;
 
+/** The figure holding the measured WAL flush rate (pg_test_fsync), added by main.ts. */
+export const WAL_FLUSH = 'machine.walflush';
+
 /** Runs `writers` concurrent loops of appends; returns events/s and per-append latencies (ms). */
 async function measure(
   appender: Appender,
@@ -82,6 +85,15 @@ export async function appendBench(
               ? { peer: `${c.key}.emmett.eps`, goal: c.goals.vsEmmett }
               : {}),
           });
+          // The physical limit: an append is a commit, and a commit waits for a WAL flush (group commit
+          // lets concurrent writers share one), so commits/s over the measured flush rate shows how near it is.
+          if (report.figures.has(WAL_FLUSH))
+            report.add(`${id}.commits`, r.eventsPerSecond / c.eventsPerAppend, {
+              section,
+              label: `${c.label}: ${a!.name} commits/s (vs WAL flush rate)`,
+              unit: 'commits/s',
+              peer: WAL_FLUSH,
+            });
           report.add(`${id}.p50`, r.p50, { section, label: `${c.label}: ${a!.name} p50`, unit: 'ms' });
           report.add(`${id}.p99`, r.p99, {
             section,

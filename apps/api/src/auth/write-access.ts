@@ -9,11 +9,10 @@ import {
   boardDecider,
   boardStreamId,
   bodyRegistryDecider,
-  fold,
   isEntityId,
   resolveBody,
 } from '#domain';
-import { EventStore } from '#event-store';
+import { FoldedStreams } from '#application';
 import type { WriteTargetSpec } from '#platform';
 import type { AgreementParties, WriteTarget } from './write-policy.js';
 
@@ -22,13 +21,16 @@ const MAX_BOARD_AGREEMENTS = 200;
 
 /**
  * Looks up, in the event store (the truth, not a read model that may lag), what a write touches:
+ * through FoldedStreams, the folded states the command runner and the reference data share, so the
+ * agreement and board streams a write is authorised on are folded once and reused by the command
+ * (only the events after a cached revision are read, usually none). It looks up
  * the parties of an agreement, the agreements of a board, the subject of an alert. It reads the
  * raw request (guards run before validation), so every value is checked before it is used; an id
  * that is not valid resolves to "not recorded" and validation then refuses the request.
  */
 @Injectable()
 export class WriteAccess {
-  constructor(private readonly store: EventStore) {}
+  constructor(private readonly folded: FoldedStreams) {}
 
   async resolve(spec: WriteTargetSpec, request: Request): Promise<WriteTarget> {
     const param = (name: string): string | null => {
@@ -79,21 +81,19 @@ export class WriteAccess {
 
   /** The name of a body for messages (`Gwent Police`), its slug when unknown. */
   async bodyName(slug: string): Promise<string> {
-    const registry = fold(bodyRegistryDecider, (await this.store.readStream(BODY_REGISTRY_STREAM_ID)) as never[]);
+    const { state: registry } = await this.folded.load(BODY_REGISTRY_STREAM_ID, bodyRegistryDecider);
     return resolveBody(slug, registry)?.name ?? slug;
   }
 
   private async agreement(agreementId: string): Promise<AgreementParties | null> {
-    const events = await this.store.readStream(agreementStreamId(agreementId));
-    if (events.length === 0) return null;
-    const state = fold(agreementDecider, events as never[]);
+    const { state, revision } = await this.folded.load(agreementStreamId(agreementId), agreementDecider);
+    if (revision < 0) return null;
     return { agreementId, parties: state.members.map((m) => m.body.id) };
   }
 
   private async boardAgreements(boardId: string): Promise<AgreementParties[] | null> {
-    const events = await this.store.readStream(boardStreamId(boardId));
-    if (events.length === 0) return null;
-    const state = fold(boardDecider, events as never[]);
+    const { state, revision } = await this.folded.load(boardStreamId(boardId), boardDecider);
+    if (revision < 0) return null;
     const agreements = await Promise.all(
       state.agreementIds.slice(0, MAX_BOARD_AGREEMENTS).map((id) => this.agreement(id)),
     );
@@ -103,9 +103,9 @@ export class WriteAccess {
   private async alertSubject(
     alertId: string,
   ): Promise<{ party: string | null; agreements: AgreementParties[] } | null> {
-    const events = await this.store.readStream(alertStreamId(alertId));
-    const subject = fold(alertDecider, events as never[]).subject;
-    if (events.length === 0 || subject === null) return null;
+    const { state, revision } = await this.folded.load(alertStreamId(alertId), alertDecider);
+    const subject = state.subject;
+    if (revision < 0 || subject === null) return null;
     const agreements: AgreementParties[] = [];
     if (subject.agreementId !== null) {
       const agreement = await this.agreement(subject.agreementId);
