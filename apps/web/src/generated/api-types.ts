@@ -4,7 +4,8 @@
 /** GET /agreements (AgreementsReadController.register). */
 export type Register = {
   agreements: RegisterRow[];
-  counts: { drafted: number; 'in-force': number; terminated: number } & { total: number };
+  counts: AgreementCounts;
+  knownAt: string | null;
   next: string | null;
 };
 
@@ -42,6 +43,7 @@ export type DecisionList = { decisions: DecisionEntry[]; next: string | null };
 export type CollaborationsAnswer = {
   body: BodyRef;
   asOf: string;
+  knownAt: string | null;
   policingBodyOn:
     | { known: false; candidates: PolicingBody[] }
     | { known: true; policingBody: PolicingBody; period: PolicingBodyPeriod }
@@ -86,6 +88,8 @@ export interface RegisterRow {
   inForceAt: string | null;
   terminatedAt: string | null;
 }
+
+export type AgreementCounts = { drafted: number; 'in-force': number; terminated: number } & { total: number };
 
 export interface AgreementView {
   membership: MembershipInterval[];
