@@ -80,24 +80,32 @@ beforeAll(async () => {
   };
   pairs = await startApi(env, { now: NOW, decorateEventStore: (store) => new CommitPreparePositionStore(store) });
   plain = await startApi({ IMPORT_ON_START: 'seeds/collaborations.json' }, { now: NOW });
-  // The seed board's compliance alerts are appended in the background after the import, by each service's own
-  // tick, which under load may run late on either: wait until both hold the seed board's open alerts and logs
-  // of one length, unchanged three rounds running, before reading the head.
+  // The compliance evaluator appends alerts in the background after the import (the seed board's, and the
+  // accountability alerts of the register's agreements), each service on its own clock: wait until the first
+  // evaluation of everything has finished on both, and their logs hold the same, three rounds running.
+  const evaluated = async (api: ApiHarness): Promise<boolean> => {
+    const health = bodyOf<Partial<HealthBody>>(await api.admin.get('/health'));
+    const compliance = (health.info?.compliance ?? health.details?.compliance) as
+      { report?: { tick?: { ticks: number; running: boolean } | null } } | undefined;
+    const tick = compliance?.report?.tick;
+    return tick == null || (tick.ticks >= 1 && !tick.running);
+  };
   const state = async (api: ApiHarness): Promise<string> => {
-    const alerts = bodyOf<AlertsBody>(await api.admin.get('/alerts?status=open')).alerts ?? [];
+    const alerts = bodyOf<AlertsBody>(await api.admin.get('/alerts?status=open&limit=500')).alerts ?? [];
     const keys = alerts.map((a: { rule: string; subject: object }) => `${a.rule} ${JSON.stringify(a.subject)}`);
     return `${(await wholeLog(api)).length} ${keys.sort().join(',')}`;
   };
   let stable = 0;
   let last = '';
-  for (const deadline = Date.now() + 240_000; stable < 3 && Date.now() < deadline;) {
+  for (const deadline = Date.now() + 600_000; stable < 3 && Date.now() < deadline;) {
+    const done = (await evaluated(pairs)) && (await evaluated(plain));
     const [a, b] = [await state(pairs), await state(plain)];
-    stable = a === b && a === last && a.includes('hampshire-tvp') ? stable + 1 : 0;
+    stable = done && a === b && a === last && a.includes('hampshire-tvp') ? stable + 1 : 0;
     last = a === b ? a : '';
     await new Promise((r) => setTimeout(r, 500));
   }
   head = bodyOf<HealthBody>(await pairs.admin.get('/health')).details.database.headPosition ?? 'none';
-}, 420_000);
+}, 900_000);
 
 afterAll(async () => {
   await pairs?.close();
