@@ -37,6 +37,7 @@ for (const driver of testDrivers) {
           'event-store/0004-integrity-checkpoints',
           'event-store/0005-append-function-link-text',
           'event-store/0006-event-traceparent',
+          'event-store/0007-person-keys',
         ]);
         await expect(verifyLog(db, { pageSize: 7 })).resolves.toMatchObject({ ok: true, events: 30 });
 
