@@ -17,4 +17,9 @@ export default {
   // Generous: on two cores, with PostgreSQL, a Kafka broker and other suites running beside it, starting the
   // service in a hook has taken over 30 s. A timeout here only catches a hang: no test asserts speed.
   testTimeout: 120000,
+  // Each test file runs in a worker that is replaced when it ends above this much memory, which after a
+  // suite that starts the service is nearly always: run in band, the one process's heap grew past a
+  // gigabyte within a few suites and every later suite ran slower (the garbage collector), and a suite
+  // that timed out left its service running beside all the files after it. A fresh worker costs a few seconds.
+  workerIdleMemoryLimit: '400MB',
 };
