@@ -69,6 +69,33 @@ describe('the seed collaborations, imported on start', () => {
     );
   });
 
+  test('a panel member with no account reads what Thames Valley publishes: the bilateral of seed 003 and the national agreements', async () => {
+    type Entry = { agreementId: string; details: string; publishedBy: string; publishedOn: string; reference: string };
+    const res = await api.http.get(`/public/bodies/thames-valley/agreements?minPosition=${head}`);
+    expect(res.status).toBe(200);
+    const entries = bodyOf<{ agreements: Entry[] }>(res).agreements;
+    expect(entries.map((e) => e.agreementId).sort()).toEqual([
+      'forensic-analytical-services-procurement',
+      'hampshire-tvp-bilateral',
+      'nabis',
+      'npas',
+      'npcc',
+      'npocc',
+      'op-temperer',
+    ]);
+    expect(entries.find((e) => e.agreementId === 'hampshire-tvp-bilateral')).toMatchObject({
+      details: 'full',
+      publishedBy: 'thames-valley',
+      publishedOn: '2016-10-21',
+      reference: expect.stringMatching(/^Thames Valley Police and Crime Panel: report on collaboration/),
+    });
+    // The national agreements come from Gloucestershire's register, its publication.
+    expect(entries.find((e) => e.agreementId === 'npcc')).toMatchObject({
+      publishedBy: 'gloucestershire',
+      publishedOn: '2017-08-24',
+    });
+  });
+
   test("NPAS supersedes Gwent and South Wales' shared air support (seed 004), shown on both as of July 2013", async () => {
     type Lineage = { supersedes: string[]; supersededBy: string[] };
     const npas = bodyOf<Lineage>(await api.admin.get(`/agreements/npas?minPosition=${head}`));
