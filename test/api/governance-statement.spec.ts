@@ -196,5 +196,41 @@ for (const driver of testDrivers) {
       expect((await api.admin.get('/bodies/constructor/governance-statement')).status).toBe(404);
       expect((await api.http.get('/bodies/thames-valley/governance-statement')).status).toBe(401);
     });
+
+    // Last: it changes what the board oversees. The record before the change is the one known at the day before.
+    test('boards by the oversight in effect during the year, dated when it changed within it; knownAt the record then', async () => {
+      type Oversight = { agreementId: string; from: string | null; until: string | null };
+      const before = api.clock.now().toISOString().slice(0, 10);
+      api.clock.advanceDays(1);
+      await post('/boards/hampshire-tvp/oversight', {
+        agreementId: 'tvp-chiltern-air',
+        change: 'added',
+        occurredAt: '2015-10-01',
+      });
+      await post('/boards/hampshire-tvp/oversight', {
+        agreementId: 'tvp-chiltern-air',
+        change: 'removed',
+        occurredAt: '2016-01-01',
+      });
+      const s = bodyOf<Statement & { boards: { oversight: Oversight[] }[] }>(await statement('financialYear=2015-16'));
+      // Not overseen now, but it was for a quarter of 2015-16.
+      expect(s.boards[0]?.oversight).toEqual([
+        { agreementId: 'hampshire-tvp-bilateral', from: null, until: null },
+        { agreementId: 'tvp-chiltern-air', from: '2015-10-01', until: '2016-01-01' },
+      ]);
+      expect(s.agreements.find((a) => a.agreementId === 'tvp-chiltern-air')?.boardIds).toEqual(['hampshire-tvp']);
+      expect(s.agreementsWithoutBoard).toEqual([]);
+      const later = bodyOf<Statement>(await statement('financialYear=2016-17'));
+      expect(later.agreements.find((a) => a.agreementId === 'tvp-chiltern-air')?.boardIds).toEqual([]);
+      const csv = (await statement('financialYear=2015-16&format=csv')).text.trimEnd().split('\r\n');
+      expect(csv[0]).toMatch(/,realisedPence,overseenFrom,overseenUntil$/);
+      expect(csv.find((l) => l.startsWith('tvp-chiltern-air,'))).toMatch(/,hampshire-tvp,.*,2015-10-01,2016-01-01$/);
+      expect(csv.find((l) => l.startsWith('hampshire-tvp-bilateral,'))).toMatch(/,,$/);
+      const then = bodyOf<Statement & { boards: { oversight: Oversight[] }[] }>(
+        await statement(`financialYear=2015-16&knownAt=${before}`),
+      );
+      expect(then.boards[0]?.oversight).toEqual([{ agreementId: 'hampshire-tvp-bilateral', from: null, until: null }]);
+      expect(then.agreementsWithoutBoard).toEqual(['tvp-chiltern-air']);
+    });
   });
 }

@@ -82,6 +82,37 @@ for (const driver of testDrivers) {
       expect(texts).toContainEqual(expect.stringMatching(/^tarian: Dates: "in operation for over 10 years"/));
     });
 
+    test('publishes every imported agreement (s23E) as its first source published by one of its parties', async () => {
+      expect(first.publications).toEqual({
+        published: imported.length,
+        unchanged: 0,
+        alreadyPublished: 0,
+        refused: 0,
+        notPublished: 0,
+      });
+      const published = async (id: string) =>
+        (await store.readStream(`publication-${id}`)).map((e) => [e.type, e.data]);
+      const event = (publishedBy: string, publishedOn: string, agreementId: string) => [
+        'AgreementPublished',
+        expect.objectContaining({ agreementId, publishedBy, publishedOn, documentUrl: null }),
+      ];
+      expect(await published('hampshire-tvp-bilateral')).toEqual([
+        event('thames-valley', '2016-10-21', 'hampshire-tvp-bilateral'),
+      ]);
+      expect(await published('npas')).toEqual([event('gloucestershire', '2017-08-24', 'npas')]);
+      expect(await published('tarian')).toEqual([event('gwent', '2023-01-01', 'tarian')]);
+      expect(await published('vehicle-procurement-consortium')).toEqual([]);
+      const texts = first.assumptions.map((a) => `${a.recordId}: ${a.text}`);
+      expect(texts).toContainEqual(
+        expect.stringMatching(
+          /^hampshire-tvp-bilateral: Publication \(s23E\): the Thames Valley Police and Crime Panel's report/,
+        ),
+      );
+      expect(texts).toContainEqual(
+        expect.stringMatching(/^tarian: Published \(s23E\) by gwent on 2023-01-01: source 004/),
+      );
+    });
+
     test('a second import changes nothing: same head, same events', async () => {
       const head = await store.headPosition();
       const second = await importInto(store);
@@ -90,6 +121,7 @@ for (const driver of testDrivers) {
       expect(second.eventsReplayed).toBe(first.eventsAppended);
       expect(second.agreements).toMatchObject({ imported: 0, unchanged: imported.length });
       expect(second.bodies).toMatchObject({ registered: 0, unchanged: seed.bodies.length });
+      expect(second.publications).toMatchObject({ published: 0, unchanged: imported.length });
       expect(await store.headPosition()).toBe(head);
       expect(await wholeLog(store)).toEqual(logAfterFirst);
     }, 120_000);

@@ -532,6 +532,7 @@ export interface StatementAgreement {
 
 export interface StatementBoard {
   agreementIds: string[];
+  oversight: OversightInPeriod[];
   boardId: string;
   name: string;
   financialYear: string;
@@ -576,6 +577,12 @@ export interface ReadActor {
   force: string | null;
   issuer: string | null;
   source?: string;
+}
+
+export interface OversightInPeriod {
+  agreementId: string;
+  from: string | null;
+  until: string | null;
 }
 
 export type DeliveryModel = 'host-force' | 'joint-unit' | 'national' | 'virtual';

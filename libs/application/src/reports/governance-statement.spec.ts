@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { csvField, statementFindings } from './governance-statement.js';
+import { csvField, oversightDuring, statementFindings } from './governance-statement.js';
 
 const board = (cancellations: { meetingDate: string; notRearranged: boolean }[], reasons: string[] = []) => ({
   boardId: 'b',
@@ -112,5 +112,43 @@ describe('csvField', () => {
     ['-1', "'-1"],
   ])('%p → %p', (value, text) => {
     expect(csvField(value)).toBe(text);
+  });
+});
+
+describe('oversightDuring: what a board oversaw in a year, by the oversight then', () => {
+  const year = { from: '2015-04-01', to: '2016-03-31' };
+
+  test('given oversight from before the year and still on, the agreement is listed with no dates', () => {
+    expect(oversightDuring([{ agreementId: 'a', from: '2014-01-01', until: null }], year)).toEqual([
+      { agreementId: 'a', from: null, until: null },
+    ]);
+  });
+
+  test('given oversight that began or ended within the year, it says from or until when', () => {
+    expect(
+      oversightDuring(
+        [
+          { agreementId: 'a', from: '2014-01-01', until: '2015-10-01' },
+          { agreementId: 'b', from: '2015-10-01', until: null },
+        ],
+        year,
+      ),
+    ).toEqual([
+      { agreementId: 'a', from: null, until: '2015-10-01' },
+      { agreementId: 'b', from: '2015-10-01', until: null },
+    ]);
+  });
+
+  test('given oversight that ended before the year, or began after it, or lasted no day, nothing', () => {
+    expect(
+      oversightDuring(
+        [
+          { agreementId: 'a', from: '2014-01-01', until: '2015-04-01' },
+          { agreementId: 'b', from: '2016-04-01', until: null },
+          { agreementId: 'c', from: '2015-06-01', until: '2015-06-01' },
+        ],
+        year,
+      ),
+    ).toEqual([]);
   });
 });

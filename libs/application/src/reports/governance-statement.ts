@@ -1,4 +1,14 @@
-import { longDate, parseFinancialYear, policingBodyOn, type PolicingBody } from '#domain';
+import {
+  boardStreamId,
+  changeOversightPeriods,
+  isBoardEvent,
+  longDate,
+  parseFinancialYear,
+  policingBodyOn,
+  toCalendarDate,
+  type OversightPeriod,
+  type PolicingBody,
+} from '#domain';
 import type { EventStore, SqlExecutor } from '#event-store';
 import { alertKnownAt, listAlerts, type AlertView } from '#alerting';
 import {
@@ -28,14 +38,46 @@ export interface StatementAgreement {
   reviewDue: string | null;
   /** A review date that fell on or before the end of the period (the agreement was due a review). */
   pastReviewDate: boolean;
-  /** The boards whose terms name this agreement. */
+  /** The boards that oversaw this agreement at any time during the period (not only those that do now). */
   boardIds: string[];
   /** Savings recorded for the year, in pence; null when none were. */
   savings: { forecastPence: number; realisedPence: number } | null;
 }
 
+/** An agreement a board oversaw during the period; from/until only when that changed within it (else null). */
+export interface OversightInPeriod {
+  agreementId: string;
+  /** The day the board took it on, when within the period; null: it oversaw it from before the period began. */
+  from: string | null;
+  /** The day the board gave it up, when within the period; null: it still oversaw it at the period's end. */
+  until: string | null;
+}
+
 export interface StatementBoard extends BoardCompliance {
+  /** The agreements it oversaw at any time during the period. */
   agreementIds: string[];
+  oversight: OversightInPeriod[];
+}
+
+/** What a statement needs of a board to know what it oversaw when. */
+export type BoardOversightRecord = Pick<BoardSummary, 'boardId' | 'establishedOn' | 'oversight'>;
+
+/**
+ * The agreements a board oversaw during a period (`from`..`to`, both days included), from its oversight periods
+ * (valid time: an agreement is overseen from the day it was added until the day it was removed, that day not
+ * included). Pure: the statement and its tests call it alike.
+ */
+export function oversightDuring(
+  periods: readonly OversightPeriod[],
+  { from, to }: { from: string; to: string },
+): OversightInPeriod[] {
+  return periods
+    .filter((p) => p.from <= to && (p.until === null || p.until > from) && (p.until === null || p.until > p.from))
+    .map((p) => ({
+      agreementId: p.agreementId,
+      from: p.from > from ? p.from : null,
+      until: p.until !== null && p.until <= to ? p.until : null,
+    }));
 }
 
 export interface GovernanceStatement {
@@ -125,7 +167,8 @@ interface StatementSource {
   ): Promise<Pick<Collaboration, 'agreementId' | 'title' | 'legalBasis' | 'memberFrom' | 'memberUntil'>[]>;
   reviewDue(agreementId: string): Promise<string | null>;
   savings(agreementId: string): Promise<StatementAgreement['savings']>;
-  boardsOverseeing(agreementId: string): Promise<BoardSummary[]>;
+  /** Every board, with its oversight as the source knows it (at `knownAt`, when asked). */
+  boards(): Promise<BoardOversightRecord[]>;
   compliance(boardId: string): Promise<BoardCompliance | null>;
   alerts(filter: { boardId: string } | { agreementId: string }): Promise<AlertView[]>;
 }
@@ -141,7 +184,7 @@ function readModels(
       const [row] = await savingsByAgreement(db, { agreementId, financialYear });
       return row ? { forecastPence: row.forecastPence, realisedPence: row.realisedPence } : null;
     },
-    boardsOverseeing: (agreementId) => listBoards(db, { agreementId }),
+    boards: () => listBoards(db),
     compliance: (boardId) => getBoardCompliance(db, boardId, { financialYear, asOf }),
     alerts: (filter) => listAlerts(db, filter),
   };
@@ -153,6 +196,9 @@ function readModels(
  * only name the candidates (every agreement the body was ever a member of, the boards that name it, their alerts):
  * a link among them is fixed when first recorded, and one not yet recorded at `knownAt` replays to nothing.
  */
+/** `2016-03-31` → its last instant; a date-time as it is. */
+const endOfDay = (knownAt: string): string => (knownAt.length === 10 ? `${knownAt}T23:59:59.999Z` : knownAt);
+
 function replayedTo(
   db: SqlExecutor,
   store: Pick<EventStore, 'readStream'>,
@@ -174,7 +220,27 @@ function replayedTo(
       const figures = (await agreement(agreementId))?.savings.find((s) => s.financialYear === financialYear);
       return figures ? { forecastPence: figures.forecastPence ?? 0, realisedPence: figures.realisedPence ?? 0 } : null;
     },
-    boardsOverseeing: (agreementId) => listBoards(db, { agreementId }),
+    // The read model names every board; each one's oversight is replayed from its stream to `knownAt`.
+    boards: async () => {
+      const recordedUntil = Date.parse(endOfDay(knownAt));
+      const known: BoardOversightRecord[] = [];
+      for (const candidate of await listBoards(db)) {
+        let establishedOn: string | null = null;
+        let oversight: OversightPeriod[] = [];
+        for (const event of await store.readStream(boardStreamId(candidate.boardId))) {
+          if (!isBoardEvent(event) || Date.parse(event.recordedAt) > recordedUntil) continue;
+          const on = toCalendarDate(event.occurredAt);
+          if (event.type === 'GovernanceBoardEstablished' && establishedOn === null) {
+            establishedOn = on;
+            oversight = event.data.agreementIds.map((agreementId) => ({ agreementId, from: on, until: null }));
+          } else if (event.type === 'BoardOversightChanged' && establishedOn !== null) {
+            oversight = changeOversightPeriods(oversight, event.data, on);
+          }
+        }
+        if (establishedOn !== null) known.push({ boardId: candidate.boardId, establishedOn, oversight });
+      }
+      return known;
+    },
     compliance: async (boardId) => {
       const replayed = await boardComplianceKnownAt(store, boardId, { financialYear, asOf, knownAt });
       if (!replayed) return null;
@@ -220,17 +286,31 @@ export async function buildGovernanceStatement(
   const memberships = periodEnd < periodStart ? [] : await source.memberships(body.id, { from, to: periodEnd });
   const byAgreement = new Map<string, StatementAgreement>();
   const boards = new Map<string, StatementBoard>();
+  // What each board oversaw during the year, by the oversight then (not now): a board is listed with an agreement
+  // it oversaw on any day of the year.
+  const inYear = new Map<string, OversightInPeriod[]>();
+  for (const board of periodEnd < periodStart ? [] : await source.boards()) {
+    if (board.establishedOn > periodEnd) continue;
+    const during = oversightDuring(board.oversight, { from: periodStart, to: periodEnd });
+    if (during.length > 0) inYear.set(board.boardId, during);
+  }
+  const overseeing = (agreementId: string): string[] =>
+    [...inYear].filter(([, during]) => during.some((o) => o.agreementId === agreementId)).map(([id]) => id);
   for (const membership of memberships) {
     const known = byAgreement.get(membership.agreementId);
     if (known) {
       known.memberUntil = membership.memberUntil;
       continue;
     }
-    const overseeing = await source.boardsOverseeing(membership.agreementId);
-    for (const board of overseeing) {
-      if (boards.has(board.boardId) || board.establishedOn > periodEnd) continue;
-      const compliance = await source.compliance(board.boardId);
-      if (compliance) boards.set(board.boardId, { ...compliance, agreementIds: board.agreementIds });
+    const boardIds = overseeing(membership.agreementId);
+    for (const boardId of boardIds) {
+      if (boards.has(boardId)) continue;
+      const compliance = await source.compliance(boardId);
+      const during = inYear.get(boardId) ?? [];
+      if (compliance) {
+        const agreementIds = [...new Set(during.map((o) => o.agreementId))];
+        boards.set(boardId, { ...compliance, agreementIds, oversight: during });
+      }
     }
     const reviewDue = await source.reviewDue(membership.agreementId);
     byAgreement.set(membership.agreementId, {
@@ -241,22 +321,22 @@ export async function buildGovernanceStatement(
       memberUntil: membership.memberUntil,
       reviewDue,
       pastReviewDate: reviewDue !== null && reviewDue <= periodEnd,
-      boardIds: overseeing.filter((b) => boards.has(b.boardId)).map((b) => b.boardId),
+      boardIds: boardIds.filter((id) => boards.has(id)),
       savings: await source.savings(membership.agreementId),
     });
   }
   const agreements = [...byAgreement.values()];
-  const inYear = (alert: AlertView): boolean => {
+  const alertInYear = (alert: AlertView): boolean => {
     const on = alert.breachedOn ?? alert.raisedAt.slice(0, 10);
     return on >= periodStart && on <= periodEnd;
   };
   const alerts = new Map<string, AlertView>();
   for (const boardId of boards.keys()) {
-    for (const alert of await source.alerts({ boardId })) if (inYear(alert)) alerts.set(alert.alertId, alert);
+    for (const alert of await source.alerts({ boardId })) if (alertInYear(alert)) alerts.set(alert.alertId, alert);
   }
   for (const agreement of agreements) {
     for (const alert of await source.alerts({ agreementId: agreement.agreementId })) {
-      if (inYear(alert)) alerts.set(alert.alertId, alert);
+      if (alertInYear(alert)) alerts.set(alert.alertId, alert);
     }
   }
   const partial = {
@@ -298,6 +378,8 @@ const CSV_COLUMNS = [
   'reasons',
   'forecastPence',
   'realisedPence',
+  'overseenFrom',
+  'overseenUntil',
 ] as const;
 
 /** RFC 4180 field: quoted when it holds a comma, quote or line break; a leading = + - @ is defused for spreadsheets. */
@@ -308,12 +390,19 @@ export const csvField = (value: string | number | boolean | null): string => {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
 
-/** One row per agreement and overseeing board (one row with empty board columns when there is none), then the findings. */
+/**
+ * One row per agreement and board that oversaw it during the period (one row with empty board columns when there
+ * is none); `overseenFrom`/`overseenUntil` are filled when that oversight began or ended within the period.
+ */
 export function governanceStatementCsv(statement: GovernanceStatement): string {
   const lines = [CSV_COLUMNS.join(',')];
   for (const agreement of statement.agreements) {
     const boards = statement.boards.filter((b) => agreement.boardIds.includes(b.boardId));
     for (const board of boards.length > 0 ? boards : [null]) {
+      // Empty unless the board took the agreement on or gave it up within the period (`; ` between periods).
+      const periods = board?.oversight.filter((o) => o.agreementId === agreement.agreementId) ?? [];
+      const days = (which: 'from' | 'until') =>
+        periods.some((o) => o[which] !== null) ? periods.map((o) => o[which] ?? '').join('; ') : null;
       const row: Record<(typeof CSV_COLUMNS)[number], string | number | boolean | null> = {
         agreementId: agreement.agreementId,
         agreementTitle: agreement.title,
@@ -333,6 +422,8 @@ export function governanceStatementCsv(statement: GovernanceStatement): string {
         reasons: board ? board.reasons.join(' ') : null,
         forecastPence: agreement.savings?.forecastPence ?? null,
         realisedPence: agreement.savings?.realisedPence ?? null,
+        overseenFrom: days('from'),
+        overseenUntil: days('until'),
       };
       lines.push(CSV_COLUMNS.map((c) => csvField(row[c])).join(','));
     }

@@ -19,6 +19,7 @@ export function formatSummary(report: ImportReport): string[] {
     `Agreements: ${a.total} in the file — ${a.imported} imported, ${a.unchanged} unchanged, ${a.refused} refused, ${a.notImported} not imported.`,
     `Bodies: ${b.total} in the file — ${b.registered} registered, ${b.unchanged} unchanged, ${b.alreadyRegistered} already registered, ${b.refused} refused.`,
     `Boards: ${report.boards.total} in the file — ${report.boards.imported} imported, ${report.boards.unchanged} unchanged, ${report.boards.refused} refused.`,
+    `Publications (s23E): ${report.publications.published} published, ${report.publications.unchanged} unchanged, ${report.publications.alreadyPublished} already published, ${report.publications.refused} refused, ${report.publications.notPublished} not published.`,
     `Events: ${report.eventsAppended} appended, ${report.eventsReplayed} replayed (already recorded by an earlier import).`,
   ];
 }

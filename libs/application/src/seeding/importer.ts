@@ -16,12 +16,14 @@ import {
   ExecuteAgreementCommand,
   ExecuteBoardCommand,
   ExecuteBodyRegistryCommand,
+  ExecutePublicationCommand,
 } from '../commands/aggregate-commands.js';
 import type { CommandContext, WriteResult } from '../commands/command-runner.js';
 import type { ReferenceData } from '../commands/reference-data.js';
 import { stamp } from '../commands/validators.js';
 import type { Clock } from '#platform';
 import type { SeedAgreement, SeedBoard, SeedBody, SeedFile } from './seed-file.js';
+import { seedPublicationOf } from './seed-publication.js';
 
 /*
  * Imports a seed file through the command bus, exactly as the HTTP API records facts: the same
@@ -69,6 +71,14 @@ export interface ImportReport {
   agreements: { total: number; imported: number; unchanged: number; refused: number; notImported: number };
   bodies: { total: number; registered: number; unchanged: number; alreadyRegistered: number; refused: number };
   boards: { total: number; imported: number; unchanged: number; refused: number };
+  /** s23E publication of the imported agreements (seed-publication.ts); `alreadyPublished`: published through the API before. */
+  publications: {
+    published: number;
+    unchanged: number;
+    alreadyPublished: number;
+    refused: number;
+    notPublished: number;
+  };
   /** Each import step's decider emits exactly one event, so steps appended = events appended. */
   eventsAppended: number;
   /** Steps answered from their idempotency key: done by an earlier run. */
@@ -170,6 +180,7 @@ export async function importSeed(
     agreements: { total: seed.agreements.length, imported: 0, unchanged: 0, refused: 0, notImported: 0 },
     bodies: { total: seed.bodies.length, registered: 0, unchanged: 0, alreadyRegistered: 0, refused: 0 },
     boards: { total: seed.boards.length, imported: 0, unchanged: 0, refused: 0 },
+    publications: { published: 0, unchanged: 0, alreadyPublished: 0, refused: 0, notPublished: 0 },
     eventsAppended: 0,
     eventsReplayed: 0,
     failures: [],
@@ -328,6 +339,43 @@ export async function importSeed(
     }
   };
 
+  /** s23E: each imported agreement published as its source was (key `import:<id>:publish`), after everything else. */
+  const publishAgreements = async (agreements: SeedAgreement[], refused: Set<string>): Promise<void> => {
+    for (const a of agreements) {
+      if (a.skip !== null || refused.has(a.id)) continue;
+      const { publication, assumption } = seedPublicationOf(seed, a);
+      report.assumptions.push({ recordId: a.id, text: assumption });
+      if (publication === null) {
+        report.publications.notPublished++;
+        continue;
+      }
+      const counter = new StepCounter();
+      try {
+        const command = stamp('PublishAgreement', { ...publication, documentUrl: null }, clock);
+        await step(a.id, 'publish', counter, () =>
+          bus.execute(
+            new ExecutePublicationCommand(
+              command,
+              context(a.id, `import:${a.id}:publish`, 'PublishAgreement', publication),
+            ),
+          ),
+        );
+        if (counter.appended > 0) report.publications.published++;
+        else report.publications.unchanged++;
+      } catch (error) {
+        if (!(error instanceof RecordRefused)) throw error;
+        // Published through the API before this import published anything: that publication stands.
+        if (error.failure.code === 'already-published') report.publications.alreadyPublished++;
+        else {
+          report.publications.refused++;
+          report.failures.push(error.failure);
+        }
+      }
+      report.eventsAppended += counter.appended;
+      report.eventsReplayed += counter.replayed;
+    }
+  };
+
   for (const body of seed.bodies) await registerBody(body);
 
   const ordered = parentsFirst(seed.agreements);
@@ -389,6 +437,7 @@ export async function importSeed(
     report.eventsReplayed += counter.replayed;
   }
   for (const b of seed.boards) await importRecord(`board:${b.id}`, report.boards, (c) => importBoard(b, c));
+  await publishAgreements(ordered, new Set(report.failures.map((f) => f.recordId)));
   return report;
 }
 

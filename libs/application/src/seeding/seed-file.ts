@@ -15,6 +15,8 @@ export interface SeedSource {
   /** The date the document speaks as of, if it has (or is given) one. */
   date: string | null;
   dateNote: string | null;
+  /** The body whose published document it is (s23E): the import records its agreements as published by it. */
+  publishedBy: string | null;
 }
 
 /** A body that is not in the reference data, registered before the agreements that name it. */
@@ -245,6 +247,17 @@ function boardOf(r: Reader, b: Json, at: string): SeedBoard {
   };
 }
 
+/** A source's `publishedBy` names a body of the file: one of `bodies`, or a party to one of its agreements. */
+function checkPublishers(r: Reader, seed: SeedFile): void {
+  const known = new Set([...seed.bodies.map((b) => b.id), ...seed.agreements.flatMap((a) => a.parties)]);
+  seed.sources.forEach((s, i) => {
+    if (s.publishedBy !== null && !known.has(s.publishedBy))
+      r.problems.push(
+        `sources[${i}].publishedBy ("${s.publishedBy}") must be the id of a body of the file: a party to one of its agreements, or one of "bodies".`,
+      );
+  });
+}
+
 /** Checks the shape of a parsed seed file; `file` names it in the error. */
 export function parseSeedFile(json: unknown, file: string): SeedFile {
   const r = new Reader();
@@ -259,6 +272,7 @@ export function parseSeedFile(json: unknown, file: string): SeedFile {
       title: r.text(s, 'title', `sources[${i}]`),
       date: r.date(s, 'date', `sources[${i}]`),
       dateNote: r.optionalText(s, 'dateNote', `sources[${i}]`),
+      publishedBy: r.optionalText(s, 'publishedBy', `sources[${i}]`),
     })),
     signatory: r.optionalText(json, 'signatory', '') ?? 'signatory not named in the source',
     assumptions: r.texts(json, 'assumptions', ''),
@@ -295,6 +309,7 @@ export function parseSeedFile(json: unknown, file: string): SeedFile {
       r.problems.push(`boards[${i}] ("${b.id}") has meeting "${id}" more than once.`);
   });
 
+  checkPublishers(r, seed);
   if (r.problems.length > 0) throw new SeedFileError(file, r.problems);
   return seed;
 }
