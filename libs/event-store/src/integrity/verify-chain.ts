@@ -44,7 +44,7 @@ export interface ChainOk {
   headPosition: string | null;
   /** Its hash (the genesis hash when there is no event): record it to detect a later truncation. */
   headHash: string;
-  /** The chain version (1 until a re-chain, docs/integrity.md "Re-chains"). */
+  /** The chain version, once the log was re-chained (docs/integrity.md "Re-chains"); absent: version 1. */
   chainVersion?: number;
   /** Re-chained events whose hash before the re-chain could not be recomputed: a person in them was erased since. */
   unrecomputable?: number;
@@ -194,12 +194,14 @@ export async function verifyLog(db: SqlExecutor, options: VerifyLogOptions = {})
   const finish = async (last: string | null) => (await rechains.finish()) ?? (await also?.finish(last)) ?? null;
   const head = await readChainHead(db);
   const verifier = new ChainVerifier();
-  const done = { chainVersion: history.current, unrecomputable: rechains.unrecomputable };
+  // Reported only once the log was re-chained, so the answer for a log that never was is as it was.
+  const rechained = () =>
+    history.versions.length === 0 ? {} : { chainVersion: history.current, unrecomputable: rechains.unrecomputable };
   if (!head) {
     const fault = await finish(null);
     return fault
       ? { ok: false, ...fault, events: 0 }
-      : { ok: true, events: 0, headPosition: null, headHash: GENESIS_HASH, ...done };
+      : { ok: true, events: 0, headPosition: null, headHash: GENESIS_HASH, ...rechained() };
   }
   let after = '0';
   for (;;) {
@@ -221,7 +223,6 @@ export async function verifyLog(db: SqlExecutor, options: VerifyLogOptions = {})
     events: verifier.events,
     headPosition: head.position,
     headHash: verifier.headHash,
-    chainVersion: history.current,
-    unrecomputable: rechains.unrecomputable,
+    ...rechained(),
   };
 }
