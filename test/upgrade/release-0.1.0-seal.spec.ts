@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +9,7 @@ import pg from 'pg';
 import { loadConfig } from '#config';
 import { createEventStore, PERSONAL_FIELDS } from '#event-store';
 import { runCli } from '../../apps/cli/src/cli.js';
-import { startApi } from '../api/api-harness.js';
+import { startApi, type ApiHarness } from '../api/api-harness.js';
 import { postgresDriver, type TestDatabase } from '../support/db.js';
 import { bodyOf } from '../support/http.js';
 
@@ -53,9 +53,32 @@ async function storedPersonalFields(env: Record<string, string>): Promise<string
   }
 }
 
-async function sealVerifyErase(env: Record<string, string>): Promise<void> {
+/** Opens the service until `ready` holds (the read models caught up, a checkpoint signed), then stops it. */
+async function openUntil(env: Record<string, string>, ready: (api: ApiHarness) => Promise<boolean>): Promise<void> {
+  const api = await startApi(env, { now: writtenAt });
+  try {
+    for (let i = 0; i < 600 && !(await ready(api)); i++) await new Promise((r) => setTimeout(r, 100));
+  } finally {
+    await api.close();
+  }
+}
+
+async function sealVerifyErase(env: Record<string, string>, signs: boolean): Promise<void> {
+  const receiptFile = join(tmpdir(), `receipt-${process.pid}-${Date.now()}.json`);
+  const publicKey = `${env.DATA_DIR}/checkpoint-key.pem.pub`;
   expect(await storedPersonalFields(env)).toContain(`"signedBy": "${SIGNATORY}"`);
-  expect(await cli(env, 'verify')).toMatchObject({ code: 0 });
+  // The service opened once under this release first: on the embedded default it signs checkpoints of the old chain.
+  let receipt: unknown = null;
+  await openUntil(env, async (api) => {
+    const res = await api.admin.get('/integrity/checkpoint');
+    if (res.status === 200) receipt = res.body;
+    return !signs || res.status === 200;
+  });
+  if (signs) expect(receipt).toMatchObject({ format: 'governance-checkpoint-receipt' });
+  expect(await cli(env, 'verify')).toMatchObject({
+    code: 0,
+    out: signs ? expect.stringMatching(/Signed checkpoints: [1-9]/) : expect.any(String),
+  });
 
   const sealed = await cli(env, 'seal-personal-data', '--reason', 'issue 18: seal the names of release 0.1.0');
   expect(sealed).toMatchObject({
@@ -72,12 +95,18 @@ async function sealVerifyErase(env: Record<string, string>): Promise<void> {
     code: 0,
     out: expect.stringMatching(/Chain version 2: every recorded re-chain checked/),
   });
+  if (signs) {
+    // The checkpoints signed before the re-chain are checked against the hashes they signed, and a receipt too.
+    await writeFile(receiptFile, JSON.stringify(receipt));
+    expect(await cli(env, 'verify', '--public-key', publicKey, '--receipt', receiptFile)).toMatchObject({ code: 0 });
+  }
 
   const erased = await cli(env, 'erase-person', '--name', SIGNATORY, '--reason', 'Erasure request 2026/18');
   expect(erased).toMatchObject({ code: 0 });
   expect(await cli(env, 'verify')).toMatchObject({ code: 0 });
 
-  const api = await startApi(env, { now: writtenAt });
+  // The service's clock stands still in tests: sign at every event rather than after an interval.
+  const api = await startApi({ ...env, CHECKPOINT_EVERY_EVENTS: '1' }, { now: writtenAt });
   try {
     // Opening an old PostgreSQL database rebuilds the read models whose version this release raised: wait for it.
     let agreement: { parties?: { signedBy: string | null }[] } = {};
@@ -95,8 +124,24 @@ async function sealVerifyErase(env: Record<string, string>): Promise<void> {
     expect(events.status).toBe(200);
     expect(JSON.stringify(events.body)).not.toContain(SIGNATORY);
     expect(bodyOf<{ ok: boolean }>(await api.admin.get('/integrity')).ok).toBe(true);
+    if (signs) {
+      // The checkpointer carries on from the checkpoint signed before the re-chain and signs the new chain.
+      for (let i = 0; i < 100; i++) {
+        const latest = bodyOf<{ position: string }>(await api.admin.get('/integrity/checkpoint'));
+        if (BigInt(latest.position) > BigInt((receipt as { position: string }).position)) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const latest = bodyOf<{ position: string }>(await api.admin.get('/integrity/checkpoint'));
+      expect(BigInt(latest.position)).toBeGreaterThan(BigInt((receipt as { position: string }).position));
+    }
   } finally {
     await api.close();
+  }
+  if (signs) {
+    // The old receipt, the old checkpoints and the one signed after the re-chain, together.
+    const final = await cli(env, 'verify', '--public-key', publicKey, '--receipt', receiptFile);
+    expect(final).toMatchObject({ code: 0, out: expect.stringMatching(/Chain version 2/) });
+    await rm(receiptFile);
   }
 }
 
@@ -114,7 +159,7 @@ describe('sealing the names of a PGlite data directory written by release 0.1.0'
   });
 
   test('verify, seal (once), verify, erase a name of an old event: gone from every read, verify still passes', async () => {
-    await sealVerifyErase(env);
+    await sealVerifyErase(env, true);
   }, 240_000);
 });
 
@@ -139,6 +184,6 @@ postgresDriver.describe('sealing the names of a PostgreSQL database written by r
   });
 
   test('verify, seal (once), verify, erase a name of an old event: gone from every read, verify still passes', async () => {
-    await sealVerifyErase({ DATABASE_URL: database.url as string, AUTH_JWT_SECRET: SECRET });
+    await sealVerifyErase({ DATABASE_URL: database.url as string, AUTH_JWT_SECRET: SECRET }, false);
   }, 240_000);
 });
