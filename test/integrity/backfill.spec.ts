@@ -38,6 +38,7 @@ for (const driver of testDrivers) {
           'event-store/0005-append-function-link-text',
           'event-store/0006-event-traceparent',
           'event-store/0007-person-keys',
+          'event-store/0008-chain-versions',
         ]);
         await expect(verifyLog(db, { pageSize: 7 })).resolves.toMatchObject({ ok: true, events: 30 });
 

@@ -3,7 +3,14 @@
 // is in kafka-relay.spec.ts and kafka-relay-outage.spec.ts.
 import { afterEach, beforeEach, expect, test } from '@jest/globals';
 import { Logger } from '@nestjs/common';
-import type { SqlDatabase, SqlEventStore } from '#event-store';
+import { randomBytes } from 'node:crypto';
+import {
+  isPersonalEnvelope,
+  PersonalDataEventStore,
+  PersonKeys,
+  type SqlDatabase,
+  type SqlEventStore,
+} from '#event-store';
 import { EventRelay, RelayCheckpoints, type RelayOptions } from '#messaging';
 import { testDrivers, type TestDatabase } from '../support/db.js';
 import {
@@ -51,6 +58,27 @@ for (const driver of testDrivers) {
       for (const r of relays.splice(0)) await r.stop();
       await store.close();
       await database.dispose();
+    });
+
+    test('publishes personal fields as stored (envelopes), never the names the service reads', async () => {
+      const sealing = new PersonalDataEventStore(store, new PersonKeys(db, randomBytes(32)));
+      await sealing.append(
+        'agreement-hants-tvp',
+        [{ type: 'AgreementSigned', occurredAt: '2012-02-01', data: { party: 'hampshire', signedBy: 'Jane Smith' } }],
+        { expectedRevision: 'no-stream', actor: 'clerk' },
+      );
+      const publisher = new RecordingPublisher();
+      // Given the store that opens envelopes, as the service's RelayLifecycle is.
+      const r = new EventRelay(sealing, db, publisher, fast);
+      relays.push(r);
+      r.start();
+      await until(() => caughtUp(r), 'relay caught up');
+      const [message] = publisher.messages('events');
+      expect(message!.value).not.toMatch(/jane smith/i);
+      const relayed = JSON.parse(message!.value) as { data: { party: string; signedBy: unknown } };
+      expect(relayed.data.party).toBe('hampshire');
+      expect(isPersonalEnvelope(relayed.data.signedBy)).toBe(true);
+      expect((await sealing.readAll())[0]!.data).toMatchObject({ signedBy: 'Jane Smith' });
     });
 
     test('publishes every event in log order, alert events also to the alerts topic, with key and headers', async () => {

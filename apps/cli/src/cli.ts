@@ -1,6 +1,7 @@
 import { READ_MODEL_PROJECTIONS } from '#projections';
 import { UsageError, type CliCommand, type CliIo } from './commands/cli-command.js';
 import { erasePersonCommand } from './commands/erase-person.command.js';
+import { sealPersonalDataCommand } from './commands/seal-personal-data.command.js';
 import { exportCommand } from './commands/export.command.js';
 import { importCommand } from './commands/import.command.js';
 import { rebuildCommand } from './commands/rebuild.command.js';
@@ -15,6 +16,7 @@ export const COMMANDS: readonly CliCommand[] = [
   verifyCommand,
   exportCommand,
   erasePersonCommand,
+  sealPersonalDataCommand,
 ];
 
 export function helpText(commands: readonly CliCommand[] = COMMANDS): string {

@@ -51,6 +51,7 @@ export {
   PersonalDataEventStore,
   PEOPLE_STREAM_ID,
   PERSON_ERASED,
+  storedFormOf,
   type PersonErasedData,
 } from './personal-data/personal-data-event-store.js';
 export { ERASED_TEXT, isPersonalEnvelope, normaliseName } from './personal-data/personal-data-codec.js';

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { backfillEventHashes } from './integrity/backfill-hashes.js';
 import { CHECKPOINTS_SQL } from './integrity/checkpoints/checkpoint-table.js';
 import { linkHashSql } from './integrity/event-hash.js';
+import { CHAIN_VERSIONS_SQL } from './integrity/reseal/chain-history.js';
 import type { SqlDatabase, SqlExecutor } from './sql-database.port.js';
 
 /**
@@ -298,6 +299,13 @@ export const eventStoreMigrations: readonly Migration[] = [
       );
       CREATE UNIQUE INDEX person_keys_live_digest_key ON person_keys (lookup_digest) WHERE key IS NOT NULL;
     `,
+  },
+  {
+    id: 'event-store/0008-chain-versions',
+    // The recorded re-chains (integrity/reseal, docs/integrity.md "Re-chains"): a range per chain
+    // version, and the hashes each re-chain replaced, so checkpoints signed before it still verify.
+    // Empty until an operator runs `cli seal-personal-data`; no stored event changes here.
+    sql: CHAIN_VERSIONS_SQL,
   },
 ];
 

@@ -155,6 +155,15 @@ export const verifyCommand = defineCommand({
       io.stdout.write(
         `Chain intact: ${result.events} events verified, head position ${result.headPosition ?? 'none'}, head hash ${result.headHash}.\n`,
       );
+      if (result.chainVersion !== undefined) {
+        io.stdout.write(
+          `Chain version ${result.chainVersion}: every recorded re-chain checked (its replaced hashes, its ChainResealed event, and each re-chained event ` +
+            'against the hash it had before, its envelopes opened)' +
+            (result.unrecomputable
+              ? `; ${result.unrecomputable} re-chained event(s) name a person erased since, so their hash before the re-chain cannot be recomputed (the checkpoints signed after the re-chain cover them).\n`
+              : '.\n'),
+        );
+      }
       if (publicKey && checked) {
         io.stdout.write(
           `Signed checkpoints: ${checked.checkpoints} verified with key ${keyIdOf(publicKey)}` +

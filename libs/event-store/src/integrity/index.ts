@@ -56,3 +56,16 @@ export {
   type CheckpointedVerification,
   type CheckpointSources,
 } from './checkpoints/verify-checkpoints.js';
+export {
+  CHAIN_RESEALED,
+  ChainHistory,
+  INTEGRITY_STREAM_ID,
+  type ChainResealedData,
+  type ChainVersion,
+} from './reseal/chain-history.js';
+export {
+  resealPersonalData,
+  ResealRefusedError,
+  type ResealOptions,
+  type ResealResult,
+} from './reseal/reseal-personal-data.js';

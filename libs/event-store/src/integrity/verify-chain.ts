@@ -1,6 +1,8 @@
 import type { SqlExecutor } from '../sql-database.port.js';
 import { readChainHead, readChainPage, type HashedEvent } from './chain-rows.js';
 import { GENESIS_HASH, hashEvent, isHash } from './event-hash.js';
+import { ChainHistory } from './reseal/chain-history.js';
+import { ReChainCheck } from './reseal/rechain-check.js';
 
 export type ChainBreakReason =
   /** The event's content (or position) no longer matches its stored hash: edited or moved. */
@@ -30,7 +32,9 @@ export type ChainBreakReason =
   /** The log holds an event a checkpoint covering its position did not sign: inserted. */
   | 'unsigned-event'
   /** A signed position lies beyond the end of the log: its tail was cut off (or replaced). */
-  | 'truncated';
+  | 'truncated'
+  /** A recorded re-chain does not hold: more than personal fields changed, or it is not recorded as it says. */
+  | 'bad-rechain';
 
 export interface ChainOk {
   ok: true;
@@ -40,6 +44,10 @@ export interface ChainOk {
   headPosition: string | null;
   /** Its hash (the genesis hash when there is no event): record it to detect a later truncation. */
   headHash: string;
+  /** The chain version, once the log was re-chained (docs/integrity.md "Re-chains"); absent: version 1. */
+  chainVersion?: number;
+  /** Re-chained events whose hash before the re-chain could not be recomputed: a person in them was erased since. */
+  unrecomputable?: number;
 }
 
 export interface ChainBreak {
@@ -72,6 +80,8 @@ export interface VerifyLogOptions {
   onProgress?: (progress: VerifyProgress) => void;
   /** Checked after each event that continues the chain, then once at its end (signed checkpoints). */
   also?: EventCheck;
+  /** The recorded re-chains (default: read from the database). */
+  history?: ChainHistory;
 }
 
 export interface EventCheck {
@@ -178,19 +188,27 @@ export class ChainVerifier {
  */
 export async function verifyLog(db: SqlExecutor, options: VerifyLogOptions = {}): Promise<ChainVerification> {
   const pageSize = options.pageSize ?? 1000;
+  const history = options.history ?? (await ChainHistory.load(db));
+  const rechains = new ReChainCheck(db, history);
+  const also = options.also;
+  const finish = async (last: string | null) => (await rechains.finish()) ?? (await also?.finish(last)) ?? null;
   const head = await readChainHead(db);
   const verifier = new ChainVerifier();
+  // Reported only once the log was re-chained, so the answer for a log that never was is as it was.
+  const rechained = () =>
+    history.versions.length === 0 ? {} : { chainVersion: history.current, unrecomputable: rechains.unrecomputable };
   if (!head) {
-    const fault = await options.also?.finish(null);
+    const fault = await finish(null);
     return fault
       ? { ok: false, ...fault, events: 0 }
-      : { ok: true, events: 0, headPosition: null, headHash: GENESIS_HASH };
+      : { ok: true, events: 0, headPosition: null, headHash: GENESIS_HASH, ...rechained() };
   }
   let after = '0';
   for (;;) {
     const page = await readChainPage(db, after, head.position, pageSize);
     for (const row of page) {
-      const broken = verifier.check(row, row.millisecondExact) ?? (await options.also?.check(row)) ?? null;
+      const broken =
+        verifier.check(row, row.millisecondExact) ?? (await rechains.check(row)) ?? (await also?.check(row)) ?? null;
       if (broken) return { ok: false, ...broken, events: verifier.events };
     }
     const newest = page.at(-1);
@@ -198,7 +216,13 @@ export async function verifyLog(db: SqlExecutor, options: VerifyLogOptions = {})
     options.onProgress?.({ events: verifier.events, position: after, headPosition: head.position });
     if (page.length < pageSize) break;
   }
-  const fault = await options.also?.finish(verifier.lastPosition);
+  const fault = await finish(verifier.lastPosition);
   if (fault) return { ok: false, ...fault, events: verifier.events };
-  return { ok: true, events: verifier.events, headPosition: head.position, headHash: verifier.headHash };
+  return {
+    ok: true,
+    events: verifier.events,
+    headPosition: head.position,
+    headHash: verifier.headHash,
+    ...rechained(),
+  };
 }

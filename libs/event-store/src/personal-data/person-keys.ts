@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { SqlDatabase } from '../sql-database.port.js';
+import type { SqlDatabase, SqlExecutor } from '../sql-database.port.js';
 import { lookupDigest } from './personal-data-codec.js';
 
 interface KeyRow {
@@ -32,17 +32,20 @@ export class PersonKeys {
     return entry !== undefined && (entry.key === null || this.now() - entry.readAt < this.recheckMs);
   }
 
-  /** The live key of the person with this name, created on first use; the same for every spelling `normaliseName` equates. */
-  async keyFor(name: string): Promise<{ personId: string; key: Buffer }> {
+  /**
+   * The live key of the person with this name, created on first use; the same for every spelling
+   * `normaliseName` equates. `db`: the transaction to create it in (the re-chain's), else the pool.
+   */
+  async keyFor(name: string, db: SqlExecutor = this.db): Promise<{ personId: string; key: Buffer }> {
     const digest = lookupDigest(this.secret, name);
     // Two rounds at most: an erasure may destroy the key found by the insert before the select reads it.
     for (let attempt = 0; attempt < 3; attempt++) {
-      await this.db.query(
+      await db.query(
         `INSERT INTO person_keys (person_id, lookup_digest, key) VALUES ($1, $2, $3)
          ON CONFLICT (lookup_digest) WHERE key IS NOT NULL DO NOTHING`,
         [randomUUID(), digest, randomBytes(32)],
       );
-      const { rows } = await this.db.query<KeyRow>(
+      const { rows } = await db.query<KeyRow>(
         'SELECT person_id, key FROM person_keys WHERE lookup_digest = $1 AND key IS NOT NULL',
         [digest],
       );

@@ -41,6 +41,11 @@ export class PersonalDataEventStore extends EventStore {
     super();
   }
 
+  /** The store underneath, whose reads give the personal fields as stored (envelopes). */
+  get stored(): EventStore {
+    return this.inner;
+  }
+
   async append(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
     // A malformed batch goes through as it is: the adapter refuses it with its own messages.
     if (!Array.isArray(events)) return this.inner.append(streamId, events, options);
@@ -130,5 +135,12 @@ export class PersonalDataEventStore extends EventStore {
     return this.inner.close();
   }
 }
+
+/**
+ * The store as it stores personal fields (envelopes), for a reader that hands events on outside the
+ * service (the Kafka relay): underneath the PersonalDataEventStore when `store` is one.
+ */
+export const storedFormOf = (store: EventStore): EventStore =>
+  store instanceof PersonalDataEventStore ? store.stored : store;
 
 const envelopePerson = (envelope: PersonalEnvelope): string => envelope.$personal.person;

@@ -12,6 +12,7 @@ import {
   type SqlExecutor,
   type StoredEvent,
   type Subscription,
+  storedFormOf,
 } from '#event-store';
 import { EventPublisher, type OutgoingMessage, type TopicSpec } from '../event-publisher.port.js';
 import { DEFAULT_TOPICS, toMessages, type GovernanceTopics } from '../governance-topics.js';
@@ -107,12 +108,20 @@ export class EventRelay {
   private probing = false;
   private probeTimer: NodeJS.Timeout | null = null;
 
+  private readonly store: EventStore;
+
+  /**
+   * `store` may be the service's store, which opens personal fields: the relay reads underneath it
+   * (`storedFormOf`), so a message carries the stored envelopes, never a name in the clear, and an
+   * erasure leaves nothing readable on the topic (docs/security.md, "What erasure does not remove").
+   */
   constructor(
-    private readonly store: EventStore,
+    store: EventStore,
     db: SqlExecutor,
     private readonly publisher: EventPublisher,
     options: RelayOptions = {},
   ) {
+    this.store = storedFormOf(store);
     this.checkpoints = new RelayCheckpoints(db);
     this.name = options.name ?? 'kafka-relay';
     this.topics = options.topics ?? DEFAULT_TOPICS;

@@ -11,7 +11,9 @@ import {
   entriesText,
   type CheckpointRecord,
   type CheckpointStatement,
+  type SignedCheckpoint,
 } from './checkpoint.js';
+import { ChainHistory } from '../reseal/chain-history.js';
 import { CheckpointSigner } from './checkpoint-signer.js';
 import {
   anchorProgress,
@@ -130,7 +132,7 @@ export class Checkpointer {
       if (pending < this.options.everyEvents && !overdue) return null;
 
       const rows = await readChainPage(tx, after, MAX_POSITION, this.options.everyEvents);
-      const chain = new ChainVerifier(last?.headHash ?? GENESIS_HASH);
+      const chain = new ChainVerifier(last ? await signedHeadNow(tx, last) : GENESIS_HASH);
       for (const row of rows) {
         const fault = chain.check(row, row.millisecondExact);
         if (fault) throw new CheckpointRefusedError(fault.position, fault.detail);
@@ -169,6 +171,28 @@ export class Checkpointer {
     }
     if (failure !== null) throw failure;
   }
+}
+
+/**
+ * The hash the chain now has at the last checkpoint's head: its signed head hash, unless a re-chain
+ * (docs/integrity.md, "Re-chains") recomputed it since, in which case the re-chain must have recorded
+ * the signed hash as the one it replaced there.
+ */
+async function signedHeadNow(tx: SqlExecutor, last: SignedCheckpoint): Promise<string> {
+  const history = await ChainHistory.load(tx);
+  const version = history.versionOfCheckpoint(last.position);
+  if (version === history.current) return last.headHash;
+  const { rows } = await tx.query<{ hash: string | null }>('SELECT hash FROM events WHERE position = $1', [
+    last.position,
+  ]);
+  const now = rows[0]?.hash ?? null;
+  if (history.hashIn(version, last.position, now) !== last.headHash || now === null) {
+    throw new CheckpointRefusedError(
+      last.position,
+      `the latest checkpoint (position ${last.position}) signed a head that the re-chain to version ${history.current} did not record as replaced`,
+    );
+  }
+  return now;
 }
 
 async function countAfter(db: SqlExecutor, after: string, cap: number): Promise<number> {

@@ -21,6 +21,7 @@ import {
   type SignedCheckpoint,
 } from './checkpoint.js';
 import { checkpointEntries, listCheckpoints } from './checkpoint-table.js';
+import { ChainHistory } from '../reseal/chain-history.js';
 
 export interface CheckpointSources {
   /** The key checkpoints must verify with (the auditor's copy, not one read from the database). */
@@ -76,7 +77,14 @@ class SignedEntries implements EventCheck {
   constructor(
     private readonly db: SqlExecutor,
     private readonly checkpoints: readonly Signed[],
+    private readonly history: ChainHistory,
   ) {}
+
+  /** The event's hash under the chain version the current checkpoint was signed in (a re-chain keeps the older ones). */
+  private hashSigned(event: HashedEvent): string | null {
+    const version = this.history.versionOfCheckpoint(this.current().checkpoint.position);
+    return this.history.hashIn(version, String(event.position), event.hash);
+  }
 
   /** The checkpoint whose entries are being matched; only called while one is left. */
   private current(): Signed {
@@ -143,12 +151,13 @@ class SignedEntries implements EventCheck {
     }
     if (expected.position === position) {
       this.next++;
-      if (expected.hash === event.hash) return null;
+      const actual = this.hashSigned(event);
+      if (expected.hash === actual) return null;
       return {
         position,
         reason: 'rewritten',
         expected: expected.hash,
-        actual: event.hash,
+        actual,
         detail: `the event at position ${position} (${event.streamId} revision ${event.revision}, ${event.type}) is not the one the checkpoint at position ${this.current().checkpoint.position} signed: it was rewritten and the chain recomputed`,
       };
     }
@@ -248,7 +257,8 @@ export async function verifyLogWithCheckpoints(
     }
   }
   const ordered = [...signed.values()].sort((a, b) => (before(a.checkpoint.position, b.checkpoint.position) ? -1 : 1));
-  const walked = await verifyLog(db, { ...options, also: new SignedEntries(db, ordered) });
+  const history = await ChainHistory.load(db);
+  const walked = await verifyLog(db, { ...options, history, also: new SignedEntries(db, ordered, history) });
   const summary = { checkpoints: ordered.length, signedThrough: ordered.at(-1)?.checkpoint.position ?? null };
 
   const first = faults.reduce<ChainFault | null>(
