@@ -57,30 +57,6 @@ async function wholeLog(api: ApiHarness): Promise<{ eventId: string; position: s
   return events;
 }
 
-/**
- * The log without the evaluator's alert streams. KNOWN DEFECT (issue 16 accountability alerts): on commit/prepare
- * positions the evaluator appends two alert events fewer than on the SQL store (854 against 856 after the seed
- * import); until that is found, the log lengths are compared without alert streams, and the seed board's alerts
- * are compared on their own.
- */
-async function commandLog(api: ApiHarness): Promise<{ eventId: string; position: string }[]> {
-  return (await wholeLogWithStreams(api)).filter((e) => !e.streamId.startsWith('alert-'));
-}
-
-async function wholeLogWithStreams(
-  api: ApiHarness,
-): Promise<{ eventId: string; position: string; streamId: string }[]> {
-  const events: { eventId: string; position: string; streamId: string }[] = [];
-  let from: string | null = null;
-  do {
-    const res = await api.admin.get(`/events?limit=1000${from === null ? '' : `&fromPosition=${from}`}`);
-    expect(res.status).toBe(200);
-    events.push(...(eventsOf(res) as unknown as { eventId: string; position: string; streamId: string }[]));
-    from = bodyOf<EventsBody>(res).next;
-  } while (from !== null);
-  return events;
-}
-
 /** What the read models answer, without the positions (their form differs by store, by design). */
 const withoutPositions = (body: unknown): unknown =>
   JSON.parse(JSON.stringify(body, (key, value: unknown) => (/position$/i.test(key) ? undefined : value))) as unknown;
@@ -115,9 +91,9 @@ beforeAll(async () => {
     return tick == null || (tick.ticks >= 1 && !tick.running);
   };
   const state = async (api: ApiHarness): Promise<string> => {
-    const alerts = bodyOf<AlertsBody>(await api.admin.get('/alerts?status=open&boardId=hampshire-tvp')).alerts ?? [];
+    const alerts = bodyOf<AlertsBody>(await api.admin.get('/alerts?status=open&limit=500')).alerts ?? [];
     const keys = alerts.map((a: { rule: string; subject: object }) => `${a.rule} ${JSON.stringify(a.subject)}`);
-    return `${(await commandLog(api)).length} ${keys.sort().join(',')}`;
+    return `${(await wholeLog(api)).length} ${keys.sort().join(',')}`;
   };
   let stable = 0;
   let last = '';
@@ -141,7 +117,9 @@ postgresDriver.describe('the service on commit/prepare positions', () => {
   test('the log head and every event position are commit/prepare pairs', async () => {
     expect(head).toMatch(PAIR);
     const log = await wholeLog(pairs);
-    expect((await commandLog(pairs)).length).toBe((await commandLog(plain)).length);
+    // The same events on both stores, alerts included: the evaluator judges the record at the head, so how far
+    // the projections happened to be when it ran changes nothing it appends.
+    expect(log.length).toBe((await wholeLog(plain)).length);
     expect(log.every((e) => PAIR.test(e.position))).toBe(true);
     expect(log.some((e) => e.position === head)).toBe(true);
   });

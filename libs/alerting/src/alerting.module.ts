@@ -25,6 +25,15 @@ export const COMPLIANCE_CLOCK = Symbol('COMPLIANCE_CLOCK');
 /** DI token of the module's options. */
 export const ALERTING_OPTIONS = Symbol('ALERTING_OPTIONS');
 
+/**
+ * What the compliance evaluator waits for before it first runs: bound (globally) by the seed import on start
+ * (libs/application), so the evaluator judges the imported record once it is whole rather than each half-way
+ * state of it. Unbound (no import, the worker), the evaluator starts at once.
+ */
+export abstract class EvaluationStartGate {
+  abstract ready(): Promise<void>;
+}
+
 export interface AlertingModuleOptions {
   /** Interval of the clock tick in milliseconds (the configuration's `complianceTickMs`, COMPLIANCE_TICK). */
   complianceTickMs: number;
@@ -54,21 +63,37 @@ class AlertingLifecycle implements OnApplicationBootstrap, BeforeApplicationShut
     @Inject(ALERTING_OPTIONS) private readonly options: AlertingModuleOptions,
     @Optional() @Inject(ComplianceTick) private readonly tick: ComplianceTick | null,
     @Optional() @Inject(ComplianceTrigger) private readonly trigger: ComplianceTrigger | null,
+    @Optional() @Inject(EvaluationStartGate) private readonly gate: EvaluationStartGate | null,
   ) {}
+
+  private started: Promise<void> | null = null;
+  private stopping = false;
 
   async onApplicationBootstrap(): Promise<void> {
     await migrateAlerting(this.db);
     if (!this.tick || !this.trigger) return;
-    await this.trigger.start();
-    this.tick.start();
-    if (this.options.evaluateOnStart ?? true) void this.tick.tick();
-    this.logger.log(
-      `compliance evaluator running: tick every ${this.options.complianceTickMs} ms, and on every board or agreement event`,
-    );
+    const { tick, trigger } = this;
+    const start = async () => {
+      if (this.stopping) return;
+      await trigger.start();
+      tick.start();
+      if (this.options.evaluateOnStart ?? true) void tick.tick();
+      this.logger.log(
+        `compliance evaluator running: tick every ${this.options.complianceTickMs} ms, and on every board or agreement event`,
+      );
+    };
+    if (!this.gate) return start();
+    // Not awaited: the import the gate waits for may itself be a later bootstrap hook. A failed import fails the start.
+    this.started = this.gate
+      .ready()
+      .then(start)
+      .catch((error: unknown) => this.logger.error(`compliance evaluator not started: ${String(error)}`));
   }
 
   /** Before the persistence module closes the database. */
   async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await this.started;
     await this.tick?.stop();
     await this.trigger?.stop();
   }

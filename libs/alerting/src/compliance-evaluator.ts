@@ -142,11 +142,14 @@ export class ComplianceEvaluator {
   }
 
   /**
-   * Board rules for one board. `cause`: the event that prompted it (stored as causationId); the read
-   * models are read once they have reached it. Without one, once they have reached the head of the log.
+   * Board rules for one board. `cause`: the event that prompted it (stored as causationId). An alert says
+   * what the record shows now, so the read models are read once they have reached the head of the log, not
+   * merely the event that prompted the evaluation: judged at that event's position, a subject whose next
+   * facts were already stored (a meeting scheduled, then held, in one import) raised an alert and resolved
+   * it again, and how many such pairs the log kept depended on how far the projections happened to be.
    */
   async evaluateBoard(boardId: string, cause?: StoredEvent): Promise<EvaluationResult> {
-    const position = await this.positionOf(cause);
+    const position = await this.store.headPosition();
     const result = await this.evaluate('board', boardId, position, cause);
     // The agreement rules read which boards oversee an agreement and of what kind: a change of the board's
     // agreements or accountability re-judges them (and the agreement it let go, which the board no longer names).
@@ -168,7 +171,7 @@ export class ComplianceEvaluator {
 
   /** Agreement rules for one agreement, then the board rules of every board overseeing it (their rules read its status). */
   async evaluateAgreement(agreementId: string, cause?: StoredEvent): Promise<EvaluationResult[]> {
-    const position = await this.positionOf(cause);
+    const position = await this.store.headPosition();
     const results = [await this.evaluate('agreement', agreementId, position, cause)];
     for (const boardId of await this.subjects.boardsOverseeing(agreementId, position)) {
       results.push(await this.evaluate('board', boardId, position, cause));
@@ -203,10 +206,6 @@ export class ComplianceEvaluator {
       }
     }
     return result;
-  }
-
-  private positionOf(cause: StoredEvent | undefined): Promise<Position | null> {
-    return cause ? Promise.resolve(cause.position) : this.store.headPosition();
   }
 
   private evaluate(

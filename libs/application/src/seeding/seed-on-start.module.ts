@@ -1,5 +1,14 @@
-import { Inject, Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
+import { EvaluationStartGate } from '#alerting';
 import { Clock } from '#platform';
 import { ApplicationModule } from '../application.module.js';
 import { ReferenceData } from '../commands/reference-data.js';
@@ -15,6 +24,31 @@ const SEED_FILE = Symbol('SEED_FILE');
  * It runs in onApplicationBootstrap, after CqrsModule (global, so bootstrapped first) has
  * registered the command handlers, and before the application listens.
  */
+/** Opens when the import on start has ended, whatever its outcome: the compliance evaluator starts then. */
+@Injectable()
+class ImportOnStartGate extends EvaluationStartGate {
+  private opened!: () => void;
+  private readonly open = new Promise<void>((resolve) => (this.opened = resolve));
+
+  ready(): Promise<void> {
+    return this.open;
+  }
+  release(): void {
+    this.opened();
+  }
+}
+
+/**
+ * Global for the gate alone: the compliance evaluator (in the background module) must see it. The import stays in
+ * a module of its own, so its bootstrap hook keeps its place after CqrsModule's (a global module's would not).
+ */
+@Global()
+@Module({
+  providers: [ImportOnStartGate, { provide: EvaluationStartGate, useExisting: ImportOnStartGate }],
+  exports: [ImportOnStartGate, EvaluationStartGate],
+})
+class ImportOnStartGateModule {}
+
 @Injectable()
 class SeedOnStart implements OnApplicationBootstrap {
   private readonly logger = new Logger('SeedOnStart');
@@ -24,9 +58,18 @@ class SeedOnStart implements OnApplicationBootstrap {
     private readonly bus: CommandBus,
     private readonly references: ReferenceData,
     private readonly clock: Clock,
+    private readonly gate: ImportOnStartGate,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    try {
+      await this.import();
+    } finally {
+      this.gate.release();
+    }
+  }
+
+  private async import(): Promise<void> {
     // An unreadable or malformed file stops the start, as invalid configuration does.
     const seed = await readSeedFile(this.path);
     const report = await importSeed({ bus: this.bus, references: this.references, clock: this.clock }, seed, {
@@ -48,7 +91,7 @@ export class SeedOnStartModule {
     if (path === null) return { module: SeedOnStartModule };
     return {
       module: SeedOnStartModule,
-      imports: [ApplicationModule],
+      imports: [ApplicationModule, ImportOnStartGateModule],
       providers: [{ provide: SEED_FILE, useValue: path }, SeedOnStart],
     };
   }
