@@ -7,7 +7,8 @@ import {
   type BoardTermsRecord,
   type MeetingFact,
 } from './assess-board-compliance.js';
-import { dayOf, endOf } from '../shared.js';
+import { endOf } from '../shared.js';
+import { emptyBoardRowsChange, evolveBoardRows, meetingFactOf, termsRecordOf } from './board-compliance.projection.js';
 
 /** What a transaction-time replay of a board was asked, and what it folded. */
 export interface BoardReplay {
@@ -33,63 +34,25 @@ export interface BoardHistoryRows {
 }
 
 /**
- * A board's stream, in the order recorded, as the board-compliance read model stores it (one board row, a terms
- * record per establishment or change, one fact per meeting event, each dated by the day it happened). Null when the
- * events hold no establishment. A meeting event naming no meeting changes nothing, as in the projection.
+ * A board's stream, in the order recorded, as the board-compliance read model stores it: the rows come from the
+ * projection's own `evolveBoardRows`, so a replay and the read model cannot disagree about what a board event
+ * means. Null when the events hold no establishment.
  */
 export function boardHistoryRowsFrom(events: readonly StoredEvent[]): BoardHistoryRows | null {
-  let board: BoardRecord | null = null;
-  /** The agreements overseen after the last oversight change, if any. */
-  let agreementIds: string[] | null = null;
-  const terms: BoardTermsRecord[] = [];
-  const facts: MeetingFact[] = [];
-  for (const event of events) {
-    if (!isBoardEvent(event)) continue;
-    const on = dayOf(event);
-    const fact = (
-      meetingId: string,
-      what: MeetingFact['what'],
-      scheduledFor: string,
-      extra: Partial<MeetingFact> = {},
-    ) => facts.push({ meetingId, what, occurredOn: on, scheduledFor, quorate: null, reason: null, ...extra });
-    if (event.type.startsWith('BoardMeeting') && typeof (event.data as { meetingId?: unknown }).meetingId !== 'string')
-      continue;
-    switch (event.type) {
-      case 'GovernanceBoardEstablished':
-      case 'BoardTermsChanged': {
-        const { chair, maxDaysBetweenMeetings, quorum, rearrangeWithinDays } = event.data;
-        if (event.type === 'GovernanceBoardEstablished' && board === null) {
-          const { boardId, name, agreementIds } = event.data;
-          board = { boardId, name, agreementIds, establishedOn: on };
-        }
-        terms.push({ effectiveOn: on, chair, maxDaysBetweenMeetings, quorum, rearrangeWithinDays });
-        break;
-      }
-      case 'BoardAccountabilitySet':
-        break;
-      case 'BoardOversightChanged':
-        agreementIds = event.data.agreementIds;
-        break;
-      case 'BoardMeetingScheduled':
-        fact(event.data.meetingId, 'scheduled', event.data.scheduledFor);
-        break;
-      case 'BoardMeetingHeld':
-        fact(event.data.meetingId, 'held', event.data.scheduledFor, { quorate: event.data.quorate });
-        break;
-      case 'BoardMeetingCancelled':
-        fact(event.data.meetingId, 'cancelled', event.data.scheduledFor, { reason: event.data.reason });
-        break;
-      case 'BoardMeetingRearranged':
-        fact(event.data.meetingId, 'rearranged', event.data.newDate);
-        break;
-      default: {
-        const _exhaustive: never = event;
-        return _exhaustive;
-      }
-    }
-  }
-  if (board === null) return null;
-  return { board: agreementIds === null ? board : { ...board, agreementIds }, terms, facts };
+  const rows = emptyBoardRowsChange();
+  for (const event of events) if (isBoardEvent(event)) evolveBoardRows(rows, event);
+  const [board] = rows.boards.values();
+  if (!board) return null;
+  return {
+    board: {
+      boardId: board.board_id,
+      name: board.name,
+      agreementIds: board.agreement_ids,
+      establishedOn: board.established_on,
+    },
+    terms: rows.terms.map(termsRecordOf),
+    facts: rows.facts.map(meetingFactOf),
+  };
 }
 
 /**

@@ -13,7 +13,8 @@ import type {
   GovernanceBoardEstablished,
 } from '#domain';
 import { positionKey, type StoredEvent } from '#event-store';
-import type { SqlProjection } from '../../sql-projection.js';
+import type { ProjectionContext, SqlProjection } from '../../sql-projection.js';
+import type { BoardTermsRecord, MeetingFact } from './assess-board-compliance.js';
 import { rowsByIds, writeRows, type Columns } from '../batch-rows.js';
 import { dataOf, dayOf } from '../shared.js';
 
@@ -46,6 +47,48 @@ interface MeetingRow {
   cancellation_reason: string | null;
   rearranged_to: string | null;
 }
+
+/** A row of `board_terms`: the terms of reference from one establishment or change. */
+export interface BoardTermsRow {
+  board_id: string;
+  position: string;
+  effective_on: string;
+  chair: string;
+  max_days_between_meetings: number;
+  quorum: number;
+  rearrange_within_days: number;
+}
+
+/** A row of `board_meeting_facts`: one meeting event, dated by the day it happened. */
+export interface MeetingFactRow {
+  board_id: string;
+  position: string;
+  meeting_id: string;
+  what: MeetingFact['what'];
+  occurred_on: string;
+  scheduled_for: string;
+  quorate: boolean | null;
+  reason: string | null;
+}
+
+/** A `board_terms` row (from SQL or from `evolveBoardRows`) as the compliance assessment reads it. */
+export const termsRecordOf = (t: Omit<BoardTermsRow, 'board_id' | 'position'>): BoardTermsRecord => ({
+  effectiveOn: t.effective_on,
+  chair: t.chair,
+  maxDaysBetweenMeetings: Number(t.max_days_between_meetings),
+  quorum: Number(t.quorum),
+  rearrangeWithinDays: Number(t.rearrange_within_days),
+});
+
+/** A `board_meeting_facts` row as the compliance assessment reads it. */
+export const meetingFactOf = (f: Omit<MeetingFactRow, 'board_id' | 'position'>): MeetingFact => ({
+  meetingId: f.meeting_id,
+  what: f.what,
+  occurredOn: f.occurred_on,
+  scheduledFor: f.scheduled_for,
+  quorate: f.quorate,
+  reason: f.reason,
+});
 
 const BOARD_COLUMNS: Columns = [
   ['board_id', 'text'],
@@ -173,307 +216,218 @@ export const boardComplianceProjection: SqlProjection = {
       PRIMARY KEY (board_id, position)
     );
   `,
-  async apply({ tx, t }, event) {
-    if (namesNoMeeting(event)) return;
-    const on = dayOf(event);
-    const fact = (
-      meetingId: string,
-      what: string,
-      scheduledFor: string,
-      extra: { quorate?: boolean; reason?: string } = {},
-    ) =>
-      tx.query(
-        `INSERT INTO ${t('board_meeting_facts')} (board_id, position, meeting_id, what, occurred_on, scheduled_for, quorate, reason)
-         VALUES ($1, $2, $3, $4, $5::date, $6::date, $7, $8) ON CONFLICT (board_id, position) DO NOTHING`,
-        [
-          (event.data as { boardId: string }).boardId,
-          positionKey(event.position),
-          meetingId,
-          what,
-          on,
-          scheduledFor,
-          extra.quorate ?? null,
-          extra.reason ?? null,
-        ],
-      );
-    const terms = async (data: GovernanceBoardEstablished['data'] | BoardTermsChanged['data']) => {
-      await tx.query(
-        `INSERT INTO ${t('board_terms')} (board_id, position, effective_on, chair, max_days_between_meetings, quorum, rearrange_within_days)
-         VALUES ($1, $2, $3::date, $4, $5, $6, $7) ON CONFLICT (board_id, position) DO NOTHING`,
-        [
-          data.boardId,
-          positionKey(event.position),
-          on,
-          data.chair,
-          data.maxDaysBetweenMeetings,
-          data.quorum,
-          data.rearrangeWithinDays,
-        ],
-      );
-      await tx.query(
-        `UPDATE ${t('boards')} SET chair = $2, max_days_between_meetings = $3, quorum = $4, rearrange_within_days = $5 WHERE board_id = $1`,
-        [data.boardId, data.chair, data.maxDaysBetweenMeetings, data.quorum, data.rearrangeWithinDays],
-      );
-    };
-    switch (event.type) {
-      case 'GovernanceBoardEstablished': {
-        const data = dataOf<GovernanceBoardEstablished>(event);
-        await tx.query(
-          `INSERT INTO ${t('boards')} (board_id, name, agreement_ids, established_on, chair, max_days_between_meetings, quorum, rearrange_within_days, oversight)
-           VALUES ($1, $2, $3::text[], $4::date, $5, $6, $7, $8, $9::jsonb) ON CONFLICT (board_id) DO NOTHING`,
-          [
-            data.boardId,
-            data.name,
-            data.agreementIds,
-            on,
-            data.chair,
-            data.maxDaysBetweenMeetings,
-            data.quorum,
-            data.rearrangeWithinDays,
-            JSON.stringify(data.agreementIds.map((agreementId) => ({ agreementId, from: on, until: null }))),
-          ],
-        );
-        await terms(data);
-        return;
-      }
-      case 'BoardTermsChanged':
-        await terms(dataOf<BoardTermsChanged>(event));
-        return;
-      case 'BoardAccountabilitySet': {
-        const { boardId, kind, members, quorumByRole } = dataOf<BoardAccountabilitySet>(event);
-        await tx.query(
-          `UPDATE ${t('boards')} SET kind = $2, members = $3::jsonb, quorum_by_role = $4::jsonb WHERE board_id = $1`,
-          [boardId, kind, JSON.stringify(members), JSON.stringify(quorumByRole)],
-        );
-        return;
-      }
-      case 'BoardOversightChanged': {
-        const data = dataOf<BoardOversightChanged>(event);
-        const { rows } = await tx.query<{ oversight: OversightPeriod[] }>(
-          `SELECT oversight FROM ${t('boards')} WHERE board_id = $1`,
-          [data.boardId],
-        );
-        if (!rows[0]) return;
-        await tx.query(
-          `UPDATE ${t('boards')} SET agreement_ids = $2::text[], oversight = $3::jsonb WHERE board_id = $1`,
-          [data.boardId, data.agreementIds, JSON.stringify(changeOversightPeriods(rows[0].oversight, data, on))],
-        );
-        return;
-      }
-      case 'BoardMeetingScheduled': {
-        const { boardId, meetingId, scheduledFor } = dataOf<BoardMeetingScheduled>(event);
-        await tx.query(
-          `INSERT INTO ${t('board_meetings')} (board_id, meeting_id, scheduled_for, status) VALUES ($1, $2, $3::date, 'scheduled')
-           ON CONFLICT (board_id, meeting_id) DO NOTHING`,
-          [boardId, meetingId, scheduledFor],
-        );
-        await fact(meetingId, 'scheduled', scheduledFor);
-        return;
-      }
-      case 'BoardMeetingHeld': {
-        const { boardId, meetingId, heldOn, quorate, attendees, scheduledFor } = dataOf<BoardMeetingHeld>(event);
-        await tx.query(
-          `UPDATE ${t('board_meetings')} SET status = 'held', held_on = $3::date, quorate = $4, attendees = $5::jsonb
-            WHERE board_id = $1 AND meeting_id = $2`,
-          [boardId, meetingId, heldOn, quorate, JSON.stringify(attendees)],
-        );
-        await fact(meetingId, 'held', scheduledFor, { quorate });
-        return;
-      }
-      case 'BoardMeetingCancelled': {
-        const { boardId, meetingId, reason, scheduledFor } = dataOf<BoardMeetingCancelled>(event);
-        await tx.query(
-          `UPDATE ${t('board_meetings')} SET status = 'cancelled', cancelled_on = $3::date, cancellation_reason = $4
-            WHERE board_id = $1 AND meeting_id = $2`,
-          [boardId, meetingId, on, reason],
-        );
-        await fact(meetingId, 'cancelled', scheduledFor, { reason });
-        return;
-      }
-      case 'BoardMeetingRearranged': {
-        const { boardId, meetingId, newDate } = dataOf<BoardMeetingRearranged>(event);
-        await tx.query(
-          `UPDATE ${t('board_meetings')} SET status = 'scheduled', scheduled_for = $3::date, rearranged_to = $3::date
-            WHERE board_id = $1 AND meeting_id = $2`,
-          [boardId, meetingId, newDate],
-        );
-        await fact(meetingId, 'rearranged', newDate);
-        return;
-      }
-    }
+  apply(ctx, event) {
+    return applyBoardBatch(ctx, [event]);
   },
-  async applyBatch({ tx, t }, batch) {
-    const events = batch.filter((event) => !namesNoMeeting(event));
-    const boardIdOf = (event: StoredEvent): string => (event.data as { boardId: string }).boardId;
-    const meetingKey = (boardId: string, meetingId: string): string => JSON.stringify([boardId, meetingId]);
-    const boardIds = new Set<string>();
-    const meetingKeys = new Map<string, [string, string]>();
-    for (const event of events) {
-      if (!event.type.startsWith('BoardMeeting')) boardIds.add(boardIdOf(event));
-      else {
-        const { boardId, meetingId } = event.data as { boardId: string; meetingId: string };
-        meetingKeys.set(meetingKey(boardId, meetingId), [boardId, meetingId]);
-      }
+  applyBatch: applyBoardBatch,
+};
+
+/** The board-compliance rows of a batch: the rows it touches loaded once, evolved in memory, written set-based. */
+async function applyBoardBatch({ tx, t }: ProjectionContext, batch: readonly StoredEvent[]): Promise<void> {
+  const events = batch.filter((event) => !namesNoMeeting(event));
+  const boardIds = new Set<string>();
+  const meetingKeys = new Map<string, [string, string]>();
+  for (const event of events) {
+    if (!event.type.startsWith('BoardMeeting')) boardIds.add(boardIdOf(event));
+    else {
+      const { boardId, meetingId } = event.data as { boardId: string; meetingId: string };
+      meetingKeys.set(meetingKey(boardId, meetingId), [boardId, meetingId]);
     }
-    const boards = new Map<string, BoardRow>();
-    for (const row of await rowsByIds<BoardRow>(
-      tx,
-      t('boards'),
-      BOARD_COLUMNS.map(([c]) => c).join(', '),
-      'board_id',
-      boardIds,
-    )) {
-      boards.set(row.board_id, {
-        ...row,
-        max_days_between_meetings: Number(row.max_days_between_meetings),
-        quorum: Number(row.quorum),
-        rearrange_within_days: Number(row.rearrange_within_days),
-      });
-    }
-    const meetings = new Map<string, MeetingRow>();
-    if (meetingKeys.size > 0) {
-      const pairs = [...meetingKeys.values()];
-      const { rows } = await tx.query<MeetingRow>(
-        `SELECT ${MEETING_COLUMNS.map(([c]) => c).join(', ')} FROM ${t('board_meetings')}
-          WHERE (board_id, meeting_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
-        [pairs.map(([b]) => b), pairs.map(([, m]) => m)],
-      );
-      for (const row of rows) meetings.set(meetingKey(row.board_id, row.meeting_id), row);
-    }
-    const dirtyBoards = new Set<BoardRow>();
-    const dirtyMeetings = new Set<MeetingRow>();
-    const terms: Record<string, unknown>[] = [];
-    const facts: Record<string, unknown>[] = [];
-    for (const event of events) {
-      const on = dayOf(event);
-      const fact = (
-        meetingId: string,
-        what: string,
-        scheduledFor: string,
-        extra: { quorate?: boolean; reason?: string } = {},
-      ) =>
-        facts.push({
-          board_id: boardIdOf(event),
-          position: positionKey(event.position),
-          meeting_id: meetingId,
-          what,
-          occurred_on: on,
-          scheduled_for: scheduledFor,
-          quorate: extra.quorate ?? null,
-          reason: extra.reason ?? null,
-        });
-      const changeTerms = (data: GovernanceBoardEstablished['data'] | BoardTermsChanged['data']) => {
-        terms.push({
+  }
+  const boards = new Map<string, BoardRow>();
+  for (const row of await rowsByIds<BoardRow>(
+    tx,
+    t('boards'),
+    BOARD_COLUMNS.map(([c]) => c).join(', '),
+    'board_id',
+    boardIds,
+  )) {
+    boards.set(row.board_id, {
+      ...row,
+      max_days_between_meetings: Number(row.max_days_between_meetings),
+      quorum: Number(row.quorum),
+      rearrange_within_days: Number(row.rearrange_within_days),
+    });
+  }
+  const meetings = new Map<string, MeetingRow>();
+  if (meetingKeys.size > 0) {
+    const pairs = [...meetingKeys.values()];
+    const { rows } = await tx.query<MeetingRow>(
+      `SELECT ${MEETING_COLUMNS.map(([c]) => c).join(', ')} FROM ${t('board_meetings')}
+        WHERE (board_id, meeting_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+      [pairs.map(([b]) => b), pairs.map(([, m]) => m)],
+    );
+    for (const row of rows) meetings.set(meetingKey(row.board_id, row.meeting_id), row);
+  }
+  const rows: BoardRowsChange = { ...emptyBoardRowsChange(), boards, meetings };
+  for (const event of events) evolveBoardRows(rows, event);
+  await writeRows(tx, t('boards'), BOARD_COLUMNS, ['board_id'], [...rows.dirtyBoards], 'update');
+  await writeRows(tx, t('board_terms'), TERMS_COLUMNS, ['board_id', 'position'], rows.terms, 'nothing');
+  await writeRows(
+    tx,
+    t('board_meetings'),
+    MEETING_COLUMNS,
+    ['board_id', 'meeting_id'],
+    [...rows.dirtyMeetings],
+    'update',
+  );
+  await writeRows(tx, t('board_meeting_facts'), FACT_COLUMNS, ['board_id', 'position'], rows.facts, 'nothing');
+}
+
+/** The rows one batch changes: boards and meetings as they stand (loaded or new), and the terms and facts it adds. */
+export interface BoardRowsChange {
+  boards: Map<string, BoardRow>;
+  /** By `meetingKey`. */
+  meetings: Map<string, MeetingRow>;
+  dirtyBoards: Set<BoardRow>;
+  dirtyMeetings: Set<MeetingRow>;
+  terms: BoardTermsRow[];
+  facts: MeetingFactRow[];
+}
+
+const meetingKey = (boardId: string, meetingId: string): string => JSON.stringify([boardId, meetingId]);
+const boardIdOf = (event: StoredEvent): string => (event.data as { boardId: string }).boardId;
+
+export const emptyBoardRowsChange = (): BoardRowsChange => ({
+  boards: new Map(),
+  meetings: new Map(),
+  dirtyBoards: new Set(),
+  dirtyMeetings: new Set(),
+  terms: [],
+  facts: [],
+});
+
+/**
+ * The one derivation of the board-compliance rows from a board event, shared by the projection (a batch or one
+ * event) and the transaction-time replay of a board's stream (board-compliance-known-at.ts). A meeting event
+ * naming no meeting changes nothing.
+ */
+export function evolveBoardRows(rows: BoardRowsChange, event: StoredEvent): void {
+  if (namesNoMeeting(event)) return;
+  const { boards, meetings, dirtyBoards, dirtyMeetings, terms, facts } = rows;
+  const on = dayOf(event);
+  const fact = (
+    meetingId: string,
+    what: MeetingFact['what'],
+    scheduledFor: string,
+    extra: { quorate?: boolean; reason?: string } = {},
+  ) =>
+    facts.push({
+      board_id: boardIdOf(event),
+      position: positionKey(event.position),
+      meeting_id: meetingId,
+      what,
+      occurred_on: on,
+      scheduled_for: scheduledFor,
+      quorate: extra.quorate ?? null,
+      reason: extra.reason ?? null,
+    });
+  const changeTerms = (data: GovernanceBoardEstablished['data'] | BoardTermsChanged['data']) => {
+    terms.push({
+      board_id: data.boardId,
+      position: positionKey(event.position),
+      effective_on: on,
+      chair: data.chair,
+      max_days_between_meetings: data.maxDaysBetweenMeetings,
+      quorum: data.quorum,
+      rearrange_within_days: data.rearrangeWithinDays,
+    });
+    const board = boards.get(data.boardId);
+    if (!board) return;
+    board.chair = data.chair;
+    board.max_days_between_meetings = data.maxDaysBetweenMeetings;
+    board.quorum = data.quorum;
+    board.rearrange_within_days = data.rearrangeWithinDays;
+    dirtyBoards.add(board);
+  };
+  const update = (boardId: string, meetingId: string, change: Partial<MeetingRow>) => {
+    const meeting = meetings.get(meetingKey(boardId, meetingId));
+    if (!meeting) return;
+    Object.assign(meeting, change);
+    dirtyMeetings.add(meeting);
+  };
+  switch (event.type) {
+    case 'GovernanceBoardEstablished': {
+      const data = dataOf<GovernanceBoardEstablished>(event);
+      if (!boards.has(data.boardId)) {
+        const board: BoardRow = {
           board_id: data.boardId,
-          position: positionKey(event.position),
-          effective_on: on,
+          name: data.name,
+          agreement_ids: data.agreementIds,
+          established_on: on,
           chair: data.chair,
           max_days_between_meetings: data.maxDaysBetweenMeetings,
           quorum: data.quorum,
           rearrange_within_days: data.rearrangeWithinDays,
-        });
-        const board = boards.get(data.boardId);
-        if (!board) return;
-        board.chair = data.chair;
-        board.max_days_between_meetings = data.maxDaysBetweenMeetings;
-        board.quorum = data.quorum;
-        board.rearrange_within_days = data.rearrangeWithinDays;
-        dirtyBoards.add(board);
-      };
-      const update = (boardId: string, meetingId: string, change: Partial<MeetingRow>) => {
-        const meeting = meetings.get(meetingKey(boardId, meetingId));
-        if (!meeting) return;
-        Object.assign(meeting, change);
-        dirtyMeetings.add(meeting);
-      };
-      switch (event.type) {
-        case 'GovernanceBoardEstablished': {
-          const data = dataOf<GovernanceBoardEstablished>(event);
-          if (!boards.has(data.boardId)) {
-            const board: BoardRow = {
-              board_id: data.boardId,
-              name: data.name,
-              agreement_ids: data.agreementIds,
-              established_on: on,
-              chair: data.chair,
-              max_days_between_meetings: data.maxDaysBetweenMeetings,
-              quorum: data.quorum,
-              rearrange_within_days: data.rearrangeWithinDays,
-              kind: null,
-              members: [],
-              quorum_by_role: {},
-              oversight: data.agreementIds.map((agreementId) => ({ agreementId, from: on, until: null })),
-            };
-            boards.set(data.boardId, board);
-          }
-          changeTerms(data);
-          break;
-        }
-        case 'BoardTermsChanged':
-          changeTerms(dataOf<BoardTermsChanged>(event));
-          break;
-        case 'BoardAccountabilitySet': {
-          const { boardId, kind, members, quorumByRole } = dataOf<BoardAccountabilitySet>(event);
-          const board = boards.get(boardId);
-          if (!board) break;
-          Object.assign(board, { kind, members, quorum_by_role: quorumByRole });
-          dirtyBoards.add(board);
-          break;
-        }
-        case 'BoardOversightChanged': {
-          const data = dataOf<BoardOversightChanged>(event);
-          const board = boards.get(data.boardId);
-          if (!board) break;
-          board.agreement_ids = data.agreementIds;
-          board.oversight = changeOversightPeriods(board.oversight, data, on);
-          dirtyBoards.add(board);
-          break;
-        }
-        case 'BoardMeetingScheduled': {
-          const { boardId, meetingId, scheduledFor } = dataOf<BoardMeetingScheduled>(event);
-          const key = meetingKey(boardId, meetingId);
-          if (!meetings.has(key)) {
-            const meeting: MeetingRow = {
-              board_id: boardId,
-              meeting_id: meetingId,
-              scheduled_for: scheduledFor,
-              status: 'scheduled',
-              held_on: null,
-              quorate: null,
-              attendees: null,
-              cancelled_on: null,
-              cancellation_reason: null,
-              rearranged_to: null,
-            };
-            meetings.set(key, meeting);
-            dirtyMeetings.add(meeting);
-          }
-          fact(meetingId, 'scheduled', scheduledFor);
-          break;
-        }
-        case 'BoardMeetingHeld': {
-          const { boardId, meetingId, heldOn, quorate, attendees, scheduledFor } = dataOf<BoardMeetingHeld>(event);
-          update(boardId, meetingId, { status: 'held', held_on: heldOn, quorate, attendees });
-          fact(meetingId, 'held', scheduledFor, { quorate });
-          break;
-        }
-        case 'BoardMeetingCancelled': {
-          const { boardId, meetingId, reason, scheduledFor } = dataOf<BoardMeetingCancelled>(event);
-          update(boardId, meetingId, { status: 'cancelled', cancelled_on: on, cancellation_reason: reason });
-          fact(meetingId, 'cancelled', scheduledFor, { reason });
-          break;
-        }
-        case 'BoardMeetingRearranged': {
-          const { boardId, meetingId, newDate } = dataOf<BoardMeetingRearranged>(event);
-          update(boardId, meetingId, { status: 'scheduled', scheduled_for: newDate, rearranged_to: newDate });
-          fact(meetingId, 'rearranged', newDate);
-          break;
-        }
+          kind: null,
+          members: [],
+          quorum_by_role: {},
+          oversight: data.agreementIds.map((agreementId) => ({ agreementId, from: on, until: null })),
+        };
+        boards.set(data.boardId, board);
       }
+      changeTerms(data);
+      break;
     }
-    await writeRows(tx, t('boards'), BOARD_COLUMNS, ['board_id'], [...dirtyBoards], 'update');
-    await writeRows(tx, t('board_terms'), TERMS_COLUMNS, ['board_id', 'position'], terms, 'nothing');
-    await writeRows(tx, t('board_meetings'), MEETING_COLUMNS, ['board_id', 'meeting_id'], [...dirtyMeetings], 'update');
-    await writeRows(tx, t('board_meeting_facts'), FACT_COLUMNS, ['board_id', 'position'], facts, 'nothing');
-  },
-};
+    case 'BoardTermsChanged':
+      changeTerms(dataOf<BoardTermsChanged>(event));
+      break;
+    case 'BoardAccountabilitySet': {
+      const { boardId, kind, members, quorumByRole } = dataOf<BoardAccountabilitySet>(event);
+      const board = boards.get(boardId);
+      if (!board) break;
+      Object.assign(board, { kind, members, quorum_by_role: quorumByRole });
+      dirtyBoards.add(board);
+      break;
+    }
+    case 'BoardOversightChanged': {
+      const data = dataOf<BoardOversightChanged>(event);
+      const board = boards.get(data.boardId);
+      if (!board) break;
+      board.agreement_ids = data.agreementIds;
+      board.oversight = changeOversightPeriods(board.oversight, data, on);
+      dirtyBoards.add(board);
+      break;
+    }
+    case 'BoardMeetingScheduled': {
+      const { boardId, meetingId, scheduledFor } = dataOf<BoardMeetingScheduled>(event);
+      const key = meetingKey(boardId, meetingId);
+      if (!meetings.has(key)) {
+        const meeting: MeetingRow = {
+          board_id: boardId,
+          meeting_id: meetingId,
+          scheduled_for: scheduledFor,
+          status: 'scheduled',
+          held_on: null,
+          quorate: null,
+          attendees: null,
+          cancelled_on: null,
+          cancellation_reason: null,
+          rearranged_to: null,
+        };
+        meetings.set(key, meeting);
+        dirtyMeetings.add(meeting);
+      }
+      fact(meetingId, 'scheduled', scheduledFor);
+      break;
+    }
+    case 'BoardMeetingHeld': {
+      const { boardId, meetingId, heldOn, quorate, attendees, scheduledFor } = dataOf<BoardMeetingHeld>(event);
+      update(boardId, meetingId, { status: 'held', held_on: heldOn, quorate, attendees });
+      fact(meetingId, 'held', scheduledFor, { quorate });
+      break;
+    }
+    case 'BoardMeetingCancelled': {
+      const { boardId, meetingId, reason, scheduledFor } = dataOf<BoardMeetingCancelled>(event);
+      update(boardId, meetingId, { status: 'cancelled', cancelled_on: on, cancellation_reason: reason });
+      fact(meetingId, 'cancelled', scheduledFor, { reason });
+      break;
+    }
+    case 'BoardMeetingRearranged': {
+      const { boardId, meetingId, newDate } = dataOf<BoardMeetingRearranged>(event);
+      update(boardId, meetingId, { status: 'scheduled', scheduled_for: newDate, rearranged_to: newDate });
+      fact(meetingId, 'rearranged', newDate);
+      break;
+    }
+  }
+}

@@ -8,7 +8,7 @@ import {
   type BoardTermsRecord,
   type MeetingFact,
 } from './assess-board-compliance.js';
-import type { BoardRow } from './board-compliance.projection.js';
+import { meetingFactOf, termsRecordOf, type BoardRow } from './board-compliance.projection.js';
 
 export interface BoardSummary extends BoardRecord {
   terms: Omit<BoardTermsRecord, 'effectiveOn'>;
@@ -142,23 +142,5 @@ export async function getBoardCompliance(
     'SELECT meeting_id, what, occurred_on, scheduled_for, quorate, reason FROM board_meeting_facts WHERE board_id = $1 ORDER BY position',
     [boardId],
   );
-  return assessBoardCompliance(
-    board,
-    terms.rows.map((t) => ({
-      effectiveOn: t.effective_on,
-      chair: t.chair,
-      maxDaysBetweenMeetings: Number(t.max_days_between_meetings),
-      quorum: Number(t.quorum),
-      rearrangeWithinDays: Number(t.rearrange_within_days),
-    })),
-    facts.rows.map((f) => ({
-      meetingId: f.meeting_id,
-      what: f.what,
-      occurredOn: f.occurred_on,
-      scheduledFor: f.scheduled_for,
-      quorate: f.quorate,
-      reason: f.reason,
-    })),
-    options,
-  );
+  return assessBoardCompliance(board, terms.rows.map(termsRecordOf), facts.rows.map(meetingFactOf), options);
 }
