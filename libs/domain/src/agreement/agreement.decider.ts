@@ -466,13 +466,13 @@ const recordDatePrecision = ({ data, metadata }: RecordDatePrecision, state: Agr
   let changes = 0;
   data.facts.forEach((ref: DatedFactRef, i) => {
     const at = `facts[${i}]`;
-    const fact = requireOneOf(
+    const fact: PreciseFact = requireOneOf(
       ref?.fact,
       PRECISE_FACTS,
       `${at}.fact`,
       'invalid-fact',
       'dated fact (drafted, signed, approved or in-force)',
-    ) as PreciseFact;
+    );
     const party = fact === 'signed' || fact === 'approved' ? ref.party : null;
     if (facts.some((f) => f.fact === fact && f.party === party)) {
       throw new ValidationError('duplicate-fact', `${fact}${party ? ` (${party})` : ''} is named more than once.`, at);
