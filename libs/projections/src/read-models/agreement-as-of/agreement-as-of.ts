@@ -35,7 +35,15 @@ export const membershipFrom = (events: readonly StoredEvent[]): MembershipInterv
   const intervals: MembershipRow[] = [];
   for (const event of events) evolveMembershipIntervals(intervals, event);
   return intervals
-    .map((i) => ({ bodyId: i.body_id, agreementId: i.agreement_id, validFrom: i.valid_from, validTo: i.valid_to }))
+    .map((i) => ({
+      bodyId: i.body_id,
+      agreementId: i.agreement_id,
+      validFrom: i.valid_from,
+      validTo: i.valid_to,
+      validFromPrecision: i.from_precision,
+      possibleFrom: i.possible_from,
+      knownFrom: i.known_from,
+    }))
     .sort((a, b) => a.validFrom.localeCompare(b.validFrom) || a.bodyId.localeCompare(b.bodyId));
 };
 
