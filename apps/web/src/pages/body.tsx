@@ -131,7 +131,10 @@ export function BodyPage({ id, query }: { id: string | null; query: URLSearchPar
       {data ? (
         <section aria-labelledby={`${hid}-list`}>
           <h2 id={`${hid}-list`}>
-            {data.collaborations.length} collaborations on {formatDate(data.asOf)}
+            {data.collaborations.filter((c) => c.memberKnown).length} collaborations on {formatDate(data.asOf)}
+            {data.collaborations.some((c) => !c.memberKnown)
+              ? `, and ${data.collaborations.filter((c) => !c.memberKnown).length} whose membership then is not known`
+              : ''}
           </h2>
           {data.knownAt ? (
             <p role="status">As the record stood on {formatDate(data.knownAt)} (facts recorded later are left out).</p>
