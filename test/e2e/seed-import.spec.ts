@@ -107,6 +107,45 @@ describe('the seed collaborations, imported on start', () => {
     expect(bodyOf<Lineage>(await shared('&asOf=2013-06-30')).supersededBy).toEqual([]);
   });
 
+  test("on 31 March 2016 Gloucestershire is surely in NPAS, and of the register page's rows membership is not known (issue 15)", async () => {
+    type Row = { agreementId: string; member: true | null; memberKnown: boolean; memberFromSentence: string };
+    const res = await api.admin.get(
+      `/bodies/gloucestershire/collaborations?asOf=2016-03-31&limit=100&minPosition=${head}`,
+    );
+    expect(res.status).toBe(200);
+    const rows = bodyOf<{ collaborations: Row[] }>(res).collaborations;
+    expect(rows.filter((r) => r.member === true).map((r) => r.agreementId)).toEqual(['npas']);
+    expect(rows.filter((r) => r.member === null).length).toBeGreaterThanOrEqual(18);
+    expect(rows.find((r) => r.agreementId === 'zephyr')).toMatchObject({
+      member: null,
+      memberKnown: false,
+      memberFromSentence: 'became a member by 24 August 2017',
+    });
+
+    type View = { inForce: boolean | null; inForceKnown: boolean; inForceNote: string | null; inForceSentence: string };
+    const zephyr = (query: string) => api.admin.get(`/agreements/zephyr?minPosition=${head}${query}`);
+    expect(bodyOf<View>(await zephyr(''))).toMatchObject({
+      inForce: true,
+      inForceKnown: true,
+      inForcePrecision: 'on-or-before',
+      inForceSentence: 'in force by 24 August 2017',
+    });
+    const then = bodyOf<View>(await zephyr('&asOf=2016-03-31'));
+    expect(then).toMatchObject({ inForce: null, inForceKnown: false });
+    expect(then.inForceNote).toMatch(/in force by 24 August 2017.*not known/);
+    expect(bodyOf<View>(await zephyr('&asOf=2017-08-24'))).toMatchObject({ inForce: true, status: 'in-force' });
+    const npas = bodyOf<View>(await api.admin.get(`/agreements/npas?asOf=2016-03-31&minPosition=${head}`));
+    expect(npas).toMatchObject({ inForce: true, inForceSentence: 'in force in July 2013' });
+
+    type Register = { agreements: { agreementId: string; inForceSentence: string | null }[] };
+    const register = bodyOf<Register>(
+      await api.admin.get(`/agreements?party=gloucestershire&limit=100&minPosition=${head}`),
+    );
+    expect(register.agreements.find((a) => a.agreementId === 'zephyr')?.inForceSentence).toBe(
+      'in force by 24 August 2017',
+    );
+  });
+
   test('starting again on the same data imports nothing twice', async () => {
     await api.restart();
     expect(bodyOf<HealthBody>(await api.admin.get('/health')).info?.database.headPosition).toBe(head);

@@ -170,8 +170,23 @@ for (const driver of testDrivers) {
       }
       const gloucestershire = await collaborationsOf(database.db, 'gloucestershire', { asOf: '2017-08-24' });
       expect(ids(gloucestershire)).toEqual(GLOUCESTERSHIRE_REGISTER.filter((id) => !NOT_IMPORTED.includes(id)).sort());
-      // The register's page date is the assumed commencement of most rows: the day before, only NPAS (July 2013).
-      expect(ids(await collaborationsOf(database.db, 'gloucestershire', { asOf: '2017-08-23' }))).toEqual(['npas']);
+      expect(gloucestershire.every((c) => c.member === true)).toBe(true);
+      // Issue 15: the register's page date is only the day by which most rows were in force. The day before (and on
+      // 31 March 2016), Gloucestershire is surely a member of NPAS (July 2013) alone, and of the rest not known.
+      for (const asOf of ['2017-08-23', '2016-03-31']) {
+        const before = await collaborationsOf(database.db, 'gloucestershire', { asOf });
+        expect(ids(before.filter((c) => c.member === true))).toEqual(['npas']);
+        expect(ids(before.filter((c) => c.member === null))).toEqual(
+          GLOUCESTERSHIRE_REGISTER.filter((id) => !NOT_IMPORTED.includes(id) && id !== 'npas').sort(),
+        );
+        const zephyr = before.find((c) => c.agreementId === 'zephyr');
+        expect(zephyr).toMatchObject({
+          memberKnown: false,
+          memberFromPrecision: 'on-or-before',
+          memberFromSentence: 'became a member by 24 August 2017',
+        });
+        expect(zephyr?.notKnownBecause).toMatch(/is not known/);
+      }
 
       const dorset = await listAgreements(database.db, { party: 'dorset' });
       expect(ids(dorset)).toEqual(
@@ -196,12 +211,23 @@ for (const driver of testDrivers) {
         ids(seed.agreements.filter((a) => !a.skip && a.parties.includes('dorset')).map((a) => ({ agreementId: a.id }))),
       );
 
+      // "established in 2006", "In 2009": years, known by their end.
       const gwent2010 = await collaborationsOf(database.db, 'gwent', { asOf: '2010-01-01' });
-      expect(ids(gwent2010)).toEqual(['ctp-wales', 'gwent-south-wales-joint-legal-services']);
-      const gwent2023 = await collaborationsOf(database.db, 'gwent', { asOf: '2023-01-01' });
-      expect(ids(gwent2023)).toEqual(
-        expect.arrayContaining(['tarian', 'shared-resource-service', 'surveillance-operations-service', 'npas']),
+      expect(ids(gwent2010.filter((c) => c.member === true))).toEqual([
+        'ctp-wales',
+        'gwent-south-wales-joint-legal-services',
+      ]);
+      expect(ids(gwent2010.filter((c) => c.member === null))).toEqual(
+        expect.arrayContaining(['tarian', 'gwent-south-wales-air-support', 'shared-resource-service']),
       );
+      const gwent2023 = await collaborationsOf(database.db, 'gwent', { asOf: '2023-01-01' });
+      expect(ids(gwent2023.filter((c) => c.member === true))).toEqual(
+        expect.arrayContaining(['tarian', 'shared-resource-service', 'npas']),
+      );
+      // "January 2023": on its first day not known; by its last, known.
+      expect(gwent2023.find((c) => c.agreementId === 'surveillance-operations-service')?.member).toBeNull();
+      const gwentFeb = await collaborationsOf(database.db, 'gwent', { asOf: '2023-01-31' });
+      expect(gwentFeb.find((c) => c.agreementId === 'surveillance-operations-service')?.member).toBe(true);
     }, 120_000);
   });
 }

@@ -98,6 +98,8 @@ for (const driver of testDrivers) {
           ],
           draftedAt: '2014-01-10T10:00:00.000Z',
           inForceAt: '2014-04-01T10:00:00.000Z',
+          inForcePrecision: 'day',
+          inForceSentence: 'in force on 1 April 2014',
           terminatedAt: null,
         });
       });
@@ -141,6 +143,7 @@ for (const driver of testDrivers) {
         party: 'hampshire',
         policingBody: expect.objectContaining({ kind: 'pcc' }),
         approvedOn: '2014-03-10',
+        precision: 'day',
       });
       const surrey = detail?.parties.find((p) => p.id === 'surrey');
       expect(surrey).toMatchObject({
@@ -182,6 +185,14 @@ for (const driver of testDrivers) {
         businessArea: 'Serious and Organised Crime',
         memberFrom: '2014-04-01',
         memberUntil: '2015-12-31',
+        // A day-precision membership is known from its day (issue 15).
+        memberFromPrecision: 'day',
+        memberPossibleFrom: '2014-04-01',
+        memberKnownFrom: '2014-04-01',
+        memberFromSentence: 'became a member on 1 April 2014',
+        member: true,
+        memberKnown: true,
+        notKnownBecause: null,
       });
       expect(await membershipOf(w.db, 'se-rocu')).toHaveLength(5);
     });

@@ -205,7 +205,15 @@ suite('the web page', () => {
     await page.getByLabel('As of (the world on this date)').fill('2016-03-31');
     await page.getByRole('button', { name: 'Redraw' }).click();
     await page.getByRole('heading', { name: /collaborations on 31 March 2016/ }).waitFor();
-    await expect(page.getByRole('link', { name: 'Joint Firearms Unit' }).count()).resolves.toBe(0);
+    // Issue 15: the Gwent page shows the joint units in operation by its date (1 January 2023), not since when, so
+    // in 2016 Gwent's membership of them is not known: listed as such, not counted as collaborations then.
+    await expect(
+      page
+        .getByRole('row')
+        .filter({ hasText: 'Joint Firearms Unit' })
+        .getByText(/not known/)
+        .count(),
+    ).resolves.toBe(1);
     await page.getByRole('link', { name: 'Tarian' }).waitFor();
     const then = await page.getByRole('heading', { name: /collaborations on 31 March 2016/ }).textContent();
     expect(Number(then?.match(/^(\d+)/)?.[1])).toBeLessThan(Number(today?.match(/^(\d+)/)?.[1]));
@@ -216,7 +224,8 @@ suite('the web page', () => {
     await page.getByRole('button', { name: 'Redraw' }).click();
     await page.getByRole('heading', { name: /^0 collaborations on 31 March 2016/ }).waitFor();
 
-    // The agreement page replays membership as of a date: before Tarian came into force, nothing.
+    // The agreement page replays membership as of a date. Tarian is recorded as in force by 1 January 2013 ("in
+    // operation for over 10 years" on a page of 2023): before that day, whether it was is not known (issue 15).
     await page.goto(`${url}/#/agreements/tarian`);
     await page.getByRole('heading', { name: 'Tarian', exact: true }).waitFor();
     await page
@@ -225,7 +234,7 @@ suite('the web page', () => {
       .waitFor();
     await page.getByLabel('As of (the world on this date)').fill('2012-06-30');
     await page.getByRole('button', { name: 'Redraw' }).click();
-    await page.getByText(/There is no agreement tarian\s+as of 2012-06-30/).waitFor();
+    await page.getByText(/whether it was in force on 30 June 2012 is not known/).waitFor();
     await page.getByLabel('As of (the world on this date)').fill('2016-03-31');
     await page.getByRole('button', { name: 'Redraw' }).click();
     await page.getByText(/Replayed from the event log as of 31 March 2016/).waitFor();

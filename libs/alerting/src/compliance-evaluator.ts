@@ -105,7 +105,7 @@ const describe = (error: unknown): string =>
  *   older facts cannot have the last word over a newer one.
  */
 /** Board events that change what the agreement rules see (which boards oversee an agreement, and their kind). */
-const AGREEMENT_FACT_EVENTS = new Set([
+export const AGREEMENT_FACT_EVENTS: ReadonlySet<string> = new Set([
   'GovernanceBoardEstablished',
   'BoardOversightChanged',
   'BoardAccountabilitySet',

@@ -14,7 +14,7 @@ import {
   type StoredEvent,
   type Subscription,
 } from '#event-store';
-import type { ComplianceEvaluator, EvaluatorLogger } from './compliance-evaluator.js';
+import { AGREEMENT_FACT_EVENTS, type ComplianceEvaluator, type EvaluatorLogger } from './compliance-evaluator.js';
 
 /** The trigger's bookkeeping is the log processor's checkpoint table (kind `reactor`). */
 export function migrateAlerting(db: SqlDatabase): Promise<string[]> {
@@ -152,7 +152,10 @@ export class ComplianceTrigger {
     const subjects = new Map<string, { kind: 'board' | 'agreement'; id: string; cause: StoredEvent }>();
     for (const event of events) {
       const subject = subjectOf(event);
-      if (subject) subjects.set(`${subject.kind}:${subject.id}`, { ...subject, cause: event });
+      // A board event that re-judges the agreements it names (a board established over them) is evaluated as its own
+      // cause: folded into the board's latest event of the batch, a meeting scheduled after it, it would be lost.
+      const key = `${subject?.kind}:${subject?.id}${AGREEMENT_FACT_EVENTS.has(event.type) ? ':agreement-facts' : ''}`;
+      if (subject) subjects.set(key, { ...subject, cause: event });
     }
     const failures: string[] = [];
     for (const { kind, id, cause } of subjects.values()) {

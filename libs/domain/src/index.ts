@@ -21,6 +21,7 @@ export * from './agreement/agreement.events.js';
 export * from './agreement/agreement.state.js';
 export * from './agreement/agreement.decider.js';
 export * from './agreement/agreement.upcasters.js';
+export * from './agreement/date-precision.js';
 export * from './agreement/units.js';
 export * from './agreement/service-lines.js';
 export * from './agreement/terms.js';

@@ -25,11 +25,13 @@ import {
   DELIVERY_MODELS,
   LEGAL_BASES,
   NOTICE_UNITS,
+  RECORDED_DATE_PRECISIONS,
   SAVINGS_KINDS,
   type NoticeUnit,
   type AgreementScope,
   type DeliveryModel,
   type LegalBasis,
+  type RecordedDatePrecision,
   type SavingsKind,
 } from '#domain';
 
@@ -150,8 +152,31 @@ export class PccApprovalRequest extends WriteRequest {
   @ApiProperty({ description: OCCURRED_AT }) @IsOccurredAt() occurredAt!: string;
 }
 
+const DATE_PRECISION =
+  'How exactly the source gives occurredAt (issue 15): day (default), month (occurredAt is its first day), year ' +
+  "(1 January) or on-or-before (the source says only that it had happened by then, e.g. a register page's date).";
+
 export class CommencementRequest extends WriteRequest {
   @ApiProperty({ description: OCCURRED_AT }) @IsOccurredAt() occurredAt!: string;
+  @ApiPropertyOptional({ enum: RECORDED_DATE_PRECISIONS, default: 'day', description: DATE_PRECISION })
+  @IsOptional()
+  @IsIn(RECORDED_DATE_PRECISIONS)
+  datePrecision?: RecordedDatePrecision;
+}
+
+/** A signature of the agreement itself (a variation's signature takes no precision). */
+export class DatedSignatureRequest extends SignAgreementRequest {
+  @ApiPropertyOptional({ enum: RECORDED_DATE_PRECISIONS, default: 'day', description: DATE_PRECISION })
+  @IsOptional()
+  @IsIn(RECORDED_DATE_PRECISIONS)
+  datePrecision?: RecordedDatePrecision;
+}
+
+export class DatedPccApprovalRequest extends PccApprovalRequest {
+  @ApiPropertyOptional({ enum: RECORDED_DATE_PRECISIONS, default: 'day', description: DATE_PRECISION })
+  @IsOptional()
+  @IsIn(RECORDED_DATE_PRECISIONS)
+  datePrecision?: RecordedDatePrecision;
 }
 
 export class HostChangeRequest extends WriteRequest {
@@ -162,6 +187,10 @@ export class HostChangeRequest extends WriteRequest {
 export class PartyRequest extends WriteRequest {
   @ApiProperty({ example: 'gwent' }) @IsSlug() party!: string;
   @ApiProperty({ description: OCCURRED_AT }) @IsOccurredAt() occurredAt!: string;
+  @ApiPropertyOptional({ enum: RECORDED_DATE_PRECISIONS, default: 'day', description: DATE_PRECISION })
+  @IsOptional()
+  @IsIn(RECORDED_DATE_PRECISIONS)
+  datePrecision?: RecordedDatePrecision;
 }
 
 export class NoticeOverrideDto {

@@ -11,6 +11,7 @@ import { AGREEMENT_SCOPES, LEGAL_BASES } from '#domain';
 import { SqlDatabase, EventStore } from '#event-store';
 import {
   agreementAsOf,
+  inForceOn,
   type AgreementView,
   countAgreementsByStatus,
   getAgreementDetail,
@@ -115,6 +116,9 @@ export class AgreementsReadController {
       '{ agreementId, title, legalBasis, …, parties: [{ id, addedOn, withdrewOn, current, … }], hostForceHistory, ' +
       'signatures, approvals, variations, reviews, savings, plannedStart, plannedStartHistory, supersedes, supersededBy, units, ' +
       'membership: [{ bodyId, validFrom, validTo }], ' +
+      'inForcePrecision, inForceSentence ("in force by 24 August 2017"), inForce: true | false | null (null: not known ' +
+      'on the day asked, where the record gives the commencement only on or before a later day, or to its month or year), ' +
+      'inForceKnown, inForceNote, ' +
       'replay: { asOf, knownAt, eventsConsidered, lastPosition, lastRecordedAt } | null }',
   })
   async one(@Param('id', new EntityIdParam('id')) id: string, @Query() query: AgreementQuery): Promise<AgreementView> {
@@ -144,6 +148,6 @@ export class AgreementsReadController {
       unitsOf(this.db, id),
     ]);
     if (!detail) throw new NotFoundException(`There is no agreement ${id}.`);
-    return { ...detail, membership, supersededBy, units, replay: null };
+    return { ...detail, membership, supersededBy, units, ...inForceOn(detail, null), replay: null };
   }
 }

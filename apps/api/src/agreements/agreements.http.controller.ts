@@ -15,6 +15,8 @@ import { Context } from '../commands/request-context.js';
 import { WriteResultDto } from '../commands/write-result.dto.js';
 import {
   CommencementRequest,
+  DatedPccApprovalRequest,
+  DatedSignatureRequest,
   DraftAgreementRequest,
   HostChangeRequest,
   PartyRequest,
@@ -128,13 +130,14 @@ export class AgreementsController {
   @HttpCode(201)
   @WritesAgreement()
   @ApiOperation({ summary: 'Record that a party signed the agreement.' })
-  sign(@Id() id: string, @Body() body: SignAgreementRequest, @Context() context: CommandContext): Promise<WriteResult> {
+  sign(
+    @Id() id: string,
+    @Body() body: DatedSignatureRequest,
+    @Context() context: CommandContext,
+  ): Promise<WriteResult> {
+    const { party, signedBy, occurredAt, datePrecision } = body;
     return this.execute(
-      stamp(
-        'SignAgreement',
-        { agreementId: id, party: body.party, signedBy: body.signedBy, occurredAt: body.occurredAt },
-        this.clock,
-      ),
+      stamp('SignAgreement', { agreementId: id, party, signedBy, occurredAt, datePrecision }, this.clock),
       context,
     );
   }
@@ -147,11 +150,12 @@ export class AgreementsController {
   })
   approve(
     @Id() id: string,
-    @Body() body: PccApprovalRequest,
+    @Body() body: DatedPccApprovalRequest,
     @Context() context: CommandContext,
   ): Promise<WriteResult> {
+    const { party, occurredAt, datePrecision } = body;
     return this.execute(
-      stamp('GivePccApproval', { agreementId: id, party: body.party, occurredAt: body.occurredAt }, this.clock),
+      stamp('GivePccApproval', { agreementId: id, party, occurredAt, datePrecision }, this.clock),
       context,
     );
   }
@@ -165,7 +169,8 @@ export class AgreementsController {
     @Body() body: CommencementRequest,
     @Context() context: CommandContext,
   ): Promise<WriteResult> {
-    return this.execute(stamp('BringIntoForce', { agreementId: id, occurredAt: body.occurredAt }, this.clock), context);
+    const { occurredAt, datePrecision } = body;
+    return this.execute(stamp('BringIntoForce', { agreementId: id, occurredAt, datePrecision }, this.clock), context);
   }
 
   @Post(':id/variations')
@@ -276,7 +281,11 @@ export class AgreementsController {
   async join(@Id() id: string, @Body() body: PartyRequest, @Context() context: CommandContext): Promise<WriteResult> {
     const party = await this.references.body(body.party, 'party');
     return this.execute(
-      stamp('AddParty', { agreementId: id, party, occurredAt: body.occurredAt }, this.clock),
+      stamp(
+        'AddParty',
+        { agreementId: id, party, occurredAt: body.occurredAt, datePrecision: body.datePrecision },
+        this.clock,
+      ),
       context,
     );
   }

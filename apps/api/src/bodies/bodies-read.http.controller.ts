@@ -4,7 +4,7 @@ import { ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs
 import { IsIn, IsOptional } from 'class-validator';
 import { financialYearOf, policingBodyOn } from '#domain';
 import { EventStore, SqlDatabase } from '#event-store';
-import { collaborationsKnownAt, collaborationsOf } from '#projections';
+import { collaborationOn, collaborationsKnownAt, collaborationsOf } from '#projections';
 import {
   buildGovernanceStatement,
   governanceStatementCsv,
@@ -94,7 +94,14 @@ export class BodiesReadController {
       query.knownAt === undefined
         ? await collaborationsOf(this.db, id, { asOf }, window)
         : windowedByTitle(
-            await collaborationsKnownAt(this.db, this.store, id, { from: asOf, to: asOf, knownAt: query.knownAt }),
+            (
+              await collaborationsKnownAt(this.db, this.store, id, {
+                from: asOf,
+                to: asOf,
+                knownAt: query.knownAt,
+                starts: 'possible',
+              })
+            ).map((c) => collaborationOn(c, asOf)),
             window,
           );
     const page = pageOf(rows, query, (c) => [c.agreementId]);

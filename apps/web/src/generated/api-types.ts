@@ -48,7 +48,7 @@ export type CollaborationsAnswer = {
     | { known: false; candidates: PolicingBody[] }
     | { known: true; policingBody: PolicingBody; period: PolicingBodyPeriod }
     | null;
-  collaborations: Collaboration[];
+  collaborations: CollaborationOn[];
   next: string | null;
 };
 
@@ -86,6 +86,8 @@ export interface RegisterRow {
   parties: RegisterParty[];
   draftedAt: string;
   inForceAt: string | null;
+  inForcePrecision: 'day' | 'month' | 'on-or-before' | 'year' | null;
+  inForceSentence: string | null;
   terminatedAt: string | null;
 }
 
@@ -95,6 +97,9 @@ export interface AgreementView {
   membership: MembershipInterval[];
   supersededBy: string[];
   units: string[];
+  inForce: boolean | null;
+  inForceKnown: boolean;
+  inForceNote: string | null;
   replay: AgreementReplay | null;
   agreementId: string;
   title: string;
@@ -109,14 +114,17 @@ export interface AgreementView {
   plannedStartHistory: PlannedStartEntry[];
   supersedes: string[];
   draftedOn: string;
+  draftedPrecision: RecordedDatePrecision;
   inForceFrom: string | null;
+  inForcePrecision: 'day' | 'month' | 'on-or-before' | 'year' | null;
+  inForceSentence: string | null;
   terminatedOn: string | null;
   terminationReason: string | null;
   parties: PartyDetail[];
   hostForce: string | null;
   hostForceHistory: HostForcePeriod[];
-  signatures: { party: string; signedBy: string; signedOn: string }[];
-  approvals: { party: string; policingBody: PolicingBody; approvedOn: string }[];
+  signatures: { party: string; signedBy: string; signedOn: string; precision: RecordedDatePrecision }[];
+  approvals: { party: string; policingBody: PolicingBody; approvedOn: string; precision: RecordedDatePrecision }[];
   variations: VariationDetail[];
   reviews: { outcome: string; reviewedOn: string; nextReviewDue: string | null }[];
   savings: { financialYear: string; forecastPence: number | null; realisedPence: number | null }[];
@@ -226,7 +234,10 @@ export interface PolicingBodyPeriod {
   assumption: string | null;
 }
 
-export interface Collaboration {
+export interface CollaborationOn {
+  member: true | null;
+  memberKnown: boolean;
+  notKnownBecause: string | null;
   agreementId: string;
   title: string;
   legalBasis: string | null;
@@ -234,6 +245,10 @@ export interface Collaboration {
   businessArea: string;
   memberFrom: string;
   memberUntil: string | null;
+  memberFromPrecision: RecordedDatePrecision;
+  memberPossibleFrom: string | null;
+  memberKnownFrom: string;
+  memberFromSentence: string;
 }
 
 export type PublicRegisterEntry = LimitedAgreement | PublishedAgreement;
@@ -312,6 +327,9 @@ export interface MembershipInterval {
   agreementId: string;
   validFrom: string;
   validTo: string | null;
+  validFromPrecision: RecordedDatePrecision;
+  possibleFrom: string | null;
+  knownFrom: string;
 }
 
 export interface AgreementReplay {
@@ -329,6 +347,8 @@ export interface PlannedStartEntry {
   recordedBy: string;
 }
 
+export type RecordedDatePrecision = 'day' | 'month' | 'on-or-before' | 'year';
+
 export interface PartyDetail {
   id: string;
   name: string;
@@ -336,9 +356,12 @@ export interface PartyDetail {
   policingBody: PolicingBody | null;
   how: 'joined' | 'original';
   addedOn: string;
+  addedPrecision: RecordedDatePrecision;
   signedOn: string | null;
   signedBy: string | null;
+  signedPrecision: 'day' | 'month' | 'on-or-before' | 'year' | null;
   approvedOn: string | null;
+  approvedPrecision: 'day' | 'month' | 'on-or-before' | 'year' | null;
   noticeGivenOn: string | null;
   noticeEffectiveOn: string | null;
   noticeOverride: NoticeOverride | null;

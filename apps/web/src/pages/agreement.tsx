@@ -48,6 +48,11 @@ interface View {
   reviewDue: string | null;
   draftedOn: string | null;
   inForceFrom: string | null;
+  /** "in force by 24 August 2017" where the date is not a day (issue 15), and as of a date whether it is known. */
+  inForcePrecision: AgreementDetail['inForcePrecision'];
+  inForceSentence: string | null;
+  inForceKnown: boolean;
+  inForceNote: string | null;
   terminatedOn: string | null;
   hostForce: string | null;
   parties: PartyView[];
@@ -217,7 +222,12 @@ export function AgreementPage({ id, query, session }: { id: string; query: URLSe
               <dt>Drafted</dt>
               <dd>{formatDate(view.draftedOn)}</dd>
               <dt>In force from</dt>
-              <dd>{formatDate(view.inForceFrom)}</dd>
+              <dd>
+                {view.inForcePrecision && view.inForcePrecision !== 'day'
+                  ? view.inForceSentence
+                  : formatDate(view.inForceFrom)}
+                {view.inForceKnown ? null : <p className="muted">{view.inForceNote}</p>}
+              </dd>
               {view.terminatedOn ? (
                 <>
                   <dt>Terminated</dt>

@@ -51,6 +51,9 @@ async function collaborationsKnownAt(
   return replays.flatMap((r) => {
     const party = r?.parties.find((p) => p.id === bodyId && p.current);
     if (!r || !party) return [];
+    // The start as the replay's membership has it (issue 15: with how exactly it is known); a draft has none.
+    const interval = r.membership.findLast((m) => m.bodyId === bodyId && m.validTo === null);
+    const memberFrom = interval?.validFrom ?? party.addedOn.slice(0, 10);
     return [
       {
         agreementId: r.agreementId,
@@ -58,8 +61,15 @@ async function collaborationsKnownAt(
         legalBasis: r.legalBasis,
         scope: r.scope,
         businessArea: r.businessArea,
-        memberFrom: party.addedOn.slice(0, 10),
+        memberFrom,
         memberUntil: null,
+        memberFromPrecision: interval?.validFromPrecision ?? 'day',
+        memberPossibleFrom: interval ? interval.possibleFrom : memberFrom,
+        memberKnownFrom: interval?.knownFrom ?? memberFrom,
+        memberFromSentence: r.inForceSentence?.replace(/^in force/, 'became a member') ?? `added on ${memberFrom}`,
+        member: r.inForce === null ? null : true,
+        memberKnown: r.inForce !== null,
+        notKnownBecause: r.inForceNote,
       },
     ];
   });
@@ -121,7 +131,10 @@ export function BodyPage({ id, query }: { id: string | null; query: URLSearchPar
       {data ? (
         <section aria-labelledby={`${hid}-list`}>
           <h2 id={`${hid}-list`}>
-            {data.collaborations.length} collaborations on {formatDate(data.asOf)}
+            {data.collaborations.filter((c) => c.memberKnown).length} collaborations on {formatDate(data.asOf)}
+            {data.collaborations.some((c) => !c.memberKnown)
+              ? `, and ${data.collaborations.filter((c) => !c.memberKnown).length} whose membership then is not known`
+              : ''}
           </h2>
           {data.knownAt ? (
             <p role="status">As the record stood on {formatDate(data.knownAt)} (facts recorded later are left out).</p>
@@ -138,7 +151,10 @@ export function BodyPage({ id, query }: { id: string | null; query: URLSearchPar
                 <td>{labelOf(LEGAL_BASIS_LABEL, c.legalBasis)}</td>
                 <td>{labelOf(SCOPE_LABEL, c.scope)}</td>
                 <td>{c.businessArea}</td>
-                <td>{formatDate(c.memberFrom)}</td>
+                <td>
+                  {c.memberFromPrecision === 'day' ? formatDate(c.memberFrom) : c.memberFromSentence}
+                  {c.memberKnown ? null : <p className="muted">Member on {formatDate(data.asOf)}: not known.</p>}
+                </td>
                 <td>{c.memberUntil ? formatDate(c.memberUntil) : '—'}</td>
               </tr>
             ))}

@@ -148,7 +148,9 @@ export function RegisterPage({ query }: { query: URLSearchParams }) {
                     a.parties.map((p) => p.name).join(', ')
                   )}
                 </td>
-                <td>{formatDate(a.inForceAt)}</td>
+                <td>
+                  {a.inForcePrecision && a.inForcePrecision !== 'day' ? a.inForceSentence : formatDate(a.inForceAt)}
+                </td>
               </tr>
             ))}
           </Table>

@@ -12,7 +12,7 @@ export type {
   IntegrityAnswer,
   BoardCompliance,
   BoardMeeting,
-  Collaboration,
+  CollaborationOn as Collaboration,
   PartyDetail,
   PolicingBody,
   Register,

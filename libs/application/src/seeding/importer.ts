@@ -9,7 +9,9 @@ import {
   type BoardCommand,
   type DeliveryModel,
   type AgreementScope,
+  type DatedFactRef,
   type LegalBasis,
+  inForceSentence,
 } from '#domain';
 import { actorText, IdempotencyKeyReusedError } from '#event-store';
 import {
@@ -161,6 +163,38 @@ async function step(
   }
 }
 
+/** The assumption the import prints for a record whose dates are not days (issue 15). */
+const precisionAssumption = (a: SeedAgreement): string =>
+  `Dates recorded with precision "${a.datePrecision}" (drafted, signed, approved and in force): shown as ` +
+  `"${inForceSentence({ date: a.inForceFrom, precision: a.datePrecision })}".`;
+
+/**
+ * Issue 15: how exactly the record's dates are known, as a step of its own after them (RecordDatePrecision, key
+ * `import:<id>:date-precision`) rather than a field of their commands. The fingerprints of the steps before stay
+ * those earlier imports recorded, so a database imported before the file had precisions reopens without refusals
+ * and gains this one step; a fresh import writes the same events. Nothing for a record dated to the day.
+ */
+async function recordPrecision(
+  a: SeedAgreement,
+  parties: readonly BodyRef[],
+  send: (key: string, input: unknown, command: AgreementCommand) => Promise<void>,
+  clock: Clock,
+): Promise<void> {
+  if (a.datePrecision === 'day') return;
+  const facts: DatedFactRef[] = [
+    { fact: 'drafted', party: null },
+    ...parties.map((p) => ({ fact: 'signed' as const, party: p.id })),
+    ...parties.filter((p) => p.policingBody).map((p) => ({ fact: 'approved' as const, party: p.id })),
+    { fact: 'in-force', party: null },
+  ];
+  const reason =
+    a.datePrecision === 'on-or-before'
+      ? 'The source gives only the latest day by which the agreement was in operation (see the assumptions).'
+      : `The source gives only the ${a.datePrecision} (see the assumptions).`;
+  const input = { agreementId: a.id, facts, precision: a.datePrecision, reason };
+  await send('date-precision', input, stamp('RecordDatePrecision', input, clock));
+}
+
 export async function importSeed(
   deps: ImportDependencies,
   seed: SeedFile,
@@ -188,7 +222,10 @@ export async function importSeed(
     notImported: [],
     assumptions: [
       ...seed.assumptions.map((text) => ({ recordId: null, text })),
-      ...seed.agreements.flatMap((a) => a.assumptions.map((text) => ({ recordId: a.id, text }))),
+      ...seed.agreements.flatMap((a) => [
+        ...a.assumptions.map((text) => ({ recordId: a.id, text })),
+        ...(a.datePrecision === 'day' ? [] : [{ recordId: a.id, text: precisionAssumption(a) }]),
+      ]),
       ...seed.boards.flatMap((b) => b.assumptions.map((text) => ({ recordId: `board:${b.id}`, text }))),
     ],
   };
@@ -295,6 +332,7 @@ export async function importSeed(
 
     const commencement = { agreementId, occurredAt: a.inForceFrom };
     await send('in-force', commencement, stamp('BringIntoForce', commencement, clock));
+    await recordPrecision(a, parties, send, clock);
   };
 
   /** A board and its meetings, after the agreements it oversees: each step one command, as POST /boards and its routes. */

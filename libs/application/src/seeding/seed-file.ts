@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { isCalendarDate } from '#domain';
+import { isCalendarDate, isRecordedDatePrecision, type RecordedDatePrecision } from '#domain';
 
 /*
  * The seed file (seeds/collaborations.json): collaboration agreements taken from public documents,
@@ -55,6 +55,11 @@ export interface SeedAgreement {
   signedOn: string;
   approvedOn: string;
   inForceFrom: string;
+  /**
+   * How exactly the source gives those four dates (issue 15): `day` (the default), `month` or `year` (each date the
+   * first day of it), or `on-or-before` (a register page's date: the latest day by which the page shows it).
+   */
+  datePrecision: RecordedDatePrecision;
   /** Which fields are inferred rather than stated by the source. */
   inferred: string[];
   assumptions: string[];
@@ -155,6 +160,25 @@ class Reader {
     return null;
   }
 
+  /** `datePrecision`: day when absent; a month's dates must be first days, a year's 1 January. */
+  precision(object: Json, key: string, at: string, dates: string[]): RecordedDatePrecision {
+    const value = object[key];
+    if (value === undefined || value === null) return 'day';
+    if (!isRecordedDatePrecision(value)) {
+      this.problems.push(`${at}.${key} must be one of day, month, year, on-or-before, not ${JSON.stringify(value)}.`);
+      return 'day';
+    }
+    const misfit = dates.find((d) =>
+      value === 'month' ? !d.endsWith('-01') : value === 'year' ? !d.endsWith('-01-01') : false,
+    );
+    if (misfit !== undefined) {
+      this.problems.push(
+        `${at}.${key} is ${value}, so its dates must be the first day of their ${value === 'month' ? 'month' : 'year'}, and ${misfit} is not.`,
+      );
+    }
+    return value;
+  }
+
   count(object: Json, key: string, at: string, { optional = false } = {}): number | null {
     const value = object[key];
     if (optional && (value === undefined || value === null)) return null;
@@ -180,6 +204,9 @@ function agreementOf(r: Reader, a: Json, at: string): SeedAgreement {
     );
   }
   const on = inForceFrom ?? '';
+  const draftedOn = r.date(a, 'draftedOn', at) ?? on;
+  const signedOn = r.date(a, 'signedOn', at) ?? on;
+  const approvedOn = r.date(a, 'approvedOn', at) ?? on;
   return {
     id: r.text(a, 'id', at),
     title: r.text(a, 'title', at),
@@ -195,10 +222,16 @@ function agreementOf(r: Reader, a: Json, at: string): SeedAgreement {
     reviewDue: r.date(a, 'reviewDue', at),
     supersedes: r.texts(a, 'supersedes', at),
     agencies: r.texts(a, 'agencies', at),
-    draftedOn: r.date(a, 'draftedOn', at) ?? on,
-    signedOn: r.date(a, 'signedOn', at) ?? on,
-    approvedOn: r.date(a, 'approvedOn', at) ?? on,
+    draftedOn,
+    signedOn,
+    approvedOn,
     inForceFrom: on,
+    datePrecision: r.precision(
+      a,
+      'datePrecision',
+      at,
+      [draftedOn, signedOn, approvedOn, on].filter((d) => d !== ''),
+    ),
     inferred: r.texts(a, 'inferred', at),
     assumptions: r.texts(a, 'assumptions', at),
     notes: r.texts(a, 'notes', at),

@@ -1,6 +1,7 @@
 import type { BodyRef } from '../bodies/body.js';
 import type { Command } from '../kernel/decider.js';
 import type { ParentFacts, UnitInForce } from './units.js';
+import type { DatedFactRef } from './date-precision.js';
 
 /**
  * What an agreement is made under: Police Act 1996 s22A (police force collaboration, national ones
@@ -20,7 +21,11 @@ export type DeliveryModel = (typeof DELIVERY_MODELS)[number];
 export const SAVINGS_KINDS = ['forecast', 'realised'] as const;
 export type SavingsKind = (typeof SAVINGS_KINDS)[number];
 
-/** Every date-time below is an ISO 8601 date-time; every `…Due`/`…On` date is `YYYY-MM-DD`. */
+/**
+ * Every date-time below is an ISO 8601 date-time; every `…Due`/`…On` date is `YYYY-MM-DD`. `datePrecision`, where a
+ * command has it, says how exactly its `occurredAt` is known: 'day' (the default), 'month', 'year' or 'on-or-before'
+ * (date-precision.ts); it arrives as the client sent it and is checked by the decider.
+ */
 
 export type DraftAgreement = Command<
   'DraftAgreement',
@@ -58,15 +63,27 @@ export type RecordSupersession = Command<
 
 export type SignAgreement = Command<
   'SignAgreement',
-  { agreementId: string; party: string; signedBy: string; occurredAt: string }
+  { agreementId: string; party: string; signedBy: string; occurredAt: string; datePrecision?: unknown }
 >;
 
-export type GivePccApproval = Command<'GivePccApproval', { agreementId: string; party: string; occurredAt: string }>;
+export type GivePccApproval = Command<
+  'GivePccApproval',
+  { agreementId: string; party: string; occurredAt: string; datePrecision?: unknown }
+>;
 
 /** `parent`: the parent agreement's facts, supplied by the handler when the agreement is a unit (units.ts). */
 export type BringIntoForce = Command<
   'BringIntoForce',
-  { agreementId: string; occurredAt: string; parent?: ParentFacts | null }
+  { agreementId: string; occurredAt: string; datePrecision?: unknown; parent?: ParentFacts | null }
+>;
+
+/**
+ * States how exactly dates already recorded are known (the seed import's register-page dates), without moving them:
+ * each of `facts` must be recorded, and its date must fit the precision (a month its first day).
+ */
+export type RecordDatePrecision = Command<
+  'RecordDatePrecision',
+  { agreementId: string; facts: DatedFactRef[]; precision: unknown; reason: string }
 >;
 
 export type VaryAgreement = Command<'VaryAgreement', { agreementId: string; summary: string; occurredAt: string }>;
@@ -112,7 +129,7 @@ export type ChangeHostForce = Command<
 /** Adds a party to a draft, or records a body joining an agreement in force. */
 export type AddParty = Command<
   'AddParty',
-  { agreementId: string; party: BodyRef; occurredAt: string; parent?: ParentFacts | null }
+  { agreementId: string; party: BodyRef; occurredAt: string; datePrecision?: unknown; parent?: ParentFacts | null }
 >;
 
 /** Shorter notice than the terms' notice period, accepted by someone with the authority to (terms.ts). */
@@ -189,6 +206,7 @@ export type AgreementCommand =
   | SignAgreement
   | GivePccApproval
   | BringIntoForce
+  | RecordDatePrecision
   | VaryAgreement
   | ProposeVariation
   | SignVariation

@@ -69,13 +69,13 @@ const fixturesFor = (draftData: DraftData, draftedOn: string) => {
     sign: (party: string, on: string, signedBy = 'Chief Constable') =>
       cmd('SignAgreement', { party, signedBy, occurredAt: at(on) }),
     signed: (party: string, on: string, signedBy = 'Chief Constable'): AgreementEvent =>
-      event('AgreementSigned', on, { party, signedBy }),
+      event('AgreementSigned', on, { party, signedBy, datePrecision: 'day' }),
     approve: (party: string, on: string) => cmd('GivePccApproval', { party, occurredAt: at(on) }),
     approved: (party: string, on: string): AgreementEvent =>
-      event('PccApprovalGiven', on, { party, policingBody: body(party).policingBody! }),
+      event('PccApprovalGiven', on, { party, policingBody: body(party).policingBody!, datePrecision: 'day' }),
     bringIntoForce: (on: string) => cmd('BringIntoForce', { occurredAt: at(on) }),
     cameIntoForce: (on: string, members = parties): AgreementEvent =>
-      event('AgreementCameIntoForce', on, { parties: members }),
+      event('AgreementCameIntoForce', on, { parties: members, datePrecision: 'day' }),
     vary: (summary: string, on: string) => cmd('VaryAgreement', { summary, occurredAt: at(on) }),
     varied: (summary: string, on: string): AgreementEvent => event('AgreementVaried', on, { summary }),
     changeHost: (hostForce: string, on: string) => cmd('ChangeHostForce', { hostForce, occurredAt: at(on) }),
@@ -83,7 +83,8 @@ const fixturesFor = (draftData: DraftData, draftedOn: string) => {
       event('HostForceChanged', on, { from, to }),
     addParty: (party: string, on: string) => cmd('AddParty', { party: body(party), occurredAt: at(on) }),
     partyAdded: (party: string, on: string): AgreementEvent => event('PartyAdded', on, { party: body(party) }),
-    partyJoined: (party: string, on: string): AgreementEvent => event('PartyJoined', on, { party: body(party) }),
+    partyJoined: (party: string, on: string): AgreementEvent =>
+      event('PartyJoined', on, { party: body(party), datePrecision: 'day' }),
     giveNotice: (party: string, on: string, effectiveOn: string) =>
       cmd('GiveWithdrawalNotice', { party, effectiveOn, occurredAt: at(on) }),
     noticeGiven: (party: string, on: string, effectiveOn: string): AgreementEvent =>
@@ -537,7 +538,12 @@ describe('GivePccApproval', () => {
       ({
         type: 'PccApprovalGiven',
         occurredAt: '2009-01-01T00:00:00.000Z',
-        data: { agreementId: 'gwent-south-wales-joint-legal-services', party: 'gwent', policingBody },
+        data: {
+          agreementId: 'gwent-south-wales-joint-legal-services',
+          party: 'gwent',
+          policingBody,
+          datePrecision: 'day',
+        },
       }) as AgreementEvent;
     given(agreementDecider, [legal.drafted()])
       .when(legal.approve('gwent', '2009-01-01'))
@@ -576,6 +582,7 @@ describe('GivePccApproval', () => {
             agreementId: 'zephyr',
             party: 'dorset',
             policingBody: { name: 'Dorset Police and Crime Commissioner', kind: 'pcc' },
+            datePrecision: 'day',
           },
         },
       ]);

@@ -24,6 +24,7 @@ import {
   type EndServiceLine,
   type GivePccApproval,
   type GiveWithdrawalNotice,
+  type RecordDatePrecision,
   type RecordSavings,
   type RecordSupersession,
   type ReplanStart,
@@ -53,6 +54,14 @@ import {
   termsInForceOn,
 } from './terms.js';
 import { requireFunctionOfTerms } from './service-lines.js';
+import {
+  PRECISE_FACTS,
+  requireDatePrecision,
+  requirePrecisionFits,
+  type DatedFactRef,
+  type PreciseFact,
+} from './date-precision.js';
+import { isRecordedDatePrecision, type RecordedDatePrecision } from '../kernel/dates.js';
 import { approveVariation, proposeVariation, signVariation, withdrawVariation } from './variations.js';
 import { requireNoUnitsLeftInForce, requireParentInForceOn, requirePartiesOfParent } from './units.js';
 import {
@@ -310,8 +319,13 @@ const signAgreement = ({ data, metadata }: SignAgreement, state: AgreementState)
     );
   }
   requireNotBeforeMembership(state, member, toCalendarDate(occurredAt), `${member.body.name}'s signature`);
+  const datePrecision = requireDatePrecision(data.datePrecision, occurredAt);
   return [
-    { type: 'AgreementSigned', occurredAt, data: { agreementId: state.agreementId, party: member.body.id, signedBy } },
+    {
+      type: 'AgreementSigned',
+      occurredAt,
+      data: { agreementId: state.agreementId, party: member.body.id, signedBy, datePrecision },
+    },
   ];
 };
 
@@ -337,11 +351,12 @@ const givePccApproval = ({ data, metadata }: GivePccApproval, state: AgreementSt
     );
   }
   requireNotBeforeMembership(state, member, toCalendarDate(occurredAt), `The approval by ${policingBody.name}`);
+  const datePrecision = requireDatePrecision(data.datePrecision, occurredAt);
   return [
     {
       type: 'PccApprovalGiven',
       occurredAt,
-      data: { agreementId: state.agreementId, party: member.body.id, policingBody },
+      data: { agreementId: state.agreementId, party: member.body.id, policingBody, datePrecision },
     },
   ];
 };
@@ -375,11 +390,110 @@ const bringIntoForce = ({ data, metadata }: BringIntoForce, state: AgreementStat
     'Commencement',
     'the latest signature, approval or change recorded on the draft',
   );
+  const datePrecision = requireDatePrecision(data.datePrecision, occurredAt);
   return [
     {
       type: 'AgreementCameIntoForce',
       occurredAt,
-      data: { agreementId: state.agreementId, parties: state.members.map((member) => member.body.id) },
+      data: { agreementId: state.agreementId, parties: state.members.map((member) => member.body.id), datePrecision },
+    },
+  ];
+};
+
+/** The day a recorded fact is dated, and its precision now; refused when the fact is not recorded. */
+const recordedFact = (state: AgreementState, { fact, party }: DatedFactRef, at: string) => {
+  const field = `${at}.fact`;
+  if (fact === 'drafted') return { day: state.draftedOn ?? '', precision: state.draftedPrecision, what: 'the draft' };
+  if (fact === 'in-force') {
+    if (state.inForceFrom === null) {
+      throw new RuleBrokenError(
+        'not-in-force',
+        `"${state.title}" has not come into force: there is no commencement date to qualify.`,
+        field,
+      );
+    }
+    return { day: state.inForceFrom, precision: state.inForcePrecision, what: 'the commencement' };
+  }
+  const member = requireMember(state, typeof party === 'string' ? party : '');
+  if (fact === 'signed') {
+    if (!member.signature) {
+      throw new RuleBrokenError('not-signed', `${member.body.name} has not signed "${state.title}".`, `${at}.party`);
+    }
+    return {
+      day: member.signature.signedOn,
+      precision: member.signature.precision,
+      what: `${member.body.name}'s signature`,
+    };
+  }
+  if (!member.approval) {
+    throw new RuleBrokenError(
+      'not-approved',
+      `${member.body.name}'s policing body has not approved "${state.title}".`,
+      `${at}.party`,
+    );
+  }
+  return {
+    day: member.approval.approvedOn,
+    precision: member.approval.precision,
+    what: `${member.body.name}'s approval`,
+  };
+};
+
+// Issue 15: a register page dated 24 August 2017 shows an agreement in operation by then, not from then. The
+// precision of a date already recorded is stated by its own event, which moves no date (docs/domain.md, "Dates and
+// their precision"), so a record imported before precisions existed keeps its facts and gains how exactly they are
+// known.
+const recordDatePrecision = ({ data, metadata }: RecordDatePrecision, state: AgreementState): AgreementEvent[] => {
+  requireExisting(state, data.agreementId);
+  if (!isRecordedDatePrecision(data.precision)) {
+    throw new ValidationError(
+      'invalid-date-precision',
+      `${JSON.stringify(data.precision)} is not a date precision: give day, month, year or on-or-before.`,
+      'precision',
+    );
+  }
+  const precision: RecordedDatePrecision = data.precision;
+  const reason = requireText(
+    data.reason,
+    'reason',
+    'reason-required',
+    'Say why the date is known only so exactly (e.g. "the register page dated 24 August 2017 lists it").',
+  );
+  if (!Array.isArray(data.facts) || data.facts.length === 0) {
+    throw new ValidationError('facts-required', 'Name the recorded facts whose dates this precision is of.', 'facts');
+  }
+  const facts: DatedFactRef[] = [];
+  let changes = 0;
+  data.facts.forEach((ref: DatedFactRef, i) => {
+    const at = `facts[${i}]`;
+    const fact: PreciseFact = requireOneOf(
+      ref?.fact,
+      PRECISE_FACTS,
+      `${at}.fact`,
+      'invalid-fact',
+      'dated fact (drafted, signed, approved or in-force)',
+    );
+    const party = fact === 'signed' || fact === 'approved' ? ref.party : null;
+    if (facts.some((f) => f.fact === fact && f.party === party)) {
+      throw new ValidationError('duplicate-fact', `${fact}${party ? ` (${party})` : ''} is named more than once.`, at);
+    }
+    const recorded = recordedFact(state, { fact, party }, at);
+    requirePrecisionFits(precision, recorded.day, 'precision');
+    if (recorded.precision !== precision) changes++;
+    facts.push({ fact, party });
+  });
+  if (changes === 0) {
+    throw new RuleBrokenError(
+      'precision-unchanged',
+      `The dates named on "${state.title}" are already recorded with precision ${precision}.`,
+      'precision',
+    );
+  }
+  return [
+    {
+      type: 'DatePrecisionRecorded',
+      occurredAt: metadata.now,
+      data: { agreementId: state.agreementId, facts, precision, reason },
     },
   ];
 };
@@ -432,7 +546,8 @@ const addParty = ({ data, metadata }: AddParty, state: AgreementState): Agreemen
   requireNotBefore(on, state.inForceFrom, `${party.name} joining`, 'the agreement came into force');
   const left = state.formerMembers.findLast((former) => former.body.id === party.id);
   requireNotBefore(on, left?.leftOn ?? null, `${party.name} rejoining`, `it withdrew`);
-  return [{ type: 'PartyJoined', occurredAt, data: { agreementId: state.agreementId, party } }];
+  const datePrecision = requireDatePrecision(data.datePrecision, occurredAt);
+  return [{ type: 'PartyJoined', occurredAt, data: { agreementId: state.agreementId, party, datePrecision } }];
 };
 
 const giveWithdrawalNotice = ({ data, metadata }: GiveWithdrawalNotice, state: AgreementState): AgreementEvent[] => {
@@ -718,6 +833,8 @@ export const decideAgreement = (command: AgreementCommand, state: AgreementState
       return givePccApproval(command, state);
     case 'BringIntoForce':
       return bringIntoForce(command, state);
+    case 'RecordDatePrecision':
+      return recordDatePrecision(command, state);
     case 'VaryAgreement':
       return varyAgreement(command, state);
     case 'ProposeVariation':

@@ -1,5 +1,7 @@
 import type { BodyRef, PolicingBody } from '../bodies/body.js';
 import type { DomainEvent } from '../kernel/decider.js';
+import type { RecordedDatePrecision } from '../kernel/dates.js';
+import type { DatedFactRef } from './date-precision.js';
 import type { AgreementScope, DeliveryModel, LegalBasis, NoticeOverride } from './agreement.commands.js';
 import type { AgreementTerms } from './terms.js';
 
@@ -51,15 +53,41 @@ export type PredecessorSuperseded = DomainEvent<
 /** A party added while the agreement is still a draft. */
 export type PartyAdded = DomainEvent<'PartyAdded', { agreementId: string; party: BodyRef }>;
 
-export type AgreementSigned = DomainEvent<'AgreementSigned', { agreementId: string; party: string; signedBy: string }>;
+/**
+ * Schema version 2 (issue 15) of `AgreementSigned`, `PccApprovalGiven`, `AgreementCameIntoForce` and `PartyJoined`:
+ * `datePrecision`, how exactly the source gives the event's date (date-precision.ts). Version 1 had none and is read
+ * as 'day' (`precisionOf`); the shape tells the versions apart, so nothing stored is rewritten.
+ */
+interface DatedData {
+  /** Always written from version 2; absent from version 1 events (read as 'day'). */
+  datePrecision?: RecordedDatePrecision;
+}
+
+export type AgreementSigned = DomainEvent<
+  'AgreementSigned',
+  { agreementId: string; party: string; signedBy: string } & DatedData
+>;
 
 /** The party's local policing body approved the agreement (for s22A, the chief officer needs it). */
 export type PccApprovalGiven = DomainEvent<
   'PccApprovalGiven',
-  { agreementId: string; party: string; policingBody: PolicingBody }
+  { agreementId: string; party: string; policingBody: PolicingBody } & DatedData
 >;
 
-export type AgreementCameIntoForce = DomainEvent<'AgreementCameIntoForce', { agreementId: string; parties: string[] }>;
+export type AgreementCameIntoForce = DomainEvent<
+  'AgreementCameIntoForce',
+  { agreementId: string; parties: string[] } & DatedData
+>;
+
+/**
+ * The precision of dates already recorded, stated afterwards (the seed import's register-page dates: "in force by
+ * 24 August 2017"). It changes no date, only how exactly each is known; recorded at the server's time, as a
+ * statement about the record rather than a fact of the world, so an as-of replay folds it whatever the day asked.
+ */
+export type DatePrecisionRecorded = DomainEvent<
+  'DatePrecisionRecorded',
+  { agreementId: string; facts: DatedFactRef[]; precision: RecordedDatePrecision; reason: string }
+>;
 
 export type AgreementVaried = DomainEvent<'AgreementVaried', { agreementId: string; summary: string }>;
 
@@ -109,7 +137,7 @@ export type HostForceChanged = DomainEvent<
 >;
 
 /** A body joining an agreement already in force. */
-export type PartyJoined = DomainEvent<'PartyJoined', { agreementId: string; party: BodyRef }>;
+export type PartyJoined = DomainEvent<'PartyJoined', { agreementId: string; party: BodyRef } & DatedData>;
 
 /**
  * Schema version 2: `override`, the acceptance of notice shorter than the terms' notice period (null when none was
@@ -167,6 +195,7 @@ export type AgreementEvent =
   | AgreementSigned
   | PccApprovalGiven
   | AgreementCameIntoForce
+  | DatePrecisionRecorded
   | AgreementVaried
   | VariationProposed
   | VariationSigned
@@ -194,6 +223,7 @@ const agreementEventTypes = {
   AgreementSigned: true,
   PccApprovalGiven: true,
   AgreementCameIntoForce: true,
+  DatePrecisionRecorded: true,
   AgreementVaried: true,
   VariationProposed: true,
   VariationSigned: true,

@@ -1,11 +1,13 @@
 import type { BodyRef, PolicingBody } from '../bodies/body.js';
-import { toCalendarDate } from '../kernel/dates.js';
+import { toCalendarDate, type RecordedDatePrecision } from '../kernel/dates.js';
 import type { AgreementScope, DeliveryModel, LegalBasis, NoticeOverride } from './agreement.commands.js';
 import type { AgreementEvent } from './agreement.events.js';
 import { upcastAgreementDrafted, upcastWithdrawalNoticeGiven } from './agreement.upcasters.js';
+import { precisionOf } from './date-precision.js';
 import type { ServiceLine } from './service-lines.js';
 import type { TermsVersion } from './terms.js';
 import type { VariationState } from './variations.js';
+import type { DatedFactRef } from './date-precision.js';
 
 export type AgreementStatus = 'none' | 'drafted' | 'in-force' | 'terminated';
 
@@ -13,8 +15,10 @@ export type AgreementStatus = 'none' | 'drafted' | 'in-force' | 'terminated';
 export interface Member {
   body: BodyRef;
   joinedOn: string;
-  signature: { signedOn: string; signedBy: string } | null;
-  approval: { approvedOn: string; policingBody: PolicingBody } | null;
+  /** How exactly `joinedOn` is known for a body that joined in force (date-precision.ts); 'day' for the draft's. */
+  joinedPrecision: RecordedDatePrecision;
+  signature: { signedOn: string; signedBy: string; precision: RecordedDatePrecision } | null;
+  approval: { approvedOn: string; policingBody: PolicingBody; precision: RecordedDatePrecision } | null;
   notice: { givenOn: string; effectiveOn: string; override: NoticeOverride | null } | null;
 }
 
@@ -43,7 +47,10 @@ export interface AgreementState {
   formerMembers: readonly FormerMember[];
   hostForce: string | null;
   draftedOn: string | null;
+  draftedPrecision: RecordedDatePrecision;
   inForceFrom: string | null;
+  /** How exactly `inForceFrom` is known: 'on-or-before' when a source says only that it was in force by then. */
+  inForcePrecision: RecordedDatePrecision;
   terminatedOn: string | null;
   reviewDue: string | null;
   lastReviewedOn: string | null;
@@ -76,7 +83,9 @@ export const initialAgreementState = (): AgreementState => ({
   formerMembers: [],
   hostForce: null,
   draftedOn: null,
+  draftedPrecision: 'day',
   inForceFrom: null,
+  inForcePrecision: 'day',
   terminatedOn: null,
   reviewDue: null,
   lastReviewedOn: null,
@@ -92,9 +101,10 @@ export const initialAgreementState = (): AgreementState => ({
 export const findMember = (state: AgreementState, partyId: string): Member | undefined =>
   state.members.find((member) => member.body.id === partyId);
 
-const newMember = (body: BodyRef, joinedOn: string): Member => ({
+const newMember = (body: BodyRef, joinedOn: string, joinedPrecision: RecordedDatePrecision = 'day'): Member => ({
   body,
   joinedOn,
+  joinedPrecision,
   signature: null,
   approval: null,
   notice: null,
@@ -130,6 +140,31 @@ const updateVariation = (
   return variation ? { ...state, variations: new Map(state.variations).set(variationId, change(variation)) } : state;
 };
 
+/** The facts named take `precision`; a fact not (or no longer) in the state is left alone. */
+const withDatePrecision = (
+  state: AgreementState,
+  facts: readonly DatedFactRef[],
+  precision: RecordedDatePrecision,
+): AgreementState => {
+  let next = state;
+  for (const { fact, party } of facts) {
+    if (fact === 'drafted') next = { ...next, draftedPrecision: precision };
+    else if (fact === 'in-force') next = { ...next, inForcePrecision: precision };
+    else if (party !== null) {
+      next = {
+        ...next,
+        members: updateMember(next, party, (member) => {
+          if (fact === 'signed' && member.signature)
+            return { ...member, signature: { ...member.signature, precision } };
+          if (fact === 'approved' && member.approval) return { ...member, approval: { ...member.approval, precision } };
+          return member;
+        }),
+      };
+    }
+  }
+  return next;
+};
+
 export const evolveAgreement = (state: AgreementState, event: AgreementEvent): AgreementState => {
   const on = toCalendarDate(event.occurredAt);
   const dated = (next: AgreementState): AgreementState => ({ ...next, latestFactOn: later(state.latestFactOn, on) });
@@ -159,14 +194,18 @@ export const evolveAgreement = (state: AgreementState, event: AgreementEvent): A
     case 'PredecessorSuperseded':
       return dated({ ...state, supersedes: [...state.supersedes, event.data.supersededAgreementId] });
     case 'PartyAdded':
-    case 'PartyJoined':
       return dated({ ...state, members: [...state.members, newMember(event.data.party, on)] });
+    case 'PartyJoined':
+      return dated({
+        ...state,
+        members: [...state.members, newMember(event.data.party, on, precisionOf(event.data))],
+      });
     case 'AgreementSigned':
       return dated({
         ...state,
         members: updateMember(state, event.data.party, (member) => ({
           ...member,
-          signature: { signedOn: on, signedBy: event.data.signedBy },
+          signature: { signedOn: on, signedBy: event.data.signedBy, precision: precisionOf(event.data) },
         })),
       });
     case 'PccApprovalGiven':
@@ -174,11 +213,14 @@ export const evolveAgreement = (state: AgreementState, event: AgreementEvent): A
         ...state,
         members: updateMember(state, event.data.party, (member) => ({
           ...member,
-          approval: { approvedOn: on, policingBody: event.data.policingBody },
+          approval: { approvedOn: on, policingBody: event.data.policingBody, precision: precisionOf(event.data) },
         })),
       });
     case 'AgreementCameIntoForce':
-      return dated({ ...state, status: 'in-force', inForceFrom: on });
+      return dated({ ...state, status: 'in-force', inForceFrom: on, inForcePrecision: precisionOf(event.data) });
+    // A statement about recorded dates, at the server's time: it takes no part in ordering the agreement's facts.
+    case 'DatePrecisionRecorded':
+      return withDatePrecision(state, event.data.facts, event.data.precision);
     case 'AgreementVaried':
       return dated(state);
     case 'VariationProposed': {

@@ -8,6 +8,11 @@ import type { AgreementDrafted, WithdrawalNoticeGiven } from './agreement.events
  */
 export const AGREEMENT_SCHEMA_VERSIONS: Readonly<Partial<Record<string, number>>> = {
   AgreementDrafted: 2,
+  AgreementSigned: 2,
+  PccApprovalGiven: 2,
+  AgreementCameIntoForce: 2,
+  PartyJoined: 2,
+  DatePrecisionRecorded: 1,
   AgreementStartPlanned: 1,
   AgreementStartReplanned: 1,
   PredecessorSuperseded: 1,

@@ -1,5 +1,5 @@
 import type { EventStore, SqlExecutor } from '#event-store';
-import { collaborationsDuring, type Collaboration } from '../membership/membership.queries.js';
+import { collaborationsDuring, startPrecision, type Collaboration } from '../membership/membership.queries.js';
 import { agreementAsOf, type AgreementView } from './agreement-as-of.js';
 
 /**
@@ -8,13 +8,20 @@ import { agreementAsOf, type AgreementView } from './agreement-as-of.js';
  * replayed from its own stream to `knownAt` through the read models' own folds (agreement-as-of.ts), so an
  * interval recorded later is absent and one recorded but later corrected reads as it was. Ordered as
  * `collaborationsDuring` answers: by title, then agreement id, then start. `replayed` shares replays between
- * callers that ask about several bodies or periods.
+ * callers that ask about several bodies or periods. `starts: 'possible'` counts an interval from the first day it
+ * may have begun (issue 15: GET /bodies/:id/collaborations, whose answer says "not known" inside that window);
+ * `'recorded'` (the default, the governance statement's) from the day recorded.
  */
 export async function collaborationsKnownAt(
   db: SqlExecutor,
   store: Pick<EventStore, 'readStream'>,
   bodyId: string,
-  { from, to, knownAt }: { from: string; to: string; knownAt: string },
+  {
+    from,
+    to,
+    knownAt,
+    starts = 'recorded',
+  }: { from: string; to: string; knownAt: string; starts?: 'recorded' | 'possible' },
   replayed: (agreementId: string) => Promise<AgreementView | null> = (agreementId) =>
     agreementAsOf(store, agreementId, { knownAt }),
 ): Promise<Collaboration[]> {
@@ -24,7 +31,8 @@ export async function collaborationsKnownAt(
     const view = await replayed(agreementId);
     if (!view) continue;
     for (const interval of view.membership) {
-      if (interval.bodyId !== bodyId || interval.validFrom > to) continue;
+      const start = starts === 'possible' ? interval.possibleFrom : interval.validFrom;
+      if (interval.bodyId !== bodyId || (start !== null && start > to)) continue;
       if (interval.validTo !== null && interval.validTo <= from) continue;
       rows.push({
         agreementId,
@@ -34,6 +42,7 @@ export async function collaborationsKnownAt(
         businessArea: view.businessArea,
         memberFrom: interval.validFrom,
         memberUntil: interval.validTo,
+        ...startPrecision(interval.validFrom, interval.validFromPrecision, interval.possibleFrom, interval.knownFrom),
       });
     }
   }

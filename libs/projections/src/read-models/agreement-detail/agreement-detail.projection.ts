@@ -1,4 +1,5 @@
 import type {
+  AgreementCameIntoForce,
   AgreementDrafted,
   AgreementReviewed,
   AgreementSigned,
@@ -7,6 +8,7 @@ import type {
   AgreementTerminated,
   AgreementVaried,
   BodyKind,
+  DatePrecisionRecorded,
   ForceWithdrew,
   HostForceChanged,
   PartyAdded,
@@ -27,8 +29,9 @@ import type {
   WithdrawalNoticeGiven,
   AgreementTerms,
   NoticeOverride,
+  RecordedDatePrecision,
 } from '#domain';
-import { upcastAgreementDrafted, upcastWithdrawalNoticeGiven } from '#domain';
+import { inForceSentence, precisionOf, upcastAgreementDrafted, upcastWithdrawalNoticeGiven } from '#domain';
 import { displayActorText, type StoredEvent } from '#event-store';
 import type { SqlProjection } from '../../sql-projection.js';
 import { foldAgreementRows, rowsByIds, writeRows } from '../batch-rows.js';
@@ -45,9 +48,13 @@ export interface PartyDetail {
   how: 'original' | 'joined';
   /** Added to the draft or joined. */
   addedOn: string;
+  /** How exactly each date is known (issue 15): day, month, year or on-or-before; null where there is no date. */
+  addedPrecision: RecordedDatePrecision;
   signedOn: string | null;
   signedBy: string | null;
+  signedPrecision: RecordedDatePrecision | null;
   approvedOn: string | null;
+  approvedPrecision: RecordedDatePrecision | null;
   noticeGivenOn: string | null;
   noticeEffectiveOn: string | null;
   /** Who accepted notice shorter than the terms' notice period, and why; null when none was needed. */
@@ -141,14 +148,18 @@ export interface AgreementDetail {
   /** The agreements this one replaces (recorded on this one); who replaced it is `supersededBy` on the view. */
   supersedes: string[];
   draftedOn: string;
+  draftedPrecision: RecordedDatePrecision;
   inForceFrom: string | null;
+  /** How exactly `inForceFrom` is known, and the sentence a reader sees: "in force by 24 August 2017". */
+  inForcePrecision: RecordedDatePrecision | null;
+  inForceSentence: string | null;
   terminatedOn: string | null;
   terminationReason: string | null;
   parties: PartyDetail[];
   hostForce: string | null;
   hostForceHistory: HostForcePeriod[];
-  signatures: { party: string; signedBy: string; signedOn: string }[];
-  approvals: { party: string; policingBody: PolicingBody; approvedOn: string }[];
+  signatures: { party: string; signedBy: string; signedOn: string; precision: RecordedDatePrecision }[];
+  approvals: { party: string; policingBody: PolicingBody; approvedOn: string; precision: RecordedDatePrecision }[];
   variations: VariationDetail[];
   reviews: { outcome: string; reviewedOn: string; nextReviewDue: string | null }[];
   /** Per financial year (`2015-16`), in pence; a later figure replaces an earlier one. */
@@ -172,6 +183,7 @@ export const AGREEMENT_DETAIL_EVENTS = [
   'AgreementSigned',
   'PccApprovalGiven',
   'AgreementCameIntoForce',
+  'DatePrecisionRecorded',
   'AgreementVaried',
   'VariationProposed',
   'VariationSigned',
@@ -191,16 +203,24 @@ export const AGREEMENT_DETAIL_EVENTS = [
   'SavingsRealised',
 ] as const;
 
-const newParty = (body: PartyAdded['data']['party'], how: PartyDetail['how'], on: string): PartyDetail => ({
+const newParty = (
+  body: PartyAdded['data']['party'],
+  how: PartyDetail['how'],
+  on: string,
+  addedPrecision: RecordedDatePrecision = 'day',
+): PartyDetail => ({
   id: body.id,
   name: body.name,
   kind: body.kind,
   policingBody: body.policingBody,
   how,
   addedOn: on,
+  addedPrecision,
   signedOn: null,
   signedBy: null,
+  signedPrecision: null,
   approvedOn: null,
+  approvedPrecision: null,
   noticeGivenOn: null,
   noticeEffectiveOn: null,
   noticeOverride: null,
@@ -266,6 +286,38 @@ const withVariation = (
     variations: detail.variations.map((v) => (v.kind === 'terms' && v.variationId === variationId ? change(v) : v)),
   });
 
+const withInForce = (detail: AgreementDetail, precision: RecordedDatePrecision): AgreementDetail => ({
+  ...detail,
+  inForcePrecision: precision,
+  inForceSentence: detail.inForceFrom === null ? null : inForceSentence({ date: detail.inForceFrom, precision }),
+});
+
+/** The precision of recorded dates, stated afterwards (DatePrecisionRecorded): no date moves. */
+function withDatePrecision(
+  detail: AgreementDetail,
+  { facts, precision }: DatePrecisionRecorded['data'],
+): AgreementDetail {
+  let next = detail;
+  for (const { fact, party } of facts) {
+    if (fact === 'drafted') next = { ...next, draftedPrecision: precision };
+    else if (fact === 'in-force' && next.inForceFrom !== null) next = withInForce(next, precision);
+    else if (fact === 'signed' && party !== null) {
+      next = {
+        ...next,
+        parties: withParty(next, party, (p) => (p.signedOn === null ? p : { ...p, signedPrecision: precision })),
+        signatures: next.signatures.map((s) => (s.party === party ? { ...s, precision } : s)),
+      };
+    } else if (fact === 'approved' && party !== null) {
+      next = {
+        ...next,
+        parties: withParty(next, party, (p) => (p.approvedOn === null ? p : { ...p, approvedPrecision: precision })),
+        approvals: next.approvals.map((a) => (a.party === party ? { ...a, precision } : a)),
+      };
+    }
+  }
+  return next;
+}
+
 /** The detail document after one event: pure, so it is tested without a database. */
 export function evolveAgreementDetail(detail: AgreementDetail | null, event: StoredEvent): AgreementDetail | null {
   const after = evolveDetail(detail, event);
@@ -293,7 +345,10 @@ function evolveDetail(detail: AgreementDetail | null, event: StoredEvent): Agree
       plannedStartHistory: [],
       supersedes: [],
       draftedOn: on,
+      draftedPrecision: 'day',
       inForceFrom: null,
+      inForcePrecision: null,
+      inForceSentence: null,
       terminatedOn: null,
       terminationReason: null,
       parties: data.parties.map((party) => newParty(party, 'original', on)),
@@ -325,26 +380,37 @@ function evolveDetail(detail: AgreementDetail | null, event: StoredEvent): Agree
       };
     case 'PartyAdded':
       return { ...detail, parties: [...detail.parties, newParty(dataOf<PartyAdded>(event).party, 'original', on)] };
-    case 'PartyJoined':
-      return { ...detail, parties: [...detail.parties, newParty(dataOf<PartyJoined>(event).party, 'joined', on)] };
+    case 'PartyJoined': {
+      const data = dataOf<PartyJoined>(event);
+      return { ...detail, parties: [...detail.parties, newParty(data.party, 'joined', on, precisionOf(data))] };
+    }
     case 'AgreementSigned': {
-      const { party, signedBy } = dataOf<AgreementSigned>(event);
+      const data = dataOf<AgreementSigned>(event);
+      const { party, signedBy } = data;
+      const precision = precisionOf(data);
       return {
         ...detail,
-        parties: withParty(detail, party, (p) => ({ ...p, signedOn: on, signedBy })),
-        signatures: [...detail.signatures, { party, signedBy, signedOn: on }],
+        parties: withParty(detail, party, (p) => ({ ...p, signedOn: on, signedBy, signedPrecision: precision })),
+        signatures: [...detail.signatures, { party, signedBy, signedOn: on, precision }],
       };
     }
     case 'PccApprovalGiven': {
-      const { party, policingBody } = dataOf<PccApprovalGiven>(event);
+      const data = dataOf<PccApprovalGiven>(event);
+      const { party, policingBody } = data;
+      const precision = precisionOf(data);
       return {
         ...detail,
-        parties: withParty(detail, party, (p) => ({ ...p, approvedOn: on })),
-        approvals: [...detail.approvals, { party, policingBody, approvedOn: on }],
+        parties: withParty(detail, party, (p) => ({ ...p, approvedOn: on, approvedPrecision: precision })),
+        approvals: [...detail.approvals, { party, policingBody, approvedOn: on, precision }],
       };
     }
     case 'AgreementCameIntoForce':
-      return { ...detail, status: 'in-force', inForceFrom: on };
+      return withInForce(
+        { ...detail, status: 'in-force', inForceFrom: on },
+        precisionOf(dataOf<AgreementCameIntoForce>(event)),
+      );
+    case 'DatePrecisionRecorded':
+      return withDatePrecision(detail, dataOf<DatePrecisionRecorded>(event));
     case 'AgreementVaried': {
       const note: VariationDetail = {
         kind: 'note',
@@ -521,8 +587,9 @@ export const agreementDetailProjection: SqlProjection = {
   // 2: the legal basis and the scope separate (issue 15); 3: the planned start and its history, and what each
   // agreement supersedes; 4: the terms and their history, and notice overrides (issue 15 items 1 and 5); 5: service
   // lines (issue 15 item 3), or (on a branch merged with it) variations of the terms with their status, signatures,
-  // approvals and who is awaited (s23C(4)); 6: both. Rebuilt from the log on upgrade.
-  version: 6,
+  // approvals and who is awaited (s23C(4)); 6: both; 7: how exactly each date is known, and the in-force sentence
+  // (issue 15, "Guessed dates shown as facts"). Rebuilt from the log on upgrade.
+  version: 7,
   handles: AGREEMENT_DETAIL_EVENTS,
   tables: ['agreement_detail'],
   schema: (t) => `

@@ -1,12 +1,15 @@
 import type {
+  AgreementCameIntoForce,
   AgreementDrafted,
+  DatePrecisionRecorded,
   AgreementReviewed,
   ForceWithdrew,
   HostForceChanged,
   PartyAdded,
   PartyJoined,
+  RecordedDatePrecision,
 } from '#domain';
-import { upcastAgreementDrafted } from '#domain';
+import { inForceSentence, precisionOf, toCalendarDate, upcastAgreementDrafted } from '#domain';
 import type { SqlExecutor, StoredEvent } from '#event-store';
 import type { SqlProjection } from '../../sql-projection.js';
 import { foldAgreementRows, rowsByIds, writeRows, type Columns } from '../batch-rows.js';
@@ -37,8 +40,20 @@ export interface RegisterRow {
   parties: RegisterParty[];
   draftedAt: string;
   inForceAt: string | null;
+  /** How exactly `inForceAt` is known (issue 15), and the sentence a reader sees: "in force by 24 August 2017". */
+  inForcePrecision: RecordedDatePrecision | null;
+  inForceSentence: string | null;
   terminatedAt: string | null;
 }
+
+const withInForce = (row: RegisterRow, precision: RecordedDatePrecision | null): RegisterRow => ({
+  ...row,
+  inForcePrecision: precision,
+  inForceSentence:
+    row.inForceAt === null || precision === null
+      ? null
+      : inForceSentence({ date: toCalendarDate(row.inForceAt), precision }),
+});
 
 export const AGREEMENT_REGISTER_EVENTS = [
   'AgreementDrafted',
@@ -49,6 +64,7 @@ export const AGREEMENT_REGISTER_EVENTS = [
   'HostForceChanged',
   'AgreementReviewed',
   'AgreementTerminated',
+  'DatePrecisionRecorded',
 ] as const;
 
 /** The register row after one event: the projection's whole logic, pure. */
@@ -69,6 +85,8 @@ export function evolveRegisterRow(row: RegisterRow | null, event: StoredEvent): 
       parties: data.parties.map(({ id, name }) => ({ id, name })),
       draftedAt: event.occurredAt,
       inForceAt: null,
+      inForcePrecision: null,
+      inForceSentence: null,
       terminatedAt: null,
     };
   }
@@ -86,7 +104,14 @@ export function evolveRegisterRow(row: RegisterRow | null, event: StoredEvent): 
       return { ...row, parties: row.parties.filter((p) => p.id !== party) };
     }
     case 'AgreementCameIntoForce':
-      return { ...row, status: 'in-force', inForceAt: event.occurredAt };
+      return withInForce(
+        { ...row, status: 'in-force', inForceAt: event.occurredAt },
+        precisionOf(dataOf<AgreementCameIntoForce>(event)),
+      );
+    case 'DatePrecisionRecorded': {
+      const { facts, precision } = dataOf<DatePrecisionRecorded>(event);
+      return facts.some((f) => f.fact === 'in-force') && row.inForceAt !== null ? withInForce(row, precision) : row;
+    }
     case 'HostForceChanged':
       return { ...row, hostForce: dataOf<HostForceChanged>(event).to };
     case 'AgreementReviewed':
@@ -112,28 +137,35 @@ interface RegisterDbRow {
   parties: RegisterParty[];
   drafted_at: string;
   in_force_at: string | null;
+  in_force_precision: RecordedDatePrecision | null;
   terminated_at: string | null;
 }
 
 export const REGISTER_COLUMNS =
-  'agreement_id, title, legal_basis, scope, business_area, delivery_model, status, host_force, parent_id, review_due, parties, drafted_at, in_force_at, terminated_at';
+  'agreement_id, title, legal_basis, scope, business_area, delivery_model, status, host_force, parent_id, review_due, parties, drafted_at, in_force_at, in_force_precision, terminated_at';
 
-export const toRegisterRow = (r: RegisterDbRow): RegisterRow => ({
-  agreementId: r.agreement_id,
-  title: r.title,
-  legalBasis: r.legal_basis,
-  scope: r.scope,
-  businessArea: r.business_area,
-  deliveryModel: r.delivery_model,
-  status: r.status,
-  hostForce: r.host_force,
-  parentId: r.parent_id,
-  reviewDue: r.review_due,
-  parties: r.parties,
-  draftedAt: r.drafted_at,
-  inForceAt: r.in_force_at,
-  terminatedAt: r.terminated_at,
-});
+export const toRegisterRow = (r: RegisterDbRow): RegisterRow =>
+  withInForce(
+    {
+      agreementId: r.agreement_id,
+      title: r.title,
+      legalBasis: r.legal_basis,
+      scope: r.scope,
+      businessArea: r.business_area,
+      deliveryModel: r.delivery_model,
+      status: r.status,
+      hostForce: r.host_force,
+      parentId: r.parent_id,
+      reviewDue: r.review_due,
+      parties: r.parties,
+      draftedAt: r.drafted_at,
+      inForceAt: r.in_force_at,
+      inForcePrecision: null,
+      inForceSentence: null,
+      terminatedAt: r.terminated_at,
+    },
+    r.in_force_precision,
+  );
 
 async function load(tx: SqlExecutor, table: string, agreementId: string): Promise<RegisterRow | null> {
   const { rows } = await tx.query<RegisterDbRow>(`SELECT ${REGISTER_COLUMNS} FROM ${table} WHERE agreement_id = $1`, [
@@ -145,12 +177,12 @@ async function load(tx: SqlExecutor, table: string, agreementId: string): Promis
 async function save(tx: SqlExecutor, table: string, row: RegisterRow): Promise<void> {
   await tx.query(
     `INSERT INTO ${table} (${REGISTER_COLUMNS}, party_ids)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::date, $11::jsonb, $12::timestamptz, $13::timestamptz, $14::timestamptz, $15::text[])
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::date, $11::jsonb, $12::timestamptz, $13::timestamptz, $14::text, $15::timestamptz, $16::text[])
      ON CONFLICT (agreement_id) DO UPDATE SET
        title = EXCLUDED.title, legal_basis = EXCLUDED.legal_basis, scope = EXCLUDED.scope, business_area = EXCLUDED.business_area,
        delivery_model = EXCLUDED.delivery_model, status = EXCLUDED.status, host_force = EXCLUDED.host_force,
        parent_id = EXCLUDED.parent_id, review_due = EXCLUDED.review_due, parties = EXCLUDED.parties,
-       drafted_at = EXCLUDED.drafted_at, in_force_at = EXCLUDED.in_force_at, terminated_at = EXCLUDED.terminated_at,
+       drafted_at = EXCLUDED.drafted_at, in_force_at = EXCLUDED.in_force_at, in_force_precision = EXCLUDED.in_force_precision, terminated_at = EXCLUDED.terminated_at,
        party_ids = EXCLUDED.party_ids`,
     [
       row.agreementId,
@@ -166,6 +198,7 @@ async function save(tx: SqlExecutor, table: string, row: RegisterRow): Promise<v
       JSON.stringify(row.parties),
       row.draftedAt,
       row.inForceAt,
+      row.inForcePrecision,
       row.terminatedAt,
       row.parties.map((p) => p.id),
     ],
@@ -186,6 +219,7 @@ const BATCH_COLUMNS: Columns = [
   ['parties', 'jsonb'],
   ['drafted_at', 'timestamptz'],
   ['in_force_at', 'timestamptz'],
+  ['in_force_precision', 'text'],
   ['terminated_at', 'timestamptz'],
   ['party_ids', 'text[]'],
 ];
@@ -204,6 +238,7 @@ const toDbRow = (row: RegisterRow): Record<string, unknown> => ({
   parties: row.parties,
   drafted_at: row.draftedAt,
   in_force_at: row.inForceAt,
+  in_force_precision: row.inForcePrecision,
   terminated_at: row.terminatedAt,
   party_ids: row.parties.map((p) => p.id),
 });
@@ -211,8 +246,9 @@ const toDbRow = (row: RegisterRow): Record<string, unknown> => ({
 /** The register of agreements (GET /agreements): one row per agreement as it stands now. */
 export const agreementRegisterProjection: SqlProjection = {
   name: 'agreement-register',
-  // 2: the legal basis and the scope in separate columns (issue 15); rebuilt from the log on upgrade.
-  version: 2,
+  // 2: the legal basis and the scope in separate columns (issue 15); 3: the in-force date's precision (issue 15,
+  // "Guessed dates shown as facts"). Rebuilt from the log on upgrade.
+  version: 3,
   handles: AGREEMENT_REGISTER_EVENTS,
   tables: ['agreement_register'],
   schema: (t) => `
@@ -231,6 +267,7 @@ export const agreementRegisterProjection: SqlProjection = {
       party_ids text[] NOT NULL,
       drafted_at timestamptz NOT NULL,
       in_force_at timestamptz,
+      in_force_precision text,
       terminated_at timestamptz
     );
     CREATE INDEX IF NOT EXISTS ${t('agreement_register')}_party_ids_idx ON ${t('agreement_register')} USING gin (party_ids);

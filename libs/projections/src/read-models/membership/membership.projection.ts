@@ -1,7 +1,14 @@
-import type { AgreementCameIntoForce, AgreementDrafted, ForceWithdrew, PartyJoined } from '#domain';
-import { upcastAgreementDrafted } from '#domain';
+import type {
+  AgreementCameIntoForce,
+  AgreementDrafted,
+  DatePrecisionRecorded,
+  ForceWithdrew,
+  PartyJoined,
+  RecordedDatePrecision,
+} from '#domain';
+import { dateWindow, precisionOf, upcastAgreementDrafted } from '#domain';
 import type { StoredEvent } from '#event-store';
-import type { SqlProjection } from '../../sql-projection.js';
+import type { ProjectionContext, SqlProjection } from '../../sql-projection.js';
 import { rowsByIds, writeRows } from '../batch-rows.js';
 import { dataOf, dayOf } from '../shared.js';
 
@@ -10,7 +17,20 @@ export interface MembershipRow {
   agreement_id: string;
   valid_from: string;
   valid_to: string | null;
+  /** How exactly `valid_from` is known (issue 15): 'on-or-before' when a source says only "a member by then". */
+  from_precision: RecordedDatePrecision;
+  /** The first day it may have begun (null: not known, for 'on-or-before') and the day by which it surely had. */
+  possible_from: string | null;
+  known_from: string;
+  /** What opened it: the commencement (`in-force`) or a body joining (`joined`); DatePrecisionRecorded needs it. */
+  opened_by: 'in-force' | 'joined';
 }
+
+/** The window of days the interval may have begun on, from its recorded day and precision (dates.ts). */
+const withPrecision = (interval: MembershipRow, precision: RecordedDatePrecision): MembershipRow => {
+  const { earliest, latest } = dateWindow({ date: interval.valid_from, precision });
+  return { ...interval, from_precision: precision, possible_from: earliest, known_from: latest };
+};
 
 /**
  * Who belonged to which agreement when, as intervals of valid time: a body is a member on day d
@@ -20,6 +40,10 @@ export interface MembershipRow {
  * of the draft, the day the agreement came into force (a draft binds nobody: it may never be
  * signed); for a body that joins an agreement in force, the day it joined. It ends on the day the party withdrew or the agreement was terminated (that day
  * it is no longer a member). A body that withdraws and joins again has two intervals.
+ *
+ * Its start is known as exactly as the commencement or the joining is (issue 15): `known_from` is the day by which
+ * the body surely was a member, `possible_from` the first day it may have been (null when not known: a register
+ * page shows only "in force by" its date). Between them, membership is not known (membership.queries.ts).
  */
 export const MEMBERSHIP_EVENTS = [
   'AgreementDrafted',
@@ -27,6 +51,7 @@ export const MEMBERSHIP_EVENTS = [
   'PartyJoined',
   'ForceWithdrew',
   'AgreementTerminated',
+  'DatePrecisionRecorded',
 ] as const;
 
 /**
@@ -41,11 +66,25 @@ export function evolveMembershipIntervals(
 ): void {
   const agreementId = (event.data as { agreementId: string }).agreementId;
   const on = dayOf(event);
-  const open = (bodyId: string): void => {
+  const open = (bodyId: string, precision: RecordedDatePrecision, openedBy: MembershipRow['opened_by']): void => {
     let interval = intervals.find((i) => i.body_id === bodyId && i.valid_from === on);
-    if (interval) interval.valid_to = null;
-    else {
-      interval = { body_id: bodyId, agreement_id: agreementId, valid_from: on, valid_to: null };
+    if (interval) {
+      interval.valid_to = null;
+      Object.assign(interval, withPrecision(interval, precision), { opened_by: openedBy });
+    } else {
+      interval = withPrecision(
+        {
+          body_id: bodyId,
+          agreement_id: agreementId,
+          valid_from: on,
+          valid_to: null,
+          from_precision: 'day',
+          possible_from: on,
+          known_from: on,
+          opened_by: openedBy,
+        },
+        precision,
+      );
       intervals.push(interval);
     }
     changed.add(interval);
@@ -59,12 +98,27 @@ export function evolveMembershipIntervals(
     }
   };
   switch (event.type) {
-    case 'AgreementCameIntoForce':
-      for (const party of dataOf<AgreementCameIntoForce>(event).parties) open(party);
+    case 'AgreementCameIntoForce': {
+      const data = dataOf<AgreementCameIntoForce>(event);
+      for (const party of data.parties) open(party, precisionOf(data), 'in-force');
       return;
-    case 'PartyJoined':
-      open(dataOf<PartyJoined>(event).party.id);
+    }
+    case 'PartyJoined': {
+      const data = dataOf<PartyJoined>(event);
+      open(data.party.id, precisionOf(data), 'joined');
       return;
+    }
+    case 'DatePrecisionRecorded': {
+      // The commencement's precision is the start of every interval it opened.
+      const { facts, precision } = dataOf<DatePrecisionRecorded>(event);
+      if (!facts.some((f) => f.fact === 'in-force')) return;
+      for (const interval of intervals) {
+        if (interval.opened_by !== 'in-force') continue;
+        Object.assign(interval, withPrecision(interval, precision));
+        changed.add(interval);
+      }
+      return;
+    }
     case 'ForceWithdrew': {
       const party = dataOf<ForceWithdrew>(event).party;
       close((interval) => interval.body_id === party);
@@ -78,8 +132,9 @@ export function evolveMembershipIntervals(
 
 export const membershipProjection: SqlProjection = {
   name: 'membership',
-  // 2: the agreements' legal basis (nullable) and scope apart (issue 15); rebuilt from the log on upgrade.
-  version: 2,
+  // 2: the agreements' legal basis (nullable) and scope apart (issue 15); 3: the precision of each interval's start
+  // (issue 15, "Guessed dates shown as facts"). Rebuilt from the log on upgrade.
+  version: 3,
   handles: MEMBERSHIP_EVENTS,
   tables: ['membership_intervals', 'membership_agreements'],
   schema: (t) => `
@@ -88,6 +143,10 @@ export const membershipProjection: SqlProjection = {
       agreement_id text NOT NULL,
       valid_from date NOT NULL,
       valid_to date,
+      from_precision text NOT NULL DEFAULT 'day',
+      possible_from date,
+      known_from date NOT NULL,
+      opened_by text NOT NULL DEFAULT 'in-force',
       PRIMARY KEY (body_id, agreement_id, valid_from)
     );
     CREATE INDEX IF NOT EXISTS ${t('membership_intervals')}_agreement_idx ON ${t('membership_intervals')} (agreement_id);
@@ -99,108 +158,77 @@ export const membershipProjection: SqlProjection = {
       business_area text NOT NULL
     );
   `,
-  async apply({ tx, t }, event) {
-    const intervals = t('membership_intervals');
-    const agreementId = (event.data as { agreementId: string }).agreementId;
-    const on = dayOf(event);
-    const open = async (bodyId: string): Promise<void> => {
-      await tx.query(
-        `INSERT INTO ${intervals} (body_id, agreement_id, valid_from, valid_to) VALUES ($1, $2, $3::date, NULL)
-         ON CONFLICT (body_id, agreement_id, valid_from) DO UPDATE SET valid_to = NULL`,
-        [bodyId, agreementId, on],
-      );
-    };
-    switch (event.type) {
-      case 'AgreementDrafted': {
-        const { title, legalBasis, scope, businessArea } = upcastAgreementDrafted(dataOf<AgreementDrafted>(event));
-        await tx.query(
-          `INSERT INTO ${t('membership_agreements')} (agreement_id, title, legal_basis, scope, business_area) VALUES ($1, $2, $3, $4, $5)
-           ON CONFLICT (agreement_id) DO NOTHING`,
-          [agreementId, title, legalBasis, scope, businessArea],
-        );
-        return;
-      }
-      case 'AgreementCameIntoForce':
-        for (const party of dataOf<AgreementCameIntoForce>(event).parties) await open(party);
-        return;
-      case 'PartyJoined':
-        await open(dataOf<PartyJoined>(event).party.id);
-        return;
-      case 'ForceWithdrew':
-        await tx.query(
-          `UPDATE ${intervals} SET valid_to = $3::date WHERE body_id = $1 AND agreement_id = $2 AND valid_to IS NULL`,
-          [dataOf<ForceWithdrew>(event).party, agreementId, on],
-        );
-        return;
-      case 'AgreementTerminated':
-        await tx.query(`UPDATE ${intervals} SET valid_to = $2::date WHERE agreement_id = $1 AND valid_to IS NULL`, [
-          agreementId,
-          on,
-        ]);
-        return;
-    }
+  // One event is a batch of one: the same fold (evolveMembershipIntervals) either way.
+  async apply(ctx, event) {
+    await applyMembershipBatch(ctx, [event]);
   },
-  async applyBatch({ tx, t }, events) {
-    const intervalsTable = t('membership_intervals');
-    const agreements: Record<string, unknown>[] = [];
-    const touched = new Set<string>();
-    for (const event of events) {
-      if (event.type !== 'AgreementDrafted') touched.add((event.data as { agreementId: string }).agreementId);
-    }
-    // Every interval of the agreements the batch touches (a few dozen each), folded in memory.
-    const byAgreement = new Map<string, MembershipRow[]>();
-    for (const id of touched) byAgreement.set(id, []);
-    const loaded = await rowsByIds<MembershipRow>(
-      tx,
-      intervalsTable,
-      'body_id, agreement_id, valid_from, valid_to',
-      'agreement_id',
-      touched,
-    );
-    for (const row of loaded) byAgreement.get(row.agreement_id)?.push({ ...row });
-    const dirty = new Set<MembershipRow>();
-    for (const event of events) {
-      const agreementId = (event.data as { agreementId: string }).agreementId;
-      if (event.type === 'AgreementDrafted') {
-        const { title, legalBasis, scope, businessArea } = upcastAgreementDrafted(dataOf<AgreementDrafted>(event));
-        agreements.push({
-          agreement_id: agreementId,
-          title,
-          legal_basis: legalBasis,
-          scope,
-          business_area: businessArea,
-        });
-      }
-      let intervals = byAgreement.get(agreementId);
-      if (!intervals) byAgreement.set(agreementId, (intervals = []));
-      evolveMembershipIntervals(intervals, event, dirty);
-    }
-    await writeRows(
-      tx,
-      t('membership_agreements'),
-      [
-        ['agreement_id', 'text'],
-        ['title', 'text'],
-        ['legal_basis', 'text'],
-        ['scope', 'text'],
-        ['business_area', 'text'],
-      ],
-      ['agreement_id'],
-      agreements,
-      'nothing',
-    );
-    await writeRows(
-      tx,
-      intervalsTable,
-      [
-        ['body_id', 'text'],
-        ['agreement_id', 'text'],
-        ['valid_from', 'date'],
-        ['valid_to', 'date'],
-      ],
-      ['body_id', 'agreement_id', 'valid_from'],
-      [...dirty],
-      'update',
-    );
-  },
+  applyBatch: (ctx, events) => applyMembershipBatch(ctx, events),
 };
+
+async function applyMembershipBatch({ tx, t }: ProjectionContext, events: readonly StoredEvent[]): Promise<void> {
+  const intervalsTable = t('membership_intervals');
+  const agreements: Record<string, unknown>[] = [];
+  const touched = new Set<string>();
+  for (const event of events) {
+    if (event.type !== 'AgreementDrafted') touched.add((event.data as { agreementId: string }).agreementId);
+  }
+  // Every interval of the agreements the batch touches (a few dozen each), folded in memory.
+  const byAgreement = new Map<string, MembershipRow[]>();
+  for (const id of touched) byAgreement.set(id, []);
+  const loaded = await rowsByIds<MembershipRow>(
+    tx,
+    intervalsTable,
+    'body_id, agreement_id, valid_from, valid_to, from_precision, possible_from, known_from, opened_by',
+    'agreement_id',
+    touched,
+  );
+  for (const row of loaded) byAgreement.get(row.agreement_id)?.push({ ...row });
+  const dirty = new Set<MembershipRow>();
+  for (const event of events) {
+    const agreementId = (event.data as { agreementId: string }).agreementId;
+    if (event.type === 'AgreementDrafted') {
+      const { title, legalBasis, scope, businessArea } = upcastAgreementDrafted(dataOf<AgreementDrafted>(event));
+      agreements.push({
+        agreement_id: agreementId,
+        title,
+        legal_basis: legalBasis,
+        scope,
+        business_area: businessArea,
+      });
+    }
+    let intervals = byAgreement.get(agreementId);
+    if (!intervals) byAgreement.set(agreementId, (intervals = []));
+    evolveMembershipIntervals(intervals, event, dirty);
+  }
+  await writeRows(
+    tx,
+    t('membership_agreements'),
+    [
+      ['agreement_id', 'text'],
+      ['title', 'text'],
+      ['legal_basis', 'text'],
+      ['scope', 'text'],
+      ['business_area', 'text'],
+    ],
+    ['agreement_id'],
+    agreements,
+    'nothing',
+  );
+  await writeRows(
+    tx,
+    intervalsTable,
+    [
+      ['body_id', 'text'],
+      ['agreement_id', 'text'],
+      ['valid_from', 'date'],
+      ['valid_to', 'date'],
+      ['from_precision', 'text'],
+      ['possible_from', 'date'],
+      ['known_from', 'date'],
+      ['opened_by', 'text'],
+    ],
+    ['body_id', 'agreement_id', 'valid_from'],
+    [...dirty],
+    'update',
+  );
+}

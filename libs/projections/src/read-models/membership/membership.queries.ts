@@ -1,3 +1,4 @@
+import { describeDatedFact, longDate, type RecordedDatePrecision } from '#domain';
 import type { SqlExecutor } from '#event-store';
 import type { PageWindow } from '../shared.js';
 
@@ -11,6 +12,39 @@ export interface Collaboration {
   /** The interval of membership that covers the date asked about. */
   memberFrom: string;
   memberUntil: string | null;
+  /**
+   * How exactly `memberFrom` is known (issue 15): the commencement's or the joining's precision. `memberPossibleFrom`
+   * is the first day the membership may have begun (null: not known, for 'on-or-before'), `memberKnownFrom` the day
+   * by which it surely had; they equal `memberFrom` for a day.
+   */
+  memberFromPrecision: RecordedDatePrecision;
+  memberPossibleFrom: string | null;
+  memberKnownFrom: string;
+  /** "became a member by 24 August 2017", "became a member in July 2013", "became a member on 1 April 2015". */
+  memberFromSentence: string;
+}
+
+/**
+ * A collaboration as of a day: `member` is true when the body surely was a member then, null ("not known") when the
+ * day falls inside the window its membership may have begun in (a register page shows only "in force by" its
+ * date), with the reason in `notKnownBecause`. A day-precision membership is always known.
+ */
+export interface CollaborationOn extends Collaboration {
+  member: true | null;
+  memberKnown: boolean;
+  notKnownBecause: string | null;
+}
+
+export function collaborationOn(c: Collaboration, asOf: string): CollaborationOn {
+  const known = c.memberKnownFrom <= asOf;
+  return {
+    ...c,
+    member: known ? true : null,
+    memberKnown: known,
+    notKnownBecause: known
+      ? null
+      : `The record says only that the body ${c.memberFromSentence}: whether it was a member on ${longDate(asOf)} is not known.`,
+  };
 }
 
 interface CollaborationRow {
@@ -21,10 +55,27 @@ interface CollaborationRow {
   business_area: string | null;
   valid_from: string;
   valid_to: string | null;
+  from_precision: RecordedDatePrecision;
+  possible_from: string | null;
+  known_from: string;
 }
 
 const COLLABORATION_COLUMNS =
-  'i.agreement_id, a.title, a.legal_basis, a.scope, a.business_area, i.valid_from, i.valid_to';
+  'i.agreement_id, a.title, a.legal_basis, a.scope, a.business_area, i.valid_from, i.valid_to, ' +
+  'i.from_precision, i.possible_from, i.known_from';
+
+/** The fields every membership answer shares about how exactly its start is known. */
+export const startPrecision = (
+  validFrom: string,
+  precision: RecordedDatePrecision,
+  possibleFrom: string | null,
+  knownFrom: string,
+) => ({
+  memberFromPrecision: precision,
+  memberPossibleFrom: possibleFrom,
+  memberKnownFrom: knownFrom,
+  memberFromSentence: describeDatedFact('became a member', { date: validFrom, precision }),
+});
 
 const toCollaboration = (r: CollaborationRow): Collaboration => ({
   agreementId: r.agreement_id,
@@ -34,26 +85,32 @@ const toCollaboration = (r: CollaborationRow): Collaboration => ({
   businessArea: r.business_area ?? '',
   memberFrom: r.valid_from,
   memberUntil: r.valid_to,
+  ...startPrecision(r.valid_from, r.from_precision, r.possible_from, r.known_from),
 });
 
-/** The agreements a body belonged to on `asOf` (`YYYY-MM-DD`), answered from membership intervals. */
+/**
+ * The agreements a body belonged to on `asOf` (`YYYY-MM-DD`), answered from membership intervals: those it surely
+ * belonged to (`member: true`) and those it may have (`member: null`, not known: the day falls before the day by
+ * which the record says it was a member, and not before the first day it may have become one).
+ */
 export async function collaborationsOf(
   db: SqlExecutor,
   bodyId: string,
   { asOf }: { asOf: string },
   page?: PageWindow,
-): Promise<Collaboration[]> {
+): Promise<CollaborationOn[]> {
   const { rows } = await db.query<CollaborationRow>(
     `SELECT ${COLLABORATION_COLUMNS}
        FROM membership_intervals i LEFT JOIN membership_agreements a ON a.agreement_id = i.agreement_id
-      WHERE i.body_id = $1 AND i.valid_from <= $2::date AND (i.valid_to IS NULL OR i.valid_to > $2::date)
+      WHERE i.body_id = $1 AND (i.possible_from IS NULL OR i.possible_from <= $2::date)
+        AND (i.valid_to IS NULL OR i.valid_to > $2::date)
         AND ($3::text IS NULL OR (lower(coalesce(a.title, i.agreement_id)), i.agreement_id) >
              (lower(coalesce((SELECT m.title FROM membership_agreements m WHERE m.agreement_id = $3), $3)), $3))
       ORDER BY lower(coalesce(a.title, i.agreement_id)), i.agreement_id
       LIMIT $4`,
     [bodyId, asOf, page?.after?.[0] ?? null, page?.limit ?? null],
   );
-  return rows.map(toCollaboration);
+  return rows.map((row) => collaborationOn(toCollaboration(row), asOf));
 }
 
 export interface MembershipInterval {
@@ -61,6 +118,10 @@ export interface MembershipInterval {
   agreementId: string;
   validFrom: string;
   validTo: string | null;
+  /** How exactly `validFrom` is known; `possibleFrom`/`knownFrom` as for a collaboration's start. */
+  validFromPrecision: RecordedDatePrecision;
+  possibleFrom: string | null;
+  knownFrom: string;
 }
 
 /** Every membership interval of an agreement (its membership history), oldest first. */
@@ -70,8 +131,12 @@ export async function membershipOf(db: SqlExecutor, agreementId: string): Promis
     agreement_id: string;
     valid_from: string;
     valid_to: string | null;
+    from_precision: RecordedDatePrecision;
+    possible_from: string | null;
+    known_from: string;
   }>(
-    `SELECT body_id, agreement_id, valid_from, valid_to FROM membership_intervals WHERE agreement_id = $1 ORDER BY valid_from, body_id`,
+    `SELECT body_id, agreement_id, valid_from, valid_to, from_precision, possible_from, known_from
+       FROM membership_intervals WHERE agreement_id = $1 ORDER BY valid_from, body_id`,
     [agreementId],
   );
   return rows.map((r) => ({
@@ -79,6 +144,9 @@ export async function membershipOf(db: SqlExecutor, agreementId: string): Promis
     agreementId: r.agreement_id,
     validFrom: r.valid_from,
     validTo: r.valid_to,
+    validFromPrecision: r.from_precision,
+    possibleFrom: r.possible_from,
+    knownFrom: r.known_from,
   }));
 }
 

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { readFile } from 'node:fs/promises';
+import type { SqlEventStore, StoredEvent } from '#event-store';
+import type { ImportReport } from '#application';
+import { pgliteDriver, type TestDatabase } from '../support/db.js';
+import { SEED_FILE, agreementState, importInto, openStore, tempSeedFile, wholeLog } from './support.js';
+
+/*
+ * Issue 15: the seed file gained `datePrecision`. A database imported from the file before it had one must reopen
+ * with the new file (IMPORT_ON_START) without refusals: the precision is a step of its own (RecordDatePrecision),
+ * so the fingerprints of the steps already recorded do not change, and the reopened database ends as a fresh
+ * import of the new file does.
+ */
+
+interface SeedJson {
+  agreements: { id: string; datePrecision?: string; skip?: string }[];
+}
+const seed = JSON.parse(await readFile(SEED_FILE, 'utf8')) as SeedJson;
+const withoutPrecision: SeedJson = {
+  ...seed,
+  agreements: seed.agreements.map(({ datePrecision: _dropped, ...rest }) => rest),
+};
+const qualified = seed.agreements.filter((a) => !a.skip && (a.datePrecision ?? 'day') !== 'day').map((a) => a.id);
+
+/**
+ * The facts of a log stream by stream, without what differs from one run to another (ids, positions, times of the
+ * server) and without their order: the reopened database appends its precision steps after everything else (NPAS's
+ * after its supersession), a fresh one after each record's commencement.
+ */
+const story = (log: StoredEvent[]) =>
+  log
+    .map((e) => JSON.stringify({ streamId: e.streamId, type: e.type, schemaVersion: e.schemaVersion, data: e.data }))
+    .sort();
+
+pgliteDriver.describe('a database imported before the seed file had date precisions', () => {
+  const databases: TestDatabase[] = [];
+  const stores: SqlEventStore[] = [];
+  let upgraded: SqlEventStore;
+  let before: ImportReport;
+  let after: ImportReport;
+
+  beforeAll(async () => {
+    const old = await tempSeedFile(withoutPrecision, 'collaborations.json');
+    try {
+      databases.push(await pgliteDriver.create(), await pgliteDriver.create());
+      stores.push(await openStore(databases[0]!.db), await openStore(databases[1]!.db));
+      upgraded = stores[0]!;
+      before = await importInto(upgraded, old.path);
+      after = await importInto(upgraded);
+    } finally {
+      await old.dispose();
+    }
+  }, 240_000);
+  afterAll(async () => {
+    for (const store of stores) await store.close();
+    for (const database of databases) await database.dispose();
+  });
+
+  test('reopens with the new file without refusals, appending one precision step per record not dated to the day', () => {
+    expect(qualified.length).toBeGreaterThan(20);
+    expect(before.failures).toEqual([]);
+    expect(after.failures).toEqual([]);
+    expect(after.eventsAppended).toBe(qualified.length);
+    expect(after.eventsReplayed).toBe(before.eventsAppended);
+    expect(after.agreements.refused).toBe(0);
+  });
+
+  test('the stored dates do not move; they gain how exactly they are known', async () => {
+    const zephyr = await agreementState(upgraded, 'zephyr');
+    expect([zephyr.inForceFrom, zephyr.inForcePrecision, zephyr.draftedPrecision]).toEqual([
+      '2017-08-24',
+      'on-or-before',
+      'on-or-before',
+    ]);
+    expect(zephyr.members.every((m) => m.signature?.precision === 'on-or-before')).toBe(true);
+    expect((await agreementState(upgraded, 'npas')).inForcePrecision).toBe('month');
+    expect((await agreementState(upgraded, 'ctp-wales')).inForcePrecision).toBe('year');
+  });
+
+  test('ends as a fresh import of the new file does', async () => {
+    const fresh = await importInto(stores[1]!);
+    expect(fresh.failures).toEqual([]);
+    expect(story(await wholeLog(stores[1]!))).toEqual(story(await wholeLog(upgraded)));
+  }, 240_000);
+});
