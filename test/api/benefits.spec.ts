@@ -40,7 +40,7 @@ interface Row extends Split {
 interface BenefitsBody {
   by: string;
   benefits: Row[];
-  next: null;
+  next: string | null;
 }
 
 const pence = (pounds: number): Money => ({
@@ -264,6 +264,57 @@ for (const driver of testDrivers) {
       expect(sw?.wholeAgreement.savings.realised).toEqual(pence(8_500_000));
       expect(sw?.wholeAgreement.costs.realised).toEqual(pence(400_000));
       expect(year.benefits.find((r) => r.agreementId === 'hampshire-tvp')).toBeUndefined();
+    });
+
+    describe('paged like every list: limit rows, then next over the group key, null on the last page', () => {
+      const keyOf = (row: Row) => JSON.stringify([row.agreementId, row.force, row.region, row.period]);
+      test.each(['agreement', 'force', 'region', 'year'])('by %s', async (by) => {
+        const whole = await benefits(`by=${by}`);
+        expect(whole.next).toBeNull();
+        expect(whole.benefits.length).toBeGreaterThanOrEqual(2);
+        const limit = Math.ceil(whole.benefits.length / 2);
+        const first = await benefits(`by=${by}&limit=${limit}`);
+        expect(first.benefits).toHaveLength(limit);
+        expect(first.next).toEqual(expect.any(String));
+        const second = await benefits(`by=${by}&limit=${limit}&cursor=${first.next}`);
+        expect(second.next).toBeNull();
+        const paged = [...first.benefits, ...second.benefits];
+        expect(new Set(paged.map(keyOf)).size).toBe(paged.length);
+        expect(paged).toEqual(whole.benefits);
+      });
+
+      test('a limit of exactly the list answers next null', async () => {
+        const whole = await benefits('by=force');
+        const page = await benefits(`by=force&limit=${whole.benefits.length}`);
+        expect(page).toEqual(whole);
+      });
+
+      test.each([
+        ['not a cursor', 'agreement', 'not*a*cursor'],
+        [
+          'a cursor of the wrong shape for a view',
+          'year',
+          Buffer.from('{"after":["sw-programme"]}').toString('base64url'),
+        ],
+        ['a force cursor that is no slug', 'force', Buffer.from('{"after":["Not A Slug"]}').toString('base64url')],
+        ['a region cursor that is no region', 'region', Buffer.from('{"after":["atlantis"]}').toString('base64url')],
+        [
+          'a period cursor that is no year',
+          'year',
+          Buffer.from('{"after":["2014-15","2017-19"]}').toString('base64url'),
+        ],
+      ])('%s is a 400 naming cursor', async (_what, by, cursor) => {
+        const res = await api.admin.get(`/benefits?by=${by}&cursor=${cursor}`);
+        expect(res.status).toBe(400);
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(problemOf(res).errors).toEqual([expect.objectContaining({ field: 'cursor', rule: 'isPageCursor' })]);
+      });
+
+      test('a limit out of range is a 400 naming limit', async () => {
+        const res = await api.admin.get('/benefits?limit=0');
+        expect(res.status).toBe(400);
+        expect(problemOf(res).errors).toEqual([expect.objectContaining({ field: 'limit' })]);
+      });
     });
 
     describe('bad input is a 400 naming the field and the rule', () => {

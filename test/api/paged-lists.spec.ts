@@ -19,6 +19,8 @@ async function post(path: string, body: object): Promise<void> {
 
 /** The cursor every list answers with: where the next page starts, null on the last page. */
 type Paged = { next: string | null };
+/** A row of GET /benefits, keyed by the view's group. */
+type BenefitsRow = { agreementId?: string; force?: string; period?: { from: string; to: string } };
 /** GET /agreements: a page of the register and the counts of the whole register. */
 type Register = Paged & { agreements: AgreementSummaryBody[]; counts: { total: number } };
 
@@ -170,6 +172,18 @@ describe('paged lists', () => {
     expect(bodyOf<{ savings: unknown[] }>(byYear).savings).toHaveLength(2);
   });
 
+  test.each([
+    ['agreement', (r: BenefitsRow) => r.agreementId, ['paged-0', 'paged-1']],
+    ['force', (r: BenefitsRow) => r.force, PARTIES],
+    ['year', (r: BenefitsRow) => `${r.period?.from} ${r.period?.to}`, ['2014-15 2014-15', '2015-16 2015-16']],
+  ])('benefits by %s page by the group key, each row once', async (by, keyOf, keys) => {
+    const { pages, rows } = await pageThrough('/benefits', 'benefits', 1, { by });
+    expect(pages.map((p) => p.length)).toEqual([1, 1]);
+    expect((rows as BenefitsRow[]).map(keyOf)).toEqual(keys);
+    const whole = await api.admin.get(withQuery('/benefits', { by }));
+    expect(rows).toEqual(bodyOf<{ benefits: unknown[] }>(whole).benefits);
+  });
+
   test("a body's collaborations page by title", async () => {
     const { pages, rows } = await pageThrough('/bodies/hampshire/collaborations', 'collaborations', 1, {
       asOf: '2016-01-01',
@@ -188,6 +202,9 @@ describe('paged lists', () => {
     // A savings cursor (agreement and year) is not a register cursor, nor the other way round.
     ['/agreements', `cursor=${Buffer.from('{"after":["paged-0","2014-15"]}').toString('base64url')}`, 'cursor'],
     ['/savings', `cursor=${Buffer.from('{"after":["paged-0"]}').toString('base64url')}`, 'cursor'],
+    // A benefits cursor by period (start and end) is not one by agreement, nor the other way round.
+    ['/benefits', `cursor=${Buffer.from('{"after":["2014-15","2014-15"]}').toString('base64url')}`, 'cursor'],
+    ['/benefits', `by=year&cursor=${Buffer.from('{"after":["paged-0"]}').toString('base64url')}`, 'cursor'],
   ])('%s?%s is a 400 problem naming %s', async (path, query, field) => {
     const res = await api.admin.get(`${path}?${query}`);
     expect(res.status).toBe(400);

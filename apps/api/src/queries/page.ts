@@ -74,11 +74,16 @@ export class PagedQuery extends ConsistentQuery {
 /**
  * The window to read for `query`, whose rows are keyed by `keyLength` values (1: the id): one row
  * more than the page, so `pageOf` can tell whether another follows. A cursor of another list's
- * shape is a 400 naming `cursor`.
+ * shape is a 400 naming `cursor`: one of another length, or whose key `isKey` refuses (by default a
+ * key of one value must be an entity id; a list keyed otherwise, e.g. by force or region, says what its key is).
  */
-export function windowOf(query: PagedQuery, keyLength = 1): PageWindow {
+export function windowOf(
+  query: PagedQuery,
+  keyLength = 1,
+  isKey: (after: readonly string[]) => boolean = (after) => keyLength !== 1 || isEntityId(after[0]),
+): PageWindow {
   const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
-  if (after !== null && (after.length !== keyLength || (keyLength === 1 && !isEntityId(after[0])))) {
+  if (after !== null && (after.length !== keyLength || !isKey(after))) {
     throw new RequestValidationError(
       [{ field: 'cursor', rule: 'isPageCursor', message: 'cursor must be the next of a page this list answered.' }],
       'query',

@@ -7,6 +7,7 @@ import {
   type Region,
 } from '#domain';
 import type { SqlExecutor } from '#event-store';
+import type { PageWindow } from '../shared.js';
 
 /** Whole pence, and the same written for people (`£8,500,000.00`). */
 export interface Money {
@@ -217,11 +218,38 @@ const groupBy = <K>(
   return groups;
 };
 
-/** Each agreement's totals (whole and shares) and its whole ledger, by agreement id. */
-export async function benefitsByAgreement(db: SqlExecutor, filter: BenefitsFilter = {}): Promise<AgreementBenefits[]> {
+/** Orders keys part by part, each part by its UTF-16 code units (as `Array.prototype.sort` does). */
+const compareKeys = (a: readonly string[], b: readonly string[]): number => {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i] ?? '';
+    const y = b[i] ?? '';
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+};
+
+/**
+ * The rows of `page` in `rows` (already in the order of `keyOf`): those after the cursor's key, at most
+ * `page.limit`; every row without a window. The groups are built in memory from the entries, so the window is too.
+ */
+function windowed<Row>(rows: readonly Row[], keyOf: (row: Row) => readonly string[], page?: PageWindow): Row[] {
+  if (page === undefined) return [...rows];
+  const after = page.after;
+  return (after === null ? [...rows] : rows.filter((row) => compareKeys(keyOf(row), after) > 0)).slice(0, page.limit);
+}
+
+/**
+ * Each agreement's totals (whole and shares) and its whole ledger, by agreement id; with `page`, the agreements
+ * after the cursor's agreement id.
+ */
+export async function benefitsByAgreement(
+  db: SqlExecutor,
+  filter: BenefitsFilter = {},
+  page?: PageWindow,
+): Promise<AgreementBenefits[]> {
   const entries = await entriesOf(db, filter);
   const groups = groupBy(entries, (e) => [e.agreementId]);
-  const ids = [...groups.keys()].sort();
+  const ids = windowed([...groups.keys()].sort(), (id) => [id], page);
   const { rows } = await db.query<{ agreement_id: string; title: string }>(
     `SELECT agreement_id, title FROM benefit_agreements WHERE agreement_id = ANY($1::text[])`,
     [ids],
@@ -233,8 +261,12 @@ export async function benefitsByAgreement(db: SqlExecutor, filter: BenefitsFilte
   });
 }
 
-/** Each force's own share and the whole agreements it is or was party to, by force id. */
-export async function benefitsByForce(db: SqlExecutor, filter: BenefitsFilter = {}): Promise<ForceBenefits[]> {
+/** Each force's own share and the whole agreements it is or was party to, by force id (`page`: after a force id). */
+export async function benefitsByForce(
+  db: SqlExecutor,
+  filter: BenefitsFilter = {},
+  page?: PageWindow,
+): Promise<ForceBenefits[]> {
   const entries = await entriesOf(db, filter);
   const parties = await partiesOf(
     db,
@@ -242,9 +274,13 @@ export async function benefitsByForce(db: SqlExecutor, filter: BenefitsFilter = 
   );
   const attributed = groupBy(entries, (e) => (e.attributedTo === null ? [] : [e.attributedTo]));
   const whole = groupBy(entries, (e) => (e.attributedTo === null ? (parties.get(e.agreementId) ?? []) : []));
-  const forces = [...new Set([...attributed.keys(), ...whole.keys()])]
-    .filter((force) => filter.force === undefined || force === filter.force)
-    .sort();
+  const forces = windowed(
+    [...new Set([...attributed.keys(), ...whole.keys()])]
+      .filter((force) => filter.force === undefined || force === filter.force)
+      .sort(),
+    (force) => [force],
+    page,
+  );
   return forces.map((force) => ({
     force,
     attributed: totalsOf(attributed.get(force) ?? []),
@@ -255,8 +291,15 @@ export async function benefitsByForce(db: SqlExecutor, filter: BenefitsFilter = 
 const REGION_OF = new Map<string, Region>(REFERENCE_BODIES.map((b) => [b.id, b.region]));
 const regionOf = (bodyId: string): Region | 'other' => REGION_OF.get(bodyId) ?? 'other';
 
-/** Each region's forces' shares, and the whole agreements with a party there (counted once a region). */
-export async function benefitsByRegion(db: SqlExecutor, filter: BenefitsFilter = {}): Promise<RegionBenefits[]> {
+/**
+ * Each region's forces' shares, and the whole agreements with a party there (counted once a region), by region
+ * (`page`: after a region).
+ */
+export async function benefitsByRegion(
+  db: SqlExecutor,
+  filter: BenefitsFilter = {},
+  page?: PageWindow,
+): Promise<RegionBenefits[]> {
   const entries = await entriesOf(db, filter);
   const parties = await partiesOf(
     db,
@@ -266,7 +309,7 @@ export async function benefitsByRegion(db: SqlExecutor, filter: BenefitsFilter =
   const whole = groupBy(entries, (e) =>
     e.attributedTo === null ? (parties.get(e.agreementId) ?? []).map(regionOf) : [],
   );
-  const regions = [...new Set([...attributed.keys(), ...whole.keys()])].sort();
+  const regions = windowed([...new Set([...attributed.keys(), ...whole.keys()])].sort(), (region) => [region], page);
   return regions.map((region) => ({
     region,
     attributed: totalsOf(attributed.get(region) ?? []),
@@ -274,12 +317,25 @@ export async function benefitsByRegion(db: SqlExecutor, filter: BenefitsFilter =
   }));
 }
 
-/** Totals per period: a financial year, or a range of them as its own row, in order of their start. */
-export async function benefitsByYear(db: SqlExecutor, filter: BenefitsFilter = {}): Promise<PeriodBenefits[]> {
+/**
+ * Totals per period: a financial year, or a range of them as its own row, in order of their start, then their end
+ * (`page`: after a period's start and end).
+ */
+export async function benefitsByYear(
+  db: SqlExecutor,
+  filter: BenefitsFilter = {},
+  page?: PageWindow,
+): Promise<PeriodBenefits[]> {
   const entries = await entriesOf(db, filter);
   const groups = groupBy(entries, (e) => [`${e.period.from}|${e.period.to}`]);
-  return [...groups.keys()].sort().map((key) => {
-    const [from = '', to = ''] = key.split('|');
-    return { period: { from, to }, ...splitTotalsOf(groups.get(key) ?? []) };
-  });
+  const periods = [...groups.keys()]
+    .map((key): [string, string] => {
+      const [from = '', to = ''] = key.split('|');
+      return [from, to];
+    })
+    .sort(compareKeys);
+  return windowed(periods, (period) => period, page).map(([from, to]) => ({
+    period: { from, to },
+    ...splitTotalsOf(groups.get(`${from}|${to}`) ?? []),
+  }));
 }
