@@ -6,9 +6,14 @@ import {
   type BoardCompliance,
   type BoardRecord,
   type BoardTermsRecord,
-  type MeetingFact,
 } from './assess-board-compliance.js';
-import { meetingFactOf, termsRecordOf, type BoardRow } from './board-compliance.projection.js';
+import {
+  meetingFactOf,
+  termsRecordOf,
+  type BoardRow,
+  type BoardTermsRow,
+  type MeetingFactRow,
+} from './board-compliance.projection.js';
 
 export interface BoardSummary extends BoardRecord {
   terms: Omit<BoardTermsRecord, 'effectiveOn'>;
@@ -121,24 +126,11 @@ export async function getBoardCompliance(
 ): Promise<BoardCompliance | null> {
   const board = await getBoard(db, boardId);
   if (!board) return null;
-  const terms = await db.query<{
-    effective_on: string;
-    chair: string;
-    max_days_between_meetings: number;
-    quorum: number;
-    rearrange_within_days: number;
-  }>(
+  const terms = await db.query<Omit<BoardTermsRow, 'board_id' | 'position'>>(
     'SELECT effective_on, chair, max_days_between_meetings, quorum, rearrange_within_days FROM board_terms WHERE board_id = $1 ORDER BY position',
     [boardId],
   );
-  const facts = await db.query<{
-    meeting_id: string;
-    what: MeetingFact['what'];
-    occurred_on: string;
-    scheduled_for: string;
-    quorate: boolean | null;
-    reason: string | null;
-  }>(
+  const facts = await db.query<Omit<MeetingFactRow, 'board_id' | 'position'>>(
     'SELECT meeting_id, what, occurred_on, scheduled_for, quorate, reason FROM board_meeting_facts WHERE board_id = $1 ORDER BY position',
     [boardId],
   );
