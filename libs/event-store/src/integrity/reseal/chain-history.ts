@@ -54,17 +54,9 @@ export interface ChainResealedData {
   reason: string;
 }
 
-export interface ChainVersion {
-  version: number;
-  fromPosition: string;
-  throughPosition: string;
-  previousHeadHash: string;
-  newHeadHash: string;
-  checkpointsThrough: string | null;
-  changed: number;
-  supersededDigest: string;
+/** A row of `chain_versions`: what its `ChainResealed` event says, and where that event stands. */
+export interface ChainVersion extends Omit<ChainResealedData, 'rehashed'> {
   eventPosition: string;
-  reason: string;
 }
 
 export interface SupersededHash {
