@@ -12,6 +12,7 @@ import { startApi, TestClock, type ApiHarness } from '../api/api-harness.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../messaging/webhook-receiver.js';
 import { postgresDriver, type TestDatabase } from '../support/db.js';
 import { bodyOf, type AlertsBody } from '../support/http.js';
+import { recordBilateralInForce, recordBoardYear } from '../support/hampshire-tvp-2015-16.js';
 import { ensureKafka } from '../support/kafka.js';
 
 /*
@@ -164,52 +165,8 @@ describeIt('two APIs and two workers on one PostgreSQL database and one broker',
   }, 60_000);
 
   test('each event is projected, published and judged once; each alert is raised and notified once', async () => {
-    const parties = ['hampshire', 'thames-valley'];
-    await post('/agreements', {
-      id: 'bilateral',
-      title: 'Hampshire/Thames Valley Bi-lateral Collaboration',
-      legalBasis: 's22A',
-      businessArea: 'ICT, firearms, dogs and roads policing',
-      deliveryModel: 'joint-unit',
-      parties,
-      occurredAt: '2012-01-10',
-    });
-    for (const party of parties) {
-      await post('/agreements/bilateral/signatures', { party, signedBy: 'Chief Constable', occurredAt: '2012-02-01' });
-      await post('/agreements/bilateral/pcc-approvals', { party, occurredAt: '2012-02-15' });
-    }
-    await post('/agreements/bilateral/commencement', { occurredAt: '2012-04-01' });
-    await post('/boards', {
-      id: 'bilateral-board',
-      name: 'Hampshire/TVP Bi-lateral Collaboration Governance Board',
-      agreements: ['bilateral'],
-      chair: 'Police and Crime Commissioner for Thames Valley',
-      maxDaysBetweenMeetings: 92,
-      quorum: 2,
-      occurredAt: '2015-04-01',
-    });
-    const attendees = [
-      { name: 'PCC', body: 'thames-valley' },
-      { name: 'PCC', body: 'hampshire' },
-    ];
-    for (const [q, date] of [
-      ['q1', '2015-06-15'],
-      ['q2', '2015-09-15'],
-      ['q3', '2015-12-15'],
-      ['q4', '2016-03-15'],
-    ]) {
-      await post('/boards/bilateral-board/meetings', { meetingId: `2015-${q}`, scheduledFor: date });
-    }
-    await post('/boards/bilateral-board/meetings/2015-q1/held', { occurredAt: '2015-06-15', attendees });
-    await post('/boards/bilateral-board/meetings/2015-q2/cancellation', {
-      reason: 'Chair away',
-      occurredAt: '2015-09-10',
-    });
-    await post('/boards/bilateral-board/meetings/2015-q3/cancellation', {
-      reason: 'Operations',
-      occurredAt: '2015-12-10',
-    });
-    await post('/boards/bilateral-board/meetings/2015-q4/held', { occurredAt: '2016-03-15', attendees });
+    await recordBilateralInForce(post, 'bilateral');
+    await recordBoardYear(post, 'bilateral-board', 'bilateral');
 
     const open = await eventually('two open alerts', openAlerts, (alerts) => alerts.length === 2);
     expect(open.map((a) => a.alertId).sort()).toEqual([
