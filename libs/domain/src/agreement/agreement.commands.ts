@@ -161,7 +161,7 @@ export type SetTerms = Command<
 
 export type WithdrawParty = Command<
   'WithdrawParty',
-  { agreementId: string; party: string; occurredAt: string; reason?: string | null }
+  { agreementId: string; party: string; occurredAt: string; reason?: string | null; datePrecision?: unknown }
 >;
 
 export type ReviewAgreement = Command<

@@ -92,7 +92,7 @@ const fixturesFor = (draftData: DraftData, draftedOn: string) => {
     withdraw: (party: string, on: string, reason?: string) =>
       cmd('WithdrawParty', { party, occurredAt: at(on), reason }),
     withdrew: (party: string, on: string, reason: string | null = null): AgreementEvent =>
-      event('ForceWithdrew', on, { party, reason }),
+      event('ForceWithdrew', on, { party, reason, datePrecision: 'day' }),
     review: (outcome: string, on: string, nextReviewDue?: string) =>
       cmd('ReviewAgreement', { outcome, nextReviewDue, occurredAt: at(on) }),
     reviewed: (outcome: string, on: string, nextReviewDue: string | null = null): AgreementEvent =>
@@ -971,6 +971,7 @@ describe('WithdrawParty', () => {
         body: body('gloucestershire'),
         joinedOn: '2015-04-01',
         leftOn: '2016-03-31',
+        leftPrecision: 'day',
         reason: 'Regional model no longer fits',
       },
     ]);

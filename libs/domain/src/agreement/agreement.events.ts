@@ -54,9 +54,10 @@ export type PredecessorSuperseded = DomainEvent<
 export type PartyAdded = DomainEvent<'PartyAdded', { agreementId: string; party: BodyRef }>;
 
 /**
- * Schema version 2 (issue 15) of `AgreementSigned`, `PccApprovalGiven`, `AgreementCameIntoForce` and `PartyJoined`:
- * `datePrecision`, how exactly the source gives the event's date (date-precision.ts). Version 1 had none and is read
- * as 'day' (`precisionOf`); the shape tells the versions apart, so nothing stored is rewritten.
+ * Schema version 2 (issue 15) of `AgreementSigned`, `PccApprovalGiven`, `AgreementCameIntoForce`, `PartyJoined` and
+ * `ForceWithdrew`: `datePrecision`, how exactly the source gives the event's date (date-precision.ts). Version 1 had
+ * none and is read as 'day' (`precisionOf`, `upcastForceWithdrew`); the shape tells the versions apart, so nothing
+ * stored is rewritten.
  */
 interface DatedData {
   /** Always written from version 2; absent from version 1 events (read as 'day'). */
@@ -154,7 +155,11 @@ export type TermsSet = DomainEvent<
   { agreementId: string; termsVersion: number; effectiveFrom: string; terms: AgreementTerms }
 >;
 
-export type ForceWithdrew = DomainEvent<'ForceWithdrew', { agreementId: string; party: string; reason: string | null }>;
+/** A party left the agreement on the event's day (version 2: with the precision of that day, `DatedData`). */
+export type ForceWithdrew = DomainEvent<
+  'ForceWithdrew',
+  { agreementId: string; party: string; reason: string | null } & DatedData
+>;
 
 export type AgreementReviewed = DomainEvent<
   'AgreementReviewed',

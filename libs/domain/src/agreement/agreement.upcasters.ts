@@ -1,5 +1,6 @@
 import type { AgreementScope, LegalBasis } from './agreement.commands.js';
-import type { AgreementDrafted, WithdrawalNoticeGiven } from './agreement.events.js';
+import type { RecordedDatePrecision } from '../kernel/dates.js';
+import type { AgreementDrafted, ForceWithdrew, WithdrawalNoticeGiven } from './agreement.events.js';
 
 /**
  * The schema version each event type is written with today (agreement events, `DecisionRecorded`, whose
@@ -12,6 +13,7 @@ export const AGREEMENT_SCHEMA_VERSIONS: Readonly<Partial<Record<string, number>>
   PccApprovalGiven: 2,
   AgreementCameIntoForce: 2,
   PartyJoined: 2,
+  ForceWithdrew: 2,
   DatePrecisionRecorded: 1,
   AgreementStartPlanned: 1,
   AgreementStartReplanned: 1,
@@ -60,4 +62,14 @@ export function upcastWithdrawalNoticeGiven(
   data: WithdrawalNoticeGiven['data'] | WithdrawalNoticeGivenV1,
 ): WithdrawalNoticeGiven['data'] {
   return 'override' in data ? data : { ...data, override: null };
+}
+
+/**
+ * `ForceWithdrew` data in its version 2 shape: version 1 (release 0.1.0, before precisions) has no `datePrecision`
+ * and its day was recorded as exact, so it reads as 'day'.
+ */
+export function upcastForceWithdrew(
+  data: ForceWithdrew['data'],
+): ForceWithdrew['data'] & { datePrecision: RecordedDatePrecision } {
+  return { ...data, datePrecision: data.datePrecision ?? 'day' };
 }

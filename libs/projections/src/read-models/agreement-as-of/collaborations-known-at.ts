@@ -1,5 +1,10 @@
 import type { EventStore, SqlExecutor } from '#event-store';
-import { collaborationsDuring, startPrecision, type Collaboration } from '../membership/membership.queries.js';
+import {
+  collaborationsDuring,
+  endPrecision,
+  startPrecision,
+  type Collaboration,
+} from '../membership/membership.queries.js';
 import { agreementAsOf, type AgreementView } from './agreement-as-of.js';
 
 /**
@@ -33,7 +38,7 @@ export async function collaborationsKnownAt(
     for (const interval of view.membership) {
       const start = starts === 'possible' ? interval.possibleFrom : interval.validFrom;
       if (interval.bodyId !== bodyId || (start !== null && start > to)) continue;
-      if (interval.validTo !== null && interval.validTo <= from) continue;
+      if (interval.validTo !== null && (interval.leftBy ?? interval.validTo) <= from) continue;
       rows.push({
         agreementId,
         title: view.title,
@@ -43,6 +48,7 @@ export async function collaborationsKnownAt(
         memberFrom: interval.validFrom,
         memberUntil: interval.validTo,
         ...startPrecision(interval.validFrom, interval.validFromPrecision, interval.possibleFrom, interval.knownFrom),
+        ...endPrecision(interval.validTo, interval.validToPrecision, interval.leftBy),
       });
     }
   }
