@@ -249,6 +249,9 @@ export interface CollaborationOn {
   memberPossibleFrom: string | null;
   memberKnownFrom: string;
   memberFromSentence: string;
+  memberUntilPrecision: 'day' | 'month' | 'on-or-before' | 'year' | null;
+  memberLeftBy: string | null;
+  memberUntilSentence: string | null;
 }
 
 export type PublicRegisterEntry = LimitedAgreement | PublishedAgreement;
@@ -330,6 +333,8 @@ export interface MembershipInterval {
   validFromPrecision: RecordedDatePrecision;
   possibleFrom: string | null;
   knownFrom: string;
+  validToPrecision: 'day' | 'month' | 'on-or-before' | 'year' | null;
+  leftBy: string | null;
 }
 
 export interface AgreementReplay {
@@ -366,6 +371,8 @@ export interface PartyDetail {
   noticeEffectiveOn: string | null;
   noticeOverride: NoticeOverride | null;
   withdrewOn: string | null;
+  withdrewPrecision: 'day' | 'month' | 'on-or-before' | 'year' | null;
+  withdrawalSentence: string | null;
   withdrawalReason: string | null;
   current: boolean;
 }
