@@ -554,6 +554,11 @@ export interface StatementAgreement {
   legalBasis: string | null;
   memberFrom: string;
   memberUntil: string | null;
+  memberFromPrecision: RecordedDatePrecision;
+  memberUntilPrecision: 'day' | 'month' | 'on-or-before' | 'year' | null;
+  memberKnown: boolean;
+  notKnownBecause: string | null;
+  memberDuringYear: true | null;
   reviewDue: string | null;
   pastReviewDate: boolean;
   boardIds: string[];

@@ -8,7 +8,7 @@ import type { AgreementCommand } from './agreement.commands.js';
 import { agreementDecider } from './agreement.decider.js';
 import type { AgreementEvent } from './agreement.events.js';
 import { evolveAgreement, initialAgreementState } from './agreement.state.js';
-import { inForceSentence, memberOn, membershipNotKnown, precisionOf } from './date-precision.js';
+import { inForceSentence, memberOn, membershipNotKnown, precisionOf, surelyMemberDuring } from './date-precision.js';
 import { upcastForceWithdrew } from './agreement.upcasters.js';
 
 // Issue 15, "Guessed dates shown as facts": the Gloucestershire register page (seeds/000) is dated 24 August 2017
@@ -194,6 +194,20 @@ describe('leaving with its precision (issue 15)', () => {
         '2016/17 is not known.',
     );
     expect(membershipNotKnown(gloucestershire, { from: '2017-09-01', to: '2018-03-31' }, 'during 2017/18')).toBeNull();
+    // Not surely a member on any day of 2016/17; surely one on 24 August 2017, a day of 2017/18.
+    expect(surelyMemberDuring(gloucestershire, { from: '2016-04-01', to: '2017-03-31' })).toBe(false);
+    expect(surelyMemberDuring(gloucestershire, { from: '2017-04-01', to: '2018-03-31' })).toBe(true);
+  });
+
+  test('surely a member during a period: before an imprecise leaving, not inside it', () => {
+    const leftInJuly = {
+      from: { date: '2013-07-01', precision: 'day' as const },
+      until: { date: '2016-07-01', precision: 'month' as const },
+    };
+    expect(surelyMemberDuring(leftInJuly, { from: '2016-04-01', to: '2017-03-31' })).toBe(true);
+    expect(surelyMemberDuring(leftInJuly, { from: '2016-07-01', to: '2016-07-31' })).toBe(false);
+    const leftByThen = { ...leftInJuly, until: { date: '2016-07-01', precision: 'on-or-before' as const } };
+    expect(surelyMemberDuring(leftByThen, { from: '2016-04-01', to: '2017-03-31' })).toBe(false);
   });
 });
 

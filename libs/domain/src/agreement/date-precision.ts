@@ -122,3 +122,16 @@ export function membershipNotKnown(
   if (reasons.length === 0) return null;
   return `The record says only that the body ${reasons.join(' and ')}: whether it was a member ${asked} is not known.`;
 }
+
+/**
+ * Was the body surely a member on at least one day of `period` (both days included)? False when the record cannot
+ * say it was on any (its joining known only "on or before" a day after the period, say), though it may have been.
+ */
+export function surelyMemberDuring({ from, until }: MembershipDates, period: { from: string; to: string }): boolean {
+  const surelyJoined = dateWindow(from).latest;
+  const day = surelyJoined > period.from ? surelyJoined : period.from;
+  if (day > period.to) return false;
+  if (until === null) return true;
+  const mayHaveLeft = dateWindow(until).earliest;
+  return mayHaveLeft !== null && day < mayHaveLeft;
+}
