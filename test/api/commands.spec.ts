@@ -156,6 +156,18 @@ describe('dates with their precision', () => {
       await post('/agreements/leaving-precision/pcc-approvals', { party, occurredAt: '2014-02-15' });
     }
     await post('/agreements/leaving-precision/commencement', { occurredAt: '2014-04-01' });
+    const notice = await post('/agreements/leaving-precision/withdrawal-notices', {
+      party: 'gwent',
+      effectiveOn: '2016-07-01',
+      occurredAt: '2016-01-01',
+      datePrecision: 'month',
+    });
+    expect(notice.status).toBe(201);
+    expect(eventsOf(await api.admin.get('/streams/agreement-leaving-precision/events')).at(-1)).toMatchObject({
+      type: 'WithdrawalNoticeGiven',
+      schemaVersion: 3,
+      data: { datePrecision: 'month' },
+    });
     const mismatch = await post('/agreements/leaving-precision/withdrawals', {
       party: 'gwent',
       occurredAt: '2016-07-14',
@@ -175,6 +187,8 @@ describe('dates with their precision', () => {
       `/agreements/leaving-precision?minPosition=${bodyOf<AppendedBody>(left).position}`,
     );
     expect(bodyOf<{ parties: { id: string }[] }>(read).parties.find((p) => p.id === 'gwent')).toMatchObject({
+      noticeGivenOn: '2016-01-01',
+      noticeGivenPrecision: 'month',
       withdrewOn: '2016-07-01',
       withdrewPrecision: 'month',
       withdrawalSentence: 'left in July 2016',

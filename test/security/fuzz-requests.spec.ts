@@ -123,6 +123,7 @@ const WRITES: Endpoint[] = [
     effectiveOn: f('date', '2016-01-01'),
     occurredAt: f('date', '2015-01-01'),
     override: f('override', { acceptedBy: 'The chief constables', reason: 'restructure' }, false),
+    datePrecision: f('enum', 'month', false),
   }),
   endpoint(`${AGREEMENT}/terms`, {
     effectiveFrom: f('date', '2015-04-01'),
@@ -138,6 +139,7 @@ const WRITES: Endpoint[] = [
     party: f('slug', 'surrey'),
     occurredAt: f('date', '2015-01-01'),
     reason: f('text', 'r', false),
+    datePrecision: f('enum', 'on-or-before', false),
   }),
   endpoint(`${AGREEMENT}/date-precision`, {
     facts: f('facts', [{ fact: 'in-force' }]),

@@ -216,6 +216,10 @@ export class WithdrawalNoticeRequest extends WriteRequest {
   @IsCalendarDate()
   effectiveOn!: string;
   @ApiProperty({ description: OCCURRED_AT }) @IsOccurredAt() occurredAt!: string;
+  @ApiPropertyOptional({ enum: RECORDED_DATE_PRECISIONS, default: 'day', description: DATE_PRECISION })
+  @IsOptional()
+  @IsIn(RECORDED_DATE_PRECISIONS)
+  datePrecision?: RecordedDatePrecision;
   @ApiPropertyOptional({
     type: NoticeOverrideDto,
     description: 'Shorter notice than the notice period, accepted by whom and why (refused when not needed).',

@@ -309,6 +309,7 @@ export class AgreementsController {
           effectiveOn: body.effectiveOn,
           occurredAt: body.occurredAt,
           override: body.override ? { acceptedBy: body.override.acceptedBy, reason: body.override.reason } : null,
+          datePrecision: body.datePrecision,
         },
         this.clock,
       ),

@@ -368,6 +368,7 @@ export interface PartyDetail {
   approvedOn: string | null;
   approvedPrecision: 'day' | 'month' | 'on-or-before' | 'year' | null;
   noticeGivenOn: string | null;
+  noticeGivenPrecision: 'day' | 'month' | 'on-or-before' | 'year' | null;
   noticeEffectiveOn: string | null;
   noticeOverride: NoticeOverride | null;
   withdrewOn: string | null;

@@ -88,7 +88,7 @@ const fixturesFor = (draftData: DraftData, draftedOn: string) => {
     giveNotice: (party: string, on: string, effectiveOn: string) =>
       cmd('GiveWithdrawalNotice', { party, effectiveOn, occurredAt: at(on) }),
     noticeGiven: (party: string, on: string, effectiveOn: string): AgreementEvent =>
-      event('WithdrawalNoticeGiven', on, { party, effectiveOn, override: null }),
+      event('WithdrawalNoticeGiven', on, { party, effectiveOn, override: null, datePrecision: 'day' }),
     withdraw: (party: string, on: string, reason?: string) =>
       cmd('WithdrawParty', { party, occurredAt: at(on), reason }),
     withdrew: (party: string, on: string, reason: string | null = null): AgreementEvent =>
@@ -897,6 +897,7 @@ describe('GiveWithdrawalNotice', () => {
       .then([zephyr.noticeGiven('gloucestershire', '2015-09-30', '2016-03-31')]);
     expect(state.members.find((member) => member.body.id === 'gloucestershire')?.notice).toEqual({
       givenOn: '2015-09-30',
+      givenPrecision: 'day',
       effectiveOn: '2016-03-31',
       override: null,
     });

@@ -597,11 +597,12 @@ const giveWithdrawalNotice = ({ data, metadata }: GiveWithdrawalNotice, state: A
   requireNotBefore(on, state.inForceFrom, 'Notice of withdrawal', 'the agreement came into force');
   requireNotBeforeMembership(state, member, on, 'Notice of withdrawal');
   const override = requireNoticePeriodMet(state, member, on, effectiveOn, data.override ?? null);
+  const datePrecision = requireDatePrecision(data.datePrecision, occurredAt);
   return [
     {
       type: 'WithdrawalNoticeGiven',
       occurredAt,
-      data: { agreementId: state.agreementId, party: member.body.id, effectiveOn, override },
+      data: { agreementId: state.agreementId, party: member.body.id, effectiveOn, override, datePrecision },
     },
   ];
 };

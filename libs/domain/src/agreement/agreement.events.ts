@@ -142,11 +142,12 @@ export type PartyJoined = DomainEvent<'PartyJoined', { agreementId: string; part
 
 /**
  * Schema version 2: `override`, the acceptance of notice shorter than the terms' notice period (null when none was
- * needed). Version 1 had no such field; `upcastWithdrawalNoticeGiven` reads it as null.
+ * needed). Version 1 had no such field; `upcastWithdrawalNoticeGiven` reads it as null. Version 3 (issue 15):
+ * `datePrecision`, how exactly the day notice was given is known (`DatedData`); version 2 reads as 'day'.
  */
 export type WithdrawalNoticeGiven = DomainEvent<
   'WithdrawalNoticeGiven',
-  { agreementId: string; party: string; effectiveOn: string; override: NoticeOverride | null }
+  { agreementId: string; party: string; effectiveOn: string; override: NoticeOverride | null } & DatedData
 >;
 
 /** A version of the agreement's terms: the whole document, in force from `effectiveFrom` (terms.ts). */

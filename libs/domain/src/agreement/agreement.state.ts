@@ -21,7 +21,13 @@ export interface Member {
   joinedInForce: boolean;
   signature: { signedOn: string; signedBy: string; precision: RecordedDatePrecision } | null;
   approval: { approvedOn: string; policingBody: PolicingBody; precision: RecordedDatePrecision } | null;
-  notice: { givenOn: string; effectiveOn: string; override: NoticeOverride | null } | null;
+  notice: {
+    givenOn: string;
+    /** How exactly `givenOn` is known (issue 15). */
+    givenPrecision: RecordedDatePrecision;
+    effectiveOn: string;
+    override: NoticeOverride | null;
+  } | null;
 }
 
 export interface FormerMember {
@@ -283,12 +289,12 @@ export const evolveAgreement = (state: AgreementState, event: AgreementEvent): A
     case 'HostForceChanged':
       return dated({ ...state, hostForce: event.data.to });
     case 'WithdrawalNoticeGiven': {
-      const { party, effectiveOn, override } = upcastWithdrawalNoticeGiven(event.data);
+      const { party, effectiveOn, override, datePrecision } = upcastWithdrawalNoticeGiven(event.data);
       return dated({
         ...state,
         members: updateMember(state, party, (member) => ({
           ...member,
-          notice: { givenOn: on, effectiveOn, override },
+          notice: { givenOn: on, givenPrecision: datePrecision, effectiveOn, override },
         })),
       });
     }

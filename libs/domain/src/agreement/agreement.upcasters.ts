@@ -18,7 +18,7 @@ export const AGREEMENT_SCHEMA_VERSIONS: Readonly<Partial<Record<string, number>>
   AgreementStartPlanned: 1,
   AgreementStartReplanned: 1,
   PredecessorSuperseded: 1,
-  WithdrawalNoticeGiven: 2,
+  WithdrawalNoticeGiven: 3,
   TermsSet: 1,
   ServiceLineAdded: 1,
   ServiceLineEnded: 1,
@@ -57,11 +57,17 @@ export function upcastAgreementDrafted(data: AgreementDrafted['data'] | Agreemen
 /** `WithdrawalNoticeGiven` version 1 (before notice periods): no override, as none could be needed. */
 type WithdrawalNoticeGivenV1 = Omit<WithdrawalNoticeGiven['data'], 'override'>;
 
-/** `WithdrawalNoticeGiven` data in its version 2 shape; version 1 is told by its missing `override`. */
+/**
+ * `WithdrawalNoticeGiven` data in its version 3 shape: version 1 is told by its missing `override` (none could be
+ * needed), version 2 by its missing `datePrecision` (its day was recorded as exact: 'day').
+ */
 export function upcastWithdrawalNoticeGiven(
   data: WithdrawalNoticeGiven['data'] | WithdrawalNoticeGivenV1,
-): WithdrawalNoticeGiven['data'] {
-  return 'override' in data ? data : { ...data, override: null };
+): WithdrawalNoticeGiven['data'] & { datePrecision: RecordedDatePrecision } {
+  const withOverride = 'override' in data ? data : { ...data, override: null };
+  return withOverride.datePrecision === undefined
+    ? { ...withOverride, datePrecision: 'day' }
+    : { ...withOverride, datePrecision: withOverride.datePrecision };
 }
 
 /**

@@ -155,6 +155,34 @@ describe('leaving with its precision (issue 15)', () => {
     expect(error.field).toBe('datePrecision');
   });
 
+  test('notice of withdrawal takes a precision for the day it was given (version 3), version 2 reading as a day', () => {
+    const state = given(agreementDecider, threeInForce)
+      .when(
+        cmd('GiveWithdrawalNotice', {
+          party: 'gloucestershire',
+          occurredAt: at('2015-09-01'),
+          effectiveOn: '2016-03-31',
+          datePrecision: 'month',
+        }),
+      )
+      .then([
+        event('WithdrawalNoticeGiven', '2015-09-01', {
+          party: 'gloucestershire',
+          effectiveOn: '2016-03-31',
+          override: null,
+          datePrecision: 'month',
+        }),
+      ]);
+    expect(state.members.find((m) => m.body.id === 'gloucestershire')?.notice?.givenPrecision).toBe('month');
+    const v2 = event('WithdrawalNoticeGiven', '2015-09-14', {
+      party: 'gloucestershire',
+      effectiveOn: '2016-03-31',
+      override: null,
+    });
+    const old = [...threeInForce, v2].reduce(evolveAgreement, initialAgreementState());
+    expect(old.members.find((m) => m.body.id === 'gloucestershire')?.notice?.givenPrecision).toBe('day');
+  });
+
   test('a version 1 ForceWithdrew (release 0.1.0) reads as a day', () => {
     const v1 = { agreementId: 'zephyr', party: 'gloucestershire', reason: null };
     expect(upcastForceWithdrew(v1)).toEqual({ ...v1, datePrecision: 'day' });

@@ -63,6 +63,8 @@ export interface PartyDetail {
   approvedOn: string | null;
   approvedPrecision: RecordedDatePrecision | null;
   noticeGivenOn: string | null;
+  /** How exactly `noticeGivenOn` is known (issue 15); null where no notice was given. */
+  noticeGivenPrecision: RecordedDatePrecision | null;
   noticeEffectiveOn: string | null;
   /** Who accepted notice shorter than the terms' notice period, and why; null when none was needed. */
   noticeOverride: NoticeOverride | null;
@@ -232,6 +234,7 @@ const newParty = (
   approvedOn: null,
   approvedPrecision: null,
   noticeGivenOn: null,
+  noticeGivenPrecision: null,
   noticeEffectiveOn: null,
   noticeOverride: null,
   withdrewOn: null,
@@ -536,12 +539,15 @@ function evolveDetail(detail: AgreementDetail | null, event: StoredEvent): Agree
       return { ...detail, hostForce: to, hostForceHistory: [...closed, { hostForce: to, from: on, until: null }] };
     }
     case 'WithdrawalNoticeGiven': {
-      const { party, effectiveOn, override } = upcastWithdrawalNoticeGiven(dataOf<WithdrawalNoticeGiven>(event));
+      const { party, effectiveOn, override, datePrecision } = upcastWithdrawalNoticeGiven(
+        dataOf<WithdrawalNoticeGiven>(event),
+      );
       return {
         ...detail,
         parties: withParty(detail, party, (p) => ({
           ...p,
           noticeGivenOn: on,
+          noticeGivenPrecision: datePrecision,
           noticeEffectiveOn: effectiveOn,
           noticeOverride: override,
         })),
@@ -627,8 +633,8 @@ export const agreementDetailProjection: SqlProjection = {
   // agreement supersedes; 4: the terms and their history, and notice overrides (issue 15 items 1 and 5); 5: service
   // lines (issue 15 item 3), or (on a branch merged with it) variations of the terms with their status, signatures,
   // approvals and who is awaited (s23C(4)); 6: both; 7: how exactly each date is known, and the in-force sentence
-  // (issue 15, "Guessed dates shown as facts"); 8: how exactly each withdrawal is known, with its sentence (issue 15,
-  // leaving with its precision). Rebuilt from the log on upgrade.
+  // (issue 15, "Guessed dates shown as facts"); 8: how exactly each withdrawal and notice of it is known, with the
+  // withdrawal's sentence (issue 15, leaving with its precision). Rebuilt from the log on upgrade.
   version: 8,
   handles: AGREEMENT_DETAIL_EVENTS,
   tables: ['agreement_detail'],
