@@ -128,6 +128,110 @@ describe('recording an agreement through its life', () => {
   });
 });
 
+// Issue 15: the dates of a leaving and of dates already recorded, with their precision.
+describe('dates with their precision', () => {
+  const partyOf = async (id: string, party: string) =>
+    (
+      bodyOf<{ parties: { id: string; withdrewPrecision: string | null; withdrawalSentence: string | null }[] }>(
+        await api.admin.get(`/agreements/${id}`),
+      ).parties ?? []
+    ).findLast((p) => p.id === party);
+
+  test('a withdrawal takes a precision: written in the version 2 event and shown with its sentence', async () => {
+    await post('/agreements', {
+      id: 'leaving-precision',
+      title: 'Leaving with its precision',
+      legalBasis: 's22A',
+      businessArea: 'roads policing',
+      deliveryModel: 'joint-unit',
+      parties: ['dorset', 'wiltshire', 'gwent'],
+      occurredAt: '2014-01-10',
+    });
+    for (const party of ['dorset', 'wiltshire', 'gwent']) {
+      await post('/agreements/leaving-precision/signatures', {
+        party,
+        signedBy: 'Chief Constable',
+        occurredAt: '2014-02-01',
+      });
+      await post('/agreements/leaving-precision/pcc-approvals', { party, occurredAt: '2014-02-15' });
+    }
+    await post('/agreements/leaving-precision/commencement', { occurredAt: '2014-04-01' });
+    const notice = await post('/agreements/leaving-precision/withdrawal-notices', {
+      party: 'gwent',
+      effectiveOn: '2016-07-01',
+      occurredAt: '2016-01-01',
+      datePrecision: 'month',
+    });
+    expect(notice.status).toBe(201);
+    expect(eventsOf(await api.admin.get('/streams/agreement-leaving-precision/events')).at(-1)).toMatchObject({
+      type: 'WithdrawalNoticeGiven',
+      schemaVersion: 3,
+      data: { datePrecision: 'month' },
+    });
+    const mismatch = await post('/agreements/leaving-precision/withdrawals', {
+      party: 'gwent',
+      occurredAt: '2016-07-14',
+      datePrecision: 'month',
+    });
+    expect(mismatch.status).toBe(422);
+    expect(problemOf(mismatch)).toMatchObject({ code: 'date-precision-mismatch' });
+    const left = await post('/agreements/leaving-precision/withdrawals', {
+      party: 'gwent',
+      occurredAt: '2016-07-01',
+      datePrecision: 'month',
+    });
+    expect(left.status).toBe(201);
+    const trail = eventsOf(await api.admin.get('/streams/agreement-leaving-precision/events'));
+    expect(trail.at(-1)).toMatchObject({ type: 'ForceWithdrew', schemaVersion: 2, data: { datePrecision: 'month' } });
+    const read = await api.admin.get(
+      `/agreements/leaving-precision?minPosition=${bodyOf<AppendedBody>(left).position}`,
+    );
+    expect(bodyOf<{ parties: { id: string }[] }>(read).parties.find((p) => p.id === 'gwent')).toMatchObject({
+      noticeGivenOn: '2016-01-01',
+      noticeGivenPrecision: 'month',
+      withdrewOn: '2016-07-01',
+      withdrewPrecision: 'month',
+      withdrawalSentence: 'left in July 2016',
+    });
+  });
+
+  test("POST /agreements/:id/date-precision states a recorded date's precision and corrects it back to day", async () => {
+    const path = '/agreements/leaving-precision/date-precision';
+    const reason = 'The letter of withdrawal is dated 1 July 2016.';
+    const back = await post(path, { facts: [{ fact: 'left', party: 'gwent' }], precision: 'day', reason });
+    expect(back.status).toBe(201);
+    const trail = eventsOf(await api.admin.get('/streams/agreement-leaving-precision/events'));
+    expect(trail.at(-1)).toMatchObject({
+      type: 'DatePrecisionRecorded',
+      data: { facts: [{ fact: 'left', party: 'gwent' }], precision: 'day', reason },
+    });
+    await api.admin.get(`/agreements/leaving-precision?minPosition=${bodyOf<AppendedBody>(back).position}`);
+    expect(await partyOf('leaving-precision', 'gwent')).toMatchObject({
+      withdrewPrecision: 'day',
+      withdrawalSentence: 'left on 1 July 2016',
+    });
+    const commencement = await post(path, {
+      facts: [{ fact: 'in-force' }, { fact: 'signed', party: 'dorset' }],
+      precision: 'on-or-before',
+      reason: 'The register page dated 1 April 2014 lists it.',
+    });
+    expect(commencement.status).toBe(201);
+
+    // Bad input: 422 naming the field and the rule; a date never recorded or a statement that changes nothing: 409.
+    const unchanged = await post(path, { facts: [{ fact: 'left', party: 'gwent' }], precision: 'day', reason });
+    expect(unchanged.status).toBe(409);
+    expect(problemOf(unchanged).code).toBe('precision-unchanged');
+    const never = await post(path, { facts: [{ fact: 'left', party: 'dorset' }], precision: 'year', reason });
+    expect(never.status).toBe(409);
+    expect(problemOf(never).code).toBe('not-withdrawn');
+    const notJoined = await post(path, { facts: [{ fact: 'joined', party: 'dorset' }], precision: 'year', reason });
+    expect([notJoined.status, problemOf(notJoined).code]).toEqual([409, 'not-joined']);
+    const mismatch = await post(path, { facts: [{ fact: 'in-force' }], precision: 'year', reason });
+    expect(mismatch.status).toBe(422);
+    expect(problemOf(mismatch)).toMatchObject({ code: 'date-precision-mismatch' });
+  });
+});
+
 // Seed 002: a host-force forensics agreement "aimed to start on 1st April but may be Sept" (issue 15, item 4).
 describe('planned starts', () => {
   test('drafts with a planned start, re-plans it with the reason, and GET shows the plan and its history', async () => {
@@ -346,6 +450,17 @@ describe('validation: problem+json naming each bad field, nothing written', () =
     ],
     ['/agreements/zephyr/withdrawals', { party: 'dorset' }, ['occurredAt']],
     [
+      '/agreements/zephyr/withdrawals',
+      { party: 'dorset', occurredAt: '2016-01-01', datePrecision: 'circa' },
+      ['datePrecision'],
+    ],
+    ['/agreements/zephyr/date-precision', { facts: [], precision: 'circa' }, ['facts', 'precision', 'reason']],
+    [
+      '/agreements/zephyr/date-precision',
+      { facts: [{ fact: 'met' }, { fact: 'signed' }], precision: 'day', reason: 'x' },
+      ['facts[0].fact', 'facts[1].party'],
+    ],
+    [
       '/agreements/zephyr/reviews',
       { occurredAt: '2016-01-01', nextReviewDue: '31/03/2019' },
       ['outcome', 'nextReviewDue'],
@@ -533,6 +648,11 @@ describe('domain rules: 409 with a message a person understands, nothing written
       'not-a-party',
     ],
     ['/agreements/zephyr/withdrawals', { party: 'wiltshire', occurredAt: '2016-04-01' }, 'host-cannot-withdraw'],
+    [
+      '/agreements/zephyr/date-precision',
+      { facts: [{ fact: 'left', party: 'dorset' }], precision: 'year', reason: 'x' },
+      'not-withdrawn',
+    ],
     ['/agreements/brunel-mcit/reviews', { outcome: 'x', occurredAt: '2016-01-01' }, 'agreement-terminated'],
     ['/agreements/brunel-mcit/termination', { reason: 'again', occurredAt: '2016-01-01' }, 'agreement-terminated'],
     [

@@ -232,5 +232,75 @@ for (const driver of testDrivers) {
       expect(then.boards[0]?.oversight).toEqual([{ agreementId: 'hampshire-tvp-bilateral', from: null, until: null }]);
       expect(then.agreementsWithoutBoard).toEqual(['tvp-chiltern-air']);
     });
+
+    // Issue 15: a leaving known only to its month, beside a membership known to the day (the control).
+    test('a membership whose leaving is known only to its month is not presented as a fact for the year it falls in', async () => {
+      await inForce('south-east-roads', 'South East Roads Policing', ['kent', 'surrey', 'sussex']);
+      await post('/agreements/south-east-roads/withdrawals', {
+        party: 'sussex',
+        occurredAt: '2016-04-01',
+        datePrecision: 'month',
+      });
+      type Row = Statement['agreements'][number] & {
+        memberUntil: string | null;
+        memberFromPrecision: string;
+        memberUntilPrecision: string | null;
+        memberKnown: boolean;
+        notKnownBecause: string | null;
+        memberDuringYear: true | null;
+      };
+      const of = async (body: string, query: string) =>
+        api.admin.get(`/bodies/${body}/governance-statement?minPosition=${last}&${query}`);
+      const row = async (body: string, year: string) =>
+        bodyOf<Statement & { agreements: Row[] }>(await of(body, `financialYear=${year}`)).agreements.find(
+          (a) => a.agreementId === 'south-east-roads',
+        );
+      // The control: known to the day, every day of both years.
+      for (const year of ['2015-16', '2016-17']) {
+        expect(await row('kent', year)).toMatchObject({
+          memberFrom: '2012-04-01',
+          memberFromPrecision: 'day',
+          memberUntil: null,
+          memberUntilPrecision: null,
+          memberKnown: true,
+          notKnownBecause: null,
+          memberDuringYear: true,
+        });
+      }
+      // 2015-16 ends before April 2016: Sussex was surely a party every day of it.
+      expect(await row('sussex', '2015-16')).toMatchObject({
+        memberUntil: '2016-04-01',
+        memberUntilPrecision: 'month',
+        memberKnown: true,
+        memberDuringYear: true,
+      });
+      // In 2016-17 it may have left on 1 April: not known, and not counted as an agreement it was party to.
+      const sussex = bodyOf<Statement & { agreements: Row[] }>(await of('sussex', 'financialYear=2016-17'));
+      expect(sussex.agreements.find((a) => a.agreementId === 'south-east-roads')).toMatchObject({
+        memberKnown: false,
+        memberDuringYear: null,
+        notKnownBecause:
+          'The record says only that the body left in April 2016: whether it was a member during 2016/17 is not known.',
+      });
+      expect(sussex.agreementsWithoutBoard).toEqual([]);
+      expect(sussex.findings).toEqual([
+        'The record cannot say whether the body was a party during 2016/17 to 1 agreement it dates only later or ' +
+          'less exactly: South East Roads Policing.',
+      ]);
+      expect(bodyOf<Statement>(await of('kent', 'financialYear=2016-17')).agreementsWithoutBoard).toEqual([
+        'south-east-roads',
+      ]);
+      // The CSV says the same.
+      const csv = (await of('sussex', 'financialYear=2016-17&format=csv')).text.trimEnd().split('\r\n');
+      expect(csv[0]).toMatch(
+        /^agreementId,agreementTitle,legalBasis,memberFrom,memberUntil,memberFromPrecision,memberUntilPrecision,memberKnown,notKnownBecause,reviewDue,/,
+      );
+      expect(csv.find((l) => l.startsWith('south-east-roads,'))).toContain(
+        ',2012-04-01,2016-04-01,day,month,false,The record says only that the body left in April 2016: whether it ' +
+          'was a member during 2016/17 is not known.,',
+      );
+      const kentCsv = (await of('kent', 'financialYear=2016-17&format=csv')).text;
+      expect(kentCsv).toContain('south-east-roads,South East Roads Policing,s22A,2012-04-01,,day,,true,,');
+    });
   });
 }

@@ -107,6 +107,53 @@ describe('the seed collaborations, imported on start', () => {
     expect(bodyOf<Lineage>(await shared('&asOf=2013-06-30')).supersededBy).toEqual([]);
   });
 
+  test("Gloucestershire's 2016-17 governance statement does not present its register page's memberships as facts (issue 15)", async () => {
+    type Row = {
+      agreementId: string;
+      memberFrom: string;
+      memberFromPrecision: string;
+      memberKnown: boolean;
+      notKnownBecause: string | null;
+      memberDuringYear: true | null;
+    };
+    type Statement = { agreements: Row[]; agreementsWithoutBoard: string[]; findings: string[] };
+    const statement = (query: string) =>
+      api.admin.get(`/bodies/gloucestershire/governance-statement?minPosition=${head}&${query}`);
+    const s = bodyOf<Statement>(await statement('financialYear=2016-17'));
+    // NPAS from July 2013: known to the month, before the year began, so known for every day of it.
+    expect(s.agreements.find((a) => a.agreementId === 'npas')).toMatchObject({
+      memberFrom: '2013-07-01',
+      memberFromPrecision: 'month',
+      memberKnown: true,
+      notKnownBecause: null,
+      memberDuringYear: true,
+    });
+    // The register page dated 24 August 2017 says only "in operation by then": not known for 2016-17.
+    expect(s.agreements.find((a) => a.agreementId === 'zephyr')).toMatchObject({
+      memberFrom: '2017-08-24',
+      memberFromPrecision: 'on-or-before',
+      memberKnown: false,
+      memberDuringYear: null,
+      notKnownBecause:
+        'The record says only that the body became a member by 24 August 2017: whether it was a member during ' +
+        '2016/17 is not known.',
+    });
+    const unknown = s.agreements.filter((a) => a.memberDuringYear === null);
+    expect(unknown.length).toBeGreaterThanOrEqual(18);
+    expect(s.agreementsWithoutBoard.filter((id) => unknown.some((a) => a.agreementId === id))).toEqual([]);
+    expect(
+      s.findings.some((f) =>
+        /^The record cannot say whether the body was a party during 2016\/17 to \d+ agreements/.test(f),
+      ),
+    ).toBe(true);
+    const csv = (await statement('financialYear=2016-17&format=csv')).text;
+    expect(csv).toContain(
+      ',2017-08-24,,on-or-before,,false,The record says only that the body became a member by 24 August 2017: ' +
+        'whether it was a member during 2016/17 is not known.,',
+    );
+    expect(csv).toMatch(/\r\nnpas,National Police Air Service \(NPAS\),[^,]*,2013-07-01,,month,,true,,/);
+  });
+
   test("on 31 March 2016 Gloucestershire is surely in NPAS, and of the register page's rows membership is not known (issue 15)", async () => {
     type Row = { agreementId: string; member: true | null; memberKnown: boolean; memberFromSentence: string };
     const res = await api.admin.get(

@@ -190,6 +190,9 @@ for (const driver of testDrivers) {
         memberPossibleFrom: '2014-04-01',
         memberKnownFrom: '2014-04-01',
         memberFromSentence: 'became a member on 1 April 2014',
+        memberUntilPrecision: 'day',
+        memberLeftBy: '2015-12-31',
+        memberUntilSentence: 'left on 31 December 2015',
         member: true,
         memberKnown: true,
         notKnownBecause: null,
@@ -431,6 +434,58 @@ for (const driver of testDrivers) {
         'se-rocu',
       ]);
       expect(await collaborationsOf(w.db, 'sussex', { asOf: '2016-02-20' })).toEqual([]);
+    });
+
+    test('a withdrawal known only to its month: membership inside that month is not known, until corrected', async () => {
+      const { story } = w;
+      // After the test above: Kent, a member since 1 June 2015, left "in July 2016".
+      story.now = new Date('2016-09-01T12:00:00Z');
+      const rocu = story.agreement('se-rocu');
+      await rocu.record('ForceWithdrew', '2016-07-01', { party: 'kent', reason: null, datePrecision: 'month' });
+      await w.status.waitForPosition(story.last as Position);
+      const kentOn = async (asOf: string) => collaborationsOf(w.db, 'kent', { asOf });
+      expect((await kentOn('2016-06-30')).map((c) => c.member)).toEqual([true]);
+      expect(await kentOn('2016-07-15')).toEqual([
+        expect.objectContaining({
+          agreementId: 'se-rocu',
+          memberUntil: '2016-07-01',
+          memberUntilPrecision: 'month',
+          memberLeftBy: '2016-07-31',
+          memberUntilSentence: 'left in July 2016',
+          member: null,
+          memberKnown: false,
+          notKnownBecause:
+            'The record says only that the body left in July 2016: whether it was a member on 15 July 2016 is not known.',
+        }),
+      ]);
+      expect(await kentOn('2016-07-31')).toEqual([]);
+      const kent = (await getAgreementDetail(w.db, 'se-rocu'))?.parties.find((p) => p.id === 'kent');
+      expect(kent).toMatchObject({
+        withdrewOn: '2016-07-01',
+        withdrewPrecision: 'month',
+        withdrawalSentence: 'left in July 2016',
+        current: false,
+      });
+      expect((await agreementAsOf(w.store, 'se-rocu'))?.membership.find((i) => i.bodyId === 'kent')).toMatchObject({
+        validTo: '2016-07-01',
+        validToPrecision: 'month',
+        leftBy: '2016-07-31',
+      });
+
+      // Stated afterwards to the day: the same answers as a day-precision withdrawal.
+      await rocu.record('DatePrecisionRecorded', '2016-09-01', {
+        facts: [{ fact: 'left', party: 'kent' }],
+        precision: 'day',
+        reason: 'The letter of withdrawal is dated 1 July 2016.',
+      });
+      await w.status.waitForPosition(story.last as Position);
+      expect(await kentOn('2016-07-15')).toEqual([]);
+      expect((await getAgreementDetail(w.db, 'se-rocu'))?.parties.find((p) => p.id === 'kent')).toMatchObject({
+        withdrewPrecision: 'day',
+        withdrawalSentence: 'left on 1 July 2016',
+      });
+      const replayed = await agreementAsOf(w.store, 'se-rocu');
+      expect(replayed?.membership.find((i) => i.bodyId === 'kent')).toMatchObject({ validToPrecision: 'day' });
     });
 
     test('an AgreementDrafted of version 1 is upcast when read: its "national" is the scope, its legal basis not recorded', async () => {

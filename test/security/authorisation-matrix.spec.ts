@@ -263,6 +263,15 @@ const WRITES: WriteRow[] = [
     when: (id) => [`/agreements/${id}/withdrawals`, { party: 'surrey', occurredAt: '2016-03-31' }],
   },
   {
+    endpoint: 'POST /agreements/:id/date-precision',
+    allowed: PARTY,
+    given: inForce,
+    when: (id) => [
+      `/agreements/${id}/date-precision`,
+      { facts: [{ fact: 'in-force' }], precision: 'on-or-before', reason: 'A register page lists it by then.' },
+    ],
+  },
+  {
     endpoint: 'POST /agreements/:id/planned-start',
     allowed: PARTY,
     given: draft,

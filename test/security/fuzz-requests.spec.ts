@@ -39,7 +39,8 @@ type Kind =
   | 'ids'
   | 'attendees'
   | 'terms'
-  | 'override';
+  | 'override'
+  | 'facts';
 interface Field {
   kind: Kind;
   value: unknown;
@@ -122,6 +123,7 @@ const WRITES: Endpoint[] = [
     effectiveOn: f('date', '2016-01-01'),
     occurredAt: f('date', '2015-01-01'),
     override: f('override', { acceptedBy: 'The chief constables', reason: 'restructure' }, false),
+    datePrecision: f('enum', 'month', false),
   }),
   endpoint(`${AGREEMENT}/terms`, {
     effectiveFrom: f('date', '2015-04-01'),
@@ -137,6 +139,12 @@ const WRITES: Endpoint[] = [
     party: f('slug', 'surrey'),
     occurredAt: f('date', '2015-01-01'),
     reason: f('text', 'r', false),
+    datePrecision: f('enum', 'on-or-before', false),
+  }),
+  endpoint(`${AGREEMENT}/date-precision`, {
+    facts: f('facts', [{ fact: 'in-force' }]),
+    precision: f('enum', 'on-or-before'),
+    reason: f('text', 'r'),
   }),
   endpoint(`${AGREEMENT}/reviews`, {
     outcome: f('text', 'ok'),
@@ -387,7 +395,14 @@ const invalidFor = (kind: Kind): fc.Arbitrary<unknown> => {
         loneSurrogate,
         nul,
         fc.constantFrom('9999-00', '0000-01', '2015-99', '2015-2016'),
-        fc.string().filter((s) => !['other', 's22A', 'joint-unit', '2015-16', 'forecast'].includes(s)),
+        fc
+          .string()
+          .filter(
+            (s) =>
+              !['other', 's22A', 'joint-unit', '2015-16', 'forecast', 'day', 'month', 'year', 'on-or-before'].includes(
+                s,
+              ),
+          ),
       );
     case 'bool':
       return fc.oneof(
@@ -439,6 +454,19 @@ const invalidFor = (kind: Kind): fc.Arbitrary<unknown> => {
         fc.constant({ acceptedBy: 'CC \ud800', reason: 'r' }),
         fc.constant({ acceptedBy: 'CC', reason: 'r', extra: 1 }),
         fc.constant([{ acceptedBy: 'CC', reason: 'r' }]),
+      );
+    case 'facts':
+      return fc.oneof(
+        fc.string(),
+        fc.constant([]),
+        fc.constant([{ fact: 'met' }]),
+        fc.constant([{ fact: 'signed' }]),
+        fc.constant([{ fact: 'left', party: 'Bad Slug' }]),
+        fc.constant([{ fact: 'in-force', extra: 1 }]),
+        fc.constant([{ fact: 'in-force', constructor: 'x' }]),
+        fc.constant([{ fact: '__proto__' }]),
+        fc.constant(Array.from({ length: 60 }, () => ({ fact: 'in-force' }))),
+        fc.array(fc.integer(), { minLength: 1, maxLength: 2 }),
       );
     default: {
       const _exhaustive: never = kind;

@@ -73,6 +73,7 @@ const AGREEMENT_ROUTES: [string, object][] = [
   ['parties', { party: 'kent', occurredAt: '2015-01-01' }],
   ['withdrawal-notices', { party: 'surrey', effectiveOn: '2016-01-01', occurredAt: '2015-01-01' }],
   ['withdrawals', { party: 'surrey', occurredAt: '2015-01-01' }],
+  ['date-precision', { facts: [{ fact: 'in-force' }], precision: 'on-or-before', reason: 'Listed by then' }],
   ['reviews', { outcome: 'Fine', occurredAt: '2015-01-01' }],
   ['termination', { reason: 'Ended', occurredAt: '2015-01-01' }],
   ['savings', { financialYear: '2015-16', kind: 'forecast', amountGbp: 10 }],
@@ -140,6 +141,15 @@ const SLOTS: Slot[] = [
       },
     }),
   })),
+  {
+    name: 'party of POST /agreements/hi-live/date-precision',
+    kind: 'body',
+    refused: [409, 'not-a-party'],
+    request: (party) => ({
+      path: '/agreements/hi-live/date-precision',
+      body: { facts: [{ fact: 'signed', party }], precision: 'on-or-before', reason: 'Listed by then' },
+    }),
+  },
   ...(['hi-draft', 'hi-live'] as const).map((agreement): Slot => ({
     name: `party of POST /agreements/${agreement}/parties`,
     kind: 'body',

@@ -25,9 +25,12 @@ import {
   DELIVERY_MODELS,
   LEGAL_BASES,
   NOTICE_UNITS,
+  PARTY_FACTS,
+  PRECISE_FACTS,
   RECORDED_DATE_PRECISIONS,
   SAVINGS_KINDS,
   type NoticeUnit,
+  type PreciseFact,
   type AgreementScope,
   type DeliveryModel,
   type LegalBasis,
@@ -213,6 +216,10 @@ export class WithdrawalNoticeRequest extends WriteRequest {
   @IsCalendarDate()
   effectiveOn!: string;
   @ApiProperty({ description: OCCURRED_AT }) @IsOccurredAt() occurredAt!: string;
+  @ApiPropertyOptional({ enum: RECORDED_DATE_PRECISIONS, default: 'day', description: DATE_PRECISION })
+  @IsOptional()
+  @IsIn(RECORDED_DATE_PRECISIONS)
+  datePrecision?: RecordedDatePrecision;
   @ApiPropertyOptional({
     type: NoticeOverrideDto,
     description: 'Shorter notice than the notice period, accepted by whom and why (refused when not needed).',
@@ -366,6 +373,52 @@ export class WithdrawalRequest extends WriteRequest {
   @ApiProperty({ example: 'gloucestershire' }) @IsSlug() party!: string;
   @ApiProperty({ description: OCCURRED_AT }) @IsOccurredAt() occurredAt!: string;
   @ApiPropertyOptional({ maxLength: 2000 }) @IsOptional() @IsString() @Length(1, 2000) reason?: string;
+  @ApiPropertyOptional({ enum: RECORDED_DATE_PRECISIONS, default: 'day', description: DATE_PRECISION })
+  @IsOptional()
+  @IsIn(RECORDED_DATE_PRECISIONS)
+  datePrecision?: RecordedDatePrecision;
+}
+
+export class DatedFactDto {
+  @ApiProperty({
+    enum: PRECISE_FACTS,
+    description:
+      "Which recorded date: the draft (drafted), a party's signature (signed) or approval (approved), the " +
+      "commencement (in-force), a current party's joining of the agreement in force (joined) or a party's latest " +
+      'withdrawal (left).',
+  })
+  @IsIn(PRECISE_FACTS)
+  fact!: PreciseFact;
+  @ApiPropertyOptional({
+    example: 'gloucestershire',
+    description: 'The party, for signed, approved, joined and left (required for them; ignored otherwise).',
+  })
+  @ValidateIf((o: DatedFactDto) => PARTY_FACTS.includes(o.fact) || o.party !== undefined)
+  @IsSlug()
+  party?: string;
+}
+
+/** Issue 15: how exactly dates already recorded are known, stated (or corrected back to `day`) afterwards. */
+export class DatePrecisionRequest extends WriteRequest {
+  @ApiProperty({ type: [DatedFactDto], description: 'The recorded dates the precision is of (one or more).' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => DatedFactDto)
+  facts!: DatedFactDto[];
+  @ApiProperty({
+    enum: RECORDED_DATE_PRECISIONS,
+    description:
+      'How exactly those dates are known: day, month (each date must be a first day), year (1 January) or ' +
+      'on-or-before (the source says only that it had happened by then).',
+  })
+  @IsIn(RECORDED_DATE_PRECISIONS)
+  precision!: RecordedDatePrecision;
+  @ApiProperty({ maxLength: 2000, example: 'The register page dated 24 August 2017 lists it in operation.' })
+  @IsString()
+  @Length(1, 2000)
+  reason!: string;
 }
 
 export class ReviewRequest extends WriteRequest {

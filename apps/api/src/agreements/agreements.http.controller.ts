@@ -15,6 +15,7 @@ import { Context } from '../commands/request-context.js';
 import { WriteResultDto } from '../commands/write-result.dto.js';
 import {
   CommencementRequest,
+  DatePrecisionRequest,
   DatedPccApprovalRequest,
   DatedSignatureRequest,
   DraftAgreementRequest,
@@ -308,6 +309,7 @@ export class AgreementsController {
           effectiveOn: body.effectiveOn,
           occurredAt: body.occurredAt,
           override: body.override ? { acceptedBy: body.override.acceptedBy, reason: body.override.reason } : null,
+          datePrecision: body.datePrecision,
         },
         this.clock,
       ),
@@ -344,7 +346,37 @@ export class AgreementsController {
     return this.execute(
       stamp(
         'WithdrawParty',
-        { agreementId: id, party: body.party, reason: body.reason, occurredAt: body.occurredAt },
+        {
+          agreementId: id,
+          party: body.party,
+          reason: body.reason,
+          occurredAt: body.occurredAt,
+          datePrecision: body.datePrecision,
+        },
+        this.clock,
+      ),
+      context,
+    );
+  }
+
+  @Post(':id/date-precision')
+  @HttpCode(201)
+  @WritesAgreement()
+  @ApiOperation({
+    summary:
+      'State how exactly dates already recorded are known (month, year, on-or-before), or correct them back to day; ' +
+      'no date moves (docs/domain.md, "Dates and their precision").',
+  })
+  recordDatePrecision(
+    @Id() id: string,
+    @Body() body: DatePrecisionRequest,
+    @Context() context: CommandContext,
+  ): Promise<WriteResult> {
+    const facts = body.facts.map((f) => ({ fact: f.fact, party: f.party ?? null }));
+    return this.execute(
+      stamp(
+        'RecordDatePrecision',
+        { agreementId: id, facts, precision: body.precision, reason: body.reason },
         this.clock,
       ),
       context,

@@ -99,7 +99,6 @@ export class BodiesReadController {
                 from: asOf,
                 to: asOf,
                 knownAt: query.knownAt,
-                starts: 'possible',
               })
             ).map((c) => collaborationOn(c, asOf)),
             window,

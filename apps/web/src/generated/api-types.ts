@@ -249,6 +249,9 @@ export interface CollaborationOn {
   memberPossibleFrom: string | null;
   memberKnownFrom: string;
   memberFromSentence: string;
+  memberUntilPrecision: 'day' | 'month' | 'on-or-before' | 'year' | null;
+  memberLeftBy: string | null;
+  memberUntilSentence: string | null;
 }
 
 export type PublicRegisterEntry = LimitedAgreement | PublishedAgreement;
@@ -330,6 +333,8 @@ export interface MembershipInterval {
   validFromPrecision: RecordedDatePrecision;
   possibleFrom: string | null;
   knownFrom: string;
+  validToPrecision: 'day' | 'month' | 'on-or-before' | 'year' | null;
+  leftBy: string | null;
 }
 
 export interface AgreementReplay {
@@ -363,9 +368,12 @@ export interface PartyDetail {
   approvedOn: string | null;
   approvedPrecision: 'day' | 'month' | 'on-or-before' | 'year' | null;
   noticeGivenOn: string | null;
+  noticeGivenPrecision: 'day' | 'month' | 'on-or-before' | 'year' | null;
   noticeEffectiveOn: string | null;
   noticeOverride: NoticeOverride | null;
   withdrewOn: string | null;
+  withdrewPrecision: 'day' | 'month' | 'on-or-before' | 'year' | null;
+  withdrawalSentence: string | null;
   withdrawalReason: string | null;
   current: boolean;
 }
@@ -547,6 +555,11 @@ export interface StatementAgreement {
   legalBasis: string | null;
   memberFrom: string;
   memberUntil: string | null;
+  memberFromPrecision: RecordedDatePrecision;
+  memberUntilPrecision: 'day' | 'month' | 'on-or-before' | 'year' | null;
+  memberKnown: boolean;
+  notKnownBecause: string | null;
+  memberDuringYear: true | null;
   reviewDue: string | null;
   pastReviewDate: boolean;
   boardIds: string[];

@@ -28,6 +28,8 @@ interface PartyView {
   name: string;
   from: string;
   until: string | null;
+  /** "left in July 2016" where the withdrawal is known less exactly than the day (issue 15); else null. */
+  untilSentence: string | null;
   signedOn: string | null;
   signedBy: string | null;
   approvedOn: string | null;
@@ -102,6 +104,7 @@ function fromAnswer(d: AgreementDetail, events: StoredEvent[]): View {
       name: p.name,
       from: p.addedOn,
       until: p.withdrewOn,
+      untilSentence: p.withdrewPrecision && p.withdrewPrecision !== 'day' ? p.withdrawalSentence : null,
       signedOn: p.signedOn,
       signedBy: p.signedBy,
       approvedOn: p.approvedOn,
@@ -292,7 +295,7 @@ export function AgreementPage({ id, query, session }: { id: string; query: URLSe
                     {p.current ? null : <span className="tag"> former</span>}
                   </th>
                   <td>{formatDate(p.from)}</td>
-                  <td>{p.until ? formatDate(p.until) : '—'}</td>
+                  <td>{p.untilSentence ?? (p.until ? formatDate(p.until) : '—')}</td>
                   <td>
                     {p.signedOn ? `${formatDate(p.signedOn)}${p.signedBy ? ` by ${p.signedBy}` : ''}` : 'Not signed'}
                   </td>

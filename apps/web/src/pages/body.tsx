@@ -67,6 +67,10 @@ async function collaborationsKnownAt(
         memberPossibleFrom: interval ? interval.possibleFrom : memberFrom,
         memberKnownFrom: interval?.knownFrom ?? memberFrom,
         memberFromSentence: r.inForceSentence?.replace(/^in force/, 'became a member') ?? `added on ${memberFrom}`,
+        // A current party of the replay: no end yet.
+        memberUntilPrecision: null,
+        memberLeftBy: null,
+        memberUntilSentence: null,
         member: r.inForce === null ? null : true,
         memberKnown: r.inForce !== null,
         notKnownBecause: r.inForceNote,

@@ -169,9 +169,16 @@ export function StatementPage({ id, query }: { id: string; query: URLSearchParam
                 <tr key={a.agreementId}>
                   <th scope="row">
                     <a href={href(['agreements', a.agreementId])}>{a.title}</a>
+                    {a.memberKnown ? null : <p className="hint">{a.notKnownBecause}</p>}
                   </th>
-                  <td>{formatDate(a.memberFrom)}</td>
-                  <td>{a.memberUntil ? formatDate(a.memberUntil) : '—'}</td>
+                  <td>
+                    {formatDate(a.memberFrom)}
+                    {a.memberFromPrecision === 'day' ? '' : ` (${a.memberFromPrecision})`}
+                  </td>
+                  <td>
+                    {a.memberUntil ? formatDate(a.memberUntil) : '—'}
+                    {a.memberUntilPrecision && a.memberUntilPrecision !== 'day' ? ` (${a.memberUntilPrecision})` : ''}
+                  </td>
                   <td>{a.boardIds.length > 0 ? a.boardIds.length : 'None'}</td>
                   <td>
                     {a.reviewDue ? formatDate(a.reviewDue) : '—'}

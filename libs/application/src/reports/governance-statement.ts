@@ -3,11 +3,14 @@ import {
   changeOversightPeriods,
   isBoardEvent,
   longDate,
+  membershipNotKnown,
   parseFinancialYear,
   policingBodyOn,
+  surelyMemberDuring,
   toCalendarDate,
   type OversightPeriod,
   type PolicingBody,
+  type RecordedDatePrecision,
 } from '#domain';
 import type { EventStore, SqlExecutor } from '#event-store';
 import { alertKnownAt, listAlerts, type AlertView } from '#alerting';
@@ -19,6 +22,7 @@ import {
   getBoardCompliance,
   getRegisterRow,
   listBoards,
+  membershipDates,
   savingsByAgreement,
   type AgreementView,
   type BoardCompliance,
@@ -35,6 +39,21 @@ export interface StatementAgreement {
   /** The first day of the body's membership that overlaps the year, and the day after its last (null: still a member). */
   memberFrom: string;
   memberUntil: string | null;
+  /**
+   * How exactly those days are known (issue 15): a membership the record dates only "by" a day, or whose leaving it
+   * gives only to the month; `memberUntilPrecision` is null while a member.
+   */
+  memberFromPrecision: RecordedDatePrecision;
+  memberUntilPrecision: RecordedDatePrecision | null;
+  /**
+   * True when the record says, for every day of the period, whether the body was a party; else false, with the
+   * reason in `notKnownBecause` (e.g. "…became a member by 24 August 2017: whether it was a member during 2016/17 is
+   * not known."). `memberDuringYear` is true when it surely was a party on some day of the period, null when the
+   * record cannot say it was on any: such an agreement is listed but counts in no finding but its own.
+   */
+  memberKnown: boolean;
+  notKnownBecause: string | null;
+  memberDuringYear: true | null;
   reviewDue: string | null;
   /** A review date that fell on or before the end of the period (the agreement was due a review). */
   pastReviewDate: boolean;
@@ -145,6 +164,12 @@ export function statementFindings(
       if (!/not rearranged/i.test(reason)) findings.push(`${board.name}: ${reason}`);
     }
   }
+  const unknown = statement.agreements.filter((a) => a.memberDuringYear === null);
+  if (unknown.length > 0) {
+    findings.push(
+      `The record cannot say whether the body was a party during ${year} to ${plural(unknown.length, 'agreement', 'agreements')} it dates only later or less exactly: ${listOf(unknown.map((a) => a.title))}.`,
+    );
+  }
   if (statement.agreementsWithoutBoard.length > 0) {
     findings.push(
       `${plural(statement.agreementsWithoutBoard.length, 'agreement in force during', 'agreements in force during')} ${year} had no overseeing board: ${listOf(statement.agreementsWithoutBoard.map(titleOf))}.`,
@@ -164,7 +189,18 @@ interface StatementSource {
   memberships(
     bodyId: string,
     period: { from: string; to: string },
-  ): Promise<Pick<Collaboration, 'agreementId' | 'title' | 'legalBasis' | 'memberFrom' | 'memberUntil'>[]>;
+  ): Promise<
+    Pick<
+      Collaboration,
+      | 'agreementId'
+      | 'title'
+      | 'legalBasis'
+      | 'memberFrom'
+      | 'memberUntil'
+      | 'memberFromPrecision'
+      | 'memberUntilPrecision'
+    >[]
+  >;
   reviewDue(agreementId: string): Promise<string | null>;
   savings(agreementId: string): Promise<StatementAgreement['savings']>;
   /** Every board, with its oversight as the source knows it (at `knownAt`, when asked). */
@@ -296,10 +332,21 @@ export async function buildGovernanceStatement(
   }
   const overseeing = (agreementId: string): string[] =>
     [...inYear].filter(([, during]) => during.some((o) => o.agreementId === agreementId)).map(([id]) => id);
+  const period = { from, to: periodEnd };
+  const asked = `during ${slashYear(financialYear)}`;
   for (const membership of memberships) {
+    // How exactly the record knows this interval, for the year (issue 15: the domain's rule, date-precision.ts).
+    const dates = membershipDates(membership);
+    const notKnownBecause = membershipNotKnown(dates, period, asked);
+    const surely = surelyMemberDuring(dates, period);
     const known = byAgreement.get(membership.agreementId);
     if (known) {
+      // A later interval of the same agreement (the body left and joined again).
       known.memberUntil = membership.memberUntil;
+      known.memberUntilPrecision = membership.memberUntilPrecision;
+      known.memberKnown &&= notKnownBecause === null;
+      known.notKnownBecause = [known.notKnownBecause, notKnownBecause].filter((r) => r !== null).join(' ') || null;
+      if (surely) known.memberDuringYear = true;
       continue;
     }
     const boardIds = overseeing(membership.agreementId);
@@ -319,6 +366,11 @@ export async function buildGovernanceStatement(
       legalBasis: membership.legalBasis,
       memberFrom: membership.memberFrom,
       memberUntil: membership.memberUntil,
+      memberFromPrecision: membership.memberFromPrecision,
+      memberUntilPrecision: membership.memberUntilPrecision,
+      memberKnown: notKnownBecause === null,
+      notKnownBecause,
+      memberDuringYear: surely ? true : null,
       reviewDue,
       pastReviewDate: reviewDue !== null && reviewDue <= periodEnd,
       boardIds: boardIds.filter((id) => boards.has(id)),
@@ -326,6 +378,8 @@ export async function buildGovernanceStatement(
     });
   }
   const agreements = [...byAgreement.values()];
+  // The findings count only agreements the body surely was a party to in the year; the others have their own.
+  const counted = agreements.filter((a) => a.memberDuringYear === true);
   const alertInYear = (alert: AlertView): boolean => {
     const on = alert.breachedOn ?? alert.raisedAt.slice(0, 10);
     return on >= periodStart && on <= periodEnd;
@@ -343,8 +397,8 @@ export async function buildGovernanceStatement(
     financialYear,
     boards: [...boards.values()],
     agreements,
-    agreementsWithoutBoard: agreements.filter((a) => a.boardIds.length === 0).map((a) => a.agreementId),
-    agreementsPastReviewDate: agreements.filter((a) => a.pastReviewDate).map((a) => a.agreementId),
+    agreementsWithoutBoard: counted.filter((a) => a.boardIds.length === 0).map((a) => a.agreementId),
+    agreementsPastReviewDate: counted.filter((a) => a.pastReviewDate).map((a) => a.agreementId),
   };
   return {
     body: { id: body.id, name: body.name, policingBody: dated?.known ? dated.policingBody : null },
@@ -365,6 +419,10 @@ const CSV_COLUMNS = [
   'legalBasis',
   'memberFrom',
   'memberUntil',
+  'memberFromPrecision',
+  'memberUntilPrecision',
+  'memberKnown',
+  'notKnownBecause',
   'reviewDue',
   'pastReviewDate',
   'boardId',
@@ -409,6 +467,10 @@ export function governanceStatementCsv(statement: GovernanceStatement): string {
         legalBasis: agreement.legalBasis,
         memberFrom: agreement.memberFrom,
         memberUntil: agreement.memberUntil,
+        memberFromPrecision: agreement.memberFromPrecision,
+        memberUntilPrecision: agreement.memberUntilPrecision,
+        memberKnown: agreement.memberKnown,
+        notKnownBecause: agreement.notKnownBecause,
         reviewDue: agreement.reviewDue,
         pastReviewDate: agreement.pastReviewDate,
         boardId: board?.boardId ?? null,

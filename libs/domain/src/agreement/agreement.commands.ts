@@ -147,6 +147,8 @@ export type GiveWithdrawalNotice = Command<
     occurredAt: string;
     /** Lets notice shorter than the terms' notice period through; refused where the notice is long enough. */
     override?: NoticeOverride | null;
+    /** How exactly the day notice was given (`occurredAt`) is known (date-precision.ts). */
+    datePrecision?: unknown;
   }
 >;
 
@@ -161,7 +163,7 @@ export type SetTerms = Command<
 
 export type WithdrawParty = Command<
   'WithdrawParty',
-  { agreementId: string; party: string; occurredAt: string; reason?: string | null }
+  { agreementId: string; party: string; occurredAt: string; reason?: string | null; datePrecision?: unknown }
 >;
 
 export type ReviewAgreement = Command<

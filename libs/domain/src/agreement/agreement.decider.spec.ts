@@ -88,11 +88,11 @@ const fixturesFor = (draftData: DraftData, draftedOn: string) => {
     giveNotice: (party: string, on: string, effectiveOn: string) =>
       cmd('GiveWithdrawalNotice', { party, effectiveOn, occurredAt: at(on) }),
     noticeGiven: (party: string, on: string, effectiveOn: string): AgreementEvent =>
-      event('WithdrawalNoticeGiven', on, { party, effectiveOn, override: null }),
+      event('WithdrawalNoticeGiven', on, { party, effectiveOn, override: null, datePrecision: 'day' }),
     withdraw: (party: string, on: string, reason?: string) =>
       cmd('WithdrawParty', { party, occurredAt: at(on), reason }),
     withdrew: (party: string, on: string, reason: string | null = null): AgreementEvent =>
-      event('ForceWithdrew', on, { party, reason }),
+      event('ForceWithdrew', on, { party, reason, datePrecision: 'day' }),
     review: (outcome: string, on: string, nextReviewDue?: string) =>
       cmd('ReviewAgreement', { outcome, nextReviewDue, occurredAt: at(on) }),
     reviewed: (outcome: string, on: string, nextReviewDue: string | null = null): AgreementEvent =>
@@ -897,6 +897,7 @@ describe('GiveWithdrawalNotice', () => {
       .then([zephyr.noticeGiven('gloucestershire', '2015-09-30', '2016-03-31')]);
     expect(state.members.find((member) => member.body.id === 'gloucestershire')?.notice).toEqual({
       givenOn: '2015-09-30',
+      givenPrecision: 'day',
       effectiveOn: '2016-03-31',
       override: null,
     });
@@ -971,6 +972,7 @@ describe('WithdrawParty', () => {
         body: body('gloucestershire'),
         joinedOn: '2015-04-01',
         leftOn: '2016-03-31',
+        leftPrecision: 'day',
         reason: 'Regional model no longer fits',
       },
     ]);

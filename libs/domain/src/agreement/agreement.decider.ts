@@ -55,6 +55,7 @@ import {
 } from './terms.js';
 import { requireFunctionOfTerms } from './service-lines.js';
 import {
+  PARTY_FACTS,
   PRECISE_FACTS,
   requireDatePrecision,
   requirePrecisionFits,
@@ -414,7 +415,30 @@ const recordedFact = (state: AgreementState, { fact, party }: DatedFactRef, at: 
     }
     return { day: state.inForceFrom, precision: state.inForcePrecision, what: 'the commencement' };
   }
-  const member = requireMember(state, typeof party === 'string' ? party : '');
+  const partyId = typeof party === 'string' ? party : '';
+  if (fact === 'left') {
+    const former = state.formerMembers.findLast((f) => f.body.id === partyId);
+    if (!former) {
+      throw new RuleBrokenError(
+        'not-withdrawn',
+        `"${partyId}" has not withdrawn from "${state.title}": there is no leaving date to qualify.`,
+        `${at}.party`,
+      );
+    }
+    return { day: former.leftOn, precision: former.leftPrecision, what: `${former.body.name}'s withdrawal` };
+  }
+  const member = requireMember(state, partyId);
+  if (fact === 'joined') {
+    if (!member.joinedInForce) {
+      throw new RuleBrokenError(
+        'not-joined',
+        `${member.body.name} is a party of the draft of "${state.title}", not a body that joined it in force: its ` +
+          'membership begins with the commencement (fact in-force).',
+        `${at}.party`,
+      );
+    }
+    return { day: member.joinedOn, precision: member.joinedPrecision, what: `${member.body.name}'s joining` };
+  }
   if (fact === 'signed') {
     if (!member.signature) {
       throw new RuleBrokenError('not-signed', `${member.body.name} has not signed "${state.title}".`, `${at}.party`);
@@ -471,9 +495,9 @@ const recordDatePrecision = ({ data, metadata }: RecordDatePrecision, state: Agr
       PRECISE_FACTS,
       `${at}.fact`,
       'invalid-fact',
-      'dated fact (drafted, signed, approved or in-force)',
+      'dated fact (drafted, signed, approved, in-force, joined or left)',
     );
-    const party = fact === 'signed' || fact === 'approved' ? ref.party : null;
+    const party = PARTY_FACTS.includes(fact) ? ref.party : null;
     if (facts.some((f) => f.fact === fact && f.party === party)) {
       throw new ValidationError('duplicate-fact', `${fact}${party ? ` (${party})` : ''} is named more than once.`, at);
     }
@@ -573,11 +597,12 @@ const giveWithdrawalNotice = ({ data, metadata }: GiveWithdrawalNotice, state: A
   requireNotBefore(on, state.inForceFrom, 'Notice of withdrawal', 'the agreement came into force');
   requireNotBeforeMembership(state, member, on, 'Notice of withdrawal');
   const override = requireNoticePeriodMet(state, member, on, effectiveOn, data.override ?? null);
+  const datePrecision = requireDatePrecision(data.datePrecision, occurredAt);
   return [
     {
       type: 'WithdrawalNoticeGiven',
       occurredAt,
-      data: { agreementId: state.agreementId, party: member.body.id, effectiveOn, override },
+      data: { agreementId: state.agreementId, party: member.body.id, effectiveOn, override, datePrecision },
     },
   ];
 };
@@ -682,11 +707,12 @@ const withdrawParty = ({ data, metadata }: WithdrawParty, state: AgreementState)
   }
   requireNotBefore(on, state.inForceFrom, `${member.body.name}'s withdrawal`, 'the agreement came into force');
   requireNotBeforeMembership(state, member, on, `${member.body.name}'s withdrawal`);
+  const datePrecision = requireDatePrecision(data.datePrecision, occurredAt);
   return [
     {
       type: 'ForceWithdrew',
       occurredAt,
-      data: { agreementId: state.agreementId, party: member.body.id, reason: optionalText(data.reason) },
+      data: { agreementId: state.agreementId, party: member.body.id, reason: optionalText(data.reason), datePrecision },
     },
   ];
 };

@@ -54,9 +54,10 @@ export type PredecessorSuperseded = DomainEvent<
 export type PartyAdded = DomainEvent<'PartyAdded', { agreementId: string; party: BodyRef }>;
 
 /**
- * Schema version 2 (issue 15) of `AgreementSigned`, `PccApprovalGiven`, `AgreementCameIntoForce` and `PartyJoined`:
- * `datePrecision`, how exactly the source gives the event's date (date-precision.ts). Version 1 had none and is read
- * as 'day' (`precisionOf`); the shape tells the versions apart, so nothing stored is rewritten.
+ * Schema version 2 (issue 15) of `AgreementSigned`, `PccApprovalGiven`, `AgreementCameIntoForce`, `PartyJoined` and
+ * `ForceWithdrew`: `datePrecision`, how exactly the source gives the event's date (date-precision.ts). Version 1 had
+ * none and is read as 'day' (`precisionOf`, `upcastForceWithdrew`); the shape tells the versions apart, so nothing
+ * stored is rewritten.
  */
 interface DatedData {
   /** Always written from version 2; absent from version 1 events (read as 'day'). */
@@ -141,11 +142,12 @@ export type PartyJoined = DomainEvent<'PartyJoined', { agreementId: string; part
 
 /**
  * Schema version 2: `override`, the acceptance of notice shorter than the terms' notice period (null when none was
- * needed). Version 1 had no such field; `upcastWithdrawalNoticeGiven` reads it as null.
+ * needed). Version 1 had no such field; `upcastWithdrawalNoticeGiven` reads it as null. Version 3 (issue 15):
+ * `datePrecision`, how exactly the day notice was given is known (`DatedData`); version 2 reads as 'day'.
  */
 export type WithdrawalNoticeGiven = DomainEvent<
   'WithdrawalNoticeGiven',
-  { agreementId: string; party: string; effectiveOn: string; override: NoticeOverride | null }
+  { agreementId: string; party: string; effectiveOn: string; override: NoticeOverride | null } & DatedData
 >;
 
 /** A version of the agreement's terms: the whole document, in force from `effectiveFrom` (terms.ts). */
@@ -154,7 +156,11 @@ export type TermsSet = DomainEvent<
   { agreementId: string; termsVersion: number; effectiveFrom: string; terms: AgreementTerms }
 >;
 
-export type ForceWithdrew = DomainEvent<'ForceWithdrew', { agreementId: string; party: string; reason: string | null }>;
+/** A party left the agreement on the event's day (version 2: with the precision of that day, `DatedData`). */
+export type ForceWithdrew = DomainEvent<
+  'ForceWithdrew',
+  { agreementId: string; party: string; reason: string | null } & DatedData
+>;
 
 export type AgreementReviewed = DomainEvent<
   'AgreementReviewed',

@@ -2,7 +2,7 @@ import type { BodyRef, PolicingBody } from '../bodies/body.js';
 import { toCalendarDate, type RecordedDatePrecision } from '../kernel/dates.js';
 import type { AgreementScope, DeliveryModel, LegalBasis, NoticeOverride } from './agreement.commands.js';
 import type { AgreementEvent } from './agreement.events.js';
-import { upcastAgreementDrafted, upcastWithdrawalNoticeGiven } from './agreement.upcasters.js';
+import { upcastAgreementDrafted, upcastForceWithdrew, upcastWithdrawalNoticeGiven } from './agreement.upcasters.js';
 import { precisionOf } from './date-precision.js';
 import type { ServiceLine } from './service-lines.js';
 import type { TermsVersion } from './terms.js';
@@ -17,15 +17,25 @@ export interface Member {
   joinedOn: string;
   /** How exactly `joinedOn` is known for a body that joined in force (date-precision.ts); 'day' for the draft's. */
   joinedPrecision: RecordedDatePrecision;
+  /** True for a body that joined the agreement in force (PartyJoined), false for a party of the draft. */
+  joinedInForce: boolean;
   signature: { signedOn: string; signedBy: string; precision: RecordedDatePrecision } | null;
   approval: { approvedOn: string; policingBody: PolicingBody; precision: RecordedDatePrecision } | null;
-  notice: { givenOn: string; effectiveOn: string; override: NoticeOverride | null } | null;
+  notice: {
+    givenOn: string;
+    /** How exactly `givenOn` is known (issue 15). */
+    givenPrecision: RecordedDatePrecision;
+    effectiveOn: string;
+    override: NoticeOverride | null;
+  } | null;
 }
 
 export interface FormerMember {
   body: BodyRef;
   joinedOn: string;
   leftOn: string;
+  /** How exactly `leftOn` is known (issue 15): 'day' for a version 1 event. */
+  leftPrecision: RecordedDatePrecision;
   reason: string | null;
 }
 
@@ -101,10 +111,11 @@ export const initialAgreementState = (): AgreementState => ({
 export const findMember = (state: AgreementState, partyId: string): Member | undefined =>
   state.members.find((member) => member.body.id === partyId);
 
-const newMember = (body: BodyRef, joinedOn: string, joinedPrecision: RecordedDatePrecision = 'day'): Member => ({
+const newMember = (body: BodyRef, joinedOn: string, joinedPrecision: RecordedDatePrecision | null = null): Member => ({
   body,
   joinedOn,
-  joinedPrecision,
+  joinedPrecision: joinedPrecision ?? 'day',
+  joinedInForce: joinedPrecision !== null,
   signature: null,
   approval: null,
   notice: null,
@@ -150,13 +161,22 @@ const withDatePrecision = (
   for (const { fact, party } of facts) {
     if (fact === 'drafted') next = { ...next, draftedPrecision: precision };
     else if (fact === 'in-force') next = { ...next, inForcePrecision: precision };
-    else if (party !== null) {
+    else if (fact === 'left' && party !== null) {
+      const index = next.formerMembers.findLastIndex((former) => former.body.id === party);
+      next = {
+        ...next,
+        formerMembers: next.formerMembers.map((former, i) =>
+          i === index ? { ...former, leftPrecision: precision } : former,
+        ),
+      };
+    } else if (party !== null) {
       next = {
         ...next,
         members: updateMember(next, party, (member) => {
           if (fact === 'signed' && member.signature)
             return { ...member, signature: { ...member.signature, precision } };
           if (fact === 'approved' && member.approval) return { ...member, approval: { ...member.approval, precision } };
+          if (fact === 'joined' && member.joinedInForce) return { ...member, joinedPrecision: precision };
           return member;
         }),
       };
@@ -269,12 +289,12 @@ export const evolveAgreement = (state: AgreementState, event: AgreementEvent): A
     case 'HostForceChanged':
       return dated({ ...state, hostForce: event.data.to });
     case 'WithdrawalNoticeGiven': {
-      const { party, effectiveOn, override } = upcastWithdrawalNoticeGiven(event.data);
+      const { party, effectiveOn, override, datePrecision } = upcastWithdrawalNoticeGiven(event.data);
       return dated({
         ...state,
         members: updateMember(state, party, (member) => ({
           ...member,
-          notice: { givenOn: on, effectiveOn, override },
+          notice: { givenOn: on, givenPrecision: datePrecision, effectiveOn, override },
         })),
       });
     }
@@ -283,14 +303,15 @@ export const evolveAgreement = (state: AgreementState, event: AgreementEvent): A
       return dated(withTermsVersion(state, { termsVersion, effectiveFrom, setOn: on, terms }));
     }
     case 'ForceWithdrew': {
-      const leaving = findMember(state, event.data.party);
+      const { party, reason, datePrecision } = upcastForceWithdrew(event.data);
+      const leaving = findMember(state, party);
       return dated({
         ...state,
-        members: state.members.filter((member) => member.body.id !== event.data.party),
+        members: state.members.filter((member) => member.body.id !== party),
         formerMembers: leaving
           ? [
               ...state.formerMembers,
-              { body: leaving.body, joinedOn: leaving.joinedOn, leftOn: on, reason: event.data.reason },
+              { body: leaving.body, joinedOn: leaving.joinedOn, leftOn: on, leftPrecision: datePrecision, reason },
             ]
           : state.formerMembers,
       });

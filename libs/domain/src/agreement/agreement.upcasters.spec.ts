@@ -62,16 +62,20 @@ describe('WithdrawalNoticeGiven version 1, upcast when read', () => {
     expect(upcastWithdrawalNoticeGiven(noticeV1 as WithdrawalNoticeGiven['data'])).toEqual({
       ...noticeV1,
       override: null,
+      datePrecision: 'day',
     });
   });
 
-  test('leaves version 2 data as it is', () => {
+  test('reads version 2 as given to the day, and leaves version 3 data as it is', () => {
     const v2 = { ...noticeV1, override: { acceptedBy: 'the other chief constables', reason: 'restructure' } };
-    expect(upcastWithdrawalNoticeGiven(v2)).toBe(v2);
+    expect(upcastWithdrawalNoticeGiven(v2)).toEqual({ ...v2, datePrecision: 'day' });
+    expect(upcastWithdrawalNoticeGiven(noticeV1 as WithdrawalNoticeGiven['data']).datePrecision).toBe('day');
+    const v3 = { ...v2, datePrecision: 'month' as const };
+    expect(upcastWithdrawalNoticeGiven(v3)).toEqual(v3);
   });
 
-  test('WithdrawalNoticeGiven is written at version 2 and TermsSet at version 1', () => {
-    expect(AGREEMENT_SCHEMA_VERSIONS.WithdrawalNoticeGiven).toBe(2);
+  test('WithdrawalNoticeGiven is written at version 3 and TermsSet at version 1', () => {
+    expect(AGREEMENT_SCHEMA_VERSIONS.WithdrawalNoticeGiven).toBe(3);
     expect(AGREEMENT_SCHEMA_VERSIONS.TermsSet).toBe(1);
   });
 });

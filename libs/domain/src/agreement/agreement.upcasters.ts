@@ -1,5 +1,6 @@
 import type { AgreementScope, LegalBasis } from './agreement.commands.js';
-import type { AgreementDrafted, WithdrawalNoticeGiven } from './agreement.events.js';
+import type { RecordedDatePrecision } from '../kernel/dates.js';
+import type { AgreementDrafted, ForceWithdrew, WithdrawalNoticeGiven } from './agreement.events.js';
 
 /**
  * The schema version each event type is written with today (agreement events, `DecisionRecorded`, whose
@@ -12,11 +13,12 @@ export const AGREEMENT_SCHEMA_VERSIONS: Readonly<Partial<Record<string, number>>
   PccApprovalGiven: 2,
   AgreementCameIntoForce: 2,
   PartyJoined: 2,
+  ForceWithdrew: 2,
   DatePrecisionRecorded: 1,
   AgreementStartPlanned: 1,
   AgreementStartReplanned: 1,
   PredecessorSuperseded: 1,
-  WithdrawalNoticeGiven: 2,
+  WithdrawalNoticeGiven: 3,
   TermsSet: 1,
   ServiceLineAdded: 1,
   ServiceLineEnded: 1,
@@ -55,9 +57,25 @@ export function upcastAgreementDrafted(data: AgreementDrafted['data'] | Agreemen
 /** `WithdrawalNoticeGiven` version 1 (before notice periods): no override, as none could be needed. */
 type WithdrawalNoticeGivenV1 = Omit<WithdrawalNoticeGiven['data'], 'override'>;
 
-/** `WithdrawalNoticeGiven` data in its version 2 shape; version 1 is told by its missing `override`. */
+/**
+ * `WithdrawalNoticeGiven` data in its version 3 shape: version 1 is told by its missing `override` (none could be
+ * needed), version 2 by its missing `datePrecision` (its day was recorded as exact: 'day').
+ */
 export function upcastWithdrawalNoticeGiven(
   data: WithdrawalNoticeGiven['data'] | WithdrawalNoticeGivenV1,
-): WithdrawalNoticeGiven['data'] {
-  return 'override' in data ? data : { ...data, override: null };
+): WithdrawalNoticeGiven['data'] & { datePrecision: RecordedDatePrecision } {
+  const withOverride = 'override' in data ? data : { ...data, override: null };
+  return withOverride.datePrecision === undefined
+    ? { ...withOverride, datePrecision: 'day' }
+    : { ...withOverride, datePrecision: withOverride.datePrecision };
+}
+
+/**
+ * `ForceWithdrew` data in its version 2 shape: version 1 (release 0.1.0, before precisions) has no `datePrecision`
+ * and its day was recorded as exact, so it reads as 'day'.
+ */
+export function upcastForceWithdrew(
+  data: ForceWithdrew['data'],
+): ForceWithdrew['data'] & { datePrecision: RecordedDatePrecision } {
+  return { ...data, datePrecision: data.datePrecision ?? 'day' };
 }

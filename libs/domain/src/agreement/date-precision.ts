@@ -1,4 +1,10 @@
-import { describeDatedFact, isRecordedDatePrecision, toCalendarDate } from '../kernel/dates.js';
+import {
+  dateWindow,
+  describeDatedFact,
+  hadHappenedBy,
+  isRecordedDatePrecision,
+  toCalendarDate,
+} from '../kernel/dates.js';
 import type { DatedFact, RecordedDatePrecision } from '../kernel/dates.js';
 import { ValidationError } from '../kernel/errors.js';
 
@@ -9,11 +15,17 @@ import { ValidationError } from '../kernel/errors.js';
  * the agreement in operation: it held by then, when it began is not known).
  */
 
-/** The dated facts whose precision can be stated after they were recorded (DatePrecisionRecorded). */
-export const PRECISE_FACTS = ['drafted', 'signed', 'approved', 'in-force'] as const;
+/**
+ * The dated facts whose precision can be stated after they were recorded (DatePrecisionRecorded): `joined` is a
+ * current party's joining of the agreement in force, `left` a party's latest withdrawal.
+ */
+export const PRECISE_FACTS = ['drafted', 'signed', 'approved', 'in-force', 'joined', 'left'] as const;
 export type PreciseFact = (typeof PRECISE_FACTS)[number];
 
-/** One recorded fact: `party` names the party for `signed` and `approved`, null otherwise. */
+/** The facts that are a party's own, so name it. */
+export const PARTY_FACTS: readonly PreciseFact[] = ['signed', 'approved', 'joined', 'left'];
+
+/** One recorded fact: `party` names the party for `signed`, `approved`, `joined` and `left`, null otherwise. */
 export interface DatedFactRef {
   fact: PreciseFact;
   party: string | null;
@@ -62,3 +74,64 @@ export const precisionOf = (data: { datePrecision?: RecordedDatePrecision | null
 
 /** "in force by 24 August 2017", "in force in July 2013", "in force on 1 April 2015". */
 export const inForceSentence = (fact: DatedFact): string => describeDatedFact('in force', fact);
+
+/** A membership of an agreement: its start and, once it ended, its end (the first day not a member), as known. */
+export interface MembershipDates {
+  from: DatedFact;
+  until: DatedFact | null;
+}
+
+/** "became a member by 24 August 2017", "left in July 2016". */
+export const joinedSentence = (from: DatedFact): string => describeDatedFact('became a member', from);
+export const leftSentence = (until: DatedFact): string => describeDatedFact('left', until);
+
+/**
+ * Was the body a member on `asOf` (YYYY-MM-DD)? False before it surely joined or once it surely left, true between,
+ * null ("not known") inside the window its joining or its leaving may have happened in (`hadHappenedBy`). A
+ * membership known to the day is never null.
+ */
+export function memberOn({ from, until }: MembershipDates, asOf: string): boolean | null {
+  const joined = hadHappenedBy(from, asOf);
+  const left = until === null ? false : hadHappenedBy(until, asOf);
+  if (joined === false || left === true) return false;
+  return joined === true && left === false ? true : null;
+}
+
+const FIRST_DAY = '0001-01-01';
+
+/**
+ * Why the record cannot say whether the body was a member on some day of `period` (both days included), or null
+ * when it can say so for every day (`memberOn` is never null in it). `asked` names the period in the sentence
+ * ("on 31 March 2016", "during 2016/17"). The days not known are those from the first day the joining may have
+ * happened up to the day it surely had, and the same for the leaving.
+ */
+export function membershipNotKnown(
+  membership: MembershipDates,
+  period: { from: string; to: string },
+  asked: string,
+): string | null {
+  const start = dateWindow(membership.from);
+  const overlaps = (first: string, surely: string) => first < surely && first <= period.to && surely > period.from;
+  const reasons: string[] = [];
+  if (overlaps(start.earliest ?? FIRST_DAY, start.latest)) reasons.push(joinedSentence(membership.from));
+  if (membership.until !== null) {
+    const end = dateWindow(membership.until);
+    const first = end.earliest ?? start.earliest ?? FIRST_DAY;
+    if (overlaps(first, end.latest)) reasons.push(leftSentence(membership.until));
+  }
+  if (reasons.length === 0) return null;
+  return `The record says only that the body ${reasons.join(' and ')}: whether it was a member ${asked} is not known.`;
+}
+
+/**
+ * Was the body surely a member on at least one day of `period` (both days included)? False when the record cannot
+ * say it was on any (its joining known only "on or before" a day after the period, say), though it may have been.
+ */
+export function surelyMemberDuring({ from, until }: MembershipDates, period: { from: string; to: string }): boolean {
+  const surelyJoined = dateWindow(from).latest;
+  const day = surelyJoined > period.from ? surelyJoined : period.from;
+  if (day > period.to) return false;
+  if (until === null) return true;
+  const mayHaveLeft = dateWindow(until).earliest;
+  return mayHaveLeft !== null && day < mayHaveLeft;
+}

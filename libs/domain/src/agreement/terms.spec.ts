@@ -189,7 +189,12 @@ describe('withdrawal notice against the notice period (issue 15 item 5)', () => 
     given(agreementDecider, withTerms)
       .when(notice('2016-01-31', '2017-01-31'))
       .then([
-        event('WithdrawalNoticeGiven', '2016-01-31', { party: 'wiltshire', effectiveOn: '2017-01-31', override: null }),
+        event('WithdrawalNoticeGiven', '2016-01-31', {
+          party: 'wiltshire',
+          effectiveOn: '2017-01-31',
+          override: null,
+          datePrecision: 'day',
+        }),
       ]);
   });
 
@@ -207,7 +212,12 @@ describe('withdrawal notice against the notice period (issue 15 item 5)', () => 
     const state = given(agreementDecider, withTerms)
       .when(notice('2016-01-31', '2016-07-31', override))
       .then([
-        event('WithdrawalNoticeGiven', '2016-01-31', { party: 'wiltshire', effectiveOn: '2016-07-31', override }),
+        event('WithdrawalNoticeGiven', '2016-01-31', {
+          party: 'wiltshire',
+          effectiveOn: '2016-07-31',
+          override,
+          datePrecision: 'day',
+        }),
       ]);
     expect(state.members.find((m) => m.body.id === 'wiltshire')?.notice?.override).toEqual(override);
   });
@@ -235,7 +245,12 @@ describe('withdrawal notice against the notice period (issue 15 item 5)', () => 
     given(agreementDecider, shorterLater)
       .when(notice('2017-04-01', '2017-07-01'))
       .then([
-        event('WithdrawalNoticeGiven', '2017-04-01', { party: 'wiltshire', effectiveOn: '2017-07-01', override: null }),
+        event('WithdrawalNoticeGiven', '2017-04-01', {
+          party: 'wiltshire',
+          effectiveOn: '2017-07-01',
+          override: null,
+          datePrecision: 'day',
+        }),
       ]);
   });
 
@@ -243,12 +258,22 @@ describe('withdrawal notice against the notice period (issue 15 item 5)', () => 
     given(agreementDecider, inForce)
       .when(notice('2016-01-31', '2016-02-01'))
       .then([
-        event('WithdrawalNoticeGiven', '2016-01-31', { party: 'wiltshire', effectiveOn: '2016-02-01', override: null }),
+        event('WithdrawalNoticeGiven', '2016-01-31', {
+          party: 'wiltshire',
+          effectiveOn: '2016-02-01',
+          override: null,
+          datePrecision: 'day',
+        }),
       ]);
     given(agreementDecider, [...inForce, termsSet(1, '2015-04-01', '2015-03-20', terms({ noticePeriod: null }))])
       .when(notice('2016-01-31', '2016-02-01'))
       .then([
-        event('WithdrawalNoticeGiven', '2016-01-31', { party: 'wiltshire', effectiveOn: '2016-02-01', override: null }),
+        event('WithdrawalNoticeGiven', '2016-01-31', {
+          party: 'wiltshire',
+          effectiveOn: '2016-02-01',
+          override: null,
+          datePrecision: 'day',
+        }),
       ]);
   });
 });

@@ -85,7 +85,11 @@ function precisionsOf(events: readonly StoredEvent[]): Map<string, RecordedDateP
   const seen: StoredEvent[] = [];
   for (const event of events) {
     if (event.type !== 'DatePrecisionRecorded') {
-      if (['AgreementSigned', 'PccApprovalGiven', 'AgreementCameIntoForce', 'PartyJoined'].includes(event.type)) {
+      if (
+        ['AgreementSigned', 'PccApprovalGiven', 'AgreementCameIntoForce', 'PartyJoined', 'ForceWithdrew'].includes(
+          event.type,
+        )
+      ) {
         precisions.set(event.eventId, precisionOf(event.data as { datePrecision?: RecordedDatePrecision }));
       }
       seen.push(event);
@@ -98,10 +102,15 @@ function precisionsOf(events: readonly StoredEvent[]): Map<string, RecordedDateP
         signed: 'AgreementSigned',
         approved: 'PccApprovalGiven',
         'in-force': 'AgreementCameIntoForce',
+        joined: 'PartyJoined',
+        left: 'ForceWithdrew',
       }[fact];
-      const target = seen.findLast(
-        (e) => e.type === type && (party === null || (e.data as { party?: string }).party === party),
-      );
+      // A PartyJoined names its party by reference, the others by id.
+      const partyOf = (e: StoredEvent): string | undefined => {
+        const named = (e.data as { party?: string | { id: string } }).party;
+        return typeof named === 'object' ? named.id : named;
+      };
+      const target = seen.findLast((e) => e.type === type && (party === null || partyOf(e) === party));
       if (target) precisions.set(target.eventId, precision);
     }
   }
@@ -121,6 +130,8 @@ export const membershipFrom = (events: readonly StoredEvent[]): MembershipInterv
       validFromPrecision: i.from_precision,
       possibleFrom: i.possible_from,
       knownFrom: i.known_from,
+      validToPrecision: i.valid_to === null ? null : (i.to_precision ?? 'day'),
+      leftBy: i.valid_to === null ? null : (i.left_by ?? i.valid_to),
     }))
     .sort((a, b) => a.validFrom.localeCompare(b.validFrom) || a.bodyId.localeCompare(b.bodyId));
 };

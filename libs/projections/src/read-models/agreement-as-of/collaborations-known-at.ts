@@ -1,5 +1,10 @@
 import type { EventStore, SqlExecutor } from '#event-store';
-import { collaborationsDuring, startPrecision, type Collaboration } from '../membership/membership.queries.js';
+import {
+  collaborationsDuring,
+  endPrecision,
+  startPrecision,
+  type Collaboration,
+} from '../membership/membership.queries.js';
 import { agreementAsOf, type AgreementView } from './agreement-as-of.js';
 
 /**
@@ -8,20 +13,15 @@ import { agreementAsOf, type AgreementView } from './agreement-as-of.js';
  * replayed from its own stream to `knownAt` through the read models' own folds (agreement-as-of.ts), so an
  * interval recorded later is absent and one recorded but later corrected reads as it was. Ordered as
  * `collaborationsDuring` answers: by title, then agreement id, then start. `replayed` shares replays between
- * callers that ask about several bodies or periods. `starts: 'possible'` counts an interval from the first day it
- * may have begun (issue 15: GET /bodies/:id/collaborations, whose answer says "not known" inside that window);
- * `'recorded'` (the default, the governance statement's) from the day recorded.
+ * callers that ask about several bodies or periods. An interval counts from the first day it may have begun and up
+ * to the day by which it surely had ended (issue 15), as `collaborationsDuring` counts it: its answers say "not
+ * known" inside those windows (GET /bodies/:id/collaborations, the governance statement).
  */
 export async function collaborationsKnownAt(
   db: SqlExecutor,
   store: Pick<EventStore, 'readStream'>,
   bodyId: string,
-  {
-    from,
-    to,
-    knownAt,
-    starts = 'recorded',
-  }: { from: string; to: string; knownAt: string; starts?: 'recorded' | 'possible' },
+  { from, to, knownAt }: { from: string; to: string; knownAt: string },
   replayed: (agreementId: string) => Promise<AgreementView | null> = (agreementId) =>
     agreementAsOf(store, agreementId, { knownAt }),
 ): Promise<Collaboration[]> {
@@ -31,9 +31,9 @@ export async function collaborationsKnownAt(
     const view = await replayed(agreementId);
     if (!view) continue;
     for (const interval of view.membership) {
-      const start = starts === 'possible' ? interval.possibleFrom : interval.validFrom;
+      const start = interval.possibleFrom;
       if (interval.bodyId !== bodyId || (start !== null && start > to)) continue;
-      if (interval.validTo !== null && interval.validTo <= from) continue;
+      if (interval.validTo !== null && (interval.leftBy ?? interval.validTo) <= from) continue;
       rows.push({
         agreementId,
         title: view.title,
@@ -43,6 +43,7 @@ export async function collaborationsKnownAt(
         memberFrom: interval.validFrom,
         memberUntil: interval.validTo,
         ...startPrecision(interval.validFrom, interval.validFromPrecision, interval.possibleFrom, interval.knownFrom),
+        ...endPrecision(interval.validTo, interval.validToPrecision, interval.leftBy),
       });
     }
   }

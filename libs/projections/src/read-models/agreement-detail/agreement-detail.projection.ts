@@ -31,7 +31,14 @@ import type {
   NoticeOverride,
   RecordedDatePrecision,
 } from '#domain';
-import { inForceSentence, precisionOf, upcastAgreementDrafted, upcastWithdrawalNoticeGiven } from '#domain';
+import {
+  inForceSentence,
+  leftSentence,
+  precisionOf,
+  upcastAgreementDrafted,
+  upcastForceWithdrew,
+  upcastWithdrawalNoticeGiven,
+} from '#domain';
 import { displayActorText, type StoredEvent } from '#event-store';
 import type { SqlProjection } from '../../sql-projection.js';
 import { foldAgreementRows, rowsByIds, writeRows } from '../batch-rows.js';
@@ -56,10 +63,15 @@ export interface PartyDetail {
   approvedOn: string | null;
   approvedPrecision: RecordedDatePrecision | null;
   noticeGivenOn: string | null;
+  /** How exactly `noticeGivenOn` is known (issue 15); null where no notice was given. */
+  noticeGivenPrecision: RecordedDatePrecision | null;
   noticeEffectiveOn: string | null;
   /** Who accepted notice shorter than the terms' notice period, and why; null when none was needed. */
   noticeOverride: NoticeOverride | null;
   withdrewOn: string | null;
+  /** How exactly `withdrewOn` is known (issue 15), and the sentence a reader sees: "left in July 2016". */
+  withdrewPrecision: RecordedDatePrecision | null;
+  withdrawalSentence: string | null;
   withdrawalReason: string | null;
   current: boolean;
 }
@@ -222,9 +234,12 @@ const newParty = (
   approvedOn: null,
   approvedPrecision: null,
   noticeGivenOn: null,
+  noticeGivenPrecision: null,
   noticeEffectiveOn: null,
   noticeOverride: null,
   withdrewOn: null,
+  withdrewPrecision: null,
+  withdrawalSentence: null,
   withdrawalReason: null,
   current: true,
 });
@@ -306,6 +321,26 @@ function withDatePrecision(
         ...next,
         parties: withParty(next, party, (p) => (p.signedOn === null ? p : { ...p, signedPrecision: precision })),
         signatures: next.signatures.map((s) => (s.party === party ? { ...s, precision } : s)),
+      };
+    } else if (fact === 'joined' && party !== null) {
+      next = {
+        ...next,
+        parties: withParty(next, party, (p) => (p.how === 'joined' ? { ...p, addedPrecision: precision } : p)),
+      };
+    } else if (fact === 'left' && party !== null) {
+      // The party's latest withdrawal.
+      const index = next.parties.findLastIndex((p) => p.id === party && p.withdrewOn !== null);
+      next = {
+        ...next,
+        parties: next.parties.map((p, i) =>
+          i === index && p.withdrewOn !== null
+            ? {
+                ...p,
+                withdrewPrecision: precision,
+                withdrawalSentence: leftSentence({ date: p.withdrewOn, precision }),
+              }
+            : p,
+        ),
       };
     } else if (fact === 'approved' && party !== null) {
       next = {
@@ -504,12 +539,15 @@ function evolveDetail(detail: AgreementDetail | null, event: StoredEvent): Agree
       return { ...detail, hostForce: to, hostForceHistory: [...closed, { hostForce: to, from: on, until: null }] };
     }
     case 'WithdrawalNoticeGiven': {
-      const { party, effectiveOn, override } = upcastWithdrawalNoticeGiven(dataOf<WithdrawalNoticeGiven>(event));
+      const { party, effectiveOn, override, datePrecision } = upcastWithdrawalNoticeGiven(
+        dataOf<WithdrawalNoticeGiven>(event),
+      );
       return {
         ...detail,
         parties: withParty(detail, party, (p) => ({
           ...p,
           noticeGivenOn: on,
+          noticeGivenPrecision: datePrecision,
           noticeEffectiveOn: effectiveOn,
           noticeOverride: override,
         })),
@@ -526,10 +564,17 @@ function evolveDetail(detail: AgreementDetail | null, event: StoredEvent): Agree
       });
     }
     case 'ForceWithdrew': {
-      const { party, reason } = dataOf<ForceWithdrew>(event);
+      const { party, reason, datePrecision } = upcastForceWithdrew(dataOf<ForceWithdrew>(event));
       return {
         ...detail,
-        parties: withParty(detail, party, (p) => ({ ...p, withdrewOn: on, withdrawalReason: reason, current: false })),
+        parties: withParty(detail, party, (p) => ({
+          ...p,
+          withdrewOn: on,
+          withdrewPrecision: datePrecision,
+          withdrawalSentence: leftSentence({ date: on, precision: datePrecision }),
+          withdrawalReason: reason,
+          current: false,
+        })),
       };
     }
     case 'AgreementReviewed': {
@@ -588,8 +633,9 @@ export const agreementDetailProjection: SqlProjection = {
   // agreement supersedes; 4: the terms and their history, and notice overrides (issue 15 items 1 and 5); 5: service
   // lines (issue 15 item 3), or (on a branch merged with it) variations of the terms with their status, signatures,
   // approvals and who is awaited (s23C(4)); 6: both; 7: how exactly each date is known, and the in-force sentence
-  // (issue 15, "Guessed dates shown as facts"). Rebuilt from the log on upgrade.
-  version: 7,
+  // (issue 15, "Guessed dates shown as facts"); 8: how exactly each withdrawal and notice of it is known, with the
+  // withdrawal's sentence (issue 15, leaving with its precision). Rebuilt from the log on upgrade.
+  version: 8,
   handles: AGREEMENT_DETAIL_EVENTS,
   tables: ['agreement_detail'],
   schema: (t) => `

@@ -6,7 +6,7 @@ import type {
   PartyJoined,
   RecordedDatePrecision,
 } from '#domain';
-import { dateWindow, precisionOf, upcastAgreementDrafted } from '#domain';
+import { dateWindow, precisionOf, upcastAgreementDrafted, upcastForceWithdrew } from '#domain';
 import type { StoredEvent } from '#event-store';
 import type { ProjectionContext, SqlProjection } from '../../sql-projection.js';
 import { rowsByIds, writeRows } from '../batch-rows.js';
@@ -24,7 +24,22 @@ export interface MembershipRow {
   known_from: string;
   /** What opened it: the commencement (`in-force`) or a body joining (`joined`); DatePrecisionRecorded needs it. */
   opened_by: 'in-force' | 'joined';
+  /**
+   * How exactly `valid_to` is known (issue 15: a withdrawal known only to its month), null while open; a termination
+   * is a day. `left_by` is the day by which the body surely had left (the last day of that window; `valid_to` for a
+   * day), null while open: up to it, membership may still have held.
+   */
+  to_precision: RecordedDatePrecision | null;
+  left_by: string | null;
+  /** What closed it: the body withdrawing (`withdrew`) or the termination (`terminated`); null while open. */
+  closed_by: 'withdrew' | 'terminated' | null;
 }
+
+/** The window of days the interval may have ended on, from its recorded day and precision. */
+const withEndPrecision = (interval: MembershipRow, precision: RecordedDatePrecision): MembershipRow =>
+  interval.valid_to === null
+    ? interval
+    : { ...interval, to_precision: precision, left_by: dateWindow({ date: interval.valid_to, precision }).latest };
 
 /** The window of days the interval may have begun on, from its recorded day and precision (dates.ts). */
 const withPrecision = (interval: MembershipRow, precision: RecordedDatePrecision): MembershipRow => {
@@ -39,7 +54,8 @@ const withPrecision = (interval: MembershipRow, precision: RecordedDatePrecision
  * Membership starts when the collaboration takes effect, not when it is drafted: for the parties
  * of the draft, the day the agreement came into force (a draft binds nobody: it may never be
  * signed); for a body that joins an agreement in force, the day it joined. It ends on the day the party withdrew or the agreement was terminated (that day
- * it is no longer a member). A body that withdraws and joins again has two intervals.
+ * it is no longer a member). A body that withdraws and joins again has two intervals. Its end is known as exactly
+ * as the withdrawal is (`to_precision`, `left_by`; a termination is a day).
  *
  * Its start is known as exactly as the commencement or the joining is (issue 15): `known_from` is the day by which
  * the body surely was a member, `possible_from` the first day it may have been (null when not known: a register
@@ -69,7 +85,7 @@ export function evolveMembershipIntervals(
   const open = (bodyId: string, precision: RecordedDatePrecision, openedBy: MembershipRow['opened_by']): void => {
     let interval = intervals.find((i) => i.body_id === bodyId && i.valid_from === on);
     if (interval) {
-      interval.valid_to = null;
+      Object.assign(interval, { valid_to: null, to_precision: null, left_by: null, closed_by: null });
       Object.assign(interval, withPrecision(interval, precision), { opened_by: openedBy });
     } else {
       interval = withPrecision(
@@ -82,6 +98,9 @@ export function evolveMembershipIntervals(
           possible_from: on,
           known_from: on,
           opened_by: openedBy,
+          to_precision: null,
+          left_by: null,
+          closed_by: null,
         },
         precision,
       );
@@ -89,10 +108,15 @@ export function evolveMembershipIntervals(
     }
     changed.add(interval);
   };
-  const close = (matches: (interval: MembershipRow) => boolean): void => {
+  const close = (
+    matches: (interval: MembershipRow) => boolean,
+    closedBy: 'withdrew' | 'terminated',
+    precision: RecordedDatePrecision = 'day',
+  ): void => {
     for (const interval of intervals) {
       if (interval.valid_to === null && matches(interval)) {
         interval.valid_to = on;
+        Object.assign(interval, withEndPrecision(interval, precision), { closed_by: closedBy });
         changed.add(interval);
       }
     }
@@ -109,23 +133,39 @@ export function evolveMembershipIntervals(
       return;
     }
     case 'DatePrecisionRecorded': {
-      // The commencement's precision is the start of every interval it opened.
       const { facts, precision } = dataOf<DatePrecisionRecorded>(event);
-      if (!facts.some((f) => f.fact === 'in-force')) return;
-      for (const interval of intervals) {
-        if (interval.opened_by !== 'in-force') continue;
-        Object.assign(interval, withPrecision(interval, precision));
-        changed.add(interval);
+      const latest = (matches: (interval: MembershipRow) => boolean): MembershipRow | undefined =>
+        intervals
+          .filter(matches)
+          .sort((a, b) => a.valid_from.localeCompare(b.valid_from))
+          .at(-1);
+      for (const { fact, party } of facts) {
+        if (fact === 'in-force') {
+          // The commencement's precision is the start of every interval it opened.
+          for (const interval of intervals) {
+            if (interval.opened_by !== 'in-force') continue;
+            Object.assign(interval, withPrecision(interval, precision));
+            changed.add(interval);
+          }
+        } else if (fact === 'joined') {
+          // A current party's joining: its open interval.
+          const interval = latest((i) => i.body_id === party && i.opened_by === 'joined' && i.valid_to === null);
+          if (interval) changed.add(Object.assign(interval, withPrecision(interval, precision)));
+        } else if (fact === 'left') {
+          // A party's latest withdrawal.
+          const interval = latest((i) => i.body_id === party && i.closed_by === 'withdrew');
+          if (interval) changed.add(Object.assign(interval, withEndPrecision(interval, precision)));
+        }
       }
       return;
     }
     case 'ForceWithdrew': {
-      const party = dataOf<ForceWithdrew>(event).party;
-      close((interval) => interval.body_id === party);
+      const { party, datePrecision } = upcastForceWithdrew(dataOf<ForceWithdrew>(event));
+      close((interval) => interval.body_id === party, 'withdrew', datePrecision);
       return;
     }
     case 'AgreementTerminated':
-      close(() => true);
+      close(() => true, 'terminated');
       return;
   }
 }
@@ -133,8 +173,9 @@ export function evolveMembershipIntervals(
 export const membershipProjection: SqlProjection = {
   name: 'membership',
   // 2: the agreements' legal basis (nullable) and scope apart (issue 15); 3: the precision of each interval's start
-  // (issue 15, "Guessed dates shown as facts"). Rebuilt from the log on upgrade.
-  version: 3,
+  // (issue 15, "Guessed dates shown as facts"); 4: the precision of each interval's end and what closed it (issue 15,
+  // leaving with its precision). Rebuilt from the log on upgrade.
+  version: 4,
   handles: MEMBERSHIP_EVENTS,
   tables: ['membership_intervals', 'membership_agreements'],
   schema: (t) => `
@@ -147,6 +188,9 @@ export const membershipProjection: SqlProjection = {
       possible_from date,
       known_from date NOT NULL,
       opened_by text NOT NULL DEFAULT 'in-force',
+      to_precision text,
+      left_by date,
+      closed_by text,
       PRIMARY KEY (body_id, agreement_id, valid_from)
     );
     CREATE INDEX IF NOT EXISTS ${t('membership_intervals')}_agreement_idx ON ${t('membership_intervals')} (agreement_id);
@@ -178,7 +222,8 @@ async function applyMembershipBatch({ tx, t }: ProjectionContext, events: readon
   const loaded = await rowsByIds<MembershipRow>(
     tx,
     intervalsTable,
-    'body_id, agreement_id, valid_from, valid_to, from_precision, possible_from, known_from, opened_by',
+    'body_id, agreement_id, valid_from, valid_to, from_precision, possible_from, known_from, opened_by, ' +
+      'to_precision, left_by, closed_by',
     'agreement_id',
     touched,
   );
@@ -226,6 +271,9 @@ async function applyMembershipBatch({ tx, t }: ProjectionContext, events: readon
       ['possible_from', 'date'],
       ['known_from', 'date'],
       ['opened_by', 'text'],
+      ['to_precision', 'text'],
+      ['left_by', 'date'],
+      ['closed_by', 'text'],
     ],
     ['body_id', 'agreement_id', 'valid_from'],
     [...dirty],

@@ -1,4 +1,12 @@
-import { describeDatedFact, longDate, type RecordedDatePrecision } from '#domain';
+import {
+  joinedSentence,
+  leftSentence,
+  longDate,
+  memberOn,
+  membershipNotKnown,
+  type MembershipDates,
+  type RecordedDatePrecision,
+} from '#domain';
 import type { SqlExecutor } from '#event-store';
 import type { PageWindow } from '../shared.js';
 
@@ -22,12 +30,28 @@ export interface Collaboration {
   memberKnownFrom: string;
   /** "became a member by 24 August 2017", "became a member in July 2013", "became a member on 1 April 2015". */
   memberFromSentence: string;
+  /**
+   * How exactly `memberUntil` is known (a withdrawal known only to its month: issue 15), null while a member;
+   * `memberLeftBy` the day by which it surely had left (`memberUntil` for a day), and the sentence: "left in July 2016".
+   */
+  memberUntilPrecision: RecordedDatePrecision | null;
+  memberLeftBy: string | null;
+  memberUntilSentence: string | null;
 }
+
+/** The membership's dates with their precisions, for the domain's rule (date-precision.ts, `memberOn`). */
+export const membershipDates = (
+  c: Pick<Collaboration, 'memberFrom' | 'memberFromPrecision' | 'memberUntil' | 'memberUntilPrecision'>,
+): MembershipDates => ({
+  from: { date: c.memberFrom, precision: c.memberFromPrecision },
+  until: c.memberUntil === null ? null : { date: c.memberUntil, precision: c.memberUntilPrecision ?? 'day' },
+});
 
 /**
  * A collaboration as of a day: `member` is true when the body surely was a member then, null ("not known") when the
- * day falls inside the window its membership may have begun in (a register page shows only "in force by" its
- * date), with the reason in `notKnownBecause`. A day-precision membership is always known.
+ * day falls inside the window its membership may have begun or ended in (a register page shows only "in force by"
+ * its date; a withdrawal known only to its month), with the reason in `notKnownBecause`. A day-precision membership
+ * is always known.
  */
 export interface CollaborationOn extends Collaboration {
   member: true | null;
@@ -36,14 +60,13 @@ export interface CollaborationOn extends Collaboration {
 }
 
 export function collaborationOn(c: Collaboration, asOf: string): CollaborationOn {
-  const known = c.memberKnownFrom <= asOf;
+  const dates = membershipDates(c);
+  const known = memberOn(dates, asOf) === true;
   return {
     ...c,
     member: known ? true : null,
     memberKnown: known,
-    notKnownBecause: known
-      ? null
-      : `The record says only that the body ${c.memberFromSentence}: whether it was a member on ${longDate(asOf)} is not known.`,
+    notKnownBecause: known ? null : membershipNotKnown(dates, { from: asOf, to: asOf }, `on ${longDate(asOf)}`),
   };
 }
 
@@ -58,11 +81,13 @@ interface CollaborationRow {
   from_precision: RecordedDatePrecision;
   possible_from: string | null;
   known_from: string;
+  to_precision: RecordedDatePrecision | null;
+  left_by: string | null;
 }
 
 const COLLABORATION_COLUMNS =
   'i.agreement_id, a.title, a.legal_basis, a.scope, a.business_area, i.valid_from, i.valid_to, ' +
-  'i.from_precision, i.possible_from, i.known_from';
+  'i.from_precision, i.possible_from, i.known_from, i.to_precision, i.left_by';
 
 /** The fields every membership answer shares about how exactly its start is known. */
 export const startPrecision = (
@@ -74,7 +99,18 @@ export const startPrecision = (
   memberFromPrecision: precision,
   memberPossibleFrom: possibleFrom,
   memberKnownFrom: knownFrom,
-  memberFromSentence: describeDatedFact('became a member', { date: validFrom, precision }),
+  memberFromSentence: joinedSentence({ date: validFrom, precision }),
+});
+
+/** The fields every membership answer shares about how exactly its end is known (all null while a member). */
+export const endPrecision = (
+  validTo: string | null,
+  precision: RecordedDatePrecision | null,
+  leftBy: string | null,
+) => ({
+  memberUntilPrecision: validTo === null ? null : (precision ?? 'day'),
+  memberLeftBy: validTo === null ? null : (leftBy ?? validTo),
+  memberUntilSentence: validTo === null ? null : leftSentence({ date: validTo, precision: precision ?? 'day' }),
 });
 
 const toCollaboration = (r: CollaborationRow): Collaboration => ({
@@ -86,12 +122,14 @@ const toCollaboration = (r: CollaborationRow): Collaboration => ({
   memberFrom: r.valid_from,
   memberUntil: r.valid_to,
   ...startPrecision(r.valid_from, r.from_precision, r.possible_from, r.known_from),
+  ...endPrecision(r.valid_to, r.to_precision, r.left_by),
 });
 
 /**
  * The agreements a body belonged to on `asOf` (`YYYY-MM-DD`), answered from membership intervals: those it surely
  * belonged to (`member: true`) and those it may have (`member: null`, not known: the day falls before the day by
- * which the record says it was a member, and not before the first day it may have become one).
+ * which the record says it was a member, and not before the first day it may have become one; or on or after the
+ * first day it may have left, and before the day by which it surely had).
  */
 export async function collaborationsOf(
   db: SqlExecutor,
@@ -103,7 +141,7 @@ export async function collaborationsOf(
     `SELECT ${COLLABORATION_COLUMNS}
        FROM membership_intervals i LEFT JOIN membership_agreements a ON a.agreement_id = i.agreement_id
       WHERE i.body_id = $1 AND (i.possible_from IS NULL OR i.possible_from <= $2::date)
-        AND (i.valid_to IS NULL OR i.valid_to > $2::date)
+        AND (i.valid_to IS NULL OR coalesce(i.left_by, i.valid_to) > $2::date)
         AND ($3::text IS NULL OR (lower(coalesce(a.title, i.agreement_id)), i.agreement_id) >
              (lower(coalesce((SELECT m.title FROM membership_agreements m WHERE m.agreement_id = $3), $3)), $3))
       ORDER BY lower(coalesce(a.title, i.agreement_id)), i.agreement_id
@@ -122,6 +160,9 @@ export interface MembershipInterval {
   validFromPrecision: RecordedDatePrecision;
   possibleFrom: string | null;
   knownFrom: string;
+  /** How exactly `validTo` is known (null while a member), and the day by which it surely had left. */
+  validToPrecision: RecordedDatePrecision | null;
+  leftBy: string | null;
 }
 
 /** Every membership interval of an agreement (its membership history), oldest first. */
@@ -134,8 +175,10 @@ export async function membershipOf(db: SqlExecutor, agreementId: string): Promis
     from_precision: RecordedDatePrecision;
     possible_from: string | null;
     known_from: string;
+    to_precision: RecordedDatePrecision | null;
+    left_by: string | null;
   }>(
-    `SELECT body_id, agreement_id, valid_from, valid_to, from_precision, possible_from, known_from
+    `SELECT body_id, agreement_id, valid_from, valid_to, from_precision, possible_from, known_from, to_precision, left_by
        FROM membership_intervals WHERE agreement_id = $1 ORDER BY valid_from, body_id`,
     [agreementId],
   );
@@ -147,12 +190,15 @@ export async function membershipOf(db: SqlExecutor, agreementId: string): Promis
     validFromPrecision: r.from_precision,
     possibleFrom: r.possible_from,
     knownFrom: r.known_from,
+    validToPrecision: r.valid_to === null ? null : (r.to_precision ?? 'day'),
+    leftBy: r.valid_to === null ? null : (r.left_by ?? r.valid_to),
   }));
 }
 
 /**
- * The agreements a body belonged to at any time from `from` to `to` (`YYYY-MM-DD`, both included), one row per
- * membership interval that overlaps the period, by title then agreement id then start.
+ * The agreements a body belonged to, or may have (issue 15: a start known only "on or before" a later day, an end
+ * known only to its month), at any time from `from` to `to` (`YYYY-MM-DD`, both included), one row per membership
+ * interval whose possible days overlap the period, by title then agreement id then start.
  */
 export async function collaborationsDuring(
   db: SqlExecutor,
@@ -162,7 +208,8 @@ export async function collaborationsDuring(
   const { rows } = await db.query<CollaborationRow>(
     `SELECT ${COLLABORATION_COLUMNS}
        FROM membership_intervals i LEFT JOIN membership_agreements a ON a.agreement_id = i.agreement_id
-      WHERE i.body_id = $1 AND i.valid_from <= $3::date AND (i.valid_to IS NULL OR i.valid_to > $2::date)
+      WHERE i.body_id = $1 AND (i.possible_from IS NULL OR i.possible_from <= $3::date)
+        AND (i.valid_to IS NULL OR coalesce(i.left_by, i.valid_to) > $2::date)
       ORDER BY lower(coalesce(a.title, i.agreement_id)), i.agreement_id, i.valid_from`,
     [bodyId, from, to],
   );
