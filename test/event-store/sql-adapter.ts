@@ -28,7 +28,7 @@ const ACTOR = 'clerk@hampshire.pnn.police.uk';
 const event = (data: unknown = {}) => ({ type: 'BoardMeetingHeld', occurredAt: '2016-03-03', data });
 
 /** Counts transactions and can make the next one fail: observes group commit from outside. */
-class ObservedDatabase extends SqlDatabase {
+export class ObservedDatabase extends SqlDatabase {
   transactions = 0;
   /** Every statement sent outside a transaction, and every transaction (each at least one round trip). */
   roundTrips = 0;

@@ -390,7 +390,7 @@ export class SqlEventStore extends EventStore {
   private async flushQueue(): Promise<void> {
     try {
       // Let the callers of this tick enqueue first (e.g. a Promise.all of appends).
-      await Promise.resolve();
+      await this.gather();
       while (this.queue.length > 0) {
         const batch = this.takeBatch();
         const outcomes = await this.writeIsolating(batch);
@@ -400,12 +400,26 @@ export class SqlEventStore extends EventStore {
           else append.reject(outcome.error);
         });
         if (outcomes.some((o) => o.ok && o.wrote)) this.wakeSubscribers();
+        if (this.queue.length > 0) await this.gather();
       }
     } finally {
       // In the same synchronous step as the empty-queue check: an append queued from here on
       // sees no flusher and starts one.
       this.flushing = null;
     }
+  }
+
+  /**
+   * Waits for the appends that are coming to join the batch. On the PostgreSQL server a batch forms by
+   * itself: while one is in flight the others' requests go on (every statement is network I/O). PGlite
+   * runs in this thread and answers without I/O, so a request runs every statement up to its append
+   * before the event loop takes the next request from its socket, and the appends would come one at a
+   * time and commit one each. One turn of the event loop (setImmediate) lets the requests already
+   * received run up to their appends first, so they share the batch, as on the server.
+   */
+  private gather(): Promise<void> {
+    if (this.db.kind !== 'pglite') return Promise.resolve();
+    return new Promise((resolve) => setImmediate(resolve));
   }
 
   /**
