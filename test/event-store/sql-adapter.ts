@@ -28,13 +28,17 @@ const ACTOR = 'clerk@hampshire.pnn.police.uk';
 const event = (data: unknown = {}) => ({ type: 'BoardMeetingHeld', occurredAt: '2016-03-03', data });
 
 /** Counts transactions and can make the next one fail: observes group commit from outside. */
-class ObservedDatabase extends SqlDatabase {
+export class ObservedDatabase extends SqlDatabase {
   transactions = 0;
   /** Every statement sent outside a transaction, and every transaction (each at least one round trip). */
   roundTrips = 0;
   /** Group-commit batches written (calls of the append function). */
   appendBatches = 0;
   failNext: Error | null = null;
+  /** Reads of the log by position (what subscriptions send). */
+  logReads = 0;
+  /** When set, the answer to the next read of the log is held until it resolves. */
+  holdNextLogRead: Promise<void> | null = null;
   constructor(private readonly inner: SqlDatabase) {
     super();
   }
@@ -43,6 +47,13 @@ class ObservedDatabase extends SqlDatabase {
   }
   query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]) {
     this.roundTrips++;
+    if (sql.includes('WHERE position > $1')) {
+      this.logReads++;
+      const hold = this.holdNextLogRead;
+      this.holdNextLogRead = null;
+      // The statement runs now; only its answer waits.
+      if (hold) return this.inner.query<Row>(sql, params).then(async (result) => (await hold, result));
+    }
     if (sql.includes('event_store_append')) {
       this.appendBatches++;
       const failure = this.failNext;
@@ -491,6 +502,49 @@ export function sqlAdapterSuite(driver: TestDriver): void {
         // When full page k (1..9) is handed over, page k + 1 has already been asked for (without
         // the read-ahead only page k would have been).
         expect(readsAtDelivery.slice(0, 9)).toEqual(Array.from({ length: 9 }, (_, k) => k + 2));
+        await store.close();
+      });
+
+      test('subscriptions woken by one append share one read of the log, and each gets the event once', async () => {
+        const observed = new ObservedDatabase(db);
+        // No polling within the test: only the append's wake-up makes them read.
+        const store = new SqlEventStore(observed, { pollIntervalMs: 60_000 });
+        const head = await store.headPosition();
+        const received = Array.from({ length: 10 }, () => [] as StoredEvent[]);
+        const subscriptions = received.map((mine) =>
+          store.subscribe((events) => Promise.resolve(void mine.push(...events)), { after: head, batchSize: 50 }),
+        );
+        await waitFor(() => observed.logReads >= 1);
+        await new Promise((r) => setTimeout(r, 50));
+        const before = observed.logReads;
+        const streamId = `board-${randomUUID()}`;
+        await store.append(streamId, [event()], { expectedRevision: 'no-stream', actor: ACTOR });
+        await waitFor(() => received.every((mine) => mine.some((e) => e.streamId === streamId)));
+        // One read for the wake-up of the append, perhaps one more for its NOTIFY; unshared, 10 or 20.
+        expect(observed.logReads - before).toBeLessThanOrEqual(2);
+        for (const mine of received) expect(mine.filter((e) => e.streamId === streamId)).toHaveLength(1);
+        await Promise.all(subscriptions.map((s) => s.stop()));
+        await store.close();
+      });
+
+      test('a read of the log sent before an append is not shared with a subscription woken after it', async () => {
+        const observed = new ObservedDatabase(db);
+        const store = new SqlEventStore(observed, { pollIntervalMs: 60_000 });
+        const head = await store.headPosition();
+        let release!: () => void;
+        observed.holdNextLogRead = new Promise<void>((resolve) => (release = resolve));
+        const first: StoredEvent[] = [];
+        const a = store.subscribe((events) => Promise.resolve(void first.push(...events)), { after: head });
+        await waitFor(() => observed.logReads === 1);
+        // A's read is in flight (held); an append wakes the store's subscriptions, then B subscribes at the same position.
+        const streamId = `board-${randomUUID()}`;
+        await store.append(streamId, [event()], { expectedRevision: 'no-stream', actor: ACTOR });
+        const second: StoredEvent[] = [];
+        const b = store.subscribe((events) => Promise.resolve(void second.push(...events)), { after: head });
+        release();
+        // Both get it now, not at the next poll a minute away: B read for itself, A read again after its wake-up.
+        await waitFor(() => [first, second].every((seen) => seen.some((e) => e.streamId === streamId)));
+        await Promise.all([a.stop(), b.stop()]);
         await store.close();
       });
 

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, test } from '@jest/globals';
-import { SqlEventStore, createEventStore, migrateEventStore, type EventStore } from '#event-store';
+import { ConcurrencyError, SqlEventStore, createEventStore, migrateEventStore, type EventStore } from '#event-store';
 import { pgliteDriver } from '../support/db.js';
 import { eventStoreContract } from './contract.js';
-import { sqlAdapterSuite } from './sql-adapter.js';
+import { ObservedDatabase, sqlAdapterSuite } from './sql-adapter.js';
 
 eventStoreContract('SQL adapter on PGlite', async () => {
   const database = await pgliteDriver.create();
@@ -24,6 +24,48 @@ eventStoreContract('SQL adapter on PGlite', async () => {
 });
 
 sqlAdapterSuite(pgliteDriver);
+
+describe('group commit on PGlite', () => {
+  test('appends of callers that start in separate turns of the event loop, as HTTP requests do, share a batch; a refused one fails alone', async () => {
+    const database = await pgliteDriver.create();
+    await migrateEventStore(database.db);
+    const observed = new ObservedDatabase(database.db);
+    const store = new SqlEventStore(observed);
+    try {
+      const taken = `board-${randomUUID()}`;
+      await store.append(taken, [{ type: 'BoardConstituted', occurredAt: '2015-04-01', data: {} }], {
+        expectedRevision: 'no-stream',
+        actor: 'clerk',
+      });
+      const before = observed.appendBatches;
+      // Each caller is its own macrotask (a request from its socket), reads a stream, then appends; PGlite
+      // answers in this thread without I/O, so without waiting a turn each append would commit alone.
+      const callers = Array.from({ length: 20 }, (_, i) =>
+        new Promise<void>((resolve) => setImmediate(resolve))
+          .then(() => store.readStream(taken))
+          .then(() =>
+            store.append(
+              i === 7 ? taken : `board-${randomUUID()}`,
+              [{ type: 'BoardMeetingHeld', occurredAt: '2016-03-03', data: { i } }],
+              {
+                expectedRevision: 'no-stream',
+                actor: 'clerk',
+              },
+            ),
+          ),
+      );
+      const outcomes = await Promise.allSettled(callers);
+      expect(outcomes.map((o) => o.status)).toEqual(
+        Array.from({ length: 20 }, (_, i) => (i === 7 ? 'rejected' : 'fulfilled')),
+      );
+      expect((outcomes[7] as PromiseRejectedResult).reason).toBeInstanceOf(ConcurrencyError);
+      expect(observed.appendBatches - before).toBeLessThanOrEqual(2);
+    } finally {
+      await store.close();
+      await database.dispose();
+    }
+  });
+});
 
 describe('PGlite on disk', () => {
   test('events survive closing and reopening the data directory', async () => {

@@ -13,17 +13,19 @@ describe('refused sign-ins are limited per client address', () => {
   let port: number;
 
   /** A request from the given local address (all of 127.0.0.0/8 is this machine's loopback). */
-  const from = (localAddress: string, path: string, token?: string) =>
+  const from = (localAddress: string, path: string, token?: string, post?: object) =>
     new Promise<{ status: number; headers: IncomingHttpHeaders; body: string }>((resolve, reject) => {
-      const headers = token ? { authorization: `Bearer ${token}` } : {};
-      const req = httpRequest({ host: '127.0.0.1', port, path, localAddress, headers }, (res) => {
+      const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+      if (post) headers['content-type'] = 'application/json';
+      const method = post ? 'POST' : 'GET';
+      const req = httpRequest({ host: '127.0.0.1', port, path, localAddress, headers, method }, (res) => {
         let body = '';
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => (body += chunk));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
       });
       req.on('error', reject);
-      req.end();
+      req.end(post ? JSON.stringify(post) : undefined);
     });
 
   beforeAll(async () => {
@@ -51,6 +53,34 @@ describe('refused sign-ins are limited per client address', () => {
     // Until the window ends the address is refused before its token is looked at, even a good one.
     expect((await from('127.0.0.2', '/agreements', await limited.token())).status).toBe(429);
     expect((await from('127.0.0.2', '/health')).status).toBe(200);
+    // A write too, whether the write policy would allow it or not, and it is neither recorded nor counted.
+    const draft = (id: string, parties: string[]) => ({
+      id,
+      title: `Agreement ${id}`,
+      legalBasis: 's22A',
+      businessArea: 'roads policing',
+      deliveryModel: 'joint-unit',
+      parties,
+      occurredAt: '2016-01-10',
+    });
+    const officer = await limited.token({ sub: 'officer@dorset', roles: ['officer'], force: 'dorset' });
+    const allowed = await from('127.0.0.2', '/agreements', officer, draft('blocked', ['dorset', 'hampshire']));
+    expect({ status: allowed.status, detail: (JSON.parse(allowed.body) as { detail: string }).detail }).toEqual({
+      status: 429,
+      detail: expect.stringMatching(/without a valid token from your address/),
+    });
+    expect((await from('127.0.0.2', '/agreements', officer, draft('refused', ['gwent', 'hampshire']))).status).toBe(
+      429,
+    );
+    expect((await from('127.0.0.3', '/agreements', officer, draft('refused', ['gwent', 'hampshire']))).status).toBe(
+      403,
+    );
+    expect((await from('127.0.0.3', '/agreements/blocked', officer)).status).toBe(404);
+    const counted = await from('127.0.0.3', '/agreements', officer, draft('allowed', ['dorset', 'hampshire']));
+    expect({ status: counted.status, remaining: counted.headers['ratelimit-remaining'] }).toEqual({
+      status: 201,
+      remaining: String(limited.config.writeRateLimit.limit - 1),
+    });
     expect((await from('127.0.0.3', '/agreements')).status).toBe(401);
     expect((await from('127.0.0.3', '/agreements', await limited.token())).status).toBe(200);
   });

@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { ConfigurationError, type AppConfig } from '#config';
+import { FoldedStreams } from '#application';
 import { AppModule } from './app.module.js';
 import {
   type Clock,
@@ -90,6 +91,10 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   // plain http on a private host name (TLS usually ends at a proxy), where that directive would make
   // the browser fetch every asset over https and the page would not load.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  // One request's lookups of a stream (write policy, reference data) read it once (FoldedStreams.inRequest).
+  // After the body parser, whose callbacks would otherwise run outside the request's scope.
+  const folded = app.get(FoldedStreams);
+  app.use((_request: unknown, _response: unknown, next: () => void) => folded.inRequest(next));
   // Closed unless origins are configured: the API is for servers and the CLI, not arbitrary pages.
   if (config.corsOrigins.length > 0) {
     app.enableCors({

@@ -160,6 +160,9 @@ export class SqlEventStore extends EventStore {
   private readonly streamCache = new Map<string, readonly StoredEvent[]>();
   private cachedEvents = 0;
   private readonly streamCacheEvents: number;
+  /** Wake-ups of the subscriptions so far, and their reads in flight by position and limit (readAfterShared). */
+  private wakes = 0;
+  private readonly sharedReads = new Map<string, { wakes: number; rows: Promise<StoredEvent[]> }>();
   /** False once the server said its sessions are not READ COMMITTED by default (then: explicit transactions). */
   private autocommitAppend = true;
 
@@ -270,13 +273,7 @@ export class SqlEventStore extends EventStore {
       throw new RangeError(`batchSize must be a whole number ≥ 1, not ${batchSize}.`);
     const subscription = new PollingSubscription(
       {
-        readAfter: async (position, limit) => {
-          const { rows } = await this.db.query<EventRow>(
-            `SELECT ${EVENT_COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2`,
-            [position ?? '0', limit],
-          );
-          return rows.map(toStoredEvent);
-        },
+        readAfter: (position, limit) => this.readAfterShared(position ?? ('0' as Position), limit),
         compare: (a, b) => this.comparePositions(a, b),
       },
       handler,
@@ -334,7 +331,37 @@ export class SqlEventStore extends EventStore {
   }
 
   private wakeSubscribers(): void {
+    this.wakes++;
     for (const subscription of this.subscriptions) subscription.wake();
+  }
+
+  /**
+   * The subscriptions' reads of the log, shared: the projections, the compliance trigger and the relay
+   * each subscribe, are woken by the same append and mostly stand at the same position, so without this
+   * every append costs one `position > $1` statement per subscription (20 in the API with WORKERS=on,
+   * issue 17). A read joins one already in flight for the same position and limit only if no wake-up has
+   * come since that one was sent: it then sees every append this store knew of when the joiner was
+   * woken, as its own statement would have, and a subscription woken while it reads reads again anyway
+   * (PollingSubscription). So no event is skipped or delivered late, and each subscriber still gets its
+   * own array.
+   */
+  private readAfterShared(after: Position, limit: number): Promise<StoredEvent[]> {
+    const key = `${after}/${limit}`;
+    const inFlight = this.sharedReads.get(key);
+    if (inFlight?.wakes === this.wakes) return inFlight.rows.then((rows) => rows.slice());
+    const read = this.db
+      .query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2`, [
+        after,
+        limit,
+      ])
+      .then(({ rows }) => rows.map(toStoredEvent));
+    const entry = { wakes: this.wakes, rows: read };
+    this.sharedReads.set(key, entry);
+    const done = () => {
+      if (this.sharedReads.get(key) === entry) this.sharedReads.delete(key);
+    };
+    read.then(done, done);
+    return read.then((rows) => rows.slice());
   }
 
   /** Validates and normalises before queueing, so one bad request cannot fail a whole batch. */
@@ -363,7 +390,7 @@ export class SqlEventStore extends EventStore {
   private async flushQueue(): Promise<void> {
     try {
       // Let the callers of this tick enqueue first (e.g. a Promise.all of appends).
-      await Promise.resolve();
+      await this.gather();
       while (this.queue.length > 0) {
         const batch = this.takeBatch();
         const outcomes = await this.writeIsolating(batch);
@@ -373,12 +400,26 @@ export class SqlEventStore extends EventStore {
           else append.reject(outcome.error);
         });
         if (outcomes.some((o) => o.ok && o.wrote)) this.wakeSubscribers();
+        if (this.queue.length > 0) await this.gather();
       }
     } finally {
       // In the same synchronous step as the empty-queue check: an append queued from here on
       // sees no flusher and starts one.
       this.flushing = null;
     }
+  }
+
+  /**
+   * Waits for the appends that are coming to join the batch. On the PostgreSQL server a batch forms by
+   * itself: while one is in flight the others' requests go on (every statement is network I/O). PGlite
+   * runs in this thread and answers without I/O, so a request runs every statement up to its append
+   * before the event loop takes the next request from its socket, and the appends would come one at a
+   * time and commit one each. One turn of the event loop (setImmediate) lets the requests already
+   * received run up to their appends first, so they share the batch, as on the server.
+   */
+  private gather(): Promise<void> {
+    if (this.db.kind !== 'pglite') return Promise.resolve();
+    return new Promise((resolve) => setImmediate(resolve));
   }
 
   /**

@@ -17,6 +17,8 @@ import { WriteAccess } from './write-access.js';
 import { decideRead, decideWrite } from './write-policy.js';
 
 const READS = new Set(['GET', 'HEAD']);
+/** Methods past the read path that the write limit does not count (write-rate-limit.guard.ts). */
+const UNCOUNTED_WRITES = new Set(['OPTIONS']);
 /** RFC 6750 §2.1: `Bearer` then the token (base64url parts separated by dots). */
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
 /** Far above any real token, far below what would cost anything to refuse. */
@@ -47,27 +49,42 @@ export class AuthGuard implements CanActivate {
       return true;
     }
 
-    await this.failedSignIns.check(request, context.switchToHttp().getResponse<Response>());
+    const response = context.switchToHttp().getResponse<Response>();
+    // With a local verifier the refused-sign-in check follows the signature (failed-sign-in-limit.ts), so a
+    // write can take it in the statement that counts the write; otherwise it precedes the token.
+    const checkFirst = !this.verifier.verifiesLocally;
+    if (checkFirst) await this.failedSignIns.check(request, response);
     let principal: Principal;
     try {
       principal = await this.authenticate(request);
     } catch (error) {
-      if (error instanceof AuthenticationError) await this.failedSignIns.failed(request);
+      if (error instanceof AuthenticationError) await this.failedSignIns.failed(request, response);
       throw error;
     }
     setPrincipal(request, principal);
 
     if (READS.has(request.method)) {
+      if (!checkFirst) await this.failedSignIns.check(request, response);
       const read = decideRead(principal);
       if (!read.allowed) throw new AccessDeniedError(read.reason);
       return true;
     }
-    const spec = this.reflector.get<WriteTargetSpec | undefined>(WRITE_TARGET, context.getHandler());
-    if (!spec) throw new AccessDeniedError('This operation is not open to any role.');
-    const target = await this.access.resolve(spec, request);
-    const nameOf = principal.force === null ? (s: string) => s : await this.forceNamer(principal.force);
-    const write = decideWrite(principal, target, nameOf);
-    if (!write.allowed) throw new AccessDeniedError(write.reason);
+    // Left to the write limit when it counts this request (not OPTIONS); checked here before any refusal,
+    // so a blocked address hears 429 and not what the policy thinks of its token.
+    const deferred = !checkFirst && !UNCOUNTED_WRITES.has(request.method);
+    if (!checkFirst && !deferred) await this.failedSignIns.check(request, response);
+    try {
+      const spec = this.reflector.get<WriteTargetSpec | undefined>(WRITE_TARGET, context.getHandler());
+      if (!spec) throw new AccessDeniedError('This operation is not open to any role.');
+      const target = await this.access.resolve(spec, request);
+      const nameOf = principal.force === null ? (s: string) => s : await this.forceNamer(principal.force);
+      const write = decideWrite(principal, target, nameOf);
+      if (!write.allowed) throw new AccessDeniedError(write.reason);
+    } catch (error) {
+      if (deferred) await this.failedSignIns.check(request, response);
+      throw error;
+    }
+    if (deferred) this.failedSignIns.deferCheck(request);
     return true;
   }
 

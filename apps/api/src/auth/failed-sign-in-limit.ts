@@ -2,7 +2,7 @@ import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { AppConfig } from '#config';
 import { APP_CONFIG } from '#platform';
-import { RateLimitWindows } from './rate-limit-windows.js';
+import { RateLimitWindows, type WindowCount } from './rate-limit-windows.js';
 
 /**
  * Refused sign-ins (401s) per client address, in fixed windows (RATE_LIMIT_UNAUTHENTICATED, default
@@ -14,11 +14,19 @@ import { RateLimitWindows } from './rate-limit-windows.js';
  * `trust proxy` is off, so a client cannot choose its address with X-Forwarded-For). The counts
  * live in the database, like the write limit, and a failure to read or count them lets the request
  * go on to token verification (fail open), which still refuses a bad token.
+ *
+ * When tokens are verified here alone (HS256: a hash, no identity provider to fetch keys from), the
+ * check comes after the signature instead of before it, so that a write reads the address's window in
+ * the same statement that counts the write (`WriteRateLimitGuard`, `RateLimitWindows.hitUnless`); the
+ * answer is still 429 for a blocked address whatever its token, good or bad, so guessing learns nothing.
+ * With AUTH_JWKS_URL the check stays before the token is looked at, as verifying may fetch keys.
  */
 @Injectable()
 export class FailedSignInLimit {
-  private readonly limit: number;
+  readonly limit: number;
   private readonly windowMs: number;
+  /** Requests whose check was left to the write limit's statement (deferCheck). */
+  private readonly deferred = new WeakSet<Request>();
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -37,22 +45,42 @@ export class FailedSignInLimit {
       this.windows.failedOpen('refused sign-ins not read, request let through', error);
       return;
     }
-    if (window === null || window.count < this.limit) return;
+    if (window !== null && window.count >= this.limit) this.refuse(window, response);
+  }
+
+  /**
+   * Counts a refused sign-in against this address; throws the 429 when that count is over the limit
+   * (an address already over it whose check came after the signature), so the caller answers 401 only below it.
+   */
+  async failed(request: Request, response: Response): Promise<void> {
+    let window;
+    try {
+      window = await this.windows.hit('failed-sign-ins', addressOf(request), this.windowMs);
+    } catch (error) {
+      this.windows.failedOpen('refused sign-in not counted', error);
+      return;
+    }
+    if (window.count > this.limit) this.refuse(window, response);
+  }
+
+  /** Leaves this request's check to the statement that counts its write (WriteRateLimitGuard). */
+  deferCheck(request: Request): void {
+    this.deferred.add(request);
+  }
+
+  /** Whether the write limit must check this request's address (and clears that). */
+  takeDeferred(request: Request): boolean {
+    return this.deferred.delete(request);
+  }
+
+  /** Throws the 429 for an address whose window has reached the limit. */
+  refuse(window: WindowCount, response: Response): never {
     response.setHeader('Retry-After', String(window.resetSeconds));
     throw new HttpException(
       `Too many requests without a valid token from your address: at most ${this.limit} every ${this.windowMs / 1000} s. Try again in ${window.resetSeconds} s.`,
       HttpStatus.TOO_MANY_REQUESTS,
     );
   }
-
-  /** Counts a refused sign-in against this address. */
-  async failed(request: Request): Promise<void> {
-    try {
-      await this.windows.hit('failed-sign-ins', addressOf(request), this.windowMs);
-    } catch (error) {
-      this.windows.failedOpen('refused sign-in not counted', error);
-    }
-  }
 }
 
-const addressOf = (request: Request): string => request.socket.remoteAddress ?? 'unknown';
+export const addressOf = (request: Request): string => request.socket.remoteAddress ?? 'unknown';

@@ -54,24 +54,46 @@ export class RateLimitWindows implements OnModuleInit {
   /** Counts one hit against `key` and returns the count in its current window, this hit included. */
   async hit(scope: RateLimitScope, key: string, windowMs: number): Promise<WindowCount> {
     const { rows } = await this.db.query<{ count: number; reset_ms: string }>(
-      // `excluded` carries this statement's one reading of the clock into the update.
-      `INSERT INTO rate_limit_windows AS w (scope, key, started_at, ends_at, count)
-       SELECT $1, $2, t.now, t.now + $3::double precision * interval '1 millisecond', 1 FROM (SELECT clock_timestamp() AS now) t
-       ON CONFLICT (scope, key) DO UPDATE SET
-         count      = CASE WHEN w.ends_at <= excluded.started_at THEN 1 ELSE w.count + 1 END,
-         started_at = CASE WHEN w.ends_at <= excluded.started_at THEN excluded.started_at ELSE w.started_at END,
-         ends_at    = CASE WHEN w.ends_at <= excluded.started_at THEN excluded.ends_at ELSE w.ends_at END
-       RETURNING count, (extract(epoch FROM (ends_at - clock_timestamp())) * 1000)::bigint AS reset_ms`,
+      `${upsertHit('')} RETURNING count, ${RESET_MS}`,
       [scope, key, windowMs],
     );
     this.purgeNowAndThen();
     return toCount(rows[0]);
   }
 
+  /**
+   * In one statement: whether `unless.key`'s current window in `unless.scope` has reached `unless.limit`
+   * and, only when it has not, one hit against `key` (as `hit`). Returns `{ blocked }` with that window
+   * when it has (nothing is counted), otherwise `{ counted }`. The read is the statement's snapshot, as
+   * `current` reads it; the hit is the same atomic upsert as `hit`, so instances still count together.
+   */
+  async hitUnless(
+    scope: RateLimitScope,
+    key: string,
+    windowMs: number,
+    unless: { scope: RateLimitScope; key: string; limit: number },
+  ): Promise<{ blocked: WindowCount } | { counted: WindowCount }> {
+    const { rows } = await this.db.query<{ blocked: boolean; count: number; reset_ms: string }>(
+      `WITH blocker AS (
+         SELECT count, ${RESET_MS} FROM rate_limit_windows
+          WHERE scope = $4 AND key = $5 AND ends_at > clock_timestamp() AND count >= $6
+       ), counted AS (
+         ${upsertHit('WHERE NOT EXISTS (SELECT 1 FROM blocker)')}
+         RETURNING count, ${RESET_MS}
+       )
+       SELECT true AS blocked, count, reset_ms FROM blocker
+       UNION ALL SELECT false AS blocked, count, reset_ms FROM counted`,
+      [scope, key, windowMs, unless.scope, unless.key, unless.limit],
+    );
+    this.purgeNowAndThen();
+    const row = rows[0];
+    return row?.blocked === true ? { blocked: toCount(row) } : { counted: toCount(row) };
+  }
+
   /** The count in `key`'s current window, or null when it has none. */
   async current(scope: RateLimitScope, key: string): Promise<WindowCount | null> {
     const { rows } = await this.db.query<{ count: number; reset_ms: string }>(
-      `SELECT count, (extract(epoch FROM (ends_at - clock_timestamp())) * 1000)::bigint AS reset_ms
+      `SELECT count, ${RESET_MS}
          FROM rate_limit_windows WHERE scope = $1 AND key = $2 AND ends_at > clock_timestamp()`,
       [scope, key],
     );
@@ -104,6 +126,20 @@ export class RateLimitWindows implements OnModuleInit {
     });
   }
 }
+
+/**
+ * One hit against ($1 scope, $2 key) in windows of $3 ms, made only when `condition` (a WHERE clause or
+ * nothing) holds. `excluded` carries this statement's one reading of the clock into the update.
+ */
+const upsertHit = (condition: string) => `INSERT INTO rate_limit_windows AS w (scope, key, started_at, ends_at, count)
+       SELECT $1, $2, t.now, t.now + $3::double precision * interval '1 millisecond', 1 FROM (SELECT clock_timestamp() AS now) t ${condition}
+       ON CONFLICT (scope, key) DO UPDATE SET
+         count      = CASE WHEN w.ends_at <= excluded.started_at THEN 1 ELSE w.count + 1 END,
+         started_at = CASE WHEN w.ends_at <= excluded.started_at THEN excluded.started_at ELSE w.started_at END,
+         ends_at    = CASE WHEN w.ends_at <= excluded.started_at THEN excluded.ends_at ELSE w.ends_at END`;
+
+/** Milliseconds until a window ends. */
+const RESET_MS = `(extract(epoch FROM (ends_at - clock_timestamp())) * 1000)::bigint AS reset_ms`;
 
 const toCount = (row: { count: number; reset_ms: string } | undefined): WindowCount => {
   if (row === undefined) throw new Error('rate_limit_windows: the upsert returned no row');

@@ -81,18 +81,18 @@ export class WriteAccess {
 
   /** The name of a body for messages (`Gwent Police`), its slug when unknown. */
   async bodyName(slug: string): Promise<string> {
-    const { state: registry } = await this.folded.load(BODY_REGISTRY_STREAM_ID, bodyRegistryDecider);
+    const { state: registry } = await this.folded.lookup(BODY_REGISTRY_STREAM_ID, bodyRegistryDecider);
     return resolveBody(slug, registry)?.name ?? slug;
   }
 
   private async agreement(agreementId: string): Promise<AgreementParties | null> {
-    const { state, revision } = await this.folded.load(agreementStreamId(agreementId), agreementDecider);
+    const { state, revision } = await this.folded.lookup(agreementStreamId(agreementId), agreementDecider);
     if (revision < 0) return null;
     return { agreementId, parties: state.members.map((m) => m.body.id) };
   }
 
   private async boardAgreements(boardId: string): Promise<AgreementParties[] | null> {
-    const { state, revision } = await this.folded.load(boardStreamId(boardId), boardDecider);
+    const { state, revision } = await this.folded.lookup(boardStreamId(boardId), boardDecider);
     if (revision < 0) return null;
     const agreements = await Promise.all(
       state.agreementIds.slice(0, MAX_BOARD_AGREEMENTS).map((id) => this.agreement(id)),
@@ -103,7 +103,7 @@ export class WriteAccess {
   private async alertSubject(
     alertId: string,
   ): Promise<{ party: string | null; agreements: AgreementParties[] } | null> {
-    const { state, revision } = await this.folded.load(alertStreamId(alertId), alertDecider);
+    const { state, revision } = await this.folded.lookup(alertStreamId(alertId), alertDecider);
     const subject = state.subject;
     if (revision < 0 || subject === null) return null;
     const agreements: AgreementParties[] = [];

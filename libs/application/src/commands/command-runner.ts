@@ -168,6 +168,9 @@ export class CommandRunner {
         throw new IdempotencyKeyReusedError(sentAs);
       }
       throw error;
+    } finally {
+      // Written (or raced): a lookup later in this request must read the stream again.
+      this.folded.forget(streamId);
     }
   }
 

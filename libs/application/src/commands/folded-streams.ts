@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
 import { EventStore, type StoredEvent } from '#event-store';
 
@@ -18,6 +19,12 @@ interface Entry {
   revision: number;
 }
 
+/** What one request has loaded of a stream (inRequest): the first load's promise, shared by the lookups after it. */
+interface Loaded {
+  folder: Folder<unknown>;
+  loaded: Promise<FoldedStream<unknown>>;
+}
+
 /** Streams whose folded state is kept; each entry is one state object, so this bounds memory loosely. */
 const MAX_STREAMS = 2000;
 
@@ -28,19 +35,63 @@ const MAX_STREAMS = 2000;
  * returns a new state and never touches the one it was given), so a cached state can be shared by
  * concurrent requests. One provider per application (ApplicationModule), shared by the runner and
  * the reference data, so a command and the lookups before it fold a stream once.
+ *
+ * Within one request (`inRequest`, entered by the API for every HTTP request) a stream is read once for
+ * its lookups: the write policy (WriteAccess) and the reference data ask for the same board and agreement,
+ * and `lookup` answers the later ones with what the first read (a request's lookups see one view of a
+ * stream, as they would if they had run together). `load`, the command runner's read, always reads the
+ * store, so a command decides on the stream as it is and appends with the revision it read: the
+ * optimistic concurrency check is the same with or without a request. An append forgets the stream
+ * for the rest of the request (`forget`).
  */
 @Injectable()
 export class FoldedStreams {
   private readonly entries = new Map<string, Entry>();
+  private readonly request = new AsyncLocalStorage<Map<string, Loaded>>();
 
   constructor(private readonly store: EventStore) {}
+
+  /** Runs `work` as one request: its lookups of a stream read the store once (see the class). */
+  inRequest<T>(work: () => T): T {
+    return this.request.run(new Map(), work);
+  }
+
+  /**
+   * A stream's folded state for a lookup (an authorisation, a reference a command names): in a request,
+   * what this request already read of it, else read as `load` does.
+   */
+  lookup<S>(streamId: string, folder: Folder<S>): Promise<FoldedStream<S>> {
+    const seen = this.request.getStore()?.get(streamId);
+    if (seen?.folder === folder) return seen.loaded as Promise<FoldedStream<S>>;
+    return this.load(streamId, folder);
+  }
+
+  /** Drops what this request read of the stream (it has just been written to). */
+  forget(streamId: string): void {
+    this.request.getStore()?.delete(streamId);
+  }
 
   /** True when this stream's state is cached (so it exists). */
   has(streamId: string, folder: Folder<unknown>): boolean {
     return this.entries.get(streamId)?.folder === folder;
   }
 
-  async load<S>(streamId: string, folder: Folder<S>): Promise<FoldedStream<S>> {
+  /** The stream's folded state, read from the store now (only the events after the cached revision). */
+  load<S>(streamId: string, folder: Folder<S>): Promise<FoldedStream<S>> {
+    const loaded = this.read(streamId, folder);
+    const memo = this.request.getStore();
+    if (memo) {
+      const entry: Loaded = { folder, loaded };
+      memo.set(streamId, entry);
+      // A failed read is not remembered: the next lookup reads again.
+      loaded.catch(() => {
+        if (memo.get(streamId) === entry) memo.delete(streamId);
+      });
+    }
+    return loaded;
+  }
+
+  private async read<S>(streamId: string, folder: Folder<S>): Promise<FoldedStream<S>> {
     const cached = this.entries.get(streamId);
     const base: Entry =
       cached && cached.folder === folder ? cached : { folder, state: folder.initialState(), revision: -1 };

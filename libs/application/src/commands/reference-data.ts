@@ -27,13 +27,13 @@ export class ReferenceData {
   constructor(private readonly folded: FoldedStreams) {}
 
   async body(id: string, field: string): Promise<BodyRef> {
-    const { state: registry } = await this.folded.load(BODY_REGISTRY_STREAM_ID, bodyRegistryDecider);
+    const { state: registry } = await this.folded.lookup(BODY_REGISTRY_STREAM_ID, bodyRegistryDecider);
     return requireBody(id, registry, field);
   }
 
   /** The body, or a 404 problem when no body has that slug. */
   async bodyOrNotFound(id: string): Promise<BodyRef> {
-    const { state: registry } = await this.folded.load(BODY_REGISTRY_STREAM_ID, bodyRegistryDecider);
+    const { state: registry } = await this.folded.lookup(BODY_REGISTRY_STREAM_ID, bodyRegistryDecider);
     const body = resolveBody(id, registry);
     if (!body) throw new NotFoundError('body-not-found', `No body is known as "${id}".`);
     return body;
@@ -44,7 +44,7 @@ export class ReferenceData {
   }
 
   async agreement(agreementId: string): Promise<{ agreementId: string; exists: boolean }> {
-    const { revision } = await this.folded.load(agreementStreamId(agreementId), agreementDecider);
+    const { revision } = await this.folded.lookup(agreementStreamId(agreementId), agreementDecider);
     return { agreementId, exists: revision >= 0 };
   }
 
@@ -52,7 +52,7 @@ export class ReferenceData {
   async agreementWithParties(
     agreementId: string,
   ): Promise<{ agreementId: string; exists: boolean; parties: string[]; variationIds: string[] }> {
-    const { state, revision } = await this.folded.load(agreementStreamId(agreementId), agreementDecider);
+    const { state, revision } = await this.folded.lookup(agreementStreamId(agreementId), agreementDecider);
     return {
       agreementId,
       exists: revision >= 0,
@@ -63,12 +63,12 @@ export class ReferenceData {
 
   /** What the benefits ledger needs of the agreement: the draft's day and every party it has had. */
   async benefitFacts(agreementId: string): Promise<BenefitAgreementFacts> {
-    const { state, revision } = await this.folded.load(agreementStreamId(agreementId), agreementDecider);
+    const { state, revision } = await this.folded.lookup(agreementStreamId(agreementId), agreementDecider);
     return benefitFactsOf(agreementId, revision >= 0, state);
   }
 
   async board(boardId: string): Promise<{ boardId: string; exists: boolean; meetingIds: string[] }> {
-    const { state, revision } = await this.folded.load(boardStreamId(boardId), boardDecider);
+    const { state, revision } = await this.folded.lookup(boardStreamId(boardId), boardDecider);
     return { boardId, exists: revision >= 0, meetingIds: [...state.meetings.keys()] };
   }
 }

@@ -34,6 +34,14 @@ export class TokenVerifier {
     );
   }
 
+  /**
+   * True when a token is checked here alone (HS256 with a secret this service holds), so verifying
+   * one costs a hash and never a fetch of an identity provider's keys.
+   */
+  get verifiesLocally(): boolean {
+    return this.key instanceof Uint8Array;
+  }
+
   async verify(token: string): Promise<Principal> {
     let payload: JWTPayload;
     try {
