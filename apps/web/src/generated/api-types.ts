@@ -121,6 +121,8 @@ export interface AgreementView {
   terminatedOn: string | null;
   terminationReason: string | null;
   parties: PartyDetail[];
+  declaredMembership: DeclaredMembership | null;
+  membersNamed: string | null;
   hostForce: string | null;
   hostForceHistory: HostForcePeriod[];
   signatures: { party: string; signedBy: string; signedOn: string; precision: RecordedDatePrecision }[];
@@ -249,6 +251,8 @@ export interface CollaborationOn {
   memberPossibleFrom: string | null;
   memberKnownFrom: string;
   memberFromSentence: string;
+  capacity: 'chief-officer-and-policing-body' | 'chief-officer' | 'policing-body' | null;
+  capacityText: string;
 }
 
 export type PublicRegisterEntry = LimitedAgreement | PublishedAgreement;
@@ -320,6 +324,7 @@ export type RegisterStatus = 'drafted' | 'in-force' | 'terminated';
 export interface RegisterParty {
   id: string;
   name: string;
+  capacity: 'chief-officer-and-policing-body' | 'chief-officer' | 'policing-body' | null;
 }
 
 export interface MembershipInterval {
@@ -354,6 +359,9 @@ export interface PartyDetail {
   name: string;
   kind: BodyKind;
   policingBody: PolicingBody | null;
+  capacity: 'chief-officer-and-policing-body' | 'chief-officer' | 'policing-body' | null;
+  capacityText: string;
+  approvalAsked: boolean;
   how: 'joined' | 'original';
   addedOn: string;
   addedPrecision: RecordedDatePrecision;
@@ -368,6 +376,11 @@ export interface PartyDetail {
   withdrewOn: string | null;
   withdrawalReason: string | null;
   current: boolean;
+}
+
+export interface DeclaredMembership {
+  description: string;
+  count: number;
 }
 
 export interface HostForcePeriod {

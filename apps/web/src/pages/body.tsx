@@ -67,6 +67,8 @@ async function collaborationsKnownAt(
         memberPossibleFrom: interval ? interval.possibleFrom : memberFrom,
         memberKnownFrom: interval?.knownFrom ?? memberFrom,
         memberFromSentence: r.inForceSentence?.replace(/^in force/, 'became a member') ?? `added on ${memberFrom}`,
+        capacity: party.capacity,
+        capacityText: party.capacityText,
         member: r.inForce === null ? null : true,
         memberKnown: r.inForce !== null,
         notKnownBecause: r.inForceNote,

@@ -1,3 +1,4 @@
+import { capacitySentence } from '#domain';
 import type { EventStore, SqlExecutor } from '#event-store';
 import { collaborationsDuring, startPrecision, type Collaboration } from '../membership/membership.queries.js';
 import { agreementAsOf, type AgreementView } from './agreement-as-of.js';
@@ -34,6 +35,7 @@ export async function collaborationsKnownAt(
       const start = starts === 'possible' ? interval.possibleFrom : interval.validFrom;
       if (interval.bodyId !== bodyId || (start !== null && start > to)) continue;
       if (interval.validTo !== null && interval.validTo <= from) continue;
+      const party = view.parties.findLast((p) => p.id === bodyId);
       rows.push({
         agreementId,
         title: view.title,
@@ -43,6 +45,8 @@ export async function collaborationsKnownAt(
         memberFrom: interval.validFrom,
         memberUntil: interval.validTo,
         ...startPrecision(interval.validFrom, interval.validFromPrecision, interval.possibleFrom, interval.knownFrom),
+        capacity: party?.capacity ?? null,
+        capacityText: party?.capacityText ?? capacitySentence(null),
       });
     }
   }

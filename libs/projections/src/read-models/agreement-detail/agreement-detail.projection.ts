@@ -30,7 +30,12 @@ import type {
   AgreementTerms,
   NoticeOverride,
   RecordedDatePrecision,
+  DeclaredMembership,
+  MembershipDeclared,
+  PartyCapacity,
+  PartyRecord,
 } from '#domain';
+import { approvalAskedOf, capacityOf, capacitySentence, namedSentence } from '#domain';
 import { inForceSentence, precisionOf, upcastAgreementDrafted, upcastWithdrawalNoticeGiven } from '#domain';
 import { displayActorText, type StoredEvent } from '#event-store';
 import type { SqlProjection } from '../../sql-projection.js';
@@ -44,6 +49,14 @@ export interface PartyDetail {
   name: string;
   kind: BodyKind;
   policingBody: PolicingBody | null;
+  /**
+   * The capacity a police party acts in (chief officer, policing body or both: Police Act 1996 s22A); null when not
+   * recorded (every record before capacities were, and any body without a policing body), shown in `capacityText`.
+   */
+  capacity: PartyCapacity | null;
+  capacityText: string;
+  /** Whether its policing body's approval is asked before commencement (parties.ts, `approvalAskedOf`). */
+  approvalAsked: boolean;
   /** Party to the draft (`original`) or joined the agreement in force (`joined`). */
   how: 'original' | 'joined';
   /** Added to the draft or joined. */
@@ -156,6 +169,10 @@ export interface AgreementDetail {
   terminatedOn: string | null;
   terminationReason: string | null;
   parties: PartyDetail[];
+  /** What the source says of members it does not name; null when every member is named. */
+  declaredMembership: DeclaredMembership | null;
+  /** "1 of 32 members named" (the current parties of those declared); null with no declared membership. */
+  membersNamed: string | null;
   hostForce: string | null;
   hostForceHistory: HostForcePeriod[];
   signatures: { party: string; signedBy: string; signedOn: string; precision: RecordedDatePrecision }[];
@@ -179,6 +196,7 @@ export const AGREEMENT_DETAIL_EVENTS = [
   'AgreementStartPlanned',
   'AgreementStartReplanned',
   'PredecessorSuperseded',
+  'MembershipDeclared',
   'PartyAdded',
   'AgreementSigned',
   'PccApprovalGiven',
@@ -204,7 +222,7 @@ export const AGREEMENT_DETAIL_EVENTS = [
 ] as const;
 
 const newParty = (
-  body: PartyAdded['data']['party'],
+  body: PartyRecord,
   how: PartyDetail['how'],
   on: string,
   addedPrecision: RecordedDatePrecision = 'day',
@@ -213,6 +231,9 @@ const newParty = (
   name: body.name,
   kind: body.kind,
   policingBody: body.policingBody,
+  capacity: capacityOf(body),
+  capacityText: capacitySentence(capacityOf(body)),
+  approvalAsked: approvalAskedOf({ body, capacity: capacityOf(body) }),
   how,
   addedOn: on,
   addedPrecision,
@@ -269,7 +290,7 @@ const awaiting = (detail: AgreementDetail): AgreementDetail => {
             ...v,
             awaitingSignature: current.filter((p) => !v.signatures.some((s) => s.party === p.id)).map((p) => p.id),
             awaitingApproval: current
-              .filter((p) => p.policingBody && !v.approvals.some((a) => a.party === p.id))
+              .filter((p) => p.approvalAsked && !v.approvals.some((a) => a.party === p.id))
               .map((p) => p.id),
           },
     ),
@@ -321,10 +342,12 @@ function withDatePrecision(
 /** The detail document after one event: pure, so it is tested without a database. */
 export function evolveAgreementDetail(detail: AgreementDetail | null, event: StoredEvent): AgreementDetail | null {
   const after = evolveDetail(detail, event);
-  // Joining or leaving changes who a pending variation waits for.
-  return after !== null && ['PartyAdded', 'PartyJoined', 'ForceWithdrew'].includes(event.type)
-    ? awaiting(after)
-    : after;
+  if (after === null || !['MembershipDeclared', 'PartyAdded', 'PartyJoined', 'ForceWithdrew'].includes(event.type)) {
+    return after;
+  }
+  // Joining or leaving changes who a pending variation waits for, and how many of those declared are named.
+  const named = after.parties.filter((p) => p.current).length;
+  return { ...awaiting(after), membersNamed: namedSentence(named, after.declaredMembership) };
 }
 
 function evolveDetail(detail: AgreementDetail | null, event: StoredEvent): AgreementDetail | null {
@@ -352,6 +375,8 @@ function evolveDetail(detail: AgreementDetail | null, event: StoredEvent): Agree
       terminatedOn: null,
       terminationReason: null,
       parties: data.parties.map((party) => newParty(party, 'original', on)),
+      declaredMembership: null,
+      membersNamed: null,
       hostForce: data.hostForce,
       hostForceHistory: data.hostForce ? [{ hostForce: data.hostForce, from: on, until: null }] : [],
       signatures: [],
@@ -378,6 +403,10 @@ function evolveDetail(detail: AgreementDetail | null, event: StoredEvent): Agree
         ...detail,
         supersedes: [...detail.supersedes, dataOf<PredecessorSuperseded>(event).supersededAgreementId],
       };
+    case 'MembershipDeclared': {
+      const { description, count } = dataOf<MembershipDeclared>(event);
+      return { ...detail, declaredMembership: { description, count } };
+    }
     case 'PartyAdded':
       return { ...detail, parties: [...detail.parties, newParty(dataOf<PartyAdded>(event).party, 'original', on)] };
     case 'PartyJoined': {
@@ -588,8 +617,9 @@ export const agreementDetailProjection: SqlProjection = {
   // agreement supersedes; 4: the terms and their history, and notice overrides (issue 15 items 1 and 5); 5: service
   // lines (issue 15 item 3), or (on a branch merged with it) variations of the terms with their status, signatures,
   // approvals and who is awaited (s23C(4)); 6: both; 7: how exactly each date is known, and the in-force sentence
-  // (issue 15, "Guessed dates shown as facts"). Rebuilt from the log on upgrade.
-  version: 7,
+  // (issue 15, "Guessed dates shown as facts"); 8: each party's capacity and whether approval is asked of it, and a
+  // declared membership (issue 15 item 7). Rebuilt from the log on upgrade.
+  version: 8,
   handles: AGREEMENT_DETAIL_EVENTS,
   tables: ['agreement_detail'],
   schema: (t) => `

@@ -1,4 +1,4 @@
-import { describeDatedFact, longDate, type RecordedDatePrecision } from '#domain';
+import { capacitySentence, describeDatedFact, longDate, type PartyCapacity, type RecordedDatePrecision } from '#domain';
 import type { SqlExecutor } from '#event-store';
 import type { PageWindow } from '../shared.js';
 
@@ -22,6 +22,12 @@ export interface Collaboration {
   memberKnownFrom: string;
   /** "became a member by 24 August 2017", "became a member in July 2013", "became a member on 1 April 2015". */
   memberFromSentence: string;
+  /**
+   * The capacity the body is a party in (chief officer, policing body or both: Police Act 1996 s22A), as last
+   * recorded; null when not recorded, as `capacityText` says ("not recorded").
+   */
+  capacity: PartyCapacity | null;
+  capacityText: string;
 }
 
 /**
@@ -58,11 +64,15 @@ interface CollaborationRow {
   from_precision: RecordedDatePrecision;
   possible_from: string | null;
   known_from: string;
+  capacity: PartyCapacity | null;
 }
 
 const COLLABORATION_COLUMNS =
   'i.agreement_id, a.title, a.legal_basis, a.scope, a.business_area, i.valid_from, i.valid_to, ' +
-  'i.from_precision, i.possible_from, i.known_from';
+  'i.from_precision, i.possible_from, i.known_from, p.capacity';
+
+/** The capacity a body is recorded in on an agreement, beside its intervals. */
+const CAPACITY_JOIN = 'LEFT JOIN membership_parties p ON p.agreement_id = i.agreement_id AND p.body_id = i.body_id';
 
 /** The fields every membership answer shares about how exactly its start is known. */
 export const startPrecision = (
@@ -86,6 +96,8 @@ const toCollaboration = (r: CollaborationRow): Collaboration => ({
   memberFrom: r.valid_from,
   memberUntil: r.valid_to,
   ...startPrecision(r.valid_from, r.from_precision, r.possible_from, r.known_from),
+  capacity: r.capacity,
+  capacityText: capacitySentence(r.capacity),
 });
 
 /**
@@ -102,6 +114,7 @@ export async function collaborationsOf(
   const { rows } = await db.query<CollaborationRow>(
     `SELECT ${COLLABORATION_COLUMNS}
        FROM membership_intervals i LEFT JOIN membership_agreements a ON a.agreement_id = i.agreement_id
+            ${CAPACITY_JOIN}
       WHERE i.body_id = $1 AND (i.possible_from IS NULL OR i.possible_from <= $2::date)
         AND (i.valid_to IS NULL OR i.valid_to > $2::date)
         AND ($3::text IS NULL OR (lower(coalesce(a.title, i.agreement_id)), i.agreement_id) >
@@ -162,6 +175,7 @@ export async function collaborationsDuring(
   const { rows } = await db.query<CollaborationRow>(
     `SELECT ${COLLABORATION_COLUMNS}
        FROM membership_intervals i LEFT JOIN membership_agreements a ON a.agreement_id = i.agreement_id
+            ${CAPACITY_JOIN}
       WHERE i.body_id = $1 AND i.valid_from <= $3::date AND (i.valid_to IS NULL OR i.valid_to > $2::date)
       ORDER BY lower(coalesce(a.title, i.agreement_id)), i.agreement_id, i.valid_from`,
     [bodyId, from, to],
