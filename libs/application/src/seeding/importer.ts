@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import type { CommandBus } from '@nestjs/cqrs';
 import {
+  approvalAskedOf,
   DomainError,
   type AgreementCommand,
   type BodyKind,
@@ -81,9 +82,12 @@ export interface ImportReport {
     refused: number;
     notPublished: number;
   };
-  /** Each import step's decider emits exactly one event, so steps appended = events appended. */
+  /**
+   * The events the import's steps appended: one a step, but for a draft with a declared membership, which also
+   * writes its `MembershipDeclared` (counted from the stream the draft starts).
+   */
   eventsAppended: number;
-  /** Steps answered from their idempotency key: done by an earlier run. */
+  /** The events of the steps answered from their idempotency key: done by an earlier run. */
   eventsReplayed: number;
   failures: ImportFailure[];
   /** Bodies the domain says someone registered before (not through this import); kept as registered. */
@@ -120,11 +124,14 @@ export function parentsFirst(agreements: readonly SeedAgreement[]): SeedAgreemen
 class StepCounter {
   appended = 0;
   replayed = 0;
-  count(result: WriteResult): void {
-    if (result.replayed) this.replayed++;
-    else this.appended++;
+  count(result: WriteResult, events = 1): void {
+    if (result.replayed) this.replayed += events;
+    else this.appended += events;
   }
 }
+
+/** How many events a step wrote: one, unless it says otherwise from its result. */
+type EventsOf = (result: WriteResult) => number;
 
 class RecordRefused extends Error {
   constructor(readonly failure: ImportFailure) {
@@ -142,9 +149,11 @@ async function step(
   stepName: string,
   counter: StepCounter,
   send: () => Promise<WriteResult>,
+  eventsOf: EventsOf = () => 1,
 ): Promise<void> {
   try {
-    counter.count(await send());
+    const result = await send();
+    counter.count(result, eventsOf(result));
   } catch (error) {
     if (error instanceof DomainError) {
       throw new RecordRefused({ recordId, step: stepName, code: error.code, message: error.message });
@@ -184,7 +193,9 @@ async function recordPrecision(
   const facts: DatedFactRef[] = [
     { fact: 'drafted', party: null },
     ...parties.map((p) => ({ fact: 'signed' as const, party: p.id })),
-    ...parties.filter((p) => p.policingBody).map((p) => ({ fact: 'approved' as const, party: p.id })),
+    ...parties
+      .filter((p) => approvalAskedOf({ body: p, capacity: null }))
+      .map((p) => ({ fact: 'approved' as const, party: p.id })),
     { fact: 'in-force', party: null },
   ];
   const reason =
@@ -262,14 +273,19 @@ export async function importSeed(
   const importAgreement = async (a: SeedAgreement, counter: StepCounter): Promise<void> => {
     const agreementId = a.id;
     /** `input` is what the file says for the step: its fingerprint, so resolved reference data may change without breaking replays. */
-    const send = (key: string, input: unknown, command: AgreementCommand) =>
-      step(agreementId, key, counter, () =>
-        bus.execute(
-          new ExecuteAgreementCommand(
-            command,
-            context(agreementId, `import:${agreementId}:${key}`, command.type, input),
+    const send = (key: string, input: unknown, command: AgreementCommand, eventsOf?: EventsOf) =>
+      step(
+        agreementId,
+        key,
+        counter,
+        () =>
+          bus.execute(
+            new ExecuteAgreementCommand(
+              command,
+              context(agreementId, `import:${agreementId}:${key}`, command.type, input),
+            ),
           ),
-        ),
+        eventsOf,
       );
 
     let parties: BodyRef[];
@@ -296,6 +312,8 @@ export async function importSeed(
       parentId: a.parentId,
       reviewDue: a.reviewDue,
       occurredAt: a.draftedOn,
+      // Only where the record has one, so every other record's draft keeps the fingerprint earlier imports recorded.
+      ...(a.declaredMembership === null ? {} : { declaredMembership: a.declaredMembership }),
     };
     await send(
       'draft',
@@ -314,17 +332,21 @@ export async function importSeed(
           hostForce: a.hostForce,
           parent,
           reviewDue: a.reviewDue,
+          declaredMembership: a.declaredMembership,
           occurredAt: a.draftedOn,
         },
         clock,
       ),
+      // The draft starts the stream: every event on it is the draft's (with a declared membership, two).
+      (result) => result.revision + 1,
     );
 
     for (const party of parties) {
       const signature = { agreementId, party: party.id, signedBy: seed.signatory, occurredAt: a.signedOn };
       await send(`sign:${party.id}`, signature, stamp('SignAgreement', signature, clock));
-      // Police Act 1996 s22A: only a party with a local policing body has an approval to give.
-      if (party.policingBody) {
+      // Police Act 1996 s22A: only a party with a local policing body has an approval to give (the seed file records
+      // no capacities, so every such party is asked it: parties.ts).
+      if (approvalAskedOf({ body: party, capacity: null })) {
         const approval = { agreementId, party: party.id, occurredAt: a.approvedOn };
         await send(`approve:${party.id}`, approval, stamp('GivePccApproval', approval, clock));
       }
