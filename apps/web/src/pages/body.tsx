@@ -142,7 +142,7 @@ export function BodyPage({ id, query }: { id: string | null; query: URLSearchPar
             <p role="status">As the record stood on {formatDate(data.knownAt)} (facts recorded later are left out).</p>
           ) : null}
           <Table
-            columns={['Agreement', 'Legal basis', 'Scope', 'Business area', 'Member from', 'Member until']}
+            columns={['Agreement', 'Legal basis', 'Scope', 'Business area', 'Party as', 'Member from', 'Member until']}
             region="Collaborations"
           >
             {data.collaborations.map((c) => (
@@ -153,6 +153,7 @@ export function BodyPage({ id, query }: { id: string | null; query: URLSearchPar
                 <td>{labelOf(LEGAL_BASIS_LABEL, c.legalBasis)}</td>
                 <td>{labelOf(SCOPE_LABEL, c.scope)}</td>
                 <td>{c.businessArea}</td>
+                <td>{c.capacityText}</td>
                 <td>
                   {c.memberFromPrecision === 'day' ? formatDate(c.memberFrom) : c.memberFromSentence}
                   {c.memberKnown ? null : <p className="muted">Member on {formatDate(data.asOf)}: not known.</p>}
