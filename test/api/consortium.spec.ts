@@ -154,7 +154,9 @@ describe('a consortium of 25 forces and 7 fire and rescue authorities', () => {
     }
     const asOf = await get<Detail>(`/agreements/${ID}?asOf=2019-06-30`);
     expect(asOf.inForceFrom).toBe('2019-03-01');
-    expect(asOf.parties.map((p) => p.id)).toEqual(MEMBERS);
+    expect(asOf.parties.map((p) => [p.id, p.capacity])).toEqual(
+      MEMBERS.map((id) => [id, FORCES.includes(id) ? 'chief-officer-and-policing-body' : null]),
+    );
     expect(asOf.membership?.map((m) => m.bodyId).sort()).toEqual([...MEMBERS].sort());
     const before = await get<Detail>(`/agreements/${ID}?asOf=2019-01-31`);
     expect(before.status).toBe('drafted');

@@ -221,6 +221,35 @@ describe('the capacity a police party acts in (Police Act 1996 s22A)', () => {
     expect(state.members.map((m) => m.capacity)).toEqual([null, null]);
   });
 
+  test('a stored PartyAdded (version 1) and PartyJoined (version 2) without a capacity read as not recorded', () => {
+    const { capacity: _d, ...dorset } = record('dorset');
+    const { capacity: _s, ...somerset } = record('avon-somerset');
+    const state = fold(agreementDecider, [
+      drafted('s22A', [
+        { id: 'gloucestershire', capacity: 'policing-body' },
+        { id: 'wiltshire', capacity: 'policing-body' },
+      ]),
+      event('PartyAdded', '2020-01-02', { party: dorset }),
+      signed('gloucestershire'),
+      signed('wiltshire'),
+      signed('dorset'),
+      approved('dorset'),
+      event('AgreementCameIntoForce', '2020-03-01', {
+        parties: ['gloucestershire', 'wiltshire', 'dorset'],
+        datePrecision: 'day',
+      }),
+      event('PartyJoined', '2020-04-01', { party: somerset, datePrecision: 'day' }),
+    ]);
+    expect(state.members.map((m) => [m.body.id, m.capacity])).toEqual([
+      ['gloucestershire', 'policing-body'],
+      ['wiltshire', 'policing-body'],
+      ['dorset', null],
+      ['avon-somerset', null],
+    ]);
+    // Not recorded asks the approval, as before: Dorset had to be approved before commencement.
+    expect(outstandingFor({ signatures: new Map(), approvals: new Map() }, state.members).unapproved).toHaveLength(2);
+  });
+
   test('a variation waits for no approval from a party that is its policing body', () => {
     const state = fold(agreementDecider, [
       drafted('s22A', [
