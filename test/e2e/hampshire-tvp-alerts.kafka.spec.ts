@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import kafkajs from 'kafkajs';
 import { startApi, type ApiHarness } from '../api/api-harness.js';
+import { recordBilateralInForce, recordBoardYear } from '../support/hampshire-tvp-2015-16.js';
 import { ensureKafka } from '../support/kafka.js';
 import { bodyOf, eventsOf, type AlertsBody } from '../support/http.js';
 
@@ -45,56 +46,8 @@ describe('Hampshire/Thames Valley bilateral board, 2015-16', () => {
   kafkaTest(
     'cancelled and never rearranged meetings raise alerts on the API and on governance.alerts; a rearrangement resolves one',
     async () => {
-      const parties = ['hampshire', 'thames-valley'];
-      await post('/agreements', {
-        id: 'hampshire-tvp-bilateral',
-        title: 'Hampshire/Thames Valley Bi-lateral Collaboration',
-        legalBasis: 's22A',
-        businessArea: 'ICT, information management, firearms, dogs and roads policing',
-        deliveryModel: 'joint-unit',
-        parties,
-        occurredAt: '2012-01-10',
-      });
-      for (const party of parties) {
-        await post('/agreements/hampshire-tvp-bilateral/signatures', {
-          party,
-          signedBy: 'Chief Constable',
-          occurredAt: '2012-02-01',
-        });
-        await post('/agreements/hampshire-tvp-bilateral/pcc-approvals', { party, occurredAt: '2012-02-15' });
-      }
-      await post('/agreements/hampshire-tvp-bilateral/commencement', { occurredAt: '2012-04-01' });
-      await post('/boards', {
-        id: 'hampshire-tvp',
-        name: 'Hampshire/TVP Bi-lateral Collaboration Governance Board',
-        agreements: ['hampshire-tvp-bilateral'],
-        chair: 'Police and Crime Commissioner for Thames Valley',
-        maxDaysBetweenMeetings: 92,
-        quorum: 2,
-        occurredAt: '2015-04-01',
-      });
-      const attendees = [
-        { name: 'PCC', body: 'thames-valley' },
-        { name: 'PCC', body: 'hampshire' },
-      ];
-      for (const [q, date] of [
-        ['q1', '2015-06-15'],
-        ['q2', '2015-09-15'],
-        ['q3', '2015-12-15'],
-        ['q4', '2016-03-15'],
-      ]) {
-        await post('/boards/hampshire-tvp/meetings', { meetingId: `2015-${q}`, scheduledFor: date });
-      }
-      await post('/boards/hampshire-tvp/meetings/2015-q1/held', { occurredAt: '2015-06-15', attendees });
-      await post('/boards/hampshire-tvp/meetings/2015-q2/cancellation', {
-        reason: 'Chair unavailable',
-        occurredAt: '2015-09-10',
-      });
-      await post('/boards/hampshire-tvp/meetings/2015-q3/cancellation', {
-        reason: 'Operational demands',
-        occurredAt: '2015-12-10',
-      });
-      await post('/boards/hampshire-tvp/meetings/2015-q4/held', { occurredAt: '2016-03-15', attendees });
+      await recordBilateralInForce(post, 'hampshire-tvp-bilateral');
+      await recordBoardYear(post, 'hampshire-tvp', 'hampshire-tvp-bilateral');
 
       const open = await eventually(
         () => api.admin.get('/alerts?status=open&rule=meeting-cancelled-not-rearranged'),

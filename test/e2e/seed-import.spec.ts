@@ -146,6 +146,28 @@ describe('the seed collaborations, imported on start', () => {
     );
   });
 
+  test("seed 002 through HTTP: the tri-force unit's dogs and roads lines end on 2 July 2018, the forensics draft's start moves to September", async () => {
+    type Line = { serviceLineId: string; until: string | null };
+    const tri = (query = '') =>
+      api.admin.get(`/agreements/tri-force-specialist-operations-unit?minPosition=${head}${query}`);
+    const lines = async (query: string) =>
+      bodyOf<{ serviceLines: Line[] }>(await tri(query)).serviceLines.map((l) => l.serviceLineId);
+    expect(await lines('&asOf=2018-07-01')).toEqual(['firearms', 'dogs', 'roads']);
+    expect(await lines('&asOf=2018-07-02')).toEqual(['firearms']);
+    expect(bodyOf<{ hostForce: string | null }>(await tri('&asOf=2018-07-02')).hostForce).toBe('avon-somerset');
+
+    type Plan = { plannedStart: string; plannedOn: string };
+    const three = bodyOf<{ status: string; plannedStart: string; plannedStartHistory: Plan[]; supersedes: string[] }>(
+      await api.admin.get(`/agreements/three-force-forensics?minPosition=${head}`),
+    );
+    expect(three).toMatchObject({
+      status: 'drafted',
+      plannedStart: '2019-09-01',
+      supersedes: ['four-force-forensics'],
+    });
+    expect(three.plannedStartHistory.map((p) => p.plannedStart)).toEqual(['2019-04-01', '2019-09-01']);
+  });
+
   test('starting again on the same data imports nothing twice', async () => {
     await api.restart();
     expect(bodyOf<HealthBody>(await api.admin.get('/health')).info?.database.headPosition).toBe(head);

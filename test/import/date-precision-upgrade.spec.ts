@@ -13,7 +13,8 @@ import { SEED_FILE, agreementState, importInto, openStore, tempSeedFile, wholeLo
  */
 
 interface SeedJson {
-  agreements: { id: string; datePrecision?: string; skip?: string }[];
+  sources: { id: string }[];
+  agreements: { id: string; sources: string[]; datePrecision?: string; skip?: string }[];
 }
 const seed = JSON.parse(await readFile(SEED_FILE, 'utf8')) as SeedJson;
 const withoutPrecision: SeedJson = {
@@ -81,5 +82,76 @@ pgliteDriver.describe('a database imported before the seed file had date precisi
     const fresh = await importInto(stores[1]!);
     expect(fresh.failures).toEqual([]);
     expect(story(await wholeLog(stores[1]!))).toEqual(story(await wholeLog(upgraded)));
+  }, 240_000);
+});
+
+/*
+ * Issue 15 item 8: the seed file gained source 002 (three records of its own, and the story of seed 000's tri-force
+ * unit: terms, service lines, a variation, its host, its ledger). A database imported from the file before reopens
+ * with the new one without refusals: the tri-force unit's new facts are steps of their own after its first ones,
+ * whose fingerprints do not change, and the reopened database ends as a fresh import of the new file does.
+ */
+const SEED_002_FIELDS = [
+  'status',
+  'plannedStart',
+  'replans',
+  'terms',
+  'serviceLines',
+  'variations',
+  'hostChanges',
+  'benefits',
+];
+const withoutSeed002: SeedJson = {
+  ...seed,
+  sources: seed.sources.filter((s) => s.id !== '002'),
+  agreements: seed.agreements
+    .filter((a) => a.sources.some((s) => s !== '002'))
+    .map((a) => ({
+      ...Object.fromEntries(Object.entries(a).filter(([key]) => !SEED_002_FIELDS.includes(key))),
+      sources: a.sources.filter((s) => s !== '002'),
+    })) as SeedJson['agreements'],
+};
+
+pgliteDriver.describe('a database imported before the seed file had source 002', () => {
+  const databases: TestDatabase[] = [];
+  const stores: SqlEventStore[] = [];
+  let before: ImportReport;
+  let after: ImportReport;
+
+  beforeAll(async () => {
+    const old = await tempSeedFile(withoutSeed002, 'collaborations.json');
+    try {
+      databases.push(await pgliteDriver.create(), await pgliteDriver.create());
+      stores.push(await openStore(databases[0]!.db), await openStore(databases[1]!.db));
+      before = await importInto(stores[0]!, old.path);
+      after = await importInto(stores[0]!);
+    } finally {
+      await old.dispose();
+    }
+  }, 240_000);
+  afterAll(async () => {
+    for (const store of stores) await store.close();
+    for (const database of databases) await database.dispose();
+  });
+
+  test('reopens with the new file without refusals: what was imported is replayed, the tri-force unit gains its story', async () => {
+    expect(withoutSeed002.agreements).toHaveLength(seed.agreements.length - 3);
+    expect(before.failures).toEqual([]);
+    expect(after.failures).toEqual([]);
+    expect(after.eventsReplayed).toBe(before.eventsAppended);
+    expect(after.agreements).toMatchObject({ imported: 4, refused: 0 });
+    const tri = await agreementState(stores[0]!, 'tri-force-specialist-operations-unit');
+    expect([tri.inForceFrom, tri.hostForce, tri.terms.length]).toEqual(['2017-08-24', 'avon-somerset', 2]);
+    expect([...tri.serviceLines.values()].map((l) => [l.name, l.until])).toEqual([
+      ['firearms', null],
+      ['dogs', '2018-07-02'],
+      ['roads', '2018-07-02'],
+    ]);
+  });
+
+  test('ends as a fresh import of the new file does', async () => {
+    const fresh = await importInto(stores[1]!);
+    expect(fresh.failures).toEqual([]);
+    expect(story(await wholeLog(stores[1]!))).toEqual(story(await wholeLog(stores[0]!)));
   }, 240_000);
 });

@@ -182,6 +182,40 @@ describe('a malformed file', () => {
     expect(await store.headPosition()).toBeNull();
   });
 
+  test("seed 002's fields are checked as well: drafts, service lines, variations, re-plans and benefits", async () => {
+    const path = await seedFile(
+      smallSeed([
+        record('draft', { status: 'drafted', draftedOn: '2016-01-01', signedOn: '2016-01-02' }),
+        record('undated-draft', { status: 'proposed', inForceFrom: undefined }),
+        record('lines', {
+          plannedStart: '2017-01-01',
+          serviceLines: [
+            { id: 'dogs', name: 'dogs', from: '2016-03-01', until: '2017-01-01' },
+            { id: 'dogs', name: 'dogs again', from: '2016-03-01' },
+          ],
+          variations: [{ id: 'v1', summary: 'host force', proposedTerms: 'host-force' }],
+          benefits: [{ id: 'b1', kind: 'saving', status: 'realised', amountPence: -1, source: 'other' }],
+        }),
+      ]),
+    );
+    const attempt = importInto(store, path);
+    await expect(attempt).rejects.toThrow(SeedFileError);
+    for (const problem of [
+      /agreements\[2\]\.inForceFrom must be left out: the record's status is "drafted"/,
+      /agreements\[2\]\.signedOn must be left out/,
+      /agreements\[3\]\.status must be one of in-force, drafted, not "proposed"/,
+      /agreements\[4\]: "plannedStart" and "replans" are for a draft/,
+      /agreements\[4\]\.serviceLines\[0\]\.endReason is required with "until"/,
+      /agreements\[4\] has service line "dogs" more than once/,
+      /agreements\[4\]\.variations\[0\]\.proposedOn is required: the day the variation was proposed/,
+      /agreements\[4\]\.variations\[0\]\.proposedTerms must be an object/,
+      /agreements\[4\]\.benefits\[0\]\.amountPence must be a whole number of pence/,
+      /agreements\[4\]\.benefits\[0\]\.source \("other"\) must be one of the record's own "sources" \(test\)/,
+    ])
+      await expect(attempt).rejects.toThrow(problem);
+    expect(await store.headPosition()).toBeNull();
+  });
+
   test('that is not JSON says so', async () => {
     await expect(importInto(store, await seedFile('{"agreements": ['))).rejects.toThrow(
       /is not a valid seed file:\n {2}- It is not JSON/,

@@ -3,6 +3,9 @@ import { readFile } from 'node:fs/promises';
 import { displayActorText, type SqlEventStore, type StoredEvent } from '#event-store';
 import {
   READ_MODEL_PROJECTIONS,
+  agreementAsOf,
+  benefitsByAgreement,
+  benefitsByForce,
   collaborationsOf,
   ensureProjectionSchema,
   listAgreements,
@@ -24,9 +27,21 @@ import {
 } from './support.js';
 
 /*
- * The seed file of seeds/000 (Gloucestershire register) and seeds/004 (Gwent's Welsh
- * collaborations) imported through the command bus into a fresh database, then imported again.
+ * The seed file of seeds/000 (Gloucestershire register), seeds/004 (Gwent's Welsh collaborations), seeds/003 (the
+ * Thames Valley panel report) and seeds/002 (the Avon and Somerset panel's link member report) imported through the
+ * command bus into a fresh database, then imported again.
  */
+
+/** Seed 002's records: the tri-force unit of seed 000 (the same agreement), and three of its own. */
+const TRI = 'tri-force-specialist-operations-unit';
+const FOUR = 'four-force-forensics';
+const THREE = 'three-force-forensics';
+const BI = 'bi-force-dogs-roads';
+const SOURCE_002 = 'source 002: Avon and Somerset Police and Crime Panel: link member report on collaboration';
+const pounds = (amount: number) => ({
+  pence: amount * 100,
+  formatted: `£${amount.toLocaleString('en-GB', { minimumFractionDigits: 2 })}`,
+});
 
 interface SeedRecord {
   id: string;
@@ -226,9 +241,14 @@ for (const driver of testDrivers) {
           'nabis',
           'npcc',
           'npocc',
+          FOUR,
+          THREE,
         ].sort(),
       );
-      expect(dorset.every((row) => row.status === 'in-force')).toBe(true);
+      // Seed 002's three-force forensics proposal is a draft; every other is in force.
+      expect(dorset.filter((row) => row.status !== 'in-force').map((row) => [row.agreementId, row.status])).toEqual([
+        [THREE, 'drafted'],
+      ]);
       expect(ids(await listAgreements(database.db, { party: 'dorset' }))).toEqual(
         ids(seed.agreements.filter((a) => !a.skip && a.parties.includes('dorset')).map((a) => ({ agreementId: a.id }))),
       );
@@ -251,5 +271,118 @@ for (const driver of testDrivers) {
       const gwentFeb = await collaborationsOf(database.db, 'gwent', { asOf: '2023-01-31' });
       expect(gwentFeb.find((c) => c.agreementId === 'surveillance-operations-service')?.member).toBe(true);
     }, 120_000);
+
+    test("seed 002: the tri-force unit's service lines before and after the break-up, its terms and its host", async () => {
+      const before = await agreementAsOf(store, TRI, { asOf: '2018-07-01' });
+      expect(before).toMatchObject({ status: 'in-force', hostForce: null, deliveryModel: 'joint-unit' });
+      expect(before?.serviceLines.map((l) => l.name)).toEqual(['firearms', 'dogs', 'roads']);
+      expect(before?.terms).toMatchObject({ termsVersion: 1, terms: { deliveryModel: 'joint-unit' } });
+
+      const after = await agreementAsOf(store, TRI, { asOf: '2018-07-02' });
+      expect(after?.status).toBe('in-force');
+      expect(after?.parties.filter((p) => p.current).map((p) => p.id)).toEqual([
+        'avon-somerset',
+        'gloucestershire',
+        'wiltshire',
+      ]);
+      expect(after?.serviceLines).toEqual([
+        { serviceLineId: 'firearms', name: 'firearms', from: '2017-08-24', until: null, endReason: null },
+      ]);
+      expect(after?.hostForce).toBe('avon-somerset');
+      expect(after?.hostForceHistory).toEqual([{ hostForce: 'avon-somerset', from: '2018-07-02', until: null }]);
+      expect(after?.terms).toMatchObject({
+        termsVersion: 2,
+        effectiveFrom: '2018-07-02',
+        terms: { deliveryModel: 'host-force', hostForce: 'avon-somerset', functions: ['firearms'] },
+      });
+      expect(after?.variations).toEqual([
+        expect.objectContaining({
+          variationId: 'firearms-host-force',
+          status: 'effective',
+          effectiveFrom: '2018-07-02',
+        }),
+      ]);
+      // Not recorded: the agreement's own delivery model stays as the register gives it.
+      expect(after?.deliveryModel).toBe('joint-unit');
+
+      const now = await agreementAsOf(store, TRI);
+      expect(now?.serviceLines.map((l) => [l.serviceLineId, l.until])).toEqual([
+        ['firearms', null],
+        ['dogs', '2018-07-02'],
+        ['roads', '2018-07-02'],
+      ]);
+      expect(now?.serviceLines[1]?.endReason).toMatch(/^Back to the three forces' separate dogs sections \(source 002/);
+      const texts = first.assumptions.filter((a) => a.recordId === TRI).map((a) => a.text);
+      expect(texts).toContainEqual(expect.stringMatching(/^Seed 002's "original tri-force work" .* one record/));
+      expect(texts).toContainEqual(expect.stringMatching(/^Firearms to a host-force model \(source 002\)/));
+    });
+
+    test('seed 002: the forensics proposal is a draft planned for 1 April 2019, re-planned to September, superseding the 4-force agreement', async () => {
+      const three = await agreementAsOf(store, THREE);
+      expect(three).toMatchObject({
+        status: 'drafted',
+        deliveryModel: 'host-force',
+        hostForce: 'avon-somerset',
+        inForceFrom: null,
+        plannedStart: '2019-09-01',
+        supersedes: [FOUR],
+        signatures: [],
+      });
+      expect(three?.parties.map((p) => p.id)).toEqual(['avon-somerset', 'devon-cornwall', 'dorset']);
+      expect(
+        three?.plannedStartHistory.map(({ plannedStart, plannedOn, reason }) => ({ plannedStart, plannedOn, reason })),
+      ).toEqual([
+        { plannedStart: '2019-04-01', plannedOn: '2018-07-02', reason: null },
+        {
+          plannedStart: '2019-09-01',
+          plannedOn: '2018-07-02',
+          reason: expect.stringMatching(/\(source 002\): "aimed to start on 1st April but may be Sept"$/) as unknown,
+        },
+      ]);
+      expect((await agreementState(store, THREE)).draftedPrecision).toBe('on-or-before');
+
+      const four = await agreementAsOf(store, FOUR, {}, [THREE]);
+      expect(four).toMatchObject({ status: 'in-force', supersedes: [], supersededBy: [THREE] });
+      expect(four?.parties.map((p) => p.id)).toEqual(['avon-somerset', 'devon-cornwall', 'dorset', 'wiltshire']);
+      expect(await agreementAsOf(store, FOUR, { asOf: '2018-07-01' }, [THREE])).toMatchObject({ supersededBy: [] });
+
+      const bi = await agreementAsOf(store, BI);
+      expect(bi).toMatchObject({ status: 'drafted', inForceFrom: null, signatures: [], plannedStart: null });
+      expect(bi?.parties.map((p) => p.id)).toEqual(['avon-somerset', 'wiltshire']);
+    });
+
+    test('seed 002: the benefits ledger holds £8.5m realised against the £25m estimate, £3m for Avon and Somerset, and the time saved', async () => {
+      // The read models were rebuilt by the test before.
+      const [tri, ...others] = await benefitsByAgreement(database.db);
+      expect(others).toEqual([]);
+      expect(tri?.agreementId).toBe(TRI);
+      expect(tri?.wholeAgreement.savings).toEqual({ forecast: pounds(25_000_000), realised: pounds(8_500_000) });
+      expect(tri?.attributed.savings).toEqual({ forecast: pounds(0), realised: pounds(3_000_000) });
+      expect(tri?.wholeAgreement.nonCash).toEqual([
+        expect.objectContaining({
+          description: 'More about efficiency of time rather than monetary efficiency',
+          measure: 'officer time',
+        }),
+      ]);
+      expect(tri?.ledger.map((e) => e.source)).toEqual(Array.from({ length: 4 }, () => SOURCE_002));
+      const local = await benefitsByForce(database.db, { force: 'avon-somerset' });
+      expect(local.map((f) => [f.force, f.attributed.savings])).toEqual([
+        ['avon-somerset', { forecast: pounds(0), realised: pounds(3_000_000) }],
+      ]);
+    });
+
+    test("seed 002 is published as Avon and Somerset's on the day of the briefing; the tri-force unit stays the register's", async () => {
+      const published = async (id: string) =>
+        (await store.readStream(`publication-${id}`)).map(
+          (e) => e.data as { publishedBy: string; publishedOn: string },
+        );
+      for (const id of [FOUR, THREE, BI])
+        expect(await published(id)).toEqual([
+          expect.objectContaining({ publishedBy: 'avon-somerset', publishedOn: '2018-07-02' }),
+        ]);
+      expect(await published(TRI)).toEqual([
+        expect.objectContaining({ publishedBy: 'gloucestershire', publishedOn: '2017-08-24' }),
+      ]);
+    });
   });
 }

@@ -20,6 +20,7 @@ import {
   type SqlExecutor,
 } from '#event-store';
 import { testDrivers, type TestDatabase } from '../support/db.js';
+import { CLERK, readTampered } from './rolled-back.js';
 
 /*
  * The re-chain that seals the names of events written before personal data was encrypted
@@ -28,8 +29,6 @@ import { testDrivers, type TestDatabase } from '../support/db.js';
  * hide an edit.
  */
 
-const ACTOR = 'clerk@hampshire.pnn.police.uk';
-const ROLLBACK = new Error('rollback');
 const NAMES = /jane smith|john brown|ann green/i;
 
 for (const driver of testDrivers) {
@@ -48,22 +47,10 @@ for (const driver of testDrivers) {
       verifyLogWithCheckpoints(tx, { publicKey: signer.publicKey, receipts });
 
     /** Tampers, verifies in the same transaction, rolls back. */
-    async function tampered(
+    const tampered = (
       tamper: (tx: SqlExecutor) => Promise<unknown>,
       verify: (tx: SqlExecutor) => Promise<ChainVerification> = verifySigned,
-    ): Promise<ChainVerification> {
-      let result: ChainVerification | undefined;
-      await db
-        .transaction(async (tx) => {
-          await tamper(tx);
-          result = await verify(tx);
-          throw ROLLBACK;
-        })
-        .catch((error: unknown) => {
-          if (error !== ROLLBACK) throw error;
-        });
-      return result!;
-    }
+    ): Promise<ChainVerification> => readTampered(db, tamper, verify);
 
     beforeAll(async () => {
       database = await driver.create();
@@ -82,7 +69,7 @@ for (const driver of testDrivers) {
             data: { agreementId: 'hants-tvp', figures: { big: 2 ** 60 } },
           },
         ],
-        { expectedRevision: 'no-stream', actor: ACTOR },
+        { expectedRevision: 'no-stream', actor: CLERK },
       );
       const signed = await raw.append(
         'agreement-hants-tvp',
@@ -94,7 +81,7 @@ for (const driver of testDrivers) {
             data: { party: 'thames-valley', signedBy: 'John Brown' },
           },
         ],
-        { expectedRevision: 0, actor: ACTOR },
+        { expectedRevision: 0, actor: CLERK },
       );
       firstPlain = signed.firstPosition!;
       await raw.append(
@@ -111,7 +98,7 @@ for (const driver of testDrivers) {
             },
           },
         ],
-        { expectedRevision: 'no-stream', actor: ACTOR },
+        { expectedRevision: 'no-stream', actor: CLERK },
       );
       await checkpointer().runOnce();
       oldReceipt = (await latestCheckpoint(db))!;
@@ -119,11 +106,11 @@ for (const driver of testDrivers) {
       await store.append(
         'board-hants-tvp',
         [{ type: 'GovernanceBoardEstablished', occurredAt: '2013-04-01', data: { chair: 'John Brown' } }],
-        { expectedRevision: 0, actor: ACTOR },
+        { expectedRevision: 0, actor: CLERK },
       );
       await raw.append('board-hants-tvp', [{ type: 'BoardMeetingScheduled', occurredAt: '2013-05-01', data: {} }], {
         expectedRevision: 1,
-        actor: ACTOR,
+        actor: CLERK,
       });
     }, 60_000);
     afterAll(async () => {

@@ -37,9 +37,7 @@ import {
 } from '#event-store';
 import { runCli } from '../../apps/cli/src/cli.js';
 import type { TestDatabase, TestDriver } from '../support/db.js';
-
-const ACTOR = 'clerk@hampshire.pnn.police.uk';
-const ROLLBACK = new Error('rollback');
+import { CLERK, readTampered } from './rolled-back.js';
 
 export function tamperingSuite(driver: TestDriver): void {
   driver.describe(`tamper evidence on ${driver.name}`, () => {
@@ -57,19 +55,8 @@ export function tamperingSuite(driver: TestDriver): void {
     const next = (position: string) => positions[positions.indexOf(position) + 1];
 
     /** Tampers, verifies inside the same transaction, then rolls the tampering back. */
-    async function verifyTampered(tamper: (tx: SqlExecutor) => Promise<unknown>): Promise<ChainVerification> {
-      let result: ChainVerification | undefined;
-      await db
-        .transaction(async (tx) => {
-          await tamper(tx);
-          result = await verifyLog(tx, { pageSize: 7 });
-          throw ROLLBACK;
-        })
-        .catch((error: unknown) => {
-          if (error !== ROLLBACK) throw error;
-        });
-      return result!;
-    }
+    const verifyTampered = (tamper: (tx: SqlExecutor) => Promise<unknown>): Promise<ChainVerification> =>
+      readTampered(db, tamper, (tx) => verifyLog(tx, { pageSize: 7 }));
 
     beforeAll(async () => {
       database = await driver.create();
@@ -101,7 +88,7 @@ export function tamperingSuite(driver: TestDriver): void {
             data: { party: 'hampshire', signedBy: 'Chief Constable' },
           },
         ],
-        { expectedRevision: 'no-stream', actor: ACTOR },
+        { expectedRevision: 'no-stream', actor: CLERK },
       );
       // Concurrent appends: group-committed into few transactions.
       await Promise.all(
@@ -111,7 +98,7 @@ export function tamperingSuite(driver: TestDriver): void {
             [{ type: 'BoardMeetingScheduled', occurredAt: '2015-05-01', data: { i } }],
             {
               expectedRevision: 'no-stream',
-              actor: ACTOR,
+              actor: CLERK,
             },
           ),
         ),
@@ -125,7 +112,7 @@ export function tamperingSuite(driver: TestDriver): void {
             data: { summary: 'Hampshire joins the joint unit', amountGbp: 125000.5 },
           },
         ],
-        { expectedRevision: 2, actor: ACTOR, causationId: randomUUID(), correlationId: 'import-2016-03' },
+        { expectedRevision: 2, actor: CLERK, causationId: randomUUID(), correlationId: 'import-2016-03' },
       );
       target = lastPosition!;
       // A rolled-back append still draws a position: the log has a gap, and that is no break.
@@ -140,7 +127,7 @@ export function tamperingSuite(driver: TestDriver): void {
             [{ type: 'BoardMeetingCancelled', occurredAt: '2016-01-10', data: { reason: `r${i}` } }],
             {
               expectedRevision: 'any',
-              actor: ACTOR,
+              actor: CLERK,
             },
           ),
         ),
@@ -150,7 +137,7 @@ export function tamperingSuite(driver: TestDriver): void {
         [{ type: 'AgreementReviewed', occurredAt: '2016-04-01', data: { outcome: 'continue' } }],
         {
           expectedRevision: 3,
-          actor: ACTOR,
+          actor: CLERK,
         },
       );
       const { rows: all } = await db.query<{ position: string }>('SELECT position FROM events ORDER BY position');
@@ -282,7 +269,7 @@ export function tamperingSuite(driver: TestDriver): void {
         schemaVersion: 1,
         occurredAt: '2016-01-15T00:00:00.000Z',
         recordedAt: '2016-01-16T09:00:00.000Z',
-        actor: ACTOR,
+        actor: CLERK,
         correlationId: randomUUID(),
         causationId: null,
         data: { attendees: ['hampshire', 'thames-valley'], quorate: true },
@@ -300,7 +287,7 @@ export function tamperingSuite(driver: TestDriver): void {
           1,
           event.occurredAt,
           event.recordedAt,
-          ACTOR,
+          CLERK,
           event.correlationId,
           null,
           JSON.stringify(event.data),
@@ -337,7 +324,7 @@ export function tamperingSuite(driver: TestDriver): void {
         await tx.query(
           `INSERT INTO events (event_id, stream_id, revision, type, schema_version, occurred_at, recorded_at, actor, correlation_id, data)
            VALUES ($1, $2, 0, 'BoardMeetingHeld', 1, now(), now(), $3, $4, '{}')`,
-          [randomUUID(), `board-raw-${randomUUID()}`, ACTOR, randomUUID()],
+          [randomUUID(), `board-raw-${randomUUID()}`, CLERK, randomUUID()],
         );
       });
       expect(result).toMatchObject({ ok: false, reason: 'missing-hash' });
@@ -487,7 +474,7 @@ export function tamperingSuite(driver: TestDriver): void {
                     ? [{ type: 'BoardMeetingHeld', occurredAt: '2016-02-02', data: { k, i, attendees: [] } }]
                     : []),
                 ],
-                { expectedRevision: 'any', actor: ACTOR },
+                { expectedRevision: 'any', actor: CLERK },
               ),
             ),
           ),
@@ -557,7 +544,7 @@ export function signedTamperingSuite(driver: TestDriver): void {
           },
           { type: 'PartyAdded', occurredAt: '2015-04-02', data: { party: 'thames-valley' } },
         ],
-        { expectedRevision: 'no-stream', actor: ACTOR },
+        { expectedRevision: 'no-stream', actor: CLERK },
       );
       for (let i = 0; i < 5; i++) {
         await store.append(
@@ -565,7 +552,7 @@ export function signedTamperingSuite(driver: TestDriver): void {
           [{ type: 'BoardMeetingScheduled', occurredAt: '2015-05-01', data: { i } }],
           {
             expectedRevision: 'no-stream',
-            actor: ACTOR,
+            actor: CLERK,
           },
         );
       }
@@ -573,7 +560,7 @@ export function signedTamperingSuite(driver: TestDriver): void {
       const { lastPosition } = await store.append(
         agreement,
         [{ type: 'AgreementVaried', occurredAt: '2016-03-03', data: { summary: 'Hampshire joins the joint unit' } }],
-        { expectedRevision: 1, actor: ACTOR },
+        { expectedRevision: 1, actor: CLERK },
       );
       target = lastPosition!;
       const { rows } = await db.query<{ n: string }>(
@@ -586,7 +573,7 @@ export function signedTamperingSuite(driver: TestDriver): void {
           [{ type: 'BoardMeetingCancelled', occurredAt: '2016-01-10', data: { reason: `r${i}` } }],
           {
             expectedRevision: 'any',
-            actor: ACTOR,
+            actor: CLERK,
           },
         );
         if (i % 6 === 5) await checkpointer.runOnce();
@@ -704,7 +691,7 @@ export function signedTamperingSuite(driver: TestDriver): void {
         schemaVersion: 1,
         occurredAt: '2016-01-15T00:00:00.000Z',
         recordedAt: '2016-01-16T09:00:00.000Z',
-        actor: ACTOR,
+        actor: CLERK,
         correlationId: randomUUID(),
         causationId: null,
         data: { attendees: ['hampshire'], quorate: true },
@@ -720,7 +707,7 @@ export function signedTamperingSuite(driver: TestDriver): void {
           event.type,
           event.occurredAt,
           event.recordedAt,
-          ACTOR,
+          CLERK,
           event.correlationId,
           JSON.stringify(event.data),
           hash,
@@ -834,7 +821,7 @@ export function signedTamperingSuite(driver: TestDriver): void {
             tx.query(
               `INSERT INTO events (position, event_id, stream_id, revision, type, schema_version, occurred_at, recorded_at, actor, correlation_id, data)
                OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, 0, 'BoardMeetingHeld', 1, now(), now(), $4, $5, '{}')`,
-              [String(BigInt(positions.at(-1)!) + 5n), randomUUID(), `board-raw-${randomUUID()}`, ACTOR, randomUUID()],
+              [String(BigInt(positions.at(-1)!) + 5n), randomUUID(), `board-raw-${randomUUID()}`, CLERK, randomUUID()],
             ),
           ),
         () => [String(BigInt(positions.at(-1)!) + 5n), 'missing-hash'],

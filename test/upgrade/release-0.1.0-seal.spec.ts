@@ -1,17 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import pg from 'pg';
+import { join } from 'node:path';
 import { loadConfig } from '#config';
 import { createEventStore, PERSONAL_FIELDS } from '#event-store';
 import { runCli } from '../../apps/cli/src/cli.js';
 import { startApi, type ApiHarness } from '../api/api-harness.js';
 import { postgresDriver, type TestDatabase } from '../support/db.js';
 import { bodyOf } from '../support/http.js';
+import { restoreDump, SECRET, unpackPgliteData, writtenAt } from './release-0.1.0-fixture.js';
 
 /*
  * Issue 18 item 5 on a database written by release 0.1.0, whose events hold names in the clear:
@@ -20,10 +17,6 @@ import { bodyOf } from '../support/http.js';
  * named only in those old events removes the name from every read while verify still passes.
  */
 
-const execFileAsync = promisify(execFile);
-const fixtureDir = resolve(fileURLToPath(new URL('../fixtures/release-0.1.0', import.meta.url)));
-const writtenAt = (await readFile(join(fixtureDir, 'written-at.txt'), 'utf8')).trim();
-const SECRET = 'release-fixture-secret-release-fixture-secret-0123';
 /** The signatory release 0.1.0 recorded for both parties of the Hampshire/TVP agreement. */
 const SIGNATORY = 'Chief Constable';
 
@@ -150,9 +143,9 @@ describe('sealing the names of a PGlite data directory written by release 0.1.0'
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'release-0.1.0-seal-'));
-    await execFileAsync('tar', ['-xJf', join(fixtureDir, 'pglite-data.tar.xz'), '-C', dir]);
-    env = { DATA_DIR: join(dir, 'data'), AUTH_JWT_SECRET: SECRET };
+    const unpacked = await unpackPgliteData('release-0.1.0-seal-');
+    dir = unpacked.dir;
+    env = { DATA_DIR: unpacked.dataDir, AUTH_JWT_SECRET: SECRET };
   }, 60_000);
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -167,17 +160,7 @@ postgresDriver.describe('sealing the names of a PostgreSQL database written by r
   let database: TestDatabase;
 
   beforeAll(async () => {
-    database = await postgresDriver.create();
-    const { stdout: dump } = await execFileAsync('xz', ['-dc', join(fixtureDir, 'postgres.sql.xz')], {
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    const client = new pg.Client({ connectionString: database.url as string });
-    await client.connect();
-    try {
-      await client.query(dump.replace(/^\\(un)?restrict .*$/gm, ''));
-    } finally {
-      await client.end();
-    }
+    database = await restoreDump();
   }, 60_000);
   afterAll(async () => {
     await database?.dispose();

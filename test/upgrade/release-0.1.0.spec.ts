@@ -1,11 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { alertsProjection } from '#alerting';
 import { loadConfig, type AppConfig } from '#config';
 import { READ_MODEL_PROJECTIONS } from '#projections';
@@ -13,6 +8,7 @@ import { runCli } from '../../apps/cli/src/cli.js';
 import { startApi, type ApiHarness } from '../api/api-harness.js';
 import { postgresDriver, type TestDatabase } from '../support/db.js';
 import { bodyOf, type HealthBody } from '../support/http.js';
+import { fixtureDir, restoreDump, SECRET, unpackPgliteData, writtenAt } from './release-0.1.0-fixture.js';
 
 /*
  * A database written by release 0.1.0 (commit 6477a86) must open under this code: migrations run, every
@@ -24,11 +20,6 @@ import { bodyOf, type HealthBody } from '../support/http.js';
  * fields), except where a later release deliberately changed the shape of an answer: DELIBERATE_CHANGES
  * says how the old answer reads now, one entry per change, so no difference passes unnoticed.
  */
-
-const execFileAsync = promisify(execFile);
-const fixtureDir = resolve(fileURLToPath(new URL('../fixtures/release-0.1.0', import.meta.url)));
-const writtenAt = (await readFile(join(fixtureDir, 'written-at.txt'), 'utf8')).trim();
-const SECRET = 'release-fixture-secret-release-fixture-secret-0123';
 
 interface Question {
   path: string;
@@ -356,9 +347,7 @@ describe('a PGlite data directory written by release 0.1.0', () => {
   let dataDir: string;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'release-0.1.0-'));
-    await execFileAsync('tar', ['-xJf', join(fixtureDir, 'pglite-data.tar.xz'), '-C', dir]);
-    dataDir = join(dir, 'data');
+    ({ dir, dataDir } = await unpackPgliteData('release-0.1.0-'));
   }, 60_000);
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -368,24 +357,6 @@ describe('a PGlite data directory written by release 0.1.0', () => {
     await openVerifyRebuild({ DATA_DIR: dataDir, AUTH_JWT_SECRET: SECRET }, true);
   }, 180_000);
 });
-
-/** A new PostgreSQL database holding the fixture's dump. */
-async function restoreDump(): Promise<TestDatabase> {
-  const database = await postgresDriver.create();
-  const { stdout: dump } = await execFileAsync('xz', ['-dc', join(fixtureDir, 'postgres.sql.xz')], {
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  // pg_dump's preamble empties search_path for its session: load on a client of its own.
-  const client = new pg.Client({ connectionString: database.url as string });
-  await client.connect();
-  try {
-    // pg_dump (15.14 on) brackets the dump in psql's \restrict/\unrestrict meta-commands, which are not SQL.
-    await client.query(dump.replace(/^\\(un)?restrict .*$/gm, ''));
-  } finally {
-    await client.end();
-  }
-  return database;
-}
 
 postgresDriver.describe('a PostgreSQL database written by release 0.1.0', () => {
   let database: TestDatabase;

@@ -7,6 +7,7 @@ import {
   type AgreementCommand,
   type BodyKind,
   type BodyRef,
+  type BenefitCommand,
   type BoardCommand,
   type DeliveryModel,
   type AgreementScope,
@@ -17,6 +18,7 @@ import {
 import { actorText, IdempotencyKeyReusedError } from '#event-store';
 import {
   ExecuteAgreementCommand,
+  ExecuteBenefitCommand,
   ExecuteBoardCommand,
   ExecuteBodyRegistryCommand,
   ExecutePublicationCommand,
@@ -83,11 +85,13 @@ export interface ImportReport {
     notPublished: number;
   };
   /**
-   * The events the import's steps appended: one a step, but for a draft with a declared membership, which also
-   * writes its `MembershipDeclared` (counted from the stream the draft starts).
+   * Events the steps appended. A step's decider emits one event, but for these: a draft with a planned start
+   * (AgreementDrafted and AgreementStartPlanned) or a declared membership (with MembershipDeclared), and the
+   * signature or approval completing a variation (with VariationTookEffect); those are counted by the revisions
+   * they moved their stream (StepCounter).
    */
   eventsAppended: number;
-  /** The events of the steps answered from their idempotency key: done by an earlier run. */
+  /** Events of the steps answered from their idempotency key: recorded by an earlier run. */
   eventsReplayed: number;
   failures: ImportFailure[];
   /** Bodies the domain says someone registered before (not through this import); kept as registered. */
@@ -124,14 +128,12 @@ export function parentsFirst(agreements: readonly SeedAgreement[]): SeedAgreemen
 class StepCounter {
   appended = 0;
   replayed = 0;
+  /** `events`: how many the step wrote (an earlier run, for a replay), when it may be more than one. */
   count(result: WriteResult, events = 1): void {
     if (result.replayed) this.replayed += events;
     else this.appended += events;
   }
 }
-
-/** How many events a step wrote: one, unless it says otherwise from its result. */
-type EventsOf = (result: WriteResult) => number;
 
 class RecordRefused extends Error {
   constructor(readonly failure: ImportFailure) {
@@ -149,11 +151,12 @@ async function step(
   stepName: string,
   counter: StepCounter,
   send: () => Promise<WriteResult>,
-  eventsOf: EventsOf = () => 1,
-): Promise<void> {
+  eventsOf: (result: WriteResult) => number = () => 1,
+): Promise<WriteResult> {
   try {
     const result = await send();
     counter.count(result, eventsOf(result));
+    return result;
   } catch (error) {
     if (error instanceof DomainError) {
       throw new RecordRefused({ recordId, step: stepName, code: error.code, message: error.message });
@@ -174,8 +177,10 @@ async function step(
 
 /** The assumption the import prints for a record whose dates are not days (issue 15). */
 const precisionAssumption = (a: SeedAgreement): string =>
-  `Dates recorded with precision "${a.datePrecision}" (drafted, signed, approved and in force): shown as ` +
-  `"${inForceSentence({ date: a.inForceFrom, precision: a.datePrecision })}".`;
+  a.inForceFrom === null
+    ? `Draft date recorded with precision "${a.datePrecision}" (${a.draftedOn}).`
+    : `Dates recorded with precision "${a.datePrecision}" (drafted, signed, approved and in force): shown as ` +
+      `"${inForceSentence({ date: a.inForceFrom, precision: a.datePrecision })}".`;
 
 /**
  * Issue 15: how exactly the record's dates are known, as a step of its own after them (RecordDatePrecision, key
@@ -186,21 +191,26 @@ const precisionAssumption = (a: SeedAgreement): string =>
 async function recordPrecision(
   a: SeedAgreement,
   parties: readonly BodyRef[],
-  send: (key: string, input: unknown, command: AgreementCommand) => Promise<void>,
+  send: (key: string, input: unknown, command: AgreementCommand) => Promise<unknown>,
   clock: Clock,
 ): Promise<void> {
   if (a.datePrecision === 'day') return;
-  const facts: DatedFactRef[] = [
-    { fact: 'drafted', party: null },
-    ...parties.map((p) => ({ fact: 'signed' as const, party: p.id })),
-    ...parties
-      .filter((p) => approvalAskedOf({ body: p, capacity: null }))
-      .map((p) => ({ fact: 'approved' as const, party: p.id })),
-    { fact: 'in-force', party: null },
-  ];
+  const facts: DatedFactRef[] =
+    a.status === 'drafted'
+      ? [{ fact: 'drafted', party: null }]
+      : [
+          { fact: 'drafted', party: null },
+          ...parties.map((p) => ({ fact: 'signed' as const, party: p.id })),
+          ...parties
+            .filter((p) => approvalAskedOf({ body: p, capacity: null }))
+            .map((p) => ({ fact: 'approved' as const, party: p.id })),
+          { fact: 'in-force', party: null },
+        ];
   const reason =
     a.datePrecision === 'on-or-before'
-      ? 'The source gives only the latest day by which the agreement was in operation (see the assumptions).'
+      ? a.status === 'drafted'
+        ? 'The source gives only the latest day by which the agreement was drafted (see the assumptions).'
+        : 'The source gives only the latest day by which the agreement was in operation (see the assumptions).'
       : `The source gives only the ${a.datePrecision} (see the assumptions).`;
   const input = { agreementId: a.id, facts, precision: a.datePrecision, reason };
   await send('date-precision', input, stamp('RecordDatePrecision', input, clock));
@@ -273,7 +283,12 @@ export async function importSeed(
   const importAgreement = async (a: SeedAgreement, counter: StepCounter): Promise<void> => {
     const agreementId = a.id;
     /** `input` is what the file says for the step: its fingerprint, so resolved reference data may change without breaking replays. */
-    const send = (key: string, input: unknown, command: AgreementCommand, eventsOf?: EventsOf) =>
+    const send = (
+      key: string,
+      input: unknown,
+      command: AgreementCommand,
+      eventsOf?: (result: WriteResult) => number,
+    ): Promise<WriteResult> =>
       step(
         agreementId,
         key,
@@ -311,6 +326,8 @@ export async function importSeed(
       hostForce: a.hostForce,
       parentId: a.parentId,
       reviewDue: a.reviewDue,
+      // Only when planned (seed 002's drafts): the fingerprints of the drafts imported before stay as they were.
+      ...(a.plannedStart === null ? {} : { plannedStart: a.plannedStart }),
       occurredAt: a.draftedOn,
       // Only where the record has one, so every other record's draft keeps the fingerprint earlier imports recorded.
       ...(a.declaredMembership === null ? {} : { declaredMembership: a.declaredMembership }),
@@ -333,13 +350,20 @@ export async function importSeed(
           parent,
           reviewDue: a.reviewDue,
           declaredMembership: a.declaredMembership,
+          plannedStart: a.plannedStart,
           occurredAt: a.draftedOn,
         },
         clock,
       ),
-      // The draft starts the stream: every event on it is the draft's (with a declared membership, two).
+      // The stream's first write: its events are its revision plus one (more with a planned start or a declared
+      // membership).
       (result) => result.revision + 1,
     );
+    if (a.status === 'drafted') {
+      await recordPrecision(a, parties, send, clock);
+      await recordStory(a, parties, send, counter);
+      return;
+    }
 
     for (const party of parties) {
       const signature = { agreementId, party: party.id, signedBy: seed.signatory, occurredAt: a.signedOn };
@@ -355,6 +379,116 @@ export async function importSeed(
     const commencement = { agreementId, occurredAt: a.inForceFrom };
     await send('in-force', commencement, stamp('BringIntoForce', commencement, clock));
     await recordPrecision(a, parties, send, clock);
+    await recordStory(a, parties, send, counter);
+  };
+
+  /**
+   * Issue 15 item 8 (seed 002): what happened to the agreement after it was made, each fact a step of its own after
+   * the ones before, so records imported before keep their fingerprints and gain only these: the terms
+   * (`terms:<n>`), the service lines (`service-line:<id>`), the variations (`variation:<id>`, then
+   * `variation:<id>:sign:<party>` and `variation:<id>:approve:<party>`), the host changes (`host:<n>`), the service
+   * lines' endings (`service-line:<id>:end`), the re-plannings of a draft's start (`replan:<n>`), and the benefits
+   * ledger (`benefit:<entry>`), each as the API's route sends it.
+   */
+  const recordStory = async (
+    a: SeedAgreement,
+    parties: readonly BodyRef[],
+    send: (
+      key: string,
+      input: unknown,
+      command: AgreementCommand,
+      eventsOf?: (result: WriteResult) => number,
+    ) => Promise<WriteResult>,
+    counter: StepCounter,
+  ): Promise<void> => {
+    const agreementId = a.id;
+    for (const [i, t] of a.terms.entries()) {
+      const input = { agreementId, effectiveFrom: t.effectiveFrom, terms: t.terms, occurredAt: t.setOn };
+      await send(`terms:${i + 1}`, input, stamp('SetTerms', input, clock));
+    }
+    for (const line of a.serviceLines) {
+      const input = { agreementId, serviceLineId: line.id, name: line.name, occurredAt: line.from };
+      await send(`service-line:${line.id}`, input, stamp('AddServiceLine', input, clock));
+    }
+    for (const v of a.variations) {
+      const proposal = {
+        agreementId,
+        variationId: v.id,
+        summary: v.summary,
+        proposedTerms: v.proposedTerms,
+        effectiveFrom: v.effectiveFrom,
+        occurredAt: v.proposedOn,
+      };
+      let last = await send(`variation:${v.id}`, proposal, stamp('ProposeVariation', proposal, clock));
+      // Sent one after another on the stream, so a step's events are the revisions since the one before: the
+      // signature or approval completing the variation also records VariationTookEffect.
+      const since = (before: WriteResult) => (result: WriteResult) => Math.max(1, result.revision - before.revision);
+      for (const party of parties) {
+        const signature = {
+          agreementId,
+          variationId: v.id,
+          party: party.id,
+          signedBy: seed.signatory,
+          occurredAt: v.signedOn,
+        };
+        last = await send(
+          `variation:${v.id}:sign:${party.id}`,
+          signature,
+          stamp('SignVariation', signature, clock),
+          since(last),
+        );
+      }
+      // As for the agreement's own approvals: the seed file records no capacities (parties.ts).
+      for (const party of parties.filter((p) => approvalAskedOf({ body: p, capacity: null }))) {
+        const approval = { agreementId, variationId: v.id, party: party.id, occurredAt: v.approvedOn };
+        last = await send(
+          `variation:${v.id}:approve:${party.id}`,
+          approval,
+          stamp('ApproveVariation', approval, clock),
+          since(last),
+        );
+      }
+    }
+    for (const [i, h] of a.hostChanges.entries()) {
+      const input = { agreementId, hostForce: h.hostForce, occurredAt: h.on };
+      await send(`host:${i + 1}`, input, stamp('ChangeHostForce', input, clock));
+    }
+    for (const line of a.serviceLines) {
+      if (line.until === null) continue;
+      const input = { agreementId, serviceLineId: line.id, reason: line.endReason ?? '', occurredAt: line.until };
+      await send(`service-line:${line.id}:end`, input, stamp('EndServiceLine', input, clock));
+    }
+    for (const [i, p] of a.replans.entries()) {
+      const input = { agreementId, plannedStart: p.plannedStart, reason: p.reason, occurredAt: p.on };
+      await send(`replan:${i + 1}`, input, stamp('ReplanStart', input, clock));
+    }
+    for (const b of a.benefits) {
+      const source = seed.sources.find((s) => s.id === b.source);
+      const entry = {
+        kind: b.kind,
+        status: b.status,
+        amountPence: b.amountPence,
+        description: b.description,
+        measure: b.measure,
+        financialYear: b.financialYear,
+        period: b.period,
+        attributedTo: b.attributedTo,
+        // The ledger cites the document by its id and title, as the publication's reference does.
+        source: source === undefined ? b.source : `source ${source.id}: ${source.title}`,
+        note: b.note,
+      };
+      const input = { agreementId, entryId: b.id, entry };
+      await step(agreementId, `benefit:${b.id}`, counter, async () => {
+        const agreement = await references.benefitFacts(agreementId);
+        const command: BenefitCommand = stamp('RecordBenefit', { ...input, agreement }, clock);
+        return bus.execute(
+          new ExecuteBenefitCommand(
+            command,
+            context(agreementId, `import:${agreementId}:benefit:${b.id}`, 'RecordBenefit', input),
+          ),
+        );
+      });
+    }
   };
 
   /** A board and its meetings, after the agreements it oversees: each step one command, as POST /boards and its routes. */
@@ -478,12 +612,14 @@ export async function importSeed(
     const counter = new StepCounter();
     try {
       for (const supersededId of a.supersedes) {
-        const input = { agreementId: a.id, supersedes: supersededId, occurredAt: a.inForceFrom };
+        // A draft (seed 002's forensics proposal) replaces its predecessor as of the day it was drafted.
+        const occurredAt = a.inForceFrom ?? a.draftedOn;
+        const input = { agreementId: a.id, supersedes: supersededId, occurredAt };
         const superseded = await references.agreement(supersededId);
         await step(a.id, `supersedes:${supersededId}`, counter, () =>
           bus.execute(
             new ExecuteAgreementCommand(
-              stamp('RecordSupersession', { agreementId: a.id, superseded, occurredAt: a.inForceFrom }, clock),
+              stamp('RecordSupersession', { agreementId: a.id, superseded, occurredAt }, clock),
               context(a.id, `import:${a.id}:supersedes:${supersededId}`, 'RecordSupersession', input),
             ),
           ),

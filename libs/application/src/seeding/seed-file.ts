@@ -50,16 +50,36 @@ export interface SeedAgreement {
   supersedes: string[];
   /** Bodies the document says take part without being parties (HMRC staff in a ROCU). */
   agencies: string[];
-  /** YYYY-MM-DD; draftedOn, signedOn and approvedOn default to inForceFrom. */
+  /**
+   * `in-force` (the default): drafted, signed by every party, approved by every policing body and brought into force.
+   * `drafted` (seed 002's proposals): drafted only; it has no `inForceFrom`, `signedOn` or `approvedOn`.
+   */
+  status: SeedAgreementStatus;
+  /** YYYY-MM-DD; draftedOn, signedOn and approvedOn default to inForceFrom (a draft must give draftedOn). */
   draftedOn: string;
   signedOn: string;
   approvedOn: string;
-  inForceFrom: string;
+  /** Null only for a draft. */
+  inForceFrom: string | null;
   /**
    * How exactly the source gives those four dates (issue 15): `day` (the default), `month` or `year` (each date the
    * first day of it), or `on-or-before` (a register page's date: the latest day by which the page shows it).
    */
   datePrecision: RecordedDatePrecision;
+  /** A draft's planned start (DraftAgreement's plannedStart); null when none is planned. */
+  plannedStart: string | null;
+  /** A draft's re-plannings of its start, in order (ReplanStart). */
+  replans: SeedReplan[];
+  /** Versions of the terms document, in order (SetTerms); `terms` is checked by the domain. */
+  terms: SeedTerms[];
+  /** The agreement's service lines (AddServiceLine), and the day each ended if it did (EndServiceLine). */
+  serviceLines: SeedServiceLine[];
+  /** Variations of the terms (s23C(4)): proposed, signed by every party and approved by every policing body. */
+  variations: SeedVariation[];
+  /** Changes of the recorded host force, in order (ChangeHostForce). */
+  hostChanges: SeedHostChange[];
+  /** Entries of its benefits ledger (RecordBenefit). */
+  benefits: SeedBenefit[];
   /** Which fields are inferred rather than stated by the source. */
   inferred: string[];
   assumptions: string[];
@@ -71,6 +91,65 @@ export interface SeedAgreement {
    * authorities"), drafted as the agreement's declared membership; null when every member is named.
    */
   declaredMembership: { description: string; count: number } | null;
+}
+
+export const SEED_AGREEMENT_STATUSES = ['in-force', 'drafted'] as const;
+export type SeedAgreementStatus = (typeof SEED_AGREEMENT_STATUSES)[number];
+
+export interface SeedReplan {
+  plannedStart: string;
+  /** The day it was re-planned. */
+  on: string;
+  reason: string;
+}
+
+export interface SeedTerms {
+  effectiveFrom: string;
+  /** The day the version was agreed (SetTerms' occurredAt). */
+  setOn: string;
+  terms: Record<string, unknown>;
+}
+
+export interface SeedServiceLine {
+  id: string;
+  name: string;
+  /** The day it started. */
+  from: string;
+  /** The day it ended (its last day is the day before), or null while it runs. */
+  until: string | null;
+  /** Why it ended: required with `until`. */
+  endReason: string | null;
+}
+
+export interface SeedVariation {
+  id: string;
+  summary: string;
+  /** The whole terms document it proposes, checked by the domain as SetTerms' terms. */
+  proposedTerms: Record<string, unknown>;
+  effectiveFrom: string | null;
+  proposedOn: string;
+  signedOn: string;
+  approvedOn: string;
+}
+
+export interface SeedHostChange {
+  hostForce: string;
+  on: string;
+}
+
+/** One entry of the benefits ledger, as POST /agreements/:id/benefits takes it; `source` a source id of the file. */
+export interface SeedBenefit {
+  id: string;
+  kind: string;
+  status: string;
+  amountPence: number | null;
+  description: string | null;
+  measure: string | null;
+  financialYear: string | null;
+  period: { from: string; to: string } | null;
+  attributedTo: string | null;
+  source: string;
+  note: string | null;
 }
 
 /** A board meeting as a source tells it (or as assumed): its date in the diary and what became of it. */
@@ -205,6 +284,29 @@ class Reader {
     return count === null ? null : { description, count };
   }
 
+  /** A required date: the problem says what it is for. */
+  requiredDate(object: Json, key: string, at: string, what: string): string {
+    const value = this.date(object, key, at);
+    if (value === null && !this.problems.some((p) => p.startsWith(`${at}.${key} `)))
+      this.problems.push(`${at}.${key} is required: ${what}.`);
+    return value ?? '';
+  }
+
+  object(object: Json, key: string, at: string): Json {
+    const value = object[key];
+    if (isObject(value)) return value;
+    this.problems.push(`${at}.${key} must be an object.`);
+    return {};
+  }
+
+  pence(object: Json, key: string, at: string): number | null {
+    const value = object[key];
+    if (value === undefined || value === null) return null;
+    if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
+    this.problems.push(`${at}.${key} must be a whole number of pence, zero or more.`);
+    return null;
+  }
+
   list(object: Json, key: string, at: string): Json[] {
     const value = object[key];
     if (value === undefined) return [];
@@ -214,17 +316,123 @@ class Reader {
   }
 }
 
+function statusOf(r: Reader, a: Json, at: string): SeedAgreementStatus {
+  const value = a['status'];
+  if (value === undefined || value === null) return 'in-force';
+  const status = SEED_AGREEMENT_STATUSES.find((s) => s === value);
+  if (status === undefined)
+    r.problems.push(`${at}.status must be one of ${SEED_AGREEMENT_STATUSES.join(', ')}, not ${JSON.stringify(value)}.`);
+  return status ?? 'in-force';
+}
+
+function serviceLineOf(r: Reader, l: Json, at: string): SeedServiceLine {
+  const until = r.date(l, 'until', at);
+  const endReason = r.optionalText(l, 'endReason', at);
+  if (until !== null && (endReason === null || endReason.trim() === ''))
+    r.problems.push(`${at}.endReason is required with "until": say why the service line ended.`);
+  if (until === null && endReason !== null) r.problems.push(`${at}.endReason needs "until": the day the line ended.`);
+  return {
+    id: r.text(l, 'id', at),
+    name: r.text(l, 'name', at),
+    from: r.requiredDate(l, 'from', at, 'the day the service line started'),
+    until,
+    endReason,
+  };
+}
+
+function variationOf(r: Reader, v: Json, at: string): SeedVariation {
+  const proposedOn = r.requiredDate(v, 'proposedOn', at, 'the day the variation was proposed');
+  return {
+    id: r.text(v, 'id', at),
+    summary: r.text(v, 'summary', at),
+    proposedTerms: r.object(v, 'proposedTerms', at),
+    effectiveFrom: r.date(v, 'effectiveFrom', at),
+    proposedOn,
+    signedOn: r.date(v, 'signedOn', at) ?? proposedOn,
+    approvedOn: r.date(v, 'approvedOn', at) ?? proposedOn,
+  };
+}
+
+function benefitOf(r: Reader, b: Json, at: string): SeedBenefit {
+  const period = b['period'] === undefined || b['period'] === null ? null : r.object(b, 'period', at);
+  return {
+    id: r.text(b, 'id', at),
+    kind: r.text(b, 'kind', at),
+    status: r.text(b, 'status', at),
+    amountPence: r.pence(b, 'amountPence', at),
+    description: r.optionalText(b, 'description', at),
+    measure: r.optionalText(b, 'measure', at),
+    financialYear: r.optionalText(b, 'financialYear', at),
+    period:
+      period === null
+        ? null
+        : { from: r.text(period, 'from', `${at}.period`), to: r.text(period, 'to', `${at}.period`) },
+    attributedTo: r.optionalText(b, 'attributedTo', at),
+    source: r.text(b, 'source', at),
+    note: r.optionalText(b, 'note', at),
+  };
+}
+
+/** Ids given twice in one of a record's lists (service lines, variations, benefits). */
+function checkUnique(r: Reader, at: string, what: string, ids: string[]): void {
+  for (const id of ids.filter((id, i) => id !== '' && ids.indexOf(id) !== i))
+    r.problems.push(`${at} has ${what} "${id}" more than once.`);
+}
+
 function agreementOf(r: Reader, a: Json, at: string): SeedAgreement {
+  const status = statusOf(r, a, at);
+  const drafted = status === 'drafted';
   const inForceFrom = r.date(a, 'inForceFrom', at);
-  if (inForceFrom === null && !r.problems.some((p) => p.startsWith(`${at}.inForceFrom`))) {
+  if (drafted) {
+    for (const key of ['inForceFrom', 'signedOn', 'approvedOn'])
+      if (a[key] !== undefined && a[key] !== null)
+        r.problems.push(
+          `${at}.${key} must be left out: the record's status is "drafted" (nothing signed, approved or in force).`,
+        );
+    if (a['draftedOn'] === undefined || a['draftedOn'] === null)
+      r.problems.push(
+        `${at}.draftedOn is required for a draft (say in "assumptions" how it was chosen if the source gives none).`,
+      );
+  } else if (inForceFrom === null && !r.problems.some((p) => p.startsWith(`${at}.inForceFrom`))) {
     r.problems.push(
       `${at}.inForceFrom is required: the date the agreement came into force (say in "assumptions" how it was chosen if the source gives none).`,
     );
   }
   const on = inForceFrom ?? '';
   const draftedOn = r.date(a, 'draftedOn', at) ?? on;
-  const signedOn = r.date(a, 'signedOn', at) ?? on;
-  const approvedOn = r.date(a, 'approvedOn', at) ?? on;
+  const signedOn = drafted ? draftedOn : (r.date(a, 'signedOn', at) ?? on);
+  const approvedOn = drafted ? draftedOn : (r.date(a, 'approvedOn', at) ?? on);
+  const plannedStart = r.date(a, 'plannedStart', at);
+  const replans = r.list(a, 'replans', at).map((p, i) => ({
+    plannedStart: r.requiredDate(p, 'plannedStart', `${at}.replans[${i}]`, 'the new planned start'),
+    on: r.requiredDate(p, 'on', `${at}.replans[${i}]`, 'the day it was re-planned'),
+    reason: r.text(p, 'reason', `${at}.replans[${i}]`),
+  }));
+  if (!drafted && (plannedStart !== null || replans.length > 0))
+    r.problems.push(
+      `${at}: "plannedStart" and "replans" are for a draft (status "drafted"); an agreement in force has started.`,
+    );
+  const serviceLines = r.list(a, 'serviceLines', at).map((l, i) => serviceLineOf(r, l, `${at}.serviceLines[${i}]`));
+  const variations = r.list(a, 'variations', at).map((v, i) => variationOf(r, v, `${at}.variations[${i}]`));
+  const benefits = r.list(a, 'benefits', at).map((b, i) => benefitOf(r, b, `${at}.benefits[${i}]`));
+  checkUnique(
+    r,
+    at,
+    'service line',
+    serviceLines.map((l) => l.id),
+  );
+  checkUnique(
+    r,
+    at,
+    'variation',
+    variations.map((v) => v.id),
+  );
+  checkUnique(
+    r,
+    at,
+    'benefit',
+    benefits.map((b) => b.id),
+  );
   return {
     id: r.text(a, 'id', at),
     title: r.text(a, 'title', at),
@@ -240,16 +448,31 @@ function agreementOf(r: Reader, a: Json, at: string): SeedAgreement {
     reviewDue: r.date(a, 'reviewDue', at),
     supersedes: r.texts(a, 'supersedes', at),
     agencies: r.texts(a, 'agencies', at),
+    status,
     draftedOn,
     signedOn,
     approvedOn,
-    inForceFrom: on,
+    inForceFrom: drafted ? null : on,
     datePrecision: r.precision(
       a,
       'datePrecision',
       at,
-      [draftedOn, signedOn, approvedOn, on].filter((d) => d !== ''),
+      (drafted ? [draftedOn] : [draftedOn, signedOn, approvedOn, on]).filter((d) => d !== ''),
     ),
+    plannedStart,
+    replans,
+    terms: r.list(a, 'terms', at).map((t, i) => ({
+      effectiveFrom: r.requiredDate(t, 'effectiveFrom', `${at}.terms[${i}]`, 'the day the version takes effect'),
+      setOn: r.requiredDate(t, 'setOn', `${at}.terms[${i}]`, 'the day the version was agreed'),
+      terms: r.object(t, 'terms', `${at}.terms[${i}]`),
+    })),
+    serviceLines,
+    variations,
+    hostChanges: r.list(a, 'hostChanges', at).map((h, i) => ({
+      hostForce: r.text(h, 'hostForce', `${at}.hostChanges[${i}]`),
+      on: r.requiredDate(h, 'on', `${at}.hostChanges[${i}]`, 'the day the host changed'),
+    })),
+    benefits,
     inferred: r.texts(a, 'inferred', at),
     assumptions: r.texts(a, 'assumptions', at),
     notes: r.texts(a, 'notes', at),
@@ -349,6 +572,12 @@ export function parseSeedFile(json: unknown, file: string): SeedFile {
       if (!sourceIds.has(source))
         r.problems.push(`agreements[${i}] ("${a.id}") cites source "${source}", which "sources" does not list.`);
     }
+    a.benefits.forEach((b, j) => {
+      if (b.source !== '' && !a.sources.includes(b.source))
+        r.problems.push(
+          `agreements[${i}].benefits[${j}].source ("${b.source}") must be one of the record's own "sources" (${a.sources.join(', ')}).`,
+        );
+    });
   });
 
   for (const id of duplicates(seed.boards.map((b) => b.id))) r.problems.push(`Board "${id}" appears more than once.`);

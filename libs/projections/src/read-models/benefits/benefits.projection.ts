@@ -1,21 +1,12 @@
-import type {
-  AgreementDrafted,
-  BenefitCorrected,
-  BenefitRecorded,
-  PartyAdded,
-  PartyJoined,
-  SavingsForecast,
-  SavingsRealised,
-} from '#domain';
+import type { BenefitCorrected, BenefitRecorded, SavingsForecast, SavingsRealised } from '#domain';
 import type { StoredEvent } from '#event-store';
 import type { SqlProjection } from '../../sql-projection.js';
 import { writeRows, type Columns } from '../batch-rows.js';
+import { AGREEMENT_PARTY_EVENTS, writeAgreementParties, type AgreementPartyTables } from '../agreement-parties.js';
 import { dataOf } from '../shared.js';
 
 export const BENEFITS_EVENTS = [
-  'AgreementDrafted',
-  'PartyAdded',
-  'PartyJoined',
+  ...AGREEMENT_PARTY_EVENTS,
   'SavingsForecast',
   'SavingsRealised',
   'BenefitRecorded',
@@ -106,6 +97,8 @@ function entryRowOf(event: StoredEvent): EntryRow | null {
 
 const ENTRY_TYPES: Columns = ENTRY_COLUMNS.map((c) => [c, c === 'amount_pence' ? 'bigint' : 'text'] as const);
 
+const TABLES: AgreementPartyTables = { agreements: 'benefit_agreements', parties: 'benefit_parties' };
+
 /**
  * The benefits ledger (docs/domain.md, "Benefits"): every entry of every agreement's ledger, with the entry
  * that superseded it, and the savings figures of release 0.1 (`SavingsForecast`, `SavingsRealised` on the
@@ -150,27 +143,12 @@ export const benefitsProjection: SqlProjection = {
   `,
   async apply(ctx, event) {
     const { tx, t } = ctx;
-    const party = (agreementId: string, bodyId: string) =>
-      tx.query(
-        `INSERT INTO ${t('benefit_parties')} (agreement_id, body_id) VALUES ($1, $2) ON CONFLICT (agreement_id, body_id) DO NOTHING`,
-        [agreementId, bodyId],
-      );
     switch (event.type) {
-      case 'AgreementDrafted': {
-        const { agreementId, title, parties } = dataOf<AgreementDrafted>(event);
-        await tx.query(
-          `INSERT INTO ${t('benefit_agreements')} (agreement_id, title) VALUES ($1, $2) ON CONFLICT (agreement_id) DO NOTHING`,
-          [agreementId, title],
-        );
-        for (const p of parties) await party(agreementId, p.id);
-        return;
-      }
+      case 'AgreementDrafted':
       case 'PartyAdded':
-      case 'PartyJoined': {
-        const { agreementId, party: body } = dataOf<PartyAdded | PartyJoined>(event);
-        await party(agreementId, body.id);
+      case 'PartyJoined':
+        await writeAgreementParties(ctx, [event], TABLES);
         return;
-      }
       case 'SavingsForecast':
       case 'SavingsRealised':
       case 'BenefitRecorded':
@@ -195,27 +173,14 @@ export const benefitsProjection: SqlProjection = {
       }
     }
   },
-  async applyBatch({ tx, t }, events) {
-    const agreements: Record<string, unknown>[] = [];
-    const parties: Record<string, unknown>[] = [];
+  async applyBatch(ctx, events) {
+    const { tx, t } = ctx;
     const entries = new Map<string, EntryRow & { superseded_by: string | null }>();
     const key = (agreementId: unknown, entryId: unknown): string => JSON.stringify([agreementId, entryId]);
     /** Corrections of entries written by an earlier batch: [agreement, superseded, superseding]. */
     const earlier: [string, string, string][] = [];
     for (const event of events) {
       switch (event.type) {
-        case 'AgreementDrafted': {
-          const { agreementId, title, parties: drafted } = dataOf<AgreementDrafted>(event);
-          agreements.push({ agreement_id: agreementId, title });
-          for (const p of drafted) parties.push({ agreement_id: agreementId, body_id: p.id });
-          break;
-        }
-        case 'PartyAdded':
-        case 'PartyJoined': {
-          const { agreementId, party: body } = dataOf<PartyAdded | PartyJoined>(event);
-          parties.push({ agreement_id: agreementId, body_id: body.id });
-          break;
-        }
         default: {
           const row = entryRowOf(event);
           if (row === null) break;
@@ -230,28 +195,7 @@ export const benefitsProjection: SqlProjection = {
         }
       }
     }
-    await writeRows(
-      tx,
-      t('benefit_agreements'),
-      [
-        ['agreement_id', 'text'],
-        ['title', 'text'],
-      ],
-      ['agreement_id'],
-      agreements,
-      'nothing',
-    );
-    await writeRows(
-      tx,
-      t('benefit_parties'),
-      [
-        ['agreement_id', 'text'],
-        ['body_id', 'text'],
-      ],
-      ['agreement_id', 'body_id'],
-      parties,
-      'nothing',
-    );
+    await writeAgreementParties(ctx, events, TABLES);
     await writeRows(
       tx,
       t('benefit_entries'),

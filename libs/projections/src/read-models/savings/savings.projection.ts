@@ -1,6 +1,7 @@
-import type { AgreementDrafted, PartyAdded, PartyJoined, SavingsForecast, SavingsRealised } from '#domain';
+import type { SavingsForecast, SavingsRealised } from '#domain';
 import type { SqlProjection } from '../../sql-projection.js';
 import { writeRows } from '../batch-rows.js';
+import { AGREEMENT_PARTY_EVENTS, writeAgreementParties, type AgreementPartyTables } from '../agreement-parties.js';
 import { dataOf } from '../shared.js';
 
 interface SavingsRow {
@@ -10,13 +11,9 @@ interface SavingsRow {
   realised_pence: number | string | null;
 }
 
-export const SAVINGS_EVENTS = [
-  'AgreementDrafted',
-  'PartyAdded',
-  'PartyJoined',
-  'SavingsForecast',
-  'SavingsRealised',
-] as const;
+export const SAVINGS_EVENTS = [...AGREEMENT_PARTY_EVENTS, 'SavingsForecast', 'SavingsRealised'] as const;
+
+const TABLES: AgreementPartyTables = { agreements: 'savings_agreements', parties: 'savings_parties' };
 
 /**
  * Savings per agreement and financial year (pence; a later figure for a year replaces the earlier
@@ -45,28 +42,14 @@ export const savingsProjection: SqlProjection = {
       PRIMARY KEY (agreement_id, body_id)
     );
   `,
-  async apply({ tx, t }, event) {
-    const party = (agreementId: string, bodyId: string) =>
-      tx.query(
-        `INSERT INTO ${t('savings_parties')} (agreement_id, body_id) VALUES ($1, $2) ON CONFLICT (agreement_id, body_id) DO NOTHING`,
-        [agreementId, bodyId],
-      );
+  async apply(ctx, event) {
+    const { tx, t } = ctx;
     switch (event.type) {
-      case 'AgreementDrafted': {
-        const { agreementId, title, parties } = dataOf<AgreementDrafted>(event);
-        await tx.query(
-          `INSERT INTO ${t('savings_agreements')} (agreement_id, title) VALUES ($1, $2) ON CONFLICT (agreement_id) DO NOTHING`,
-          [agreementId, title],
-        );
-        for (const p of parties) await party(agreementId, p.id);
-        return;
-      }
+      case 'AgreementDrafted':
       case 'PartyAdded':
-      case 'PartyJoined': {
-        const { agreementId, party: body } = dataOf<PartyAdded | PartyJoined>(event);
-        await party(agreementId, body.id);
+      case 'PartyJoined':
+        await writeAgreementParties(ctx, [event], TABLES);
         return;
-      }
       case 'SavingsForecast':
       case 'SavingsRealised': {
         const { agreementId, financialYear, amountPence } = dataOf<SavingsForecast | SavingsRealised>(event);
@@ -80,9 +63,8 @@ export const savingsProjection: SqlProjection = {
       }
     }
   },
-  async applyBatch({ tx, t }, events) {
-    const agreements: Record<string, unknown>[] = [];
-    const parties: Record<string, unknown>[] = [];
+  async applyBatch(ctx, events) {
+    const { tx, t } = ctx;
     const key = (agreementId: string, financialYear: string): string => JSON.stringify([agreementId, financialYear]);
     const figures = new Map<string, SavingsRow>();
     const wanted = new Map<string, [string, string]>();
@@ -104,18 +86,6 @@ export const savingsProjection: SqlProjection = {
     const dirty = new Set<SavingsRow>();
     for (const event of events) {
       switch (event.type) {
-        case 'AgreementDrafted': {
-          const { agreementId, title, parties: drafted } = dataOf<AgreementDrafted>(event);
-          agreements.push({ agreement_id: agreementId, title });
-          for (const p of drafted) parties.push({ agreement_id: agreementId, body_id: p.id });
-          break;
-        }
-        case 'PartyAdded':
-        case 'PartyJoined': {
-          const { agreementId, party: body } = dataOf<PartyAdded | PartyJoined>(event);
-          parties.push({ agreement_id: agreementId, body_id: body.id });
-          break;
-        }
         case 'SavingsForecast':
         case 'SavingsRealised': {
           const { agreementId, financialYear, amountPence } = dataOf<SavingsForecast | SavingsRealised>(event);
@@ -137,28 +107,7 @@ export const savingsProjection: SqlProjection = {
         }
       }
     }
-    await writeRows(
-      tx,
-      t('savings_agreements'),
-      [
-        ['agreement_id', 'text'],
-        ['title', 'text'],
-      ],
-      ['agreement_id'],
-      agreements,
-      'nothing',
-    );
-    await writeRows(
-      tx,
-      t('savings_parties'),
-      [
-        ['agreement_id', 'text'],
-        ['body_id', 'text'],
-      ],
-      ['agreement_id', 'body_id'],
-      parties,
-      'nothing',
-    );
+    await writeAgreementParties(ctx, events, TABLES);
     await writeRows(
       tx,
       t('savings'),
