@@ -78,8 +78,8 @@ describe('recording an agreement through its life', () => {
     expect(first).toMatchObject({
       streamId: 'agreement-zephyr',
       revision: 0,
-      // AgreementDrafted is at version 2: legal basis and scope apart (docs/domain.md, "Agreements").
-      schemaVersion: 2,
+      // AgreementDrafted is at version 3: legal basis and scope apart (2), each party's capacity (3; docs/domain.md).
+      schemaVersion: 3,
       actor: ADMIN_ACTOR,
       occurredAt: '2014-01-10T00:00:00.000Z',
       causationId: null,
@@ -269,7 +269,7 @@ describe('planned starts', () => {
 
     const trail = await api.admin.get('/streams/agreement-tri-force-forensics/events');
     expect(eventsOf(trail).map((e) => [e.type, (e as { schemaVersion?: number }).schemaVersion])).toEqual([
-      ['AgreementDrafted', 2],
+      ['AgreementDrafted', 3],
       ['AgreementStartPlanned', 1],
       ['AgreementStartReplanned', 1],
     ]);
@@ -432,9 +432,24 @@ describe('validation: problem+json naming each bad field, nothing written', () =
     ['/bodies', { id: 'Bad Slug', kind: 'pub' }, ['id', 'name', 'kind']],
     [
       '/agreements',
-      { id: 'x', legalBasis: 's99', parties: ['dorset'] },
+      { id: 'x', legalBasis: 's99', parties: [] },
       ['title', 'legalBasis', 'businessArea', 'deliveryModel', 'parties'],
     ],
+    [
+      '/agreements',
+      {
+        id: 'x',
+        title: 'T',
+        legalBasis: 's22A',
+        businessArea: 'x',
+        deliveryModel: 'joint-unit',
+        parties: ['dorset', 'wiltshire'],
+        partyCapacities: [{ party: 'dorset', capacity: 'constable' }],
+        declaredMembership: { count: 1 },
+      },
+      ['partyCapacities[0].capacity', 'declaredMembership.description', 'declaredMembership.count'],
+    ],
+    ['/agreements/zephyr/parties', { party: 'kent', capacity: 'constable', occurredAt: '2016-01-01' }, ['capacity']],
     ['/agreements/zephyr/signatures', { party: 'dorset', occurredAt: '2015-02-30' }, ['signedBy', 'occurredAt']],
     ['/agreements/zephyr/pcc-approvals', { party: 'DORSET' }, ['party', 'occurredAt']],
     ['/agreements/zephyr/commencement', { occurredAt: 'yesterday' }, ['occurredAt']],
@@ -642,6 +657,23 @@ describe('domain rules: 409 with a message a person understands, nothing written
     ['/agreements/brunel-mcit/variations', { summary: 'x', occurredAt: '2016-01-01' }, 'agreement-terminated'],
     ['/agreements/zephyr/host', { hostForce: 'wiltshire', occurredAt: '2016-01-01' }, 'host-unchanged'],
     ['/agreements/zephyr/parties', { party: 'dorset', occurredAt: '2016-01-01' }, 'already-a-party'],
+    [
+      '/agreements/zephyr/parties',
+      { party: 'national-crime-agency', capacity: 'chief-officer', occurredAt: '2016-01-01' },
+      'capacity-without-policing-body',
+    ],
+    ...(
+      [
+        ['s22A', ['dorset', 'wiltshire'], [{ party: 'kent', capacity: 'chief-officer' }], 'capacity-for-non-party'],
+        ['s23A', ['dorset', 'wiltshire'], [{ party: 'dorset', capacity: 'chief-officer' }], 'chief-officer-on-s23a'],
+        ['s22A', ['hm-revenue-customs', 'national-crime-agency'], [], 'no-police-party'],
+        ['s22A', ['dorset'], [], 'too-few-parties'],
+      ] as const
+    ).map(([legalBasis, parties, partyCapacities, code]): [string, object, string] => [
+      '/agreements',
+      { id: 'cap-x', title: 'T', legalBasis, businessArea: 'x', deliveryModel: 'joint-unit', parties, partyCapacities },
+      code,
+    ]),
     [
       '/agreements/zephyr/withdrawal-notices',
       { party: 'kent', effectiveOn: '2016-06-01', occurredAt: '2016-01-01' },

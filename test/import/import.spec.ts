@@ -11,6 +11,7 @@ import {
   listAgreements,
   rebuildProjection,
   silentLogger,
+  getAgreementDetail,
 } from '#projections';
 import type { ImportReport } from '#application';
 import { testDrivers, type TestDatabase } from '../support/db.js';
@@ -69,14 +70,14 @@ for (const driver of testDrivers) {
       await database?.dispose();
     });
 
-    test('imports every record but the one whose members the register does not name, and every body', () => {
+    test('imports every record, the one whose members the register does not name included, and every body', () => {
       expect(first.failures).toEqual([]);
       expect(first.agreements).toEqual({
         total: seed.agreements.length,
         imported: imported.length,
         unchanged: 0,
         refused: 0,
-        notImported: 1,
+        notImported: 0,
       });
       expect(first.notImported.map((n) => n.recordId)).toEqual(NOT_IMPORTED);
       expect(first.bodies).toMatchObject({ total: seed.bodies.length, registered: seed.bodies.length, refused: 0 });
@@ -116,7 +117,9 @@ for (const driver of testDrivers) {
       ]);
       expect(await published('npas')).toEqual([event('gloucestershire', '2017-08-24', 'npas')]);
       expect(await published('tarian')).toEqual([event('gwent', '2023-01-01', 'tarian')]);
-      expect(await published('vehicle-procurement-consortium')).toEqual([]);
+      expect(await published('vehicle-procurement-consortium')).toEqual([
+        event('gloucestershire', '2017-08-24', 'vehicle-procurement-consortium'),
+      ]);
       const texts = first.assumptions.map((a) => `${a.recordId}: ${a.text}`);
       expect(texts).toContainEqual(
         expect.stringMatching(
@@ -143,7 +146,7 @@ for (const driver of testDrivers) {
 
     test('every imported row of the Gloucestershire register is in force with Gloucestershire among its parties', async () => {
       const rows = GLOUCESTERSHIRE_REGISTER.filter((id) => !NOT_IMPORTED.includes(id));
-      expect(rows).toHaveLength(19);
+      expect(rows).toHaveLength(20);
       for (const id of rows) {
         const state = await agreementState(store, id);
         expect({ id, status: state.status }).toEqual({ id, status: 'in-force' });
@@ -152,7 +155,20 @@ for (const driver of testDrivers) {
           state.members.every((m) => m.signature !== null && (m.approval !== null || m.body.policingBody === null)),
         ).toBe(true);
       }
-      expect((await agreementState(store, 'vehicle-procurement-consortium')).status).toBe('none');
+    });
+
+    test('the Vehicle Procurement Consortium is recorded with Gloucestershire and its declared 32 members', async () => {
+      const vpc = await agreementState(store, 'vehicle-procurement-consortium');
+      expect(vpc.status).toBe('in-force');
+      expect(vpc.members.map((m) => [m.body.id, m.capacity])).toEqual([['gloucestershire', null]]);
+      expect(vpc.declaredMembership).toEqual({
+        description: '25 police forces and 7 fire and rescue authorities',
+        count: 32,
+      });
+      const texts = first.assumptions.map((a) => `${a.recordId}: ${a.text}`);
+      expect(texts).toContainEqual(
+        expect.stringMatching(/^vehicle-procurement-consortium: Members not named: .*1 of 32 members named/),
+      );
     });
 
     test("Zephyr's functional units have it as their parent; CTIUSW has none", async () => {
@@ -186,6 +202,12 @@ for (const driver of testDrivers) {
       const gloucestershire = await collaborationsOf(database.db, 'gloucestershire', { asOf: '2017-08-24' });
       expect(ids(gloucestershire)).toEqual(GLOUCESTERSHIRE_REGISTER.filter((id) => !NOT_IMPORTED.includes(id)).sort());
       expect(gloucestershire.every((c) => c.member === true)).toBe(true);
+      // Issue 15 item 7: the consortium's declared membership, read back as the detail shows it.
+      const vpc = await getAgreementDetail(database.db, 'vehicle-procurement-consortium');
+      expect(vpc?.membersNamed).toBe('1 of 32 members named');
+      expect(vpc?.parties.map((p) => [p.id, p.capacityText, p.approvalAsked])).toEqual([
+        ['gloucestershire', 'not recorded', true],
+      ]);
       // Issue 15: the register's page date is only the day by which most rows were in force. The day before (and on
       // 31 March 2016), Gloucestershire is surely a member of NPAS (July 2013) alone, and of the rest not known.
       for (const asOf of ['2017-08-23', '2016-03-31']) {

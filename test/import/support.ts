@@ -33,8 +33,12 @@ export const GLOUCESTERSHIRE_REGISTER = [
   'npocc',
 ];
 
-/** The one row the register names no members for ("25 police forces and 7 fire and rescue authorities"). */
-export const NOT_IMPORTED = ['vehicle-procurement-consortium'];
+/**
+ * The rows of the register not imported: none. The one whose members the register does not name (the Vehicle
+ * Procurement Consortium, "25 police forces and 7 fire and rescue authorities") is imported with Gloucestershire and
+ * that declaration (issue 15 item 7).
+ */
+export const NOT_IMPORTED: string[] = [];
 
 export const ZEPHYR_UNITS = ['zephyr-rart', 'zephyr-riu', 'zephyr-protected-persons', 'zephyr-regional-fraud-unit'];
 

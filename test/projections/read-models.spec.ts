@@ -91,10 +91,11 @@ for (const driver of testDrivers) {
           parentId: null,
           reviewDue: '2017-03-31',
           parties: [
-            { id: 'hampshire', name: 'Hampshire and Isle of Wight Constabulary' },
-            { id: 'thames-valley', name: expect.any(String) },
-            { id: 'sussex', name: expect.any(String) },
-            { id: 'kent', name: expect.any(String) },
+            // An event written before capacities were recorded reads as not recorded (null).
+            { id: 'hampshire', name: 'Hampshire and Isle of Wight Constabulary', capacity: null },
+            { id: 'thames-valley', name: expect.any(String), capacity: null },
+            { id: 'sussex', name: expect.any(String), capacity: null },
+            { id: 'kent', name: expect.any(String), capacity: null },
           ],
           draftedAt: '2014-01-10T10:00:00.000Z',
           inForceAt: '2014-04-01T10:00:00.000Z',
@@ -196,8 +197,19 @@ for (const driver of testDrivers) {
         member: true,
         memberKnown: true,
         notKnownBecause: null,
+        // se-rocu's events predate capacities: not recorded.
+        capacity: null,
+        capacityText: 'not recorded',
       });
       expect(await membershipOf(w.db, 'se-rocu')).toHaveLength(5);
+      // The estates agreement records Hampshire's capacity (issue 15 item 7); the fire authority has none.
+      const hampshire = await collaborationsOf(w.db, 'hampshire', { asOf: '2015-06-01' });
+      expect(hampshire.find((c) => c.agreementId === 'hants-fire-estates')).toMatchObject({
+        capacity: 'chief-officer-and-policing-body',
+        capacityText: 'chief officer and policing body',
+      });
+      const fire = await collaborationsOf(w.db, 'hampshire-fire', { asOf: '2015-06-01' });
+      expect(fire).toMatchObject([{ agreementId: 'hants-fire-estates', capacity: null, capacityText: 'not recorded' }]);
     });
 
     describe('publication (s23E)', () => {

@@ -145,7 +145,12 @@ export class Story {
       scope: null,
       businessArea: 'Estates',
       deliveryModel: 'virtual',
-      parties: [body('hampshire'), hampshireFire],
+      // Written as AgreementDrafted version 3 is (issue 15 item 7): Hampshire a party by its chief officer and its
+      // policing body; se-rocu's older shape records no capacity.
+      parties: [
+        { ...body('hampshire'), capacity: 'chief-officer-and-policing-body' },
+        { ...hampshireFire, capacity: null },
+      ],
       hostForce: null,
       parentAgreementId: null,
       reviewDue: null,

@@ -40,7 +40,9 @@ type Kind =
   | 'attendees'
   | 'terms'
   | 'override'
-  | 'facts';
+  | 'facts'
+  | 'capacities'
+  | 'declared';
 interface Field {
   kind: Kind;
   value: unknown;
@@ -83,6 +85,8 @@ const WRITES: Endpoint[] = [
     businessArea: f('text', 'x'),
     deliveryModel: f('enum', 'joint-unit'),
     parties: f('slugs', ['hampshire', 'thames-valley']),
+    partyCapacities: f('capacities', [{ party: 'hampshire', capacity: 'chief-officer-and-policing-body' }], false),
+    declaredMembership: f('declared', { description: 'two forces', count: 2 }, false),
     hostForce: f('slug', 'hampshire', false),
     parentId: f('id', 'fz-agreement', false),
     reviewDue: f('date', '2018-03-31', false),
@@ -117,7 +121,11 @@ const WRITES: Endpoint[] = [
   endpoint(`${VARIATION}/pcc-approvals`, { party: f('slug', 'surrey'), occurredAt: f('date', '2015-02-01') }),
   endpoint(`${VARIATION}/withdrawal`, { reason: f('text', 'r'), occurredAt: f('date', '2015-02-01') }),
   endpoint(`${AGREEMENT}/host`, { hostForce: f('slug', 'thames-valley'), occurredAt: f('date', '2015-01-01') }),
-  endpoint(`${AGREEMENT}/parties`, { party: f('slug', 'kent'), occurredAt: f('date', '2015-01-01') }),
+  endpoint(`${AGREEMENT}/parties`, {
+    party: f('slug', 'kent'),
+    capacity: f('enum', 'policing-body', false),
+    occurredAt: f('date', '2015-01-01'),
+  }),
   endpoint(`${AGREEMENT}/withdrawal-notices`, {
     party: f('slug', 'surrey'),
     effectiveOn: f('date', '2016-01-01'),
@@ -467,6 +475,30 @@ const invalidFor = (kind: Kind): fc.Arbitrary<unknown> => {
         fc.constant([{ fact: '__proto__' }]),
         fc.constant(Array.from({ length: 60 }, () => ({ fact: 'in-force' }))),
         fc.array(fc.integer(), { minLength: 1, maxLength: 2 }),
+      );
+    case 'capacities':
+      return fc.oneof(
+        fc.string(),
+        fc.constant({ party: 'hampshire', capacity: 'policing-body' }),
+        fc.constant([{ party: 'hampshire' }]),
+        fc.constant([{ party: 'hampshire', capacity: 'constable' }]),
+        fc.constant([{ party: 'not a slug', capacity: 'policing-body' }]),
+        fc.constant([{ party: 'kent', capacity: 'policing-body' }]),
+        fc.constant([{ party: 'hampshire', capacity: 'policing-body', constructor: 'x' }]),
+        fc.constant(Array.from({ length: 101 }, () => ({ party: 'hampshire', capacity: 'policing-body' }))),
+      );
+    case 'declared':
+      return fc.oneof(
+        fc.string(),
+        fc.constant([{ description: 'd', count: 2 }]),
+        fc.constant({ description: 'd' }),
+        fc.constant({ description: '', count: 2 }),
+        fc.constant({ description: 'd \ud800', count: 2 }),
+        fc.constant({ description: 'd', count: 1 }),
+        fc.constant({ description: 'd', count: 2.5 }),
+        fc.constant({ description: 'd', count: 1e9 }),
+        fc.constant({ description: 'd', count: '32' }),
+        fc.constant({ description: 'd', count: 2, extra: 1 }),
       );
     default: {
       const _exhaustive: never = kind;

@@ -26,6 +26,7 @@ export * from './agreement/units.js';
 export * from './agreement/service-lines.js';
 export * from './agreement/terms.js';
 export * from './agreement/variations.js';
+export * from './agreement/parties.js';
 
 export * from './board/board.commands.js';
 export * from './board/board.events.js';

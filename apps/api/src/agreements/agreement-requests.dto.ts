@@ -24,9 +24,11 @@ import {
   BASIS_POINTS_WHOLE,
   DELIVERY_MODELS,
   LEGAL_BASES,
+  MAX_DECLARED_MEMBERS,
   NOTICE_UNITS,
   PARTY_FACTS,
   PRECISE_FACTS,
+  PARTY_CAPACITIES,
   RECORDED_DATE_PRECISIONS,
   SAVINGS_KINDS,
   type NoticeUnit,
@@ -34,11 +36,45 @@ import {
   type AgreementScope,
   type DeliveryModel,
   type LegalBasis,
+  type PartyCapacity,
   type RecordedDatePrecision,
   type SavingsKind,
 } from '#domain';
 
 const OCCURRED_AT = 'When it happened: a date (2016-03-31) or a datetime with offset. Late entries are normal.';
+
+const CAPACITY =
+  'The capacity a police force is a party in (Police Act 1996 s22A): its chief officer, its local policing body, ' +
+  'or both. Only for a body with a policing body; on s23A not chief-officer alone. A party that is only its ' +
+  'policing body is asked no separate approval. Absent: not recorded (approval asked, as before).';
+
+export class PartyCapacityDto {
+  @ApiProperty({ example: 'gloucestershire', description: 'One of the parties drafted.' })
+  @IsSlug()
+  party!: string;
+
+  @ApiProperty({ enum: PARTY_CAPACITIES, description: CAPACITY })
+  @IsIn(PARTY_CAPACITIES)
+  capacity!: PartyCapacity;
+}
+
+export class DeclaredMembershipDto {
+  @ApiProperty({ maxLength: 500, example: '25 police forces and 7 fire and rescue authorities' })
+  @IsString()
+  @Length(1, 500)
+  description!: string;
+
+  @ApiProperty({
+    minimum: 2,
+    maximum: MAX_DECLARED_MEMBERS,
+    example: 32,
+    description: 'How many members the source says there are, named or not (at least the parties named).',
+  })
+  @IsInt()
+  @Min(2)
+  @Max(MAX_DECLARED_MEMBERS)
+  count!: number;
+}
 
 export class DraftAgreementRequest extends WriteRequest {
   @ApiProperty({ example: 'zephyr', description: 'Slug that names the agreement; its stream is agreement-<id>.' })
@@ -83,12 +119,37 @@ export class DraftAgreementRequest extends WriteRequest {
   @ApiProperty({
     type: [String],
     example: ['avon-somerset', 'devon-cornwall', 'dorset', 'gloucestershire', 'wiltshire'],
+    description:
+      'The bodies that are parties: at least two, or at least one with declaredMembership (too-few-parties, 422).',
   })
   @IsArray()
-  @ArrayMinSize(2)
+  @ArrayMinSize(1)
   @ArrayMaxSize(100)
   @IsSlug({ each: true })
   parties!: string[];
+
+  @ApiPropertyOptional({
+    type: [PartyCapacityDto],
+    description: `The capacity of each police party, where known; a party left out is not recorded. ${CAPACITY}`,
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => PartyCapacityDto)
+  partyCapacities?: PartyCapacityDto[];
+
+  @ApiPropertyOptional({
+    type: DeclaredMembershipDto,
+    description:
+      'What the source says of members it does not name; the agreement is shown as "1 of 32 members named", and ' +
+      'may then be drafted with one named party.',
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => DeclaredMembershipDto)
+  declaredMembership?: DeclaredMembershipDto;
 
   @ApiPropertyOptional({
     example: 'avon-somerset',
@@ -189,6 +250,10 @@ export class HostChangeRequest extends WriteRequest {
 
 export class PartyRequest extends WriteRequest {
   @ApiProperty({ example: 'gwent' }) @IsSlug() party!: string;
+  @ApiPropertyOptional({ enum: PARTY_CAPACITIES, description: CAPACITY })
+  @IsOptional()
+  @IsIn(PARTY_CAPACITIES)
+  capacity?: PartyCapacity;
   @ApiProperty({ description: OCCURRED_AT }) @IsOccurredAt() occurredAt!: string;
   @ApiPropertyOptional({ enum: RECORDED_DATE_PRECISIONS, default: 'day', description: DATE_PRECISION })
   @IsOptional()

@@ -80,6 +80,10 @@ export class AgreementsController {
           businessArea: body.businessArea,
           deliveryModel: body.deliveryModel,
           parties,
+          partyCapacities: body.partyCapacities?.map(({ party, capacity }) => ({ party, capacity })),
+          declaredMembership: body.declaredMembership
+            ? { description: body.declaredMembership.description, count: body.declaredMembership.count }
+            : undefined,
           hostForce: body.hostForce,
           parent,
           reviewDue: body.reviewDue,
@@ -284,7 +288,13 @@ export class AgreementsController {
     return this.execute(
       stamp(
         'AddParty',
-        { agreementId: id, party, occurredAt: body.occurredAt, datePrecision: body.datePrecision },
+        {
+          agreementId: id,
+          party,
+          capacity: body.capacity,
+          occurredAt: body.occurredAt,
+          datePrecision: body.datePrecision,
+        },
         this.clock,
       ),
       context,

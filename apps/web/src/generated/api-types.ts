@@ -121,6 +121,8 @@ export interface AgreementView {
   terminatedOn: string | null;
   terminationReason: string | null;
   parties: PartyDetail[];
+  declaredMembership: DeclaredMembership | null;
+  membersNamed: string | null;
   hostForce: string | null;
   hostForceHistory: HostForcePeriod[];
   signatures: { party: string; signedBy: string; signedOn: string; precision: RecordedDatePrecision }[];
@@ -252,6 +254,8 @@ export interface CollaborationOn {
   memberUntilPrecision: 'day' | 'month' | 'on-or-before' | 'year' | null;
   memberLeftBy: string | null;
   memberUntilSentence: string | null;
+  capacity: 'chief-officer-and-policing-body' | 'chief-officer' | 'policing-body' | null;
+  capacityText: string;
 }
 
 export type PublicRegisterEntry = LimitedAgreement | PublishedAgreement;
@@ -323,6 +327,7 @@ export type RegisterStatus = 'drafted' | 'in-force' | 'terminated';
 export interface RegisterParty {
   id: string;
   name: string;
+  capacity: 'chief-officer-and-policing-body' | 'chief-officer' | 'policing-body' | null;
 }
 
 export interface MembershipInterval {
@@ -359,6 +364,9 @@ export interface PartyDetail {
   name: string;
   kind: BodyKind;
   policingBody: PolicingBody | null;
+  capacity: 'chief-officer-and-policing-body' | 'chief-officer' | 'policing-body' | null;
+  capacityText: string;
+  approvalAsked: boolean;
   how: 'joined' | 'original';
   addedOn: string;
   addedPrecision: RecordedDatePrecision;
@@ -376,6 +384,11 @@ export interface PartyDetail {
   withdrawalSentence: string | null;
   withdrawalReason: string | null;
   current: boolean;
+}
+
+export interface DeclaredMembership {
+  description: string;
+  count: number;
 }
 
 export interface HostForcePeriod {

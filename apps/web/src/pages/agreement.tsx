@@ -37,6 +37,10 @@ interface PartyView {
   noticeGivenOn: string | null;
   noticeEffectiveOn: string | null;
   current: boolean;
+  /** The capacity a police party acts in, in words ("chief officer and policing body", "not recorded"). */
+  capacityText: string;
+  /** Whether its policing body's approval is asked (not of a party that is only its policing body, nor of others). */
+  approvalAsked: boolean;
 }
 
 interface View {
@@ -58,6 +62,8 @@ interface View {
   terminatedOn: string | null;
   hostForce: string | null;
   parties: PartyView[];
+  /** "1 of 32 members named" when the source declares members it does not name; null otherwise. */
+  membersNamed: string | null;
   membership: { bodyId: string; from: string; until: string | null }[];
   hosts: { hostForce: string; from: string; until: string | null }[];
   /** `on`: varied on (effective), proposed on (pending) or withdrawn on; `awaiting` names who a pending one waits for. */
@@ -112,6 +118,8 @@ function fromAnswer(d: AgreementDetail, events: StoredEvent[]): View {
       noticeGivenOn: p.noticeGivenOn,
       noticeEffectiveOn: p.noticeEffectiveOn,
       current: p.current,
+      capacityText: p.capacityText,
+      approvalAsked: p.approvalAsked,
     })),
     membership: d.membership.map((m) => ({ bodyId: m.bodyId, from: m.validFrom, until: m.validTo })),
     hosts: d.hostForceHistory.map((h) => ({ hostForce: h.hostForce, from: h.from, until: h.until })),
@@ -282,9 +290,10 @@ export function AgreementPage({ id, query, session }: { id: string; query: URLSe
                   {view.parties.length > currentParties.length
                     ? `, ${view.parties.length - currentParties.length} former`
                     : ''}
+                  {view.membersNamed ? ` (${view.membersNamed})` : ''}
                 </>
               }
-              columns={['Party', 'Member from', 'Until', 'Signed', 'PCC approval', 'Withdrawal notice']}
+              columns={['Party', 'As', 'Member from', 'Until', 'Signed', 'PCC approval', 'Withdrawal notice']}
               region="Parties"
               className="parties"
             >
@@ -294,6 +303,7 @@ export function AgreementPage({ id, query, session }: { id: string; query: URLSe
                     <a href={href(['bodies', p.id], { asOf })}>{p.name}</a>
                     {p.current ? null : <span className="tag"> former</span>}
                   </th>
+                  <td>{p.capacityText}</td>
                   <td>{formatDate(p.from)}</td>
                   <td>{p.untilSentence ?? (p.until ? formatDate(p.until) : '—')}</td>
                   <td>
@@ -302,7 +312,9 @@ export function AgreementPage({ id, query, session }: { id: string; query: URLSe
                   <td>
                     {p.approvedOn
                       ? `${formatDate(p.approvedOn)}${p.approvedBy ? ` (${p.approvedBy})` : ''}`
-                      : 'Not approved'}
+                      : p.approvalAsked
+                        ? 'Not approved'
+                        : 'Not asked'}
                   </td>
                   <td>
                     {p.noticeEffectiveOn

@@ -71,6 +71,8 @@ async function collaborationsKnownAt(
         memberUntilPrecision: null,
         memberLeftBy: null,
         memberUntilSentence: null,
+        capacity: party.capacity,
+        capacityText: party.capacityText,
         member: r.inForce === null ? null : true,
         memberKnown: r.inForce !== null,
         notKnownBecause: r.inForceNote,
@@ -144,7 +146,7 @@ export function BodyPage({ id, query }: { id: string | null; query: URLSearchPar
             <p role="status">As the record stood on {formatDate(data.knownAt)} (facts recorded later are left out).</p>
           ) : null}
           <Table
-            columns={['Agreement', 'Legal basis', 'Scope', 'Business area', 'Member from', 'Member until']}
+            columns={['Agreement', 'Legal basis', 'Scope', 'Business area', 'Party as', 'Member from', 'Member until']}
             region="Collaborations"
           >
             {data.collaborations.map((c) => (
@@ -155,6 +157,7 @@ export function BodyPage({ id, query }: { id: string | null; query: URLSearchPar
                 <td>{labelOf(LEGAL_BASIS_LABEL, c.legalBasis)}</td>
                 <td>{labelOf(SCOPE_LABEL, c.scope)}</td>
                 <td>{c.businessArea}</td>
+                <td>{c.capacityText}</td>
                 <td>
                   {c.memberFromPrecision === 'day' ? formatDate(c.memberFrom) : c.memberFromSentence}
                   {c.memberKnown ? null : <p className="muted">Member on {formatDate(data.asOf)}: not known.</p>}

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import type { CommandBus } from '@nestjs/cqrs';
 import {
+  approvalAskedOf,
   DomainError,
   type AgreementCommand,
   type BodyKind,
@@ -84,9 +85,10 @@ export interface ImportReport {
     notPublished: number;
   };
   /**
-   * Events the steps appended. A step's decider emits one event, but for two: a draft with a planned start
-   * (AgreementDrafted and AgreementStartPlanned) and the signature or approval completing a variation (with
-   * VariationTookEffect); those are counted by the revisions they moved their stream (StepCounter).
+   * Events the steps appended. A step's decider emits one event, but for these: a draft with a planned start
+   * (AgreementDrafted and AgreementStartPlanned) or a declared membership (with MembershipDeclared), and the
+   * signature or approval completing a variation (with VariationTookEffect); those are counted by the revisions
+   * they moved their stream (StepCounter).
    */
   eventsAppended: number;
   /** Events of the steps answered from their idempotency key: recorded by an earlier run. */
@@ -199,7 +201,9 @@ async function recordPrecision(
       : [
           { fact: 'drafted', party: null },
           ...parties.map((p) => ({ fact: 'signed' as const, party: p.id })),
-          ...parties.filter((p) => p.policingBody).map((p) => ({ fact: 'approved' as const, party: p.id })),
+          ...parties
+            .filter((p) => approvalAskedOf({ body: p, capacity: null }))
+            .map((p) => ({ fact: 'approved' as const, party: p.id })),
           { fact: 'in-force', party: null },
         ];
   const reason =
@@ -325,6 +329,8 @@ export async function importSeed(
       // Only when planned (seed 002's drafts): the fingerprints of the drafts imported before stay as they were.
       ...(a.plannedStart === null ? {} : { plannedStart: a.plannedStart }),
       occurredAt: a.draftedOn,
+      // Only where the record has one, so every other record's draft keeps the fingerprint earlier imports recorded.
+      ...(a.declaredMembership === null ? {} : { declaredMembership: a.declaredMembership }),
     };
     await send(
       'draft',
@@ -343,12 +349,14 @@ export async function importSeed(
           hostForce: a.hostForce,
           parent,
           reviewDue: a.reviewDue,
+          declaredMembership: a.declaredMembership,
           plannedStart: a.plannedStart,
           occurredAt: a.draftedOn,
         },
         clock,
       ),
-      // The stream's first write: its events are its revision plus one (two with a planned start).
+      // The stream's first write: its events are its revision plus one (more with a planned start or a declared
+      // membership).
       (result) => result.revision + 1,
     );
     if (a.status === 'drafted') {
@@ -360,8 +368,9 @@ export async function importSeed(
     for (const party of parties) {
       const signature = { agreementId, party: party.id, signedBy: seed.signatory, occurredAt: a.signedOn };
       await send(`sign:${party.id}`, signature, stamp('SignAgreement', signature, clock));
-      // Police Act 1996 s22A: only a party with a local policing body has an approval to give.
-      if (party.policingBody) {
+      // Police Act 1996 s22A: only a party with a local policing body has an approval to give (the seed file records
+      // no capacities, so every such party is asked it: parties.ts).
+      if (approvalAskedOf({ body: party, capacity: null })) {
         const approval = { agreementId, party: party.id, occurredAt: a.approvedOn };
         await send(`approve:${party.id}`, approval, stamp('GivePccApproval', approval, clock));
       }
@@ -429,7 +438,8 @@ export async function importSeed(
           since(last),
         );
       }
-      for (const party of parties.filter((p) => p.policingBody)) {
+      // As for the agreement's own approvals: the seed file records no capacities (parties.ts).
+      for (const party of parties.filter((p) => approvalAskedOf({ body: p, capacity: null }))) {
         const approval = { agreementId, variationId: v.id, party: party.id, occurredAt: v.approvedOn };
         last = await send(
           `variation:${v.id}:approve:${party.id}`,

@@ -86,6 +86,11 @@ export interface SeedAgreement {
   notes: string[];
   /** Why the record is kept in the file but not imported; null → imported. */
   skip: string | null;
+  /**
+   * What the source says of members it does not name (issue 15 item 7: "25 police forces and 7 fire and rescue
+   * authorities"), drafted as the agreement's declared membership; null when every member is named.
+   */
+  declaredMembership: { description: string; count: number } | null;
 }
 
 export const SEED_AGREEMENT_STATUSES = ['in-force', 'drafted'] as const;
@@ -264,6 +269,19 @@ class Reader {
     if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 10_000) return value;
     this.problems.push(`${at}.${key} must be a whole number from 1 to 10000.`);
     return null;
+  }
+
+  /** `declaredMembership`: `{ description, count }` or absent; the domain judges the count against the parties. */
+  declaredMembership(object: Json, key: string, at: string): { description: string; count: number } | null {
+    const value = object[key];
+    if (value === undefined || value === null) return null;
+    if (!isObject(value)) {
+      this.problems.push(`${at}.${key} must be an object { description, count }.`);
+      return null;
+    }
+    const description = this.text(value, 'description', `${at}.${key}`);
+    const count = this.count(value, 'count', `${at}.${key}`);
+    return count === null ? null : { description, count };
   }
 
   /** A required date: the problem says what it is for. */
@@ -459,6 +477,7 @@ function agreementOf(r: Reader, a: Json, at: string): SeedAgreement {
     assumptions: r.texts(a, 'assumptions', at),
     notes: r.texts(a, 'notes', at),
     skip: r.optionalText(a, 'skip', at),
+    declaredMembership: r.declaredMembership(a, 'declaredMembership', at),
   };
 }
 

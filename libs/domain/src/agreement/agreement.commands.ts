@@ -39,6 +39,13 @@ export type DraftAgreement = Command<
     deliveryModel: DeliveryModel;
     /** Resolved by the handler from the ids the officer gave. */
     parties: BodyRef[];
+    /**
+     * The capacity each police party acts in (parties.ts), as the client sent it: a party left out is not recorded.
+     * Checked by the decider.
+     */
+    partyCapacities?: readonly { party: string; capacity: unknown }[] | null;
+    /** What the source says of members it does not name (parties.ts), as the client sent it. */
+    declaredMembership?: unknown;
     hostForce?: string | null;
     /** The umbrella agreement, e.g. Zephyr for its functional units; `exists` is checked by the handler. */
     parent?: { agreementId: string; exists: boolean; facts?: ParentFacts | null } | null;
@@ -129,7 +136,15 @@ export type ChangeHostForce = Command<
 /** Adds a party to a draft, or records a body joining an agreement in force. */
 export type AddParty = Command<
   'AddParty',
-  { agreementId: string; party: BodyRef; occurredAt: string; datePrecision?: unknown; parent?: ParentFacts | null }
+  {
+    agreementId: string;
+    party: BodyRef;
+    /** The capacity a police party acts in (parties.ts), as the client sent it; absent or null: not recorded. */
+    capacity?: unknown;
+    occurredAt: string;
+    datePrecision?: unknown;
+    parent?: ParentFacts | null;
+  }
 >;
 
 /** Shorter notice than the terms' notice period, accepted by someone with the authority to (terms.ts). */

@@ -7,6 +7,7 @@ import { given, INHERITED_NAMES } from '../kernel/testing.js';
 import type { AgreementCommand, DraftAgreement, SavingsKind } from './agreement.commands.js';
 import { agreementDecider } from './agreement.decider.js';
 import type { AgreementDrafted, AgreementEvent } from './agreement.events.js';
+import type { PartyCapacity, PartyRecord } from './parties.js';
 
 const NOW = '2016-06-01T09:30:00.000Z';
 const at = (date: string): string => `${date}T00:00:00.000Z`;
@@ -22,6 +23,9 @@ const body = (id: string): BodyRef => {
   if (!found) throw new Error(`No body ${id} in the test fixtures`);
   return found;
 };
+
+/** A party as an event records it: the body and its capacity (null: not recorded). */
+const record = (id: string, capacity: PartyCapacity | null = null): PartyRecord => ({ ...body(id), capacity });
 
 type DraftData = Omit<DraftAgreement['data'], 'occurredAt' | 'parties'> & { parties: string[] };
 
@@ -50,7 +54,7 @@ const fixturesFor = (draftData: DraftData, draftedOn: string) => {
         scope: draftData.scope ?? null,
         businessArea: draftData.businessArea,
         deliveryModel: draftData.deliveryModel,
-        parties: parties.map(body),
+        parties: parties.map((party) => record(party)),
         hostForce: draftData.hostForce ?? null,
         parentAgreementId: draftData.parent?.agreementId ?? null,
         reviewDue: draftData.reviewDue ?? null,
@@ -82,9 +86,10 @@ const fixturesFor = (draftData: DraftData, draftedOn: string) => {
     hostChanged: (from: string | null, to: string, on: string): AgreementEvent =>
       event('HostForceChanged', on, { from, to }),
     addParty: (party: string, on: string) => cmd('AddParty', { party: body(party), occurredAt: at(on) }),
-    partyAdded: (party: string, on: string): AgreementEvent => event('PartyAdded', on, { party: body(party) }),
-    partyJoined: (party: string, on: string): AgreementEvent =>
-      event('PartyJoined', on, { party: body(party), datePrecision: 'day' }),
+    partyAdded: (party: string, on: string, capacity: PartyCapacity | null = null): AgreementEvent =>
+      event('PartyAdded', on, { party: record(party, capacity) }),
+    partyJoined: (party: string, on: string, capacity: PartyCapacity | null = null): AgreementEvent =>
+      event('PartyJoined', on, { party: record(party, capacity), datePrecision: 'day' }),
     giveNotice: (party: string, on: string, effectiveOn: string) =>
       cmd('GiveWithdrawalNotice', { party, effectiveOn, occurredAt: at(on) }),
     noticeGiven: (party: string, on: string, effectiveOn: string): AgreementEvent =>

@@ -63,6 +63,16 @@ import {
   type PreciseFact,
 } from './date-precision.js';
 import { isRecordedDatePrecision, type RecordedDatePrecision } from '../kernel/dates.js';
+import {
+  approvalAskedOf,
+  requireCapacity,
+  requireDeclaredMembership,
+  requirePartiesAllowed,
+  requireWithinDeclared,
+  type PartyCapacity,
+  type PartyRecord,
+} from './parties.js';
+import type { BodyRef } from '../bodies/body.js';
 import { approveVariation, proposeVariation, signVariation, withdrawVariation } from './variations.js';
 import { requireNoUnitsLeftInForce, requireParentInForceOn, requirePartiesOfParent } from './units.js';
 import {
@@ -155,13 +165,20 @@ const draftAgreement = ({ data, metadata }: DraftAgreement, state: AgreementStat
     }
     seen.add(party.id);
   }
-  if (parties.length < 2) {
+  // A declared membership (parties.ts) says how many members there are: a source that names only one of them
+  // (the Vehicle Procurement Consortium names Gloucestershire) still records an agreement of two or more parties.
+  const declaredMembership = requireDeclaredMembership(data.declaredMembership, parties.length);
+  if (parties.length < (declaredMembership === null ? 2 : 1)) {
     throw new ValidationError(
       'too-few-parties',
-      `A collaboration agreement needs at least two parties; ${parties[0] === undefined ? 'none was' : `only ${parties[0].name} was`} given.`,
+      declaredMembership === null
+        ? `A collaboration agreement needs at least two parties; ${parties[0] === undefined ? 'none was' : `only ${parties[0].name} was`} given.`
+        : 'Name at least one of the members the agreement is declared to have.',
       'parties',
     );
   }
+  requirePartiesAllowed(legalBasis, parties, title);
+  const records = withCapacities(parties, data.partyCapacities, legalBasis);
 
   const hostForce = optionalText(data.hostForce);
   if (hostForce !== null) {
@@ -228,15 +245,49 @@ const draftAgreement = ({ data, metadata }: DraftAgreement, state: AgreementStat
       scope,
       businessArea,
       deliveryModel,
-      parties,
+      parties: records,
       hostForce,
       parentAgreementId: parent?.agreementId ?? null,
       reviewDue,
     },
   };
-  return plannedStart === null
-    ? [drafted]
-    : [drafted, { type: 'AgreementStartPlanned', occurredAt, data: { agreementId, plannedStart } }];
+  const events: AgreementEvent[] = [drafted];
+  if (declaredMembership !== null) {
+    events.push({ type: 'MembershipDeclared', occurredAt, data: { agreementId, ...declaredMembership } });
+  }
+  if (plannedStart !== null) {
+    events.push({ type: 'AgreementStartPlanned', occurredAt, data: { agreementId, plannedStart } });
+  }
+  return events;
+};
+
+/** The draft's parties with the capacity given for each (null where none was), each checked (parties.ts). */
+const withCapacities = (
+  parties: readonly BodyRef[],
+  given: DraftAgreement['data']['partyCapacities'],
+  legalBasis: DraftAgreement['data']['legalBasis'],
+): PartyRecord[] => {
+  const capacities = new Map<string, PartyCapacity | null>();
+  (given ?? []).forEach((entry, index) => {
+    const field = `partyCapacities[${index}]`;
+    const party = parties.find((p) => p.id === entry.party);
+    if (!party) {
+      throw new ValidationError(
+        'capacity-for-non-party',
+        `"${String(entry.party)}" is not one of the parties drafted, so no capacity can be given for it.`,
+        `${field}.party`,
+      );
+    }
+    if (capacities.has(party.id)) {
+      throw new ValidationError(
+        'duplicate-capacity',
+        `The capacity of ${party.name} is given more than once.`,
+        `${field}.party`,
+      );
+    }
+    capacities.set(party.id, requireCapacity(party, entry.capacity, legalBasis, `${field}.capacity`));
+  });
+  return parties.map((party) => ({ ...party, capacity: capacities.get(party.id) ?? null }));
 };
 
 // Issue 15 (seed 002: "aimed to start on 1st April but may be Sept"): a draft's planned start moves, and the
@@ -344,6 +395,14 @@ const givePccApproval = ({ data, metadata }: GivePccApproval, state: AgreementSt
       'party',
     );
   }
+  if (!approvalAskedOf(member)) {
+    throw new RuleBrokenError(
+      'approval-not-asked',
+      `${member.body.name} is a party by its policing body, which consents by its own signature: no separate ` +
+        'approval is asked of it.',
+      'party',
+    );
+  }
   if (member.approval) {
     throw new RuleBrokenError(
       'approval-already-given',
@@ -376,7 +435,7 @@ const bringIntoForce = ({ data, metadata }: BringIntoForce, state: AgreementStat
     );
   }
   const unapproved = state.members
-    .filter((member) => member.body.policingBody && !member.approval)
+    .filter((member) => approvalAskedOf(member) && !member.approval)
     .map((member) => `${member.body.policingBody?.name} (for ${member.body.name})`);
   if (unapproved.length > 0) {
     throw new RuleBrokenError(
@@ -552,8 +611,7 @@ const changeHostForce = ({ data, metadata }: ChangeHostForce, state: AgreementSt
 const addParty = ({ data, metadata }: AddParty, state: AgreementState): AgreementEvent[] => {
   requireExisting(state, data.agreementId);
   const occurredAt = requireOccurredAt(data.occurredAt, metadata.now);
-  const { party } = data;
-  const existing = findMember(state, party.id);
+  const existing = findMember(state, data.party.id);
   if (existing) {
     throw new RuleBrokenError(
       'already-a-party',
@@ -562,7 +620,12 @@ const addParty = ({ data, metadata }: AddParty, state: AgreementState): Agreemen
     );
   }
   const on = toCalendarDate(occurredAt);
-  if (data.parent) requirePartiesOfParent(data.parent, [party], on, 'party');
+  if (data.parent) requirePartiesOfParent(data.parent, [data.party], on, 'party');
+  const party: PartyRecord = {
+    ...data.party,
+    capacity: requireCapacity(data.party, data.capacity, state.legalBasis, 'capacity'),
+  };
+  requireWithinDeclared(state.declaredMembership, state.members.length + 1);
   if (state.status === 'drafted') {
     requireNotBefore(on, state.draftedOn, `Adding ${party.name}`, 'the agreement was drafted');
     return [{ type: 'PartyAdded', occurredAt, data: { agreementId: state.agreementId, party } }];

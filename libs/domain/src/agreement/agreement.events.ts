@@ -1,15 +1,18 @@
-import type { BodyRef, PolicingBody } from '../bodies/body.js';
+import type { PolicingBody } from '../bodies/body.js';
 import type { DomainEvent } from '../kernel/decider.js';
 import type { RecordedDatePrecision } from '../kernel/dates.js';
 import type { DatedFactRef } from './date-precision.js';
 import type { AgreementScope, DeliveryModel, LegalBasis, NoticeOverride } from './agreement.commands.js';
 import type { AgreementTerms } from './terms.js';
+import type { DeclaredMembership, PartyRecord } from './parties.js';
 
 export const agreementStreamId = (agreementId: string): string => `agreement-${agreementId}`;
 
 /**
  * Schema version 2 (issue 15): the legal basis and the scope are separate fields. Version 1 had only
  * `legalBasis`, where `national` stood for the scope; `upcastAgreementDrafted` reads it in this shape.
+ * Schema version 3 (issue 15 item 7): each party carries its `capacity` (parties.ts), null when not given; versions
+ * 1 and 2 have none, read as not recorded (`capacityOf`).
  */
 export type AgreementDrafted = DomainEvent<
   'AgreementDrafted',
@@ -22,7 +25,7 @@ export type AgreementDrafted = DomainEvent<
     scope: AgreementScope | null;
     businessArea: string;
     deliveryModel: DeliveryModel;
-    parties: BodyRef[];
+    parties: PartyRecord[];
     hostForce: string | null;
     parentAgreementId: string | null;
     reviewDue: string | null;
@@ -50,8 +53,18 @@ export type PredecessorSuperseded = DomainEvent<
   { agreementId: string; supersededAgreementId: string }
 >;
 
-/** A party added while the agreement is still a draft. */
-export type PartyAdded = DomainEvent<'PartyAdded', { agreementId: string; party: BodyRef }>;
+/**
+ * What the agreement's source says of members it does not name (issue 15 item 7: the Vehicle Procurement
+ * Consortium's "25 police forces and 7 fire and rescue authorities"), written beside `AgreementDrafted` when the draft
+ * gives it. Its own event, so a log without it folds as before.
+ */
+export type MembershipDeclared = DomainEvent<'MembershipDeclared', { agreementId: string } & DeclaredMembership>;
+
+/**
+ * A party added while the agreement is still a draft. Schema version 2: the party's `capacity` (parties.ts);
+ * version 1 has none, read as not recorded.
+ */
+export type PartyAdded = DomainEvent<'PartyAdded', { agreementId: string; party: PartyRecord }>;
 
 /**
  * Schema version 2 (issue 15) of `AgreementSigned`, `PccApprovalGiven`, `AgreementCameIntoForce`, `PartyJoined` and
@@ -137,8 +150,11 @@ export type HostForceChanged = DomainEvent<
   { agreementId: string; from: string | null; to: string }
 >;
 
-/** A body joining an agreement already in force. */
-export type PartyJoined = DomainEvent<'PartyJoined', { agreementId: string; party: BodyRef } & DatedData>;
+/**
+ * A body joining an agreement already in force. Schema version 3: the party's `capacity` (parties.ts); versions 1
+ * and 2 have none, read as not recorded.
+ */
+export type PartyJoined = DomainEvent<'PartyJoined', { agreementId: string; party: PartyRecord } & DatedData>;
 
 /**
  * Schema version 2: `override`, the acceptance of notice shorter than the terms' notice period (null when none was
@@ -197,6 +213,7 @@ export type AgreementEvent =
   | AgreementStartPlanned
   | AgreementStartReplanned
   | PredecessorSuperseded
+  | MembershipDeclared
   | PartyAdded
   | AgreementSigned
   | PccApprovalGiven
@@ -225,6 +242,7 @@ const agreementEventTypes = {
   AgreementStartPlanned: true,
   AgreementStartReplanned: true,
   PredecessorSuperseded: true,
+  MembershipDeclared: true,
   PartyAdded: true,
   AgreementSigned: true,
   PccApprovalGiven: true,

@@ -8,12 +8,15 @@ import type { ServiceLine } from './service-lines.js';
 import type { TermsVersion } from './terms.js';
 import type { VariationState } from './variations.js';
 import type { DatedFactRef } from './date-precision.js';
+import { capacityOf, type DeclaredMembership, type PartyCapacity, type PartyRecord } from './parties.js';
 
 export type AgreementStatus = 'none' | 'drafted' | 'in-force' | 'terminated';
 
 /** A current party. Dates in the state are calendar dates: ordering rules compare days, not instants. */
 export interface Member {
   body: BodyRef;
+  /** The capacity a police party acts in (parties.ts); null when not recorded (or not a police force). */
+  capacity: PartyCapacity | null;
   joinedOn: string;
   /** How exactly `joinedOn` is known for a body that joined in force (date-precision.ts); 'day' for the draft's. */
   joinedPrecision: RecordedDatePrecision;
@@ -68,6 +71,8 @@ export interface AgreementState {
   plannedStart: string | null;
   /** The agreements this one replaces, in the order recorded. */
   supersedes: readonly string[];
+  /** What the source says of members it does not name (parties.ts); null when every member is named. */
+  declaredMembership: DeclaredMembership | null;
   /** Every version of the terms, in the order set (terms.ts). */
   terms: readonly TermsVersion[];
   /** Every service line ever started, running or ended, by id: a Map, as every state keyed by what users send. */
@@ -101,6 +106,7 @@ export const initialAgreementState = (): AgreementState => ({
   lastReviewedOn: null,
   plannedStart: null,
   supersedes: [],
+  declaredMembership: null,
   terms: [],
   serviceLines: new Map(),
   variations: new Map(),
@@ -111,8 +117,14 @@ export const initialAgreementState = (): AgreementState => ({
 export const findMember = (state: AgreementState, partyId: string): Member | undefined =>
   state.members.find((member) => member.body.id === partyId);
 
-const newMember = (body: BodyRef, joinedOn: string, joinedPrecision: RecordedDatePrecision | null = null): Member => ({
-  body,
+/** A member from the party an event records: the body as it was then, and its capacity (null: not recorded). */
+const newMember = (
+  party: PartyRecord,
+  joinedOn: string,
+  joinedPrecision: RecordedDatePrecision | null = null,
+): Member => ({
+  body: { id: party.id, name: party.name, kind: party.kind, policingBody: party.policingBody },
+  capacity: capacityOf(party),
   joinedOn,
   joinedPrecision: joinedPrecision ?? 'day',
   joinedInForce: joinedPrecision !== null,
@@ -213,6 +225,8 @@ export const evolveAgreement = (state: AgreementState, event: AgreementEvent): A
       return dated({ ...state, plannedStart: event.data.plannedStart });
     case 'PredecessorSuperseded':
       return dated({ ...state, supersedes: [...state.supersedes, event.data.supersededAgreementId] });
+    case 'MembershipDeclared':
+      return { ...state, declaredMembership: { description: event.data.description, count: event.data.count } };
     case 'PartyAdded':
       return dated({ ...state, members: [...state.members, newMember(event.data.party, on)] });
     case 'PartyJoined':

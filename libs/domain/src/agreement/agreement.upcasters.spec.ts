@@ -50,8 +50,11 @@ describe('AgreementDrafted version 1, upcast when read', () => {
     expect({ legalBasis: state.legalBasis, scope: state.scope }).toEqual({ legalBasis: null, scope: 'national' });
   });
 
-  test('AgreementDrafted is written at version 2', () => {
-    expect(AGREEMENT_SCHEMA_VERSIONS.AgreementDrafted).toBe(2);
+  test('AgreementDrafted is written at version 3 (capacities), PartyAdded at 2 and PartyJoined at 3', () => {
+    expect(AGREEMENT_SCHEMA_VERSIONS.AgreementDrafted).toBe(3);
+    expect(AGREEMENT_SCHEMA_VERSIONS.PartyAdded).toBe(2);
+    expect(AGREEMENT_SCHEMA_VERSIONS.PartyJoined).toBe(3);
+    expect(AGREEMENT_SCHEMA_VERSIONS.MembershipDeclared).toBe(1);
   });
 });
 

@@ -8,11 +8,13 @@ import type { AgreementDrafted, ForceWithdrew, WithdrawalNoticeGiven } from './a
  * Stored events are never rewritten: a reader upcasts an older version when it reads it.
  */
 export const AGREEMENT_SCHEMA_VERSIONS: Readonly<Partial<Record<string, number>>> = {
-  AgreementDrafted: 2,
+  AgreementDrafted: 3,
+  PartyAdded: 2,
+  MembershipDeclared: 1,
   AgreementSigned: 2,
   PccApprovalGiven: 2,
   AgreementCameIntoForce: 2,
-  PartyJoined: 2,
+  PartyJoined: 3,
   ForceWithdrew: 2,
   DatePrecisionRecorded: 1,
   AgreementStartPlanned: 1,

@@ -54,7 +54,7 @@ const rartDrafted = (parties: string[], on: string) =>
     scope: null,
     businessArea: 'asset recovery',
     deliveryModel: 'joint-unit',
-    parties: parties.map(body),
+    parties: parties.map((id) => ({ ...body(id), capacity: null })),
     hostForce: null,
     parentAgreementId: 'zephyr',
     reviewDue: null,
@@ -92,7 +92,7 @@ describe('a unit is checked against its parent (issue 15 item 3)', () => {
       .thenThrows(RuleBrokenError, 'not-a-party-of-parent');
     given(agreementDecider, history)
       .when(cmd('AddParty', { party: body('wiltshire'), occurredAt: at('2015-06-01'), parent: zephyr() }))
-      .then([event('PartyAdded', '2015-06-01', { party: body('wiltshire') })]);
+      .then([event('PartyAdded', '2015-06-01', { party: { ...body('wiltshire'), capacity: null } })]);
   });
 
   const readyToCommence = [

@@ -1,3 +1,4 @@
+import { approvalAskedOf } from './parties.js';
 import { toCalendarDate } from '../kernel/dates.js';
 import { AlreadyExistsError, NotFoundError, RuleBrokenError } from '../kernel/errors.js';
 import { requireEntityId, requireOccurredAt, requireText } from '../kernel/validation.js';
@@ -43,7 +44,7 @@ export const outstandingFor = (
   members: readonly Member[],
 ): { unsigned: Member[]; unapproved: Member[] } => ({
   unsigned: members.filter((member) => !variation.signatures.has(member.body.id)),
-  unapproved: members.filter((member) => member.body.policingBody && !variation.approvals.has(member.body.id)),
+  unapproved: members.filter((member) => approvalAskedOf(member) && !variation.approvals.has(member.body.id)),
 });
 
 /**
@@ -185,6 +186,14 @@ export const approveVariation = ({ data, metadata }: ApproveVariation, state: Ag
     throw new RuleBrokenError(
       'no-policing-body',
       `${member.body.name} has no local policing body, so there is no approval of the variation to record for it.`,
+      'party',
+    );
+  }
+  if (!approvalAskedOf(member)) {
+    throw new RuleBrokenError(
+      'approval-not-asked',
+      `${member.body.name} is a party by its policing body, which consents to the variation by its own signature: ` +
+        'no separate approval is asked of it.',
       'party',
     );
   }

@@ -1,3 +1,4 @@
+import { capacitySentence } from '#domain';
 import type { EventStore, SqlExecutor } from '#event-store';
 import {
   collaborationsDuring,
@@ -34,6 +35,7 @@ export async function collaborationsKnownAt(
       const start = interval.possibleFrom;
       if (interval.bodyId !== bodyId || (start !== null && start > to)) continue;
       if (interval.validTo !== null && (interval.leftBy ?? interval.validTo) <= from) continue;
+      const party = view.parties.findLast((p) => p.id === bodyId);
       rows.push({
         agreementId,
         title: view.title,
@@ -44,6 +46,8 @@ export async function collaborationsKnownAt(
         memberUntil: interval.validTo,
         ...startPrecision(interval.validFrom, interval.validFromPrecision, interval.possibleFrom, interval.knownFrom),
         ...endPrecision(interval.validTo, interval.validToPrecision, interval.leftBy),
+        capacity: party?.capacity ?? null,
+        capacityText: party?.capacityText ?? capacitySentence(null),
       });
     }
   }

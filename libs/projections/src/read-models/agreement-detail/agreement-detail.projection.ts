@@ -30,10 +30,18 @@ import type {
   AgreementTerms,
   NoticeOverride,
   RecordedDatePrecision,
+  DeclaredMembership,
+  MembershipDeclared,
+  PartyCapacity,
+  PartyRecord,
 } from '#domain';
 import {
+  approvalAskedOf,
+  capacityOf,
+  capacitySentence,
   inForceSentence,
   leftSentence,
+  namedSentence,
   precisionOf,
   upcastAgreementDrafted,
   upcastForceWithdrew,
@@ -51,6 +59,14 @@ export interface PartyDetail {
   name: string;
   kind: BodyKind;
   policingBody: PolicingBody | null;
+  /**
+   * The capacity a police party acts in (chief officer, policing body or both: Police Act 1996 s22A); null when not
+   * recorded (every record before capacities were, and any body without a policing body), shown in `capacityText`.
+   */
+  capacity: PartyCapacity | null;
+  capacityText: string;
+  /** Whether its policing body's approval is asked before commencement (parties.ts, `approvalAskedOf`). */
+  approvalAsked: boolean;
   /** Party to the draft (`original`) or joined the agreement in force (`joined`). */
   how: 'original' | 'joined';
   /** Added to the draft or joined. */
@@ -168,6 +184,10 @@ export interface AgreementDetail {
   terminatedOn: string | null;
   terminationReason: string | null;
   parties: PartyDetail[];
+  /** What the source says of members it does not name; null when every member is named. */
+  declaredMembership: DeclaredMembership | null;
+  /** "1 of 32 members named" (the current parties of those declared); null with no declared membership. */
+  membersNamed: string | null;
   hostForce: string | null;
   hostForceHistory: HostForcePeriod[];
   signatures: { party: string; signedBy: string; signedOn: string; precision: RecordedDatePrecision }[];
@@ -191,6 +211,7 @@ export const AGREEMENT_DETAIL_EVENTS = [
   'AgreementStartPlanned',
   'AgreementStartReplanned',
   'PredecessorSuperseded',
+  'MembershipDeclared',
   'PartyAdded',
   'AgreementSigned',
   'PccApprovalGiven',
@@ -216,7 +237,7 @@ export const AGREEMENT_DETAIL_EVENTS = [
 ] as const;
 
 const newParty = (
-  body: PartyAdded['data']['party'],
+  body: PartyRecord,
   how: PartyDetail['how'],
   on: string,
   addedPrecision: RecordedDatePrecision = 'day',
@@ -225,6 +246,9 @@ const newParty = (
   name: body.name,
   kind: body.kind,
   policingBody: body.policingBody,
+  capacity: capacityOf(body),
+  capacityText: capacitySentence(capacityOf(body)),
+  approvalAsked: approvalAskedOf({ body, capacity: capacityOf(body) }),
   how,
   addedOn: on,
   addedPrecision,
@@ -284,7 +308,7 @@ const awaiting = (detail: AgreementDetail): AgreementDetail => {
             ...v,
             awaitingSignature: current.filter((p) => !v.signatures.some((s) => s.party === p.id)).map((p) => p.id),
             awaitingApproval: current
-              .filter((p) => p.policingBody && !v.approvals.some((a) => a.party === p.id))
+              .filter((p) => p.approvalAsked && !v.approvals.some((a) => a.party === p.id))
               .map((p) => p.id),
           },
     ),
@@ -356,10 +380,12 @@ function withDatePrecision(
 /** The detail document after one event: pure, so it is tested without a database. */
 export function evolveAgreementDetail(detail: AgreementDetail | null, event: StoredEvent): AgreementDetail | null {
   const after = evolveDetail(detail, event);
-  // Joining or leaving changes who a pending variation waits for.
-  return after !== null && ['PartyAdded', 'PartyJoined', 'ForceWithdrew'].includes(event.type)
-    ? awaiting(after)
-    : after;
+  if (after === null || !['MembershipDeclared', 'PartyAdded', 'PartyJoined', 'ForceWithdrew'].includes(event.type)) {
+    return after;
+  }
+  // Joining or leaving changes who a pending variation waits for, and how many of those declared are named.
+  const named = after.parties.filter((p) => p.current).length;
+  return { ...awaiting(after), membersNamed: namedSentence(named, after.declaredMembership) };
 }
 
 function evolveDetail(detail: AgreementDetail | null, event: StoredEvent): AgreementDetail | null {
@@ -387,6 +413,8 @@ function evolveDetail(detail: AgreementDetail | null, event: StoredEvent): Agree
       terminatedOn: null,
       terminationReason: null,
       parties: data.parties.map((party) => newParty(party, 'original', on)),
+      declaredMembership: null,
+      membersNamed: null,
       hostForce: data.hostForce,
       hostForceHistory: data.hostForce ? [{ hostForce: data.hostForce, from: on, until: null }] : [],
       signatures: [],
@@ -413,6 +441,10 @@ function evolveDetail(detail: AgreementDetail | null, event: StoredEvent): Agree
         ...detail,
         supersedes: [...detail.supersedes, dataOf<PredecessorSuperseded>(event).supersededAgreementId],
       };
+    case 'MembershipDeclared': {
+      const { description, count } = dataOf<MembershipDeclared>(event);
+      return { ...detail, declaredMembership: { description, count } };
+    }
     case 'PartyAdded':
       return { ...detail, parties: [...detail.parties, newParty(dataOf<PartyAdded>(event).party, 'original', on)] };
     case 'PartyJoined': {
@@ -634,7 +666,8 @@ export const agreementDetailProjection: SqlProjection = {
   // lines (issue 15 item 3), or (on a branch merged with it) variations of the terms with their status, signatures,
   // approvals and who is awaited (s23C(4)); 6: both; 7: how exactly each date is known, and the in-force sentence
   // (issue 15, "Guessed dates shown as facts"); 8: how exactly each withdrawal and notice of it is known, with the
-  // withdrawal's sentence (issue 15, leaving with its precision). Rebuilt from the log on upgrade.
+  // withdrawal's sentence (issue 15, leaving with its precision), and each party's capacity, whether approval is
+  // asked of it, and a declared membership (issue 15 item 7). Rebuilt from the log on upgrade.
   version: 8,
   handles: AGREEMENT_DETAIL_EVENTS,
   tables: ['agreement_detail'],

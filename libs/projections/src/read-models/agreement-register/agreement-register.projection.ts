@@ -8,8 +8,9 @@ import type {
   PartyAdded,
   PartyJoined,
   RecordedDatePrecision,
+  PartyCapacity,
 } from '#domain';
-import { inForceSentence, precisionOf, toCalendarDate, upcastAgreementDrafted } from '#domain';
+import { capacityOf, inForceSentence, precisionOf, toCalendarDate, upcastAgreementDrafted } from '#domain';
 import type { SqlExecutor, StoredEvent } from '#event-store';
 import type { SqlProjection } from '../../sql-projection.js';
 import { foldAgreementRows, rowsByIds, writeRows, type Columns } from '../batch-rows.js';
@@ -20,6 +21,8 @@ export type RegisterStatus = 'drafted' | 'in-force' | 'terminated';
 export interface RegisterParty {
   id: string;
   name: string;
+  /** The capacity a police party acts in (Police Act 1996 s22A); null when not recorded (parties.ts). */
+  capacity: PartyCapacity | null;
 }
 
 /** One line of the agreement register: the agreement as it stands now. */
@@ -82,7 +85,7 @@ export function evolveRegisterRow(row: RegisterRow | null, event: StoredEvent): 
       hostForce: data.hostForce,
       parentId: data.parentAgreementId,
       reviewDue: data.reviewDue,
-      parties: data.parties.map(({ id, name }) => ({ id, name })),
+      parties: data.parties.map((party) => ({ id: party.id, name: party.name, capacity: capacityOf(party) })),
       draftedAt: event.occurredAt,
       inForceAt: null,
       inForcePrecision: null,
@@ -97,7 +100,7 @@ export function evolveRegisterRow(row: RegisterRow | null, event: StoredEvent): 
       const { party } = dataOf<PartyAdded | PartyJoined>(event);
       return row.parties.some((p) => p.id === party.id)
         ? row
-        : { ...row, parties: [...row.parties, { id: party.id, name: party.name }] };
+        : { ...row, parties: [...row.parties, { id: party.id, name: party.name, capacity: capacityOf(party) }] };
     }
     case 'ForceWithdrew': {
       const { party } = dataOf<ForceWithdrew>(event);
@@ -247,8 +250,8 @@ const toDbRow = (row: RegisterRow): Record<string, unknown> => ({
 export const agreementRegisterProjection: SqlProjection = {
   name: 'agreement-register',
   // 2: the legal basis and the scope in separate columns (issue 15); 3: the in-force date's precision (issue 15,
-  // "Guessed dates shown as facts"). Rebuilt from the log on upgrade.
-  version: 3,
+  // "Guessed dates shown as facts"); 4: each party's capacity (issue 15 item 7). Rebuilt from the log on upgrade.
+  version: 4,
   handles: AGREEMENT_REGISTER_EVENTS,
   tables: ['agreement_register'],
   schema: (t) => `

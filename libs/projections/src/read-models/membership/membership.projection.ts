@@ -3,10 +3,11 @@ import type {
   AgreementDrafted,
   DatePrecisionRecorded,
   ForceWithdrew,
+  PartyAdded,
   PartyJoined,
   RecordedDatePrecision,
 } from '#domain';
-import { dateWindow, precisionOf, upcastAgreementDrafted, upcastForceWithdrew } from '#domain';
+import { capacityOf, dateWindow, precisionOf, upcastAgreementDrafted, upcastForceWithdrew } from '#domain';
 import type { StoredEvent } from '#event-store';
 import type { ProjectionContext, SqlProjection } from '../../sql-projection.js';
 import { rowsByIds, writeRows } from '../batch-rows.js';
@@ -63,6 +64,7 @@ const withPrecision = (interval: MembershipRow, precision: RecordedDatePrecision
  */
 export const MEMBERSHIP_EVENTS = [
   'AgreementDrafted',
+  'PartyAdded',
   'AgreementCameIntoForce',
   'PartyJoined',
   'ForceWithdrew',
@@ -174,10 +176,11 @@ export const membershipProjection: SqlProjection = {
   name: 'membership',
   // 2: the agreements' legal basis (nullable) and scope apart (issue 15); 3: the precision of each interval's start
   // (issue 15, "Guessed dates shown as facts"); 4: the precision of each interval's end and what closed it (issue 15,
-  // leaving with its precision). Rebuilt from the log on upgrade.
+  // leaving with its precision), and the capacity each party acts in (membership_parties, issue 15 item 7). Rebuilt
+  // from the log on upgrade.
   version: 4,
   handles: MEMBERSHIP_EVENTS,
-  tables: ['membership_intervals', 'membership_agreements'],
+  tables: ['membership_intervals', 'membership_agreements', 'membership_parties'],
   schema: (t) => `
     CREATE TABLE IF NOT EXISTS ${t('membership_intervals')} (
       body_id text NOT NULL,
@@ -201,6 +204,12 @@ export const membershipProjection: SqlProjection = {
       scope text,
       business_area text NOT NULL
     );
+    CREATE TABLE IF NOT EXISTS ${t('membership_parties')} (
+      agreement_id text NOT NULL,
+      body_id text NOT NULL,
+      capacity text,
+      PRIMARY KEY (agreement_id, body_id)
+    );
   `,
   // One event is a batch of one: the same fold (evolveMembershipIntervals) either way.
   async apply(ctx, event) {
@@ -212,6 +221,7 @@ export const membershipProjection: SqlProjection = {
 async function applyMembershipBatch({ tx, t }: ProjectionContext, events: readonly StoredEvent[]): Promise<void> {
   const intervalsTable = t('membership_intervals');
   const agreements: Record<string, unknown>[] = [];
+  const capacities = new Map<string, Record<string, unknown>>();
   const touched = new Set<string>();
   for (const event of events) {
     if (event.type !== 'AgreementDrafted') touched.add((event.data as { agreementId: string }).agreementId);
@@ -241,6 +251,23 @@ async function applyMembershipBatch({ tx, t }: ProjectionContext, events: readon
         business_area: businessArea,
       });
     }
+    // The capacity a party acts in, as last recorded (a body that rejoins may join in another): parties.ts.
+    if (event.type === 'AgreementDrafted') {
+      for (const party of upcastAgreementDrafted(dataOf<AgreementDrafted>(event)).parties) {
+        capacities.set(`${agreementId} ${party.id}`, {
+          agreement_id: agreementId,
+          body_id: party.id,
+          capacity: capacityOf(party),
+        });
+      }
+    } else if (event.type === 'PartyAdded' || event.type === 'PartyJoined') {
+      const { party } = dataOf<PartyAdded | PartyJoined>(event);
+      capacities.set(`${agreementId} ${party.id}`, {
+        agreement_id: agreementId,
+        body_id: party.id,
+        capacity: capacityOf(party),
+      });
+    }
     let intervals = byAgreement.get(agreementId);
     if (!intervals) byAgreement.set(agreementId, (intervals = []));
     evolveMembershipIntervals(intervals, event, dirty);
@@ -258,6 +285,18 @@ async function applyMembershipBatch({ tx, t }: ProjectionContext, events: readon
     ['agreement_id'],
     agreements,
     'nothing',
+  );
+  await writeRows(
+    tx,
+    t('membership_parties'),
+    [
+      ['agreement_id', 'text'],
+      ['body_id', 'text'],
+      ['capacity', 'text'],
+    ],
+    ['agreement_id', 'body_id'],
+    [...capacities.values()],
+    'update',
   );
   await writeRows(
     tx,

@@ -1,10 +1,12 @@
 import {
+  capacitySentence,
   joinedSentence,
   leftSentence,
   longDate,
   memberOn,
   membershipNotKnown,
   type MembershipDates,
+  type PartyCapacity,
   type RecordedDatePrecision,
 } from '#domain';
 import type { SqlExecutor } from '#event-store';
@@ -37,6 +39,12 @@ export interface Collaboration {
   memberUntilPrecision: RecordedDatePrecision | null;
   memberLeftBy: string | null;
   memberUntilSentence: string | null;
+  /**
+   * The capacity the body is a party in (chief officer, policing body or both: Police Act 1996 s22A), as last
+   * recorded; null when not recorded, as `capacityText` says ("not recorded").
+   */
+  capacity: PartyCapacity | null;
+  capacityText: string;
 }
 
 /** The membership's dates with their precisions, for the domain's rule (date-precision.ts, `memberOn`). */
@@ -83,11 +91,15 @@ interface CollaborationRow {
   known_from: string;
   to_precision: RecordedDatePrecision | null;
   left_by: string | null;
+  capacity: PartyCapacity | null;
 }
 
 const COLLABORATION_COLUMNS =
   'i.agreement_id, a.title, a.legal_basis, a.scope, a.business_area, i.valid_from, i.valid_to, ' +
-  'i.from_precision, i.possible_from, i.known_from, i.to_precision, i.left_by';
+  'i.from_precision, i.possible_from, i.known_from, i.to_precision, i.left_by, p.capacity';
+
+/** The capacity a body is recorded in on an agreement, beside its intervals. */
+const CAPACITY_JOIN = 'LEFT JOIN membership_parties p ON p.agreement_id = i.agreement_id AND p.body_id = i.body_id';
 
 /** The fields every membership answer shares about how exactly its start is known. */
 export const startPrecision = (
@@ -123,6 +135,8 @@ const toCollaboration = (r: CollaborationRow): Collaboration => ({
   memberUntil: r.valid_to,
   ...startPrecision(r.valid_from, r.from_precision, r.possible_from, r.known_from),
   ...endPrecision(r.valid_to, r.to_precision, r.left_by),
+  capacity: r.capacity,
+  capacityText: capacitySentence(r.capacity),
 });
 
 /**
@@ -140,6 +154,7 @@ export async function collaborationsOf(
   const { rows } = await db.query<CollaborationRow>(
     `SELECT ${COLLABORATION_COLUMNS}
        FROM membership_intervals i LEFT JOIN membership_agreements a ON a.agreement_id = i.agreement_id
+            ${CAPACITY_JOIN}
       WHERE i.body_id = $1 AND (i.possible_from IS NULL OR i.possible_from <= $2::date)
         AND (i.valid_to IS NULL OR coalesce(i.left_by, i.valid_to) > $2::date)
         AND ($3::text IS NULL OR (lower(coalesce(a.title, i.agreement_id)), i.agreement_id) >
@@ -208,6 +223,7 @@ export async function collaborationsDuring(
   const { rows } = await db.query<CollaborationRow>(
     `SELECT ${COLLABORATION_COLUMNS}
        FROM membership_intervals i LEFT JOIN membership_agreements a ON a.agreement_id = i.agreement_id
+            ${CAPACITY_JOIN}
       WHERE i.body_id = $1 AND (i.possible_from IS NULL OR i.possible_from <= $3::date)
         AND (i.valid_to IS NULL OR coalesce(i.left_by, i.valid_to) > $2::date)
       ORDER BY lower(coalesce(a.title, i.agreement_id)), i.agreement_id, i.valid_from`,
