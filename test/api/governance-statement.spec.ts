@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { startApi, type ApiHarness } from './api-harness.js';
 import { testDrivers, type TestDatabase } from '../support/db.js';
+import { recordBoardYear } from '../support/hampshire-tvp-2015-16.js';
 import { bodyOf, problemOf, type AppendedBody } from '../support/http.js';
 
 /*
@@ -72,37 +73,7 @@ for (const driver of testDrivers) {
       await inForce('tvp-chiltern-air', 'Chiltern Transport Consortium', ['thames-valley', 'hampshire'], {
         reviewDue: '2015-10-01',
       });
-      await post('/boards', {
-        id: 'hampshire-tvp',
-        name: 'Hampshire/TVP Bi-lateral Collaboration Governance Board',
-        agreements: ['hampshire-tvp-bilateral'],
-        chair: 'Police and Crime Commissioner for Thames Valley',
-        maxDaysBetweenMeetings: 92,
-        quorum: 2,
-        occurredAt: '2015-04-01',
-      });
-      const attendees = [
-        { name: 'PCC', body: 'thames-valley' },
-        { name: 'PCC', body: 'hampshire' },
-      ];
-      for (const [q, date] of [
-        ['q1', '2015-06-15'],
-        ['q2', '2015-09-15'],
-        ['q3', '2015-12-15'],
-        ['q4', '2016-03-15'],
-      ] as const) {
-        await post('/boards/hampshire-tvp/meetings', { meetingId: `2015-${q}`, scheduledFor: date });
-      }
-      await post('/boards/hampshire-tvp/meetings/2015-q1/held', { occurredAt: '2015-06-15', attendees });
-      await post('/boards/hampshire-tvp/meetings/2015-q2/cancellation', {
-        reason: 'Chair unavailable',
-        occurredAt: '2015-09-10',
-      });
-      await post('/boards/hampshire-tvp/meetings/2015-q3/cancellation', {
-        reason: 'Operational demands',
-        occurredAt: '2015-12-10',
-      });
-      await post('/boards/hampshire-tvp/meetings/2015-q4/held', { occurredAt: '2016-03-15', attendees });
+      await recordBoardYear(post, 'hampshire-tvp', 'hampshire-tvp-bilateral');
       await post('/agreements/hampshire-tvp-bilateral/savings', {
         financialYear: '2015-16',
         kind: 'forecast',
