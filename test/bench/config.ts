@@ -2,7 +2,7 @@
  * Benchmark sizes. `BENCH_SCALE` multiplies every count (default 1: about 15 minutes on 2 cores);
  * `BENCH_EVENTS` sets the size of the generated history for catch-up and rebuild (default 1,000,000 × scale);
  * `BENCH_RUNS` the runs per figure (default 3, at least 3 for a median worth the name);
- * `BENCH_ONLY` a comma-separated list of sections (append,batch,import,catchup,rebuild,relay,http,pglite,embedded).
+ * `BENCH_ONLY` a comma-separated list of sections (append,batch,import,catchup,rebuild,relay,http,pglite,embedded,reads).
  */
 export interface BenchConfig {
   scale: number;
@@ -22,6 +22,7 @@ export const ALL_SECTIONS = [
   'http',
   'pglite',
   'embedded',
+  'reads',
 ] as const;
 
 function numberFrom(name: string, fallback: number): number {

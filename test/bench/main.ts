@@ -14,6 +14,7 @@ import { relayBench } from './sections/relay.js';
 import { httpBench } from './sections/http.js';
 import { embeddedBench } from './sections/embedded.js';
 import { catchUpBench, prepareLog, type LogDatabase } from './sections/catchup.js';
+import { readsBench } from './sections/reads.js';
 
 const config = loadBenchConfig(process.argv.slice(2));
 const report = new Report();
@@ -125,6 +126,7 @@ await section('relay', async () => {
 await section('http', () => httpBench(report, config));
 await section('pglite', () => pgliteBench(report, config));
 await section('embedded', () => embeddedBench(report, config));
+await section('reads', () => readsBench(report, config));
 
 report.finish();
 const out = report.text();

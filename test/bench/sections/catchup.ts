@@ -11,17 +11,27 @@ export interface LogDatabase {
   handle: EventStoreHandle;
   events: number;
   emmett: boolean;
+  /** Agreements in the generated history (`a0` … `a<n-1>`, each with its board `b<i>`). */
+  agreements: number;
 }
 
-/** Creates `bench_log` with the generated history in our `events` and, for Emmett, the same rows in `emt_messages`. */
-export async function prepareLog(report: Report, config: BenchConfig): Promise<LogDatabase> {
-  const url = await freshDatabase('log');
+/**
+ * Creates `bench_log` (or `bench_<name>`) with the generated history in our `events` and, for Emmett (unless
+ * `emmett: false`, as the reads section asks: it measures no Emmett reader), the same rows in `emt_messages`.
+ */
+export async function prepareLog(
+  report: Report,
+  config: BenchConfig,
+  { name = 'log', emmett: withEmmett = true }: { name?: string; emmett?: boolean } = {},
+): Promise<LogDatabase> {
+  const url = await freshDatabase(name);
   const handle = await createEventStore({ databaseUrl: url });
   const loaded = await loadHistory(handle.db, config.historyEvents);
   process.stderr.write(
     `  history: ${loaded.events.toLocaleString('en-GB')} events, ${loaded.agreements} agreements, loaded in ${loaded.seconds.toFixed(0)} s\n`,
   );
   let emmett = false;
+  if (!withEmmett) return { url, handle, events: loaded.events, emmett, agreements: loaded.agreements };
   try {
     const { getPostgreSQLEventStore } = await import('@event-driven-io/emmett-postgresql');
     const store = getPostgreSQLEventStore(url, { schema: { autoMigration: 'CreateOrUpdate' } });
@@ -72,7 +82,7 @@ export async function prepareLog(report: Report, config: BenchConfig): Promise<L
   } catch (error) {
     report.note(`Emmett's reader not measured: ${(error as Error).message}`);
   }
-  return { url, handle, events: loaded.events, emmett };
+  return { url, handle, events: loaded.events, emmett, agreements: loaded.agreements };
 }
 
 /** A reader that is still reading after this long stops; its rate is what it read in that time (BENCH_READ_CAP_S). */
