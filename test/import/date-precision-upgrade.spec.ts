@@ -33,56 +33,72 @@ const story = (log: StoredEvent[]) =>
     .map((e) => JSON.stringify({ streamId: e.streamId, type: e.type, schemaVersion: e.schemaVersion, data: e.data }))
     .sort();
 
-pgliteDriver.describe('a database imported before the seed file had date precisions', () => {
+interface ImportedBefore {
+  /** The import of the old file, then of the current one over it. */
+  before: ImportReport;
+  after: ImportReport;
+  upgraded: SqlEventStore;
+  /** A second, empty database, for a fresh import of the current file. */
+  fresh: SqlEventStore;
+}
+
+/** Imports the `old` seed file into a new database and then the current file over it, before the describe's tests. */
+function importedBefore(old: SeedJson): ImportedBefore {
   const databases: TestDatabase[] = [];
   const stores: SqlEventStore[] = [];
-  let upgraded: SqlEventStore;
-  let before: ImportReport;
-  let after: ImportReport;
-
+  const run = {} as ImportedBefore;
   beforeAll(async () => {
-    const old = await tempSeedFile(withoutPrecision, 'collaborations.json');
+    const file = await tempSeedFile(old, 'collaborations.json');
     try {
       databases.push(await pgliteDriver.create(), await pgliteDriver.create());
       stores.push(await openStore(databases[0]!.db), await openStore(databases[1]!.db));
-      upgraded = stores[0]!;
-      before = await importInto(upgraded, old.path);
-      after = await importInto(upgraded);
+      run.upgraded = stores[0]!;
+      run.fresh = stores[1]!;
+      run.before = await importInto(run.upgraded, file.path);
+      run.after = await importInto(run.upgraded);
     } finally {
-      await old.dispose();
+      await file.dispose();
     }
   }, 240_000);
   afterAll(async () => {
     for (const store of stores) await store.close();
     for (const database of databases) await database.dispose();
   });
+  return run;
+}
+
+/** The reopened database holds the same events as a fresh import of the current file. */
+async function endsAsAFreshImport(run: ImportedBefore): Promise<void> {
+  const fresh = await importInto(run.fresh);
+  expect(fresh.failures).toEqual([]);
+  expect(story(await wholeLog(run.fresh))).toEqual(story(await wholeLog(run.upgraded)));
+}
+
+pgliteDriver.describe('a database imported before the seed file had date precisions', () => {
+  const run = importedBefore(withoutPrecision);
 
   test('reopens with the new file without refusals, appending one precision step per record not dated to the day', () => {
     expect(qualified.length).toBeGreaterThan(20);
-    expect(before.failures).toEqual([]);
-    expect(after.failures).toEqual([]);
-    expect(after.eventsAppended).toBe(qualified.length);
-    expect(after.eventsReplayed).toBe(before.eventsAppended);
-    expect(after.agreements.refused).toBe(0);
+    expect(run.before.failures).toEqual([]);
+    expect(run.after.failures).toEqual([]);
+    expect(run.after.eventsAppended).toBe(qualified.length);
+    expect(run.after.eventsReplayed).toBe(run.before.eventsAppended);
+    expect(run.after.agreements.refused).toBe(0);
   });
 
   test('the stored dates do not move; they gain how exactly they are known', async () => {
-    const zephyr = await agreementState(upgraded, 'zephyr');
+    const zephyr = await agreementState(run.upgraded, 'zephyr');
     expect([zephyr.inForceFrom, zephyr.inForcePrecision, zephyr.draftedPrecision]).toEqual([
       '2017-08-24',
       'on-or-before',
       'on-or-before',
     ]);
     expect(zephyr.members.every((m) => m.signature?.precision === 'on-or-before')).toBe(true);
-    expect((await agreementState(upgraded, 'npas')).inForcePrecision).toBe('month');
-    expect((await agreementState(upgraded, 'ctp-wales')).inForcePrecision).toBe('year');
+    expect((await agreementState(run.upgraded, 'npas')).inForcePrecision).toBe('month');
+    expect((await agreementState(run.upgraded, 'ctp-wales')).inForcePrecision).toBe('year');
   });
 
-  test('ends as a fresh import of the new file does', async () => {
-    const fresh = await importInto(stores[1]!);
-    expect(fresh.failures).toEqual([]);
-    expect(story(await wholeLog(stores[1]!))).toEqual(story(await wholeLog(upgraded)));
-  }, 240_000);
+  test('ends as a fresh import of the new file does', () => endsAsAFreshImport(run), 240_000);
 });
 
 /*
@@ -113,34 +129,15 @@ const withoutSeed002: SeedJson = {
 };
 
 pgliteDriver.describe('a database imported before the seed file had source 002', () => {
-  const databases: TestDatabase[] = [];
-  const stores: SqlEventStore[] = [];
-  let before: ImportReport;
-  let after: ImportReport;
-
-  beforeAll(async () => {
-    const old = await tempSeedFile(withoutSeed002, 'collaborations.json');
-    try {
-      databases.push(await pgliteDriver.create(), await pgliteDriver.create());
-      stores.push(await openStore(databases[0]!.db), await openStore(databases[1]!.db));
-      before = await importInto(stores[0]!, old.path);
-      after = await importInto(stores[0]!);
-    } finally {
-      await old.dispose();
-    }
-  }, 240_000);
-  afterAll(async () => {
-    for (const store of stores) await store.close();
-    for (const database of databases) await database.dispose();
-  });
+  const run = importedBefore(withoutSeed002);
 
   test('reopens with the new file without refusals: what was imported is replayed, the tri-force unit gains its story', async () => {
     expect(withoutSeed002.agreements).toHaveLength(seed.agreements.length - 3);
-    expect(before.failures).toEqual([]);
-    expect(after.failures).toEqual([]);
-    expect(after.eventsReplayed).toBe(before.eventsAppended);
-    expect(after.agreements).toMatchObject({ imported: 4, refused: 0 });
-    const tri = await agreementState(stores[0]!, 'tri-force-specialist-operations-unit');
+    expect(run.before.failures).toEqual([]);
+    expect(run.after.failures).toEqual([]);
+    expect(run.after.eventsReplayed).toBe(run.before.eventsAppended);
+    expect(run.after.agreements).toMatchObject({ imported: 4, refused: 0 });
+    const tri = await agreementState(run.upgraded, 'tri-force-specialist-operations-unit');
     expect([tri.inForceFrom, tri.hostForce, tri.terms.length]).toEqual(['2017-08-24', 'avon-somerset', 2]);
     expect([...tri.serviceLines.values()].map((l) => [l.name, l.until])).toEqual([
       ['firearms', null],
@@ -149,9 +146,5 @@ pgliteDriver.describe('a database imported before the seed file had source 002',
     ]);
   });
 
-  test('ends as a fresh import of the new file does', async () => {
-    const fresh = await importInto(stores[1]!);
-    expect(fresh.failures).toEqual([]);
-    expect(story(await wholeLog(stores[1]!))).toEqual(story(await wholeLog(stores[0]!)));
-  }, 240_000);
+  test('ends as a fresh import of the new file does', () => endsAsAFreshImport(run), 240_000);
 });
