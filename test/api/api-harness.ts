@@ -6,6 +6,7 @@ import request from 'supertest';
 import { loadConfig, type AppConfig, type AuthRole } from '#config';
 import { Clock, type EventStoreDecorator, issueToken } from '#platform';
 import { createApp } from '../../apps/api/src/create-app.js';
+import { bodyOf, type AppendedBody } from '../support/http.js';
 
 /** A clock the test moves by hand. */
 export class TestClock extends Clock {
@@ -115,3 +116,24 @@ export async function startApi(
 export const ADMIN_SUB = 'admin.jones@thamesvalley.pnn.police.uk';
 /** The envelope's actor of what ADMIN_SUB records. */
 export const ADMIN_ACTOR = { kind: 'admin', sub: ADMIN_SUB, force: null, issuer: 'governance-tracker' };
+
+/**
+ * Writes as the administrator that remember the position of the latest accepted one, so that a read can wait
+ * for the read models to reach it (`minPosition`) rather than sleep.
+ */
+export class Writes {
+  last = '0';
+  constructor(private readonly api: () => ApiHarness) {}
+
+  /** Sends a write; an accepted one (201) moves `last`. */
+  async post(path: string, body: object): Promise<request.Response> {
+    const res = await this.api().admin.post(path).send(body);
+    if (res.status === 201) this.last = bodyOf<AppendedBody>(res).position;
+    return res;
+  }
+
+  /** A read of `path` once the read models have reached `last`. */
+  read(path: string): request.Test {
+    return this.api().admin.get(`${path}${path.includes('?') ? '&' : '?'}minPosition=${this.last}`);
+  }
+}

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { TERRITORIAL_FORCES } from '#domain';
-import { startApi, type ApiHarness } from './api-harness.js';
-import { bodyOf, problemOf, type AppendedBody } from '../support/http.js';
+import { startApi, type ApiHarness, Writes } from './api-harness.js';
+import { bodyOf, problemOf } from '../support/http.js';
 
 /*
  * A large consortium recorded with every member (issue 15 item 7), through real HTTP on the real application over
@@ -27,14 +27,10 @@ const ID = 'fleet-procurement';
 
 let api: ApiHarness;
 /** The position of the latest accepted write: reads wait for it (minPosition) rather than sleeping. */
-let last = '0';
-const post = async (path: string, body: object) => {
-  const res = await api.admin.post(path).send(body);
-  if (res.status === 201) last = bodyOf<AppendedBody>(res).position;
-  return res;
-};
+const writes = new Writes(() => api);
+const post = (path: string, body: object) => writes.post(path, body);
 const get = async <T>(path: string): Promise<T> => {
-  const res = await api.admin.get(`${path}${path.includes('?') ? '&' : '?'}minPosition=${last}`);
+  const res = await api.admin.get(`${path}${path.includes('?') ? '&' : '?'}minPosition=${writes.last}`);
   expect(res.status).toBe(200);
   return bodyOf<T>(res);
 };

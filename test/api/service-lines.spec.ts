@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { startApi, type ApiHarness } from './api-harness.js';
+import { startApi, type ApiHarness, Writes } from './api-harness.js';
 import { testDrivers, type TestDatabase } from '../support/db.js';
-import { bodyOf, eventsOf, problemOf, type AppendedBody } from '../support/http.js';
+import { bodyOf, eventsOf, problemOf } from '../support/http.js';
 
 /*
  * Service lines that end while the agreement goes on, and units that end with their parent (issue 15 item 3), through
@@ -28,18 +28,14 @@ for (const driver of testDrivers) {
   driver.describe(`service lines and units on ${driver.name}`, () => {
     let database: TestDatabase | null = null;
     let api: ApiHarness;
-    let last = '0';
-    const post = async (path: string, body: object) => {
-      const res = await api.admin.post(path).send(body);
-      if (res.status === 201) last = bodyOf<AppendedBody>(res).position;
-      return res;
-    };
+    const writes = new Writes(() => api);
+    const post = (path: string, body: object) => writes.post(path, body);
     const ok = async (path: string, body: object) => {
       const res = await post(path, body);
       if (res.status !== 201) throw new Error(`${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
     };
     const read = async (id: string, query = '') => {
-      const res = await api.admin.get(`/agreements/${id}?minPosition=${last}${query}`);
+      const res = await api.admin.get(`/agreements/${id}?minPosition=${writes.last}${query}`);
       expect(res.status).toBe(200);
       return bodyOf<AgreementBody>(res);
     };
@@ -119,7 +115,9 @@ for (const driver of testDrivers) {
       const after = await read('tri-force', '&asOf=2018-07-02');
       expect(after.serviceLines.map((l) => l.serviceLineId)).toEqual(['firearms']);
       // Before it was drafted the agreement was not there at all.
-      expect((await api.admin.get(`/agreements/tri-force?asOf=2015-03-31&minPosition=${last}`)).status).toBe(404);
+      expect((await api.admin.get(`/agreements/tri-force?asOf=2015-03-31&minPosition=${writes.last}`)).status).toBe(
+        404,
+      );
     });
 
     test('a line is ended once, a hostile id is never found, and bad input is a 4xx naming the field', async () => {

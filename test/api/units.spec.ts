@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { startApi, type ApiHarness } from './api-harness.js';
-import { bodyOf, problemOf, type AppendedBody } from '../support/http.js';
+import { startApi, type ApiHarness, Writes } from './api-harness.js';
+import { problemOf } from '../support/http.js';
 
 /*
  * Units checked against their parent through real HTTP on the real application over PGlite: the handler loads
@@ -9,12 +9,8 @@ import { bodyOf, problemOf, type AppendedBody } from '../support/http.js';
 
 let api: ApiHarness;
 /** The position of the latest accepted write: reads wait for it (minPosition) rather than sleeping. */
-let last = '0';
-const post = async (path: string, body: object) => {
-  const res = await api.admin.post(path).send(body);
-  if (res.status === 201) last = bodyOf<AppendedBody>(res).position;
-  return res;
-};
+const writes = new Writes(() => api);
+const post = (path: string, body: object) => writes.post(path, body);
 
 const draft = (id: string, parties: string[], occurredAt: string, parentId?: string) =>
   post('/agreements', {
@@ -81,7 +77,7 @@ describe('a unit of Zephyr', () => {
 
 describe('the register by parent (?parentId=)', () => {
   test("lists only Zephyr's units, in pages", async () => {
-    const first = await api.admin.get(`/agreements?parentId=zephyr&limit=1&minPosition=${last}`);
+    const first = await api.admin.get(`/agreements?parentId=zephyr&limit=1&minPosition=${writes.last}`);
     expect(first.status).toBe(200);
     const page1 = first.body as { agreements: { agreementId: string; parentId: string }[]; next: string | null };
     expect(page1.agreements).toHaveLength(1);
@@ -102,15 +98,15 @@ describe('the register by parent (?parentId=)', () => {
 
 describe('the parent lists its units (GET /agreements/:id)', () => {
   test('now, and as of a date before they were drafted', async () => {
-    const now = await api.admin.get(`/agreements/zephyr?minPosition=${last}`);
+    const now = await api.admin.get(`/agreements/zephyr?minPosition=${writes.last}`);
     expect(now.status).toBe(200);
     expect((now.body as { units: string[] }).units).toEqual(['zephyr-rart', 'zephyr-riu']);
-    const asOf = await api.admin.get(`/agreements/zephyr?asOf=2016-01-01&minPosition=${last}`);
+    const asOf = await api.admin.get(`/agreements/zephyr?asOf=2016-01-01&minPosition=${writes.last}`);
     expect((asOf.body as { units: string[] }).units).toEqual(['zephyr-rart', 'zephyr-riu']);
-    const before = await api.admin.get(`/agreements/zephyr?asOf=2014-01-20&minPosition=${last}`);
+    const before = await api.admin.get(`/agreements/zephyr?asOf=2014-01-20&minPosition=${writes.last}`);
     expect(before.status).toBe(200);
     expect((before.body as { units: string[] }).units).toEqual([]);
-    const unit = await api.admin.get(`/agreements/zephyr-rart?minPosition=${last}`);
+    const unit = await api.admin.get(`/agreements/zephyr-rart?minPosition=${writes.last}`);
     expect((unit.body as { units: string[]; parentId: string }).units).toEqual([]);
   });
 });
