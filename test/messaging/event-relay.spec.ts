@@ -156,18 +156,42 @@ for (const driver of testDrivers) {
     });
 
     test('writes the checkpoint at most once per interval, and all of it at stop', async () => {
-      await appendInterleaved(store, 250);
+      // Four full batches make one full page: nothing says the relay has caught up.
+      await appendInterleaved(store, 200);
       const publisher = new RecordingPublisher();
       const r = relay(publisher, { batchSize: 50, checkpointIntervalMs: 60_000 });
       r.start();
-      await until(() => publisher.batches.length === 5, 'every batch published');
+      await until(() => publisher.batches.length === 4, 'every batch published');
       const all = await store.readAll();
       // The first acknowledgement is written at once; the next ones wait for the interval.
       await until(async () => (await checkpointOf(db, 'kafka-relay')) === all[49]!.position, 'first checkpoint');
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(await checkpointOf(db, 'kafka-relay')).toBe(all[49]!.position);
-      expect(await r.status()).toMatchObject({ position: all[49]!.position, published: 50, lag: 200 });
+      expect(await r.status()).toMatchObject({ position: all[49]!.position, published: 50, lag: 150 });
       await r.stop();
+      expect(await checkpointOf(db, 'kafka-relay')).toBe(all[199]!.position);
+      expect((await r.status()).published).toBe(200);
+    });
+
+    test('once caught up (a short page) it writes the last checkpoint without waiting for the interval', async () => {
+      await appendInterleaved(store, 250);
+      const publisher = new RecordingPublisher();
+      const checkpointsAtPublish: (string | null)[] = [];
+      publisher.failAfterPublish = async () => {
+        checkpointsAtPublish.push(await checkpointOf(db, 'kafka-relay'));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return null;
+      };
+      const r = relay(publisher, { batchSize: 50, checkpointIntervalMs: 60_000 });
+      r.start();
+      await until(() => caughtUp(r), 'relay caught up');
+      const all = await store.readAll();
+      // At each acknowledgement: the first batch's checkpoint (written at once, maybe not yet committed
+      // at the second), and none of the batches acknowledged within the interval.
+      expect(checkpointsAtPublish).toHaveLength(5);
+      expect(checkpointsAtPublish[0]).toBeNull();
+      expect([null, all[49]!.position]).toContain(checkpointsAtPublish[1]);
+      expect(checkpointsAtPublish.slice(2)).toEqual([all[49]!.position, all[49]!.position, all[49]!.position]);
       expect(await checkpointOf(db, 'kafka-relay')).toBe(all[249]!.position);
       expect((await r.status()).published).toBe(250);
     });

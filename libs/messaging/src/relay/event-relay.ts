@@ -272,13 +272,15 @@ export class EventRelay {
    * Returns with the last batch in flight, so the subscription hands over the next page meanwhile.
    */
   private async relay(events: StoredEvent[], signal: AbortSignal): Promise<void> {
+    // A short page means the relay has caught up: its last checkpoint is written without waiting.
+    const caughtUp = events.length < this.batchSize * READ_BATCHES;
     const chunks = this.chunks(events);
-    for (;;) {
-      const next = chunks.next();
-      if (next.done) return;
+    for (let next = chunks.next(); !next.done;) {
+      const chunk = next.value;
+      next = chunks.next();
       await this.settled();
       if (signal.aborted) throw new RelayStopping();
-      this.send(next.value);
+      this.send(chunk, caughtUp && next.done === true);
       // kafkajs encodes and writes the request in callbacks: let it before converting the next batch.
       await yieldToIo();
     }
@@ -290,7 +292,7 @@ export class EventRelay {
     if (this.broken) throw new PipelineBroken();
   }
 
-  private send(chunk: { events: StoredEvent[]; messages: OutgoingMessage[] }): void {
+  private send(chunk: { events: StoredEvent[]; messages: OutgoingMessage[] }, last: boolean): void {
     const newest = chunk.events.at(-1);
     if (!newest) throw new Error('The relay built an empty chunk of events.');
     // One span per broker batch (docs/operations.md, "Tracing"), linked to the appends of its
@@ -305,7 +307,7 @@ export class EventRelay {
       () => {
         // Only now has the broker acknowledged every message of the chunk.
         if (this.inFlight === inFlight) this.inFlight = null;
-        this.writer.acknowledged(newest.position, chunk.events.length);
+        this.writer.acknowledged(newest.position, chunk.events.length, last);
         this.lastSuccessAt = Date.now();
         this.probeFailure = null;
         if (this.failure) this.recovered();

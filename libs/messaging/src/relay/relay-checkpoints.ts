@@ -52,9 +52,10 @@ export class CheckpointWriter {
   private writing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private lastWriteAt = Number.NEGATIVE_INFINITY;
+  private urgent = false;
 
   constructor(
-    private readonly checkpoints: RelayCheckpoints,
+    private readonly checkpoints: Pick<RelayCheckpoints, 'save'>,
     private readonly name: string,
     private readonly options: CheckpointWriterOptions,
   ) {}
@@ -64,9 +65,17 @@ export class CheckpointWriter {
     return this.pending !== null || this.writing !== null;
   }
 
-  /** The broker acknowledged up to `position` (`events` more events): to be written soon. */
-  acknowledged(position: Position, events: number): void {
+  /**
+   * The broker acknowledged up to `position` (`events` more events): to be written within the
+   * interval, or as soon as the write in flight is done when `now` (the relay has caught up, so no
+   * later acknowledgement would share the write).
+   */
+  acknowledged(position: Position, events: number, now = false): void {
     this.pending = { position, events: (this.pending?.events ?? 0) + events };
+    if (now && this.timer) {
+      this.clearTimer();
+    }
+    this.urgent ||= now;
     this.schedule();
   }
 
@@ -102,7 +111,7 @@ export class CheckpointWriter {
 
   private schedule(): void {
     if (this.writing || this.timer || !this.pending) return;
-    const wait = this.lastWriteAt + this.options.intervalMs - Date.now();
+    const wait = this.urgent ? 0 : this.lastWriteAt + this.options.intervalMs - Date.now();
     if (wait > 0) {
       this.timer = setTimeout(() => {
         this.timer = null;
@@ -134,6 +143,7 @@ export class CheckpointWriter {
 
   private async save(pending: { position: Position; events: number }): Promise<void> {
     this.lastWriteAt = Date.now();
+    this.urgent = false;
     await this.checkpoints.save(this.name, pending.position);
     this.options.written(pending.position, pending.events);
   }
