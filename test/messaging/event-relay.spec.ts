@@ -156,24 +156,32 @@ for (const driver of testDrivers) {
     });
 
     test('writes the checkpoint at most once per interval, and all of it at stop', async () => {
-      // Four full batches make one full page: nothing says the relay has caught up.
       await appendInterleaved(store, 200);
       const publisher = new RecordingPublisher();
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      publisher.failAfterPublish = async () => {
+        // The fourth batch is held in flight, so the relay never looks caught up.
+        if (publisher.batches.length === 4) await held;
+        return null;
+      };
       const r = relay(publisher, { batchSize: 50, checkpointIntervalMs: 60_000 });
       r.start();
-      await until(() => publisher.batches.length === 4, 'every batch published');
+      await until(() => publisher.batches.length === 4, 'every batch sent');
       const all = await store.readAll();
       // The first acknowledgement is written at once; the next ones wait for the interval.
       await until(async () => (await checkpointOf(db, 'kafka-relay')) === all[49]!.position, 'first checkpoint');
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(await checkpointOf(db, 'kafka-relay')).toBe(all[49]!.position);
       expect(await r.status()).toMatchObject({ position: all[49]!.position, published: 50, lag: 150 });
-      await r.stop();
+      const stopping = r.stop();
+      release();
+      await stopping;
       expect(await checkpointOf(db, 'kafka-relay')).toBe(all[199]!.position);
       expect((await r.status()).published).toBe(200);
     });
 
-    test('once caught up (a short page) it writes the last checkpoint without waiting for the interval', async () => {
+    test('once caught up it writes the last checkpoint without waiting for the interval', async () => {
       await appendInterleaved(store, 250);
       const publisher = new RecordingPublisher();
       const checkpointsAtPublish: (string | null)[] = [];

@@ -137,6 +137,8 @@ export class EventRelay {
   private inFlight: Promise<void> | null = null;
   /** The first failure of a batch in flight or of a checkpoint write, until the restart loop takes it. */
   private broken: { error: unknown } | null = null;
+  /** True while a page handed over by the subscription is being sent. */
+  private handling = false;
   private probing = false;
   private probeTimer: NodeJS.Timeout | null = null;
 
@@ -272,17 +274,20 @@ export class EventRelay {
    * Returns with the last batch in flight, so the subscription hands over the next page meanwhile.
    */
   private async relay(events: StoredEvent[], signal: AbortSignal): Promise<void> {
-    // A short page means the relay has caught up: its last checkpoint is written without waiting.
-    const caughtUp = events.length < this.batchSize * READ_BATCHES;
-    const chunks = this.chunks(events);
-    for (let next = chunks.next(); !next.done;) {
-      const chunk = next.value;
-      next = chunks.next();
-      await this.settled();
-      if (signal.aborted) throw new RelayStopping();
-      this.send(chunk, caughtUp && next.done === true);
-      // kafkajs encodes and writes the request in callbacks: let it before converting the next batch.
-      await yieldToIo();
+    this.handling = true;
+    try {
+      const chunks = this.chunks(events);
+      for (let next = chunks.next(); !next.done;) {
+        const chunk = next.value;
+        next = chunks.next();
+        await this.settled();
+        if (signal.aborted) throw new RelayStopping();
+        this.send(chunk);
+        // kafkajs encodes and writes the request in callbacks: let it before converting the next batch.
+        await yieldToIo();
+      }
+    } finally {
+      this.handling = false;
     }
   }
 
@@ -292,7 +297,7 @@ export class EventRelay {
     if (this.broken) throw new PipelineBroken();
   }
 
-  private send(chunk: { events: StoredEvent[]; messages: OutgoingMessage[] }, last: boolean): void {
+  private send(chunk: { events: StoredEvent[]; messages: OutgoingMessage[] }): void {
     const newest = chunk.events.at(-1);
     if (!newest) throw new Error('The relay built an empty chunk of events.');
     // One span per broker batch (docs/operations.md, "Tracing"), linked to the appends of its
@@ -307,7 +312,9 @@ export class EventRelay {
       () => {
         // Only now has the broker acknowledged every message of the chunk.
         if (this.inFlight === inFlight) this.inFlight = null;
-        this.writer.acknowledged(newest.position, chunk.events.length, last);
+        // No page in hand when its last batch is acknowledged: the relay has caught up (or waits for
+        // the log), so no later acknowledgement would share the write; it is made at once.
+        this.writer.acknowledged(newest.position, chunk.events.length, !this.handling);
         this.lastSuccessAt = Date.now();
         this.probeFailure = null;
         if (this.failure) this.recovered();

@@ -72,9 +72,7 @@ export class CheckpointWriter {
    */
   acknowledged(position: Position, events: number, now = false): void {
     this.pending = { position, events: (this.pending?.events ?? 0) + events };
-    if (now && this.timer) {
-      this.clearTimer();
-    }
+    if (now) this.clearTimer();
     this.urgent ||= now;
     this.schedule();
   }
