@@ -111,7 +111,7 @@ for (const driver of testDrivers) {
       expect((await r.status()).published).toBe(60);
     });
 
-    test('batches many events per round trip and checkpoints after each acknowledged batch', async () => {
+    test('batches many events per round trip; the checkpoint is never ahead of an acknowledged batch', async () => {
       await appendInterleaved(store, 250);
       const publisher = new RecordingPublisher();
       const checkpointsAtPublish: (string | null)[] = [];
@@ -119,16 +119,113 @@ for (const driver of testDrivers) {
         checkpointsAtPublish.push(await checkpointOf(db, 'kafka-relay'));
         return null;
       };
-      const r = relay(publisher, { batchSize: 100 });
+      const r = relay(publisher, { batchSize: 100, checkpointIntervalMs: 0 });
       r.start();
       await until(() => caughtUp(r), 'relay caught up');
 
       expect(publisher.batches.map((b) => b.length)).toEqual([100, 100, 50]);
-      // When a batch is acknowledged, the checkpoint is still at the end of the previous one.
+      // When a batch is acknowledged, the checkpoint is at most at the end of the batch before it.
       const all = await store.readAll();
-      expect(checkpointsAtPublish).toEqual([null, all[99]!.position, all[199]!.position]);
+      const ends = [null, all[99]!.position, all[199]!.position];
+      expect(checkpointsAtPublish).toHaveLength(3);
+      checkpointsAtPublish.forEach((checkpoint, k) => {
+        const allowed = ends.slice(0, k + 1);
+        expect(allowed).toContain(checkpoint);
+      });
       const head = await store.headPosition();
       expect(await checkpointOf(db, 'kafka-relay')).toBe(head);
+    });
+
+    test('one batch in flight at a time, sent in log order', async () => {
+      await appendInterleaved(store, 95, { streams: 5 });
+      const publisher = new RecordingPublisher();
+      let inFlight = 0;
+      let most = 0;
+      publisher.failAfterPublish = async () => {
+        most = Math.max(most, ++inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        inFlight--;
+        return null;
+      };
+      const r = relay(publisher, { batchSize: 10 });
+      r.start();
+      await until(() => caughtUp(r), 'relay caught up');
+      expect(most).toBe(1);
+      expect(publisher.batches).toHaveLength(10);
+      expect(publisher.messages().map((m) => eventIdOf(m))).toEqual((await store.readAll()).map((e) => e.eventId));
+    });
+
+    test('writes the checkpoint at most once per interval, and all of it at stop', async () => {
+      await appendInterleaved(store, 200);
+      const publisher = new RecordingPublisher();
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      publisher.failAfterPublish = async () => {
+        // The fourth batch is held in flight, so the relay never looks caught up.
+        if (publisher.batches.length === 4) await held;
+        return null;
+      };
+      const r = relay(publisher, { batchSize: 50, checkpointIntervalMs: 60_000 });
+      r.start();
+      await until(() => publisher.batches.length === 4, 'every batch sent');
+      const all = await store.readAll();
+      // The first acknowledgement is written at once; the next ones wait for the interval.
+      await until(async () => (await checkpointOf(db, 'kafka-relay')) === all[49]!.position, 'first checkpoint');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await checkpointOf(db, 'kafka-relay')).toBe(all[49]!.position);
+      expect(await r.status()).toMatchObject({ position: all[49]!.position, published: 50, lag: 150 });
+      const stopping = r.stop();
+      release();
+      await stopping;
+      expect(await checkpointOf(db, 'kafka-relay')).toBe(all[199]!.position);
+      expect((await r.status()).published).toBe(200);
+    });
+
+    test('once caught up it writes the last checkpoint without waiting for the interval', async () => {
+      await appendInterleaved(store, 250);
+      const publisher = new RecordingPublisher();
+      const checkpointsAtPublish: (string | null)[] = [];
+      publisher.failAfterPublish = async () => {
+        checkpointsAtPublish.push(await checkpointOf(db, 'kafka-relay'));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return null;
+      };
+      const r = relay(publisher, { batchSize: 50, checkpointIntervalMs: 60_000 });
+      r.start();
+      await until(() => caughtUp(r), 'relay caught up');
+      const all = await store.readAll();
+      // At each acknowledgement: the first batch's checkpoint (written at once, maybe not yet committed
+      // at the second), and none of the batches acknowledged within the interval.
+      expect(checkpointsAtPublish).toHaveLength(5);
+      expect(checkpointsAtPublish[0]).toBeNull();
+      expect([null, all[49]!.position]).toContain(checkpointsAtPublish[1]);
+      expect(checkpointsAtPublish.slice(2)).toEqual([all[49]!.position, all[49]!.position, all[49]!.position]);
+      expect(await checkpointOf(db, 'kafka-relay')).toBe(all[249]!.position);
+      expect((await r.status()).published).toBe(250);
+    });
+
+    test('a failure of the last batch of a page, while the subscription idles, is retried from the checkpoint', async () => {
+      await appendInterleaved(store, 15, { streams: 3 });
+      const publisher = new RecordingPublisher();
+      let failures = 0;
+      publisher.failAfterPublish = async () => {
+        if (publisher.batches.length !== 2 || failures > 0) return null;
+        failures++;
+        // Acknowledged late and then lost: the handler has long handed the page back.
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        return new Error('request timed out');
+      };
+      const r = relay(publisher, { batchSize: 10, checkpointIntervalMs: 0 });
+      r.start();
+      await until(() => caughtUp(r), 'relay caught up after the failure');
+
+      const status = await r.status();
+      expect(status).toMatchObject({ state: 'running', publishErrors: 1, published: 15 });
+      expect(status.lastError?.message).toBe('request timed out');
+      const received = publisher.messages('events').map((m) => ({ key: m.key, eventId: eventIdOf(m) }));
+      expect(received).toHaveLength(20);
+      expect(new Set(received.map((m) => m.eventId)).size).toBe(15);
+      expect(firstOccurrencesPerKey(received)).toEqual(await streamsOf(store));
     });
 
     test('splits a batch that would exceed the byte limit', async () => {

@@ -16,7 +16,7 @@ import {
 } from '#event-store';
 import { EventPublisher, type OutgoingMessage, type TopicSpec } from '../event-publisher.port.js';
 import { DEFAULT_TOPICS, toMessages, type GovernanceTopics } from '../governance-topics.js';
-import { RelayCheckpoints } from './relay-checkpoints.js';
+import { CheckpointWriter, RelayCheckpoints } from './relay-checkpoints.js';
 
 export interface RelayOptions {
   /** Name of the checkpoint row; default `kafka-relay`. */
@@ -26,8 +26,14 @@ export interface RelayOptions {
   partitions?: { events: number; alerts: number };
   /** Default 1 (one broker); 3 on a real cluster. */
   replicationFactor?: number;
-  /** Most events per broker round trip (and per checkpoint write); default 500. */
+  /** Most events per broker round trip; default 500. */
   batchSize?: number;
+  /**
+   * The least time between two checkpoint writes, which are made behind the publishing: a crash
+   * republishes at most what the broker acknowledged in this window (plus the write in flight);
+   * default 100 ms, 0 = after every acknowledged batch.
+   */
+  checkpointIntervalMs?: number;
   /** Most bytes of message values per broker round trip; default 900 000 (under Kafka's 1 MB default). */
   maxBatchBytes?: number;
   /** Retry delays after a failure; default 500 ms doubling up to 30 s. */
@@ -41,7 +47,10 @@ export type RelayState = 'running' | 'retrying' | 'stopped';
 export interface RelayStatus {
   name: string;
   state: RelayState;
-  /** The last position the broker acknowledged (the checkpoint); null before the first. */
+  /**
+   * The checkpoint: the last position written after the broker acknowledged it (at most
+   * `checkpointIntervalMs` behind the newest acknowledgement); null before the first.
+   */
   position: Position | null;
   /** The last position in the log; null when the log is empty. */
   headPosition: Position | null;
@@ -50,7 +59,7 @@ export interface RelayStatus {
    * upper bound, capped at 100,000); null only in a snapshot, which does not ask the store.
    */
   lag: number | null;
-  /** Events published (and checkpointed) since this process started the relay. */
+  /** Events published and checkpointed since this process started the relay. */
   published: number;
   /** Failures in a row since the last success; 0 when healthy. */
   consecutiveFailures: number;
@@ -71,17 +80,37 @@ class RelayStopping extends Error {
   }
 }
 
+/** Thrown by a page whose batch in flight failed; the failure itself is the relay's `broken`. */
+class PipelineBroken extends Error {
+  constructor() {
+    super('a batch in flight failed');
+    this.name = 'PipelineBroken';
+  }
+}
+
+/** Lets pending I/O callbacks run (kafkajs writing the request just sent) before more CPU work. */
+const yieldToIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /**
  * The Kafka relay (docs/operations.md, "Kafka"): the event log is the outbox. It follows the global log from
  * its checkpoint and publishes every event, in position order, through the EventPublisher port; the
  * checkpoint moves only after the broker acknowledged a batch. A crash between the two republishes
- * that batch (at-least-once; consumers drop duplicates by eventId), never loses one. On any failure
- * it stops the subscription, backs off and resumes from the checkpoint, so a batch is never
- * skipped and no later batch overtakes an unacknowledged one: the order per key holds.
+ * what was acknowledged but not yet checkpointed (at-least-once; consumers drop duplicates by eventId),
+ * never loses an event. On any failure it stops the subscription, backs off and resumes from the
+ * checkpoint, so a batch is never skipped and no later batch overtakes an unacknowledged one: the
+ * order per key holds.
+ *
+ * Off the critical path (issue 17): one batch is in flight at a time, and while it is, the next one is
+ * converted to messages (and the subscription reads the next page); the checkpoint is written behind,
+ * by `CheckpointWriter`, at most once per `checkpointIntervalMs`. A page is handed back to the
+ * subscription with its last batch still in flight; the next page waits for that acknowledgement
+ * before it sends, and a failure of it stops the subscription, so the restart loop resumes from the
+ * checkpoint as after any other failure.
  */
 export class EventRelay {
   private readonly logger = new Logger('KafkaRelay');
   private readonly checkpoints: RelayCheckpoints;
+  private readonly writer: CheckpointWriter;
   readonly name: string;
   private readonly topics: GovernanceTopics;
   private readonly topicSpecs: TopicSpec[];
@@ -104,7 +133,12 @@ export class EventRelay {
   private publishErrors = 0;
   private lastError: { message: string; at: string } | null = null;
   private lastSuccessAt = 0;
-  private publishing = false;
+  /** The batch sent and not yet acknowledged (settles, never rejects); null when none. */
+  private inFlight: Promise<void> | null = null;
+  /** The first failure of a batch in flight or of a checkpoint write, until the restart loop takes it. */
+  private broken: { error: unknown } | null = null;
+  /** True while a page handed over by the subscription is being sent. */
+  private handling = false;
   private probing = false;
   private probeTimer: NodeJS.Timeout | null = null;
 
@@ -135,6 +169,14 @@ export class EventRelay {
     this.maxBatchBytes = options.maxBatchBytes ?? 900_000;
     this.backoff = options.backoff ?? { initialMs: 500, maxMs: 30_000 };
     this.probeIntervalMs = options.probeIntervalMs ?? 15_000;
+    this.writer = new CheckpointWriter(this.checkpoints, this.name, {
+      intervalMs: options.checkpointIntervalMs ?? 100,
+      written: (position, events) => {
+        this.position = position;
+        this.published += events;
+      },
+      failed: (error) => this.break(error),
+    });
   }
 
   /** Starts relaying in the background; failures (broker down at start too) are retried, never thrown. */
@@ -157,6 +199,14 @@ export class EventRelay {
     this.probeTimer = null;
     await this.subscription?.stop().catch(() => undefined);
     await this.loop;
+    // The batch in hand is acknowledged (or failed) and its checkpoint written before the stop ends.
+    await this.drain().catch((error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      this.lastError = { message: `checkpoint not written at stop: ${message}`, at: new Date().toISOString() };
+      this.logger.warn(this.lastError.message);
+    });
+    this.writer.close();
+    this.broken = null;
     this.loop = null;
     this.logger.log(`stopped at position ${this.position ?? '(none)'}`);
   }
@@ -192,6 +242,11 @@ export class EventRelay {
       // Pages of several broker batches: fewer reads, the next one read while this one is published.
       batchSize: this.batchSize * READ_BATCHES,
       from: async () => {
+        // A batch in flight that failed while the subscription idled stopped it: back off first.
+        const broken = this.takeBroken();
+        if (broken) throw broken.error;
+        // Resume after the newest acknowledged batch, not after an older checkpoint.
+        await this.drain();
         if (!this.topicsReady || this.failure) {
           // At start, and after a failure as a probe that the broker is back.
           await this.publisher.ensureTopics(this.topicSpecs);
@@ -207,43 +262,90 @@ export class EventRelay {
       subscribed: (subscription) => {
         this.subscription = subscription;
       },
-      failed: (error) => (error instanceof RelayStopping ? 'stop' : this.failed(error)),
+      failed: (error) => (error instanceof RelayStopping ? 'stop' : this.failed(this.takeBroken()?.error ?? error)),
       stopped: () => signal.aborted,
       sleep: (ms) => sleep(ms, signal),
     });
   }
 
   /**
-   * Publishes a page handed over by the subscription, chunk by chunk, checkpointing each chunk once
-   * the broker acknowledged it. Meanwhile the subscription is already reading the next page.
+   * Publishes a page handed over by the subscription, batch by batch, one batch in flight at a time:
+   * each is converted while the one before it is in flight, and sent once that one was acknowledged.
+   * Returns with the last batch in flight, so the subscription hands over the next page meanwhile.
    */
   private async relay(events: StoredEvent[], signal: AbortSignal): Promise<void> {
-    for (const chunk of this.chunks(events)) {
-      if (signal.aborted) throw new RelayStopping();
-      this.publishing = true;
-      try {
-        // One span per broker batch (docs/operations.md, "Tracing"), linked to the appends of its
-        // events; each message carries its own event's traceparent header.
-        await inSpan(
-          `relay batch ${this.name}`,
-          { 'relay.name': this.name, 'batch.events': chunk.events.length, 'batch.messages': chunk.messages.length },
-          () => this.publisher.publish(chunk.messages),
-          () => linksToAppends(chunk.events),
-        );
+    this.handling = true;
+    try {
+      const chunks = this.chunks(events);
+      for (let next = chunks.next(); !next.done;) {
+        const chunk = next.value;
+        next = chunks.next();
+        await this.settled();
+        if (signal.aborted) throw new RelayStopping();
+        this.send(chunk);
+        // kafkajs encodes and writes the request in callbacks: let it before converting the next batch.
+        await yieldToIo();
+      }
+    } finally {
+      this.handling = false;
+    }
+  }
+
+  /** Waits for the batch in flight; throws when it (or a checkpoint write) failed. */
+  private async settled(): Promise<void> {
+    if (this.inFlight) await this.inFlight;
+    if (this.broken) throw new PipelineBroken();
+  }
+
+  private send(chunk: { events: StoredEvent[]; messages: OutgoingMessage[] }): void {
+    const newest = chunk.events.at(-1);
+    if (!newest) throw new Error('The relay built an empty chunk of events.');
+    // One span per broker batch (docs/operations.md, "Tracing"), linked to the appends of its
+    // events; each message carries its own event's traceparent header.
+    const sent = inSpan(
+      `relay batch ${this.name}`,
+      { 'relay.name': this.name, 'batch.events': chunk.events.length, 'batch.messages': chunk.messages.length },
+      () => this.publisher.publish(chunk.messages),
+      () => linksToAppends(chunk.events),
+    );
+    const inFlight: Promise<void> = sent.then(
+      () => {
         // Only now has the broker acknowledged every message of the chunk.
-        const newest = chunk.events.at(-1);
-        if (!newest) throw new Error('The relay built an empty chunk of events.');
-        const last = newest.position;
-        await this.checkpoints.save(this.name, last);
-        this.position = last;
-        this.published += chunk.events.length;
+        if (this.inFlight === inFlight) this.inFlight = null;
+        // No page in hand when its last batch is acknowledged: the relay has caught up (or waits for
+        // the log), so no later acknowledgement would share the write; it is made at once.
+        this.writer.acknowledged(newest.position, chunk.events.length, !this.handling);
         this.lastSuccessAt = Date.now();
         this.probeFailure = null;
         if (this.failure) this.recovered();
-      } finally {
-        this.publishing = false;
-      }
-    }
+      },
+      (error: unknown) => {
+        if (this.inFlight === inFlight) this.inFlight = null;
+        this.break(error);
+      },
+    );
+    this.inFlight = inFlight;
+  }
+
+  /**
+   * A batch in flight or a checkpoint write failed: remember the first failure for the restart loop
+   * and stop the subscription (it may be idle, with nobody waiting on the batch).
+   */
+  private break(error: unknown): void {
+    this.broken ??= { error };
+    void this.subscription?.stop().catch(() => undefined);
+  }
+
+  private takeBroken(): { error: unknown } | null {
+    const broken = this.broken;
+    this.broken = null;
+    return broken;
+  }
+
+  /** Waits for the batch in flight and writes the checkpoint of everything acknowledged. */
+  private async drain(): Promise<void> {
+    if (this.inFlight) await this.inFlight;
+    await this.writer.flush();
   }
 
   private *chunks(events: StoredEvent[]): Generator<{ events: StoredEvent[]; messages: OutgoingMessage[] }> {
@@ -294,8 +396,7 @@ export class EventRelay {
 
   /** Notices an outage while no events flow (a publish would notice it otherwise). */
   private async probeWhileIdle(): Promise<void> {
-    if (this.probing || this.publishing || this.failure || Date.now() - this.lastSuccessAt < this.probeIntervalMs)
-      return;
+    if (this.probing || this.inFlight || this.failure || Date.now() - this.lastSuccessAt < this.probeIntervalMs) return;
     this.probing = true;
     try {
       await this.publisher.probe();
