@@ -461,8 +461,9 @@ export class SqlEventStore extends EventStore {
    * One round trip, whatever the batch's size: the batch goes as one jsonb parameter, in columns, to
    * `event_store_append_columns` (migration 0009), which takes the batch apart before it takes the
    * append lock, then judges each append on its own (idempotency key, expected revision, supplied
-   * event ids), draws positions, links the hash chain and inserts every row in one statement. Run as its own statement (autocommit), the
-   * lock is held until the commit, so positions still become visible in order (APPEND_LOCK_KEY).
+   * event ids), draws positions, links the hash chain and inserts every row in one statement. Run
+   * as its own statement (autocommit), the lock is held until the commit, so positions still become
+   * visible in order (APPEND_LOCK_KEY).
    * The function needs READ COMMITTED (each statement after the lock sees the previous holder's
    * commit); where the session's default differs it says so, and the batch runs in an explicit
    * READ COMMITTED transaction instead. It is the only way the store writes rows, so there is one
