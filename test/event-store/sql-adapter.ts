@@ -470,6 +470,64 @@ export function sqlAdapterSuite(driver: TestDriver): void {
         await store.close();
       });
 
+      test("the previous release's event_store_append still appends on this schema (an upgrade's old processes), on the same chain", async () => {
+        const store = new SqlEventStore(db);
+        const streamId = `board-${randomUUID()}`;
+        await store.append(streamId, [event({ n: 1 })], { expectedRevision: 'no-stream', actor: ACTOR });
+        // The batch as the 0.1.x adapter sent it: nested objects, the data twice.
+        const eventId = randomUUID();
+        const recordedAt = new Date().toISOString();
+        const correlationId = randomUUID();
+        const data = { n: 2, nested: { b: 1, a: 'é "q"' } };
+        const occurredAt = '2016-03-03T00:00:00.000Z';
+        const hash = prepareEventHash(
+          {
+            eventId,
+            type: 'BoardMeetingHeld',
+            streamId,
+            schemaVersion: 1,
+            occurredAt,
+            recordedAt,
+            actor: ACTOR,
+            correlationId,
+            causationId: null,
+          },
+          canonicalJson(data),
+        );
+        const payload = JSON.stringify([
+          {
+            streamId,
+            expected: 0,
+            recordedAt,
+            actor: ACTOR,
+            correlationId,
+            causationId: null,
+            traceparent: null,
+            key: null,
+            fingerprint: null,
+            events: [
+              {
+                eventId,
+                supplied: true,
+                type: 'BoardMeetingHeld',
+                schemaVersion: 1,
+                occurredAt,
+                data,
+                hash: [hash.beforePosition, hash.beforeRevision, hash.afterRevision],
+              },
+            ],
+          },
+        ]);
+        const { rows } = await db.query<{ outcomes: unknown }>('SELECT event_store_append($1::jsonb) AS outcomes', [
+          payload,
+        ]);
+        expect(rows[0]!.outcomes).toMatchObject([{ streamId, next: 1, replayed: false }]);
+        await store.append(streamId, [event({ n: 3 })], { expectedRevision: 1, actor: ACTOR });
+        expect((await store.readStream(streamId)).map((e) => e.data)).toEqual([{ n: 1 }, data, { n: 3 }]);
+        await expect(verifyLog(db)).resolves.toMatchObject({ ok: true });
+        await store.close();
+      });
+
       test('a batch transaction that fails rejects every append in it and stores none', async () => {
         const observed = new ObservedDatabase(db);
         const store = new SqlEventStore(observed);
