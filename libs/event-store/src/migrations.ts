@@ -415,9 +415,11 @@ BEGIN
     first := firsts[ai];
     n := counts[ai];
     -- Event ids given by the caller must be new (the rows of earlier appends it repeats are in the table by now).
+    -- A scalar subquery, not EXISTS: EXISTS becomes a join, and the plan cached while the table was small
+    -- hashes the whole table on every append (0006's check, issue 17); this one is an index probe per id.
     SELECT array_agg(event_ids[g.k]::text ORDER BY g.k) INTO taken
       FROM generate_series(first, first + n - 1) AS g(k)
-     WHERE supplied[g.k] AND EXISTS (SELECT 1 FROM events ev WHERE ev.event_id = event_ids[g.k]);
+     WHERE supplied[g.k] AND (SELECT true FROM events ev WHERE ev.event_id = event_ids[g.k]) IS NOT NULL;
     IF taken IS NOT NULL THEN
       outs[ai] := jsonb_build_object('error', 'duplicate-event-id', 'eventIds', to_jsonb(taken));
       CONTINUE;
