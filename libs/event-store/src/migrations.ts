@@ -239,9 +239,10 @@ const BEFORE_POSITION_OF_K = beforePositionSql({
  * Before the lock, nothing reads a table: jsonb_to_record turns the arrays into typed arrays in
  * their order, each data text is parsed, each first hash piece joined, and each append's range of
  * events found. Under the lock: per append, the idempotency key, the stream's head and one
- * set-based lookup of its supplied ids; per event only nextval and the link; then one INSERT of the
- * whole batch's rows. An append whose supplied ids repeat an earlier append's of the batch first
- * inserts the rows judged before it, so its lookup sees them (0006 inserted per append).
+ * statement looking up its supplied ids (an index probe each); per event only nextval and the
+ * link; then one INSERT of the whole batch's rows. An append whose supplied ids repeat an earlier
+ * append's of the batch first inserts the rows judged before it, so its lookup sees them (0006
+ * inserted per append).
  */
 const APPEND_FUNCTION_0009 = `
 CREATE OR REPLACE FUNCTION event_store_append_columns(batch jsonb) RETURNS jsonb
