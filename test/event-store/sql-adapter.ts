@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import {
   APPEND_LOCK_KEY,
   ConcurrencyError,
+  DuplicateEventIdError,
   GENESIS_HASH,
   MigrationChangedError,
   SqlDatabase,
@@ -21,7 +22,12 @@ import {
   type SqlExecutor,
   type StoredEvent,
 } from '#event-store';
-import { hashPrepared, prepareEventHash } from '../../libs/event-store/src/integrity/event-hash.js';
+import {
+  beforePositionSql,
+  hashPrepared,
+  prepareEventHash,
+  prepareEventHashAroundData,
+} from '../../libs/event-store/src/integrity/event-hash.js';
 import type { TestDatabase, TestDriver } from '../support/db.js';
 
 const ACTOR = 'clerk@hampshire.pnn.police.uk';
@@ -377,6 +383,147 @@ export function sqlAdapterSuite(driver: TestDriver): void {
           });
           if (i > 0) expect(row.prevHash).toBe(rows[i - 1]!.hash);
         }
+        await expect(verifyLog(db)).resolves.toMatchObject({ ok: true });
+        await store.close();
+      });
+
+      test("the data travels once, as canonical text: the stored jsonb is the one of the caller's JSON, and the hashed text joins around it as here", async () => {
+        const store = new SqlEventStore(db);
+        const data = {
+          z: [1e21, 0.1, -0, 123456789012345680000, 5e-324, { b: null, a: 'quote " backslash \\ \u2028 é 😀' }],
+          a: { '': 'empty key', Ä: true, ä: [], '😀': 1 },
+        };
+        const eventId = randomUUID();
+        await store.append(`board-${randomUUID()}`, [{ ...event(data), eventId }], {
+          expectedRevision: 'no-stream',
+          actor: ACTOR,
+        });
+        const { rows } = await db.query<{ same_text: boolean; equal: boolean }>(
+          'SELECT data::text = $1::jsonb::text AS same_text, data = $1::jsonb AS equal FROM events WHERE event_id = $2',
+          [JSON.stringify(data), eventId],
+        );
+        expect(rows).toEqual([{ same_text: true, equal: true }]);
+        await store.close();
+
+        const envelope = {
+          eventId,
+          type: 'T "x"',
+          streamId: 's ✓',
+          schemaVersion: 3,
+          occurredAt: '2016-03-03T00:00:00.000Z',
+          recordedAt: '2016-03-03T00:00:00.001Z',
+          actor: "O'Brien 😀",
+          correlationId: 'c',
+          causationId: null,
+        };
+        const around = prepareEventHashAroundData(envelope);
+        const dataCanonical = canonicalJson(data);
+        const { rows: joined } = await db.query<{ text: string }>(
+          `SELECT ${beforePositionSql({ beforeData: '$1::text', dataCanonical: '$2::text', afterData: '$3::text' })} AS text`,
+          [around.beforeData, dataCanonical, around.afterData],
+        );
+        const prepared = prepareEventHash(envelope, dataCanonical);
+        expect(joined[0]!.text).toBe(prepared.beforePosition);
+        expect([around.beforeRevision, around.afterRevision]).toEqual([
+          prepared.beforeRevision,
+          prepared.afterRevision,
+        ]);
+      });
+
+      test('within one batch, an append reusing an id an earlier append of the batch wrote fails alone; one reusing an id of a refused append writes', async () => {
+        const observed = new ObservedDatabase(db);
+        const store = new SqlEventStore(observed);
+        const [s1, s2, s3] = [1, 2, 3].map(() => `board-${randomUUID()}`);
+        const [id1, id2, id3] = [randomUUID(), randomUUID(), randomUUID()];
+        const opts = (expectedRevision: 'no-stream' | number) => ({ expectedRevision, actor: ACTOR });
+        const outcomes = await Promise.allSettled([
+          store.append(
+            s1!,
+            [
+              { ...event({ n: 1 }), eventId: id1 },
+              { ...event({ n: 2 }), eventId: id2 },
+            ],
+            opts('no-stream'),
+          ),
+          store.append(s2!, [event({ n: 3 }), { ...event({ n: 4 }), eventId: id2 }], opts('no-stream')),
+          store.append(s1!, [{ ...event({ n: 5 }), eventId: id3 }], opts('no-stream')),
+          store.append(s3!, [{ ...event({ n: 6 }), eventId: id3 }], opts('no-stream')),
+          store.append(s1!, [event({ n: 7 })], opts(1)),
+        ]);
+        expect(observed.appendBatches).toBe(1);
+        const [a, b, c, d, e] = outcomes;
+        expect(a).toMatchObject({ status: 'fulfilled', value: { nextExpectedRevision: 1 } });
+        expect(b.status === 'rejected' && b.reason).toBeInstanceOf(DuplicateEventIdError);
+        expect(b).toMatchObject({ reason: { eventIds: [id2] } });
+        expect(c.status === 'rejected' && c.reason).toBeInstanceOf(ConcurrencyError);
+        expect(c).toMatchObject({ reason: { actual: 1 } });
+        expect(d).toMatchObject({ status: 'fulfilled', value: { nextExpectedRevision: 0 } });
+        expect(e).toMatchObject({ status: 'fulfilled', value: { nextExpectedRevision: 2 } });
+        const positions = [a, d, e].map((o) =>
+          BigInt((o as PromiseFulfilledResult<{ lastPosition: string }>).value.lastPosition),
+        );
+        expect(positions[1]! > positions[0]! && positions[2]! > positions[1]!).toBe(true);
+        await expect(store.readStream(s2!)).resolves.toEqual([]);
+        expect((await store.readStream(s1!)).map((x) => x.data)).toEqual([{ n: 1 }, { n: 2 }, { n: 7 }]);
+        expect((await store.readStream(s3!)).map((x) => [x.eventId, x.data])).toEqual([[id3, { n: 6 }]]);
+        await expect(verifyLog(db)).resolves.toMatchObject({ ok: true });
+        await store.close();
+      });
+
+      test("the previous release's event_store_append still appends on this schema (an upgrade's old processes), on the same chain", async () => {
+        const store = new SqlEventStore(db);
+        const streamId = `board-${randomUUID()}`;
+        await store.append(streamId, [event({ n: 1 })], { expectedRevision: 'no-stream', actor: ACTOR });
+        // The batch as the 0.1.x adapter sent it: nested objects, the data twice.
+        const eventId = randomUUID();
+        const recordedAt = new Date().toISOString();
+        const correlationId = randomUUID();
+        const data = { n: 2, nested: { b: 1, a: 'é "q"' } };
+        const occurredAt = '2016-03-03T00:00:00.000Z';
+        const hash = prepareEventHash(
+          {
+            eventId,
+            type: 'BoardMeetingHeld',
+            streamId,
+            schemaVersion: 1,
+            occurredAt,
+            recordedAt,
+            actor: ACTOR,
+            correlationId,
+            causationId: null,
+          },
+          canonicalJson(data),
+        );
+        const payload = JSON.stringify([
+          {
+            streamId,
+            expected: 0,
+            recordedAt,
+            actor: ACTOR,
+            correlationId,
+            causationId: null,
+            traceparent: null,
+            key: null,
+            fingerprint: null,
+            events: [
+              {
+                eventId,
+                supplied: true,
+                type: 'BoardMeetingHeld',
+                schemaVersion: 1,
+                occurredAt,
+                data,
+                hash: [hash.beforePosition, hash.beforeRevision, hash.afterRevision],
+              },
+            ],
+          },
+        ]);
+        const { rows } = await db.query<{ outcomes: unknown }>('SELECT event_store_append($1::jsonb) AS outcomes', [
+          payload,
+        ]);
+        expect(rows[0]!.outcomes).toMatchObject([{ streamId, next: 1, replayed: false }]);
+        await store.append(streamId, [event({ n: 3 })], { expectedRevision: 1, actor: ACTOR });
+        expect((await store.readStream(streamId)).map((e) => e.data)).toEqual([{ n: 1 }, data, { n: 3 }]);
         await expect(verifyLog(db)).resolves.toMatchObject({ ok: true });
         await store.close();
       });

@@ -39,6 +39,7 @@ for (const driver of testDrivers) {
           'event-store/0006-event-traceparent',
           'event-store/0007-person-keys',
           'event-store/0008-chain-versions',
+          'event-store/0009-append-columns',
         ]);
         await expect(verifyLog(db, { pageSize: 7 })).resolves.toMatchObject({ ok: true, events: 30 });
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { backfillEventHashes } from './integrity/backfill-hashes.js';
 import { CHECKPOINTS_SQL } from './integrity/checkpoints/checkpoint-table.js';
-import { linkHashSql } from './integrity/event-hash.js';
+import { beforePositionSql, linkHashSql } from './integrity/event-hash.js';
 import { CHAIN_VERSIONS_SQL } from './integrity/reseal/chain-history.js';
 import type { SqlDatabase, SqlExecutor } from './sql-database.port.js';
 
@@ -204,6 +204,257 @@ const INSERT_WITH_TRACEPARENT = `      INSERT INTO events (position, event_id, s
 
 const APPEND_FUNCTION_0005 = replaceOnce(APPEND_FUNCTION_0003, HAND_WRITTEN_LINK, LINK_CALL);
 
+/**
+ * The chain link of the `k`th event of the batch in 0009's function: the same text as
+ * event_store_link_hash (one definition, integrity/event-hash.ts LINK_TEXT), over its typed arrays.
+ */
+const LINK_OF_K = linkHashSql({
+  pieces: {
+    beforePosition: 'before_position[k]',
+    beforeRevision: 'before_revision[k]',
+    afterRevision: 'after_revision[k]',
+  },
+  values: { position: 'pos', prevHash: 'prev', revision: 'head + 1 + k - first' },
+});
+
+/** The first hash piece of the `k`th event, joined around its data (integrity/event-hash.ts prepareEventHash). */
+const BEFORE_POSITION_OF_K = beforePositionSql({
+  beforeData: 'before_data[k]',
+  dataCanonical: 'data_texts[k]',
+  afterData: 'after_data[k]',
+});
+
+/**
+ * 0009's append function, `event_store_append_columns`: the rules of 0006's `event_store_append`
+ * (idempotency key, expected revision, supplied event ids, one outcome per append, the same rows,
+ * positions and chain links), with the batch in columns and the work split around the lock.
+ *
+ * The batch (sql-event-store.adapter.ts appendPayload) is one JSON object of arrays: one element per
+ * append (streamIds, expected, keys, fingerprints, recordedAts, actors, correlationIds, causationIds,
+ * traceparents, counts) and one per event, in batch order (eventIds, supplied, types, schemaVersions,
+ * occurredAts, data, beforeData, afterData, beforeRevision, afterRevision). Each event's data comes
+ * once, as its canonical JSON text: it is parsed into the stored jsonb (which keeps no key order, so
+ * the same value) and joined into the hashed text.
+ *
+ * Before the lock, nothing reads a table: jsonb_to_record turns the arrays into typed arrays in
+ * their order, each data text is parsed, each first hash piece joined, and each append's range of
+ * events found. Under the lock: per append, the idempotency key, the stream's head and one
+ * statement looking up its supplied ids (an index probe each); per event only nextval and the
+ * link; then one INSERT of the whole batch's rows. An append whose supplied ids repeat an earlier
+ * append's of the batch first inserts the rows judged before it, so its lookup sees them (0006
+ * inserted per append).
+ */
+const APPEND_FUNCTION_0009 = `
+CREATE OR REPLACE FUNCTION event_store_append_columns(batch jsonb) RETURNS jsonb
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  -- One element per append.
+  streams text[];
+  expecteds jsonb[];
+  keys text[];
+  fingerprints text[];
+  recorded_ats timestamptz[];
+  actors text[];
+  correlation_ids text[];
+  causation_ids text[];
+  traceparents text[];
+  counts integer[];
+  firsts integer[];
+  repeats_batch boolean[];
+  outs jsonb[];
+  -- One element per event of the batch, in batch order.
+  event_ids uuid[];
+  supplied boolean[];
+  types text[];
+  schema_versions integer[];
+  occurred_ats timestamptz[];
+  data_texts text[];
+  before_data text[];
+  after_data text[];
+  before_revision text[];
+  after_revision text[];
+  event_append integer[];
+  datas jsonb[];
+  before_position text[];
+  positions bigint[];
+  revisions integer[];
+  hashes text[];
+  prevs text[];
+  -- The judging.
+  n_appends integer;
+  n_events integer;
+  ai integer;
+  j integer;
+  k integer;
+  first integer;
+  n integer;
+  stream text;
+  head integer;
+  expected jsonb;
+  taken text[];
+  stored record;
+  outcome jsonb;
+  heads jsonb := '{}'::jsonb;
+  keys_in_batch jsonb := '{}'::jsonb;
+  pending_from integer := 1;
+  seq regclass := pg_get_serial_sequence('events', 'position')::regclass;
+  prev text;
+  pos bigint;
+  last_all bigint;
+BEGIN
+  IF current_setting('transaction_isolation') <> 'read committed' THEN
+    RAISE EXCEPTION 'event_store_append needs READ COMMITTED' USING ERRCODE = 'ES001';
+  END IF;
+  -- Before the lock: the batch taken apart, once.
+  SELECT r."streamIds", r.expected, r.keys, r.fingerprints, r."recordedAts", r.actors, r."correlationIds",
+         r."causationIds", r.traceparents, r.counts, r."eventIds", r.supplied, r.types, r."schemaVersions",
+         r."occurredAts", r.data, r."beforeData", r."afterData", r."beforeRevision", r."afterRevision"
+    INTO streams, expecteds, keys, fingerprints, recorded_ats, actors, correlation_ids, causation_ids, traceparents,
+         counts, event_ids, supplied, types, schema_versions, occurred_ats, data_texts, before_data, after_data,
+         before_revision, after_revision
+    FROM jsonb_to_record(batch) AS r("streamIds" text[], expected jsonb[], keys text[], fingerprints text[],
+         "recordedAts" timestamptz[], actors text[], "correlationIds" text[], "causationIds" text[], traceparents text[],
+         counts integer[], "eventIds" uuid[], supplied boolean[], types text[], "schemaVersions" integer[],
+         "occurredAts" timestamptz[], data text[], "beforeData" text[], "afterData" text[], "beforeRevision" text[],
+         "afterRevision" text[]);
+  n_appends := coalesce(cardinality(streams), 0);
+  n_events := coalesce(cardinality(event_ids), 0);
+  IF coalesce(cardinality(counts), 0) <> n_appends
+     OR (SELECT coalesce(sum(c), 0) FROM unnest(counts) AS c) <> n_events
+     OR coalesce(cardinality(data_texts), 0) <> n_events OR coalesce(cardinality(before_data), 0) <> n_events
+     OR coalesce(cardinality(after_data), 0) <> n_events OR coalesce(cardinality(before_revision), 0) <> n_events
+     OR coalesce(cardinality(after_revision), 0) <> n_events THEN
+    RAISE EXCEPTION 'event_store_append_columns: the batch''s arrays do not match its counts' USING ERRCODE = 'ES002';
+  END IF;
+  firsts := array_fill(0, ARRAY[n_appends]);
+  outs := array_fill(NULL::jsonb, ARRAY[n_appends]);
+  event_append := array_fill(0, ARRAY[n_events]);
+  datas := array_fill(NULL::jsonb, ARRAY[n_events]);
+  before_position := array_fill(NULL::text, ARRAY[n_events]);
+  positions := array_fill(NULL::bigint, ARRAY[n_events]);
+  revisions := array_fill(NULL::integer, ARRAY[n_events]);
+  hashes := array_fill(NULL::text, ARRAY[n_events]);
+  prevs := array_fill(NULL::text, ARRAY[n_events]);
+  k := 1;
+  FOR ai IN 1 .. n_appends LOOP
+    firsts[ai] := k;
+    FOR j IN 1 .. counts[ai] LOOP
+      event_append[k] := ai;
+      datas[k] := data_texts[k]::jsonb;
+      before_position[k] := ${BEFORE_POSITION_OF_K};
+      k := k + 1;
+    END LOOP;
+  END LOOP;
+  -- Which appends supply an id an earlier append of the batch holds too (a single append cannot).
+  IF n_appends > 1 THEN
+    SELECT array_agg(coalesce(s.repeats, false) ORDER BY g.ai) INTO repeats_batch
+      FROM generate_series(1, n_appends) AS g(ai)
+      LEFT JOIN (SELECT w.ai, bool_or(w.supplied AND w.earliest < w.ai) AS repeats
+                   FROM (SELECT v.ai, v.supplied, min(v.ai) OVER (PARTITION BY v.id) AS earliest
+                           FROM unnest(event_append, event_ids, supplied) AS v(ai, id, supplied)) w
+                  GROUP BY w.ai) s ON s.ai = g.ai;
+  ELSE
+    repeats_batch := array_fill(false, ARRAY[n_appends]);
+  END IF;
+
+  PERFORM pg_advisory_xact_lock(4711020002); -- APPEND_LOCK_KEY
+  SELECT ev.hash INTO prev FROM events ev WHERE ev.hash IS NOT NULL ORDER BY ev.position DESC LIMIT 1;
+  prev := coalesce(prev, repeat('0', 64));
+  FOR ai IN 1 .. n_appends + 1 LOOP
+    -- The rows judged so far go in: at the end, or before an append whose lookup must see them.
+    IF (ai > n_appends OR repeats_batch[ai]) AND pending_from <= n_events THEN
+      INSERT INTO events (position, event_id, stream_id, revision, type, schema_version, occurred_at, recorded_at, actor,
+                          correlation_id, causation_id, traceparent, data, hash, prev_hash)
+      OVERRIDING SYSTEM VALUE
+      SELECT positions[g.k], event_ids[g.k], streams[event_append[g.k]], revisions[g.k], types[g.k], schema_versions[g.k],
+             occurred_ats[g.k], recorded_ats[event_append[g.k]], actors[event_append[g.k]],
+             correlation_ids[event_append[g.k]], causation_ids[event_append[g.k]], traceparents[event_append[g.k]],
+             datas[g.k], hashes[g.k], prevs[g.k]
+        FROM generate_series(pending_from, CASE WHEN ai > n_appends THEN n_events ELSE firsts[ai] - 1 END) AS g(k)
+       WHERE positions[g.k] IS NOT NULL;
+      pending_from := CASE WHEN ai > n_appends THEN n_events + 1 ELSE firsts[ai] END;
+    END IF;
+    EXIT WHEN ai > n_appends;
+    stream := streams[ai];
+    -- Idempotency: a key used earlier in this batch, or stored by an earlier append.
+    IF keys[ai] IS NOT NULL THEN
+      IF keys_in_batch ? keys[ai] THEN
+        outcome := keys_in_batch->keys[ai];
+        IF outcome->>'fingerprint' <> fingerprints[ai] THEN
+          outs[ai] := jsonb_build_object('error', 'idempotency-key-reused');
+        ELSE
+          outs[ai] := outcome || '{"replayed": true}'::jsonb;
+        END IF;
+        CONTINUE;
+      END IF;
+      SELECT ik.fingerprint, ik.stream_id, ik.next_expected_revision, ik.first_position, ik.last_position INTO stored
+        FROM idempotency_keys ik WHERE ik.key = keys[ai];
+      IF FOUND THEN
+        IF stored.fingerprint <> fingerprints[ai] THEN
+          outs[ai] := jsonb_build_object('error', 'idempotency-key-reused');
+        ELSE
+          outs[ai] := jsonb_build_object(
+            'streamId', stored.stream_id, 'next', stored.next_expected_revision,
+            'first', stored.first_position::text, 'last', stored.last_position::text, 'replayed', true);
+        END IF;
+        CONTINUE;
+      END IF;
+    END IF;
+    -- The expected revision, against the stream as the earlier appends of this batch left it.
+    IF heads ? stream THEN
+      head := (heads->>stream)::integer;
+    ELSE
+      SELECT ev.revision INTO head FROM events ev WHERE ev.stream_id = stream ORDER BY ev.revision DESC LIMIT 1;
+      head := coalesce(head, -1);
+    END IF;
+    expected := expecteds[ai];
+    IF NOT (expected = '"any"'::jsonb OR (expected = '"no-stream"'::jsonb AND head = -1)
+            OR (jsonb_typeof(expected) = 'number' AND (expected::text)::integer = head)) THEN
+      outs[ai] := jsonb_build_object('error', 'concurrency', 'actual', head);
+      CONTINUE;
+    END IF;
+    first := firsts[ai];
+    n := counts[ai];
+    -- Event ids given by the caller must be new (the rows of earlier appends it repeats are in the table by now).
+    -- A scalar subquery, not EXISTS: EXISTS becomes a join, and the plan cached while the table was small
+    -- hashes the whole table on every append (0006's check, issue 17); this one is an index probe per id.
+    SELECT array_agg(event_ids[g.k]::text ORDER BY g.k) INTO taken
+      FROM generate_series(first, first + n - 1) AS g(k)
+     WHERE supplied[g.k] AND (SELECT true FROM events ev WHERE ev.event_id = event_ids[g.k]) IS NOT NULL;
+    IF taken IS NOT NULL THEN
+      outs[ai] := jsonb_build_object('error', 'duplicate-event-id', 'eventIds', to_jsonb(taken));
+      CONTINUE;
+    END IF;
+    -- Positions in queue order, each link over the one before.
+    FOR k IN first .. first + n - 1 LOOP
+      pos := nextval(seq);
+      positions[k] := pos;
+      revisions[k] := head + 1 + k - first;
+      prevs[k] := prev;
+      prev := ${LINK_OF_K};
+      hashes[k] := prev;
+    END LOOP;
+    IF n > 0 THEN
+      last_all := positions[first + n - 1];
+    END IF;
+    heads := heads || jsonb_build_object(stream, head + n);
+    outcome := jsonb_build_object('streamId', stream, 'next', head + n, 'first', positions[first]::text,
+                                  'last', positions[first + n - 1]::text, 'replayed', false);
+    IF keys[ai] IS NOT NULL THEN
+      keys_in_batch := keys_in_batch || jsonb_build_object(keys[ai], outcome || jsonb_build_object('fingerprint', fingerprints[ai]));
+      INSERT INTO idempotency_keys (key, fingerprint, stream_id, next_expected_revision, first_position, last_position, created_at)
+      VALUES (keys[ai], fingerprints[ai], stream, head + n, positions[first], positions[first + n - 1], recorded_ats[ai]);
+    END IF;
+    outs[ai] := outcome;
+  END LOOP;
+  IF last_all IS NOT NULL THEN
+    PERFORM pg_notify('events_appended', last_all::text);
+  END IF;
+  RETURN to_jsonb(outs);
+END
+$fn$;
+`;
+
 export const eventStoreMigrations: readonly Migration[] = [
   {
     id: 'event-store/0001-events',
@@ -306,6 +557,14 @@ export const eventStoreMigrations: readonly Migration[] = [
     // version, and the hashes each re-chain replaced, so checkpoints signed before it still verify.
     // Empty until an operator runs `cli seal-personal-data`; no stored event changes here.
     sql: CHAIN_VERSIONS_SQL,
+  },
+  {
+    id: 'event-store/0009-append-columns',
+    // event_store_append_columns, the append function the store calls from this release on: 0006's
+    // rules, rows and links with less work under the append lock (issue 17). 0006's
+    // event_store_append stays, unchanged, for a process of the previous release still running
+    // while its successor starts; nothing of this release calls it.
+    sql: APPEND_FUNCTION_0009,
   },
 ];
 

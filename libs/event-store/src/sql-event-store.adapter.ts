@@ -15,7 +15,7 @@ import {
 import { ConcurrencyError, DuplicateEventIdError, IdempotencyKeyReusedError, InvalidPositionError } from './errors.js';
 import { prepareAppend } from './prepare-append.js';
 import { canonicalJson } from './integrity/canonical-json.js';
-import { prepareEventHash, type PreparedEventHash } from './integrity/event-hash.js';
+import { prepareEventHashAroundData, type PreparedEventHashAroundData } from './integrity/event-hash.js';
 import { PollingSubscription } from './polling-subscription.js';
 import type { SqlDatabase } from './sql-database.port.js';
 
@@ -62,9 +62,10 @@ interface PreparedEvent {
   type: string;
   schemaVersion: number;
   occurredAt: string;
-  dataJson: string;
-  /** The hash's canonical text, made before queueing: only position, revision and link wait for the lock. */
-  hash: PreparedEventHash;
+  /** The data's canonical JSON: the text the append function parses into the stored jsonb and hashes. */
+  dataCanonical: string;
+  /** The hash's canonical text around the data, made before queueing: only position, revision and link wait for the lock. */
+  hash: PreparedEventHashAroundData;
 }
 
 interface PendingAppend {
@@ -373,15 +374,16 @@ export class SqlEventStore extends EventStore {
     const append = prepareAppend(streamId, events, options, this.clock());
     return {
       ...append,
-      events: append.events.map(({ eventId, supplied, type, schemaVersion, occurredAt, data, dataJson }) => ({
+      events: append.events.map(({ eventId, supplied, type, schemaVersion, occurredAt, data }) => ({
         eventId,
         supplied,
         type,
         schemaVersion,
         occurredAt,
-        dataJson,
-        // The data as it will read back from jsonb: the JSON value, whatever the caller's object was.
-        hash: prepareEventHash({ ...append, eventId, type, schemaVersion, occurredAt, streamId }, canonicalJson(data)),
+        // The data as it will read back from jsonb: the JSON value, whatever the caller's object was. jsonb
+        // keeps no key order, so this text stores the same value as the caller's JSON.
+        dataCanonical: canonicalJson(data),
+        hash: prepareEventHashAroundData({ ...append, eventId, type, schemaVersion, occurredAt, streamId }),
       })),
     };
   }
@@ -456,21 +458,23 @@ export class SqlEventStore extends EventStore {
   }
 
   /**
-   * One round trip, whatever the batch's size: the batch goes as one jsonb parameter to
-   * `event_store_append` (migrations 0003, 0005), which takes the append lock, judges each append
-   * on its own (idempotency key, expected revision, supplied event ids), draws positions, links the
-   * hash chain and inserts every row in one statement. Run as its own statement (autocommit), the
-   * lock is held until the commit, so positions still become visible in order (APPEND_LOCK_KEY).
+   * One round trip, whatever the batch's size: the batch goes as one jsonb parameter, in columns, to
+   * `event_store_append_columns` (migration 0009), which takes the batch apart before it takes the
+   * append lock, then judges each append on its own (idempotency key, expected revision, supplied
+   * event ids), draws positions, links the hash chain and inserts every row in one statement. Run
+   * as its own statement (autocommit), the lock is held until the commit, so positions still become
+   * visible in order (APPEND_LOCK_KEY).
    * The function needs READ COMMITTED (each statement after the lock sees the previous holder's
    * commit); where the session's default differs it says so, and the batch runs in an explicit
    * READ COMMITTED transaction instead. It is the only way the store writes rows, so there is one
    * set of append rules and one chain link (a multi-statement path that hashed in this process was
    * measured against it and removed: it was no faster at 1, 100 or 2,000 events per append, nor
-   * with 32 concurrent writers).
+   * with 32 concurrent writers). The previous release's `event_store_append` (0003 to 0006, same
+   * rules, the batch as nested objects) stays in the schema for its processes during an upgrade.
    */
   private async writeBatch(batch: PendingAppend[]): Promise<Outcome[]> {
     const payload = appendPayload(batch);
-    const sql = 'SELECT event_store_append($1::jsonb) AS outcomes';
+    const sql = 'SELECT event_store_append_columns($1::jsonb) AS outcomes';
     let outcomes: AppendOutcome[] | null = null;
     if (this.autocommitAppend) {
       try {
@@ -485,7 +489,7 @@ export class SqlEventStore extends EventStore {
       return outcomesOf(await tx.query<{ outcomes: AppendOutcome[] }>(sql, [payload]));
     });
     if (outcomes.length !== batch.length) {
-      throw new Error(`event_store_append returned ${outcomes.length} outcomes for ${batch.length} appends.`);
+      throw new Error(`event_store_append_columns returned ${outcomes.length} outcomes for ${batch.length} appends.`);
     }
     return batch.map((append, i): Outcome => {
       const outcome = outcomeAt(outcomes, i);
@@ -528,7 +532,7 @@ function refusedByDatabase(error: unknown): boolean {
   );
 }
 
-/** SQLSTATE `event_store_append` raises when the session is not READ COMMITTED. */
+/** SQLSTATE `event_store_append_columns` raises when the session is not READ COMMITTED. */
 const NOT_READ_COMMITTED = 'ES001';
 
 type AppendOutcome =
@@ -537,22 +541,30 @@ type AppendOutcome =
   | { error: 'idempotency-key-reused' }
   | { error: 'duplicate-event-id'; eventIds: string[] };
 
-/** The batch as `event_store_append` reads it; each event's data goes in as the JSON text made at prepare time. */
+/**
+ * The batch as `event_store_append_columns` reads it: one JSON array per field, with one element per
+ * append or one per event (in batch order), so the function turns each into a typed array in one
+ * step. Each event's data goes once, as the canonical JSON text made at prepare time.
+ */
 function appendPayload(batch: readonly PendingAppend[]): string {
   const s = JSON.stringify;
-  const appends = batch.map((a) => {
-    const events = a.events.map(
-      (e) =>
-        `{"eventId":${s(e.eventId)},"supplied":${e.supplied},"type":${s(e.type)},"schemaVersion":${e.schemaVersion},` +
-        `"occurredAt":${s(e.occurredAt)},"data":${e.dataJson},"hash":${s([e.hash.beforePosition, e.hash.beforeRevision, e.hash.afterRevision])}}`,
-    );
-    return (
-      `{"streamId":${s(a.streamId)},"expected":${s(a.expected)},"recordedAt":${s(a.recordedAt)},"actor":${s(a.actor)},` +
-      `"correlationId":${s(a.correlationId)},"causationId":${s(a.causationId)},"traceparent":${s(a.traceparent)},` +
-      `"key":${s(a.idempotency?.key ?? null)},"fingerprint":${s(a.idempotency?.fingerprint ?? null)},"events":[${events.join(',')}]}`
-    );
-  });
-  return `[${appends.join(',')}]`;
+  const perAppend = (value: (a: PendingAppend) => string) => `[${batch.map(value).join(',')}]`;
+  const events = batch.flatMap((a) => a.events);
+  const perEvent = (value: (e: PreparedEvent) => string) => `[${events.map(value).join(',')}]`;
+  return (
+    `{"streamIds":${perAppend((a) => s(a.streamId))},"expected":${perAppend((a) => s(a.expected))},` +
+    `"keys":${perAppend((a) => s(a.idempotency?.key ?? null))},` +
+    `"fingerprints":${perAppend((a) => s(a.idempotency?.fingerprint ?? null))},` +
+    `"recordedAts":${perAppend((a) => s(a.recordedAt))},"actors":${perAppend((a) => s(a.actor))},` +
+    `"correlationIds":${perAppend((a) => s(a.correlationId))},"causationIds":${perAppend((a) => s(a.causationId))},` +
+    `"traceparents":${perAppend((a) => s(a.traceparent))},"counts":${perAppend((a) => String(a.events.length))},` +
+    `"eventIds":${perEvent((e) => s(e.eventId))},"supplied":${perEvent((e) => String(e.supplied))},` +
+    `"types":${perEvent((e) => s(e.type))},"schemaVersions":${perEvent((e) => String(e.schemaVersion))},` +
+    `"occurredAts":${perEvent((e) => s(e.occurredAt))},"data":${perEvent((e) => s(e.dataCanonical))},` +
+    `"beforeData":${perEvent((e) => s(e.hash.beforeData))},"afterData":${perEvent((e) => s(e.hash.afterData))},` +
+    `"beforeRevision":${perEvent((e) => s(e.hash.beforeRevision))},` +
+    `"afterRevision":${perEvent((e) => s(e.hash.afterRevision))}}`
+  );
 }
 
 type Outcome = { ok: true; wrote: boolean; result: () => AppendResult } | { ok: false; error: Error };

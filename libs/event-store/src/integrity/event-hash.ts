@@ -42,15 +42,38 @@ type KnownBeforeAppend = Pick<
  * `dataCanonical` is `canonicalJson(data)`.
  */
 export function prepareEventHash(event: KnownBeforeAppend, dataCanonical: string): PreparedEventHash {
+  const { beforeData, afterData, beforeRevision, afterRevision } = prepareEventHashAroundData(event);
+  return { beforePosition: beforeData + dataCanonical + afterData, beforeRevision, afterRevision };
+}
+
+/** `PreparedEventHash` with its first piece still open at the data: `beforePosition` is `beforeData + dataCanonical + afterData`. */
+export interface PreparedEventHashAroundData {
+  readonly beforeData: string;
+  readonly afterData: string;
+  readonly beforeRevision: string;
+  readonly afterRevision: string;
+}
+
+/**
+ * The pieces of `prepareEventHash` without the data, so the append path sends each event's canonical
+ * data once (it is both the stored `data` and part of the hashed text) and the append function
+ * joins `beforePosition` with `beforePositionSql`, the SQL of the join above.
+ */
+export function prepareEventHashAroundData(event: KnownBeforeAppend): PreparedEventHashAroundData {
   const s = JSON.stringify;
   return {
-    beforePosition:
+    beforeData:
       `{"actor":${s(event.actor)},"causationId":${event.causationId === null ? 'null' : s(event.causationId)},` +
-      `"correlationId":${s(event.correlationId)},"data":${dataCanonical},"eventId":${s(event.eventId)},` +
-      `"occurredAt":${s(event.occurredAt)},"position":`,
+      `"correlationId":${s(event.correlationId)},"data":`,
+    afterData: `,"eventId":${s(event.eventId)},"occurredAt":${s(event.occurredAt)},"position":`,
     beforeRevision: `,"recordedAt":${s(event.recordedAt)},"revision":`,
     afterRevision: `,"schemaVersion":${canonicalJson(event.schemaVersion)},"streamId":${s(event.streamId)},"type":${s(event.type)},"v":${EVENT_HASH_VERSION}}`,
   };
+}
+
+/** The SQL expression of `prepareEventHash`'s `beforePosition`, from expressions of the caller's query (text). */
+export function beforePositionSql(pieces: { beforeData: string; dataCanonical: string; afterData: string }): string {
+  return `(${pieces.beforeData}) || (${pieces.dataCanonical}) || (${pieces.afterData})`;
 }
 
 type LinkValue = 'position' | 'prevHash' | 'revision';
